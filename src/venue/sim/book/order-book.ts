@@ -1,0 +1,495 @@
+/**
+ * The fast price-time priority matching book (the contract and exact semantics are in matching-book.ts).
+ *
+ * Layout: each side keeps its price levels in an array sorted so that the best level is last (bids ascending, asks
+ * descending): the touch, where nearly all activity is, is added to and removed from at the end of the array. Each
+ * level holds two intrusive doubly-linked FIFO queues (displayed, hidden), so enqueue, cancel and iceberg refresh are
+ * O(1). Orders and levels are pooled and reused: steady-state operation allocates nothing (a Map entry per live order
+ * is the only per-order allocation V8 makes). One `Map<id, order>` finds an order for cancel and replace.
+ *
+ * Known limits: a level lookup by price is a binary search over the side's levels (O(log L)); inserting a level far
+ * from the touch moves the array tail (O(L)), cheap for the few thousand levels a real book has.
+ */
+import type { Side, TimeInForce } from "../../../model/order-types.js";
+import type { BookListener, DepthLevel, MatchingBook, SelfTradePrevention } from "./matching-book.js";
+
+const BUY = 0;
+const SELL = 1;
+type SideIndex = typeof BUY | typeof SELL;
+
+const PLAIN = 0;
+const ICEBERG = 1;
+const HIDDEN = 2;
+type Kind = typeof PLAIN | typeof ICEBERG | typeof HIDDEN;
+
+const STP_NONE = 0;
+const STP_CANCEL_RESTING = 1;
+const STP_CANCEL_INCOMING = 2;
+const STP_CANCEL_BOTH = 3;
+const STP_MODES: Record<SelfTradePrevention, number> = {
+  none: STP_NONE,
+  "cancel-resting": STP_CANCEL_RESTING,
+  "cancel-incoming": STP_CANCEL_INCOMING,
+  "cancel-both": STP_CANCEL_BOTH,
+};
+
+const SIDE_NAMES: readonly Side[] = ["buy", "sell"];
+
+class RestingOrder {
+  id = 0;
+  account = 0;
+  side: SideIndex = BUY;
+  price = 0;
+  /** Total remaining quantity, reserve included. */
+  leaves = 0;
+  /** Quantity currently displayed at the level (the iceberg slice; all leaves for plain; 0 for hidden). */
+  visible = 0;
+  /** Configured slice size of an iceberg. */
+  displayQty = 0;
+  kind: Kind = PLAIN;
+  postOnly = false;
+  tif: TimeInForce = "day";
+  prev: RestingOrder | null = null;
+  next: RestingOrder | null = null;
+  level: PriceLevel | null = null;
+}
+
+class PriceLevel {
+  price = 0;
+  side: SideIndex = BUY;
+  displayed = 0;
+  displayedHead: RestingOrder | null = null;
+  displayedTail: RestingOrder | null = null;
+  hiddenHead: RestingOrder | null = null;
+  hiddenTail: RestingOrder | null = null;
+
+  isEmpty(): boolean {
+    return this.displayedHead === null && this.hiddenHead === null;
+  }
+
+  append(order: RestingOrder): void {
+    order.level = this;
+    order.next = null;
+    if (order.kind === HIDDEN) {
+      order.prev = this.hiddenTail;
+      if (this.hiddenTail === null) this.hiddenHead = order;
+      else this.hiddenTail.next = order;
+      this.hiddenTail = order;
+    } else {
+      order.prev = this.displayedTail;
+      if (this.displayedTail === null) this.displayedHead = order;
+      else this.displayedTail.next = order;
+      this.displayedTail = order;
+      this.displayed += order.visible;
+    }
+  }
+
+  unlink(order: RestingOrder): void {
+    const { prev, next } = order;
+    if (order.kind === HIDDEN) {
+      if (prev === null) this.hiddenHead = next;
+      else prev.next = next;
+      if (next === null) this.hiddenTail = prev;
+      else next.prev = prev;
+    } else {
+      if (prev === null) this.displayedHead = next;
+      else prev.next = next;
+      if (next === null) this.displayedTail = prev;
+      else next.prev = prev;
+      this.displayed -= order.visible;
+    }
+    order.prev = null;
+    order.next = null;
+    order.level = null;
+  }
+}
+
+/** One side's levels, sorted so that the best is last. */
+class SideLevels {
+  readonly levels: PriceLevel[] = [];
+  /** +1 for bids (ascending prices), -1 for asks (descending prices). */
+  private readonly direction: number;
+
+  constructor(side: SideIndex) {
+    this.direction = side === BUY ? 1 : -1;
+  }
+
+  best(): PriceLevel | undefined {
+    return this.levels[this.levels.length - 1];
+  }
+
+  /** Index of the level at `price`, or -(insertion point + 1) when there is none. */
+  indexOf(price: number): number {
+    const levels = this.levels;
+    const key = price * this.direction;
+    let hi = levels.length - 1;
+    // The touch is the common case: check the end before searching.
+    if (hi >= 0 && (levels[hi] as PriceLevel).price === price) return hi;
+    let lo = 0;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const k = (levels[mid] as PriceLevel).price * this.direction;
+      if (k < key) lo = mid + 1;
+      else if (k > key) hi = mid - 1;
+      else return mid;
+    }
+    return -(lo + 1);
+  }
+
+  insertAt(index: number, level: PriceLevel): void {
+    const levels = this.levels;
+    if (index === levels.length) levels.push(level);
+    else levels.splice(index, 0, level);
+  }
+
+  remove(level: PriceLevel): void {
+    const levels = this.levels;
+    if (levels[levels.length - 1] === level) {
+      levels.pop();
+      return;
+    }
+    const index = this.indexOf(level.price);
+    if (index >= 0) levels.splice(index, 1);
+  }
+}
+
+export class OrderBook implements MatchingBook {
+  private readonly orders = new Map<number, RestingOrder>();
+  private readonly sides: readonly [SideLevels, SideLevels] = [new SideLevels(BUY), new SideLevels(SELL)];
+  private readonly orderPool: RestingOrder[] = [];
+  private readonly levelPool: PriceLevel[] = [];
+  private readonly stp: number;
+  /** Set by `match` when self-trade prevention cancelled the taker's remainder. */
+  private takerCancelled = false;
+
+  constructor(
+    private readonly listener: BookListener,
+    stp: SelfTradePrevention,
+  ) {
+    this.stp = STP_MODES[stp];
+  }
+
+  get orderCount(): number {
+    return this.orders.size;
+  }
+
+  limit(
+    id: number,
+    account: number,
+    side: Side,
+    price: number,
+    qty: number,
+    tif: TimeInForce,
+    postOnly: boolean,
+    displayQty: number,
+  ): void {
+    if (this.orders.has(id)) {
+      this.listener.onRejected(id, "duplicate-order-id");
+      return;
+    }
+    if (!validQuantity(qty) || !Number.isSafeInteger(displayQty) || displayQty < 0 || displayQty > qty) {
+      this.listener.onRejected(id, "invalid-quantity");
+      return;
+    }
+    const s: SideIndex = side === "buy" ? BUY : SELL;
+    if (postOnly && this.crossesContra(s, price)) {
+      this.listener.onRejected(id, "post-only-would-take");
+      return;
+    }
+    const kind: Kind = displayQty === qty ? PLAIN : displayQty === 0 ? HIDDEN : ICEBERG;
+    this.enter(id, account, s, price, qty, tif, postOnly, displayQty, kind, null);
+  }
+
+  market(id: number, account: number, side: Side, qty: number, tif: "ioc" | "fok"): void {
+    if (this.orders.has(id)) {
+      this.listener.onRejected(id, "duplicate-order-id");
+      return;
+    }
+    if (!validQuantity(qty)) {
+      this.listener.onRejected(id, "invalid-quantity");
+      return;
+    }
+    const s: SideIndex = side === "buy" ? BUY : SELL;
+    const price = s === BUY ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+    this.enter(id, account, s, price, qty, tif, false, qty, PLAIN, null);
+  }
+
+  cancel(id: number): void {
+    const order = this.orders.get(id);
+    if (order === undefined) {
+      this.listener.onCancelRejected(id, "unknown-order");
+      return;
+    }
+    this.removeResting(order, "requested");
+  }
+
+  replace(id: number, price: number, qty: number): void {
+    const order = this.orders.get(id);
+    if (order === undefined) {
+      this.listener.onReplaceRejected(id, "unknown-order");
+      return;
+    }
+    if (!validQuantity(qty)) {
+      this.listener.onReplaceRejected(id, "invalid-quantity");
+      return;
+    }
+    const level = order.level as PriceLevel;
+    if (price === order.price && qty <= order.leaves) {
+      const before = level.displayed;
+      order.leaves = qty;
+      if (order.kind !== HIDDEN) {
+        const visible = order.kind === PLAIN ? qty : Math.min(order.visible, qty);
+        level.displayed += visible - order.visible;
+        order.visible = visible;
+      }
+      this.listener.onReplaced(id, price, qty);
+      if (level.displayed !== before) this.listener.onDepth(SIDE_NAMES[order.side] as Side, price, level.displayed);
+      return;
+    }
+    if (order.postOnly && this.crossesContra(order.side, price)) {
+      this.listener.onReplaceRejected(id, "post-only-would-take");
+      return;
+    }
+    this.orders.delete(id);
+    this.detach(order, level);
+    this.listener.onReplaced(id, price, qty);
+    this.enter(
+      id,
+      order.account,
+      order.side,
+      price,
+      qty,
+      order.tif,
+      order.postOnly,
+      order.displayQty,
+      order.kind,
+      order,
+    );
+  }
+
+  bestPrice(side: Side): number {
+    const best = this.sides[side === "buy" ? BUY : SELL].best();
+    return best === undefined ? Number.NaN : best.price;
+  }
+
+  bestDisplayedPrice(side: Side): number {
+    const levels = this.sides[side === "buy" ? BUY : SELL].levels;
+    for (let i = levels.length - 1; i >= 0; i--) {
+      const level = levels[i] as PriceLevel;
+      if (level.displayed > 0) return level.price;
+    }
+    return Number.NaN;
+  }
+
+  depth(side: Side, levels: number): DepthLevel[] {
+    const all = this.sides[side === "buy" ? BUY : SELL].levels;
+    const out: DepthLevel[] = [];
+    for (let i = all.length - 1; i >= 0 && out.length < levels; i--) {
+      const level = all[i] as PriceLevel;
+      if (level.displayed > 0) out.push({ price: level.price, qty: level.displayed });
+    }
+    return out;
+  }
+
+  leaves(id: number): number {
+    return this.orders.get(id)?.leaves ?? 0;
+  }
+
+  /**
+   * Matches a taker and disposes of its remainder. `reuse` is the replaced order's object, kept so that a replace does
+   * not go through the pool.
+   */
+  private enter(
+    id: number,
+    account: number,
+    s: SideIndex,
+    price: number,
+    qty: number,
+    tif: TimeInForce,
+    postOnly: boolean,
+    displayQty: number,
+    kind: Kind,
+    reuse: RestingOrder | null,
+  ): void {
+    if (tif === "fok" && this.executableQuantity(s, price, account, qty) < qty) {
+      if (reuse !== null) this.release(reuse);
+      this.listener.onCancelled(id, qty, "fok-unfilled");
+      return;
+    }
+    const remaining = this.match(id, account, s, price, qty);
+    if (this.takerCancelled || remaining === 0) {
+      if (reuse !== null) this.release(reuse);
+      return;
+    }
+    if (tif === "ioc" || tif === "fok") {
+      if (reuse !== null) this.release(reuse);
+      this.listener.onCancelled(id, remaining, "ioc-unfilled");
+      return;
+    }
+    const order = reuse ?? this.acquire();
+    order.id = id;
+    order.account = account;
+    order.side = s;
+    order.price = price;
+    order.leaves = remaining;
+    order.displayQty = displayQty;
+    order.kind = kind;
+    order.visible = kind === PLAIN ? remaining : kind === HIDDEN ? 0 : Math.min(displayQty, remaining);
+    order.postOnly = postOnly;
+    order.tif = tif;
+    const level = this.levelFor(s, price);
+    level.append(order);
+    this.orders.set(id, order);
+    this.listener.onRested(id, price, remaining);
+    if (order.visible > 0) this.listener.onDepth(SIDE_NAMES[s] as Side, price, level.displayed);
+  }
+
+  /** Trades the taker against the contra side while it crosses; returns its remaining quantity. */
+  private match(takerId: number, account: number, s: SideIndex, price: number, qty: number): number {
+    this.takerCancelled = false;
+    const contra = this.sides[s === BUY ? SELL : BUY];
+    const listener = this.listener;
+    let remaining = qty;
+    while (remaining > 0) {
+      const level = contra.best();
+      if (level === undefined || (s === BUY ? level.price > price : level.price < price)) break;
+      const makerSide = SIDE_NAMES[level.side] as Side;
+      while (remaining > 0) {
+        const maker = (level.displayedHead ?? level.hiddenHead) as RestingOrder;
+        if (maker.account === account && this.stp !== STP_NONE) {
+          if (this.stp === STP_CANCEL_INCOMING) {
+            listener.onCancelled(takerId, remaining, "self-trade");
+            this.takerCancelled = true;
+            return remaining;
+          }
+          this.removeResting(maker, "self-trade");
+          if (this.stp === STP_CANCEL_BOTH) {
+            listener.onCancelled(takerId, remaining, "self-trade");
+            this.takerCancelled = true;
+            return remaining;
+          }
+          if (level.isEmpty()) break;
+          continue;
+        }
+        const before = level.displayed;
+        const available = maker.kind === HIDDEN ? maker.leaves : maker.visible;
+        const q = Math.min(remaining, available);
+        remaining -= q;
+        maker.leaves -= q;
+        if (maker.kind !== HIDDEN) {
+          maker.visible -= q;
+          level.displayed -= q;
+        }
+        listener.onTrade(maker.id, takerId, level.price, q, maker.leaves, remaining);
+        if (maker.leaves === 0) {
+          level.unlink(maker);
+          this.orders.delete(maker.id);
+          this.release(maker);
+        } else if (maker.visible === 0 && maker.kind === ICEBERG) {
+          level.unlink(maker);
+          maker.visible = Math.min(maker.displayQty, maker.leaves);
+          level.append(maker);
+        }
+        if (level.displayed !== before) listener.onDepth(makerSide, level.price, level.displayed);
+        if (level.isEmpty()) {
+          contra.remove(level);
+          this.releaseLevel(level);
+          break;
+        }
+      }
+    }
+    return remaining;
+  }
+
+  /** Quantity a FOK taker could execute now (see the contract for the self-trade rule). */
+  private executableQuantity(s: SideIndex, price: number, account: number, wanted: number): number {
+    const levels = this.sides[s === BUY ? SELL : BUY].levels;
+    const stopAtOwn = this.stp === STP_CANCEL_INCOMING || this.stp === STP_CANCEL_BOTH;
+    const skipOwn = this.stp !== STP_NONE;
+    let total = 0;
+    for (let i = levels.length - 1; i >= 0 && total < wanted; i--) {
+      const level = levels[i] as PriceLevel;
+      if (s === BUY ? level.price > price : level.price < price) break;
+      let atLevel = 0;
+      let own = false;
+      for (let o = level.displayedHead ?? level.hiddenHead; o !== null; o = o.next ?? nextQueue(o, level)) {
+        if (o.account === account && skipOwn) own = true;
+        else atLevel += o.leaves;
+      }
+      if (own && stopAtOwn) break;
+      total += atLevel;
+    }
+    return total;
+  }
+
+  private crossesContra(s: SideIndex, price: number): boolean {
+    const best = this.sides[s === BUY ? SELL : BUY].best();
+    return best !== undefined && (s === BUY ? best.price <= price : best.price >= price);
+  }
+
+  /** Cancels a resting order: the cancel event, then the depth update, then the order and maybe its level go. */
+  private removeResting(order: RestingOrder, reason: "requested" | "self-trade"): void {
+    const level = order.level as PriceLevel;
+    this.orders.delete(order.id);
+    const before = level.displayed;
+    level.unlink(order);
+    this.listener.onCancelled(order.id, order.leaves, reason);
+    if (level.displayed !== before) this.listener.onDepth(SIDE_NAMES[level.side] as Side, level.price, level.displayed);
+    if (level.isEmpty()) {
+      this.sides[level.side].remove(level);
+      this.releaseLevel(level);
+    }
+    this.release(order);
+  }
+
+  /** Takes a resting order out of its level for a replace, reporting the depth change. */
+  private detach(order: RestingOrder, level: PriceLevel): void {
+    const before = level.displayed;
+    level.unlink(order);
+    if (level.displayed !== before) this.listener.onDepth(SIDE_NAMES[level.side] as Side, level.price, level.displayed);
+    if (level.isEmpty()) {
+      this.sides[level.side].remove(level);
+      this.releaseLevel(level);
+    }
+  }
+
+  private levelFor(s: SideIndex, price: number): PriceLevel {
+    const side = this.sides[s];
+    const index = side.indexOf(price);
+    if (index >= 0) return side.levels[index] as PriceLevel;
+    const level = this.levelPool.pop() ?? new PriceLevel();
+    level.price = price;
+    level.side = s;
+    level.displayed = 0;
+    side.insertAt(-index - 1, level);
+    return level;
+  }
+
+  private acquire(): RestingOrder {
+    return this.orderPool.pop() ?? new RestingOrder();
+  }
+
+  private release(order: RestingOrder): void {
+    order.prev = null;
+    order.next = null;
+    order.level = null;
+    this.orderPool.push(order);
+  }
+
+  private releaseLevel(level: PriceLevel): void {
+    level.displayedHead = null;
+    level.displayedTail = null;
+    level.hiddenHead = null;
+    level.hiddenTail = null;
+    this.levelPool.push(level);
+  }
+}
+
+function validQuantity(qty: number): boolean {
+  return Number.isSafeInteger(qty) && qty > 0;
+}
+
+/** After the displayed queue's tail comes the hidden queue's head. */
+function nextQueue(order: RestingOrder, level: PriceLevel): RestingOrder | null {
+  return order.kind === HIDDEN ? null : level.hiddenHead;
+}
