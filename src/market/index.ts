@@ -1,0 +1,2 @@
+export * from "./consolidated-quote.js";
+export * from "./random-flow.js";

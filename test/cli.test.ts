@@ -1,0 +1,74 @@
+/**
+ * The `tributary` command as a user runs it: the built binary in a child process. Bad flags and bad files print one
+ * line naming the problem and exit 2, with no stack trace; a good run prints its summary.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const CLI = join(import.meta.dirname, "..", "dist", "src", "cli", "main.js");
+
+function run(...args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", env: { ...process.env, CI: "true" } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe("tributary CLI", () => {
+  it("prints help", () => {
+    const r = run("--help");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("demo");
+  });
+
+  it("runs a short demo and prints the summary as JSON with --json", () => {
+    const r = run("demo", "--minutes", "2", "--seed", "3", "--json");
+    expect(r.status).toBe(0);
+    const summary = JSON.parse(r.stdout);
+    expect(summary.seed).toBe(3);
+    expect(summary.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect(summary.venues.map((v: { id: string }) => v.id)).toEqual(["LITA", "LITB", "DRKP"]);
+    expect(r.stderr).toBe("");
+  });
+
+  it.each([
+    [["demo", "--seed", "x"], /--seed must be a whole number, got "x"/],
+    [["demo", "--minutes", "0"], /--minutes must be between 1 and 1440, got 0/],
+    [["demo", "--rate", "-1"], /--rate must be a number above 0/],
+    [["demo", "--start", "tomorrow"], /--start: "tomorrow" is not an ISO-8601 UTC time/],
+    [["demo", "--bogus"], /unknown option '--bogus'/],
+    [["demo", "--config", "/no/such/file.yaml"], /\/no\/such\/file.yaml: no such file/],
+  ])("refuses %j with one clear line and exit code 2", (args, message) => {
+    const r = run(...args);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("names the file, line and field of a bad config value", () => {
+    const dir = mkdtempSync(join(tmpdir(), "tributary-cli-"));
+    const file = join(dir, "bad.yaml");
+    writeFileSync(
+      file,
+      [
+        "instruments:",
+        "  - symbol: ACME",
+        "    currency: USD",
+        '    priceIncrement: "0.01"',
+        '    lotSize: "1"',
+        '    referencePrice: "150.005"',
+        "    averageDailyVolume: 1000000",
+        "    annualVolatility: 0.2",
+        "venues: []",
+        "",
+      ].join("\n"),
+    );
+    const r = run("demo", "--config", file, "--minutes", "1");
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/bad\.yaml:\d+: /);
+    expect(r.stderr).toMatch(/referencePrice|venues/);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+  });
+});
