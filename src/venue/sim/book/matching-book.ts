@@ -23,15 +23,17 @@
  * - Self-trade prevention when maker and taker have the same account, by mode: `cancel-resting` cancels the maker
  *   (`self-trade`) and goes on; `cancel-incoming` cancels the taker's remainder (`self-trade`) and stops;
  *   `cancel-both` cancels the maker, then the taker's remainder; `none` lets them trade.
- * - FOK executable quantity: the sum, over contra levels that cross, in price order, of leaves of orders with another
- *   account. With `cancel-incoming` or `cancel-both`, summing stops before the first level that holds an order of the
- *   taker's account (conservative: the FOK is not sent into a self-trade).
+ * - FOK executable quantity: the sum, over contra levels that cross, in price order, of leaves of orders the taker may
+ *   trade with (under `none`, all orders; otherwise orders of another account). With `cancel-incoming` or
+ *   `cancel-both`, summing stops before the first level that holds an order of the taker's account (conservative: the
+ *   FOK is not sent into a self-trade).
  * - `cancel`: removes the order (`onCancelled` reason `requested`) or answers `onCancelRejected(unknown-order)`.
  * - `replace(id, price, qty)`, qty being the new leaves quantity: unknown id or qty <= 0 -> `onReplaceRejected`
  *   (`unknown-order` / `invalid-quantity`). Same price and qty <= leaves: reduced in place, priority kept
  *   (an iceberg's slice becomes min(slice, qty)). Otherwise it loses priority: a post-only order whose new price
  *   crosses is refused (`post-only-would-take`, order unchanged); else it leaves its level, `onReplaced` is emitted,
- *   and it re-enters as a taker with its original account, tif, postOnly and displayQty (slice min(displayQty, qty)).
+ *   and it re-enters as a taker with its original account, tif and postOnly, keeping its visibility (plain stays
+ *   plain, hidden stays hidden, an iceberg shows min(displayQty, qty)). Prices are the caller's to validate.
  * - Depth: after each step that changes the displayed quantity of a level (a trade and any refresh it causes, a rest,
  *   a cancel, an in-place reduction, a removal by replace) `onDepth(side, price, displayed)` reports the new total of
  *   displayed quantity at that level (0 when no displayed quantity is left); no call when the total is unchanged.
