@@ -6,6 +6,7 @@
  * Poisson at a flat rate, with no intraday profile and no reaction to anyone's orders).
  */
 import { MICROS_PER_SECOND } from "../core/clock.js";
+import { IdSequence } from "../core/ids.js";
 import type { Random } from "../core/random.js";
 import type { Scheduler } from "../core/scheduler.js";
 import type { CancelReject, ExecutionReport } from "../model/execution-report.js";
@@ -37,7 +38,7 @@ export class RandomFlow implements OrderEntryListener {
   private readonly fair = new Map<string, { price: number; time: number }>();
   private readonly live: Live[] = [];
   private readonly liveIndex = new Map<string, number>();
-  private nextId = 1;
+  private readonly clOrdIds = new IdSequence("F");
   private until = 0;
 
   constructor(
@@ -104,7 +105,7 @@ export class RandomFlow implements OrderEntryListener {
     const spec = venue.spec;
     const qty = Math.max(spec.minQuantity, this.size(instrument, r));
     const base = {
-      clOrdId: `F${this.nextId++}`,
+      clOrdId: this.clOrdIds.nextId(),
       account,
       symbol: instrument.symbol,
       side,
@@ -133,7 +134,7 @@ export class RandomFlow implements OrderEntryListener {
     const candidate = this.live.length > 0 ? this.live[r.int(0, this.live.length - 1)] : undefined;
     const mine = candidate !== undefined && candidate.venue === v ? candidate : undefined;
     if (roll < 0.15 && mine !== undefined) {
-      session.cancel({ clOrdId: `F${this.nextId++}`, origClOrdId: mine.clOrdId, symbol: mine.symbol });
+      session.cancel({ clOrdId: this.clOrdIds.nextId(), origClOrdId: mine.clOrdId, symbol: mine.symbol });
     } else if (roll < 0.27 && mine !== undefined && mine.price !== null) {
       const step = r.int(-2, 2) * tick;
       const price = Math.max(tick, mine.price + step);
@@ -141,7 +142,7 @@ export class RandomFlow implements OrderEntryListener {
         ? mine.orderQty
         : Math.max(1, mine.orderQty + r.int(-2, 2) * Math.ceil(mine.orderQty / 4));
       session.replace({
-        clOrdId: `F${this.nextId++}`,
+        clOrdId: this.clOrdIds.nextId(),
         origClOrdId: mine.clOrdId,
         symbol: mine.symbol,
         orderQty,

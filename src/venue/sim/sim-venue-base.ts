@@ -3,6 +3,7 @@
  * on arriving orders and amendments, and the one way reports leave a venue (built by the order, sent on its session).
  * Subclasses decide how orders meet: a matching book (lit) or midpoint crossing (dark).
  */
+import { IdSequence } from "../../core/ids.js";
 import type { Random } from "../../core/random.js";
 import type { Scheduler } from "../../core/scheduler.js";
 import type {
@@ -34,8 +35,8 @@ export abstract class SimVenueBase implements Venue, SimOrderHandler {
   abstract readonly kind: VenueKind;
   protected readonly fees: FeeSchedule;
   protected readonly marketData: MarketDataPublisher;
-  private nextOrderNumber = 1;
-  private nextExecId = 1;
+  private readonly orderNumbers = new IdSequence("");
+  private readonly execIds: IdSequence;
 
   constructor(
     readonly spec: VenueSpec,
@@ -43,6 +44,7 @@ export abstract class SimVenueBase implements Venue, SimOrderHandler {
     protected readonly scheduler: Scheduler,
     private readonly random: Random,
   ) {
+    this.execIds = new IdSequence(`${spec.id}-E`);
     const fees = venueFeeMicros(spec.fees);
     this.fees = new FeeSchedule(fees.makerMicrosPerShare, fees.takerMicrosPerShare);
     this.marketData = new MarketDataPublisher(scheduler, spec.marketDataLatency, random.fork());
@@ -63,7 +65,7 @@ export abstract class SimVenueBase implements Venue, SimOrderHandler {
 
   /** A venue record for an arriving order; its number is the venue's order number (and the lit book's id). */
   protected newOrder(session: SimSession, request: NewOrderRequest): { order: VenueOrder; number: number } {
-    const number = this.nextOrderNumber++;
+    const number = this.orderNumbers.nextNumber();
     const instrument = this.instruments.get(request.symbol) as Instrument;
     return { order: new VenueOrder(this.id, `${this.id}-${number}`, session, instrument, request), number };
   }
@@ -137,6 +139,6 @@ export abstract class SimVenueBase implements Venue, SimOrderHandler {
   }
 
   private execId(): string {
-    return `${this.id}-E${this.nextExecId++}`;
+    return this.execIds.nextId();
   }
 }
