@@ -22,6 +22,8 @@ export type VenueRejectReason =
   | "invalid-quantity"
   | "below-minimum-quantity"
   | "missing-price"
+  | "price-on-market-order"
+  | "invalid-price"
   | "price-off-tick"
   | "duplicate-cl-ord-id"
   | "post-only-would-take";
@@ -34,6 +36,7 @@ export type CancelRejectReason =
   | "unknown-order"
   | "duplicate-cl-ord-id"
   | "invalid-quantity"
+  | "invalid-price"
   | "price-off-tick"
   | "post-only-would-take"
   | "not-supported";

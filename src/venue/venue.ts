@@ -64,6 +64,9 @@ export interface Venue {
   /** The reference data the venue was configured from: what it trades, accepts and charges. */
   readonly spec: VenueSpec;
   connect(listener: OrderEntryListener): OrderEntrySession;
-  /** Subscribes to every instrument the venue trades: a snapshot of each first, then incremental events. */
+  /**
+   * Subscribes to every instrument the venue trades: a lit venue sends an L2 snapshot of each first, then depth updates
+   * and trade prints; a dark pool sends trade prints only.
+   */
   subscribe(listener: MarketDataListener): void;
 }

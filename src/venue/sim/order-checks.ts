@@ -19,11 +19,18 @@ export function checkNewOrder(
   if (!spec.timesInForce.includes(order.timeInForce)) return "unsupported-time-in-force";
   if (!isPositiveLots(order.orderQty)) return "invalid-quantity";
   if (order.orderQty < spec.minQuantity) return "below-minimum-quantity";
-  if (order.ordType === "limit") {
-    if (order.price === null) return "missing-price";
-    if (!isPositiveLots(order.price) || !instrument.isOnTick(order.price)) return "price-off-tick";
-  }
-  return null;
+  if (order.ordType === "market") return order.price === null ? null : "price-on-market-order";
+  return priceProblem(instrument, order.price);
+}
+
+/** A limit price must be given, a positive safe integer, and on the instrument's tick. */
+export function priceProblem(
+  instrument: Instrument,
+  price: number | null,
+): "missing-price" | "invalid-price" | "price-off-tick" | null {
+  if (price === null) return "missing-price";
+  if (!isPositiveLots(price)) return "invalid-price";
+  return instrument.isOnTick(price) ? null : "price-off-tick";
 }
 
 export function isPositiveLots(value: number): boolean {

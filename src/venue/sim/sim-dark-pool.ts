@@ -4,8 +4,11 @@
  * midpoint is at or inside its limit. `minQty` is the smallest execution an order accepts (an order with fewer lots
  * left than its minimum accepts its remainder).
  *
- * Crossing: on arrival an order is acknowledged, then crossed against resting contra orders in time priority; when the
- * NBBO changes, resting orders are re-crossed (older order first, as maker). Protected-quote check: no cross while the
+ * Crossing: on arrival an order is acknowledged, then crossed against resting contra orders in time priority. Resting
+ * orders are re-crossed whenever the NBBO changes and after every arrival or replace (a fill can bring an order below
+ * its minimum, which then accepts its remainder): buys in time order, each against sells in time order, the older of
+ * a pair being the maker. Same-account orders never cross, whatever the venue's self-trade setting; the pool takes no
+ * post-only or displayed orders, whatever its `supports` says. Protected-quote check: no cross while the
  * NBBO is missing, locked or crossed. Orders of the same account never cross each other. Executions are published as
  * trade prints (post-trade transparency) with no aggressor.
  * Invariant: tick units are even (checked with the reference data), so the midpoint of two quotes is an integer.
@@ -75,9 +78,12 @@ export class SimDarkPool extends SimVenueBase {
       return;
     }
     this.crossIncoming(dark, contra);
-    if (order.leavesQty === 0) return;
-    if (request.timeInForce === "ioc" || request.timeInForce === "fok") this.cancel(dark, "ioc-unfilled");
-    else (request.side === "buy" ? buys : sells).push(dark);
+    if (order.leavesQty > 0) {
+      if (request.timeInForce === "ioc" || request.timeInForce === "fok") this.cancel(dark, "ioc-unfilled");
+      else (request.side === "buy" ? buys : sells).push(dark);
+    }
+    // Fills shrink orders, and an order with fewer lots left than its minimum accepts the rest: re-cross what rests.
+    this.recross(request.symbol);
   }
 
   onCancel(session: SimSession, request: CancelRequest): void {
@@ -85,6 +91,7 @@ export class SimDarkPool extends SimVenueBase {
     if (order === undefined) return;
     const dark = this.find(order);
     this.unrest(dark);
+    session.live.delete(order.clOrdId);
     order.renameTo(request.clOrdId);
     this.cancel(dark, "requested");
   }
@@ -92,27 +99,30 @@ export class SimDarkPool extends SimVenueBase {
   onReplace(session: SimSession, request: ReplaceRequest): void {
     const order = this.amendTarget(session, request, "replace");
     if (order === undefined) return;
-    const pegOnly = order.request.ordType === "market" && request.price !== null;
-    const reason = pegOnly ? "not-supported" : this.replaceProblem(order, request);
+    const reason = this.replaceProblem(order, request);
     if (reason !== null) {
       this.cancelReject(session, request, "replace", reason);
       return;
     }
     const dark = this.find(order);
-    const keepsPriority = request.price === order.price && request.orderQty <= order.orderQty;
+    const price = request.price ?? order.price;
+    const keepsPriority = price === order.price && request.orderQty <= order.orderQty;
     session.live.delete(order.clOrdId);
     order.renameTo(request.clOrdId);
     session.live.set(order.clOrdId, order);
     order.orderQty = request.orderQty;
-    order.price = request.price;
+    order.price = price;
     dark.minQty = Math.min(dark.minQty, request.orderQty);
     this.send(order, "replaced");
-    if (keepsPriority) return;
-    this.unrest(dark);
-    dark.seq = this.nextSeq++;
-    const [buys, sells] = this.resting.get(order.request.symbol) as [DarkOrder[], DarkOrder[]];
-    this.crossIncoming(dark, order.request.side === "buy" ? sells : buys);
-    if (order.leavesQty > 0) (order.request.side === "buy" ? buys : sells).push(dark);
+    if (!keepsPriority) {
+      this.unrest(dark);
+      dark.seq = this.nextSeq++;
+      const [buys, sells] = this.resting.get(order.request.symbol) as [DarkOrder[], DarkOrder[]];
+      this.crossIncoming(dark, order.request.side === "buy" ? sells : buys);
+      if (order.leavesQty > 0) (order.request.side === "buy" ? buys : sells).push(dark);
+    }
+    // A smaller order may now meet a minimum it did not before.
+    this.recross(order.request.symbol);
   }
 
   // ---- crossing ----------------------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ import type {
 } from "../venue.js";
 import { FeeSchedule } from "./fees.js";
 import { MarketDataPublisher } from "./market-data-publisher.js";
-import { checkNewOrder, isPositiveLots } from "./order-checks.js";
+import { checkNewOrder, isPositiveLots, priceProblem } from "./order-checks.js";
 import { type SimOrderHandler, SimSession } from "./sim-session.js";
 import { VenueOrder } from "./venue-order.js";
 
@@ -86,7 +86,8 @@ export abstract class SimVenueBase implements Venue, SimOrderHandler {
     request: CancelRequest | ReplaceRequest,
     responseTo: "cancel" | "replace",
   ): VenueOrder | undefined {
-    const order = session.live.get(request.origClOrdId);
+    const found = session.live.get(request.origClOrdId);
+    const order = found?.request.symbol === request.symbol ? found : undefined;
     const reason =
       order === undefined ? "unknown-order" : session.claim(request.clOrdId) ? null : "duplicate-cl-ord-id";
     if (reason === null) return order;
@@ -94,13 +95,16 @@ export abstract class SimVenueBase implements Venue, SimOrderHandler {
     return undefined;
   }
 
-  /** Quantity and price checks on a replace; null when it may proceed. */
+  /**
+   * Quantity and price checks on a replace; null when it may proceed. A null price keeps the order's price; a market
+   * order (a dark peg) cannot be given one.
+   */
   protected replaceProblem(order: VenueOrder, request: ReplaceRequest): CancelRejectReason | null {
     if (!isPositiveLots(request.orderQty) || request.orderQty <= order.cumQty) return "invalid-quantity";
-    if (request.price !== null && (!isPositiveLots(request.price) || !order.instrument.isOnTick(request.price))) {
-      return "price-off-tick";
-    }
-    return null;
+    if (request.price === null) return null;
+    if (order.request.ordType === "market") return "not-supported";
+    const problem = priceProblem(order.instrument, request.price);
+    return problem === "missing-price" ? null : problem;
   }
 
   protected send(
