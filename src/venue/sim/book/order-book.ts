@@ -2,14 +2,18 @@
  * The fast price-time priority matching book (the contract and exact semantics are in matching-book.ts).
  *
  * Layout: each side keeps its price levels in an array sorted so that the best level is last (bids ascending, asks
- * descending): the touch, where nearly all activity is, is added to and removed from at the end of the array. Each
- * level holds two intrusive doubly-linked FIFO queues (displayed, hidden), so enqueue, cancel and iceberg refresh are
- * O(1). Orders and levels are pooled and reused: steady-state operation allocates nothing (a Map entry per live order
- * is the only per-order allocation V8 makes). One `Map<id, order>` finds an order for cancel and replace.
+ * descending). Each level holds two intrusive doubly-linked FIFO queues (displayed, hidden), so enqueue, cancel and
+ * iceberg refresh are O(1). Orders and levels are pooled and reused, and ids and prices are looked up in open-addressing
+ * integer maps (`IntMap`): steady-state operation allocates nothing. A replace keeps its order's map entry.
  *
- * Known limits: a level lookup by price is a binary search over the side's levels (O(log L)); inserting a level far
- * from the touch moves the array tail (O(L)), cheap for the few thousand levels a real book has.
+ * A level that empties away from the touch stays in the array, empty, because orders come back to nearby prices all
+ * the time and an array insert or removal moves the whole tail. Invariant: the last level of a side is never empty
+ * (empties at the touch are popped at once); empties elsewhere are compacted away when they far outnumber live ones.
+ *
+ * An `IntMap<price, level>` per side finds a level in O(1); the binary search only places a new level. Known limit:
+ * creating a level far from the touch moves the array tail (O(L)), cheap for the few thousand levels a real book has.
  */
+import { IntMap } from "../../../core/int-map.js";
 import type { Side, TimeInForce } from "../../../model/order-types.js";
 import type { BookListener, DepthLevel, MatchingBook, SelfTradePrevention } from "./matching-book.js";
 
@@ -34,6 +38,13 @@ const STP_MODES: Record<SelfTradePrevention, number> = {
 };
 
 const SIDE_NAMES: readonly Side[] = ["buy", "sell"];
+
+/**
+ * A side compacts its empty levels when there are more than this many and more than EMPTIES_PER_LIVE_LEVEL per live
+ * level: memory stays within a constant factor of the live book, and prices that orders return to keep their level.
+ */
+const COMPACT_MIN_EMPTIES = 4096;
+const EMPTIES_PER_LIVE_LEVEL = 4;
 
 class RestingOrder {
   id = 0;
@@ -107,6 +118,10 @@ class PriceLevel {
 /** One side's levels, sorted so that the best is last. */
 class SideLevels {
   readonly levels: PriceLevel[] = [];
+  /** The same levels by price: lookups skip the binary search, which only places a new level. */
+  private readonly byPrice = new IntMap<PriceLevel>();
+  /** Empty levels kept in `levels` away from the touch. */
+  private empties = 0;
   /** +1 for bids (ascending prices), -1 for asks (descending prices). */
   private readonly direction: number;
 
@@ -136,25 +151,63 @@ class SideLevels {
     return -(lo + 1);
   }
 
-  insertAt(index: number, level: PriceLevel): void {
-    const levels = this.levels;
-    if (index === levels.length) levels.push(level);
-    else levels.splice(index, 0, level);
+  at(price: number): PriceLevel | undefined {
+    return this.byPrice.get(price);
   }
 
-  remove(level: PriceLevel): void {
+  /** Adds a level for a price that has none. */
+  insert(level: PriceLevel): void {
     const levels = this.levels;
-    if (levels[levels.length - 1] === level) {
-      levels.pop();
+    const index = -this.indexOf(level.price) - 1;
+    if (index === levels.length) levels.push(level);
+    else levels.splice(index, 0, level);
+    this.byPrice.set(level.price, level);
+  }
+
+  /**
+   * A level just became empty. At the touch it is popped with any empties behind it; elsewhere it stays for reuse until
+   * empties outnumber live levels, when they are compacted away. Every level dropped goes to `release`.
+   */
+  emptied(level: PriceLevel, release: (level: PriceLevel) => void): void {
+    const levels = this.levels;
+    if (levels[levels.length - 1] !== level) {
+      this.empties++;
+      const live = levels.length - this.empties;
+      if (this.empties > COMPACT_MIN_EMPTIES && this.empties > EMPTIES_PER_LIVE_LEVEL * live) this.compact(release);
       return;
     }
-    const index = this.indexOf(level.price);
-    if (index >= 0) levels.splice(index, 1);
+    this.drop(levels.pop() as PriceLevel, release);
+    while (levels.length > 0 && (levels[levels.length - 1] as PriceLevel).isEmpty()) {
+      this.drop(levels.pop() as PriceLevel, release);
+      this.empties--;
+    }
+  }
+
+  /** An empty level gets an order again. */
+  reused(): void {
+    this.empties--;
+  }
+
+  private compact(release: (level: PriceLevel) => void): void {
+    const levels = this.levels;
+    let kept = 0;
+    for (let i = 0; i < levels.length; i++) {
+      const level = levels[i] as PriceLevel;
+      if (level.isEmpty()) this.drop(level, release);
+      else levels[kept++] = level;
+    }
+    levels.length = kept;
+    this.empties = 0;
+  }
+
+  private drop(level: PriceLevel, release: (level: PriceLevel) => void): void {
+    this.byPrice.delete(level.price);
+    release(level);
   }
 }
 
 export class OrderBook implements MatchingBook {
-  private readonly orders = new Map<number, RestingOrder>();
+  private readonly orders = new IntMap<RestingOrder>();
   private readonly sides: readonly [SideLevels, SideLevels] = [new SideLevels(BUY), new SideLevels(SELL)];
   private readonly orderPool: RestingOrder[] = [];
   private readonly levelPool: PriceLevel[] = [];
@@ -250,7 +303,6 @@ export class OrderBook implements MatchingBook {
       this.listener.onReplaceRejected(id, "post-only-would-take");
       return;
     }
-    this.orders.delete(id);
     this.detach(order, level);
     this.listener.onReplaced(id, price, qty);
     this.enter(
@@ -312,17 +364,17 @@ export class OrderBook implements MatchingBook {
     reuse: RestingOrder | null,
   ): void {
     if (tif === "fok" && this.executableQuantity(s, price, account, qty) < qty) {
-      if (reuse !== null) this.release(reuse);
+      if (reuse !== null) this.forget(reuse);
       this.listener.onCancelled(id, qty, "fok-unfilled");
       return;
     }
     const remaining = this.match(id, account, s, price, qty);
     if (this.takerCancelled || remaining === 0) {
-      if (reuse !== null) this.release(reuse);
+      if (reuse !== null) this.forget(reuse);
       return;
     }
     if (tif === "ioc" || tif === "fok") {
-      if (reuse !== null) this.release(reuse);
+      if (reuse !== null) this.forget(reuse);
       this.listener.onCancelled(id, remaining, "ioc-unfilled");
       return;
     }
@@ -339,7 +391,7 @@ export class OrderBook implements MatchingBook {
     order.tif = tif;
     const level = this.levelFor(s, price);
     level.append(order);
-    this.orders.set(id, order);
+    if (reuse === null) this.orders.set(id, order);
     this.listener.onRested(id, price, remaining);
     if (order.visible > 0) this.listener.onDepth(SIDE_NAMES[s] as Side, price, level.displayed);
   }
@@ -383,8 +435,7 @@ export class OrderBook implements MatchingBook {
         listener.onTrade(maker.id, takerId, level.price, q, maker.leaves, remaining);
         if (maker.leaves === 0) {
           level.unlink(maker);
-          this.orders.delete(maker.id);
-          this.release(maker);
+          this.forget(maker);
         } else if (maker.visible === 0 && maker.kind === ICEBERG) {
           level.unlink(maker);
           maker.visible = Math.min(maker.displayQty, maker.leaves);
@@ -392,8 +443,7 @@ export class OrderBook implements MatchingBook {
         }
         if (level.displayed !== before) listener.onDepth(makerSide, level.price, level.displayed);
         if (level.isEmpty()) {
-          contra.remove(level);
-          this.releaseLevel(level);
+          contra.emptied(level, this.releaseLevel);
           break;
         }
       }
@@ -430,16 +480,12 @@ export class OrderBook implements MatchingBook {
   /** Cancels a resting order: the cancel event, then the depth update, then the order and maybe its level go. */
   private removeResting(order: RestingOrder, reason: "requested" | "self-trade"): void {
     const level = order.level as PriceLevel;
-    this.orders.delete(order.id);
     const before = level.displayed;
     level.unlink(order);
     this.listener.onCancelled(order.id, order.leaves, reason);
     if (level.displayed !== before) this.listener.onDepth(SIDE_NAMES[level.side] as Side, level.price, level.displayed);
-    if (level.isEmpty()) {
-      this.sides[level.side].remove(level);
-      this.releaseLevel(level);
-    }
-    this.release(order);
+    if (level.isEmpty()) this.sides[level.side].emptied(level, this.releaseLevel);
+    this.forget(order);
   }
 
   /** Takes a resting order out of its level for a replace, reporting the depth change. */
@@ -447,21 +493,21 @@ export class OrderBook implements MatchingBook {
     const before = level.displayed;
     level.unlink(order);
     if (level.displayed !== before) this.listener.onDepth(SIDE_NAMES[level.side] as Side, level.price, level.displayed);
-    if (level.isEmpty()) {
-      this.sides[level.side].remove(level);
-      this.releaseLevel(level);
-    }
+    if (level.isEmpty()) this.sides[level.side].emptied(level, this.releaseLevel);
   }
 
   private levelFor(s: SideIndex, price: number): PriceLevel {
     const side = this.sides[s];
-    const index = side.indexOf(price);
-    if (index >= 0) return side.levels[index] as PriceLevel;
+    const existing = side.at(price);
+    if (existing !== undefined) {
+      if (existing.isEmpty()) side.reused();
+      return existing;
+    }
     const level = this.levelPool.pop() ?? new PriceLevel();
     level.price = price;
     level.side = s;
     level.displayed = 0;
-    side.insertAt(-index - 1, level);
+    side.insert(level);
     return level;
   }
 
@@ -469,20 +515,22 @@ export class OrderBook implements MatchingBook {
     return this.orderPool.pop() ?? new RestingOrder();
   }
 
-  private release(order: RestingOrder): void {
+  /** The order is done: out of the map and back to the pool. */
+  private forget(order: RestingOrder): void {
+    this.orders.delete(order.id);
     order.prev = null;
     order.next = null;
     order.level = null;
     this.orderPool.push(order);
   }
 
-  private releaseLevel(level: PriceLevel): void {
+  private readonly releaseLevel = (level: PriceLevel): void => {
     level.displayedHead = null;
     level.displayedTail = null;
     level.hiddenHead = null;
     level.hiddenTail = null;
     this.levelPool.push(level);
-  }
+  };
 }
 
 function validQuantity(qty: number): boolean {

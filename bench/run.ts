@@ -1,0 +1,46 @@
+/**
+ * The benchmark entry point: `npm run bench` (build, then `node --expose-gc dist/bench/run.js`). Runs every bench, or
+ * the ones named on the command line (`node --expose-gc dist/bench/run.js order-book memory`), and prints the machine,
+ * then each bench's workload and its figures beside their baselines. About 40 s on a 2-core machine; without
+ * `--expose-gc` it still works (harness.ts turns GC on at run time). BENCHMARKS.md keeps the results.
+ */
+import { DEFAULT_BOOK_MEMORY, runBookMemoryBench } from "./book-memory.bench.js";
+import { describeMachine } from "./harness.js";
+import { runOrderBookBench } from "./order-book.bench.js";
+import { DEFAULT_WORKLOAD } from "./workload.js";
+
+const benches: Record<string, () => void> = {
+  "order-book": () =>
+    runOrderBookBench(
+      {
+        workload: { ...DEFAULT_WORKLOAD, ops: 300_000 },
+        warmupRounds: 2,
+        throughputRounds: 7,
+        latencyRounds: 3,
+      },
+      log,
+    ),
+  memory: () => runBookMemoryBench(DEFAULT_BOOK_MEMORY, log),
+};
+
+function log(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((name) => !(name in benches));
+if (unknown.length > 0) {
+  process.stderr.write(`unknown bench: ${unknown.join(", ")} (known: ${Object.keys(benches).join(", ")})\n`);
+  process.exit(2);
+}
+
+log(describeMachine());
+log(`date: ${new Date().toISOString()}`);
+for (const [name, run] of Object.entries(benches)) {
+  if (wanted.length > 0 && !wanted.includes(name)) continue;
+  log("");
+  log(`== ${name} ==`);
+  const start = process.hrtime.bigint();
+  run();
+  log(`(${name}: ${(Number(process.hrtime.bigint() - start) / 1e9).toFixed(1)} s)`);
+}
