@@ -1,30 +1,26 @@
 /**
  * The fast price-time priority matching book (the contract and exact semantics are in matching-book.ts).
  *
- * Layout: each side keeps its price levels in an array sorted so that the best level is last (bids ascending, asks
- * descending). Each level holds two intrusive doubly-linked FIFO queues (displayed, hidden), so enqueue, cancel and
- * iceberg refresh are O(1). Orders and levels are pooled and reused, and ids and prices are looked up in open-addressing
- * integer maps (`IntMap`): steady-state operation allocates nothing. A replace keeps its order's map entry.
- *
- * A level that empties away from the touch stays in the array, empty, because orders come back to nearby prices all
- * the time and an array insert or removal moves the whole tail. Invariant: the last level of a side is never empty
- * (empties at the touch are popped at once); empties elsewhere are compacted away when they far outnumber live ones.
- *
- * An `IntMap<price, level>` per side finds a level in O(1); the binary search only places a new level. Known limit:
- * creating a level far from the touch moves the array tail (O(L)), cheap for the few thousand levels a real book has.
+ * Layout: price levels per side in `SideLevels` (sorted array, best last, IntMap by price, empty levels kept for
+ * reuse); orders in intrusive FIFO queues per level (`PriceLevel`: displayed, then hidden). Orders and levels are
+ * pooled and reused, and ids are looked up in an open-addressing `IntMap`: steady-state operation allocates nothing.
+ * A replace keeps its order's map entry.
  */
 import { IntMap } from "../../../core/int-map.js";
 import type { Side, TimeInForce } from "../../../model/order-types.js";
 import type { BookListener, DepthLevel, MatchingBook, SelfTradePrevention } from "./matching-book.js";
-
-const BUY = 0;
-const SELL = 1;
-type SideIndex = typeof BUY | typeof SELL;
-
-const PLAIN = 0;
-const ICEBERG = 1;
-const HIDDEN = 2;
-type Kind = typeof PLAIN | typeof ICEBERG | typeof HIDDEN;
+import {
+  BUY,
+  HIDDEN,
+  ICEBERG,
+  type Kind,
+  PLAIN,
+  PriceLevel,
+  RestingOrder,
+  SELL,
+  type SideIndex,
+} from "./price-level.js";
+import { SideLevels } from "./side-levels.js";
 
 const STP_NONE = 0;
 const STP_CANCEL_RESTING = 1;
@@ -38,173 +34,6 @@ const STP_MODES: Record<SelfTradePrevention, number> = {
 };
 
 const SIDE_NAMES: readonly Side[] = ["buy", "sell"];
-
-/**
- * A side compacts its empty levels when there are more than this many and more than EMPTIES_PER_LIVE_LEVEL per live
- * level: memory stays within a constant factor of the live book, and prices that orders return to keep their level.
- */
-const COMPACT_MIN_EMPTIES = 4096;
-const EMPTIES_PER_LIVE_LEVEL = 4;
-
-class RestingOrder {
-  id = 0;
-  account = 0;
-  side: SideIndex = BUY;
-  price = 0;
-  /** Total remaining quantity, reserve included. */
-  leaves = 0;
-  /** Quantity currently displayed at the level (the iceberg slice; all leaves for plain; 0 for hidden). */
-  visible = 0;
-  /** Configured slice size of an iceberg. */
-  displayQty = 0;
-  kind: Kind = PLAIN;
-  postOnly = false;
-  tif: TimeInForce = "day";
-  prev: RestingOrder | null = null;
-  next: RestingOrder | null = null;
-  level: PriceLevel | null = null;
-}
-
-class PriceLevel {
-  price = 0;
-  side: SideIndex = BUY;
-  displayed = 0;
-  displayedHead: RestingOrder | null = null;
-  displayedTail: RestingOrder | null = null;
-  hiddenHead: RestingOrder | null = null;
-  hiddenTail: RestingOrder | null = null;
-
-  isEmpty(): boolean {
-    return this.displayedHead === null && this.hiddenHead === null;
-  }
-
-  append(order: RestingOrder): void {
-    order.level = this;
-    order.next = null;
-    if (order.kind === HIDDEN) {
-      order.prev = this.hiddenTail;
-      if (this.hiddenTail === null) this.hiddenHead = order;
-      else this.hiddenTail.next = order;
-      this.hiddenTail = order;
-    } else {
-      order.prev = this.displayedTail;
-      if (this.displayedTail === null) this.displayedHead = order;
-      else this.displayedTail.next = order;
-      this.displayedTail = order;
-      this.displayed += order.visible;
-    }
-  }
-
-  unlink(order: RestingOrder): void {
-    const { prev, next } = order;
-    if (order.kind === HIDDEN) {
-      if (prev === null) this.hiddenHead = next;
-      else prev.next = next;
-      if (next === null) this.hiddenTail = prev;
-      else next.prev = prev;
-    } else {
-      if (prev === null) this.displayedHead = next;
-      else prev.next = next;
-      if (next === null) this.displayedTail = prev;
-      else next.prev = prev;
-      this.displayed -= order.visible;
-    }
-    order.prev = null;
-    order.next = null;
-    order.level = null;
-  }
-}
-
-/** One side's levels, sorted so that the best is last. */
-class SideLevels {
-  readonly levels: PriceLevel[] = [];
-  /** The same levels by price: lookups skip the binary search, which only places a new level. */
-  private readonly byPrice = new IntMap<PriceLevel>();
-  /** Empty levels kept in `levels` away from the touch. */
-  private empties = 0;
-  /** +1 for bids (ascending prices), -1 for asks (descending prices). */
-  private readonly direction: number;
-
-  constructor(side: SideIndex) {
-    this.direction = side === BUY ? 1 : -1;
-  }
-
-  best(): PriceLevel | undefined {
-    return this.levels[this.levels.length - 1];
-  }
-
-  /** Index of the level at `price`, or -(insertion point + 1) when there is none. */
-  indexOf(price: number): number {
-    const levels = this.levels;
-    const key = price * this.direction;
-    let hi = levels.length - 1;
-    // The touch is the common case: check the end before searching.
-    if (hi >= 0 && (levels[hi] as PriceLevel).price === price) return hi;
-    let lo = 0;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const k = (levels[mid] as PriceLevel).price * this.direction;
-      if (k < key) lo = mid + 1;
-      else if (k > key) hi = mid - 1;
-      else return mid;
-    }
-    return -(lo + 1);
-  }
-
-  at(price: number): PriceLevel | undefined {
-    return this.byPrice.get(price);
-  }
-
-  /** Adds a level for a price that has none. */
-  insert(level: PriceLevel): void {
-    const levels = this.levels;
-    const index = -this.indexOf(level.price) - 1;
-    if (index === levels.length) levels.push(level);
-    else levels.splice(index, 0, level);
-    this.byPrice.set(level.price, level);
-  }
-
-  /**
-   * A level just became empty. At the touch it is popped with any empties behind it; elsewhere it stays for reuse until
-   * empties outnumber live levels, when they are compacted away. Every level dropped goes to `release`.
-   */
-  emptied(level: PriceLevel, release: (level: PriceLevel) => void): void {
-    const levels = this.levels;
-    if (levels[levels.length - 1] !== level) {
-      this.empties++;
-      const live = levels.length - this.empties;
-      if (this.empties > COMPACT_MIN_EMPTIES && this.empties > EMPTIES_PER_LIVE_LEVEL * live) this.compact(release);
-      return;
-    }
-    this.drop(levels.pop() as PriceLevel, release);
-    while (levels.length > 0 && (levels[levels.length - 1] as PriceLevel).isEmpty()) {
-      this.drop(levels.pop() as PriceLevel, release);
-      this.empties--;
-    }
-  }
-
-  /** An empty level gets an order again. */
-  reused(): void {
-    this.empties--;
-  }
-
-  private compact(release: (level: PriceLevel) => void): void {
-    const levels = this.levels;
-    let kept = 0;
-    for (let i = 0; i < levels.length; i++) {
-      const level = levels[i] as PriceLevel;
-      if (level.isEmpty()) this.drop(level, release);
-      else levels[kept++] = level;
-    }
-    levels.length = kept;
-    this.empties = 0;
-  }
-
-  private drop(level: PriceLevel, release: (level: PriceLevel) => void): void {
-    this.byPrice.delete(level.price);
-    release(level);
-  }
-}
 
 export class OrderBook implements MatchingBook {
   private readonly orders = new IntMap<RestingOrder>();
