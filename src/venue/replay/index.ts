@@ -1,0 +1,1 @@
+export { ReplayLitVenue, type ReplayLitVenueOptions } from "./replay-lit-venue.js";
