@@ -22,20 +22,32 @@ describe("tributary CLI", () => {
     expect(r.stdout).toContain("demo");
   });
 
-  it("runs a short demo and prints the summary as JSON with --json", () => {
+  it("runs a short demo and prints the summary as JSON with --json: the same seed, the same bytes", () => {
     const r = run("demo", "--minutes", "2", "--seed", "3", "--json");
     expect(r.status).toBe(0);
     const summary = JSON.parse(r.stdout);
     expect(summary.seed).toBe(3);
     expect(summary.fingerprint).toMatch(/^[0-9a-f]{64}$/);
     expect(summary.venues.map((v: { id: string }) => v.id)).toEqual(["LITA", "LITB", "DRKP"]);
+    expect(summary.instruments.map((i: { symbol: string }) => i.symbol)).toEqual(["ACME", "NRTH", "PNNY"]);
     expect(r.stderr).toBe("");
+    expect(run("demo", "--minutes", "2", "--seed", "3", "--json").stdout).toBe(r.stdout);
+  });
+
+  it("prints the market summary as a table: venues, venue x instrument, instruments", () => {
+    const r = run("demo", "--minutes", "1", "--seed", "3");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("volume profile: intraday_volume_profile_5min.csv: mean");
+    expect(r.stdout).toMatch(/venue\s+symbol\s+trades\s+volume \(sh\)\s+vwap\s+spread \(tk\)\s+spread \(bp\)/);
+    expect(r.stdout).toMatch(/\n\s+LITA\s+ACME\s+\d+/);
+    expect(r.stdout).toMatch(/fingerprint [0-9a-f]{64}/);
   });
 
   it.each([
     [["demo", "--seed", "x"], /--seed must be a whole number, got "x"/],
     [["demo", "--minutes", "0"], /--minutes must be between 1 and 1440, got 0/],
-    [["demo", "--rate", "-1"], /--rate must be a number above 0/],
+    [["demo", "--volume-profile", "/no/such/profile.csv"], /\/no\/such\/profile\.csv: no such file \(the intraday/],
+    [["demo", "--profile-series", "tsla"], /intraday_volume_profile_5min\.csv:1: no series "tsla"/],
     [["demo", "--start", "tomorrow"], /--start: "tomorrow" is not an ISO-8601 UTC time/],
     [["demo", "--bogus"], /unknown option '--bogus'/],
     [["demo", "--config", "/no/such/file.yaml"], /\/no\/such\/file.yaml: no such file/],

@@ -1,7 +1,8 @@
 /**
  * The demo (`tributary demo`) is reproducible: the same seed gives the same execution reports, byte for byte, so the
  * same fingerprint and summary; another seed gives another session. It runs `runDemo` in process on the shipped
- * config/demo.yaml for a few simulated minutes (virtual time: no waiting), and checks what `--out` writes.
+ * config/demo.yaml and the shared intraday profile for a few simulated minutes (virtual time: no waiting), checks the
+ * market summary's contents, and what `--out` writes.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,11 +14,22 @@ import type { DemoSummary } from "../src/cli/demo-summary.js";
 import { UserError } from "../src/core/errors.js";
 
 const CONFIG = fileURLToPath(new URL("../config/demo.yaml", import.meta.url));
+/** Real data, read in place from ../shared (never copied into the repository). */
+const PROFILE = fileURLToPath(new URL("../../shared/data/derived/intraday_volume_profile_5min.csv", import.meta.url));
 const MINUTES = 3;
 const FILLS_HEADER = "time,venue,symbol,side,cl_ord_id,account,exec_id,last_qty,last_px,liquidity,fee";
 
 function options(seed: number, out: string | null = null, progress: (done: number) => void = () => {}): DemoOptions {
-  return { seed, config: CONFIG, start: "2026-01-05T14:30:00Z", minutes: MINUTES, rate: 2, out, progress };
+  return {
+    seed,
+    config: CONFIG,
+    volumeProfile: PROFILE,
+    profileSeries: "mean",
+    start: "2026-01-05T14:30:00Z",
+    minutes: MINUTES,
+    out,
+    progress,
+  };
 }
 
 const temp = mkdtempSync(join(tmpdir(), "tributary-demo-test-"));
@@ -29,16 +41,44 @@ describe("runDemo determinism", () => {
     first = runDemo(options(42));
   });
 
-  it("does something worth fingerprinting: orders, rejects, cancels and executions on every venue", () => {
+  it("does something worth fingerprinting: orders, cancels and executions on every venue", () => {
     expect(first.reports).toBeGreaterThan(1000);
+    expect(first.events).toBeGreaterThan(first.reports);
     for (const venue of first.venues) {
       expect(venue.orders, venue.id).toBeGreaterThan(0);
       expect(venue.executions, venue.id).toBeGreaterThan(0);
+      expect(venue.canceled, venue.id).toBeGreaterThan(0);
     }
-    expect(first.venues.some((v) => v.rejected > 0)).toBe(true);
-    expect(first.venues.some((v) => v.canceled > 0)).toBe(true);
     expect(first.fingerprint).toMatch(/^[0-9a-f]{64}$/);
     expect([first.start, first.end]).toEqual(["2026-01-05T14:30:00.000000Z", "2026-01-05T14:33:00.000000Z"]);
+    expect(first.volumeProfile).toBe("intraday_volume_profile_5min.csv: mean");
+  });
+
+  it("summarises the market: per venue and instrument trades, volume, VWAP and quoted spread", () => {
+    expect(first.venues.map((v) => [v.id, v.instruments.map((i) => i.symbol)])).toEqual([
+      ["LITA", ["ACME", "NRTH", "PNNY"]],
+      ["LITB", ["ACME", "NRTH", "PNNY"]],
+      ["DRKP", ["ACME"]],
+    ]);
+    for (const venue of first.venues) {
+      expect(
+        venue.instruments.reduce((n, i) => n + i.trades, 0),
+        venue.id,
+      ).toBe(venue.executions);
+      for (const i of venue.instruments) {
+        expect(i.vwap, `${venue.id} ${i.symbol}`).toMatch(/^\d+\.\d+$/);
+        if (venue.kind === "lit") expect(i.averageSpreadTicks, `${venue.id} ${i.symbol}`).toBeGreaterThanOrEqual(1);
+        else expect(i.averageSpreadTicks).toBeNull();
+      }
+    }
+    for (const i of first.instruments) {
+      expect(i.volumeShares, i.symbol).toBeGreaterThan(0);
+      expect(i.averageSpreadTicks, i.symbol).toBeGreaterThanOrEqual(1);
+      expect(i.averageSpreadBps, i.symbol).toBeGreaterThan(0);
+      // Three minutes hold no 5-minute return: no volatility estimate.
+      expect(i.realisedVolatility, i.symbol).toBeNull();
+    }
+    expect(first.instruments.map((i) => i.configuredVolatility)).toEqual([0.25, 0.32, 0.55]);
   });
 
   it("gives the same fingerprint and summary for the same seed", () => {

@@ -3,14 +3,20 @@
  * The `tributary` command. User mistakes (a bad flag, file or config value) print one line naming what is wrong and
  * exit with status 2; anything else is a bug and keeps its stack trace.
  */
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Command, InvalidArgumentError } from "commander";
 import { UserError } from "../core/errors.js";
 import { runDemo } from "./demo.js";
 import { formatSummary } from "./demo-summary.js";
 import { progressBar } from "./progress.js";
+import { registerReplay } from "./replay-command.js";
 
 const DEFAULT_CONFIG = fileURLToPath(new URL("../../../config/demo.yaml", import.meta.url));
+/** Real data, read in place from the shared folder beside the repository (never copied into it). */
+const DEFAULT_VOLUME_PROFILE = fileURLToPath(
+  new URL("../../../../shared/data/derived/intraday_volume_profile_5min.csv", import.meta.url),
+);
 
 function integerFlag(name: string, min: number, max: number) {
   return (value: string): number => {
@@ -21,14 +27,13 @@ function integerFlag(name: string, min: number, max: number) {
   };
 }
 
-function positiveNumberFlag(name: string, max: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!/^\d+(\.\d+)?$/.test(value) || !(n > 0) || n > max) {
-      throw new InvalidArgumentError(`${name} must be a number above 0 and at most ${max}, got "${value}"`);
-    }
-    return n;
-  };
+/** The recorded profile when it is beside the repository; otherwise null (the generated U-shape), said on stderr. */
+function defaultVolumeProfile(): string | null {
+  if (existsSync(DEFAULT_VOLUME_PROFILE)) return DEFAULT_VOLUME_PROFILE;
+  process.stderr.write(
+    `tributary: note: ${DEFAULT_VOLUME_PROFILE} not found; using a generated U-shaped volume profile\n`,
+  );
+  return null;
 }
 
 const program = new Command()
@@ -50,7 +55,12 @@ program
     integerFlag("--minutes", 1, 1440),
     390,
   )
-  .option("--rate <n>", "mean orders per second per venue and instrument", positiveNumberFlag("--rate", 1000), 2)
+  .option(
+    "--volume-profile <file>",
+    "intraday volume profile CSV (5-minute bins from the open); default: the recorded one in ../shared/data, or a" +
+      " generated U-shape when that is absent",
+  )
+  .option("--profile-series <name>", 'which series of the profile, or "mean" of all', "mean")
   .option("--out <dir>", "write summary.json and fills.csv into this directory")
   .option("--json", "print the summary as JSON on stdout (no table, no progress bar)", false)
   .action(
@@ -59,7 +69,8 @@ program
       config: string;
       start: string;
       minutes: number;
-      rate: number;
+      volumeProfile?: string;
+      profileSeries: string;
       out?: string;
       json: boolean;
     }) => {
@@ -69,7 +80,8 @@ program
         config: opts.config,
         start: opts.start,
         minutes: opts.minutes,
-        rate: opts.rate,
+        volumeProfile: opts.volumeProfile ?? defaultVolumeProfile(),
+        profileSeries: opts.profileSeries,
         out: opts.out ?? null,
         progress: (done) => bar.update(done),
       });
@@ -77,6 +89,8 @@ program
       process.stdout.write(opts.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatSummary(summary)}\n`);
     },
   );
+
+registerReplay(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,7 +1,7 @@
 /**
  * Everything the engine knows about one instrument's market, consolidated across venues from their market data only:
- * each venue's displayed depth, the NBBO with its size and the venues at the touch, consolidated depth, the trade tape
- * (volume, interval VWAP) and the quote history (mid, spread, realised volatility).
+ * each venue's displayed depth and its own quote history, the NBBO with its size and the venues at the touch,
+ * consolidated depth, the trade tape (volume, interval VWAP) and the NBBO history (mid, spread, realised volatility).
  * Invariant: the NBBO is recomputed from venue depths after every depth event; a side with no quote is NaN.
  */
 import type { MarketDataEvent } from "../model/market-data.js";
@@ -47,6 +47,7 @@ export class InstrumentView {
   readonly tape = new TradeTape();
   readonly quotes = new QuoteHistory();
   private readonly venues = new Map<string, [VenueDepth, VenueDepth]>();
+  private readonly venueHistories = new Map<string, QuoteHistory>();
   private current: Nbbo = EMPTY_NBBO;
 
   constructor(readonly symbol: string) {}
@@ -62,17 +63,32 @@ export class InstrumentView {
       return false;
     }
     const [bids, asks] = this.venueDepth(event.venueId);
+    const venueBid = bids.best;
+    const venueAsk = asks.best;
     if (event.type === "snapshot") {
       bids.reset(event.bids);
       asks.reset(event.asks);
     } else {
       (event.side === "buy" ? bids : asks).set(event.price, event.qty);
     }
+    if (event.type === "snapshot" || !Object.is(venueBid, bids.best) || !Object.is(venueAsk, asks.best)) {
+      this.venueHistory(event.venueId).add(time, bids.best, asks.best);
+    }
     const next = this.computeNbbo();
     if (sameNbbo(next, this.current)) return false;
     this.current = next;
     this.quotes.add(time, next.bid, next.ask);
     return true;
+  }
+
+  /** One venue's own best bid and offer over time (empty for a venue never seen). */
+  venueHistory(venueId: string): QuoteHistory {
+    let history = this.venueHistories.get(venueId);
+    if (history === undefined) {
+      history = new QuoteHistory();
+      this.venueHistories.set(venueId, history);
+    }
+    return history;
   }
 
   /** One venue's top of book as the view knows it. */

@@ -7,9 +7,10 @@
 
 import { MICROS_PER_SECOND } from "../core/clock.js";
 import { grownFloat64 } from "../core/typed-arrays.js";
+import { SESSION_SECONDS, TRADING_DAYS_PER_YEAR } from "../model/market-parameters.js";
 
-/** Trading seconds in a year (252 days of 6.5 hours): the convention for annualising volatility in Tributary. */
-export const TRADING_SECONDS_PER_YEAR = 252 * 6.5 * 3600;
+/** Trading seconds in a year: the convention for annualising volatility in Tributary. */
+export const TRADING_SECONDS_PER_YEAR = TRADING_DAYS_PER_YEAR * SESSION_SECONDS;
 
 const INITIAL_CAPACITY = 1024;
 

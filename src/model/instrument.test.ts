@@ -271,3 +271,21 @@ describe("properties", () => {
     );
   });
 });
+
+describe("Instrument: the simulated market's parameters", () => {
+  it("defaults them from the ADV and exposes the impact an algorithm reads", () => {
+    expect(acme.market.depthPerLevel).toBe(5_000);
+    expect(acme.impact.depthPerLevel).toBe(5_000);
+    expect(acme.impact.dailyVolatility).toBeCloseTo(0.25 / Math.sqrt(252), 12);
+    const custom = new Instrument({ ...base, market: { permanentImpact: 2, levels: 5 } });
+    expect(custom.impact.permanentPerLot).toBeCloseTo(2 * acme.impact.permanentPerLot, 18);
+    expect(custom.market.levels).toBe(5);
+  });
+
+  it("reports a bad market field under market.<field>", () => {
+    expect(instrumentSpecIssues({ ...base, market: { levels: 0 } })).toEqual([
+      { path: ["market", "levels"], message: "expected a whole number >= 1 and at most 100, got 0" },
+    ]);
+    expect(() => new Instrument({ ...base, market: { levels: 0 } })).toThrow(InvariantError);
+  });
+});

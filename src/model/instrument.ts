@@ -11,12 +11,22 @@
  * Every conversion is exact digit arithmetic on the decimal string (via `parseDecimal`), never `parseFloat(x) * scale`,
  * and every integer it yields is a safe integer. Floats come out only through `priceToNumber`/`quantityToShares`, for
  * analytics.
+ * The optional `market` section (the simulated market's parameters, market-parameters.ts) is defaulted from the ADV;
+ * `impact` is what an impact-aware algorithm reads of it.
  * Known limits: prices must be > 0 (no negative-price instruments); the tick must be 1, 2, 2.5 or 5 times a power of
  * ten, which excludes binary fractions such as 1/32 (US Treasury futures).
  */
 
 import { InvariantError } from "../core/errors.js";
 import { type DecimalError, decimalPlaces, formatDecimal, parseDecimal } from "../core/fixed-point.js";
+import {
+  type ImpactParameters,
+  type InstrumentMarket,
+  type InstrumentMarketSpec,
+  impactParameters,
+  instrumentMarket,
+  instrumentMarketIssues,
+} from "./market-parameters.js";
 
 /** The reference data an instrument is built from (already shaped by the config schema). */
 export interface InstrumentSpec {
@@ -35,6 +45,8 @@ export interface InstrumentSpec {
   readonly averageDailyVolume: number;
   /** Annualised volatility as a fraction: 0.25 = 25%. */
   readonly annualVolatility: number;
+  /** The simulated market's parameters for this instrument; every field optional (defaults from ADV). */
+  readonly market?: InstrumentMarketSpec | undefined;
 }
 
 /** One problem found in reference data: the field path below the object checked, and what is wrong, for a person. */
@@ -78,6 +90,10 @@ export class Instrument {
   /** Decimal places of `lotSize` (trailing zeros dropped) and the lot in units of 10^-lotDecimals share. */
   readonly lotDecimals: number;
   readonly lotUnits: number;
+  /** The simulated market's parameters, defaulted (see market-parameters.ts). */
+  readonly market: InstrumentMarket;
+  /** The price impact the simulated market applies to our aggressive volume, for impact-aware algorithms. */
+  readonly impact: ImpactParameters;
 
   /** Throws `InvariantError` for data that has not been validated (see `instrumentSpecIssues`). */
   constructor(spec: InstrumentSpec) {
@@ -101,6 +117,8 @@ export class Instrument {
     this.lotUnits = scales.lotUnits;
     const ref = parsePriceAt(spec.referencePrice, scales.pricePrecision, scales.tickUnits);
     this.referencePriceUnits = ref.ok ? ref.value : Number.NaN; // always ok: checked above
+    this.market = instrumentMarket(spec.averageDailyVolume, spec.market);
+    this.impact = impactParameters(this.market, spec.averageDailyVolume, spec.annualVolatility);
   }
 
   /** Parses a price (e.g. "150.25") to price units; it must be > 0 and on tick. */
@@ -233,6 +251,10 @@ export function instrumentSpecIssues(spec: InstrumentSpec): SpecIssue[] {
       "annualVolatility",
       `expected an annualised fraction like 0.25 (= 25%), greater than 0 and at most 10, got ${vol}`,
     );
+  }
+  if (spec.market !== undefined) {
+    const found = instrumentMarketIssues(spec.market, Number.isSafeInteger(adv) ? adv : Number.NaN);
+    for (const issue of found) issues.push({ ...issue, path: ["market", ...issue.path] });
   }
   return issues;
 }

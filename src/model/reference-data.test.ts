@@ -265,6 +265,61 @@ describe("parseReferenceData: meaning errors name the field path", () => {
   });
 });
 
+describe("parseReferenceData: market sections", () => {
+  it("are optional: without them every instrument and venue gets the defaults derived from its ADV", () => {
+    const data = parseReferenceData(valid(), "config/test.yaml");
+    const acme = data.instruments.get("ACME");
+    expect(acme?.market).toMatchObject({ depthPerLevel: 5_000, marketOrderSize: 2_500, resilienceSeconds: 15 });
+    expect(acme?.impact.permanentPerLot).toBeGreaterThan(0);
+    expect(data.venues[0]?.market).toMatchObject({ activityShare: 1, depthScale: 1, spreadTicks: null });
+    expect(data.venues[1]?.market).toMatchObject({ volumeRatio: 0.25, minQtyProbability: 0.3 });
+  });
+
+  it("are read and defaulted field by field", () => {
+    const data = parseReferenceData(
+      edited((r) => {
+        r.instruments[0].market = { spreadTicks: 2, depthPerLevel: 800, permanentImpact: 0.5 };
+        r.venues[0].market = { activityShare: 3, spreadTicks: 2 };
+        r.venues[1].market = { volumeRatio: 0.1, lifetimeSeconds: 30 };
+      }),
+      "config/test.yaml",
+    );
+    expect(data.instruments.get("ACME")?.market).toMatchObject({
+      spreadTicks: 2,
+      depthPerLevel: 800,
+      limitOrderSize: 400,
+      permanentImpact: 0.5,
+      transientImpact: 4,
+    });
+    expect(data.venues[0]?.market).toMatchObject({ activityShare: 3, depthScale: 1, spreadTicks: 2 });
+    expect(data.venues[1]?.market).toMatchObject({ volumeRatio: 0.1, lifetimeSeconds: 30, capTicks: 2 });
+  });
+
+  it("refuses unknown fields, wrong types and values out of range, naming the field", () => {
+    expect(errorFor(edited((r) => (r.instruments[0].market = { spread: 1 })))).toMatch(
+      /^config\/test\.yaml: instruments\[0\]\.market\.spread: unknown field \(the fields here are: spreadTicks, levels,/,
+    );
+    expect(errorFor(edited((r) => (r.instruments[0].market = { levels: "ten" })))).toBe(
+      'config/test.yaml: instruments[0].market.levels: expected a number, got "ten"',
+    );
+    expect(errorFor(edited((r) => (r.instruments[1].market = { resilienceSeconds: -3 })))).toBe(
+      "config/test.yaml: instruments[1].market.resilienceSeconds: expected a number from 0.1 to 86400, got -3",
+    );
+    expect(errorFor(edited((r) => (r.venues[0].market = { depthScale: 0 })))).toBe(
+      "config/test.yaml: venues[0].market.depthScale: expected a number above 0 and at most 1000, got 0",
+    );
+  });
+
+  it("refuses a lit field on a dark pool and a dark field on a lit venue", () => {
+    expect(errorFor(edited((r) => (r.venues[1].market = { activityShare: 2 })))).toBe(
+      "config/test.yaml: venues[1].market.activityShare: applies to lit venues only; this venue is dark",
+    );
+    expect(errorFor(edited((r) => (r.venues[0].market = { minQtyFraction: 0.5 })))).toBe(
+      "config/test.yaml: venues[0].market.minQtyFraction: applies to dark venues only; this venue is lit",
+    );
+  });
+});
+
 describe("formatPath", () => {
   it("writes keys with dots, indexes and odd keys in brackets", () => {
     expect(formatPath(["venues", 1, "fees", "takerFeePerShare"])).toBe("venues[1].fees.takerFeePerShare");

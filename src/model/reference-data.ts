@@ -8,12 +8,15 @@
  * ids, venues naming known instruments). Any problem becomes ONE line: `file[:line]: field.path: reason`, plus a count
  * of the others. Decimal values must be strings: a YAML/JSON number such as 0.1 has already lost its exact decimal
  * value, so it is refused rather than guessed.
- * Invariant of the result: every instrument is constructible, every venue is fully defaulted and trades only known
- * symbols.
+ * Instruments and venues may carry an optional `market` section for the simulated market (market-parameters.ts):
+ * checked for ranges, and on venues for fields that do not apply to the venue's kind.
+ * Invariant of the result: every instrument is constructible, every venue is fully defaulted (its `market` too) and
+ * trades only known symbols.
  */
 import { z } from "zod";
 import { UserError } from "../core/errors.js";
 import { Instrument, type InstrumentSpec, instrumentSpecIssues, type SpecIssue } from "./instrument.js";
+import { venueMarket, venueMarketIssues } from "./market-parameters.js";
 import { ORD_TYPES, TIMES_IN_FORCE } from "./order-types.js";
 import {
   DEFAULT_MIN_QUANTITY,
@@ -82,6 +85,31 @@ const instrumentSchema = strictObject({
   referencePrice: decimalString("150.00"),
   averageDailyVolume: z.number(),
   annualVolatility: z.number(),
+  market: strictObject({
+    spreadTicks: z.number().optional(),
+    levels: z.number().optional(),
+    depthPerLevel: z.number().optional(),
+    limitOrderSize: z.number().optional(),
+    marketOrderSize: z.number().optional(),
+    resilienceSeconds: z.number().optional(),
+    permanentImpact: z.number().optional(),
+    transientImpact: z.number().optional(),
+    transientHalfLifeSeconds: z.number().optional(),
+  }).optional(),
+});
+
+/** A venue's market section: lit fields and dark fields in one shape; which apply is checked against `kind`. */
+const venueMarketSchema = strictObject({
+  activityShare: z.number().optional(),
+  depthScale: z.number().optional(),
+  spreadTicks: z.number().optional(),
+  volumeRatio: z.number().optional(),
+  orderSizeMultiple: z.number().optional(),
+  orderSizeSigma: z.number().optional(),
+  minQtyProbability: z.number().optional(),
+  minQtyFraction: z.number().optional(),
+  lifetimeSeconds: z.number().optional(),
+  capTicks: z.number().optional(),
 });
 
 const venueSchema = strictObject({
@@ -102,6 +130,7 @@ const venueSchema = strictObject({
   minQuantity: z.number().optional(),
   selfTradePrevention: z.enum(SELF_TRADE_PREVENTIONS).optional(),
   instruments: z.array(z.string()).min(1).optional(),
+  market: venueMarketSchema.optional(),
 });
 
 /** The whole reference-data file. */
@@ -168,6 +197,7 @@ export function parseReferenceData(
   const firstIdAt = new Map<string, number>();
   venues.forEach((venue, v) => {
     within(["venues", v], venueSpecIssues(venue));
+    within(["venues", v, "market"], venueMarketIssues(venue.kind, data.venues[v]?.market ?? {}));
     const earlier = firstIdAt.get(venue.id);
     if (earlier === undefined) firstIdAt.set(venue.id, v);
     else issues.push({ path: ["venues", v, "id"], message: duplicate("venue id", venue.id, earlier) });
@@ -188,8 +218,12 @@ export function parseReferenceData(
 }
 
 function toInstrumentSpec(parsed: z.output<typeof instrumentSchema>): InstrumentSpec {
-  const { pricePrecision, ...rest } = parsed;
-  return pricePrecision === undefined ? rest : { ...rest, pricePrecision };
+  const { pricePrecision, market, ...rest } = parsed;
+  return {
+    ...rest,
+    ...(pricePrecision === undefined ? {} : { pricePrecision }),
+    ...(market === undefined ? {} : { market }),
+  };
 }
 
 function toVenueSpec(parsed: ParsedVenue, allSymbols: readonly string[]): VenueSpec {
@@ -206,6 +240,7 @@ function toVenueSpec(parsed: ParsedVenue, allSymbols: readonly string[]): VenueS
     minQuantity: parsed.minQuantity ?? DEFAULT_MIN_QUANTITY,
     selfTradePrevention: parsed.selfTradePrevention ?? DEFAULT_SELF_TRADE_PREVENTION,
     instruments: parsed.instruments ?? allSymbols,
+    market: venueMarket(parsed.market),
   };
 }
 

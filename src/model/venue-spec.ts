@@ -13,6 +13,7 @@
 import { InvariantError } from "../core/errors.js";
 import { parseDecimal } from "../core/fixed-point.js";
 import type { SpecIssue } from "./instrument.js";
+import { DEFAULT_VENUE_MARKET, type VenueMarket } from "./market-parameters.js";
 import type { OrdType, TimeInForce } from "./order-types.js";
 
 export type VenueKind = "lit" | "dark";
@@ -63,6 +64,11 @@ export interface VenueSpec {
   readonly selfTradePrevention: SelfTradePrevention;
   /** Symbols traded here. */
   readonly instruments: readonly string[];
+  /**
+   * The simulated market's parameters for this venue (activity and depth of a lit venue, contra flow of a dark pool).
+   * Always set by `parseReferenceData`; optional so that a spec built in code may leave it out (see `venueMarketOf`).
+   */
+  readonly market?: VenueMarket | undefined;
 }
 
 export const DEFAULT_MIN_QUANTITY = 1;
@@ -83,6 +89,11 @@ export function venueFeeMicros(fees: VenueFees): { makerMicrosPerShare: number; 
     makerMicrosPerShare: feeMicrosPerShare(fees.makerFeePerShare),
     takerMicrosPerShare: feeMicrosPerShare(fees.takerFeePerShare),
   };
+}
+
+/** The venue's market parameters, defaulted when the spec was built without them. */
+export function venueMarketOf(venue: VenueSpec): VenueMarket {
+  return venue.market ?? DEFAULT_VENUE_MARKET;
 }
 
 /** Whether `venue` trades `symbol`. */

@@ -15,7 +15,8 @@
  */
 import type { Random } from "../../core/random.js";
 import type { Scheduler } from "../../core/scheduler.js";
-import { isTradableNbbo, type QuoteSource } from "../../market/consolidated-quote.js";
+import { isTradableNbbo } from "../../market/instrument-view.js";
+import type { QuoteSource } from "../../market/market-view.js";
 import type { VenueRejectReason } from "../../model/execution-report.js";
 import type { Instrument } from "../../model/instrument.js";
 import type { VenueSpec } from "../../model/venue-spec.js";

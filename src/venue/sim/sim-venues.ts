@@ -1,11 +1,12 @@
 /**
  * Builds the simulated venues a run trades on from validated reference data: one `SimLitVenue` per lit venue, one
- * `SimDarkPool` per dark venue, and the consolidated quote the dark pools cross at, fed by the lit venues' market data.
+ * `SimDarkPool` per dark venue, and the consolidated `MarketView` fed by every venue's market data (lit depth and
+ * prints, dark prints), whose NBBO the dark pools cross at.
  * Each venue gets its own random stream, forked in file order, so a run is reproducible from one seed.
  */
 import type { Random } from "../../core/random.js";
 import type { Scheduler } from "../../core/scheduler.js";
-import { ConsolidatedQuote } from "../../market/consolidated-quote.js";
+import { MarketView } from "../../market/market-view.js";
 import type { ReferenceData } from "../../model/reference-data.js";
 import type { Venue } from "../venue.js";
 import { SimDarkPool } from "./sim-dark-pool.js";
@@ -16,11 +17,12 @@ export interface SimVenues {
   readonly venues: readonly Venue[];
   readonly lit: readonly SimLitVenue[];
   readonly dark: readonly SimDarkPool[];
-  readonly quotes: ConsolidatedQuote;
+  /** The consolidated view of every venue's market data; dark pools cross at its NBBO midpoint. */
+  readonly quotes: MarketView;
 }
 
 export function createSimVenues(data: ReferenceData, scheduler: Scheduler, random: Random): SimVenues {
-  const quotes = new ConsolidatedQuote();
+  const quotes = new MarketView(scheduler);
   const venues: Venue[] = [];
   const lit: SimLitVenue[] = [];
   const dark: SimDarkPool[] = [];
@@ -33,6 +35,7 @@ export function createSimVenues(data: ReferenceData, scheduler: Scheduler, rando
       venues.push(venue);
     } else {
       const pool = new SimDarkPool(spec, data.instruments, scheduler, stream, quotes);
+      pool.subscribe(quotes);
       dark.push(pool);
       venues.push(pool);
     }
