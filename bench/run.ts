@@ -4,9 +4,13 @@
  * then each bench's workload and its figures beside their baselines. About 40 s on a 2-core machine; without
  * `--expose-gc` it still works (harness.ts turns GC on at run time). BENCHMARKS.md keeps the results.
  */
+import { DEFAULT_ALLOCATION, runAllocationBench } from "./allocation.bench.js";
 import { DEFAULT_BOOK_MEMORY, runBookMemoryBench } from "./book-memory.bench.js";
 import { describeMachine } from "./harness.js";
+import { DEFAULT_INTAKE, runIntakeBench } from "./intake.bench.js";
 import { runOrderBookBench } from "./order-book.bench.js";
+import { DEFAULT_REPLAY_BENCH, runReplayBench } from "./replay.bench.js";
+import { DEFAULT_SIM_DAY, runSimDayBench } from "./sim-day.bench.js";
 import { DEFAULT_WORKLOAD } from "./workload.js";
 
 const benches: Record<string, () => void> = {
@@ -21,6 +25,10 @@ const benches: Record<string, () => void> = {
       log,
     ),
   memory: () => runBookMemoryBench(DEFAULT_BOOK_MEMORY, log),
+  replay: () => runReplayBench(DEFAULT_REPLAY_BENCH, log),
+  intake: () => runIntakeBench(DEFAULT_INTAKE, log),
+  allocation: () => runAllocationBench(DEFAULT_ALLOCATION, log),
+  "sim-day": () => runSimDayBench(DEFAULT_SIM_DAY, log),
 };
 
 function log(line: string): void {

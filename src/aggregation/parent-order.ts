@@ -1,0 +1,261 @@
+/**
+ * A parent order: the working client orders that share an aggregation key, worked in the market as one.
+ *
+ * It keeps three ladders of open quantity by limit (see price-ladder.ts):
+ * - `allocatable`: every open order that has started: what a fill may be allocated to;
+ * - `workable`: the allocatable orders that may be worked now (no pending cancel/replace shrink, not suspended by a
+ *   kill switch): what new child orders may carry;
+ * - `crossable`: the workable orders that allow internal crossing.
+ * and the reservations of the child orders working in the market (one price at a time, see below).
+ *
+ * Invariants (checked by the engine on every change, property-tested):
+ * - reservation cover: the reserved lots never exceed the allocatable lots at the reservation's price, so every child
+ *   fill can be allocated to orders whose limits allow it, without overfilling any;
+ * - a new child at price p carries at most `available(p)` = workable(p) - reserved;
+ * - the ladders equal the sums of their orders' contributions.
+ * Known limit: all reservations of a parent share one price (or market). A pro-rata allocation of a fill at a better
+ * price may take quantity from high-limit orders that a second, more aggressive child would need, so children at two
+ * prices could not both be covered; the interim slicer works one price at a time and `reserve` enforces it.
+ */
+import { InvariantError } from "../core/errors.js";
+import { aggressiveness, type ClientOrder, type Intent } from "../model/client-order.js";
+import type { Side } from "../model/order-types.js";
+import { PriceLadder } from "./price-ladder.js";
+
+export interface Reservation {
+  readonly childId: string;
+  readonly price: number | null;
+  qty: number;
+}
+
+export class ParentOrder {
+  /** Constituents in arrival order; removed ones are null until compaction. */
+  private slots: (ClientOrder | null)[] = [];
+  private holes = 0;
+  readonly allocatable = new PriceLadder();
+  readonly workable = new PriceLadder();
+  readonly crossable = new PriceLadder();
+  readonly reservations = new Map<string, Reservation>();
+  reservedQty = 0;
+  /** Aggressiveness key of the reservations' price (meaningful while reservedQty > 0). */
+  reservedKey = Number.NEGATIVE_INFINITY;
+  reservedPrice: number | null = null;
+  openOrders = 0;
+  cumQty = 0;
+  cumNotional = 0;
+  /**
+   * Bumped whenever a constituent joins, is cancelled or expires, changes terms, starts or is suspended: ends a
+   * pro-rata epoch. An order leaving because it is filled does not bump it (see allocation/pro-rata.ts).
+   */
+  version = 0;
+  /** Pro-rata state (see allocation/pro-rata.ts). */
+  epochId = -1;
+  epochVersion = -1;
+  epochMembers = 0;
+  /** Members of the epoch that have been filled completely (and so left the eligible set). */
+  epochCompleted = 0;
+  epochFilled = 0;
+  epochWeight = 0;
+  epochMaxWeight = 0;
+  /** Tie-break rotation: the orderId of the last order that won a tie. */
+  rotation = -1;
+
+  constructor(
+    readonly parentId: number,
+    readonly key: string,
+    readonly symbol: string,
+    readonly side: Side,
+    readonly intent: Intent,
+  ) {}
+
+  /** Open constituents in arrival order. */
+  *orders(): IterableIterator<ClientOrder> {
+    for (const order of this.slots) if (order !== null) yield order;
+  }
+
+  /** The raw slot array (null = removed), for hot loops; do not mutate. */
+  get constituentSlots(): readonly (ClientOrder | null)[] {
+    return this.slots;
+  }
+
+  get openQty(): number {
+    let sum = 0;
+    for (const order of this.slots) if (order !== null) sum += order.leavesQty;
+    return sum;
+  }
+
+  /** The smallest participation cap of the constituents, or null. */
+  get maxParticipation(): number | null {
+    let cap: number | null = null;
+    for (const order of this.slots) {
+      if (order?.maxParticipation != null && (cap === null || order.maxParticipation < cap)) {
+        cap = order.maxParticipation;
+      }
+    }
+    return cap;
+  }
+
+  /** Most aggressive workable limit as a price (null = market or nothing workable). */
+  bestWorkablePrice(): number | null {
+    const key = this.workable.best;
+    if (key === Number.POSITIVE_INFINITY || key === Number.NEGATIVE_INFINITY) return null;
+    return this.side === "buy" ? key : -key;
+  }
+
+  join(order: ClientOrder): void {
+    order.parentId = this.parentId;
+    order.slot = this.slots.length;
+    this.slots.push(order);
+    this.openOrders++;
+    this.version++;
+    this.refresh(order);
+  }
+
+  /** Re-derives an order's ladder contributions from its state (after any change to it). */
+  refresh(order: ClientOrder): void {
+    const open = order.done === null;
+    const allocQty = open && order.started ? order.orderQty - order.cumQty : 0;
+    const allocKey = aggressiveness(order.side, order.limitPrice);
+    let workQty = allocQty;
+    let workKey = allocKey;
+    const pending = order.pending;
+    if (order.suspended || pending?.kind === "cancel" || pending?.kind === "expire") workQty = 0;
+    else if (pending !== null) {
+      // A pending replace works on the narrower of the old and the new terms until it completes.
+      workQty = Math.min(workQty, Math.max(0, pending.orderQty - order.cumQty));
+      workKey = Math.min(workKey, aggressiveness(order.side, pending.limitPrice));
+    }
+    const crossQty = order.allowCross ? workQty : 0;
+    if (order.allocQty !== allocQty || order.allocKey !== allocKey) {
+      this.allocatable.add(order.allocKey, -order.allocQty);
+      this.allocatable.add(allocKey, allocQty);
+    }
+    if (order.workQty !== workQty || order.workKey !== workKey || order.crossQty !== crossQty) {
+      this.workable.add(order.workKey, -order.workQty);
+      this.workable.add(workKey, workQty);
+      this.crossable.add(order.workKey, -order.crossQty);
+      this.crossable.add(workKey, crossQty);
+    }
+    order.allocQty = allocQty;
+    order.allocKey = allocKey;
+    order.workQty = workQty;
+    order.workKey = workKey;
+    order.crossQty = crossQty;
+  }
+
+  /**
+   * Takes a done order out (its contributions must already be zero: call `refresh` first). The caller bumps `version`
+   * when the order leaves for any reason other than being filled.
+   */
+  remove(order: ClientOrder): void {
+    if (order.slot < 0 || this.slots[order.slot] !== order)
+      throw new InvariantError(`order ${order.orderId} is not in parent ${this.parentId}`);
+    if (order.allocQty !== 0 || order.workQty !== 0)
+      throw new InvariantError(`order ${order.orderId} leaves with open quantity`);
+    this.slots[order.slot] = null;
+    order.slot = -1;
+    this.openOrders--;
+    if (++this.holes > 32 && this.holes * 2 > this.slots.length) this.compact();
+  }
+
+  /** Lots a fill at `price` can be allocated to (orders whose limits allow it). */
+  fillCapacity(price: number): number {
+    return this.allocatable.atOrAbove(aggressiveness(this.side, price));
+  }
+
+  /** Lots a new child order at `price` (null = market) may carry now. */
+  available(price: number | null): number {
+    const key = aggressiveness(this.side, price);
+    if (this.reservedQty > 0 && key !== this.reservedKey) return 0;
+    return Math.max(0, this.workable.atOrAbove(key) - this.reservedQty);
+  }
+
+  /** Reserved lots beyond what the workable orders can carry at the reservation price: child quantity to cancel. */
+  get overReservedQty(): number {
+    if (this.reservedQty === 0) return 0;
+    return Math.max(0, this.reservedQty - this.workable.atOrAbove(this.reservedKey));
+  }
+
+  /** Lots that may be crossed internally at `price` without uncovering any reservation. */
+  crossableAt(price: number): number {
+    const key = aggressiveness(this.side, price);
+    const crossable = this.crossable.atOrAbove(key);
+    if (this.reservedQty === 0 || crossable === 0) return crossable;
+    // Worst case the cross is allocated entirely to orders that also cover the reservation.
+    const slack = this.allocatable.atOrAbove(this.reservedKey) - this.reservedQty;
+    return Math.max(0, Math.min(crossable, slack));
+  }
+
+  /** Whether the reservations stay covered if `order` contributed `allocQty` at `allocKey` instead of what it does. */
+  coveredWith(order: ClientOrder, allocQty: number, allocKey: number): boolean {
+    if (this.reservedQty === 0) return true;
+    const rk = this.reservedKey;
+    const before = order.allocKey >= rk ? order.allocQty : 0;
+    const after = allocKey >= rk ? allocQty : 0;
+    return this.allocatable.atOrAbove(rk) - before + after >= this.reservedQty;
+  }
+
+  reserve(childId: string, price: number | null, qty: number): void {
+    if (this.reservations.has(childId)) throw new InvariantError(`child ${childId} is already reserved`);
+    const key = aggressiveness(this.side, price);
+    if (qty <= 0 || qty > this.available(price)) {
+      throw new InvariantError(
+        `reserve ${qty} for ${childId} in parent ${this.parentId}: only ${this.available(price)} available`,
+      );
+    }
+    this.reservations.set(childId, { childId, price, qty });
+    this.reservedQty += qty;
+    this.reservedKey = key;
+    this.reservedPrice = price;
+  }
+
+  /** Gives back `qty` lots of a child's reservation (cancelled, expired, filled); drops it at 0. */
+  release(childId: string, qty: number): Reservation {
+    const reservation = this.reservations.get(childId);
+    if (reservation === undefined) throw new InvariantError(`no reservation for child ${childId}`);
+    if (qty < 0 || qty > reservation.qty)
+      throw new InvariantError(`release ${qty} of ${reservation.qty} for ${childId}`);
+    reservation.qty -= qty;
+    this.reservedQty -= qty;
+    if (reservation.qty === 0) this.reservations.delete(childId);
+    if (this.reservations.size === 0) {
+      this.reservedKey = Number.NEGATIVE_INFINITY;
+      this.reservedPrice = null;
+    }
+    return reservation;
+  }
+
+  /** Checks the ladders against the orders and the reservation cover; throws on a broken invariant. */
+  audit(): void {
+    let alloc = 0;
+    let work = 0;
+    let cross = 0;
+    let open = 0;
+    for (const order of this.slots) {
+      if (order === null) continue;
+      open++;
+      alloc += order.allocQty;
+      work += order.workQty;
+      cross += order.crossQty;
+    }
+    if (open !== this.openOrders)
+      throw new InvariantError(`parent ${this.parentId}: ${open} open orders, counted ${this.openOrders}`);
+    if (alloc !== this.allocatable.total || work !== this.workable.total || cross !== this.crossable.total) {
+      throw new InvariantError(`parent ${this.parentId}: ladders out of step with their orders`);
+    }
+    if (this.reservedQty > 0 && this.allocatable.atOrAbove(this.reservedKey) < this.reservedQty) {
+      throw new InvariantError(`parent ${this.parentId}: ${this.reservedQty} reserved lots are not covered`);
+    }
+  }
+
+  private compact(): void {
+    const kept: ClientOrder[] = [];
+    for (const order of this.slots) {
+      if (order === null) continue;
+      order.slot = kept.length;
+      kept.push(order);
+    }
+    this.slots = kept;
+    this.holes = 0;
+  }
+}

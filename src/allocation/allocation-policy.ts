@@ -1,0 +1,20 @@
+/**
+ * How a parent's fill is split among its constituent orders. Every policy gets the orders eligible for the fill (open,
+ * started, limit allowing the fill price, and for an internal cross allowing crossing), in arrival order, each with
+ * leaves > 0 and together at least the fill, and writes whole lots per order into `out` (at least as long as
+ * `eligible`; a typed array so the hot loop never meets a holey or boxed array).
+ * Contract (checked by the engine after every call, property-tested): the lots sum exactly to the fill, and no order
+ * gets more than its leaves.
+ */
+import type { ParentOrder } from "../aggregation/parent-order.js";
+import type { ClientOrder } from "../model/client-order.js";
+
+export interface AllocationPolicy {
+  readonly name: string;
+  allocate(parent: ParentOrder, eligible: readonly ClientOrder[], qty: number, out: Float64Array): void;
+}
+
+export type AllocationPolicyConfig =
+  | { readonly policy: "pro-rata" }
+  | { readonly policy: "fifo" }
+  | { readonly policy: "by-account"; readonly accounts: readonly string[] };

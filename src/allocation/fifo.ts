@@ -1,0 +1,21 @@
+/**
+ * Time priority: a fill goes to the earliest eligible order first, each filled up to its leaves before the next gets
+ * anything. Arrival order is kept through replaces (a known simplification: an exchange would send an order whose
+ * quantity grows to the back of the queue).
+ */
+import type { ParentOrder } from "../aggregation/parent-order.js";
+import type { ClientOrder } from "../model/client-order.js";
+import type { AllocationPolicy } from "./allocation-policy.js";
+
+export class FifoPolicy implements AllocationPolicy {
+  readonly name = "fifo";
+
+  allocate(_parent: ParentOrder, eligible: readonly ClientOrder[], qty: number, out: Float64Array): void {
+    let left = qty;
+    for (let i = 0; i < eligible.length; i++) {
+      const give = Math.min(left, (eligible[i] as ClientOrder).leavesQty);
+      out[i] = give;
+      left -= give;
+    }
+  }
+}

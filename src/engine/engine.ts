@@ -1,0 +1,1045 @@
+/**
+ * The in-process engine kernel for client orders: intake (normalise, validate, risk, kill switch), aggregation into
+ * parent orders, internal crossing, and allocation of parent fills back to client orders with FIX execution reports.
+ * Commands in (`submit`, `cancel`, `replace`, `kill`, and from the execution layer `reserve`, `childFill`,
+ * `releaseChild`, `applyParentFill`), events out (see model/client-events.ts), all on one thread and one clock.
+ *
+ * Invariants, enforced here (InvariantError on a breach) and property-tested:
+ * - the allocations of a fill sum exactly to it; no order is filled beyond its quantity or outside its limit;
+ * - every internal cross is two equal fills at one price inside both limits and the NBBO;
+ * - cancels and replaces conserve quantity: cumQty never changes, leaves follow orderQty;
+ * - nothing accepted disappears: every order is working, filled, cancelled or expired, and every refusal is an event;
+ * - child reservations stay covered (parent-order.ts), so a cancel or a shrinking replace that would uncover them
+ *   waits (pending-cancel / pending-replace) until the child orders shrink, as in FIX.
+ * Known limits: no journal yet (the event stream is the audit trail); one reservation price per parent at a time.
+ */
+import { aggregationKey, DEFAULT_WINDOW_GRAIN_MICROS } from "../aggregation/aggregation-key.js";
+import {
+  CrossingStats,
+  type CrossingTotals,
+  crossPrice,
+  crossQuantity,
+  crossSaving,
+} from "../aggregation/internal-cross.js";
+import { ParentOrder } from "../aggregation/parent-order.js";
+import type { AllocationPolicy } from "../allocation/allocation-policy.js";
+import { createAllocationPolicy } from "../allocation/index.js";
+import { InvariantError, invariant } from "../core/errors.js";
+import { IdSequence } from "../core/ids.js";
+import type { Scheduler } from "../core/scheduler.js";
+import { KillSwitch } from "../intake/kill-switch.js";
+import { isRefusal, normaliseOrder, parseLimit, parseLots } from "../intake/normalise-order.js";
+import { NO_RISK_LIMITS } from "../intake/risk-config.js";
+import { RiskLimits } from "../intake/risk-limits.js";
+import type {
+  CancelOrderInput,
+  KillScope,
+  NewOrderInput,
+  ReplaceOrderInput,
+  SourceSpec,
+} from "../model/client-commands.js";
+import type { Allocation, EngineEvent, EngineListener, ParentChange } from "../model/client-events.js";
+import { INTERNAL_VENUE } from "../model/client-events.js";
+import {
+  aggressiveness,
+  type ClientExecType,
+  ClientOrder,
+  INTENTS,
+  type Intent,
+  type PendingAmendment,
+} from "../model/client-order.js";
+import {
+  type ClientCancelRejectReason,
+  type OrderRejectReason,
+  type Refusal,
+  rejectCategory,
+} from "../model/client-order-reasons.js";
+import type { Liquidity } from "../model/execution-report.js";
+import type { Instrument } from "../model/instrument.js";
+import type { Side } from "../model/order-types.js";
+import type { EngineOptions, EngineQuotes } from "./engine-options.js";
+
+export type SubmitResult =
+  | { readonly ok: true; readonly orderId: number; readonly parentId: number }
+  | { readonly ok: false; readonly reason: OrderRejectReason; readonly field: string | null; readonly message: string };
+
+export type AmendResult =
+  | { readonly ok: true; readonly orderId: number; readonly pending: boolean }
+  | {
+      readonly ok: false;
+      readonly reason: ClientCancelRejectReason;
+      readonly field: string | null;
+      readonly message: string;
+    };
+
+interface SourceState {
+  readonly spec: SourceSpec;
+  readonly metadata: Readonly<Record<string, string>>;
+  /** Every ClOrdID accepted from this source (orders, replaces, cancels) -> its order. */
+  readonly ids: Map<string, ClientOrder>;
+}
+
+interface SymbolParents {
+  readonly buy: Set<ParentOrder>;
+  readonly sell: Set<ParentOrder>;
+}
+
+const EMPTY_METADATA: Readonly<Record<string, string>> = Object.freeze({});
+const INTENT_INDEX = Object.fromEntries(INTENTS.map((intent, i) => [intent, i])) as Record<Intent, number>;
+
+export class Engine {
+  readonly instruments: ReadonlyMap<string, Instrument>;
+  private readonly scheduler: Scheduler;
+  private readonly quotes: EngineQuotes | undefined;
+  private readonly sources = new Map<string, SourceState>();
+  private readonly risk: RiskLimits;
+  private readonly killSwitch = new KillSwitch();
+  private readonly policy: AllocationPolicy;
+  private readonly grain: number;
+  private readonly crossingEnabled: boolean;
+  private readonly takerFeeMicros: number;
+  private readonly auditing: boolean;
+  private readonly listeners: EngineListener[] = [];
+  private readonly orderList: ClientOrder[] = [];
+  private readonly parentsByKey = new Map<string, ParentOrder>();
+  /** Per symbol, the windowless parent of each (side, intent), for the fast path of `parentFor`. */
+  private readonly windowlessParents = new Map<string, (ParentOrder | undefined)[]>();
+  private readonly parentsById = new Map<number, ParentOrder>();
+  private readonly bySymbol = new Map<string, SymbolParents>();
+  private readonly children = new Map<string, ParentOrder>();
+  private readonly pendingByParent = new Map<ParentOrder, Set<ClientOrder>>();
+  private readonly startTimers = new Map<number, ClientOrder[]>();
+  private readonly endTimers = new Map<number, ClientOrder[]>();
+  private readonly crossStats = new CrossingStats();
+  private readonly execIds = new IdSequence("X");
+  private seq = 0;
+  private nextParentId = 1;
+  private nextFillId = 1;
+  private nextCrossId = 1;
+  private allocOut = new Float64Array(1024);
+  /** Parents waiting for a crossing pass, and whether one is running (a cross must not start inside another). */
+  private readonly crossQueue = new Set<ParentOrder>();
+  private crossingNow = false;
+  private eligibleScratch: ClientOrder[] = [];
+
+  constructor(options: EngineOptions) {
+    this.instruments = options.instruments;
+    this.scheduler = options.scheduler;
+    this.quotes = options.quotes;
+    this.risk = new RiskLimits(options.risk ?? NO_RISK_LIMITS, options.instruments);
+    this.policy = createAllocationPolicy(options.allocation);
+    this.grain = options.windowGrainMicros ?? DEFAULT_WINDOW_GRAIN_MICROS;
+    this.crossingEnabled = options.crossing?.enabled ?? true;
+    this.takerFeeMicros = options.crossing?.takerFeeMicrosPerShare ?? 0;
+    this.auditing = options.audit ?? false;
+    for (const spec of options.sources) {
+      this.sources.set(spec.id, { spec, metadata: spec.metadata ?? EMPTY_METADATA, ids: new Map() });
+    }
+    if (this.crossingEnabled && options.crossing?.onQuoteChange !== false && this.quotes?.onChange) {
+      this.quotes.onChange((symbol) => this.crossSymbol(symbol));
+    }
+  }
+
+  // ---- listeners and queries ------------------------------------------------------------------------------------
+
+  /** Adds a listener for every event; returns a function that removes it. */
+  on(listener: EngineListener): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
+
+  /** The order a source knows by `clOrdId` (any ClOrdID it has had). */
+  order(source: string, clOrdId: string): ClientOrder | undefined {
+    return this.sources.get(source)?.ids.get(clOrdId);
+  }
+
+  /** Every accepted order, in arrival order (done ones included). Treat as read-only. */
+  get orders(): readonly ClientOrder[] {
+    return this.orderList;
+  }
+
+  parent(parentId: number): ParentOrder | undefined {
+    return this.parentsById.get(parentId);
+  }
+
+  /** Parents with open orders, in creation order. Treat as read-only. */
+  parents(): IterableIterator<ParentOrder> {
+    return this.parentsById.values();
+  }
+
+  /** The parent a child order works for. */
+  parentOfChild(childId: string): ParentOrder | undefined {
+    return this.children.get(childId);
+  }
+
+  /** Net quantity to market of an instrument: workable buy lots minus workable sell lots (after crossing). */
+  netQuantity(symbol: string): number {
+    const parents = this.bySymbol.get(symbol);
+    if (parents === undefined) return 0;
+    let net = 0;
+    for (const p of parents.buy) net += p.workable.total;
+    for (const p of parents.sell) net -= p.workable.total;
+    return net;
+  }
+
+  /** Internal crossing so far, per symbol. */
+  crossingStats(): Map<string, CrossingTotals> {
+    return this.crossStats.snapshot();
+  }
+
+  isKilled(source: string, account: string): boolean {
+    return this.killSwitch.isKilled(source, account);
+  }
+
+  // ---- intake ----------------------------------------------------------------------------------------------------
+
+  submit(input: NewOrderInput): SubmitResult {
+    const now = this.scheduler.now();
+    const source = this.sources.get(input.source);
+    if (source === undefined) {
+      return this.reject(input, {
+        reason: "unknown-source",
+        field: "source",
+        message: `unknown source ${JSON.stringify(input.source ?? "")} (known: ${[...this.sources.keys()].join(", ")})`,
+      });
+    }
+    const terms = normaliseOrder(input, this.instruments, now);
+    if (isRefusal(terms)) return this.reject(input, terms);
+    if (source.ids.has(terms.clOrdId)) {
+      return this.reject(input, {
+        reason: "duplicate-cl-ord-id",
+        field: "cl_ord_id",
+        message: `${terms.clOrdId} was already used by source ${terms.source}`,
+      });
+    }
+    if (this.killSwitch.isKilled(terms.source, terms.account)) {
+      return this.reject(input, { reason: "kill-switch", field: null, message: "a kill switch covers this order" });
+    }
+    const instrument = this.instruments.get(terms.symbol) as Instrument;
+    const mid = this.mid(terms.symbol);
+    const reference = mid ?? instrument.referencePriceUnits;
+    const risk = this.risk.check(
+      terms.symbol,
+      terms.source,
+      terms.account,
+      terms.orderQty,
+      terms.limitPrice,
+      terms.limitPrice ?? reference,
+      reference,
+      0,
+      terms.orderQty,
+      0,
+    );
+    if (risk !== null) return this.reject(input, risk);
+
+    const order = ClientOrder.create(this.orderList.length + 1, terms, now, mid, source.metadata);
+    order.riskPrice = terms.limitPrice ?? reference;
+    this.orderList.push(order);
+    source.ids.set(order.clOrdId, order);
+    this.risk.recount(order);
+    const parent = this.parentFor(order);
+    parent.join(order);
+    if (this.listeners.length > 0)
+      this.emit({
+        type: "order-accepted",
+        seq: 0,
+        time: now,
+        orderId: order.orderId,
+        clOrdId: order.clOrdId,
+        source: order.source,
+        account: order.account,
+        symbol: order.symbol,
+        side: order.side,
+        ordType: order.ordType,
+        orderQty: order.orderQty,
+        limitPrice: order.limitPrice,
+        urgency: order.urgency,
+        strategy: order.strategy,
+        intent: order.intent,
+        startTime: order.startTime,
+        endTime: order.endTime,
+        maxParticipation: order.maxParticipation,
+        allowCross: order.allowCross,
+        arrivalMid: order.arrivalMid,
+        parentId: parent.parentId,
+      });
+    this.report(order, "new", 0, 0, null, null, null);
+    if (!order.started)
+      this.schedule(this.startTimers, order.startTime as number, order, (list) => this.startOrders(list));
+    if (order.endTime !== null) this.schedule(this.endTimers, order.endTime, order, (list) => this.endOrders(list));
+    this.parentChanged(parent, "joined");
+    if (order.allowCross && order.started) this.requestCross(parent);
+    return { ok: true, orderId: order.orderId, parentId: parent.parentId };
+  }
+
+  /** Records a refusal made before intake (an unreadable file row) so the audit trail has it. */
+  recordReject(
+    input: { readonly source: string; readonly clOrdId: string; readonly account?: string; readonly symbol?: string },
+    refusal: Refusal<OrderRejectReason>,
+  ): void {
+    this.reject(input as NewOrderInput, refusal);
+  }
+
+  cancel(input: CancelOrderInput): AmendResult {
+    const found = this.amendTarget(input, "cancel", input.clOrdId);
+    if ("reason" in found) return found;
+    const { order, clOrdId } = found;
+    this.claim(order, clOrdId);
+    const parent = this.parentOf(order);
+    const pending: PendingAmendment = {
+      kind: "cancel",
+      clOrdId: clOrdId ?? order.clOrdId,
+      orderQty: 0,
+      limitPrice: order.limitPrice,
+    };
+    if (parent.coveredWith(order, 0, order.allocKey)) {
+      this.finishCancel(order, pending, "canceled", "requested", clOrdId === null ? null : order.clOrdId);
+      return { ok: true, orderId: order.orderId, pending: false };
+    }
+    this.makePending(order, pending);
+    return { ok: true, orderId: order.orderId, pending: true };
+  }
+
+  replace(input: ReplaceOrderInput): AmendResult {
+    const found = this.amendTarget(input, "replace", input.clOrdId ?? null);
+    if ("reason" in found) return found;
+    const { order } = found;
+    const clOrdId = found.clOrdId as string;
+    const instrument = this.instruments.get(order.symbol) as Instrument;
+    const refuse = (refusal: Refusal<ClientCancelRejectReason>): AmendResult =>
+      this.cancelReject(input.source, clOrdId, input.origClOrdId, "replace", refusal);
+    if (input.quantity === undefined && input.limitPrice === undefined) {
+      return refuse({
+        reason: "nothing-to-replace",
+        field: null,
+        message: "a replace must change the quantity or the limit price",
+      });
+    }
+    let orderQty = order.orderQty;
+    if (input.quantity !== undefined) {
+      const lots = parseLots(instrument, input.quantity, "quantity");
+      if (typeof lots !== "number") return refuse(lots as Refusal<ClientCancelRejectReason>);
+      if (lots <= order.cumQty) {
+        return refuse({
+          reason: "quantity-below-cum-qty",
+          field: "quantity",
+          message: `the new quantity must exceed the ${instrument.formatQuantity(order.cumQty)} shares already executed (cancel to stop)`,
+        });
+      }
+      orderQty = lots;
+    }
+    let limitPrice = order.limitPrice;
+    if (input.limitPrice !== undefined) {
+      if (order.ordType === "market") {
+        return refuse({
+          reason: "price-on-market-order",
+          field: "limit_price",
+          message: "a market order takes no limit price",
+        });
+      }
+      const price = parseLimit(instrument, input.limitPrice, "limit_price");
+      if (typeof price !== "number") return refuse(price as Refusal<ClientCancelRejectReason>);
+      limitPrice = price;
+    }
+    // A replace that only reduces risk (smaller, or less aggressive) is always allowed, even under a kill switch.
+    const riskier = orderQty > order.orderQty || aggressiveness(order.side, limitPrice) > order.allocKey;
+    if (riskier) {
+      if (this.killSwitch.isKilled(order.source, order.account)) {
+        return refuse({ reason: "kill-switch", field: null, message: "a kill switch covers this order" });
+      }
+      const reference = this.mid(order.symbol) ?? instrument.referencePriceUnits;
+      const risk = this.risk.check(
+        order.symbol,
+        order.source,
+        order.account,
+        orderQty,
+        limitPrice === order.limitPrice ? null : limitPrice,
+        limitPrice ?? order.riskPrice,
+        reference,
+        this.risk.notional(order.symbol, 1, order.cumNotional),
+        orderQty - order.cumQty,
+        order.riskNotional,
+      );
+      if (risk !== null) return refuse(risk);
+    }
+    this.claim(order, clOrdId);
+    const parent = this.parentOf(order);
+    const pending: PendingAmendment = { kind: "replace", clOrdId, orderQty, limitPrice };
+    if (parent.coveredWith(order, orderQty - order.cumQty, aggressiveness(order.side, limitPrice))) {
+      this.finishReplace(order, pending);
+      return { ok: true, orderId: order.orderId, pending: false };
+    }
+    this.makePending(order, pending);
+    return { ok: true, orderId: order.orderId, pending: true };
+  }
+
+  /**
+   * Activates a kill switch: new orders in scope are refused and open ones suspended (they take no new child orders;
+   * the parents report over-reserved quantity so the execution layer cancels the children working for them).
+   */
+  kill(scope: KillScope, reason = "operator"): void {
+    if (!this.killSwitch.set(scope, true)) return;
+    this.emit({ type: "kill-switch", seq: 0, time: this.scheduler.now(), scope, active: true, reason });
+    this.resuspend();
+  }
+
+  /** Deactivates a kill switch; orders no other active scope covers resume. */
+  revive(scope: KillScope, reason = "operator"): void {
+    if (!this.killSwitch.set(scope, false)) return;
+    this.emit({ type: "kill-switch", seq: 0, time: this.scheduler.now(), scope, active: false, reason });
+    this.resuspend();
+  }
+
+  // ---- execution side: child reservations and fills --------------------------------------------------------------
+
+  /**
+   * Reserves `qty` lots of `parentId` for a child order at `price` (null = market). False when the parent cannot
+   * carry it now (`parent.available(price)` is less, or another reservation is at another price).
+   */
+  reserve(parentId: number, childId: string, price: number | null, qty: number): boolean {
+    const parent = this.parentsById.get(parentId);
+    if (parent === undefined || !Number.isSafeInteger(qty) || qty <= 0 || parent.available(price) < qty) return false;
+    if (this.children.has(childId)) throw new InvariantError(`child ${childId} already exists`);
+    parent.reserve(childId, price, qty);
+    this.children.set(childId, parent);
+    this.parentChanged(parent, "reserved");
+    return true;
+  }
+
+  /** A child order traded: the reservation shrinks by `qty` and the fill is allocated to the parent's orders. */
+  childFill(
+    childId: string,
+    qty: number,
+    price: number,
+    venue: string,
+    liquidity: Liquidity | null,
+    feeMicros: number,
+  ): number {
+    const parent = this.children.get(childId);
+    if (parent === undefined) throw new InvariantError(`fill for unknown child ${childId}`);
+    const reservation = parent.reservations.get(childId);
+    if (reservation === undefined || reservation.qty < qty) {
+      throw new InvariantError(`child ${childId} filled ${qty} beyond its reservation of ${reservation?.qty ?? 0}`);
+    }
+    if (
+      reservation.price !== null &&
+      aggressiveness(parent.side, price) > aggressiveness(parent.side, reservation.price)
+    ) {
+      // A buy child at 100 cannot print at 101: the venue broke its limit.
+      throw new InvariantError(`child ${childId} at ${reservation.price} filled at ${price}`);
+    }
+    parent.release(childId, qty);
+    if (!parent.reservations.has(childId)) this.children.delete(childId);
+    return this.fill(parent, qty, price, venue, liquidity, feeMicros, childId, false);
+  }
+
+  /** A child order is done (cancelled, expired, rejected): its remaining reservation is given back. */
+  releaseChild(childId: string): void {
+    const parent = this.children.get(childId);
+    if (parent === undefined) return;
+    const reservation = parent.reservations.get(childId);
+    if (reservation !== undefined) parent.release(childId, reservation.qty);
+    this.children.delete(childId);
+    this.parentChanged(parent, "released");
+    this.settlePending(parent);
+    this.afterChange(parent);
+  }
+
+  /**
+   * Applies a fill to a parent without a child reservation (an algorithm or a test driving the engine directly):
+   * `qty` lots at `price`, allocated to the orders whose limits allow `price`. Returns the fill id.
+   * Throws when the parent cannot take it: that is a bug in the caller (it was told the capacity).
+   */
+  applyParentFill(
+    parentId: number,
+    qty: number,
+    price: number,
+    venue: string,
+    liquidity: Liquidity | null = null,
+    feeMicros = 0,
+  ): number {
+    const parent = this.parentsById.get(parentId);
+    if (parent === undefined) throw new InvariantError(`fill for unknown parent ${parentId}`);
+    const free = parent.fillCapacity(price);
+    // Worst case the fill is allocated to the orders that cover the child reservations: they must stay covered.
+    if (parent.reservedQty > 0 && qty > parent.allocatable.atOrAbove(parent.reservedKey) - parent.reservedQty) {
+      throw new InvariantError(`direct fill of ${qty} in parent ${parentId} would uncover its child reservations`);
+    }
+    if (qty > free)
+      throw new InvariantError(`fill of ${qty} at ${price} exceeds the ${free} lots parent ${parentId} can take`);
+    return this.fill(parent, qty, price, venue, liquidity, feeMicros, null, false);
+  }
+
+  /** Tries internal crosses in `symbol` now (also done on arrival and, by default, on every NBBO change). */
+  crossSymbol(symbol: string): number {
+    const parents = this.bySymbol.get(symbol);
+    if (parents === undefined || !this.crossingEnabled) return 0;
+    const before = this.crossedLots;
+    for (const buy of parents.buy) if (buy.crossable.total > 0) this.crossQueue.add(buy);
+    this.drainCrosses();
+    return this.crossedLots - before;
+  }
+
+  private crossedLots = 0;
+
+  /** Queues a crossing pass for `parent`; runs the queue now unless a pass is already running (no re-entry). */
+  private requestCross(parent: ParentOrder): void {
+    if (!this.crossingEnabled || this.quotes === undefined) return;
+    this.crossQueue.add(parent);
+    this.drainCrosses();
+  }
+
+  private drainCrosses(): void {
+    if (this.crossingNow) return;
+    this.crossingNow = true;
+    try {
+      for (const parent of this.crossQueue) {
+        this.crossQueue.delete(parent);
+        if (this.parentsById.has(parent.parentId)) this.crossedLots += this.crossParent(parent);
+      }
+    } finally {
+      this.crossingNow = false;
+    }
+  }
+
+  // ---- internals: fills and allocation ----------------------------------------------------------------------------
+
+  private fill(
+    parent: ParentOrder,
+    qty: number,
+    price: number,
+    venue: string,
+    liquidity: Liquidity | null,
+    feeMicros: number,
+    childId: string | null,
+    crossOnly: boolean,
+  ): number {
+    invariant(Number.isSafeInteger(qty) && qty > 0, `fill quantity ${qty} is not a positive whole number of lots`);
+    invariant(Number.isSafeInteger(price) && price > 0, `fill price ${price} is not a positive integer`);
+    const now = this.scheduler.now();
+    const eligible = this.eligibleScratch;
+    eligible.length = 0;
+    let capacity = 0;
+    const slots = parent.constituentSlots;
+    const key = aggressiveness(parent.side, price);
+    for (let i = 0; i < slots.length; i++) {
+      const order = slots[i];
+      if (order == null || order.allocQty === 0 || order.allocKey < key) continue;
+      if (crossOnly && (order.crossQty === 0 || order.workKey < key)) continue;
+      eligible.push(order);
+      capacity += order.allocQty;
+    }
+    if (capacity < qty)
+      throw new InvariantError(`fill of ${qty} at ${price}: parent ${parent.parentId} can take ${capacity}`);
+    if (this.allocOut.length < eligible.length) this.allocOut = new Float64Array(eligible.length * 2);
+    const out = this.allocOut;
+    this.policy.allocate(parent, eligible, qty, out);
+
+    const fillId = this.nextFillId++;
+    const allocations: Allocation[] = [];
+    let sum = 0;
+    for (let i = 0; i < eligible.length; i++) {
+      const lots = out[i] as number;
+      const order = eligible[i] as ClientOrder;
+      if (lots === 0) continue;
+      if (!(lots > 0) || !Number.isSafeInteger(lots) || lots > order.orderQty - order.cumQty) {
+        throw new InvariantError(
+          `${this.policy.name}: ${lots} lots to order ${order.orderId} with ${order.leavesQty} leaves`,
+        );
+      }
+      if (!order.allows(price))
+        throw new InvariantError(`order ${order.orderId} allocated at ${price} outside its limit`);
+      sum += lots;
+      allocations.push({ orderId: order.orderId, clOrdId: order.clOrdId, account: order.account, qty: lots });
+    }
+    if (sum !== qty) throw new InvariantError(`${this.policy.name}: allocated ${sum} of a ${qty}-lot fill`);
+    parent.cumQty += qty;
+    parent.cumNotional += qty * price;
+    this.emit({
+      type: "parent-filled",
+      seq: 0,
+      time: now,
+      parentId: parent.parentId,
+      fillId,
+      childId,
+      qty,
+      price,
+      venue,
+      liquidity,
+      feeMicros,
+    });
+    this.emit({
+      type: "fill-allocated",
+      seq: 0,
+      time: now,
+      parentId: parent.parentId,
+      fillId,
+      policy: this.policy.name,
+      qty,
+      price,
+      allocations,
+    });
+
+    for (let i = 0; i < eligible.length; i++) {
+      const lots = out[i] as number;
+      if (lots === 0) continue;
+      const order = eligible[i] as ClientOrder;
+      order.cumQty += lots;
+      order.cumNotional += lots * price;
+      if (order.cumQty === order.orderQty) order.done = "filled";
+      parent.refresh(order);
+      this.risk.recount(order);
+      this.report(order, "trade", lots, price, venue, null, null);
+      if (order.done !== null) {
+        const pending = order.pending;
+        if (pending !== null) {
+          order.pending = null;
+          this.pendingByParent.get(parent)?.delete(order);
+          if (pending.kind !== "expire") {
+            this.cancelReject(
+              order.source,
+              pending.clOrdId,
+              order.clOrdId,
+              pending.kind === "cancel" ? "cancel" : "replace",
+              {
+                reason: "too-late-to-cancel",
+                field: null,
+                message: "the order filled before the request could be carried out",
+              },
+            );
+          }
+        }
+        parent.remove(order);
+      }
+    }
+    eligible.length = 0;
+    this.parentChanged(parent, "filled");
+    this.settlePending(parent);
+    this.afterChange(parent);
+    return fillId;
+  }
+
+  /** Crosses `parent` against every opposing parent of its symbol while both sides can; returns the lots crossed. */
+  private crossParent(parent: ParentOrder): number {
+    if (!this.crossingEnabled || this.quotes === undefined || parent.crossable.total === 0) return 0;
+    const parents = this.bySymbol.get(parent.symbol);
+    if (parents === undefined) return 0;
+    const quote = this.quotes.nbbo(parent.symbol);
+    const price = crossPrice(quote);
+    if (price === null) return 0;
+    const instrument = this.instruments.get(parent.symbol) as Instrument;
+    const opposite = parent.side === "buy" ? parents.sell : parents.buy;
+    let crossed = 0;
+    for (const other of [...opposite]) {
+      if (other.crossable.total === 0) continue;
+      const buy = parent.side === "buy" ? parent : other;
+      const sell = parent.side === "buy" ? other : parent;
+      const qty = crossQuantity(buy, sell, price);
+      if (qty === 0) continue;
+      const crossId = this.nextCrossId++;
+      const buyFillId = this.fill(buy, qty, price, INTERNAL_VENUE, null, 0, null, true);
+      const sellFillId = this.fill(sell, qty, price, INTERNAL_VENUE, null, 0, null, true);
+      const saving = crossSaving(instrument, qty, quote, this.takerFeeMicros);
+      this.crossStats.record(instrument, qty, price, saving);
+      this.emit({
+        type: "internal-cross",
+        seq: 0,
+        time: this.scheduler.now(),
+        crossId,
+        symbol: parent.symbol,
+        qty,
+        price,
+        bid: quote.bid,
+        ask: quote.ask,
+        buyParentId: buy.parentId,
+        sellParentId: sell.parentId,
+        buyFillId,
+        sellFillId,
+        saving,
+      });
+      crossed += qty;
+      if (parent.crossable.total === 0) break;
+    }
+    return crossed;
+  }
+
+  // ---- internals: amendments ----------------------------------------------------------------------------------------
+
+  private amendTarget(
+    input: CancelOrderInput | ReplaceOrderInput,
+    responseTo: "cancel" | "replace",
+    clOrdId: string | null | undefined,
+  ): { order: ClientOrder; clOrdId: string | null } | (AmendResult & { ok: false }) {
+    const requestId = clOrdId ?? null;
+    const refuse = (reason: ClientCancelRejectReason, field: string | null, message: string) =>
+      this.cancelReject(input.source, requestId ?? input.origClOrdId, input.origClOrdId, responseTo, {
+        reason,
+        field,
+        message,
+      }) as AmendResult & {
+        ok: false;
+      };
+    const source = this.sources.get(input.source);
+    if (source === undefined)
+      return refuse("unknown-source", "source", `unknown source ${JSON.stringify(input.source)}`);
+    if (responseTo === "replace" && (requestId === null || requestId === "")) {
+      return refuse("invalid-cl-ord-id", "cl_ord_id", "a replace needs a new ClOrdID");
+    }
+    if (requestId !== null && (requestId === "" || requestId.length > 64 || !/^[\x21-\x7e]+$/.test(requestId))) {
+      return refuse("invalid-cl-ord-id", "cl_ord_id", `invalid ClOrdID ${JSON.stringify(requestId)}`);
+    }
+    const order = source.ids.get(input.origClOrdId);
+    if (order === undefined)
+      return refuse("unknown-order", "orig_cl_ord_id", `no order ${input.origClOrdId} from source ${input.source}`);
+    if (requestId !== null && source.ids.has(requestId)) {
+      return refuse("duplicate-cl-ord-id", "cl_ord_id", `${requestId} was already used by source ${input.source}`);
+    }
+    if (order.done !== null)
+      return refuse("too-late-to-cancel", null, `order ${input.origClOrdId} is already ${order.done}`);
+    if (order.pending !== null)
+      return refuse("already-pending", null, `order ${input.origClOrdId} already has a ${order.pending.kind} pending`);
+    return { order, clOrdId: requestId };
+  }
+
+  private claim(order: ClientOrder, clOrdId: string | null): void {
+    if (clOrdId === null) return;
+    (this.sources.get(order.source) as SourceState).ids.set(clOrdId, order);
+  }
+
+  private makePending(order: ClientOrder, pending: PendingAmendment): void {
+    const parent = this.parentOf(order);
+    order.pending = pending;
+    parent.refresh(order);
+    let set = this.pendingByParent.get(parent);
+    if (set === undefined) {
+      set = new Set();
+      this.pendingByParent.set(parent, set);
+    }
+    set.add(order);
+    const execType: ClientExecType = pending.kind === "replace" ? "pending-replace" : "pending-cancel";
+    const request = pending.clOrdId === order.clOrdId ? null : order.clOrdId;
+    this.report(order, execType, 0, 0, null, request, pending.kind === "expire" ? "end-time" : null, pending.clOrdId);
+    this.parentChanged(parent, "amended");
+    this.afterChange(parent);
+  }
+
+  /** Completes every pending amendment of `parent` that the reservations now allow, in arrival order. */
+  private settlePending(parent: ParentOrder): void {
+    const set = this.pendingByParent.get(parent);
+    if (set === undefined || set.size === 0) return;
+    for (const order of [...set].sort((a, b) => a.orderId - b.orderId)) {
+      const pending = order.pending;
+      if (pending === null || order.done !== null) {
+        set.delete(order);
+        continue;
+      }
+      const allocQty = pending.kind === "replace" ? Math.max(0, pending.orderQty - order.cumQty) : 0;
+      const key = pending.kind === "replace" ? aggressiveness(order.side, pending.limitPrice) : order.allocKey;
+      if (!parent.coveredWith(order, allocQty, key)) continue;
+      set.delete(order);
+      if (pending.kind === "replace") this.finishReplace(order, pending);
+      else if (pending.kind === "cancel") {
+        const orig = pending.clOrdId === order.clOrdId ? null : order.clOrdId;
+        this.finishCancel(order, pending, "canceled", "requested", orig);
+      } else this.finishCancel(order, pending, "expired", "end-time", null);
+    }
+  }
+
+  private finishCancel(
+    order: ClientOrder,
+    pending: PendingAmendment,
+    outcome: "canceled" | "expired",
+    text: string,
+    origClOrdId: string | null,
+  ): void {
+    const parent = this.parentOf(order);
+    order.pending = null;
+    order.done = outcome;
+    parent.refresh(order);
+    this.risk.recount(order);
+    parent.remove(order);
+    parent.version++;
+    this.report(
+      order,
+      outcome,
+      0,
+      0,
+      null,
+      origClOrdId,
+      text,
+      pending.kind === "cancel" ? pending.clOrdId : order.clOrdId,
+    );
+    this.parentChanged(parent, "left");
+    this.afterChange(parent);
+  }
+
+  private finishReplace(order: ClientOrder, pending: PendingAmendment): void {
+    const parent = this.parentOf(order);
+    const origClOrdId = order.clOrdId;
+    order.pending = null;
+    order.orderQty = Math.max(pending.orderQty, order.cumQty);
+    order.limitPrice = pending.limitPrice;
+    if (pending.limitPrice !== null) order.riskPrice = pending.limitPrice;
+    order.clOrdId = pending.clOrdId;
+    if (order.previousClOrdIds === null) order.previousClOrdIds = [origClOrdId];
+    else order.previousClOrdIds.push(origClOrdId);
+    if (order.cumQty === order.orderQty) order.done = "filled";
+    parent.version++;
+    parent.refresh(order);
+    this.risk.recount(order);
+    this.report(order, "replaced", 0, 0, null, origClOrdId, null);
+    if (order.done !== null) {
+      parent.remove(order);
+      this.parentChanged(parent, "left");
+    } else this.parentChanged(parent, "amended");
+    this.afterChange(parent);
+    if (order.done === null && order.allowCross && order.started) this.requestCross(parent);
+  }
+
+  // ---- internals: time, kill switch ---------------------------------------------------------------------------------
+
+  private schedule(
+    timers: Map<number, ClientOrder[]>,
+    time: number,
+    order: ClientOrder,
+    fire: (orders: ClientOrder[]) => void,
+  ): void {
+    const list = timers.get(time);
+    if (list !== undefined) {
+      list.push(order);
+      return;
+    }
+    const fresh = [order];
+    timers.set(time, fresh);
+    this.scheduler.at(time, () => {
+      timers.delete(time);
+      fire(fresh);
+    });
+  }
+
+  private startOrders(orders: readonly ClientOrder[]): void {
+    const touched = new Set<ParentOrder>();
+    for (const order of orders) {
+      if (order.done !== null || order.started) continue;
+      order.started = true;
+      const parent = this.parentOf(order);
+      parent.version++;
+      parent.refresh(order);
+      touched.add(parent);
+    }
+    for (const parent of touched) {
+      this.parentChanged(parent, "started");
+      this.afterChange(parent);
+      this.requestCross(parent);
+    }
+  }
+
+  private endOrders(orders: readonly ClientOrder[]): void {
+    for (const order of orders) {
+      if (order.done !== null) continue;
+      const parent = this.parentOf(order);
+      const pending: PendingAmendment = {
+        kind: "expire",
+        clOrdId: order.clOrdId,
+        orderQty: 0,
+        limitPrice: order.limitPrice,
+      };
+      if (order.pending !== null) {
+        // The end time overrides a pending request: the order stops being worked and expires as soon as it may.
+        this.pendingByParent.get(parent)?.delete(order);
+        order.pending = null;
+      }
+      if (parent.coveredWith(order, 0, order.allocKey)) this.finishCancel(order, pending, "expired", "end-time", null);
+      else this.makePending(order, pending);
+    }
+  }
+
+  private resuspend(): void {
+    const touched = new Map<ParentOrder, boolean>();
+    for (const parent of this.parentsById.values()) {
+      for (const order of parent.orders()) {
+        const killed = this.killSwitch.isKilled(order.source, order.account);
+        if (order.suspended === killed) continue;
+        order.suspended = killed;
+        parent.version++;
+        parent.refresh(order);
+        touched.set(parent, killed);
+      }
+    }
+    for (const [parent, killed] of touched) {
+      this.parentChanged(parent, killed ? "suspended" : "resumed");
+      this.afterChange(parent);
+    }
+  }
+
+  // ---- internals: parents, events -----------------------------------------------------------------------------------
+
+  private parentFor(order: ClientOrder): ParentOrder {
+    // Fast path for the common case (no time window): a small array per instrument, by side and intent.
+    const windowless = order.startTime === null && order.endTime === null;
+    let slot = -1;
+    let cache: (ParentOrder | undefined)[] | undefined;
+    if (windowless) {
+      slot = (order.side === "buy" ? 0 : INTENTS.length) + INTENT_INDEX[order.intent];
+      cache = this.windowlessParents.get(order.symbol);
+      if (cache === undefined) {
+        cache = new Array(INTENTS.length * 2).fill(undefined);
+        this.windowlessParents.set(order.symbol, cache);
+      }
+      const cached = cache[slot];
+      if (cached !== undefined && this.parentsById.has(cached.parentId)) return cached;
+    }
+    const key = aggregationKey(order, order.intent, this.grain);
+    const existing = this.parentsByKey.get(key);
+    if (existing !== undefined) {
+      if (cache !== undefined) cache[slot] = existing;
+      return existing;
+    }
+    const parent = new ParentOrder(this.nextParentId++, key, order.symbol, order.side, order.intent);
+    this.parentsByKey.set(key, parent);
+    if (cache !== undefined) cache[slot] = parent;
+    this.parentsById.set(parent.parentId, parent);
+    let bySide = this.bySymbol.get(order.symbol);
+    if (bySide === undefined) {
+      bySide = { buy: new Set(), sell: new Set() };
+      this.bySymbol.set(order.symbol, bySide);
+    }
+    bySide[order.side].add(parent);
+    this.emit({
+      type: "parent-created",
+      seq: 0,
+      time: this.scheduler.now(),
+      parentId: parent.parentId,
+      key,
+      symbol: parent.symbol,
+      side: parent.side,
+      intent: parent.intent,
+    });
+    return parent;
+  }
+
+  private parentOf(order: ClientOrder): ParentOrder {
+    const parent = this.parentsById.get(order.parentId);
+    if (parent === undefined) throw new InvariantError(`order ${order.orderId} has no parent`);
+    return parent;
+  }
+
+  /** Audits (when asked) and retires a parent with no open order and no reservation. */
+  private afterChange(parent: ParentOrder): void {
+    if (this.auditing) parent.audit();
+    if (parent.openOrders > 0 || parent.reservedQty > 0 || !this.parentsById.has(parent.parentId)) return;
+    this.parentsById.delete(parent.parentId);
+    if (this.parentsByKey.get(parent.key) === parent) this.parentsByKey.delete(parent.key);
+    (this.bySymbol.get(parent.symbol) as SymbolParents)[parent.side as Side].delete(parent);
+    this.pendingByParent.delete(parent);
+    this.parentChanged(parent, "done");
+  }
+
+  private parentChanged(parent: ParentOrder, change: ParentChange): void {
+    if (this.listeners.length === 0) return;
+    this.emit({
+      type: "parent-changed",
+      seq: 0,
+      time: this.scheduler.now(),
+      parentId: parent.parentId,
+      change,
+      openOrders: parent.openOrders,
+      openQty: parent.allocatable.total,
+      workableQty: parent.workable.total,
+      reservedQty: parent.reservedQty,
+      cumQty: parent.cumQty,
+      overReservedQty: parent.overReservedQty,
+    });
+  }
+
+  private mid(symbol: string): number | null {
+    if (this.quotes === undefined) return null;
+    return crossPrice(this.quotes.nbbo(symbol));
+  }
+
+  private reject(input: NewOrderInput, refusal: Refusal<OrderRejectReason>): SubmitResult {
+    this.emit({
+      type: "order-rejected",
+      seq: 0,
+      time: this.scheduler.now(),
+      source: String(input.source ?? ""),
+      clOrdId: String(input.clOrdId ?? ""),
+      account: String(input.account ?? ""),
+      symbol: String(input.symbol ?? ""),
+      category: rejectCategory(refusal.reason),
+      reason: refusal.reason,
+      field: refusal.field,
+      message: refusal.message,
+    });
+    return { ok: false, reason: refusal.reason, field: refusal.field, message: refusal.message };
+  }
+
+  private cancelReject(
+    source: string,
+    clOrdId: string,
+    origClOrdId: string,
+    responseTo: "cancel" | "replace",
+    refusal: Refusal<ClientCancelRejectReason>,
+  ): AmendResult {
+    this.emit({
+      type: "cancel-rejected",
+      seq: 0,
+      time: this.scheduler.now(),
+      source,
+      clOrdId,
+      origClOrdId,
+      responseTo,
+      reason: refusal.reason,
+      field: refusal.field,
+      message: refusal.message,
+    });
+    return { ok: false, reason: refusal.reason, field: refusal.field, message: refusal.message };
+  }
+
+  private report(
+    order: ClientOrder,
+    execType: ClientExecType,
+    lastQty: number,
+    lastPx: number,
+    lastMkt: string | null,
+    origClOrdId: string | null,
+    text: string | null,
+    clOrdId: string = order.clOrdId,
+  ): void {
+    if (this.listeners.length === 0) return;
+    this.emit({
+      type: "execution-report",
+      seq: 0,
+      time: this.scheduler.now(),
+      orderId: order.orderId,
+      execId: this.execIds.nextId(),
+      source: order.source,
+      clOrdId,
+      origClOrdId,
+      account: order.account,
+      symbol: order.symbol,
+      side: order.side,
+      ordType: order.ordType,
+      execType,
+      ordStatus: order.ordStatus,
+      orderQty: order.orderQty,
+      price: order.limitPrice,
+      lastQty,
+      lastPx,
+      lastMkt,
+      cumQty: order.cumQty,
+      leavesQty: order.leavesQty,
+      avgPx: order.avgPx,
+      text,
+    });
+  }
+
+  private emit(event: EngineEvent): void {
+    (event as { seq: number }).seq = ++this.seq;
+    const listeners = this.listeners;
+    for (let i = 0; i < listeners.length; i++) (listeners[i] as EngineListener)(event);
+  }
+}

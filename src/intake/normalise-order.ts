@@ -1,0 +1,290 @@
+/**
+ * Turns a `NewOrderInput` from any source into integer `ClientOrderTerms`, or refuses it with a stable reason code
+ * and the field at fault (named as in the order file header: `limit_price`, `start_time`, ...). Checks run in header
+ * order, so the first wrong field is the one reported. Pure: time comes in as `now`, instruments as a map.
+ * Checks that need engine state (source known, ClOrdID unique, risk limits) are made by the engine after this.
+ * Known limits: a quantity or price given as a JS number must be a safe integer (a fraction would already have lost
+ * its exact decimal value); write decimals as strings.
+ */
+import { isoToMicros } from "../core/clock.js";
+import type { NewOrderInput } from "../model/client-commands.js";
+import type { ClientOrderTerms, Strategy, Urgency } from "../model/client-order.js";
+import type { Refusal, ValidationRejectReason } from "../model/client-order-reasons.js";
+import { type Instrument, priceProblem } from "../model/instrument.js";
+import type { OrdType, Side } from "../model/order-types.js";
+
+export type NormaliseResult = ClientOrderTerms | Refusal<ValidationRejectReason>;
+
+export function isRefusal<R extends string>(value: object): value is Refusal<R> {
+  return "reason" in value;
+}
+
+const MAX_ID_LENGTH = 64;
+const ID = /^[\x21-\x7e]+$/;
+const FRACTION = /^(?:0(?:\.\d+)?|1(?:\.0+)?|\.\d+)$/;
+
+function refuse(
+  reason: ValidationRejectReason,
+  field: string | null,
+  message: string,
+): Refusal<ValidationRejectReason> {
+  return { reason, field, message };
+}
+
+function show(value: unknown): string {
+  if (value === undefined || value === null || value === "") return "nothing";
+  if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
+  return String(value);
+}
+
+/** An identifier field: printable ASCII without spaces, at most 64 characters. */
+function idProblem(
+  value: unknown,
+  field: string,
+  reason: ValidationRejectReason,
+): Refusal<ValidationRejectReason> | null {
+  if (typeof value !== "string" || value === "") return refuse("missing-field", field, "missing");
+  if (value.length > MAX_ID_LENGTH || !ID.test(value)) {
+    return refuse(
+      reason,
+      field,
+      `expected printable characters without spaces (at most ${MAX_ID_LENGTH}), got ${show(value)}`,
+    );
+  }
+  return null;
+}
+
+export function parseSide(text: string): Side | null {
+  if (text === "buy" || text === "sell") return text;
+  const lower = text.toLowerCase();
+  return lower === "buy" || lower === "sell" ? lower : null;
+}
+
+export function parseOrdType(text: string): OrdType | null {
+  if (text === "limit" || text === "market") return text;
+  const lower = text.toLowerCase();
+  return lower === "limit" || lower === "market" ? lower : null;
+}
+
+/** An optional time: ISO-8601 UTC or microseconds since the epoch; undefined when it is not one. */
+export function parseTime(value: string | number | null | undefined): number | null | undefined {
+  if (value === null || value === undefined || value === "") return null;
+  if (typeof value === "number") return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+  const micros = isoToMicros(value.trim());
+  return Number.isNaN(micros) ? undefined : micros;
+}
+
+export function parseBooleanFlag(value: boolean | string | null | undefined): boolean | undefined {
+  if (value === null || value === undefined || value === "") return false;
+  if (typeof value === "boolean") return value;
+  switch (value.trim().toLowerCase()) {
+    case "true":
+    case "yes":
+    case "y":
+    case "1":
+      return true;
+    case "false":
+    case "no":
+    case "n":
+    case "0":
+      return false;
+    default:
+      return undefined;
+  }
+}
+
+/** Parses a quantity in shares into lots of `instrument`, with the reason for a refusal. */
+export function parseLots(
+  instrument: Instrument,
+  text: unknown,
+  field: string,
+): number | Refusal<ValidationRejectReason> {
+  if (text === undefined || text === null || text === "") return refuse("missing-field", field, "missing");
+  if (typeof text !== "string")
+    return refuse("invalid-quantity", field, `expected a decimal string of shares, got ${show(text)}`);
+  const parsed = instrument.parseQuantity(text);
+  if (parsed.ok) return parsed.value;
+  switch (parsed.reason) {
+    case "not-a-decimal":
+      return refuse("invalid-quantity", field, `expected a decimal number of shares like "100", got ${show(text)}`);
+    case "not-positive":
+      return refuse("quantity-not-positive", field, `must be greater than zero, got ${show(text)}`);
+    case "out-of-range":
+      return refuse("quantity-out-of-range", field, `${show(text)} is out of range`);
+    case "not-a-lot-multiple":
+      return refuse(
+        "quantity-not-lot-multiple",
+        field,
+        `${show(text)} is not a whole number of lots of ${instrument.lotSize} share${instrument.lotSize === "1" ? "" : "s"} (${instrument.symbol})`,
+      );
+  }
+}
+
+/** Parses a limit price into price units of `instrument`, with the reason for a refusal. */
+export function parseLimit(
+  instrument: Instrument,
+  text: unknown,
+  field: string,
+): number | Refusal<ValidationRejectReason> {
+  if (typeof text !== "string")
+    return refuse("invalid-price", field, `expected a decimal string like "150.25", got ${show(text)}`);
+  const parsed = instrument.parsePrice(text);
+  if (parsed.ok) return parsed.value;
+  const message = priceProblem(text, parsed.reason, instrument.priceIncrement, instrument.pricePrecision);
+  return refuse(parsed.reason === "off-tick" ? "price-off-tick" : "invalid-price", field, message);
+}
+
+/**
+ * Validates `input` against the instruments at time `now`. Returns the order's terms, or the first problem found.
+ * Quantity and limit price given as JS numbers must be safe integers (shares / currency units).
+ */
+export function normaliseOrder(
+  input: NewOrderInput,
+  instruments: ReadonlyMap<string, Instrument>,
+  now: number,
+): NormaliseResult {
+  const idIssue = idProblem(input.clOrdId, "cl_ord_id", "invalid-cl-ord-id");
+  if (idIssue !== null) return idIssue;
+  const accountIssue = idProblem(input.account, "account", "invalid-account");
+  if (accountIssue !== null) return accountIssue;
+
+  const symbol = input.symbol;
+  if (typeof symbol !== "string" || symbol === "") return refuse("missing-field", "symbol", "missing");
+  const instrument = instruments.get(symbol);
+  if (instrument === undefined) return refuse("unknown-symbol", "symbol", `unknown symbol ${show(symbol)}`);
+
+  if (typeof input.side !== "string" || input.side === "") return refuse("missing-field", "side", "missing");
+  const side = parseSide(input.side);
+  if (side === null) return refuse("invalid-side", "side", `expected "buy" or "sell", got ${show(input.side)}`);
+
+  const quantityText = typeof input.quantity === "number" ? integerText(input.quantity) : input.quantity;
+  const orderQty = parseLots(instrument, quantityText, "quantity");
+  if (typeof orderQty !== "number") return orderQty;
+
+  if (typeof input.orderType !== "string" || input.orderType === "") {
+    return refuse("missing-field", "order_type", "missing");
+  }
+  const ordType = parseOrdType(input.orderType);
+  if (ordType === null) {
+    return refuse("invalid-order-type", "order_type", `expected "market" or "limit", got ${show(input.orderType)}`);
+  }
+
+  const rawLimit = typeof input.limitPrice === "number" ? integerText(input.limitPrice) : input.limitPrice;
+  let limitPrice: number | null = null;
+  if (ordType === "limit") {
+    if (rawLimit === undefined || rawLimit === null || rawLimit === "") {
+      return refuse("missing-limit-price", "limit_price", "a limit order needs a limit price");
+    }
+    const parsed = parseLimit(instrument, rawLimit, "limit_price");
+    if (typeof parsed !== "number") return parsed;
+    limitPrice = parsed;
+  } else if (rawLimit !== undefined && rawLimit !== null && rawLimit !== "") {
+    return refuse("price-on-market-order", "limit_price", `a market order takes no limit price, got ${show(rawLimit)}`);
+  }
+
+  let urgency: Urgency | null = null;
+  const rawUrgency = input.urgency;
+  if (rawUrgency !== undefined && rawUrgency !== null && rawUrgency !== "") {
+    const u = typeof rawUrgency === "string" ? rawUrgency.toLowerCase() : "";
+    if (u !== "low" && u !== "medium" && u !== "high") {
+      return refuse("invalid-urgency", "urgency", `expected "low", "medium" or "high", got ${show(rawUrgency)}`);
+    }
+    urgency = u;
+  }
+  let strategy: Strategy | null = null;
+  const rawStrategy = input.strategy;
+  if (rawStrategy !== undefined && rawStrategy !== null && rawStrategy !== "") {
+    const s = typeof rawStrategy === "string" ? rawStrategy.toLowerCase() : "";
+    if (s !== "twap" && s !== "vwap" && s !== "pov" && s !== "is" && s !== "auto") {
+      return refuse(
+        "invalid-strategy",
+        "strategy",
+        `expected "twap", "vwap", "pov", "is" or "auto", got ${show(rawStrategy)}`,
+      );
+    }
+    strategy = s;
+    if (urgency !== null && s !== "auto") {
+      return refuse(
+        "conflicting-instructions",
+        "strategy",
+        `give an urgency or a strategy, not both (urgency ${urgency}, strategy ${s}); use strategy "auto" with an urgency`,
+      );
+    }
+  }
+
+  const startTime = parseTime(input.startTime);
+  if (startTime === undefined) {
+    return refuse(
+      "invalid-time",
+      "start_time",
+      `expected an ISO-8601 UTC time like "2026-01-05T15:00:00Z", got ${show(input.startTime)}`,
+    );
+  }
+  const endTime = parseTime(input.endTime);
+  if (endTime === undefined) {
+    return refuse(
+      "invalid-time",
+      "end_time",
+      `expected an ISO-8601 UTC time like "2026-01-05T16:00:00Z", got ${show(input.endTime)}`,
+    );
+  }
+  if (endTime !== null) {
+    if (startTime !== null && endTime <= startTime) {
+      return refuse("end-before-start", "end_time", "the end time must be after the start time");
+    }
+    if (endTime <= now) return refuse("end-in-past", "end_time", "the end time has already passed");
+  }
+
+  let maxParticipation: number | null = null;
+  const rawPart = input.maxParticipation;
+  if (rawPart !== undefined && rawPart !== null && rawPart !== "") {
+    const value = typeof rawPart === "number" ? rawPart : FRACTION.test(rawPart.trim()) ? Number(rawPart) : Number.NaN;
+    if (!(value > 0 && value <= 1)) {
+      return refuse(
+        "invalid-max-participation",
+        "max_participation",
+        `expected a fraction greater than 0 and at most 1 (0.1 = 10%), got ${show(rawPart)}`,
+      );
+    }
+    maxParticipation = value;
+  }
+
+  const allowCross = parseBooleanFlag(input.allowCross);
+  if (allowCross === undefined) {
+    return refuse("invalid-allow-cross", "allow_cross", `expected true or false, got ${show(input.allowCross)}`);
+  }
+
+  const tags = input.tags ?? EMPTY_TAGS;
+  if (typeof tags !== "object" || Array.isArray(tags)) {
+    return refuse("invalid-tags", "tags", "expected a mapping of names to text");
+  }
+  for (const key in tags) {
+    if (typeof tags[key] !== "string")
+      return refuse("invalid-tags", "tags", `tag ${show(key)}: expected text, got ${show(tags[key])}`);
+  }
+
+  return {
+    clOrdId: input.clOrdId,
+    source: input.source,
+    account: input.account,
+    symbol,
+    side,
+    orderQty,
+    ordType,
+    limitPrice,
+    urgency,
+    strategy,
+    startTime,
+    endTime,
+    maxParticipation,
+    allowCross,
+    tags,
+  };
+}
+
+const EMPTY_TAGS: Readonly<Record<string, string>> = Object.freeze({});
+
+/** A JS number given for a decimal field: exact only as a safe integer. */
+function integerText(value: number): string | number {
+  return Number.isSafeInteger(value) ? String(value) : value;
+}

@@ -1,0 +1,201 @@
+/**
+ * What the engine kernel says happened, past tense, in order: the audit trail of intake, risk, aggregation, crossing,
+ * fills and allocation, and the execution reports clients receive. Every event carries the kernel's sequence number
+ * (gapless from 1) and the clock time in microseconds. Prices are price units, quantities lots (integers); avgPx and
+ * savings are floats (analytics).
+ */
+
+import type { KillScope } from "./client-commands.js";
+import type { ClientExecType, ClientOrdStatus, Intent, Strategy, Urgency } from "./client-order.js";
+import type { ClientCancelRejectReason, OrderRejectReason, RejectCategory } from "./client-order-reasons.js";
+import type { Liquidity } from "./execution-report.js";
+import type { OrdType, Side } from "./order-types.js";
+
+/** The venue name of a fill matched inside the engine. */
+export const INTERNAL_VENUE = "INTERNAL";
+
+interface EventBase {
+  readonly seq: number;
+  readonly time: number;
+}
+
+export interface OrderAccepted extends EventBase {
+  readonly type: "order-accepted";
+  readonly orderId: number;
+  readonly clOrdId: string;
+  readonly source: string;
+  readonly account: string;
+  readonly symbol: string;
+  readonly side: Side;
+  readonly ordType: OrdType;
+  readonly orderQty: number;
+  readonly limitPrice: number | null;
+  readonly urgency: Urgency | null;
+  readonly strategy: Strategy | null;
+  readonly intent: Intent;
+  readonly startTime: number | null;
+  readonly endTime: number | null;
+  readonly maxParticipation: number | null;
+  readonly allowCross: boolean;
+  readonly arrivalMid: number | null;
+  readonly parentId: number;
+}
+
+export interface OrderRejected extends EventBase {
+  readonly type: "order-rejected";
+  readonly source: string;
+  readonly clOrdId: string;
+  readonly account: string;
+  readonly symbol: string;
+  readonly category: RejectCategory;
+  readonly reason: OrderRejectReason;
+  /** The field at fault, as named in the order file header (e.g. "limit_price"); null for a limit or the row. */
+  readonly field: string | null;
+  readonly message: string;
+}
+
+export interface CancelRejected extends EventBase {
+  readonly type: "cancel-rejected";
+  readonly source: string;
+  readonly clOrdId: string;
+  readonly origClOrdId: string;
+  readonly responseTo: "cancel" | "replace";
+  readonly reason: ClientCancelRejectReason;
+  readonly field: string | null;
+  readonly message: string;
+}
+
+export interface ParentCreated extends EventBase {
+  readonly type: "parent-created";
+  readonly parentId: number;
+  readonly key: string;
+  readonly symbol: string;
+  readonly side: Side;
+  readonly intent: Intent;
+}
+
+export type ParentChange =
+  | "joined"
+  | "left"
+  | "amended"
+  | "filled"
+  | "started"
+  | "suspended"
+  | "resumed"
+  | "reserved"
+  | "released"
+  | "done";
+
+export interface ParentChanged extends EventBase {
+  readonly type: "parent-changed";
+  readonly parentId: number;
+  readonly change: ParentChange;
+  readonly openOrders: number;
+  /** Lots of the open orders not yet executed. */
+  readonly openQty: number;
+  /** Lots that may be sent to market now (started, not suspended, no pending cancel). */
+  readonly workableQty: number;
+  /** Lots held by child orders at venues. */
+  readonly reservedQty: number;
+  /** Lots executed so far. */
+  readonly cumQty: number;
+  /** Reserved lots beyond what the workable orders can carry: child orders to cancel. */
+  readonly overReservedQty: number;
+}
+
+export interface ParentFilled extends EventBase {
+  readonly type: "parent-filled";
+  readonly parentId: number;
+  readonly fillId: number;
+  /** The child order that traded, or null (an internal cross, or a fill applied directly). */
+  readonly childId: string | null;
+  readonly qty: number;
+  readonly price: number;
+  readonly venue: string;
+  readonly liquidity: Liquidity | null;
+  /** Fee of this fill in millionths of the currency; negative for a rebate. */
+  readonly feeMicros: number;
+}
+
+export interface Allocation {
+  readonly orderId: number;
+  readonly clOrdId: string;
+  readonly account: string;
+  readonly qty: number;
+}
+
+export interface FillAllocated extends EventBase {
+  readonly type: "fill-allocated";
+  readonly parentId: number;
+  readonly fillId: number;
+  readonly policy: string;
+  readonly qty: number;
+  readonly price: number;
+  /** Non-zero allocations only; their quantities sum to `qty`. */
+  readonly allocations: readonly Allocation[];
+}
+
+export interface InternalCross extends EventBase {
+  readonly type: "internal-cross";
+  readonly crossId: number;
+  readonly symbol: string;
+  readonly qty: number;
+  /** The NBBO midpoint at the time of the cross. */
+  readonly price: number;
+  readonly bid: number;
+  readonly ask: number;
+  readonly buyParentId: number;
+  readonly sellParentId: number;
+  readonly buyFillId: number;
+  readonly sellFillId: number;
+  /** What both sides saved against taking liquidity: 2 * qty * (half spread + taker fee), in the currency (float). */
+  readonly saving: number;
+}
+
+export interface ClientExecutionReport extends EventBase {
+  readonly type: "execution-report";
+  readonly orderId: number;
+  readonly execId: string;
+  readonly source: string;
+  readonly clOrdId: string;
+  /** The ClOrdID replaced or cancelled, for execType replaced / canceled by request; else null. */
+  readonly origClOrdId: string | null;
+  readonly account: string;
+  readonly symbol: string;
+  readonly side: Side;
+  readonly ordType: OrdType;
+  readonly execType: ClientExecType;
+  readonly ordStatus: ClientOrdStatus;
+  readonly orderQty: number;
+  readonly price: number | null;
+  readonly lastQty: number;
+  readonly lastPx: number;
+  /** LastMkt (30): the venue of this fill, INTERNAL for a cross; null when not a trade. */
+  readonly lastMkt: string | null;
+  readonly cumQty: number;
+  readonly leavesQty: number;
+  readonly avgPx: number;
+  /** Why the order was cancelled or expired by the engine ("requested", "kill-switch", "end-time"); else null. */
+  readonly text: string | null;
+}
+
+export interface KillSwitchChanged extends EventBase {
+  readonly type: "kill-switch";
+  readonly scope: KillScope;
+  readonly active: boolean;
+  readonly reason: string;
+}
+
+export type EngineEvent =
+  | OrderAccepted
+  | OrderRejected
+  | CancelRejected
+  | ParentCreated
+  | ParentChanged
+  | ParentFilled
+  | FillAllocated
+  | InternalCross
+  | ClientExecutionReport
+  | KillSwitchChanged;
+
+export type EngineListener = (event: EngineEvent) => void;

@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+import { aggressiveness, ClientOrder, clientOrdStatus, intentOf } from "./client-order.js";
+
+describe("client order", () => {
+  it("derives the intent from an explicit strategy or the urgency bucket", () => {
+    expect([intentOf(null, null), intentOf("high", null), intentOf("low", "auto"), intentOf(null, "vwap")]).toEqual([
+      "urgency-medium",
+      "urgency-high",
+      "urgency-low",
+      "vwap",
+    ]);
+  });
+
+  it("gives OrdStatus as a pure function of done, pending and cumQty", () => {
+    const pending = { kind: "cancel", clOrdId: "x", orderQty: 0, limitPrice: null } as const;
+    expect(clientOrdStatus(null, null, 0)).toBe("new");
+    expect(clientOrdStatus(null, null, 3)).toBe("partially-filled");
+    expect(clientOrdStatus(null, pending, 3)).toBe("pending-cancel");
+    expect(clientOrdStatus(null, { ...pending, kind: "replace" }, 0)).toBe("pending-replace");
+    expect(clientOrdStatus("filled", pending, 3)).toBe("filled");
+  });
+
+  it("orders prices by aggressiveness on both sides, market first", () => {
+    expect(aggressiveness("buy", 101) > aggressiveness("buy", 100)).toBe(true);
+    expect(aggressiveness("sell", 99) > aggressiveness("sell", 100)).toBe(true);
+    expect(aggressiveness("sell", null)).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it("creates orders whose getters and limit checks work (literal with the class prototype)", () => {
+    const order = ClientOrder.create(
+      7,
+      {
+        clOrdId: "c",
+        source: "S",
+        account: "A",
+        symbol: "ACME",
+        side: "sell",
+        orderQty: 10,
+        ordType: "limit",
+        limitPrice: 1_500_000,
+        urgency: null,
+        strategy: null,
+        startTime: 5,
+        endTime: null,
+        maxParticipation: null,
+        allowCross: false,
+        tags: {},
+      },
+      4,
+      null,
+      {},
+    );
+    expect(order).toBeInstanceOf(ClientOrder);
+    expect({ leaves: order.leavesQty, status: order.ordStatus, started: order.started, avgPx: order.avgPx }).toEqual({
+      leaves: 10,
+      status: "new",
+      started: false,
+      avgPx: 0,
+    });
+    expect([order.allows(1_500_100), order.allows(1_499_900)]).toEqual([true, false]);
+    order.cumQty = 4;
+    order.cumNotional = 4 * 1_500_100;
+    expect([order.leavesQty, order.avgPx, order.ordStatus]).toEqual([6, 1_500_100, "partially-filled"]);
+  });
+});

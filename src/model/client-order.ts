@@ -1,0 +1,255 @@
+/**
+ * A client order as the engine keeps it once accepted: the normalised terms (integers: lots and price units), the
+ * enrichment made at intake (arrival time, arrival mid, the source's metadata) and the execution state in FIX terms
+ * (cumQty, leavesQty, avgPx, OrdStatus). One object per order, mutated only by the engine kernel.
+ *
+ * Invariants (checked by the engine, tested by property tests): 0 <= cumQty <= orderQty; leavesQty = orderQty - cumQty
+ * while the order is open and 0 once it is done; every execution price respects `limitPrice`; cumNotional is the sum
+ * of lastQty * lastPx (a float, used only for avgPx).
+ * Known limits: avgPx is a float (price units), as in the venue reports; a replace keeps the order's arrival time.
+ */
+import type { OrdType, Side } from "./order-types.js";
+
+export type Urgency = "low" | "medium" | "high";
+export const URGENCIES: readonly Urgency[] = ["low", "medium", "high"];
+
+/** An explicit execution strategy; `auto` lets the engine choose from the urgency. */
+export type Strategy = "twap" | "vwap" | "pov" | "is" | "auto";
+export const STRATEGIES: readonly Strategy[] = ["twap", "vwap", "pov", "is", "auto"];
+
+/**
+ * What the client wants done, as the aggregation key sees it: an explicit strategy other than `auto`, or an urgency
+ * bucket (an order with neither, or with `auto`, is `urgency-medium` unless it names an urgency).
+ */
+export type Intent = "twap" | "vwap" | "pov" | "is" | "urgency-low" | "urgency-medium" | "urgency-high";
+export const INTENTS: readonly Intent[] = [
+  "twap",
+  "vwap",
+  "pov",
+  "is",
+  "urgency-low",
+  "urgency-medium",
+  "urgency-high",
+];
+
+export function intentOf(urgency: Urgency | null, strategy: Strategy | null): Intent {
+  if (strategy !== null && strategy !== "auto") return strategy;
+  // Constant strings, not a template: intents are map keys on the hot path.
+  return urgency === "low" ? "urgency-low" : urgency === "high" ? "urgency-high" : "urgency-medium";
+}
+
+/** OrdStatus (39) of a client order: the venue statuses plus the two pending states of an amendment. */
+export type ClientOrdStatus =
+  | "new"
+  | "partially-filled"
+  | "filled"
+  | "canceled"
+  | "expired"
+  | "pending-cancel"
+  | "pending-replace";
+
+/** ExecType (150) of a client execution report. */
+export type ClientExecType =
+  | "new"
+  | "trade"
+  | "canceled"
+  | "replaced"
+  | "expired"
+  | "pending-cancel"
+  | "pending-replace";
+
+/** The terms of an order after validation: everything the engine needs, in integers. */
+export interface ClientOrderTerms {
+  readonly clOrdId: string;
+  readonly source: string;
+  readonly account: string;
+  readonly symbol: string;
+  readonly side: Side;
+  /** Lots. */
+  readonly orderQty: number;
+  readonly ordType: OrdType;
+  /** Price units; null for a market order. */
+  readonly limitPrice: number | null;
+  readonly urgency: Urgency | null;
+  readonly strategy: Strategy | null;
+  /** Microseconds since the epoch, or null: from arrival / until the end of the session. */
+  readonly startTime: number | null;
+  readonly endTime: number | null;
+  /** Largest share of market volume the order may take, in (0, 1]; null for no cap. */
+  readonly maxParticipation: number | null;
+  readonly allowCross: boolean;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** An amendment waiting for the market exposure of its parent to shrink (see engine.ts). */
+export interface PendingAmendment {
+  readonly kind: "cancel" | "replace" | "expire";
+  /** The ClOrdID of the request (the order's new one after a replace). */
+  readonly clOrdId: string;
+  readonly orderQty: number;
+  readonly limitPrice: number | null;
+}
+
+export class ClientOrder {
+  // Fields are `declare`d (no class-field code): instances come from `create`, one object literal.
+  /** The engine's number for the order: unique, in arrival order. */
+  declare readonly orderId: number;
+  declare clOrdId: string;
+  /** The ClOrdIDs the order had before its replaces, oldest first; null until the first replace. */
+  declare previousClOrdIds: string[] | null;
+  declare readonly source: string;
+  declare readonly account: string;
+  declare readonly symbol: string;
+  declare readonly side: Side;
+  declare readonly ordType: OrdType;
+  declare orderQty: number;
+  declare limitPrice: number | null;
+  declare readonly urgency: Urgency | null;
+  declare readonly strategy: Strategy | null;
+  declare readonly intent: Intent;
+  declare readonly startTime: number | null;
+  declare readonly endTime: number | null;
+  declare readonly maxParticipation: number | null;
+  declare readonly allowCross: boolean;
+  declare readonly tags: Readonly<Record<string, string>>;
+  declare readonly arrivalTime: number;
+  /** NBBO midpoint at arrival in price units (exact: ticks are even), or null when there was no two-sided quote. */
+  declare readonly arrivalMid: number | null;
+  declare readonly sourceMetadata: Readonly<Record<string, string>>;
+  /** The parent this order belongs to. */
+  declare parentId: number;
+
+  declare cumQty: number;
+  declare cumNotional: number;
+  /** Set once the order is done: filled, canceled or expired. */
+  declare done: "filled" | "canceled" | "expired" | null;
+  declare pending: PendingAmendment | null;
+  /** Kill switch: the order keeps what it has but is not worked. */
+  declare suspended: boolean;
+  /** False until its start time. */
+  declare started: boolean;
+
+  // Bookkeeping owned by the aggregation and allocation layers (kept here to avoid a side table per order).
+  /** Contribution to the parent's ladders: quantity and aggressiveness key of each. */
+  declare allocQty: number;
+  declare allocKey: number;
+  declare workQty: number;
+  declare workKey: number;
+  declare crossQty: number;
+  /** Pro-rata epoch: the epoch the weights belong to, the weight (open lots at its start) and lots allocated in it. */
+  declare epoch: number;
+  declare epochWeight: number;
+  declare epochAlloc: number;
+  /** Position in the parent's constituent list (-1 once removed). */
+  declare slot: number;
+  /**
+   * Risk bookkeeping: the price open quantity is valued at (limit, else reference at arrival), in price units, and
+   * the notional currently counted against the account and source limits (currency, float).
+   */
+  declare riskPrice: number;
+  declare riskNotional: number;
+
+  private constructor() {}
+
+  /**
+   * A new order. Built as an object literal whose prototype is ClientOrder's, not with `new`: V8 pretenures the
+   * objects of a literal whose instances survive (straight into the old generation), while every `new ClientOrder`
+   * would be copied twice by young-generation GCs; with a million working orders that was half the intake time.
+   */
+  static create(
+    orderId: number,
+    terms: ClientOrderTerms,
+    arrivalTime: number,
+    arrivalMid: number | null,
+    sourceMetadata: Readonly<Record<string, string>>,
+  ): ClientOrder {
+    const order = {
+      __proto__: ClientOrder.prototype,
+      orderId,
+      clOrdId: terms.clOrdId,
+      previousClOrdIds: null,
+      source: terms.source,
+      account: terms.account,
+      symbol: terms.symbol,
+      side: terms.side,
+      ordType: terms.ordType,
+      orderQty: terms.orderQty,
+      limitPrice: terms.limitPrice,
+      urgency: terms.urgency,
+      strategy: terms.strategy,
+      intent: intentOf(terms.urgency, terms.strategy),
+      startTime: terms.startTime,
+      endTime: terms.endTime,
+      maxParticipation: terms.maxParticipation,
+      allowCross: terms.allowCross,
+      tags: terms.tags,
+      arrivalTime,
+      arrivalMid,
+      sourceMetadata,
+      parentId: 0,
+      cumQty: 0,
+      cumNotional: 0,
+      done: null,
+      pending: null,
+      suspended: false,
+      started: terms.startTime === null || terms.startTime <= arrivalTime,
+      allocQty: 0,
+      allocKey: 0,
+      workQty: 0,
+      workKey: 0,
+      crossQty: 0,
+      epoch: -1,
+      epochWeight: 0,
+      epochAlloc: 0,
+      slot: -1,
+      riskPrice: 0,
+      riskNotional: 0,
+    };
+    return order as unknown as ClientOrder;
+  }
+
+  get isOpen(): boolean {
+    return this.done === null;
+  }
+
+  /** Lots still to execute: 0 once the order is done. */
+  get leavesQty(): number {
+    return this.done === null ? this.orderQty - this.cumQty : 0;
+  }
+
+  /** Average execution price in price units (a float); 0 before the first fill. */
+  get avgPx(): number {
+    return this.cumQty === 0 ? 0 : this.cumNotional / this.cumQty;
+  }
+
+  get ordStatus(): ClientOrdStatus {
+    return clientOrdStatus(this.done, this.pending, this.cumQty);
+  }
+
+  /** Whether a fill at `price` respects the order's limit (any price for a market order). */
+  allows(price: number): boolean {
+    const limit = this.limitPrice;
+    if (limit === null) return true;
+    return this.side === "buy" ? price <= limit : price >= limit;
+  }
+}
+
+/** OrdStatus as a pure function of the order's state: done, else pending amendment, else by cumQty. */
+export function clientOrdStatus(
+  done: "filled" | "canceled" | "expired" | null,
+  pending: PendingAmendment | null,
+  cumQty: number,
+): ClientOrdStatus {
+  if (done !== null) return done;
+  if (pending !== null) return pending.kind === "replace" ? "pending-replace" : "pending-cancel";
+  return cumQty > 0 ? "partially-filled" : "new";
+}
+
+/**
+ * A price's aggressiveness on a side, so that both sides compare the same way: a buy limit p is p, a sell limit p is
+ * -p, a market order is +Infinity. An order with key k accepts a fill at price p iff k >= aggressiveness(side, p).
+ */
+export function aggressiveness(side: Side, price: number | null): number {
+  if (price === null) return Number.POSITIVE_INFINITY;
+  return side === "buy" ? price : -price;
+}

@@ -1,0 +1,127 @@
+/**
+ * Netting and internal crossing: opposing orders that allow crossing match inside the engine at the NBBO midpoint
+ * before anything goes to market, never outside either limit or the NBBO; each cross is two equal fills at venue
+ * INTERNAL, allocated like market fills, and its savings (half spread plus taker fee, both sides) are reported.
+ */
+import { describe, expect, it } from "vitest";
+import { INTERNAL_VENUE } from "../src/model/client-events.js";
+import { orderFromRow, px, table, testEngine } from "./engine-fixtures.js";
+
+function book(orders: string, options: Parameters<typeof testEngine>[0] = {}) {
+  const t = testEngine(options);
+  for (const row of table(orders)) {
+    const result = t.submit({ ...orderFromRow(row), limitPrice: row.limit_price ?? null });
+    if (!result.ok) throw new Error(`${row.cl_ord_id}: ${result.message}`);
+  }
+  return t;
+}
+
+function state(t: ReturnType<typeof testEngine>, ids: string[]) {
+  return ids.map((id) => {
+    const o = t.engine.order("OMS", id);
+    return { id, cum: o?.cumQty, leaves: o?.leavesQty, avgPx: o?.cumQty ? o.avgPx : null };
+  });
+}
+
+describe("internal crossing", () => {
+  it("crosses opposing orders at the NBBO mid; only the net goes to market", () => {
+    const t = book(`
+      | cl_ord_id | side | quantity | limit_price | allow_cross |
+      | A         | buy  | 100      | 150.02      | true        |
+      | B         | sell | 60       |             | true        |`);
+    const mid = px("150.00");
+    expect(state(t, ["A", "B"])).toEqual([
+      { id: "A", cum: 60, leaves: 40, avgPx: mid },
+      { id: "B", cum: 60, leaves: 0, avgPx: mid },
+    ]);
+    const cross = t.ofType("internal-cross");
+    expect(cross).toHaveLength(1);
+    expect(cross[0]).toMatchObject({ symbol: "ACME", qty: 60, price: mid, bid: px("149.99"), ask: px("150.01") });
+    const fills = t.ofType("parent-filled");
+    expect(fills.map((f) => [f.parentId, f.qty, f.price, f.venue])).toEqual([
+      [1, 60, mid, INTERNAL_VENUE],
+      [2, 60, mid, INTERNAL_VENUE],
+    ]);
+    expect(t.reports("B").at(-1)).toMatchObject({
+      execType: "trade",
+      lastMkt: INTERNAL_VENUE,
+      lastQty: 60,
+      lastPx: mid,
+      ordStatus: "filled",
+    });
+    expect(t.engine.netQuantity("ACME")).toBe(40);
+    // The spread is 0.02: each side avoided half of it, a cent a share, on 60 shares: 2 x 60 x 0.01 = 1.20.
+    expect(cross[0]?.saving).toBeCloseTo(1.2, 10);
+  });
+
+  it("reports the taker fee avoided in the savings", () => {
+    const t = book(
+      `
+      | cl_ord_id | side | quantity | allow_cross |
+      | A         | buy  | 100      | true        |
+      | B         | sell | 100      | true        |`,
+      { crossing: { takerFeeMicrosPerShare: 3000 } },
+    );
+    // 2 x 100 x (0.01 + 0.003) = 2.60
+    expect(t.engine.crossingStats().get("ACME")).toMatchObject({ crosses: 1, qty: 100, shares: 100 });
+    expect(t.engine.crossingStats().get("ACME")?.saving).toBeCloseTo(2.6, 10);
+  });
+
+  it("never crosses outside a limit, with orders that do not allow it, or without a tradable NBBO", () => {
+    const t = book(`
+      | cl_ord_id | side | quantity | limit_price | allow_cross |
+      | A         | buy  | 100      | 149.99      | true        |
+      | B         | sell | 100      | 150.01      | true        |
+      | C         | buy  | 100      |             | false       |
+      | D         | sell | 100      |             |             |`);
+    expect(t.ofType("internal-cross")).toHaveLength(0);
+    // The quote moves up: the mid 150.01 now satisfies B's limit but not A's; C and D never cross.
+    t.quotes.set("ACME", "150.00", "150.02");
+    expect(t.ofType("internal-cross")).toHaveLength(0);
+    // A locked market has no tradable mid.
+    t.quotes.set("ACME", "149.99", "149.99");
+    expect(t.ofType("internal-cross")).toHaveLength(0);
+    // A buy at 150.01 joins: it crosses with B at the mid of 150.00 / 150.02.
+    t.quotes.set("ACME", "150.00", "150.02");
+    t.submit({ clOrdId: "E", side: "buy", quantity: "30", limitPrice: "150.01", allowCross: "yes" });
+    expect(t.ofType("internal-cross").map((c) => [c.qty, c.price])).toEqual([[30, px("150.01")]]);
+    expect(state(t, ["E", "B"]).map((s) => s.cum)).toEqual([30, 30]);
+  });
+
+  it("crosses when a quote change brings the mid inside both limits", () => {
+    const t = book(`
+      | cl_ord_id | side | quantity | limit_price | allow_cross |
+      | A         | buy  | 50       | 150.02      | true        |
+      | B         | sell | 80       | 150.02      | true        |`);
+    expect(t.ofType("internal-cross")).toHaveLength(0);
+    t.quotes.set("ACME", "150.01", "150.03");
+    expect(t.ofType("internal-cross").map((c) => [c.qty, c.price])).toEqual([[50, px("150.02")]]);
+    expect(t.engine.netQuantity("ACME")).toBe(-30);
+  });
+
+  it("allocates a cross pro-rata among the crossing orders of each parent only", () => {
+    const t = book(`
+      | cl_ord_id | side | quantity | allow_cross |
+      | A         | buy  | 100      | true        |
+      | B         | buy  | 300      | true        |
+      | C         | buy  | 500      | false       |
+      | S         | sell | 200      | true        |`);
+    expect(state(t, ["A", "B", "C", "S"]).map((s) => s.cum)).toEqual([50, 150, 0, 200]);
+    const allocated = t.ofType("fill-allocated");
+    expect(allocated.map((a) => a.allocations.map((x) => `${x.clOrdId}:${x.qty}`).join(" "))).toEqual([
+      "A:50 B:150",
+      "S:200",
+    ]);
+  });
+
+  it("crosses only what is not reserved by a working child", () => {
+    const t = book(`
+      | cl_ord_id | side | quantity | allow_cross |
+      | A         | buy  | 100      | true        |`);
+    t.engine.reserve(1, "C1", null, 70);
+    t.submit({ clOrdId: "S", side: "sell", quantity: "100", allowCross: true });
+    expect(t.ofType("internal-cross").map((c) => c.qty)).toEqual([30]);
+    t.engine.childFill("C1", 70, px("150.01"), "LITA", "taker", 0);
+    expect(state(t, ["A", "S"]).map((s) => s.cum)).toEqual([100, 30]);
+  });
+});
