@@ -29,6 +29,7 @@ import type { Instrument } from "../../model/instrument.js";
 import type { DepthLevel, MarketDataEvent } from "../../model/market-data.js";
 import type { Side } from "../../model/order-types.js";
 import type { VenueSpec } from "../../model/venue-spec.js";
+import { BookOrders } from "../sim/book-orders.js";
 import type { SimSession } from "../sim/sim-session.js";
 import { SimVenueBase } from "../sim/sim-venue-base.js";
 import type { VenueOrder } from "../sim/venue-order.js";
@@ -50,9 +51,7 @@ export class ReplayLitVenue extends SimVenueBase implements QueueListener {
   private readonly feed: LobsterFeed;
   private readonly midnightMicros: number;
   private readonly symbol: string;
-  private readonly live = new Map<number, VenueOrder>();
-  private readonly bookIds = new Map<VenueOrder, number>();
-  private readonly accounts = new Map<string, number>();
+  private readonly live = new BookOrders();
   private currentRequest: CancelRequest | ReplaceRequest | null = null;
   private currentSession: SimSession | null = null;
   private timer: TimerHandle | null = null;
@@ -109,10 +108,9 @@ export class ReplayLitVenue extends SimVenueBase implements QueueListener {
       this.send(order, "rejected", reason);
       return;
     }
-    this.live.set(number, order);
-    this.bookIds.set(order, number);
+    this.live.add(number, order);
     session.live.set(request.clOrdId, order);
-    const account = this.accountNumber(request.account);
+    const account = this.live.accountNumber(request.account);
     if (request.ordType === "market") {
       this.orders.market(
         number,
@@ -149,7 +147,7 @@ export class ReplayLitVenue extends SimVenueBase implements QueueListener {
   // ---- queue events ----------------------------------------------------------------------------------------------
 
   onRejected(id: number, reason: QueueRejectReason): void {
-    const order = this.take(id);
+    const order = this.live.take(id);
     order.session.live.delete(order.clOrdId);
     this.send(order, "rejected", reason === "post-only-would-take" ? reason : "invalid-quantity");
   }
@@ -162,20 +160,26 @@ export class ReplayLitVenue extends SimVenueBase implements QueueListener {
     makerLeaves: number,
     takerLeaves: number,
   ): void {
-    const taker = takerId === null ? null : this.order(takerId);
-    const maker = makerId === null ? null : this.order(makerId);
+    const taker = takerId === null ? null : this.live.get(takerId);
+    const maker = makerId === null ? null : this.live.get(makerId);
     if (taker !== null) this.acknowledge(taker);
-    if (maker !== null) this.execution(maker, makerId as number, "maker", price, qty, makerLeaves);
-    if (taker !== null) this.execution(taker, takerId as number, "taker", price, qty, takerLeaves);
+    if (maker !== null) {
+      this.execution(maker, "maker", price, qty, makerLeaves);
+      if (makerLeaves === 0) this.live.take(makerId as number);
+    }
+    if (taker !== null) {
+      this.execution(taker, "taker", price, qty, takerLeaves);
+      if (takerLeaves === 0) this.live.take(takerId as number);
+    }
     if (taker !== null && this.marketData.hasSubscribers) this.print(price, qty, taker.request.side);
   }
 
   onRested(id: number): void {
-    this.acknowledge(this.order(id));
+    this.acknowledge(this.live.get(id));
   }
 
   onCancelled(id: number, _leaves: number, reason: QueueCancelReason): void {
-    const order = this.take(id);
+    const order = this.live.take(id);
     this.acknowledge(order);
     order.session.live.delete(order.clOrdId);
     if (reason === "requested") order.renameTo((this.currentRequest as CancelRequest).clOrdId);
@@ -192,7 +196,7 @@ export class ReplayLitVenue extends SimVenueBase implements QueueListener {
   }
 
   onReplaced(id: number, price: number, leaves: number): void {
-    const order = this.order(id);
+    const order = this.live.get(id);
     order.session.live.delete(order.clOrdId);
     order.renameTo((this.currentRequest as ReplaceRequest).clOrdId);
     order.session.live.set(order.clOrdId, order);
@@ -309,49 +313,10 @@ export class ReplayLitVenue extends SimVenueBase implements QueueListener {
   private drive(order: VenueOrder, request: CancelRequest | ReplaceRequest, action: (id: number) => void): void {
     this.currentRequest = request;
     this.currentSession = order.session;
-    action(this.bookIds.get(order) as number);
+    action(this.live.numberOf(order));
     this.currentRequest = null;
     this.currentSession = null;
     this.publishDepth();
-  }
-
-  private execution(
-    order: VenueOrder,
-    id: number,
-    liquidity: "maker" | "taker",
-    px: number,
-    qty: number,
-    leaves: number,
-  ) {
-    const report = this.fill(order, liquidity, px, qty);
-    if (report.leavesQty !== leaves) throw new Error(`order ${id}: queue leaves ${leaves}, venue ${report.leavesQty}`);
-    if (leaves === 0) this.take(id);
-  }
-
-  private acknowledge(order: VenueOrder): void {
-    if (!order.isAcknowledged) this.send(order, "new");
-  }
-
-  private order(id: number): VenueOrder {
-    const order = this.live.get(id);
-    if (order === undefined) throw new Error(`queue event for unknown order ${id}`);
-    return order;
-  }
-
-  private take(id: number): VenueOrder {
-    const order = this.order(id);
-    this.live.delete(id);
-    this.bookIds.delete(order);
-    return order;
-  }
-
-  private accountNumber(account: string): number {
-    let n = this.accounts.get(account);
-    if (n === undefined) {
-      n = this.accounts.size + 1;
-      this.accounts.set(account, n);
-    }
-    return n;
   }
 }
 

@@ -17,6 +17,7 @@ import type { VenueSpec } from "../../model/venue-spec.js";
 import type { CancelRequest, MarketDataListener, NewOrderRequest, ReplaceRequest } from "../venue.js";
 import type { BookAmendRejectReason, BookListener, BookRejectReason } from "./book/matching-book.js";
 import { OrderBook } from "./book/order-book.js";
+import { BookOrders } from "./book-orders.js";
 import type { SimSession } from "./sim-session.js";
 import { SimVenueBase } from "./sim-venue-base.js";
 import type { VenueOrder } from "./venue-order.js";
@@ -27,9 +28,7 @@ const SNAPSHOT_LEVELS = 10;
 export class SimLitVenue extends SimVenueBase implements BookListener {
   readonly kind = "lit";
   private readonly books = new Map<string, OrderBook>();
-  private readonly orders = new Map<number, VenueOrder>();
-  private readonly bookIds = new Map<VenueOrder, number>();
-  private readonly accounts = new Map<string, number>();
+  private readonly orders = new BookOrders();
   /** While a book call runs: the symbol of its book, and the cancel/replace request being applied with its session. */
   private currentSymbol = "";
   private currentRequest: CancelRequest | ReplaceRequest | null = null;
@@ -67,12 +66,11 @@ export class SimLitVenue extends SimVenueBase implements BookListener {
       this.send(order, "rejected", reason);
       return;
     }
-    this.orders.set(number, order);
-    this.bookIds.set(order, number);
+    this.orders.add(number, order);
     session.live.set(request.clOrdId, order);
     this.currentSymbol = request.symbol;
     const book = this.books.get(request.symbol) as OrderBook;
-    const account = this.accountNumber(request.account);
+    const account = this.orders.accountNumber(request.account);
     if (request.ordType === "market") {
       book.market(number, account, request.side, request.orderQty, request.timeInForce === "fok" ? "fok" : "ioc");
       return;
@@ -112,7 +110,7 @@ export class SimLitVenue extends SimVenueBase implements BookListener {
   // ---- book events -------------------------------------------------------------------------------------------
 
   onRejected(id: number, reason: BookRejectReason): void {
-    const order = this.take(id);
+    const order = this.orders.take(id);
     order.session.live.delete(order.clOrdId);
     this.send(order, "rejected", reason === "post-only-would-take" ? reason : "invalid-quantity");
   }
@@ -125,11 +123,13 @@ export class SimLitVenue extends SimVenueBase implements BookListener {
     makerLeaves: number,
     takerLeaves: number,
   ): void {
-    const maker = this.live(makerId);
-    const taker = this.live(takerId);
+    const maker = this.orders.get(makerId);
+    const taker = this.orders.get(takerId);
     this.acknowledge(taker);
-    this.execution(maker, makerId, "maker", price, qty, makerLeaves);
-    this.execution(taker, takerId, "taker", price, qty, takerLeaves);
+    this.execution(maker, "maker", price, qty, makerLeaves);
+    if (makerLeaves === 0) this.orders.take(makerId);
+    this.execution(taker, "taker", price, qty, takerLeaves);
+    if (takerLeaves === 0) this.orders.take(takerId);
     if (!this.marketData.hasSubscribers) return;
     this.marketData.publish({
       type: "trade",
@@ -143,11 +143,11 @@ export class SimLitVenue extends SimVenueBase implements BookListener {
   }
 
   onRested(id: number): void {
-    this.acknowledge(this.live(id));
+    this.acknowledge(this.orders.get(id));
   }
 
   onCancelled(id: number, _leaves: number, reason: VenueCancelReason): void {
-    const order = this.take(id);
+    const order = this.orders.take(id);
     this.acknowledge(order);
     order.session.live.delete(order.clOrdId);
     if (reason === "requested") order.renameTo((this.currentRequest as CancelRequest).clOrdId);
@@ -164,7 +164,7 @@ export class SimLitVenue extends SimVenueBase implements BookListener {
   }
 
   onReplaced(id: number, price: number, leaves: number): void {
-    const order = this.live(id);
+    const order = this.orders.get(id);
     order.session.live.delete(order.clOrdId);
     order.renameTo((this.currentRequest as ReplaceRequest).clOrdId);
     order.session.live.set(order.clOrdId, order);
@@ -212,47 +212,8 @@ export class SimLitVenue extends SimVenueBase implements BookListener {
     this.currentSymbol = order.request.symbol;
     this.currentRequest = request;
     this.currentSession = order.session;
-    action(this.books.get(order.request.symbol) as OrderBook, this.bookIds.get(order) as number);
+    action(this.books.get(order.request.symbol) as OrderBook, this.orders.numberOf(order));
     this.currentRequest = null;
     this.currentSession = null;
-  }
-
-  private execution(
-    order: VenueOrder,
-    id: number,
-    liquidity: "maker" | "taker",
-    px: number,
-    qty: number,
-    leaves: number,
-  ) {
-    const report = this.fill(order, liquidity, px, qty);
-    if (report.leavesQty !== leaves) throw new Error(`order ${id}: book leaves ${leaves}, venue ${report.leavesQty}`);
-    if (leaves === 0) this.take(id);
-  }
-
-  private acknowledge(order: VenueOrder): void {
-    if (!order.isAcknowledged) this.send(order, "new");
-  }
-
-  private live(id: number): VenueOrder {
-    const order = this.orders.get(id);
-    if (order === undefined) throw new Error(`book event for unknown order ${id}`);
-    return order;
-  }
-
-  private take(id: number): VenueOrder {
-    const order = this.live(id);
-    this.orders.delete(id);
-    this.bookIds.delete(order);
-    return order;
-  }
-
-  private accountNumber(account: string): number {
-    let n = this.accounts.get(account);
-    if (n === undefined) {
-      n = this.accounts.size + 1;
-      this.accounts.set(account, n);
-    }
-    return n;
   }
 }

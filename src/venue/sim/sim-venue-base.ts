@@ -3,6 +3,7 @@
  * on arriving orders and amendments, and the one way reports leave a venue (built by the order, sent on its session).
  * Subclasses decide how orders meet: a matching book (lit) or midpoint crossing (dark).
  */
+import { InvariantError } from "../../core/errors.js";
 import { IdSequence } from "../../core/ids.js";
 import type { Random } from "../../core/random.js";
 import type { Scheduler } from "../../core/scheduler.js";
@@ -124,6 +125,19 @@ export abstract class SimVenueBase implements Venue, SimOrderHandler {
     if (report.leavesQty === 0) order.session.live.delete(order.clOrdId);
     order.session.sendReport(report);
     return report;
+  }
+
+  /** Sends the order's acknowledgement if it has none yet: ExecType new always comes first. */
+  protected acknowledge(order: VenueOrder): void {
+    if (!order.isAcknowledged) this.send(order, "new");
+  }
+
+  /** A fill the matching core reported with `leaves` left: reports it and checks both sides agree on what is left. */
+  protected execution(order: VenueOrder, liquidity: Liquidity, px: number, qty: number, leaves: number): void {
+    const report = this.fill(order, liquidity, px, qty);
+    if (report.leavesQty !== leaves) {
+      throw new InvariantError(`order ${order.clOrdId}: book leaves ${leaves}, venue ${report.leavesQty}`);
+    }
   }
 
   protected cancelReject(
