@@ -63,6 +63,10 @@ export class ProRataPolicy implements AllocationPolicy {
    */
   private tryAllocate(parent: ParentOrder, eligible: readonly ClientOrder[], qty: number, out: Float64Array): number {
     const n = eligible.length;
+    const epoch = parent.epochId;
+    // Membership first: an eligible set that changed but kept its size must restart the epoch, not be judged against
+    // the old epoch's totals.
+    for (let i = 0; i < n; i++) if ((eligible[i] as ClientOrder).epoch !== epoch) return NOT_IN_EPOCH;
     const total = parent.epochWeight;
     const filled = parent.epochFilled + qty;
     if (filled > total)
@@ -74,12 +78,10 @@ export class ProRataPolicy implements AllocationPolicy {
     // With filled * w <= 2^53 the float division of two exact integers floors exactly (a quotient within one ulp
     // below an integer k would need filled * w > 2^53), so the exact helpers are needed only past that.
     const exact = filled * parent.epochMaxWeight <= Number.MAX_SAFE_INTEGER;
-    const epoch = parent.epochId;
     let given = 0;
     let count = 0;
     for (let i = 0; i < n; i++) {
       const order = eligible[i] as ClientOrder;
-      if (order.epoch !== epoch) return NOT_IN_EPOCH;
       const w = order.epochWeight;
       const a = order.epochAlloc;
       const product = filled * w;
