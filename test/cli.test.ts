@@ -1,9 +1,10 @@
 /**
  * The `tributary` command as a user runs it: the built binary in a child process. Bad flags and bad files print one
- * line naming the problem and exit 2, with no stack trace; a good run prints its summary.
+ * line naming the problem and exit 2, with no stack trace; a good run prints its summary. A bad row of an order file is
+ * not a failure: it is named on stderr with its line and reason, and the good rows run.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -51,12 +52,47 @@ describe("tributary CLI", () => {
     [["demo", "--start", "tomorrow"], /--start: "tomorrow" is not an ISO-8601 UTC time/],
     [["demo", "--bogus"], /unknown option '--bogus'/],
     [["demo", "--config", "/no/such/file.yaml"], /\/no\/such\/file.yaml: no such file/],
+    [["demo", "--order-count", "many"], /--order-count must be a whole number, got "many"/],
+    [["demo", "--order-count", "2000000"], /--order-count must be between 0 and 1000000, got 2000000/],
+    [["demo", "--orders", "/no/such/orders.csv"], /--orders: \/no\/such\/orders\.csv: no such file/],
+    [["demo", "--orders", "/no/such/orders.txt"], /orders\.txt: unsupported order file type ".txt"/],
   ])("refuses %j with one clear line and exit code 2", (args, message) => {
     const r = run(...args);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("runs an order file: bad rows on stderr with line and reason, good rows run, the files reconcile", () => {
+    const dir = mkdtempSync(join(tmpdir(), "tributary-cli-"));
+    const file = join(dir, "orders.csv");
+    writeFileSync(
+      file,
+      [
+        "cl_ord_id,source,account,symbol,side,quantity,order_type,limit_price",
+        "o1,FILE,A1,ACME,buy,100,market,",
+        "o2,FILE,A2,ACME,buy,-5,market,",
+        "o3,FILE,A3,ZZZZ,sell,10,market,",
+        "o4,FILE,A4,PNNY,sell,1.25,limit,4.00",
+        "",
+      ].join("\n"),
+    );
+    const r = run("demo", "--minutes", "1", "--orders", file, "--out", join(dir, "out"));
+    expect(r.status).toBe(0);
+    const lines = r.stderr.trim().split("\n");
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/orders\.csv:3: quantity: .*\[quantity-not-positive\] \(cl_ord_id o2\)$/);
+    expect(lines[1]).toMatch(/orders\.csv:4: symbol: .*\[unknown-symbol\] \(cl_ord_id o3\)$/);
+    expect(r.stdout).toMatch(/client orders \(.*orders\.csv\): 4 sent, 2 accepted, 2 rejected/);
+    expect(r.stdout).toMatch(/reconciled: 4 orders, \d+ fills, \d+ allocations/);
+    const orders = readFileSync(join(dir, "out", "orders.csv"), "utf8").split("\n");
+    expect(orders[0]).toBe(
+      "cl_ord_id,source,account,symbol,side,quantity,filled,avg_price,status,parent_id,crossed_qty,reject_reason",
+    );
+    expect(orders[1]).toMatch(/^o1,FILE,A1,ACME,buy,100,100,[\d.]+,filled,/);
+    expect(orders[2]).toMatch(/^o2,FILE,A2,ACME,buy,-5,0,,rejected,,0,.*line 3: quantity: .*\[quantity-not-positive\]/);
+    expect(orders[4]).toMatch(/^o4,FILE,A4,PNNY,sell,1\.25,1\.25,[\d.]+,filled,/);
   });
 
   it("names the file, line and field of a bad config value", () => {

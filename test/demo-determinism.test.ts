@@ -2,7 +2,7 @@
  * The demo (`tributary demo`) is reproducible: the same seed gives the same execution reports, byte for byte, so the
  * same fingerprint and summary; another seed gives another session. It runs `runDemo` in process on the shipped
  * config/demo.yaml and the shared intraday profile for a few simulated minutes (virtual time: no waiting), checks the
- * market summary's contents, and what `--out` writes.
+ * market summary's contents, and what `--out` writes (the client files are tested in demo-client-orders.test.ts).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -17,7 +17,7 @@ const CONFIG = fileURLToPath(new URL("../config/demo.yaml", import.meta.url));
 /** Real data, read in place from ../shared (never copied into the repository). */
 const PROFILE = fileURLToPath(new URL("../../shared/data/derived/intraday_volume_profile_5min.csv", import.meta.url));
 const MINUTES = 3;
-const FILLS_HEADER = "time,venue,symbol,side,cl_ord_id,account,exec_id,last_qty,last_px,liquidity,fee";
+const MARKET_FILLS_HEADER = "time,venue,symbol,side,cl_ord_id,account,exec_id,last_qty,last_px,liquidity,fee";
 
 function options(seed: number, out: string | null = null, progress: (done: number) => void = () => {}): DemoOptions {
   return {
@@ -29,6 +29,7 @@ function options(seed: number, out: string | null = null, progress: (done: numbe
     minutes: MINUTES,
     out,
     progress,
+    orderCount: 2_000,
   };
 }
 
@@ -112,24 +113,28 @@ describe("runDemo --out", () => {
     expect(written).toEqual(summary);
   });
 
-  it("writes fills.csv: the header, then one row per execution side (maker and taker)", () => {
-    const lines = readFileSync(join(out, "fills.csv"), "utf8").split("\n");
-    expect(lines[0]).toBe(FILLS_HEADER);
+  it("writes market-fills.csv: the header, then one row per execution side the background flow took (maker, taker)", () => {
+    const lines = readFileSync(join(out, "market-fills.csv"), "utf8").split("\n");
+    expect(lines[0]).toBe(MARKET_FILLS_HEADER);
     expect(lines.at(-1)).toBe("");
     const rows = lines.slice(1, -1).map((line) => line.split(","));
     const executions = summary.venues.reduce((n, v) => n + v.executions, 0);
-    expect(rows).toHaveLength(2 * executions);
-    for (const row of rows) expect(row).toHaveLength(FILLS_HEADER.split(",").length);
+    for (const row of rows) expect(row).toHaveLength(MARKET_FILLS_HEADER.split(",").length);
     const liquidity = rows.map((row) => row[9]);
+    // Every execution has a background maker; its taker is the background flow or one of our child orders.
     expect(liquidity.filter((l) => l === "maker")).toHaveLength(executions);
-    expect(liquidity.filter((l) => l === "taker")).toHaveLength(executions);
+    const taken = liquidity.filter((l) => l === "taker").length;
+    expect(taken).toBeLessThan(executions);
+    expect(taken).toBeGreaterThan(executions / 2);
     expect(rows[0]?.[0]).toMatch(/^2026-01-05T14:3\d:\d\d\.\d{6}Z$/);
   });
 
-  it("writes the same fills.csv for the same seed", () => {
+  it("writes the same files for the same seed", () => {
     const again = join(temp, "again");
     runDemo(options(42, again));
-    expect(readFileSync(join(again, "fills.csv"), "utf8")).toBe(readFileSync(join(out, "fills.csv"), "utf8"));
+    for (const name of ["market-fills.csv", "fills.csv", "orders.csv", "allocations.csv"]) {
+      expect(readFileSync(join(again, name), "utf8"), name).toBe(readFileSync(join(out, name), "utf8"));
+    }
   });
 
   it("refuses an --out that is not a directory with a one-line user error", () => {

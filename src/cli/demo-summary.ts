@@ -3,7 +3,8 @@
  * instrument traded there: trades, volume, VWAP, time-weighted quoted spread) and per instrument (trades, volume,
  * VWAP, last price, closing NBBO, time-weighted NBBO spread, realised against configured volatility). One execution is
  * counted once, from its maker's side. Volumes in shares, fees in currency, spreads and volatilities are floats: this
- * is a summary for people, not order state.
+ * is a summary for people, not order state. The client-order figures (`ClientSummary`) are counted by the demo from
+ * the engine and passed in whole.
  */
 import type { Nbbo } from "../market/instrument-view.js";
 import type { ExecutionReport } from "../model/execution-report.js";
@@ -57,6 +58,35 @@ export interface PriceStatsSource {
   realisedVolatility(symbol: string): number;
 }
 
+/** What happened to the client orders: intake, aggregation, crossing, execution and allocation. */
+export interface ClientSummary {
+  /** "generated", or the order file. */
+  orderSource: string;
+  sent: number;
+  accepted: number;
+  rejected: number;
+  /** Refusals by reason code. */
+  rejectReasons: Record<string, number>;
+  filled: number;
+  partiallyFilled: number;
+  unfilled: number;
+  parents: number;
+  childrenSent: number;
+  /** Parent executions (fills.csv rows), of which internal (both sides of each cross). */
+  fills: number;
+  internalFills: number;
+  allocations: number;
+  crosses: number;
+  /** Crossed quantity (each cross once), its value at the cross prices, and what both sides saved (currency). */
+  crossedShares: number;
+  crossedNotional: number;
+  crossSaving: number;
+  /** Client execution reports sent. */
+  executionReports: number;
+  /** The reconciliation of orders.csv, fills.csv and allocations.csv. */
+  reconciled: string;
+}
+
 export interface DemoSummary {
   seed: number;
   start: string;
@@ -68,7 +98,8 @@ export interface DemoSummary {
   reports: number;
   venues: VenueSummary[];
   instruments: InstrumentSummary[];
-  /** sha256 of every execution report in delivery order: equal for equal seeds. */
+  clientOrders: ClientSummary;
+  /** sha256 of every execution report (venue and client) in delivery order: equal for equal seeds. */
   fingerprint: string;
 }
 
@@ -149,6 +180,7 @@ export class DemoTally {
     run: { seed: number; start: string; end: string; volumeProfile: string; events: number; fingerprint: string },
     closing: (symbol: string) => Nbbo,
     stats: PriceStatsSource,
+    clientOrders: ClientSummary,
   ): DemoSummary {
     const price = (instrument: Instrument, units: number): string | null =>
       Number.isFinite(units) ? instrument.formatPrice(Math.round(units)) : null;
@@ -208,6 +240,7 @@ export class DemoTally {
       reports: this.reports,
       venues,
       instruments,
+      clientOrders,
       fingerprint: run.fingerprint,
     };
   }
@@ -310,6 +343,27 @@ export function formatSummary(summary: DemoSummary): string {
       ),
     );
   }
+  lines.push("");
+  const c = summary.clientOrders;
+  const n = (x: number): string => x.toLocaleString("en-US");
+  lines.push(
+    `client orders (${c.orderSource}): ${n(c.sent)} sent, ${n(c.accepted)} accepted, ${n(c.rejected)} rejected`,
+  );
+  lines.push(
+    `  ${n(c.filled)} filled, ${n(c.partiallyFilled)} partially filled, ${n(c.unfilled)} unfilled; ` +
+      `${n(c.parents)} parents, ${n(c.childrenSent)} child orders sent`,
+  );
+  lines.push(
+    `  ${n(c.fills)} fills (${n(c.internalFills)} internal), ${n(c.allocations)} allocations, ` +
+      `${n(c.executionReports)} execution reports`,
+  );
+  lines.push(
+    `  internal crosses: ${n(c.crosses)}, ${shares(c.crossedShares)} sh, notional ${Math.round(c.crossedNotional).toLocaleString("en-US")}, ` +
+      `saving ${c.crossSaving.toFixed(2)}`,
+  );
+  const reasons = Object.entries(c.rejectReasons);
+  if (reasons.length > 0) lines.push(`  rejected: ${reasons.map(([r, k]) => `${r} ${n(k)}`).join(", ")}`);
+  lines.push(`  ${c.reconciled}`);
   lines.push("");
   lines.push(
     `${summary.events.toLocaleString("en-US")} events, ${summary.reports.toLocaleString("en-US")} execution reports; ` +

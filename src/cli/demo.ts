@@ -1,23 +1,37 @@
 /**
- * `tributary demo`: a simulated trading day on the reference data's venues. The market model (src/market/) keeps every
- * lit book alive with a zero-intelligence flow around a latent fundamental price, with intraday activity from the
- * volume profile, and brings natural midpoint liquidity to the dark pools; the summary says what traded where, at
- * which spreads, and how volatile it was. The same seed gives the same execution reports, byte for byte (the
- * fingerprint proves it). Files written with --out: summary.json and fills.csv (one row per execution side).
+ * `tributary demo`: a simulated trading day on the reference data's venues, with client orders worked through it.
+ * The market model (src/market/) keeps every lit book alive with a zero-intelligence flow around a latent fundamental
+ * price and brings midpoint liquidity to the dark pools. Client orders (a seeded generated set, or an order file) go
+ * through the engine kernel: intake, aggregation into parents, internal crossing (netting), execution by the interim
+ * slicer on the lit venues (its children trade against the model's books and move the market), and allocation back to
+ * every order. At the end the client files are reconciled exactly (demo-reconcile.ts); a mismatch is a bug and fails
+ * the run. The same seed gives the same execution reports, venue and client, byte for byte (the fingerprint).
+ * Files written with --out: summary.json, orders.csv, fills.csv (parent executions), allocations.csv and
+ * market-fills.csv (every execution side the market model's participants took part in: the background flow, and the
+ * resting side of our children's trades).
  */
 import { createHash } from "node:crypto";
-import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadReferenceData } from "../config/load-config.js";
+import { orderFileFormat } from "../config/order-file.js";
 import { loadVolumeProfile } from "../config/volume-profile-file.js";
 import { isoToMicros, microsToIso } from "../core/clock.js";
 import { UserError } from "../core/errors.js";
+import type { Random } from "../core/random.js";
+import { formatRowReject } from "../engine/submit-rows.js";
+import { type OrderRow, orderRows } from "../intake/order-row.js";
 import { VolumeProfile } from "../market/volume-profile.js";
+import type { SourceSpec } from "../model/client-commands.js";
+import type { OrderRejectReason } from "../model/client-order-reasons.js";
 import type { ExecutionReport } from "../model/execution-report.js";
 import type { Instrument } from "../model/instrument.js";
 import { SESSION_SECONDS } from "../model/market-parameters.js";
-import { type DemoSummary, DemoTally } from "./demo-summary.js";
-import { simulateDay } from "./sim-day.js";
+import { ClientFiles, type Submission } from "./demo-client-files.js";
+import { DEMO_SOURCES, type GeneratedOrder, generateOrders, toOrderInput } from "./demo-orders.js";
+import { Reconciler, reconciliationLine } from "./demo-reconcile.js";
+import { type ClientSummary, type DemoSummary, DemoTally } from "./demo-summary.js";
+import { type Day, simulateDay } from "./sim-day.js";
 
 export interface DemoOptions {
   seed: number;
@@ -35,9 +49,24 @@ export interface DemoOptions {
   out: string | null;
   /** Called after each simulated minute with the minutes done. */
   progress: (minutesDone: number) => void;
+  /**
+   * How fills are shared among a parent's orders; default pro-rata. Pro-rata spreads every fill over all eligible
+   * orders, so it writes many more allocation rows than fifo.
+   */
+  allocation?: DemoAllocation;
+  /** Generated client orders (ignored with `orders`); default 10,000. */
+  orderCount?: number;
+  /** An order file (.csv, .jsonl) instead of generated orders; its rows are sent one second after the open. */
+  orders?: string | null;
+  /** Told each refused file row, as `file:line: field: message [reason] (cl_ord_id x)`. */
+  onRowReject?: (line: string) => void;
 }
 
-const FILLS_HEADER = "time,venue,symbol,side,cl_ord_id,account,exec_id,last_qty,last_px,liquidity,fee\n";
+export const DEFAULT_ORDER_COUNT = 10_000;
+/** The allocation policies the demo offers (by-account needs a priority list, which the demo has no flag for). */
+export const DEMO_ALLOCATIONS = ["pro-rata", "fifo"] as const;
+export type DemoAllocation = (typeof DEMO_ALLOCATIONS)[number];
+const MARKET_FILLS_HEADER = "time,venue,symbol,side,cl_ord_id,account,exec_id,last_qty,last_px,liquidity,fee\n";
 const FLUSH_LINES = 10_000;
 
 export function runDemo(options: DemoOptions): DemoSummary {
@@ -49,14 +78,58 @@ export function runDemo(options: DemoOptions): DemoSummary {
   const startMicros = isoToMicros(options.start);
   if (Number.isNaN(startMicros))
     throw new UserError("bad-flag", `--start: "${options.start}" is not an ISO-8601 UTC time`);
+  const file = options.orders ?? null;
+  const rows = file === null ? null : readOrderRows(file);
+  const sources: SourceSpec[] =
+    rows === null
+      ? DEMO_SOURCES.map((s) => ({ id: s.id, kind: s.kind }))
+      : [...new Set(rows.flatMap((r) => ("input" in r && r.input.source ? [r.input.source] : [])))].map((id) => ({
+          id,
+          kind: "file",
+        }));
+
   const fingerprint = new Fingerprint();
-  const fills = options.out === null ? null : new FillsFile(join(options.out, "fills.csv"), data.instruments);
+  const marketFills =
+    options.out === null ? null : new MarketFillsFile(join(options.out, "market-fills.csv"), data.instruments);
+  const reconciler = new Reconciler(data.instruments);
+  const clientFiles = new ClientFiles(options.out, data.instruments, reconciler);
   const tally = new DemoTally(data.venues, data.instruments);
+  const submissions: Submission[] = [];
+  const rejectReasons = new Map<string, number>();
   const onReport = (report: ExecutionReport): void => {
     fingerprint.add(report);
     tally.add(report);
-    fills?.add(report);
+    marketFills?.add(report);
   };
+  let clientReports = 0;
+
+  const clientOrders = (day: Day, random: Random): void => {
+    const { engine, scheduler } = day;
+    engine.on((event) => {
+      if (event.type === "execution-report") {
+        clientReports++;
+        fingerprint.addLine(event);
+      } else if (event.type === "order-rejected") {
+        rejectReasons.set(event.reason, (rejectReasons.get(event.reason) ?? 0) + 1);
+      }
+      clientFiles.onEvent(event);
+    });
+    if (rows !== null) {
+      scheduler.at(day.startMicros + 1_000_000, () => {
+        for (const row of rows) submitFileRow(day, row, file as string, submissions, options.onRowReject);
+      });
+      return;
+    }
+    const generated = generateOrders(
+      options.orderCount ?? DEFAULT_ORDER_COUNT,
+      data.instruments,
+      day.startMicros,
+      day.endMicros,
+      random,
+    );
+    scheduleGenerated(day, generated, data.instruments, submissions);
+  };
+
   const day = simulateDay({
     data,
     profile,
@@ -65,8 +138,14 @@ export function runDemo(options: DemoOptions): DemoSummary {
     minutes: options.minutes,
     onReport,
     progress: options.progress,
+    sources,
+    allocation: { policy: options.allocation ?? "pro-rata" },
+    clientOrders,
   });
-  fills?.close();
+  marketFills?.close();
+  clientFiles.finish(day.engine, submissions);
+  const reconciled = reconciliationLine(reconciler, reconciler.finish());
+  const client = clientSummary(day, submissions, clientFiles, rejectReasons, clientReports, reconciled, file);
   const summary = tally.summary(
     {
       seed: options.seed,
@@ -78,9 +157,168 @@ export function runDemo(options: DemoOptions): DemoSummary {
     },
     (symbol) => day.sim.quotes.nbbo(symbol),
     day.stats,
+    client,
   );
   if (options.out !== null) writeFileSync(join(options.out, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
   return summary;
+}
+
+/** The order file's rows, read whole (the demo sends them all at the open); a bad file or header is a UserError. */
+function readOrderRows(path: string): OrderRow[] {
+  const format = orderFileFormat(path);
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UserError(
+      "order-file-not-found",
+      `--orders: ${path}: ${code === "ENOENT" ? "no such file" : `cannot be read (${code})`}`,
+      { cause: error },
+    );
+  }
+  try {
+    return [...orderRows(text.split("\n"), format)];
+  } catch (error) {
+    throw new UserError("order-file-header", `${path}:${(error as Error).message}`);
+  }
+}
+
+function submitFileRow(
+  day: Day,
+  row: OrderRow,
+  file: string,
+  submissions: Submission[],
+  onRowReject: ((line: string) => void) | undefined,
+): void {
+  const { engine } = day;
+  let reject: { clOrdId: string; reason: OrderRejectReason; field: string | null; message: string };
+  if ("refusal" in row) {
+    engine.recordReject({ source: "", clOrdId: row.clOrdId }, row.refusal);
+    reject = { clOrdId: row.clOrdId, ...row.refusal };
+  } else {
+    const result = engine.submit(row.input);
+    if (result.ok) {
+      submissions.push({ orderId: result.orderId });
+      return;
+    }
+    reject = { clOrdId: row.input.clOrdId, reason: result.reason, field: result.field, message: result.message };
+  }
+  const input = "input" in row ? row.input : null;
+  const field = reject.field === null ? "" : `${reject.field}: `;
+  submissions.push({
+    clOrdId: reject.clOrdId,
+    source: input?.source ?? "",
+    account: input?.account ?? "",
+    symbol: input?.symbol ?? "",
+    side: input?.side ?? "",
+    quantity: input?.quantity ?? "",
+    reason: `line ${row.line}: ${field}${reject.message} [${reject.reason}]`,
+  });
+  onRowReject?.(
+    formatRowReject(file, {
+      line: row.line,
+      clOrdId: reject.clOrdId,
+      reason: reject.reason,
+      field: reject.field,
+      message: reject.message,
+    }),
+  );
+}
+
+/** One timer per distinct send time; each order's limit is set from the NBBO midpoint when it is sent. */
+function scheduleGenerated(
+  day: Day,
+  orders: readonly GeneratedOrder[],
+  instruments: ReadonlyMap<string, Instrument>,
+  submissions: Submission[],
+): void {
+  const { engine, scheduler, sim } = day;
+  let i = 0;
+  while (i < orders.length) {
+    const from = i;
+    const at = (orders[i] as GeneratedOrder).at;
+    while (i < orders.length && (orders[i] as GeneratedOrder).at === at) i++;
+    const to = i;
+    scheduler.at(at, () => {
+      for (let k = from; k < to; k++) {
+        const order = orders[k] as GeneratedOrder;
+        const instrument = instruments.get(order.symbol) as Instrument;
+        const quote = sim.quotes.nbbo(order.symbol);
+        const mid = quote.bid > 0 && quote.ask > quote.bid ? Math.round((quote.bid + quote.ask) / 2) : null;
+        const input = toOrderInput(order, instrument, mid, day.endMicros);
+        const result = engine.submit(input);
+        if (result.ok) submissions.push({ orderId: result.orderId });
+        else {
+          const field = result.field === null ? "" : `${result.field}: `;
+          submissions.push({
+            clOrdId: input.clOrdId,
+            source: input.source,
+            account: input.account,
+            symbol: input.symbol,
+            side: input.side,
+            quantity: input.quantity,
+            reason: `${field}${result.message} [${result.reason}]`,
+          });
+        }
+      }
+    });
+  }
+}
+
+function clientSummary(
+  day: Day,
+  submissions: readonly Submission[],
+  files: ClientFiles,
+  rejectReasons: ReadonlyMap<string, number>,
+  reports: number,
+  reconciled: string,
+  file: string | null,
+): ClientSummary {
+  let accepted = 0;
+  let filled = 0;
+  let partiallyFilled = 0;
+  let unfilled = 0;
+  const parents = new Set<number>();
+  for (const order of day.engine.orders) {
+    accepted++;
+    parents.add(order.parentId);
+    if (order.cumQty === order.orderQty) filled++;
+    else if (order.cumQty > 0) partiallyFilled++;
+    else unfilled++;
+  }
+  let crossedShares = 0;
+  let crossNotional = 0;
+  let crossSaving = 0;
+  let crosses = 0;
+  for (const totals of day.engine.crossingStats().values()) {
+    crosses += totals.crosses;
+    crossedShares += totals.shares;
+    crossNotional += totals.notional;
+    crossSaving += totals.saving;
+  }
+  const round2 = (n: number): number => Math.round(n * 100) / 100;
+  return {
+    orderSource: file ?? "generated",
+    sent: submissions.length,
+    accepted,
+    rejected: submissions.length - accepted,
+    rejectReasons: Object.fromEntries([...rejectReasons].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+    filled,
+    partiallyFilled,
+    unfilled,
+    parents: parents.size,
+    childrenSent: day.slicer.childrenSent,
+    fills: files.totals.fills,
+    internalFills: files.totals.internalFills,
+    allocations: files.totals.allocations,
+    crosses,
+    crossedShares: round2(crossedShares),
+    crossedNotional: round2(crossNotional),
+    crossSaving: round2(crossSaving),
+    executionReports: reports,
+    reconciled,
+  };
 }
 
 /** SHA-256 of every report as a JSON line, in delivery order; hashed in chunks (one update per report costs more). */
@@ -89,7 +327,11 @@ class Fingerprint {
   private chunk = "";
 
   add(report: ExecutionReport): void {
-    this.chunk += `${JSON.stringify(report)}\n`;
+    this.addLine(report);
+  }
+
+  addLine(value: unknown): void {
+    this.chunk += `${JSON.stringify(value)}\n`;
     if (this.chunk.length >= 1 << 16) this.flush();
   }
 
@@ -104,8 +346,8 @@ class Fingerprint {
   }
 }
 
-/** fills.csv, written in chunks so a long session does not hold every row in memory. */
-class FillsFile {
+/** market-fills.csv: every venue execution side, written in chunks so a long session does not hold it in memory. */
+class MarketFillsFile {
   private lines: string[] = [];
 
   constructor(
@@ -114,7 +356,7 @@ class FillsFile {
   ) {
     try {
       mkdirSync(join(path, ".."), { recursive: true });
-      writeFileSync(path, FILLS_HEADER);
+      writeFileSync(path, MARKET_FILLS_HEADER);
     } catch (error) {
       throw new UserError("bad-out-dir", `--out: cannot write ${path}: ${(error as Error).message}`, { cause: error });
     }

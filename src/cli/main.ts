@@ -5,9 +5,9 @@
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { Command, InvalidArgumentError } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { UserError } from "../core/errors.js";
-import { runDemo } from "./demo.js";
+import { DEFAULT_ORDER_COUNT, DEMO_ALLOCATIONS, type DemoAllocation, runDemo } from "./demo.js";
 import { formatSummary } from "./demo-summary.js";
 import { progressBar } from "./progress.js";
 import { registerReplay } from "./replay-command.js";
@@ -61,7 +61,19 @@ program
       " generated U-shape when that is absent",
   )
   .option("--profile-series <name>", 'which series of the profile, or "mean" of all', "mean")
-  .option("--out <dir>", "write summary.json and fills.csv into this directory")
+  .option(
+    "--order-count <n>",
+    "generated client orders (many sources and accounts, a long tail of small orders, both sides)",
+    integerFlag("--order-count", 0, 1_000_000),
+    DEFAULT_ORDER_COUNT,
+  )
+  .option("--orders <file>", "client orders from an order file (.csv, .jsonl) instead of generated ones")
+  .addOption(
+    new Option("--allocation <policy>", "how a parent's fills are shared among its client orders")
+      .choices(DEMO_ALLOCATIONS)
+      .default("pro-rata"),
+  )
+  .option("--out <dir>", "write summary.json, orders.csv, fills.csv, allocations.csv and market-fills.csv here")
   .option("--json", "print the summary as JSON on stdout (no table, no progress bar)", false)
   .action(
     (opts: {
@@ -71,6 +83,9 @@ program
       minutes: number;
       volumeProfile?: string;
       profileSeries: string;
+      orderCount: number;
+      allocation: DemoAllocation;
+      orders?: string;
       out?: string;
       json: boolean;
     }) => {
@@ -83,6 +98,10 @@ program
         volumeProfile: opts.volumeProfile ?? defaultVolumeProfile(),
         profileSeries: opts.profileSeries,
         out: opts.out ?? null,
+        orderCount: opts.orderCount,
+        allocation: opts.allocation,
+        orders: opts.orders ?? null,
+        onRowReject: (line) => process.stderr.write(`${line}\n`),
         progress: (done) => bar.update(done),
       });
       bar.stop();

@@ -1,16 +1,27 @@
 /**
  * One simulated session, wired: the simulated venues of the reference data, the market model that keeps them alive,
- * and the observer that measures spreads and volatility for the summary, on a virtual clock from one seed. The demo
- * runs it; tests and the sim-day bench build it the same way (and may add their own participants before running).
- * Random streams are forked in a fixed order (venues, then the model), so a seed gives the same session every time.
+ * the observer that measures spreads and volatility for the summary, and the client-order side (the `Engine` kernel
+ * and the `InterimSlicer` that works its parents on the simulated lit venues), on a virtual clock from one seed. The
+ * demo runs it; tests and the sim-day bench build it the same way (and may add their own participants before
+ * running). The engine's child orders trade against the market model's books and move the market like any other
+ * aggressive flow.
+ * Random streams are forked in a fixed order (venues, then the model, then the client orders), so a seed gives the
+ * same session every time. A day with no client orders runs the market exactly as before: the slicer only starts when
+ * `clientOrders` is given.
  */
+
+import type { AllocationPolicyConfig } from "../allocation/allocation-policy.js";
 import { MICROS_PER_SECOND } from "../core/clock.js";
 import { Random } from "../core/random.js";
 import { VirtualScheduler } from "../core/scheduler.js";
+import { Engine } from "../engine/engine.js";
+import { InterimSlicer } from "../engine/interim-slicer.js";
 import { MarketModel } from "../market/market-model.js";
 import type { VolumeProfile } from "../market/volume-profile.js";
+import type { SourceSpec } from "../model/client-commands.js";
 import type { ExecutionReport } from "../model/execution-report.js";
 import type { ReferenceData } from "../model/reference-data.js";
+import { feeMicrosPerShare } from "../model/venue-spec.js";
 import { createSimVenues, type SimVenues } from "../venue/sim/sim-venues.js";
 import { DemoMarketStats } from "./demo-market-stats.js";
 
@@ -22,6 +33,14 @@ export interface DaySetup {
   readonly minutes: number;
   readonly onReport: (report: ExecutionReport) => void;
   readonly progress?: (minutesDone: number) => void;
+  /** The order sources the engine accepts (default: none, so every client order is refused). */
+  readonly sources?: readonly SourceSpec[];
+  readonly allocation?: AllocationPolicyConfig;
+  /**
+   * Schedules the client orders of the day (called once, after the day is built and before it runs, with a random
+   * stream of its own). Absent: no client orders and no slicer.
+   */
+  readonly clientOrders?: (day: Day, random: Random) => void;
 }
 
 export interface Day {
@@ -29,12 +48,19 @@ export interface Day {
   readonly sim: SimVenues;
   readonly model: MarketModel;
   readonly stats: DemoMarketStats;
+  readonly engine: Engine;
+  readonly slicer: InterimSlicer;
+  readonly startMicros: number;
   readonly endMicros: number;
   /** Scheduler events processed. */
   events: number;
 }
 
-/** Builds the venues, the market model and the observer, without running anything. */
+/** Slices of the interim slicer in the demo: one IOC of up to this many shares per parent per interval. */
+export const DEMO_SLICE_SHARES = "500";
+export const DEMO_SLICE_INTERVAL_MICROS = 1_000_000;
+
+/** Builds the venues, the market model, the observer and the engine, without running anything. */
 export function buildDay(setup: DaySetup): Day {
   const scheduler = new VirtualScheduler(setup.startMicros);
   const random = new Random(setup.seed);
@@ -46,7 +72,35 @@ export function buildDay(setup: DaySetup): Day {
     sessionStart: setup.startMicros,
     onReport: setup.onReport,
   });
-  return { scheduler, sim, model, stats, endMicros, events: 0 };
+  const engine = new Engine({
+    instruments: setup.data.instruments,
+    scheduler,
+    quotes: sim.quotes,
+    sources: setup.sources ?? [],
+    allocation: setup.allocation,
+    // A cross saves the taker fee of the dearest lit venue it would otherwise have paid.
+    crossing: { takerFeeMicrosPerShare: highestLitTakerFee(setup.data) },
+  });
+  const slicer = new InterimSlicer(engine, sim.venues, scheduler, sim.quotes, {
+    intervalMicros: DEMO_SLICE_INTERVAL_MICROS,
+    sliceShares: DEMO_SLICE_SHARES,
+  });
+  const day: Day = {
+    scheduler,
+    sim,
+    model,
+    stats,
+    engine,
+    slicer,
+    startMicros: setup.startMicros,
+    endMicros,
+    events: 0,
+  };
+  if (setup.clientOrders !== undefined) {
+    setup.clientOrders(day, random.fork());
+    slicer.start(endMicros);
+  }
+  return day;
 }
 
 /** Runs a simulated session minute by minute, then delivers what is still in flight; returns the day. */
@@ -60,4 +114,12 @@ export function simulateDay(setup: DaySetup): Day {
   // Reports still in flight at the close arrive after it; they belong to the session.
   day.events += day.scheduler.runUntilIdle();
   return day;
+}
+
+function highestLitTakerFee(data: ReferenceData): number {
+  let fee = 0;
+  for (const venue of data.venues) {
+    if (venue.kind === "lit") fee = Math.max(fee, feeMicrosPerShare(venue.fees.takerFeePerShare));
+  }
+  return fee;
 }
