@@ -17,21 +17,14 @@ import type { Scheduler, TimerHandle } from "../../core/scheduler.js";
 import type { LobsterFeed } from "../../market/replay/lobster-feed.js";
 import { EXECUTION, HIDDEN_EXECUTION } from "../../market/replay/lobster-format.js";
 import type { LobsterReplay } from "../../market/replay/lobster-replay.js";
-import {
-  type QueueAmendRejectReason,
-  type QueueCancelReason,
-  type QueueListener,
-  QueuePositionBook,
-  type QueueRejectReason,
-} from "../../market/replay/queue-position-book.js";
+import { type QueueListener, QueuePositionBook } from "../../market/replay/queue-position-book.js";
 import type { VenueRejectReason } from "../../model/execution-report.js";
 import type { Instrument } from "../../model/instrument.js";
 import type { DepthLevel, MarketDataEvent } from "../../model/market-data.js";
 import type { Side } from "../../model/order-types.js";
 import type { VenueSpec } from "../../model/venue-spec.js";
-import { BookOrders } from "../sim/book-orders.js";
+import { BookVenueBase } from "../sim/book-venue-base.js";
 import type { SimSession } from "../sim/sim-session.js";
-import { SimVenueBase } from "../sim/sim-venue-base.js";
 import type { VenueOrder } from "../sim/venue-order.js";
 import type { CancelRequest, MarketDataListener, NewOrderRequest, ReplaceRequest } from "../venue.js";
 
@@ -45,15 +38,12 @@ export interface ReplayLitVenueOptions {
   readonly midnightMicros: number;
 }
 
-export class ReplayLitVenue extends SimVenueBase implements QueueListener {
+export class ReplayLitVenue extends BookVenueBase implements QueueListener {
   readonly kind = "lit";
   readonly orders: QueuePositionBook;
   private readonly feed: LobsterFeed;
   private readonly midnightMicros: number;
   private readonly symbol: string;
-  private readonly live = new BookOrders();
-  private currentRequest: CancelRequest | ReplaceRequest | null = null;
-  private currentSession: SimSession | null = null;
   private timer: TimerHandle | null = null;
   /** Displayed quantity per price last published, bids then asks. */
   private readonly published: [Map<number, number>, Map<number, number>] = [new Map(), new Map()];
@@ -108,9 +98,9 @@ export class ReplayLitVenue extends SimVenueBase implements QueueListener {
       this.send(order, "rejected", reason);
       return;
     }
-    this.live.add(number, order);
+    this.bookOrders.add(number, order);
     session.live.set(request.clOrdId, order);
-    const account = this.live.accountNumber(request.account);
+    const account = this.bookOrders.accountNumber(request.account);
     if (request.ordType === "market") {
       this.orders.market(
         number,
@@ -146,12 +136,6 @@ export class ReplayLitVenue extends SimVenueBase implements QueueListener {
 
   // ---- queue events ----------------------------------------------------------------------------------------------
 
-  onRejected(id: number, reason: QueueRejectReason): void {
-    const order = this.live.take(id);
-    order.session.live.delete(order.clOrdId);
-    this.send(order, "rejected", reason === "post-only-would-take" ? reason : "invalid-quantity");
-  }
-
   onTrade(
     makerId: number | null,
     takerId: number | null,
@@ -160,53 +144,8 @@ export class ReplayLitVenue extends SimVenueBase implements QueueListener {
     makerLeaves: number,
     takerLeaves: number,
   ): void {
-    const taker = takerId === null ? null : this.live.get(takerId);
-    const maker = makerId === null ? null : this.live.get(makerId);
-    if (taker !== null) this.acknowledge(taker);
-    if (maker !== null) {
-      this.execution(maker, "maker", price, qty, makerLeaves);
-      if (makerLeaves === 0) this.live.take(makerId as number);
-    }
-    if (taker !== null) {
-      this.execution(taker, "taker", price, qty, takerLeaves);
-      if (takerLeaves === 0) this.live.take(takerId as number);
-    }
+    const taker = this.trade(makerId, takerId, price, qty, makerLeaves, takerLeaves);
     if (taker !== null && this.marketData.hasSubscribers) this.print(price, qty, taker.request.side);
-  }
-
-  onRested(id: number): void {
-    this.acknowledge(this.live.get(id));
-  }
-
-  onCancelled(id: number, _leaves: number, reason: QueueCancelReason): void {
-    const order = this.live.take(id);
-    this.acknowledge(order);
-    order.session.live.delete(order.clOrdId);
-    if (reason === "requested") order.renameTo((this.currentRequest as CancelRequest).clOrdId);
-    this.send(order, "canceled", reason);
-  }
-
-  onCancelRejected(): void {
-    this.cancelReject(
-      this.currentSession as SimSession,
-      this.currentRequest as CancelRequest,
-      "cancel",
-      "unknown-order",
-    );
-  }
-
-  onReplaced(id: number, price: number, leaves: number): void {
-    const order = this.live.get(id);
-    order.session.live.delete(order.clOrdId);
-    order.renameTo((this.currentRequest as ReplaceRequest).clOrdId);
-    order.session.live.set(order.clOrdId, order);
-    order.price = price;
-    order.orderQty = order.cumQty + leaves;
-    this.send(order, "replaced");
-  }
-
-  onReplaceRejected(_id: number, reason: QueueAmendRejectReason): void {
-    this.cancelReject(this.currentSession as SimSession, this.currentRequest as ReplaceRequest, "replace", reason);
   }
 
   // ---- the recording ---------------------------------------------------------------------------------------------
@@ -311,11 +250,7 @@ export class ReplayLitVenue extends SimVenueBase implements QueueListener {
   }
 
   private drive(order: VenueOrder, request: CancelRequest | ReplaceRequest, action: (id: number) => void): void {
-    this.currentRequest = request;
-    this.currentSession = order.session;
-    action(this.live.numberOf(order));
-    this.currentRequest = null;
-    this.currentSession = null;
+    this.amend(order, request, action);
     this.publishDepth();
   }
 }

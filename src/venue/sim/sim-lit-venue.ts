@@ -9,30 +9,26 @@
  */
 import type { Random } from "../../core/random.js";
 import type { Scheduler } from "../../core/scheduler.js";
-import type { VenueCancelReason, VenueRejectReason } from "../../model/execution-report.js";
+import type { VenueRejectReason } from "../../model/execution-report.js";
 import type { Instrument } from "../../model/instrument.js";
 import type { MarketDataEvent } from "../../model/market-data.js";
 import type { Side } from "../../model/order-types.js";
 import type { VenueSpec } from "../../model/venue-spec.js";
 import type { CancelRequest, MarketDataListener, NewOrderRequest, ReplaceRequest } from "../venue.js";
-import type { BookAmendRejectReason, BookListener, BookRejectReason } from "./book/matching-book.js";
+import type { BookListener } from "./book/matching-book.js";
 import { OrderBook } from "./book/order-book.js";
-import { BookOrders } from "./book-orders.js";
+import { BookVenueBase } from "./book-venue-base.js";
 import type { SimSession } from "./sim-session.js";
-import { SimVenueBase } from "./sim-venue-base.js";
 import type { VenueOrder } from "./venue-order.js";
 
 /** How many levels a snapshot carries. */
 const SNAPSHOT_LEVELS = 10;
 
-export class SimLitVenue extends SimVenueBase implements BookListener {
+export class SimLitVenue extends BookVenueBase implements BookListener {
   readonly kind = "lit";
   private readonly books = new Map<string, OrderBook>();
-  private readonly orders = new BookOrders();
   /** While a book call runs: the symbol of its book, and the cancel/replace request being applied with its session. */
   private currentSymbol = "";
-  private currentRequest: CancelRequest | ReplaceRequest | null = null;
-  private currentSession: SimSession | null = null;
 
   constructor(spec: VenueSpec, instruments: ReadonlyMap<string, Instrument>, scheduler: Scheduler, random: Random) {
     super(spec, instruments, scheduler, random);
@@ -66,11 +62,11 @@ export class SimLitVenue extends SimVenueBase implements BookListener {
       this.send(order, "rejected", reason);
       return;
     }
-    this.orders.add(number, order);
+    this.bookOrders.add(number, order);
     session.live.set(request.clOrdId, order);
     this.currentSymbol = request.symbol;
     const book = this.books.get(request.symbol) as OrderBook;
-    const account = this.orders.accountNumber(request.account);
+    const account = this.bookOrders.accountNumber(request.account);
     if (request.ordType === "market") {
       book.market(number, account, request.side, request.orderQty, request.timeInForce === "fok" ? "fok" : "ioc");
       return;
@@ -109,12 +105,6 @@ export class SimLitVenue extends SimVenueBase implements BookListener {
 
   // ---- book events -------------------------------------------------------------------------------------------
 
-  onRejected(id: number, reason: BookRejectReason): void {
-    const order = this.orders.take(id);
-    order.session.live.delete(order.clOrdId);
-    this.send(order, "rejected", reason === "post-only-would-take" ? reason : "invalid-quantity");
-  }
-
   onTrade(
     makerId: number,
     takerId: number,
@@ -123,13 +113,7 @@ export class SimLitVenue extends SimVenueBase implements BookListener {
     makerLeaves: number,
     takerLeaves: number,
   ): void {
-    const maker = this.orders.get(makerId);
-    const taker = this.orders.get(takerId);
-    this.acknowledge(taker);
-    this.execution(maker, "maker", price, qty, makerLeaves);
-    if (makerLeaves === 0) this.orders.take(makerId);
-    this.execution(taker, "taker", price, qty, takerLeaves);
-    if (takerLeaves === 0) this.orders.take(takerId);
+    const taker = this.trade(makerId, takerId, price, qty, makerLeaves, takerLeaves) as VenueOrder;
     if (!this.marketData.hasSubscribers) return;
     this.marketData.publish({
       type: "trade",
@@ -140,41 +124,6 @@ export class SimLitVenue extends SimVenueBase implements BookListener {
       aggressor: taker.request.side,
       time: this.scheduler.now(),
     });
-  }
-
-  onRested(id: number): void {
-    this.acknowledge(this.orders.get(id));
-  }
-
-  onCancelled(id: number, _leaves: number, reason: VenueCancelReason): void {
-    const order = this.orders.take(id);
-    this.acknowledge(order);
-    order.session.live.delete(order.clOrdId);
-    if (reason === "requested") order.renameTo((this.currentRequest as CancelRequest).clOrdId);
-    this.send(order, "canceled", reason);
-  }
-
-  onCancelRejected(): void {
-    this.cancelReject(
-      this.currentSession as SimSession,
-      this.currentRequest as CancelRequest,
-      "cancel",
-      "unknown-order",
-    );
-  }
-
-  onReplaced(id: number, price: number, leaves: number): void {
-    const order = this.orders.get(id);
-    order.session.live.delete(order.clOrdId);
-    order.renameTo((this.currentRequest as ReplaceRequest).clOrdId);
-    order.session.live.set(order.clOrdId, order);
-    order.price = price;
-    order.orderQty = order.cumQty + leaves;
-    this.send(order, "replaced");
-  }
-
-  onReplaceRejected(_id: number, reason: BookAmendRejectReason): void {
-    this.cancelReject(this.currentSession as SimSession, this.currentRequest as ReplaceRequest, "replace", reason);
   }
 
   onDepth(side: Side, price: number, displayed: number): void {
@@ -210,10 +159,7 @@ export class SimLitVenue extends SimVenueBase implements BookListener {
     action: (book: OrderBook, id: number) => void,
   ): void {
     this.currentSymbol = order.request.symbol;
-    this.currentRequest = request;
-    this.currentSession = order.session;
-    action(this.books.get(order.request.symbol) as OrderBook, this.orders.numberOf(order));
-    this.currentRequest = null;
-    this.currentSession = null;
+    const book = this.books.get(order.request.symbol) as OrderBook;
+    this.amend(order, request, (id) => action(book, id));
   }
 }
