@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decimalPlaces, formatDecimal, parseDecimal } from "./fixed-point.js";
+import { decimalPlaces, decimalUnits, formatDecimal, parseDecimal } from "./fixed-point.js";
 
 describe("parseDecimal", () => {
   it.each([
@@ -57,5 +57,42 @@ describe("formatDecimal", () => {
   it("counts decimal places", () => {
     expect(decimalPlaces("0.0100")).toBe(4);
     expect(decimalPlaces("5")).toBe(0);
+  });
+});
+
+describe("decimalUnits (the char-code walk)", () => {
+  // The previous regex implementation, kept here as the reference the walk must agree with on any text.
+  function reference(text: string, decimals: number): number {
+    const m = /^([+-])?(\d+)(?:\.(\d+))?$/.exec(text.trim());
+    if (!m) return Number.NaN;
+    let frac = m[3] ?? "";
+    if (frac.length > decimals) {
+      if (/[^0]/.test(frac.slice(decimals))) return Number.NaN;
+      frac = frac.slice(0, decimals);
+    }
+    const digits = (m[2] ?? "0") + frac.padEnd(decimals, "0");
+    const value = Number(digits);
+    if (!Number.isSafeInteger(value) || digits.replace(/^0+/, "").length > 16) return Number.NaN;
+    return value === 0 ? 0 : (m[1] === "-" ? -1 : 1) * value;
+  }
+
+  it("agrees with the regex reference on arbitrary short texts", () => {
+    const text = fc
+      .array(fc.constantFrom("0", "1", "5", "9", ".", "-", "+", " ", "e", "\t"), { maxLength: 22 })
+      .map((chars) => chars.join(""));
+    fc.assert(
+      fc.property(text, fc.integer({ min: 0, max: 20 }), (t, decimals) => {
+        expect(Object.is(decimalUnits(t, decimals), reference(t, decimals))).toBe(true);
+      }),
+      { seed: 11, numRuns: 20_000 },
+    );
+  });
+
+  it("agrees with the reference at the edge of the safe range", () => {
+    for (const t of ["9007199254740991", "9007199254740992", "900719925474099.1", "90071992547409.92", "0.0", " 7 "]) {
+      for (const decimals of [0, 1, 2, 3, 16, 17]) {
+        expect(Object.is(decimalUnits(t, decimals), reference(t, decimals))).toBe(true);
+      }
+    }
   });
 });

@@ -27,8 +27,9 @@ import { createAllocationPolicy } from "../allocation/index.js";
 import { InvariantError, invariant } from "../core/errors.js";
 import { IdSequence } from "../core/ids.js";
 import type { Scheduler } from "../core/scheduler.js";
+import { ClOrdIdIndex } from "../intake/cl-ord-id-index.js";
 import { KillSwitch } from "../intake/kill-switch.js";
-import { isRefusal, normaliseOrder, parseLimit, parseLots } from "../intake/normalise-order.js";
+import { isIdText, isRefusal, normaliseOrder, parseLimit, parseLots } from "../intake/normalise-order.js";
 import { NO_RISK_LIMITS } from "../intake/risk-config.js";
 import { RiskLimits } from "../intake/risk-limits.js";
 import type {
@@ -76,7 +77,7 @@ interface SourceState {
   readonly spec: SourceSpec;
   readonly metadata: Readonly<Record<string, string>>;
   /** Every ClOrdID accepted from this source (orders, replaces, cancels) -> its order. */
-  readonly ids: Map<string, ClientOrder>;
+  readonly ids: ClOrdIdIndex<ClientOrder>;
 }
 
 interface SymbolParents {
@@ -133,7 +134,7 @@ export class Engine {
     this.takerFeeMicros = options.crossing?.takerFeeMicrosPerShare ?? 0;
     this.auditing = options.audit ?? false;
     for (const spec of options.sources) {
-      this.sources.set(spec.id, { spec, metadata: spec.metadata ?? EMPTY_METADATA, ids: new Map() });
+      this.sources.set(spec.id, { spec, metadata: spec.metadata ?? EMPTY_METADATA, ids: new ClOrdIdIndex() });
     }
     if (this.crossingEnabled && options.crossing?.onQuoteChange !== false && this.quotes?.onChange) {
       this.quotes.onChange((symbol) => this.crossSymbol(symbol));
@@ -208,7 +209,9 @@ export class Engine {
     }
     const terms = normaliseOrder(input, this.instruments, now);
     if (isRefusal(terms)) return this.reject(input, terms);
-    if (source.ids.has(terms.clOrdId)) {
+    // One probe: the slot found here is where the id goes if the order is accepted (nothing is inserted before).
+    const idSlot = source.ids.find(terms.clOrdId);
+    if (idSlot >= 0) {
       return this.reject(input, {
         reason: "duplicate-cl-ord-id",
         field: "cl_ord_id",
@@ -238,7 +241,7 @@ export class Engine {
     const order = ClientOrder.create(this.orderList.length + 1, terms, now, mid, source.metadata);
     order.riskPrice = terms.limitPrice ?? reference;
     this.orderList.push(order);
-    source.ids.set(order.clOrdId, order);
+    source.ids.insertAt(idSlot, order.clOrdId, order);
     this.risk.recount(order);
     const parent = this.parentFor(order);
     parent.join(order);
@@ -688,7 +691,7 @@ export class Engine {
     if (responseTo === "replace" && (requestId === null || requestId === "")) {
       return refuse("invalid-cl-ord-id", "cl_ord_id", "a replace needs a new ClOrdID");
     }
-    if (requestId !== null && (requestId === "" || requestId.length > 64 || !/^[\x21-\x7e]+$/.test(requestId))) {
+    if (requestId !== null && !isIdText(requestId)) {
       return refuse("invalid-cl-ord-id", "cl_ord_id", `invalid ClOrdID ${JSON.stringify(requestId)}`);
     }
     const order = source.ids.get(input.origClOrdId);

@@ -7,6 +7,7 @@
  * its exact decimal value); write decimals as strings.
  */
 import { isoToMicros } from "../core/clock.js";
+import { decimalUnits } from "../core/fixed-point.js";
 import type { NewOrderInput } from "../model/client-commands.js";
 import type { ClientOrderTerms, Strategy, Urgency } from "../model/client-order.js";
 import type { Refusal, ValidationRejectReason } from "../model/client-order-reasons.js";
@@ -20,7 +21,6 @@ export function isRefusal<R extends string>(value: object): value is Refusal<R> 
 }
 
 const MAX_ID_LENGTH = 64;
-const ID = /^[\x21-\x7e]+$/;
 const FRACTION = /^(?:0(?:\.\d+)?|1(?:\.0+)?|\.\d+)$/;
 
 function refuse(
@@ -44,7 +44,7 @@ function idProblem(
   reason: ValidationRejectReason,
 ): Refusal<ValidationRejectReason> | null {
   if (typeof value !== "string" || value === "") return refuse("missing-field", field, "missing");
-  if (value.length > MAX_ID_LENGTH || !ID.test(value)) {
+  if (!isIdText(value)) {
     return refuse(
       reason,
       field,
@@ -52,6 +52,17 @@ function idProblem(
     );
   }
   return null;
+}
+
+/** Printable ASCII without spaces (0x21-0x7e), 1 to 64 characters: a char-code walk, no regex on the hot path. */
+export function isIdText(value: string): boolean {
+  const n = value.length;
+  if (n === 0 || n > MAX_ID_LENGTH) return false;
+  for (let i = 0; i < n; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0x21 || c > 0x7e) return false;
+  }
+  return true;
 }
 
 export function parseSide(text: string): Side | null {
@@ -102,6 +113,9 @@ export function parseLots(
   if (text === undefined || text === null || text === "") return refuse("missing-field", field, "missing");
   if (typeof text !== "string")
     return refuse("invalid-quantity", field, `expected a decimal string of shares, got ${show(text)}`);
+  // Fast path (no allocation): a positive whole number of lots. Anything else goes to the instrument for its reason.
+  const units = decimalUnits(text, instrument.lotDecimals);
+  if (units > 0 && units % instrument.lotUnits === 0) return units / instrument.lotUnits;
   const parsed = instrument.parseQuantity(text);
   if (parsed.ok) return parsed.value;
   switch (parsed.reason) {
@@ -128,6 +142,9 @@ export function parseLimit(
 ): number | Refusal<ValidationRejectReason> {
   if (typeof text !== "string")
     return refuse("invalid-price", field, `expected a decimal string like "150.25", got ${show(text)}`);
+  // Fast path (no allocation): a positive price on tick. Anything else goes to the instrument for its reason.
+  const units = decimalUnits(text, instrument.pricePrecision);
+  if (units > 0 && units % instrument.tickUnits === 0) return units;
   const parsed = instrument.parsePrice(text);
   if (parsed.ok) return parsed.value;
   const message = priceProblem(text, parsed.reason, instrument.priceIncrement, instrument.pricePrecision);

@@ -92,7 +92,8 @@ export function splitCsvLine(line: string): string[] | string {
 /** The column layout of a CSV order file, from its header line; throws a one-line `Error` for a bad header. */
 export class CsvLayout {
   readonly columns: readonly string[];
-  private readonly index: Readonly<Record<string, number>>;
+  /** Position of each known column (-1: absent), resolved once from the header rather than by name per row. */
+  private readonly at: Readonly<Record<(typeof ORDER_FILE_COLUMNS)[number] | "tags", number>>;
 
   constructor(headerLine: string) {
     const header = splitCsvLine(headerLine.replace(/^\uFEFF/, "").trim());
@@ -111,26 +112,25 @@ export class CsvLayout {
         throw new Error(`header: missing column ${name} (expected ${ORDER_FILE_HEADER})`);
     }
     this.columns = columns;
-    this.index = index;
+    const at = {} as Record<(typeof ORDER_FILE_COLUMNS)[number] | "tags", number>;
+    for (const name of KNOWN_COLUMNS) at[name as keyof typeof at] = index[name] ?? -1;
+    this.at = at;
   }
 
   /** The order on one data line, or the reason the line cannot be read. */
   row(text: string, line: number): OrderRow {
     const fields = splitCsvLine(text);
     if (typeof fields === "string") return malformed(line, "", fields);
-    const get = (name: string): string | undefined => {
-      const i = this.index[name];
-      return i === undefined ? undefined : (fields[i] as string | undefined)?.trim();
-    };
+    const at = this.at;
     if (fields.length !== this.columns.length) {
-      return malformed(line, get("cl_ord_id") ?? "", `expected ${this.columns.length} fields, found ${fields.length}`);
+      return malformed(
+        line,
+        field(fields, at.cl_ord_id) ?? "",
+        `expected ${this.columns.length} fields, found ${fields.length}`,
+      );
     }
-    const opt = (name: string): string | null => {
-      const value = get(name);
-      return value === undefined || value === "" ? null : value;
-    };
     let tags: Record<string, string> | null = null;
-    const tagText = opt("tags");
+    const tagText = optional(fields, at.tags);
     if (tagText !== null) {
       tags = {};
       for (const pair of tagText.split(";")) {
@@ -139,7 +139,7 @@ export class CsvLayout {
         if (eq <= 0) {
           return {
             line,
-            clOrdId: get("cl_ord_id") ?? "",
+            clOrdId: field(fields, at.cl_ord_id) ?? "",
             refusal: {
               reason: "invalid-tags",
               field: "tags",
@@ -153,24 +153,35 @@ export class CsvLayout {
     return {
       line,
       input: {
-        clOrdId: get("cl_ord_id") ?? "",
-        source: get("source") ?? "",
-        account: get("account") ?? "",
-        symbol: get("symbol") ?? "",
-        side: get("side") ?? "",
-        quantity: get("quantity") ?? "",
-        orderType: get("order_type") ?? "",
-        limitPrice: opt("limit_price"),
-        urgency: opt("urgency"),
-        strategy: opt("strategy"),
-        startTime: opt("start_time"),
-        endTime: opt("end_time"),
-        maxParticipation: opt("max_participation"),
-        allowCross: opt("allow_cross"),
+        clOrdId: field(fields, at.cl_ord_id) ?? "",
+        source: field(fields, at.source) ?? "",
+        account: field(fields, at.account) ?? "",
+        symbol: field(fields, at.symbol) ?? "",
+        side: field(fields, at.side) ?? "",
+        quantity: field(fields, at.quantity) ?? "",
+        orderType: field(fields, at.order_type) ?? "",
+        limitPrice: optional(fields, at.limit_price),
+        urgency: optional(fields, at.urgency),
+        strategy: optional(fields, at.strategy),
+        startTime: optional(fields, at.start_time),
+        endTime: optional(fields, at.end_time),
+        maxParticipation: optional(fields, at.max_participation),
+        allowCross: optional(fields, at.allow_cross),
         tags,
       },
     };
   }
+}
+
+/** The trimmed field at column `i` (-1: no such column), or undefined. */
+function field(fields: readonly string[], i: number): string | undefined {
+  return i < 0 ? undefined : fields[i]?.trim();
+}
+
+/** The same, with an empty field as null. */
+function optional(fields: readonly string[], i: number): string | null {
+  const value = field(fields, i);
+  return value === undefined || value === "" ? null : value;
 }
 
 const JSON_FIELDS: Readonly<Record<string, keyof NewOrderInput>> = {

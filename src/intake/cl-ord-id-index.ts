@@ -1,0 +1,115 @@
+/**
+ * Every ClOrdID a source has used -> its order: the duplicate check of intake, and the lookup of cancels and replaces.
+ *
+ * Why not a `Map`: at a million ids, a `Map` costs two operations per new order (`has`, then `set` once accepted) and
+ * each walks a bucket chain that dereferences the stored key strings (cache misses in a large table). This is an
+ * open-addressing table (linear probing, power-of-two capacity, load <= 1/2) that keeps each key's 32-bit hash in an
+ * Int32Array beside it, so a probe compares strings only on a full hash match, and `find` returns the free slot where
+ * an absent key goes: intake probes once, and inserts there if the order is accepted.
+ *
+ * Invariants: keys are never removed (a ClOrdID stays used for the life of the engine); a slot from `find` is valid
+ * until the next insertion; hash 0 marks an empty slot (a key hashing to 0 is stored as 1).
+ */
+export class ClOrdIdIndex<V> {
+  private hashes: Int32Array;
+  private keys: (string | undefined)[];
+  private values: (V | undefined)[];
+  private mask: number;
+  private count = 0;
+  /** The last key `find` hashed and its hash, so that `insertAt` after `find` does not hash twice. */
+  private lastKey: string | undefined;
+  private lastHash = 0;
+
+  constructor(initialCapacity = 1024) {
+    let capacity = 16;
+    while (capacity < initialCapacity * 2) capacity *= 2;
+    this.hashes = new Int32Array(capacity);
+    this.keys = new Array(capacity).fill(undefined);
+    this.values = new Array(capacity).fill(undefined);
+    this.mask = capacity - 1;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** The slot holding `key` (>= 0), or -1 - the free slot where it would go. */
+  find(key: string): number {
+    const h = hashOf(key);
+    this.lastKey = key;
+    this.lastHash = h;
+    const hashes = this.hashes;
+    const mask = this.mask;
+    let i = h & mask;
+    for (;;) {
+      const stored = hashes[i] as number;
+      if (stored === 0) return -1 - i;
+      if (stored === h && this.keys[i] === key) return i;
+      i = (i + 1) & mask;
+    }
+  }
+
+  /** The value in a slot returned by `find` (>= 0). */
+  valueAt(slot: number): V {
+    return this.values[slot] as V;
+  }
+
+  /** Stores `key` in the free slot `find` returned for it (-1 - slot), with no insertion since. */
+  insertAt(free: number, key: string, value: V): void {
+    const slot = -1 - free;
+    this.hashes[slot] = key === this.lastKey ? this.lastHash : hashOf(key);
+    this.keys[slot] = key;
+    this.values[slot] = value;
+    if (++this.count * 2 > this.hashes.length) this.grow();
+  }
+
+  get(key: string): V | undefined {
+    const slot = this.find(key);
+    return slot >= 0 ? (this.values[slot] as V) : undefined;
+  }
+
+  has(key: string): boolean {
+    return this.find(key) >= 0;
+  }
+
+  /** Adds or overwrites. */
+  set(key: string, value: V): void {
+    const slot = this.find(key);
+    if (slot >= 0) this.values[slot] = value;
+    else this.insertAt(slot, key, value);
+  }
+
+  private grow(): void {
+    const oldHashes = this.hashes;
+    const oldKeys = this.keys;
+    const oldValues = this.values;
+    const capacity = oldHashes.length * 2;
+    const hashes = new Int32Array(capacity);
+    const keys: (string | undefined)[] = new Array(capacity).fill(undefined);
+    const values: (V | undefined)[] = new Array(capacity).fill(undefined);
+    const mask = capacity - 1;
+    for (let j = 0; j < oldHashes.length; j++) {
+      const h = oldHashes[j] as number;
+      if (h === 0) continue;
+      let i = h & mask;
+      while (hashes[i] !== 0) i = (i + 1) & mask;
+      hashes[i] = h;
+      keys[i] = oldKeys[j];
+      values[i] = oldValues[j];
+    }
+    this.hashes = hashes;
+    this.keys = keys;
+    this.values = values;
+    this.mask = mask;
+  }
+}
+
+/** FNV-1a over the UTF-16 code units with a final avalanche (ids are often a prefix and a counter); never 0. */
+function hashOf(key: string): number {
+  let h = 0x811c9dc5 | 0;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  return h === 0 ? 1 : h;
+}
