@@ -73,52 +73,6 @@ export function parseAsciiFixed(bytes: Uint8Array, start: number, end: number, d
   return value === 0 ? 0 : sign * value;
 }
 
-/** The same as `parseAsciiFixed` for a JavaScript string (a field of a parsed JSON message). */
-export function parseDecimalString(text: string, decimals: number): number {
-  let i = 0;
-  const end = text.length;
-  let sign = 1;
-  if (end > 0) {
-    const c = text.charCodeAt(0);
-    if (c === MINUS) {
-      sign = -1;
-      i++;
-    } else if (c === PLUS) i++;
-  }
-  let value = 0;
-  let digits = 0;
-  for (; i < end; i++) {
-    const c = text.charCodeAt(i);
-    if (c < ZERO || c > NINE) break;
-    if (value > FAST_LIMIT) return Number.NaN;
-    value = value * 10 + (c - ZERO);
-    digits++;
-  }
-  if (digits === 0) return Number.NaN;
-  let places = 0;
-  if (i < end) {
-    if (text.charCodeAt(i) !== DOT) return Number.NaN;
-    i++;
-    if (i === end) return Number.NaN;
-    for (; i < end; i++) {
-      const c = text.charCodeAt(i);
-      if (c < ZERO || c > NINE) return Number.NaN;
-      if (places < decimals) {
-        if (value > FAST_LIMIT) return Number.NaN;
-        value = value * 10 + (c - ZERO);
-        places++;
-      } else if (c !== ZERO) return Number.NaN;
-    }
-  }
-  if (places < decimals) {
-    const scale = POW10[decimals - places];
-    if (scale === undefined) return Number.NaN;
-    value *= scale;
-  }
-  if (!Number.isSafeInteger(value)) return Number.NaN;
-  return value === 0 ? 0 : sign * value;
-}
-
 /** Decimal places that carry a non-zero digit: "61837.63000000" -> 2, "0.00100000" -> 3, "5" -> 0. */
 export function significantDecimals(text: string): number {
   const dot = text.indexOf(".");

@@ -8,8 +8,10 @@
  * Every later value is parsed exactly at those scales; one with finer digits is refused with a message that says which
  * step the snapshot implied, never rounded.
  */
+
+import { decimalUnits } from "../../core/fixed-point.js";
 import { Instrument } from "../../model/instrument.js";
-import { parseDecimalString, significantDecimals } from "./ascii-number.js";
+import { significantDecimals } from "./ascii-number.js";
 
 /** Decimals beyond which a feed's quantities would not fit: 10^-9 is the engine's finest lot. */
 const MAX_DECIMALS = 9;
@@ -24,7 +26,7 @@ export class FeedScales {
     referencePrice: string,
   ) {
     const tick = stepText(priceDecimals);
-    const reference = parseDecimalString(referencePrice, priceDecimals);
+    const reference = decimalUnits(referencePrice, priceDecimals);
     this.instrument = new Instrument({
       symbol: symbol === "" ? "UNKNOWN" : symbol,
       currency: "USD",
@@ -54,13 +56,13 @@ export class FeedScales {
 
   /** A price string in price units, or NaN when it is not a decimal on this tick's digits. */
   price(text: string): number {
-    const units = parseDecimalString(text, this.instrument.pricePrecision);
+    const units = decimalUnits(text, this.instrument.pricePrecision);
     return units % this.instrument.tickUnits === 0 ? units : Number.NaN;
   }
 
   /** A quantity string in lots, or NaN. */
   qty(text: string): number {
-    return parseDecimalString(text, this.qtyDecimals);
+    return decimalUnits(text, this.qtyDecimals);
   }
 
   /** Why `text` was refused as a price (or quantity): the tail of an error message. */
