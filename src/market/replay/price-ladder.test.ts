@@ -80,6 +80,7 @@ describe("PriceLadder", () => {
           expect(state(ladder)).toEqual(naive.ranked());
         }
       }),
+      { seed: 37, numRuns: 100 },
     );
   });
 
