@@ -8,6 +8,7 @@
 import { VirtualScheduler } from "../src/core/scheduler.js";
 import { Engine } from "../src/engine/engine.js";
 import type { EngineOptions } from "../src/engine/engine-options.js";
+import { ORDER_FILE_FIELDS } from "../src/intake/order-row.js";
 import type { NewOrderInput } from "../src/model/client-commands.js";
 import type { ClientExecutionReport, EngineEvent } from "../src/model/client-events.js";
 import type { Instrument } from "../src/model/instrument.js";
@@ -144,24 +145,8 @@ export function table(text: string): Record<string, string | undefined>[] {
 /** NewOrderInput fields from a table row with order-file column names. */
 export function orderFromRow(row: Record<string, string | undefined>): Partial<NewOrderInput> {
   const input: Record<string, unknown> = {};
-  const map: Record<string, keyof NewOrderInput> = {
-    cl_ord_id: "clOrdId",
-    source: "source",
-    account: "account",
-    symbol: "symbol",
-    side: "side",
-    quantity: "quantity",
-    order_type: "orderType",
-    limit_price: "limitPrice",
-    urgency: "urgency",
-    strategy: "strategy",
-    start_time: "startTime",
-    end_time: "endTime",
-    max_participation: "maxParticipation",
-    allow_cross: "allowCross",
-  };
   for (const [column, value] of Object.entries(row)) {
-    const key = map[column];
+    const key = ORDER_FILE_FIELDS[column];
     if (key !== undefined && value !== undefined) input[key] = value;
   }
   return input as Partial<NewOrderInput>;

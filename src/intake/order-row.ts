@@ -184,7 +184,8 @@ function optional(fields: readonly string[], i: number): string | null {
   return value === undefined || value === "" ? null : value;
 }
 
-const JSON_FIELDS: Readonly<Record<string, keyof NewOrderInput>> = {
+/** Order-file column name -> NewOrderInput field (the JSONL keys are the CSV header's names). */
+export const ORDER_FILE_FIELDS: Readonly<Record<string, keyof NewOrderInput>> = {
   cl_ord_id: "clOrdId",
   source: "source",
   account: "account",
@@ -216,7 +217,7 @@ export function jsonRow(text: string, line: number): OrderRow {
   const clOrdId = typeof record.cl_ord_id === "string" ? record.cl_ord_id : "";
   const input: Record<string, unknown> = {};
   for (const [key, raw] of Object.entries(record)) {
-    const name = JSON_FIELDS[key];
+    const name = ORDER_FILE_FIELDS[key];
     if (name === undefined) {
       return {
         line,
@@ -224,7 +225,7 @@ export function jsonRow(text: string, line: number): OrderRow {
         refusal: {
           reason: "unknown-field",
           field: key,
-          message: `unknown field (the fields are: ${Object.keys(JSON_FIELDS).join(", ")})`,
+          message: `unknown field (the fields are: ${Object.keys(ORDER_FILE_FIELDS).join(", ")})`,
         },
       };
     }
