@@ -7,7 +7,6 @@
  *    marketable order takes the recorded best offer; every report passes the contract's bookkeeping audit; the same
  *    inputs give the same reports. (The venue reads the files itself; skipped if ../shared/data is absent.)
  */
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { MICROS_PER_SECOND } from "../src/core/clock.js";
@@ -162,7 +161,7 @@ function order(clOrdId: string, side: Side, qty: number, price: number | null): 
   };
 }
 
-describe.skipIf(!existsSync(MESSAGES))("ReplayLitVenue over the AMZN 2012-06-21 recording", () => {
+describe("ReplayLitVenue over the AMZN 2012-06-21 recording", () => {
   it("fast-forwards to the session's start: the recorded book at 10:00 New York is the file's", () => {
     const { venue } = amznVenue(at(10, 0));
     const book = venue.recorded.book;
