@@ -1,0 +1,393 @@
+/**
+ * Journal append throughput and audit lookup time (targets: at least 200,000 events/s to SQLite and 50,000 events/s
+ * to PostgreSQL, at least 0.7 of the raw driver inserting the same rows; an order's life from a journal of 10M events
+ * in under 100 ms).
+ *
+ * Workload: `journalEvents` (bench/journal-workload.ts), the event mix of a demo run, about 285 bytes of JSON each.
+ * Append, per store, each timed from the first event to the last commit, median of `runs` runs (alternating ours and
+ * raw, a fresh database each):
+ * - ours: the `Journal` subscribed path (canonical JSON, correlation, causation, SHA-256 chain, group commit of
+ *   `batchSize`); for SQLite also `ThreadedSqliteJournal` (same records, written on a worker thread; the figure that
+ *   matters to the kernel is the time its thread spends in `append`, back-pressure waits included);
+ * - raw: the driver inserting the very same rows (built untimed beforehand) into the same tables in the best way it
+ *   can: better-sqlite3 multi-row prepared INSERTs (64 rows a statement) in one transaction per batch; node-postgres
+ *   COPY FROM STDIN (pg-copy-streams) in one transaction per batch, and for comparison a multi-row
+ *   `INSERT ... SELECT FROM unnest($1, ...)`.
+ * Same durability on both sides: SQLite WAL with synchronous=FULL (the store's default), PostgreSQL's defaults.
+ * Lookup: a journal of `lookupEvents` built in bulk (untimed), then `orderLife` (the `tributary audit --order` query:
+ * client id, order, allocation causes, children, parent creation) for 200 random client ids, each timed alone: p50,
+ * p99, max.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import pg from "pg";
+import { from as copyFrom } from "pg-copy-streams";
+import { Random } from "../src/core/random.js";
+import { canonicalJson } from "../src/journal/canonical-json.js";
+import { CausationTracker } from "../src/journal/correlation.js";
+import { Journal } from "../src/journal/journal.js";
+import { GENESIS_HASH, type JournalRecord, makeRecord } from "../src/journal/journal-record.js";
+import type { JournalStore } from "../src/journal/journal-store.js";
+import { orderLife } from "../src/journal/order-life.js";
+import { PostgresJournalStore, quoteIdent } from "../src/journal/postgres-journal-store.js";
+import { ROWS_PER_INSERT, SqliteJournalStore } from "../src/journal/sqlite-journal-store.js";
+import { ThreadedSqliteJournal } from "../src/journal/threaded-journal.js";
+import type { EngineEvent } from "../src/model/client-events.js";
+import { collectGarbage, median, pad, si } from "./harness.js";
+import { journalEvents } from "./journal-workload.js";
+
+export interface JournalBenchOptions {
+  events: number;
+  runs: number;
+  batchSize: number;
+  lookupEvents: number;
+  lookups: number;
+  pgUrl: string;
+}
+
+export const DEFAULT_JOURNAL_BENCH: JournalBenchOptions = {
+  events: Number(process.env.JOURNAL_BENCH_EVENTS ?? 200_000),
+  runs: 3,
+  batchSize: 4_096,
+  lookupEvents: Number(process.env.JOURNAL_LOOKUP_EVENTS ?? 1_000_000),
+  lookups: 200,
+  pgUrl: process.env.TRIBUTARY_BENCH_PG ?? "postgres://postgres@127.0.0.1:5432/test",
+};
+
+function records(events: readonly EngineEvent[]): JournalRecord[] {
+  const causation = new CausationTracker();
+  let prev = GENESIS_HASH;
+  return events.map((e) => {
+    const r = makeRecord(e as never, canonicalJson(e), causation.next(e as never, e.seq), prev);
+    prev = r.hash;
+    return r;
+  });
+}
+
+const seconds = (start: bigint): number => Number(process.hrtime.bigint() - start) / 1e9;
+
+// ---- SQLite ------------------------------------------------------------------------------------------------------
+
+function freshSqlite(dir: string, name: string): { path: string; store: SqliteJournalStore } {
+  const path = join(dir, `${name}.db`);
+  for (const suffix of ["", "-wal", "-shm"]) rmSync(`${path}${suffix}`, { force: true });
+  return { path, store: SqliteJournalStore.open(path, { mode: "create" }) };
+}
+
+function sqliteOurs(dir: string, events: readonly EngineEvent[], batchSize: number): number {
+  const { store } = freshSqlite(dir, "ours");
+  collectGarbage();
+  const start = process.hrtime.bigint();
+  const journal = Journal.openSync(store, { batchSize });
+  for (const e of events) journal.append(e);
+  journal.closeSync();
+  return seconds(start);
+}
+
+function sqliteThreaded(dir: string, events: readonly EngineEvent[]): { total: number; kernel: number } {
+  const { path, store } = freshSqlite(dir, "threaded");
+  store.closeSync();
+  collectGarbage();
+  const start = process.hrtime.bigint();
+  const journal = new ThreadedSqliteJournal(path);
+  const appending = process.hrtime.bigint();
+  for (const e of events) journal.append(e);
+  const kernel = seconds(appending);
+  journal.closeSync();
+  return { total: seconds(start), kernel };
+}
+
+/** better-sqlite3 inserting prepared rows into the same tables: multi-row INSERTs, a transaction per batch. */
+function sqliteRaw(dir: string, rows: readonly JournalRecord[], batchSize: number): number {
+  const { store } = freshSqlite(dir, "raw");
+  const db = store.database;
+  const v = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  const cols = "seq, time, type, source, parent_id, order_id, child_id, causation, payload, prev_hash, hash";
+  const many = db.prepare(`INSERT INTO journal (${cols}) VALUES ${new Array(ROWS_PER_INSERT).fill(v).join(", ")}`);
+  const one = db.prepare(`INSERT INTO journal (${cols}) VALUES ${v}`);
+  const order = db.prepare("INSERT INTO journal_order (order_id, seq) VALUES (?, ?)");
+  const parent = db.prepare("INSERT INTO journal_parent (parent_id, seq) VALUES (?, ?)");
+  const client = db.prepare("INSERT INTO journal_client_id (cl_ord_id, source, seq, order_id) VALUES (?, ?, ?, ?)");
+  const values = (r: JournalRecord): unknown[] => [
+    r.seq,
+    r.time,
+    r.type,
+    r.source,
+    r.parentId,
+    r.orderId,
+    r.childId,
+    r.causation,
+    r.payload,
+    r.prevHash,
+    r.hash,
+  ];
+  const flat = rows.map(values);
+  const tx = db.transaction((from: number, to: number) => {
+    let i = from;
+    const params: unknown[] = [];
+    for (; i + ROWS_PER_INSERT <= to; i += ROWS_PER_INSERT) {
+      params.length = 0;
+      for (let k = i; k < i + ROWS_PER_INSERT; k++) for (const x of flat[k] as unknown[]) params.push(x);
+      many.run(params);
+    }
+    for (; i < to; i++) one.run(flat[i] as unknown[]);
+    for (let k = from; k < to; k++) {
+      const r = rows[k] as JournalRecord;
+      for (const o of r.moreOrderIds) order.run(o, r.seq);
+      for (const p of r.moreParentIds) parent.run(p, r.seq);
+      for (const c of r.clientRefs) client.run(c.clOrdId, c.source, r.seq, c.orderId);
+    }
+  });
+  collectGarbage();
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < rows.length; i += batchSize) tx(i, Math.min(rows.length, i + batchSize));
+  store.closeSync();
+  return seconds(start);
+}
+
+// ---- PostgreSQL --------------------------------------------------------------------------------------------------
+
+async function freshPg(url: string, schema: string, method: "copy" | "unnest"): Promise<PostgresJournalStore> {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
+  await admin.end();
+  return PostgresJournalStore.open({ url, schema, mode: "create", method });
+}
+
+async function pgOurs(
+  url: string,
+  schema: string,
+  events: readonly EngineEvent[],
+  batchSize: number,
+  method: "copy" | "unnest",
+): Promise<number> {
+  const store = await freshPg(url, schema, method);
+  collectGarbage();
+  const start = process.hrtime.bigint();
+  const journal = await Journal.open(store, { batchSize, highWaterMark: batchSize * 8 });
+  // The kernel's side: events arrive in bursts; between bursts the event loop runs the writer.
+  for (let i = 0; i < events.length; i++) {
+    journal.append(events[i] as EngineEvent);
+    if (!journal.writable) await journal.whenWritable();
+  }
+  await journal.close();
+  return seconds(start);
+}
+
+function copyText(value: string | null): string {
+  if (value === null) return "\\N";
+  return /[\\\t\n\r]/.test(value)
+    ? value.replace(/[\\\t\n\r]/g, (c) => (c === "\\" ? "\\\\" : c === "\t" ? "\\t" : c === "\n" ? "\\n" : "\\r"))
+    : value;
+}
+
+async function pgRaw(
+  url: string,
+  schema: string,
+  rows: readonly JournalRecord[],
+  batchSize: number,
+  method: "copy" | "unnest",
+): Promise<number> {
+  const store = await freshPg(url, schema, "copy");
+  await store.close();
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const s = quoteIdent(schema);
+  const cols = "seq, time, type, source, parent_id, order_id, child_id, causation, payload, prev_hash, hash";
+  const n = (x: number | null): string => (x === null ? "\\N" : String(x));
+  const copy = async (sql: string, text: string): Promise<void> => {
+    if (text.length > 0) await pipeline(Readable.from([text]), client.query(copyFrom(sql)));
+  };
+  collectGarbage();
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < rows.length; i += batchSize) {
+    const batch = rows.slice(i, i + batchSize);
+    await client.query("BEGIN");
+    if (method === "copy") {
+      let main = "";
+      let orders = "";
+      let parents = "";
+      let clients = "";
+      for (const r of batch) {
+        main += `${r.seq}\t${r.time}\t${copyText(r.type)}\t${copyText(r.source)}\t${n(r.parentId)}\t${n(r.orderId)}\t${copyText(r.childId)}\t${n(r.causation)}\t${copyText(r.payload)}\t${r.prevHash}\t${r.hash}\n`;
+        for (const o of r.moreOrderIds) orders += `${o}\t${r.seq}\n`;
+        for (const p of r.moreParentIds) parents += `${p}\t${r.seq}\n`;
+        for (const c of r.clientRefs)
+          clients += `${copyText(c.clOrdId)}\t${copyText(c.source)}\t${r.seq}\t${n(c.orderId)}\n`;
+      }
+      await copy(`COPY ${s}.journal (${cols}) FROM STDIN`, main);
+      await copy(`COPY ${s}.journal_order (order_id, seq) FROM STDIN`, orders);
+      await copy(`COPY ${s}.journal_parent (parent_id, seq) FROM STDIN`, parents);
+      await copy(`COPY ${s}.journal_client_id (cl_ord_id, source, seq, order_id) FROM STDIN`, clients);
+    } else {
+      const c: unknown[][] = Array.from({ length: 11 }, () => []);
+      const o: number[][] = [[], []];
+      const p: number[][] = [[], []];
+      const k: unknown[][] = [[], [], [], []];
+      for (const r of batch) {
+        const v = [r.seq, r.time, r.type, r.source, r.parentId, r.orderId, r.childId, r.causation, r.payload];
+        v.push(r.prevHash, r.hash);
+        for (let j = 0; j < 11; j++) (c[j] as unknown[]).push(v[j]);
+        for (const x of r.moreOrderIds) {
+          (o[0] as number[]).push(x);
+          (o[1] as number[]).push(r.seq);
+        }
+        for (const x of r.moreParentIds) {
+          (p[0] as number[]).push(x);
+          (p[1] as number[]).push(r.seq);
+        }
+        for (const x of r.clientRefs) {
+          (k[0] as unknown[]).push(x.clOrdId);
+          (k[1] as unknown[]).push(x.source);
+          (k[2] as unknown[]).push(r.seq);
+          (k[3] as unknown[]).push(x.orderId);
+        }
+      }
+      await client.query(
+        `INSERT INTO ${s}.journal (${cols}) SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[],` +
+          " $5::bigint[], $6::bigint[], $7::text[], $8::bigint[], $9::text[], $10::text[], $11::text[])",
+        c,
+      );
+      if ((o[0] as number[]).length > 0)
+        await client.query(`INSERT INTO ${s}.journal_order SELECT * FROM unnest($1::bigint[], $2::bigint[])`, o);
+      if ((p[0] as number[]).length > 0)
+        await client.query(`INSERT INTO ${s}.journal_parent SELECT * FROM unnest($1::bigint[], $2::bigint[])`, p);
+      if ((k[0] as unknown[]).length > 0)
+        await client.query(
+          `INSERT INTO ${s}.journal_client_id SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[])`,
+          k,
+        );
+    }
+    await client.query("COMMIT");
+  }
+  const elapsed = seconds(start);
+  await client.end();
+  return elapsed;
+}
+
+// ---- lookup ------------------------------------------------------------------------------------------------------
+
+/** Builds a journal of `count` events in chunks (records made chunk by chunk to bound memory). */
+async function bulkJournal(store: JournalStore, count: number): Promise<void> {
+  const chunk = 200_000;
+  const all = journalEvents(count);
+  const causation = new CausationTracker();
+  let prev = GENESIS_HASH;
+  for (let from = 0; from < count; from += chunk) {
+    const part = all.slice(from, from + chunk).map((e) => {
+      const r = makeRecord(e as never, canonicalJson(e), causation.next(e as never, e.seq), prev);
+      prev = r.hash;
+      return r;
+    });
+    for (let i = 0; i < part.length; i += 20_000) await store.append(part.slice(i, i + 20_000));
+  }
+}
+
+async function lookups(store: JournalStore, orders: number, count: number): Promise<string> {
+  const random = new Random(7);
+  const times: number[] = [];
+  let events = 0;
+  for (let i = 0; i < count; i++) {
+    const id = `B${random.int(1, orders)}`;
+    const start = process.hrtime.bigint();
+    const life = await orderLife(store, id, null);
+    times.push(seconds(start) * 1e3);
+    if (life === null) throw new Error(`journal bench: ${id} not found`);
+    events += life.records.length;
+  }
+  times.sort((a, b) => a - b);
+  const at = (p: number): number =>
+    times[Math.min(times.length - 1, Math.ceil((p / 100) * times.length) - 1)] as number;
+  return (
+    `p50 ${at(50).toFixed(2)} ms, p99 ${at(99).toFixed(2)} ms, max ${(times[times.length - 1] as number).toFixed(2)} ms` +
+    ` (${(events / count).toFixed(1)} events an order)`
+  );
+}
+
+// ---- the bench ---------------------------------------------------------------------------------------------------
+
+export async function runJournalBench(options: JournalBenchOptions, log: (line: string) => void): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "tributary-journal-bench-"));
+  const schema = `bench_journal_${process.pid}`;
+  const events = journalEvents(options.events);
+  const rows = records(events);
+  log(
+    `workload: ${si(options.events)} events of the demo mix (bench/journal-workload.ts), ` +
+      `${(rows.reduce((n, r) => n + r.payload.length, 0) / rows.length).toFixed(0)} bytes of JSON each; batches of ` +
+      `${options.batchSize}; median of ${options.runs} runs, a fresh database each; SQLite ${dir} (WAL, synchronous ` +
+      `FULL), PostgreSQL ${options.pgUrl} schema ${schema}`,
+  );
+  const rate = (s: number): number => options.events / s;
+  const line = (name: string, eventsPerSecond: number, extra = ""): void =>
+    log(`  ${name.padEnd(46)} ${pad(si(eventsPerSecond), 8)} events/s${extra}`);
+  try {
+    const ours: number[] = [];
+    const raw: number[] = [];
+    const threaded: { total: number; kernel: number }[] = [];
+    for (let r = 0; r < options.runs; r++) {
+      ours.push(sqliteOurs(dir, events, options.batchSize));
+      raw.push(sqliteRaw(dir, rows, options.batchSize));
+      threaded.push(sqliteThreaded(dir, events));
+    }
+    log("SQLite append:");
+    const o = rate(median(ours));
+    const w = rate(median(raw));
+    line("Journal + SqliteJournalStore (ours)", o, `  ratio to raw ${(o / w).toFixed(2)}`);
+    line("raw better-sqlite3, same rows", w);
+    const t = rate(median(threaded.map((x) => x.total)));
+    const k = rate(median(threaded.map((x) => x.kernel)));
+    line("ThreadedSqliteJournal (ours), end to end", t, `  ratio to raw ${(t / w).toFixed(2)}`);
+    line("ThreadedSqliteJournal, kernel thread (time in append)", k);
+
+    const pgOur: number[] = [];
+    const pgOurUnnest: number[] = [];
+    const pgCopy: number[] = [];
+    const pgUnnest: number[] = [];
+    for (let r = 0; r < options.runs; r++) {
+      pgOur.push(await pgOurs(options.pgUrl, schema, events, options.batchSize, "copy"));
+      pgCopy.push(await pgRaw(options.pgUrl, schema, rows, options.batchSize, "copy"));
+      pgOurUnnest.push(await pgOurs(options.pgUrl, schema, events, options.batchSize, "unnest"));
+      pgUnnest.push(await pgRaw(options.pgUrl, schema, rows, options.batchSize, "unnest"));
+    }
+    log("PostgreSQL append:");
+    const po = rate(median(pgOur));
+    const pc = rate(median(pgCopy));
+    const pu = rate(median(pgUnnest));
+    const best = Math.max(pc, pu);
+    line("Journal + PostgresJournalStore COPY (ours)", po, `  ratio to best raw ${(po / best).toFixed(2)}`);
+    line("Journal + PostgresJournalStore unnest (ours)", rate(median(pgOurUnnest)));
+    line("raw node-postgres COPY, same rows", pc);
+    line("raw node-postgres INSERT ... unnest, same rows", pu);
+
+    log(`lookup (orderLife, ${options.lookups} random client ids, journal of ${si(options.lookupEvents)} events):`);
+    const { store: lookupStore } = freshSqlite(dir, "lookup");
+    let start = process.hrtime.bigint();
+    await bulkJournal(lookupStore, options.lookupEvents);
+    const built = seconds(start);
+    const orders = (lookupStore.database.prepare("SELECT count(*) AS n FROM journal_client_id").get() as { n: number })
+      .n;
+    log(`  SQLite      ${await lookups(lookupStore, orders, options.lookups)}  (built in ${built.toFixed(0)} s)`);
+    lookupStore.closeSync();
+    const pgStore = await freshPg(options.pgUrl, schema, "copy");
+    start = process.hrtime.bigint();
+    await bulkJournal(pgStore, options.lookupEvents);
+    const pgBuilt = seconds(start);
+    await pgStore.connection.query(`ANALYZE ${quoteIdent(schema)}.journal`);
+    log(`  PostgreSQL  ${await lookups(pgStore, orders, options.lookups)}  (built in ${pgBuilt.toFixed(0)} s)`);
+    await pgStore.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    const admin = new pg.Client({ connectionString: options.pgUrl });
+    await admin.connect().then(
+      async () => {
+        await admin.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
+        await admin.end();
+      },
+      () => {},
+    );
+  }
+}

@@ -1,0 +1,316 @@
+/**
+ * The journal in one SQLite file (better-sqlite3, WAL). Appends are synchronous: one transaction per batch, records
+ * inserted ROWS_PER_INSERT at a time by multi-row prepared statements (a statement run costs more than a row), so the
+ * journal can commit a batch without leaving the kernel's thread (group commit).
+ * `synchronous` is FULL by default: a committed batch survives a power cut, not only a crash of the process.
+ * Opening checks the file is SQLite, holds a Tributary journal (`tributary_schema`) and is not from a newer version;
+ * a writer applies missing migrations. Limits: one writer per file (SQLite's rule); reads by a second process see
+ * committed batches only.
+ */
+import { closeSync, existsSync, openSync, readSync } from "node:fs";
+import Database from "better-sqlite3";
+import { JournalOpenError } from "./journal-errors.js";
+import type { JournalRecord, StoredRecord } from "./journal-record.js";
+import type { ClientIdRow, IndexCounts, JournalHead, SyncJournalStore } from "./journal-store.js";
+import { MIGRATIONS, SCHEMA_VERSION, SQLITE_SCHEMA_TABLE } from "./migrations.js";
+
+export interface SqliteJournalOptions {
+  /** "create": make the file and schema if absent (a writer); "open": the file must be an existing journal. */
+  readonly mode: "create" | "open";
+  /** FULL (default) syncs the WAL on every commit; NORMAL only at checkpoints (durable against crashes, not power). */
+  readonly synchronous?: "full" | "normal";
+}
+
+interface Row {
+  seq: number;
+  time: number;
+  type: string;
+  source: string | null;
+  parent_id: number | null;
+  order_id: number | null;
+  child_id: string | null;
+  causation: number | null;
+  payload: string;
+  prev_hash: string;
+  hash: string;
+}
+
+const COLUMNS =
+  "j.seq, j.time, j.type, j.source, j.parent_id, j.order_id, j.child_id, j.causation, j.payload, j.prev_hash, j.hash";
+const RECORD_COLUMNS = "seq, time, type, source, parent_id, order_id, child_id, causation, payload, prev_hash, hash";
+/** Records per multi-row INSERT (11 parameters each; SQLite allows 32,766 per statement). */
+export const ROWS_PER_INSERT = 64;
+const SQLITE_MAGIC = "SQLite format 3\u0000";
+/** Lists longer than this go through a temporary table rather than an IN (...) list. */
+const IN_LIST_MAX = 500;
+
+function toStored(r: Row): StoredRecord {
+  return {
+    seq: r.seq,
+    time: r.time,
+    type: r.type,
+    source: r.source,
+    parentId: r.parent_id,
+    orderId: r.order_id,
+    childId: r.child_id,
+    causation: r.causation,
+    payload: r.payload,
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  };
+}
+
+export class SqliteJournalStore implements SyncJournalStore {
+  readonly kind = "sqlite";
+  readonly location: string;
+  private readonly db: Database.Database;
+  private readonly insertRecord: Database.Statement;
+  private readonly insertRecords: Database.Statement;
+  private readonly insertOrder: Database.Statement;
+  private readonly insertParent: Database.Statement;
+  private readonly insertClientId: Database.Statement;
+  private readonly appendTx: (batch: readonly JournalRecord[]) => void;
+  private readonly params: unknown[] = new Array(ROWS_PER_INSERT * 11);
+
+  static open(path: string, options: SqliteJournalOptions): SqliteJournalStore {
+    const exists = existsSync(path);
+    if (!exists && options.mode === "open") throw new JournalOpenError("journal-not-found", `${path}: no such file`);
+    if (exists) checkMagic(path);
+    let db: Database.Database;
+    try {
+      db = new Database(path, { fileMustExist: options.mode === "open" });
+    } catch (error) {
+      throw new JournalOpenError("journal-not-found", `${path}: cannot open (${(error as Error).message})`, {
+        cause: error,
+      });
+    }
+    try {
+      prepareSchema(db, path, options.mode);
+      db.pragma("journal_mode = WAL");
+      db.pragma(`synchronous = ${options.synchronous === "normal" ? "NORMAL" : "FULL"}`);
+      return new SqliteJournalStore(db, path);
+    } catch (error) {
+      db.close();
+      if (error instanceof JournalOpenError) throw error;
+      const code = (error as { code?: string }).code;
+      if (code === "SQLITE_NOTADB" || code === "SQLITE_CORRUPT")
+        throw new JournalOpenError("journal-corrupt", `${path}: corrupt SQLite database (${code})`, { cause: error });
+      throw error;
+    }
+  }
+
+  private constructor(db: Database.Database, path: string) {
+    this.db = db;
+    this.location = path;
+    const values = `(${new Array(11).fill("?").join(", ")})`;
+    this.insertRecord = db.prepare(`INSERT INTO journal (${RECORD_COLUMNS}) VALUES ${values}`);
+    this.insertRecords = db.prepare(
+      `INSERT INTO journal (${RECORD_COLUMNS}) VALUES ${new Array(ROWS_PER_INSERT).fill(values).join(", ")}`,
+    );
+    this.insertOrder = db.prepare("INSERT INTO journal_order (order_id, seq) VALUES (?, ?)");
+    this.insertParent = db.prepare("INSERT INTO journal_parent (parent_id, seq) VALUES (?, ?)");
+    this.insertClientId = db.prepare(
+      "INSERT INTO journal_client_id (cl_ord_id, source, seq, order_id) VALUES (?, ?, ?, ?)",
+    );
+    this.appendTx = db.transaction((batch: readonly JournalRecord[]) => {
+      const params = this.params;
+      let i = 0;
+      for (; i + ROWS_PER_INSERT <= batch.length; i += ROWS_PER_INSERT) {
+        for (let k = 0; k < ROWS_PER_INSERT; k++) setParams(params, k * 11, batch[i + k] as JournalRecord);
+        this.insertRecords.run(params);
+      }
+      const one = params.slice(0, 11);
+      for (; i < batch.length; i++) {
+        setParams(one, 0, batch[i] as JournalRecord);
+        this.insertRecord.run(one);
+      }
+      for (let b = 0; b < batch.length; b++) {
+        const r = batch[b] as JournalRecord;
+        const orders = r.moreOrderIds;
+        for (let k = 0; k < orders.length; k++) this.insertOrder.run(orders[k], r.seq);
+        const parents = r.moreParentIds;
+        for (let k = 0; k < parents.length; k++) this.insertParent.run(parents[k], r.seq);
+        const refs = r.clientRefs;
+        for (let k = 0; k < refs.length; k++) {
+          const ref = refs[k] as JournalRecord["clientRefs"][number];
+          this.insertClientId.run(ref.clOrdId, ref.source, r.seq, ref.orderId);
+        }
+      }
+    });
+  }
+
+  /** The underlying connection, for tests and benchmarks that need raw SQL. */
+  get database(): Database.Database {
+    return this.db;
+  }
+
+  appendSync(batch: readonly JournalRecord[]): void {
+    if (batch.length > 0) this.appendTx(batch);
+  }
+
+  async append(batch: readonly JournalRecord[]): Promise<void> {
+    this.appendSync(batch);
+  }
+
+  headSync(): JournalHead | null {
+    const row = this.db.prepare("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1").get() as
+      | JournalHead
+      | undefined;
+    return row ?? null;
+  }
+
+  async head(): Promise<JournalHead | null> {
+    return this.headSync();
+  }
+
+  async readRange(fromSeq: number, toSeq: number): Promise<StoredRecord[]> {
+    const rows = this.db
+      .prepare(`SELECT ${COLUMNS} FROM journal j WHERE j.seq BETWEEN ? AND ? ORDER BY j.seq`)
+      .all(fromSeq, toSeq) as Row[];
+    return rows.map(toStored);
+  }
+
+  async findClientIds(clOrdId: string, source: string | null): Promise<ClientIdRow[]> {
+    const rows = (
+      source === null
+        ? this.db
+            .prepare("SELECT cl_ord_id, source, seq, order_id FROM journal_client_id WHERE cl_ord_id = ? ORDER BY seq")
+            .all(clOrdId)
+        : this.db
+            .prepare(
+              "SELECT cl_ord_id, source, seq, order_id FROM journal_client_id WHERE cl_ord_id = ? AND source = ?" +
+                " ORDER BY seq",
+            )
+            .all(clOrdId, source)
+    ) as { cl_ord_id: string; source: string; seq: number; order_id: number | null }[];
+    return rows.map((r) => ({ clOrdId: r.cl_ord_id, source: r.source, seq: r.seq, orderId: r.order_id }));
+  }
+
+  async readByOrderIds(orderIds: readonly number[]): Promise<StoredRecord[]> {
+    return this.byColumnOrSide("order_id", "journal_order", orderIds);
+  }
+
+  async readByParent(parentId: number, limit?: number): Promise<StoredRecord[]> {
+    return this.byColumnOrSide("parent_id", "journal_parent", [parentId], limit);
+  }
+
+  async readByChildIds(childIds: readonly string[]): Promise<StoredRecord[]> {
+    if (childIds.length === 0) return [];
+    const out: StoredRecord[] = [];
+    for (let i = 0; i < childIds.length; i += IN_LIST_MAX) {
+      const part = childIds.slice(i, i + IN_LIST_MAX);
+      const rows = this.db
+        .prepare(`SELECT ${COLUMNS} FROM journal j WHERE j.child_id IN (${part.map(() => "?").join(",")})`)
+        .all(...part) as Row[];
+      for (const r of rows) out.push(toStored(r));
+    }
+    return out.sort((a, b) => a.seq - b.seq);
+  }
+
+  async readBySeqs(seqs: readonly number[]): Promise<StoredRecord[]> {
+    if (seqs.length === 0) return [];
+    const out: StoredRecord[] = [];
+    for (let i = 0; i < seqs.length; i += IN_LIST_MAX) {
+      const part = seqs.slice(i, i + IN_LIST_MAX);
+      const rows = this.db
+        .prepare(`SELECT ${COLUMNS} FROM journal j WHERE j.seq IN (${part.map(() => "?").join(",")})`)
+        .all(...part) as Row[];
+      for (const r of rows) out.push(toStored(r));
+    }
+    return out.sort((a, b) => a.seq - b.seq);
+  }
+
+  async indexCounts(): Promise<IndexCounts> {
+    const count = (table: string): number =>
+      (this.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+    return { orders: count("journal_order"), parents: count("journal_parent"), clientIds: count("journal_client_id") };
+  }
+
+  closeSync(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  async close(): Promise<void> {
+    this.closeSync();
+  }
+
+  /** Records whose column names one of the ids, or whose side-table rows do; in seq order, each once. */
+  private byColumnOrSide(column: string, side: string, ids: readonly number[], limit?: number): StoredRecord[] {
+    if (ids.length === 0) return [];
+    const out: StoredRecord[] = [];
+    for (let i = 0; i < ids.length; i += IN_LIST_MAX) {
+      const part = ids.slice(i, i + IN_LIST_MAX);
+      const list = part.map(() => "?").join(",");
+      const rows = this.db
+        .prepare(
+          `SELECT ${COLUMNS} FROM journal j WHERE j.seq IN (SELECT seq FROM journal WHERE ${column} IN (${list})` +
+            ` UNION ALL SELECT seq FROM ${side} WHERE ${column} IN (${list})) ORDER BY j.seq` +
+            (limit === undefined ? "" : ` LIMIT ${Math.floor(limit)}`),
+        )
+        .all(...part, ...part) as Row[];
+      for (const r of rows) out.push(toStored(r));
+    }
+    if (limit !== undefined && out.length > limit) out.length = limit;
+    out.sort((a, b) => a.seq - b.seq);
+    return dedupe(out);
+  }
+}
+
+function setParams(params: unknown[], at: number, r: JournalRecord): void {
+  params[at] = r.seq;
+  params[at + 1] = r.time;
+  params[at + 2] = r.type;
+  params[at + 3] = r.source;
+  params[at + 4] = r.parentId;
+  params[at + 5] = r.orderId;
+  params[at + 6] = r.childId;
+  params[at + 7] = r.causation;
+  params[at + 8] = r.payload;
+  params[at + 9] = r.prevHash;
+  params[at + 10] = r.hash;
+}
+
+function dedupe(sorted: StoredRecord[]): StoredRecord[] {
+  return sorted.filter((r, i) => i === 0 || (sorted[i - 1] as StoredRecord).seq !== r.seq);
+}
+
+function checkMagic(path: string): void {
+  const fd = openSync(path, "r");
+  try {
+    const header = Buffer.alloc(16);
+    const n = readSync(fd, header, 0, 16, 0);
+    if (n === 0) return; // an empty file is an empty SQLite database
+    if (n < 16 || header.toString("latin1") !== SQLITE_MAGIC)
+      throw new JournalOpenError("journal-not-sqlite", `${path}: not a SQLite database`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function prepareSchema(db: Database.Database, path: string, mode: "create" | "open"): void {
+  const hasSchema =
+    db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'tributary_schema'").get() !== undefined;
+  if (!hasSchema) {
+    const tables = (db.prepare("SELECT count(*) AS n FROM sqlite_master").get() as { n: number }).n;
+    if (mode === "open" || tables > 0)
+      throw new JournalOpenError(
+        "journal-foreign",
+        `${path}: not a Tributary journal (a SQLite database without the tributary_schema table)`,
+      );
+    db.exec(SQLITE_SCHEMA_TABLE);
+  }
+  const current = (db.prepare("SELECT max(version) AS v FROM tributary_schema").get() as { v: number | null }).v ?? 0;
+  if (current > SCHEMA_VERSION)
+    throw new JournalOpenError(
+      "journal-schema-newer",
+      `${path}: journal schema version ${current} is newer than this Tributary reads (${SCHEMA_VERSION}); upgrade Tributary`,
+    );
+  const record = db.prepare("INSERT INTO tributary_schema (version, description) VALUES (?, ?)");
+  db.transaction(() => {
+    for (const m of MIGRATIONS) {
+      if (m.version <= current) continue;
+      db.exec(m.sqlite);
+      record.run(m.version, m.description);
+    }
+  })();
+}
