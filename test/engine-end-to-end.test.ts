@@ -1,17 +1,23 @@
 /**
- * End to end against the simulated venues: client orders in, the interim slicer sending IOC children to the lit
- * venues, execution reports back as child fills, allocation to the client orders, and the kill switch stopping the
- * flow. Liquidity comes from resting participant orders on LITA and LITB; the NBBO is the venues' consolidated quote.
+ * End to end against the simulated venues: client orders in, the algorithm executor working each parent (schedule,
+ * tactics, venue choice), execution reports back as child fills, allocation to the client orders, and the kill
+ * switch stopping the flow. Liquidity comes from resting participant orders on LITA and LITB (and a dark pool
+ * participant where a test says so); the NBBO is the venues' consolidated quote.
  */
 import { afterEach, describe, expect, it } from "vitest";
+import type { AlgoParameters } from "../src/algo/algo-parameters.js";
+import { Random } from "../src/core/random.js";
+import { AlgoExecutor } from "../src/engine/algo-executor.js";
 import { Engine } from "../src/engine/engine.js";
-import { InterimSlicer } from "../src/engine/interim-slicer.js";
-import type { EngineEvent } from "../src/model/client-events.js";
+import { VolumeProfile } from "../src/market/volume-profile.js";
+import type { ChildOrderChanged, EngineEvent } from "../src/model/client-events.js";
 import { auditParticipants, Participant, px, START, world } from "./sim-fixtures.js";
 
 afterEach(auditParticipants);
 
-function setup() {
+const SESSION_END = START + 3_600_000_000;
+
+function setup(choose?: (params: AlgoParameters) => AlgoParameters) {
   const w = world();
   const acme = w.instrument("ACME");
   const lpA = new Participant(w.venue("LITA"), w.scheduler, "LP-A");
@@ -29,93 +35,114 @@ function setup() {
   });
   const events: EngineEvent[] = [];
   engine.on((e) => events.push(e));
-  const slicer = new InterimSlicer(engine, w.venues, w.scheduler, w.quotes, {
-    intervalMicros: 1_000_000,
-    sliceShares: "100",
+  const executor = new AlgoExecutor(engine, w.venues, w.scheduler, w.quotes, {
+    sessionOpen: START,
+    sessionEnd: SESSION_END,
+    profile: VolumeProfile.flat(23_400),
+    random: new Random(3),
+    choose: choose === undefined ? undefined : (_parent, params) => choose(params),
   });
-  return { w, acme, engine, slicer, events };
+  const children = () => events.filter((e): e is ChildOrderChanged => e.type === "child-order");
+  return { w, acme, engine, executor, events, lpA, lpB, children };
 }
 
-describe("engine + interim slicer + simulated venues", () => {
-  it("works a parent to completion in slices and allocates every venue fill", () => {
-    const { w, acme, engine, slicer, events } = setup();
+const market = (clOrdId: string, account: string, quantity: string, extra: object = {}) => ({
+  clOrdId,
+  source: "OMS",
+  account,
+  symbol: "ACME",
+  side: "buy" as const,
+  quantity,
+  orderType: "market" as const,
+  ...extra,
+});
+
+describe("engine + algorithm executor + simulated venues", () => {
+  it("works a high-urgency parent to completion and allocates every venue fill within each order's limit", () => {
+    const { w, acme, engine, executor, events, children } = setup();
     const order = (id: string, account: string, qty: string, limit: string | null) =>
       engine.submit({
-        clOrdId: id,
-        source: "OMS",
-        account,
-        symbol: "ACME",
-        side: "buy",
-        quantity: qty,
+        ...market(id, account, qty, { urgency: "high" }),
         orderType: limit === null ? "market" : "limit",
         limitPrice: limit,
       });
     expect(order("A", "A1", "100", "150.02")).toMatchObject({ ok: true, parentId: 1 });
     expect(order("B", "A2", "200", null)).toMatchObject({ ok: true, parentId: 1 });
     expect(order("C", "A3", "150", "150.01")).toMatchObject({ ok: true, parentId: 1 });
-    slicer.start(START + 30_000_000);
-    w.scheduler.runUntil(START + 30_000_000);
-    w.scheduler.runUntilIdle();
-    const state = ["A", "B", "C"].map((id) => {
-      const o = engine.order("OMS", id);
-      return { id, status: o?.ordStatus, cum: o?.cumQty };
-    });
-    // 350 shares were offered at 150.01 and 400 at 150.02: A and B fill; C (limit 150.01) got its pro-rata part of the
-    // 150.01 offers and waits for the rest, which the interim slicer will not chase past the touch.
+    w.scheduler.runUntil(START + 6 * 60_000_000);
+    const algo = events.find((e) => e.type === "algo-chosen");
+    expect(algo).toMatchObject({ algo: "is", urgency: "high", quantity: 450 });
+    // 350 shares were offered at 150.01 and 400 at 150.02: A and B fill; C (limit 150.01) gets part of the 150.01
+    // offers and rests at its limit for the rest (it is never taken beyond it).
+    expect(["A", "B"].map((id) => engine.order("OMS", id)?.ordStatus)).toEqual(["filled", "filled"]);
     const c = engine.order("OMS", "C");
-    expect(state.slice(0, 2)).toEqual([
-      { id: "A", status: "filled", cum: 100 },
-      { id: "B", status: "filled", cum: 200 },
-    ]);
-    expect(c?.ordStatus).toBe("partially-filled");
     expect(c?.cumQty).toBeGreaterThan(0);
     expect(c?.cumQty).toBeLessThan(150);
     const fills = events.filter((e) => e.type === "parent-filled");
     expect(fills.reduce((a, f) => a + f.qty, 0)).toBe(300 + (c?.cumQty ?? 0));
-    expect(new Set(fills.map((f) => f.venue))).toEqual(new Set(["LITA", "LITB"]));
-    for (const f of fills) expect(f.childId).toMatch(/^S\d+$/);
-    // C (limit 150.01) never traded at 150.02.
+    for (const f of fills) expect(f.childId).toMatch(/^C\d+$/);
     const cTrades = events.filter((e) => e.type === "execution-report" && e.clOrdId === "C" && e.execType === "trade");
     for (const r of cTrades) expect(r.type === "execution-report" && r.lastPx <= px(acme, "150.01")).toBe(true);
-    expect(slicer.lotsFilled).toBe(300 + (c?.cumQty ?? 0));
-    expect(engine.parent(1)?.workable.total).toBe(150 - (c?.cumQty ?? 0));
+    expect(executor.stats.lotsFilled).toBe(300 + (c?.cumQty ?? 0));
+    // Every child placed was acknowledged or rejected, and every one placed reached a final state or still works.
+    const placed = new Set(
+      children()
+        .filter((e) => e.action === "placed")
+        .map((e) => e.childId),
+    );
+    const final = children().filter((e) => ["filled", "cancelled", "expired", "rejected"].includes(e.action));
+    expect(final.length + executor.workingChildren).toBe(placed.size);
+    // What still works is C's remainder, resting passively at its limit.
+    const resting = children().filter((e) => e.action === "placed" && !final.some((f) => f.childId === e.childId));
+    for (const r of resting) expect(r).toMatchObject({ tactic: "passive", price: px(acme, "150.01") });
+  });
+
+  it("posts passively at the bid first when not in a hurry, and takes when it falls behind", () => {
+    const { w, acme, engine, children } = setup((p) => ({
+      ...p,
+      algo: "twap",
+      startTime: START + 10_000,
+      endTime: START + 60_000_000,
+      slices: 6,
+      randomisation: 0,
+      aggressiveness: 0,
+      useDark: false,
+    }));
+    engine.submit(market("A", "A1", "120"));
+    w.scheduler.runUntil(START + 1_000_000);
+    const first = children().find((e) => e.action === "placed");
+    // Slice one of six (20 lots) plus the look-ahead of one slice: passive at the bid.
+    expect(first).toMatchObject({ tactic: "passive", price: px(acme, "149.99") });
+    w.scheduler.runUntil(START + 61_000_000);
+    const tactics = new Set(
+      children()
+        .filter((e) => e.action === "placed")
+        .map((e) => e.tactic),
+    );
+    // Nobody sold into the bid: the algorithm fell behind and escalated to taking, and completed in the final phase.
+    expect(tactics).toEqual(new Set(["passive", "aggressive"]));
+    expect(engine.order("OMS", "A")?.ordStatus).toBe("filled");
+    expect(children().some((e) => e.action === "cancel-requested")).toBe(true);
   });
 
   it("joins an order that arrives while the parent works, and stops on the kill switch", () => {
-    const { w, engine, slicer } = setup();
-    engine.submit({
-      clOrdId: "A",
-      source: "OMS",
-      account: "A1",
-      symbol: "ACME",
-      side: "buy",
-      quantity: "300",
-      orderType: "market",
-    });
-    slicer.start(START + 60_000_000);
+    const { w, engine, executor } = setup();
+    engine.submit(market("A", "A1", "300", { urgency: "high" }));
     w.scheduler.runUntil(START + 1_500_000);
-    engine.submit({
-      clOrdId: "B",
-      source: "OMS",
-      account: "A2",
-      symbol: "ACME",
-      side: "buy",
-      quantity: "300",
-      orderType: "market",
-    });
+    engine.submit(market("B", "A2", "300", { urgency: "high" }));
     expect(engine.parent(1)?.openOrders).toBe(2);
     w.scheduler.runUntil(START + 2_500_000);
     engine.kill({ scope: "global" }, "test");
     const cum = engine.orders.reduce((a, o) => a + o.cumQty, 0);
-    const sent = slicer.childrenSent;
+    w.scheduler.runUntil(START + 3_000_000);
+    const sent = executor.stats.childrenSent;
     w.scheduler.runUntil(START + 20_000_000);
-    expect(slicer.childrenSent).toBe(sent);
+    expect(executor.stats.childrenSent).toBe(sent);
     // In-flight children may still fill after the switch; nothing new is sent.
     expect(engine.orders.reduce((a, o) => a + o.cumQty, 0)).toBeGreaterThanOrEqual(cum);
     expect(engine.parent(1)?.reservedQty).toBe(0);
     engine.revive({ scope: "global" });
-    w.scheduler.runUntil(START + 60_000_000);
-    w.scheduler.runUntilIdle();
+    w.scheduler.runUntil(START + 6 * 60_000_000);
     // 750 lots of offers were resting: 600 fill, both orders complete.
     expect(engine.orders.map((o) => [o.clOrdId, o.ordStatus, o.cumQty])).toEqual([
       ["A", "filled", 300],
@@ -124,33 +151,28 @@ describe("engine + interim slicer + simulated venues", () => {
   });
 
   it("crosses opposing client orders internally instead of sending both to market", () => {
-    const { w, engine, slicer, events } = setup();
-    engine.submit({
-      clOrdId: "B1",
-      source: "OMS",
-      account: "A1",
-      symbol: "ACME",
-      side: "buy",
-      quantity: "100",
-      orderType: "market",
-      allowCross: true,
-    });
-    engine.submit({
-      clOrdId: "S1",
-      source: "OMS",
-      account: "A2",
-      symbol: "ACME",
-      side: "sell",
-      quantity: "100",
-      orderType: "market",
-      allowCross: true,
-    });
-    slicer.start(START + 5_000_000);
+    const { w, engine, executor, events } = setup();
+    engine.submit(market("B1", "A1", "100", { allowCross: true }));
+    engine.submit({ ...market("S1", "A2", "100", { allowCross: true }), side: "sell" });
     w.scheduler.runUntil(START + 5_000_000);
     expect(
       events.filter((e) => e.type === "internal-cross").map((e) => e.type === "internal-cross" && [e.qty, e.price]),
     ).toEqual([[100, 1_500_000]]);
-    expect(slicer.childrenSent).toBe(0);
+    expect(executor.stats.childrenSent).toBe(0);
     expect(engine.crossingStats().get("ACME")?.saving).toBeCloseTo(2 * 100 * (0.01 + 0.003), 9);
+  });
+
+  it("cancels everything still working at the session's end", () => {
+    const { w, engine, executor, children } = setup((p) => ({
+      ...p,
+      algo: "twap",
+      endTime: SESSION_END + 600_000_000,
+      aggressiveness: 0,
+    }));
+    engine.submit(market("A", "A1", "1000", { urgency: "low" }));
+    w.scheduler.runUntil(SESSION_END + 1_000_000);
+    expect(executor.workingChildren).toBe(0);
+    expect(engine.parent(1)?.reservedQty ?? 0).toBe(0);
+    expect(children().some((e) => e.reason === "session-end")).toBe(true);
   });
 });

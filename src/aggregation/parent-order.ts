@@ -15,7 +15,8 @@
  * - the ladders equal the sums of their orders' contributions.
  * Known limit: all reservations of a parent share one price (or market). A pro-rata allocation of a fill at a better
  * price may take quantity from high-limit orders that a second, more aggressive child would need, so children at two
- * prices could not both be covered; the interim slicer works one price at a time and `reserve` enforces it.
+ * prices could not both be covered; the executor reserves every child of a parent at one protection price (the far
+ * touch or the limit) and `reserve` enforces it.
  */
 import { InvariantError } from "../core/errors.js";
 import { aggressiveness, type ClientOrder, type Intent } from "../model/client-order.js";
@@ -32,6 +33,8 @@ export class ParentOrder {
   /** Constituents in arrival order; removed ones are null until compaction. */
   private slots: (ClientOrder | null)[] = [];
   private holes = 0;
+  /** No live slot before this index (see `firstSlot`). */
+  private head = 0;
   readonly allocatable = new PriceLadder();
   readonly workable = new PriceLadder();
   readonly crossable = new PriceLadder();
@@ -41,6 +44,9 @@ export class ParentOrder {
   reservedKey = Number.NEGATIVE_INFINITY;
   reservedPrice: number | null = null;
   openOrders = 0;
+  /** The earliest start and end time of any order that ever joined (µs), or null: the parent's window. */
+  earliestStart: number | null = null;
+  earliestEnd: number | null = null;
   cumQty = 0;
   cumNotional = 0;
   /**
@@ -78,6 +84,15 @@ export class ParentOrder {
     return this.slots;
   }
 
+  /** Index of the first live slot: every slot before it is removed (time-priority fills empty the front). */
+  get firstSlot(): number {
+    const slots = this.slots;
+    let head = this.head;
+    while (head < slots.length && slots[head] === null) head++;
+    this.head = head;
+    return head;
+  }
+
   get openQty(): number {
     let sum = 0;
     for (const order of this.slots) if (order !== null) sum += order.leavesQty;
@@ -107,6 +122,12 @@ export class ParentOrder {
     order.slot = this.slots.length;
     this.slots.push(order);
     this.openOrders++;
+    if (order.startTime !== null && (this.earliestStart === null || order.startTime < this.earliestStart)) {
+      this.earliestStart = order.startTime;
+    }
+    if (order.endTime !== null && (this.earliestEnd === null || order.endTime < this.earliestEnd)) {
+      this.earliestEnd = order.endTime;
+    }
     this.version++;
     this.refresh(order);
   }
@@ -257,5 +278,6 @@ export class ParentOrder {
     }
     this.slots = kept;
     this.holes = 0;
+    this.head = 0;
   }
 }

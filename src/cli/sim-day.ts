@@ -1,21 +1,22 @@
 /**
  * One simulated session, wired: the simulated venues of the reference data, the market model that keeps them alive,
  * the observer that measures spreads and volatility for the summary, and the client-order side (the `Engine` kernel
- * and the `InterimSlicer` that works its parents on the simulated lit venues), on a virtual clock from one seed. The
+ * and the `AlgoExecutor` that works its parents with the execution algorithms on the simulated lit venues and dark
+ * pools), on a virtual clock from one seed. The
  * demo runs it; tests and the sim-day bench build it the same way (and may add their own participants before
  * running). The engine's child orders trade against the market model's books and move the market like any other
  * aggressive flow.
  * Random streams are forked in a fixed order (venues, then the model, then the client orders), so a seed gives the
- * same session every time. A day with no client orders runs the market exactly as before: the slicer only starts when
- * `clientOrders` is given.
+ * same session every time (the executor's stream is forked after the client orders' one). A day with no client
+ * orders runs the market exactly as before: no parent, no child order.
  */
 
 import type { AllocationPolicyConfig } from "../allocation/allocation-policy.js";
 import { MICROS_PER_SECOND } from "../core/clock.js";
 import { Random } from "../core/random.js";
 import { VirtualScheduler } from "../core/scheduler.js";
+import { AlgoExecutor, type AlgoExecutorOptions } from "../engine/algo-executor.js";
 import { Engine } from "../engine/engine.js";
-import { InterimSlicer } from "../engine/interim-slicer.js";
 import { MarketModel } from "../market/market-model.js";
 import type { VolumeProfile } from "../market/volume-profile.js";
 import type { SourceSpec } from "../model/client-commands.js";
@@ -31,16 +32,21 @@ export interface DaySetup {
   readonly seed: number;
   readonly startMicros: number;
   readonly minutes: number;
+  /** Every execution report of the market model's participants (the background flow). */
   readonly onReport: (report: ExecutionReport) => void;
+  /** Every execution report of our child orders. */
+  readonly onChildReport?: (report: ExecutionReport) => void;
   readonly progress?: (minutesDone: number) => void;
   /** The order sources the engine accepts (default: none, so every client order is refused). */
   readonly sources?: readonly SourceSpec[];
   readonly allocation?: AllocationPolicyConfig;
   /**
    * Schedules the client orders of the day (called once, after the day is built and before it runs, with a random
-   * stream of its own). Absent: no client orders and no slicer.
+   * stream of its own). Absent: no client orders and no algorithm executor.
    */
   readonly clientOrders?: (day: Day, random: Random) => void;
+  /** Overrides the auto policy's algorithm choice for every parent (evaluation runs). */
+  readonly chooseAlgo?: AlgoExecutorOptions["choose"];
 }
 
 export interface Day {
@@ -49,16 +55,13 @@ export interface Day {
   readonly model: MarketModel;
   readonly stats: DemoMarketStats;
   readonly engine: Engine;
-  readonly slicer: InterimSlicer;
+  /** Null on a day without client orders. */
+  readonly executor: AlgoExecutor | null;
   readonly startMicros: number;
   readonly endMicros: number;
   /** Scheduler events processed. */
   events: number;
 }
-
-/** Slices of the interim slicer in the demo: one IOC of up to this many shares per parent per interval. */
-export const DEMO_SLICE_SHARES = "500";
-export const DEMO_SLICE_INTERVAL_MICROS = 1_000_000;
 
 /** Builds the venues, the market model, the observer and the engine, without running anything. */
 export function buildDay(setup: DaySetup): Day {
@@ -81,24 +84,28 @@ export function buildDay(setup: DaySetup): Day {
     // A cross saves the taker fee of the dearest lit venue it would otherwise have paid.
     crossing: { takerFeeMicrosPerShare: highestLitTakerFee(setup.data) },
   });
-  const slicer = new InterimSlicer(engine, sim.venues, scheduler, sim.quotes, {
-    intervalMicros: DEMO_SLICE_INTERVAL_MICROS,
-    sliceShares: DEMO_SLICE_SHARES,
-  });
   const day: Day = {
     scheduler,
     sim,
     model,
     stats,
     engine,
-    slicer,
+    executor: null,
     startMicros: setup.startMicros,
     endMicros,
     events: 0,
   };
   if (setup.clientOrders !== undefined) {
-    setup.clientOrders(day, random.fork());
-    slicer.start(endMicros);
+    const ordersRandom = random.fork();
+    (day as { executor: AlgoExecutor | null }).executor = new AlgoExecutor(engine, sim.venues, scheduler, sim.quotes, {
+      sessionOpen: setup.startMicros,
+      sessionEnd: endMicros,
+      profile: setup.profile,
+      random: random.fork(),
+      choose: setup.chooseAlgo,
+      onReport: setup.onChildReport,
+    });
+    setup.clientOrders(day, ordersRandom);
   }
   return day;
 }

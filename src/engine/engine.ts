@@ -39,7 +39,14 @@ import type {
   ReplaceOrderInput,
   SourceSpec,
 } from "../model/client-commands.js";
-import type { Allocation, EngineEvent, EngineListener, ParentChange } from "../model/client-events.js";
+import type {
+  AlgoChosen,
+  Allocation,
+  ChildOrderChanged,
+  EngineEvent,
+  EngineListener,
+  ParentChange,
+} from "../model/client-events.js";
 import { INTERNAL_VENUE } from "../model/client-events.js";
 import {
   aggressiveness,
@@ -528,12 +535,14 @@ export class Engine {
     let capacity = 0;
     const slots = parent.constituentSlots;
     const key = aggressiveness(parent.side, price);
-    for (let i = 0; i < slots.length; i++) {
+    const prefixOnly = this.policy.prefixOnly;
+    for (let i = parent.firstSlot; i < slots.length; i++) {
       const order = slots[i];
       if (order == null || order.allocQty === 0 || order.allocKey < key) continue;
       if (crossOnly && (order.crossQty === 0 || order.workKey < key)) continue;
       eligible.push(order);
       capacity += order.allocQty;
+      if (prefixOnly && capacity >= qty) break;
     }
     if (capacity < qty)
       throw new InvariantError(`fill of ${qty} at ${price}: parent ${parent.parentId} can take ${capacity}`);
@@ -1038,6 +1047,15 @@ export class Engine {
       avgPx: order.avgPx,
       text,
     });
+  }
+
+  /**
+   * Records an execution-side event (a child order's life, an algorithm's choice) in the kernel's event stream, at the
+   * clock's time, so that the journal and every listener see it in order with the kernel's own events.
+   */
+  record(event: ChildOrderChanged | AlgoChosen): void {
+    (event as { time: number }).time = this.scheduler.now();
+    this.emit(event);
   }
 
   private emit(event: EngineEvent): void {

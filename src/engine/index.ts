@@ -1,4 +1,5 @@
+export * from "./algo-executor.js";
 export * from "./engine.js";
 export * from "./engine-options.js";
-export * from "./interim-slicer.js";
 export * from "./submit-rows.js";
+export * from "./venue-choice.js";

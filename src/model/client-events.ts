@@ -186,6 +186,62 @@ export interface KillSwitchChanged extends EventBase {
   readonly reason: string;
 }
 
+/** What happened to one child order of a parent: placed by a strategy, then the venue's answers. */
+export type ChildAction =
+  | "placed"
+  | "acknowledged"
+  | "replace-requested"
+  | "replaced"
+  | "cancel-requested"
+  | "cancelled"
+  | "rejected"
+  | "expired"
+  | "filled";
+
+/** The tactic a child order was placed with (algo/child-tactics.ts). */
+export type ChildTactic = "passive" | "midpoint" | "aggressive";
+
+export interface ChildOrderChanged extends EventBase {
+  readonly type: "child-order";
+  readonly parentId: number;
+  readonly childId: string;
+  readonly venue: string;
+  readonly action: ChildAction;
+  readonly symbol: string;
+  readonly side: Side;
+  readonly tactic: ChildTactic;
+  /** Limit price in price units; null for a market order or a pegged midpoint order. */
+  readonly price: number | null;
+  /** The child's order quantity (lots) after this action. */
+  readonly orderQty: number;
+  /** Lots of the child still working at the venue after this action. */
+  readonly leavesQty: number;
+  /** The venue's or the strategy's reason (a reject text, "stale", "ahead-of-schedule", ...); else null. */
+  readonly reason: string | null;
+}
+
+/** The algorithm a parent is worked with, chosen when it first trades (algo/auto-policy.ts). */
+export interface AlgoChosen extends EventBase {
+  readonly type: "algo-chosen";
+  readonly parentId: number;
+  readonly symbol: string;
+  readonly side: Side;
+  readonly algo: "twap" | "vwap" | "pov" | "is";
+  readonly urgency: Urgency;
+  /** The window, µs. */
+  readonly startTime: number;
+  readonly endTime: number;
+  readonly quantity: number;
+  readonly aggressiveness: number;
+  readonly useDark: boolean;
+  readonly completeByEnd: boolean;
+  readonly maxParticipation: number | null;
+  readonly povRate: number;
+  readonly riskAversion: number;
+  /** The NBBO mid when the algorithm started (price units, float), or null without a two-sided quote. */
+  readonly arrivalMid: number | null;
+}
+
 export type EngineEvent =
   | OrderAccepted
   | OrderRejected
@@ -196,6 +252,8 @@ export type EngineEvent =
   | FillAllocated
   | InternalCross
   | ClientExecutionReport
-  | KillSwitchChanged;
+  | KillSwitchChanged
+  | ChildOrderChanged
+  | AlgoChosen;
 
 export type EngineListener = (event: EngineEvent) => void;
