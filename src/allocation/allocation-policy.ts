@@ -11,6 +11,12 @@ import type { ClientOrder } from "../model/client-order.js";
 
 export interface AllocationPolicy {
   readonly name: string;
+  /**
+   * True when the policy only ever gives to a prefix of the eligible orders (in arrival order) that covers the fill:
+   * the engine may then stop collecting eligible orders once their capacity covers it (a fill costs O(orders it
+   * touches), not O(orders in the parent)).
+   */
+  readonly prefixOnly: boolean;
   allocate(parent: ParentOrder, eligible: readonly ClientOrder[], qty: number, out: Float64Array): void;
 }
 

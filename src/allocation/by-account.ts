@@ -8,6 +8,7 @@ import type { AllocationPolicy } from "./allocation-policy.js";
 
 export class ByAccountPolicy implements AllocationPolicy {
   readonly name = "by-account";
+  readonly prefixOnly = false;
   private readonly ranks = new Map<string, number>();
 
   constructor(accounts: readonly string[]) {

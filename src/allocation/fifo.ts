@@ -9,6 +9,7 @@ import type { AllocationPolicy } from "./allocation-policy.js";
 
 export class FifoPolicy implements AllocationPolicy {
   readonly name = "fifo";
+  readonly prefixOnly = true;
 
   allocate(_parent: ParentOrder, eligible: readonly ClientOrder[], qty: number, out: Float64Array): void {
     let left = qty;

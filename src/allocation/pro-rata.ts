@@ -33,6 +33,7 @@ const OVERSHOT = 2;
 
 export class ProRataPolicy implements AllocationPolicy {
   readonly name = "pro-rata";
+  readonly prefixOnly = false;
   /** Times the bulk lower-quota step over-shot and the epoch had to restart (expected to stay 0; tests check it). */
   static restarts = 0;
   private candidates = new Int32Array(1024);
