@@ -1,0 +1,183 @@
+/**
+ * `tributary evaluate`: runs the evaluation (evaluate.ts) and prints its tables: each algorithm and baseline's
+ * implementation shortfall over the seeds, the paired differences against both baselines, VWAP slippage, POV
+ * participation, tracking error, and the IS frontier. `--json` prints the report instead (per-seed runs included).
+ */
+import { existsSync } from "node:fs";
+import type { Command } from "commander";
+import { InvalidArgumentError } from "commander";
+import { loadReferenceData } from "../config/load-config.js";
+import { loadVolumeProfile } from "../config/volume-profile-file.js";
+import { isoToMicros } from "../core/clock.js";
+import { UserError } from "../core/errors.js";
+import { VolumeProfile } from "../market/volume-profile.js";
+import { SESSION_SECONDS } from "../model/market-parameters.js";
+import { type CaseReport, type EvaluationReport, evaluate, pairedDifference } from "./evaluate.js";
+
+interface Flags {
+  seeds: number;
+  firstSeed: number;
+  config: string;
+  volumeProfile: string;
+  start: string;
+  symbol: string;
+  side: string;
+  shares: string;
+  window: number;
+  warmup: number;
+  povRate: number;
+  kappaT: number;
+  frontier: number[];
+  json: boolean;
+}
+
+function positiveInt(name: string, max: number) {
+  return (value: string): number => {
+    if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) {
+      throw new InvalidArgumentError(`${name} must be a whole number from 1 to ${max}, got "${value}"`);
+    }
+    return Number(value);
+  };
+}
+
+function fraction(name: string) {
+  return (value: string): number => {
+    const x = Number(value);
+    if (!/^\d*\.?\d+$/.test(value) || !(x > 0 && x <= 1)) {
+      throw new InvalidArgumentError(`${name} must be a number in (0, 1], got "${value}"`);
+    }
+    return x;
+  };
+}
+
+function positiveNumber(name: string) {
+  return (value: string): number => {
+    const x = Number(value);
+    if (!/^\d*\.?\d+$/.test(value) || !(x > 0)) throw new InvalidArgumentError(`${name} must be > 0, got "${value}"`);
+    return x;
+  };
+}
+
+export function registerEvaluate(program: Command, defaults: { config: string; volumeProfile: string }): void {
+  program
+    .command("evaluate")
+    .description(
+      "run the same parent order through every algorithm and two baselines over many seeded sessions; print the costs",
+    )
+    .option("--seeds <n>", "number of seeded sessions per case", positiveInt("--seeds", 1000), 30)
+    .option("--first-seed <n>", "the first seed (then +1, +2, ...)", positiveInt("--first-seed", 2 ** 31 - 1), 1)
+    .option("--config <file>", "reference data (instruments and venues)", defaults.config)
+    .option("--volume-profile <file>", "intraday volume profile CSV", defaults.volumeProfile)
+    .option("--start <iso>", "session start, ISO-8601 UTC", "2026-01-05T14:30:00Z")
+    .option("--symbol <symbol>", "instrument of the parent order", "ACME")
+    .option("--side <side>", "buy or sell", "buy")
+    .option("--shares <qty>", "order size in shares (a decimal)", "300000")
+    .option("--window <minutes>", "execution window, minutes", positiveInt("--window", 390), 10)
+    .option("--warmup <minutes>", "market warm-up before arrival, minutes", positiveInt("--warmup", 60), 2)
+    .option("--pov-rate <rate>", "POV target participation", fraction("--pov-rate"), 0.1)
+    .option("--kappa-t <k>", "IS urgency (kappa x horizon) in the main table", positiveNumber("--kappa-t"), 2)
+    .option(
+      "--frontier <list>",
+      "IS urgencies (kappa T) for the frontier, comma-separated",
+      (v: string) => v.split(",").map((x) => positiveNumber("--frontier")(x.trim())),
+      [0.5, 1, 2, 4, 8],
+    )
+    .option("--json", "print the report as JSON", false)
+    .action((flags: Flags) => {
+      if (flags.side !== "buy" && flags.side !== "sell") {
+        throw new UserError("bad-flag", `--side must be buy or sell, got "${flags.side}"`);
+      }
+      const startMicros = isoToMicros(flags.start);
+      if (Number.isNaN(startMicros)) throw new UserError("bad-flag", `--start: "${flags.start}" is not ISO-8601 UTC`);
+      const data = loadReferenceData(flags.config);
+      const instrument = data.instruments.get(flags.symbol);
+      if (instrument === undefined) {
+        throw new UserError("bad-flag", `--symbol: ${flags.symbol} is not an instrument of ${flags.config}`);
+      }
+      const qty = instrument.parseQuantity(flags.shares);
+      if (!qty.ok || qty.value <= 0) {
+        throw new UserError("bad-flag", `--shares: "${flags.shares}" is not a positive number of ${flags.symbol} lots`);
+      }
+      const profile = existsSync(flags.volumeProfile)
+        ? loadVolumeProfile(flags.volumeProfile)
+        : VolumeProfile.generatedU(SESSION_SECONDS);
+      const seeds = Array.from({ length: flags.seeds }, (_, i) => flags.firstSeed + i);
+      const report = evaluate({
+        data,
+        profile,
+        seeds,
+        startMicros,
+        symbol: flags.symbol,
+        side: flags.side,
+        shares: flags.shares,
+        warmupMinutes: flags.warmup,
+        windowMinutes: flags.window,
+        frontier: flags.frontier,
+        moderateKappaT: flags.kappaT,
+        povRate: flags.povRate,
+        progress: flags.json ? undefined : (done, total) => process.stderr.write(`\r${done}/${total} sessions`),
+      });
+      if (!flags.json) process.stderr.write("\n");
+      process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatEvaluation(report));
+    });
+}
+
+const f = (x: number, digits = 2): string => (Number.isNaN(x) ? "-" : x.toFixed(digits));
+
+export function formatEvaluation(report: EvaluationReport): string {
+  const lines: string[] = [];
+  lines.push(
+    `${report.side} ${report.shares} ${report.symbol} over ${report.windowMinutes} min, ${report.seeds} seeds ` +
+      "(implementation shortfall vs arrival mid, fees and opportunity cost included; bps)",
+  );
+  const [market, naive] = report.cases;
+  const header = [
+    "case".padEnd(24),
+    "IS mean",
+    "IS std",
+    "vs market",
+    "vs naive TWAP",
+    "filled",
+    "VWAP slip",
+    "(std)",
+    "particip.",
+    "track err %",
+  ];
+  lines.push(header.join("  "));
+  const paired = (c: CaseReport, base: CaseReport | undefined): string => {
+    if (base === undefined || base === c) return "-";
+    const d = pairedDifference(c, base);
+    return `${f(d.mean)}±${f(d.stdError)}`;
+  };
+  for (const c of report.cases) {
+    lines.push(
+      [
+        c.name.padEnd(24),
+        f(c.shortfallBps.mean).padStart(7),
+        f(c.shortfallBps.std).padStart(6),
+        paired(c, market).padStart(9),
+        paired(c, naive).padStart(13),
+        `${f(100 * c.fillRate.mean, 1)}%`.padStart(6),
+        f(c.vwapSlippageBps.mean).padStart(9),
+        f(c.vwapSlippageBps.std).padStart(5),
+        `${f(100 * c.participation.mean, 1)}%`.padStart(9),
+        f(c.trackingErrorPct.mean).padStart(11),
+      ].join("  "),
+    );
+  }
+  if (report.frontier.length > 0) {
+    lines.push("");
+    lines.push("IS efficient frontier: urgency (kappa T) -> mean cost and its standard deviation (risk), bps");
+    lines.push(["kappa T".padStart(8), "mean".padStart(7), "std".padStart(7)].join("  "));
+    for (const c of report.frontier) {
+      lines.push(
+        [
+          f(c.kappaT ?? Number.NaN, 1).padStart(8),
+          f(c.shortfallBps.mean).padStart(7),
+          f(c.shortfallBps.std).padStart(7),
+        ].join("  "),
+      );
+    }
+  }
+  return `${lines.join("\n")}\n`;
+}
