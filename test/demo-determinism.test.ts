@@ -74,7 +74,9 @@ describe("runDemo determinism", () => {
     }
     for (const i of first.instruments) {
       expect(i.volumeShares, i.symbol).toBeGreaterThan(0);
-      expect(i.averageSpreadTicks, i.symbol).toBeGreaterThanOrEqual(1);
+      // The consolidated quote may lock for a moment across venues (the simulated market has no order protection
+      // rule, and our passive children sit inside the spread), so its average is a little under a tick at worst.
+      expect(i.averageSpreadTicks, i.symbol).toBeGreaterThan(0.9);
       expect(i.averageSpreadBps, i.symbol).toBeGreaterThan(0);
       // Three minutes hold no 5-minute return: no volatility estimate.
       expect(i.realisedVolatility, i.symbol).toBeNull();
@@ -121,10 +123,15 @@ describe("runDemo --out", () => {
     const executions = summary.venues.reduce((n, v) => n + v.executions, 0);
     for (const row of rows) expect(row).toHaveLength(MARKET_FILLS_HEADER.split(",").length);
     const liquidity = rows.map((row) => row[9]);
-    // Every execution has a background maker; its taker is the background flow or one of our child orders.
-    expect(liquidity.filter((l) => l === "maker")).toHaveLength(executions);
+    // Every execution has one maker: the background flow or one of our passive children (fills.csv, liquidity maker);
+    // its taker is the background flow or one of our aggressive children.
+    const ourMakerFills = readFileSync(join(out, "fills.csv"), "utf8")
+      .split("\n")
+      .slice(1, -1)
+      .filter((line) => line.split(",")[7] === "maker").length;
+    expect(liquidity.filter((l) => l === "maker").length + ourMakerFills).toBe(executions);
     const taken = liquidity.filter((l) => l === "taker").length;
-    expect(taken).toBeLessThan(executions);
+    expect(taken).toBeLessThanOrEqual(executions);
     expect(taken).toBeGreaterThan(executions / 2);
     expect(rows[0]?.[0]).toMatch(/^2026-01-05T14:3\d:\d\d\.\d{6}Z$/);
   });

@@ -101,6 +101,8 @@ export interface DemoSummary {
   clientOrders: ClientSummary;
   /** sha256 of every execution report (venue and client) in delivery order: equal for equal seeds. */
   fingerprint: string;
+  /** The audit journal written, when there is one: its file, events and last hash. */
+  journal?: { path: string; events: number; headHash: string };
 }
 
 interface InstrumentTally {
@@ -364,6 +366,10 @@ export function formatSummary(summary: DemoSummary): string {
   const reasons = Object.entries(c.rejectReasons);
   if (reasons.length > 0) lines.push(`  rejected: ${reasons.map(([r, k]) => `${r} ${n(k)}`).join(", ")}`);
   lines.push(`  ${c.reconciled}`);
+  if (summary.journal !== undefined)
+    lines.push(
+      `journal: ${summary.journal.path}, ${n(summary.journal.events)} events, head ${summary.journal.headHash}`,
+    );
   lines.push("");
   lines.push(
     `${summary.events.toLocaleString("en-US")} events, ${summary.reports.toLocaleString("en-US")} execution reports; ` +

@@ -2,17 +2,19 @@
  * `tributary demo`: a simulated trading day on the reference data's venues, with client orders worked through it.
  * The market model (src/market/) keeps every lit book alive with a zero-intelligence flow around a latent fundamental
  * price and brings midpoint liquidity to the dark pools. Client orders (a seeded generated set, or an order file) go
- * through the engine kernel: intake, aggregation into parents, internal crossing (netting), execution by the interim
- * slicer on the lit venues (its children trade against the model's books and move the market), and allocation back to
- * every order. At the end the client files are reconciled exactly (demo-reconcile.ts); a mismatch is a bug and fails
+ * through the engine kernel: intake, aggregation into parents, internal crossing (netting), execution by the algorithms
+ * (TWAP/VWAP/POV/IS, auto-chosen per parent) on the lit venues and dark pools (children trade against the model's
+ * books and dark liquidity, and move the market), and allocation back to every order. At the end the client files are reconciled exactly (demo-reconcile.ts); a mismatch is a bug and fails
  * the run. The same seed gives the same execution reports, venue and client, byte for byte (the fingerprint).
  * Files written with --out: summary.json, orders.csv, fills.csv (parent executions), allocations.csv and
  * market-fills.csv (every execution side the market model's participants took part in: the background flow, and the
  * resting side of our children's trades).
+ * With `journal` (the CLI's default with --out: <out>/journal.db) every engine event is journaled to SQLite
+ * (src/journal/): the audit trail `tributary audit` reads. Journaling only listens; the run is the same without it.
  */
 import { createHash } from "node:crypto";
-import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { loadReferenceData } from "../config/load-config.js";
 import { orderFileFormat } from "../config/order-file.js";
 import { loadVolumeProfile } from "../config/volume-profile-file.js";
@@ -21,6 +23,8 @@ import { UserError } from "../core/errors.js";
 import type { Random } from "../core/random.js";
 import { formatRowReject } from "../engine/submit-rows.js";
 import { type OrderRow, orderRows } from "../intake/order-row.js";
+import { SqliteJournalStore } from "../journal/sqlite-journal-store.js";
+import { ThreadedSqliteJournal } from "../journal/threaded-journal.js";
 import { VolumeProfile } from "../market/volume-profile.js";
 import type { SourceSpec } from "../model/client-commands.js";
 import type { OrderRejectReason } from "../model/client-order-reasons.js";
@@ -60,6 +64,11 @@ export interface DemoOptions {
   orders?: string | null;
   /** Told each refused file row, as `file:line: field: message [reason] (cl_ord_id x)`. */
   onRowReject?: (line: string) => void;
+  /**
+   * A SQLite file to journal every engine event to (a previous Tributary journal there is replaced; any other file is
+   * refused); null or absent: no journal.
+   */
+  journal?: string | null;
 }
 
 export const DEFAULT_ORDER_COUNT = 10_000;
@@ -101,10 +110,21 @@ export function runDemo(options: DemoOptions): DemoSummary {
     tally.add(report);
     marketFills?.add(report);
   };
+  // Our child orders' reports count in the venue table (their acks, cancels and the executions where we were the
+  // maker) and in the fingerprint; market-fills.csv keeps the background flow's side only.
+  const onChildReport = (report: ExecutionReport): void => {
+    fingerprint.add(report);
+    tally.add(report);
+  };
   let clientReports = 0;
+  const journalPath = options.journal ?? null;
+  // Written on a worker thread; "normal" sync: a simulation needs the file to survive a crash, not a power cut.
+  const journal =
+    journalPath === null ? null : new ThreadedSqliteJournal(freshJournal(journalPath), { synchronous: "normal" });
 
   const clientOrders = (day: Day, random: Random): void => {
     const { engine, scheduler } = day;
+    journal?.attach(engine);
     engine.on((event) => {
       if (event.type === "execution-report") {
         clientReports++;
@@ -137,12 +157,14 @@ export function runDemo(options: DemoOptions): DemoSummary {
     startMicros,
     minutes: options.minutes,
     onReport,
+    onChildReport,
     progress: options.progress,
     sources,
     allocation: { policy: options.allocation ?? "pro-rata" },
     clientOrders,
   });
   marketFills?.close();
+  journal?.closeSync();
   clientFiles.finish(day.engine, submissions);
   const reconciled = reconciliationLine(reconciler, reconciler.finish());
   const client = clientSummary(day, submissions, clientFiles, rejectReasons, clientReports, reconciled, file);
@@ -159,8 +181,27 @@ export function runDemo(options: DemoOptions): DemoSummary {
     day.stats,
     client,
   );
+  if (journal !== null && journalPath !== null)
+    summary.journal = { path: journalPath, events: journal.appended, headHash: journal.headHash };
   if (options.out !== null) writeFileSync(join(options.out, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
   return summary;
+}
+
+/** Creates a new, empty journal at `path`; a previous Tributary journal there is replaced, any other file refused. */
+function freshJournal(path: string): string {
+  if (existsSync(path)) {
+    SqliteJournalStore.open(path, { mode: "open" }).closeSync();
+    for (const suffix of ["", "-wal", "-shm"]) rmSync(`${path}${suffix}`, { force: true });
+  }
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+  } catch (error) {
+    throw new UserError("bad-out-dir", `--db: cannot create ${dirname(path)}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  SqliteJournalStore.open(path, { mode: "create" }).closeSync();
+  return path;
 }
 
 /** The order file's rows, read whole (the demo sends them all at the open); a bad file or header is a UserError. */
@@ -308,7 +349,7 @@ function clientSummary(
     partiallyFilled,
     unfilled,
     parents: parents.size,
-    childrenSent: day.slicer.childrenSent,
+    childrenSent: day.executor?.stats.childrenSent ?? 0,
     fills: files.totals.fills,
     internalFills: files.totals.internalFills,
     allocations: files.totals.allocations,
