@@ -162,6 +162,20 @@ describe("engine + algorithm executor + simulated venues", () => {
     expect(engine.crossingStats().get("ACME")?.saving).toBeCloseTo(2 * 100 * (0.01 + 0.003), 9);
   });
 
+  it("delivers every event to every listener in sequence order, also those the executor emits while reacting", () => {
+    const { w, engine } = setup();
+    // A listener registered after the executor: the executor's own events (child orders, cancels on a kill switch)
+    // are emitted while it handles an engine event, yet this listener must still see them after that event.
+    const seqs: number[] = [];
+    engine.on((e) => seqs.push(e.seq));
+    engine.submit(market("A", "A1", "300", { urgency: "high" }));
+    w.scheduler.runUntil(START + 1_500_000);
+    engine.kill({ scope: "global" }, "test");
+    w.scheduler.runUntil(START + 3_000_000);
+    expect(seqs.length).toBeGreaterThan(10);
+    expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => (seqs[0] as number) + i));
+  });
+
   it("cancels everything still working at the session's end", () => {
     const { w, engine, executor, children } = setup((p) => ({
       ...p,

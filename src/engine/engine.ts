@@ -108,6 +108,9 @@ export class Engine {
   private readonly takerFeeMicros: number;
   private readonly auditing: boolean;
   private readonly listeners: EngineListener[] = [];
+  /** Events emitted while another is being delivered, in sequence order (see `emit`). */
+  private readonly nested: EngineEvent[] = [];
+  private delivering = false;
   private readonly orderList: ClientOrder[] = [];
   private readonly parentsByKey = new Map<string, ParentOrder>();
   /** Per symbol, the windowless parent of each (side, intent), for the fast path of `parentFor`. */
@@ -1058,8 +1061,28 @@ export class Engine {
     this.emit(event);
   }
 
+  /**
+   * Delivers an event to every listener. An event emitted while another is being delivered (a listener acting on
+   * the engine: the executor cancelling children on "parent-changed", say) is queued and delivered after it, so every
+   * listener sees every event, in sequence order.
+   */
   private emit(event: EngineEvent): void {
     (event as { seq: number }).seq = ++this.seq;
+    if (this.delivering) {
+      this.nested.push(event);
+      return;
+    }
+    this.delivering = true;
+    try {
+      this.deliver(event);
+      for (let k = 0; k < this.nested.length; k++) this.deliver(this.nested[k] as EngineEvent);
+    } finally {
+      this.nested.length = 0;
+      this.delivering = false;
+    }
+  }
+
+  private deliver(event: EngineEvent): void {
     const listeners = this.listeners;
     for (let i = 0; i < listeners.length; i++) (listeners[i] as EngineListener)(event);
   }
