@@ -122,7 +122,7 @@ export function registerEvaluate(program: Command, defaults: { config: string; v
     });
 }
 
-const f = (x: number, digits = 2): string => (Number.isNaN(x) ? "-" : x.toFixed(digits));
+const f = (x: number, digits = 2): string => (Number.isFinite(x) ? x.toFixed(digits) : "-");
 
 export function formatEvaluation(report: EvaluationReport): string {
   const lines: string[] = [];
