@@ -1,0 +1,277 @@
+/**
+ * `tributary fix echo-server`: our FIX session layer over TCP with the echo application of the FIX session
+ * acceptance scripts (SenderCompID ISLD, TargetCompID TW44, sequence numbers reset on every Logon, the HeartBtInt the
+ * client asks for, NewOrderSingle and SecurityDefinition echoed back). It prints `listening on HOST:PORT` once bound
+ * (with `--port 0` the system picks the port) and runs until SIGINT/SIGTERM.
+ *
+ * `tributary fix gateway`: the FIX order gateway (fix/order-gateway.ts) in front of the engine running LIVE on the
+ * wall clock against the simulated venues and market model of the reference data (runtime/live-day.ts), so orders
+ * from OMS sessions really execute. Sessions come from `--config FILE` or, for one session, from flags.
+ */
+
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { Command } from "commander";
+import { InvalidArgumentError, Option } from "commander";
+import { loadReferenceData } from "../config/load-config.js";
+import { InvariantError, UserError } from "../core/errors.js";
+import { FixAcceptor } from "../fix/acceptor.js";
+import { EchoApplication } from "../fix/echo-application.js";
+import { dictionaryFor } from "../fix/fix-dictionaries.js";
+import { type FixMessageStore, MemoryFixMessageStore } from "../fix/message-store.js";
+import { OrderGateway } from "../fix/order-gateway.js";
+import {
+  loadOrderGatewayConfig,
+  type OrderGatewayConfig,
+  parseOrderGatewayConfig,
+} from "../fix/order-gateway-config.js";
+import { FixSession } from "../fix/session.js";
+import { SqliteFixMessageStore } from "../fix/sqlite-message-store.js";
+import { TcpFixAcceptor, wallClock } from "../fix/tcp-acceptor.js";
+import { SqliteJournalStore } from "../journal/sqlite-journal-store.js";
+import { ThreadedSqliteJournal } from "../journal/threaded-journal.js";
+import { VolumeProfile } from "../market/volume-profile.js";
+import { SESSION_SECONDS } from "../model/market-parameters.js";
+import { startLiveDay } from "../runtime/live-day.js";
+
+const DEFAULT_REFERENCE = fileURLToPath(new URL("../../../config/demo.yaml", import.meta.url));
+
+function portFlag(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) > 65535) {
+    throw new InvalidArgumentError(`--port must be a TCP port (0 to 65535), got "${value}"`);
+  }
+  return Number(value);
+}
+
+interface EchoServerOptions {
+  port: number;
+  host: string;
+  fixVersion: "4.2" | "4.4";
+  store?: string;
+  sender: string;
+  target: string;
+  verbose: boolean;
+}
+
+function openStore(path: string | undefined): FixMessageStore {
+  if (path === undefined) return new MemoryFixMessageStore();
+  try {
+    return new SqliteFixMessageStore(path);
+  } catch (error) {
+    const cause = (error as Error).cause;
+    const why = cause instanceof Error ? cause.message : (error as Error).message;
+    throw new UserError("fix-store", `--store: ${path}: ${why}`);
+  }
+}
+
+async function runEchoServer(opts: EchoServerOptions): Promise<void> {
+  const beginString = `FIX.${opts.fixVersion}`;
+  const dictionary = dictionaryFor(beginString);
+  if (dictionary === undefined) throw new UserError("fix-version", `--fix-version: unsupported "${opts.fixVersion}"`);
+  const store = openStore(opts.store);
+  const log = opts.verbose ? (line: string) => process.stderr.write(`fix: ${line}\n`) : undefined;
+  const session = new FixSession(
+    { beginString, senderCompId: opts.sender, targetCompId: opts.target, resetOnLogon: true },
+    { clock: wallClock, store, dictionary, application: new EchoApplication(), ...(log ? { log } : {}) },
+  );
+  const acceptor = new FixAcceptor(wallClock, [session], log ? { log } : {});
+  const tcp = new TcpFixAcceptor(acceptor);
+  let port: number;
+  try {
+    port = await tcp.listen({ host: opts.host, port: opts.port });
+  } catch (error) {
+    store.close();
+    throw new UserError("fix-listen", `cannot listen on ${opts.host}:${opts.port}: ${(error as Error).message}`);
+  }
+  process.stdout.write(
+    `listening on ${opts.host}:${port} (${beginString}, SenderCompID ${opts.sender}, TargetCompID ${opts.target}, ` +
+      `store ${opts.store ?? "in memory"})\n`,
+  );
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      void tcp.close().then(() => {
+        store.close();
+        resolve();
+      });
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+}
+
+interface GatewayOptions {
+  port: number;
+  host: string;
+  config?: string;
+  sender?: string;
+  target?: string;
+  password?: string;
+  accounts?: string;
+  defaultAccount?: string;
+  maxRate?: number;
+  urgency?: string;
+  strategy?: string;
+  duration?: number;
+  reference: string;
+  seed: number;
+  minutes: number;
+  store?: string;
+  journal?: string;
+  verbose: boolean;
+}
+
+/** A new SQLite journal file (the engine's seq starts at 1, so an existing journal cannot be continued). */
+function newJournal(path: string): ThreadedSqliteJournal {
+  if (existsSync(path))
+    throw new UserError("bad-flag", `--journal: ${path} already exists (the gateway starts a new one)`);
+  try {
+    SqliteJournalStore.open(path, { mode: "create" }).closeSync();
+  } catch (error) {
+    throw new UserError("bad-flag", `--journal: ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  return new ThreadedSqliteJournal(path, { synchronous: "full" });
+}
+
+function positiveNumber(flag: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\d+(\.\d+)?$/.test(value) || !(n > 0)) throw new InvalidArgumentError(`${flag} must be > 0, got "${value}"`);
+    return n;
+  };
+}
+
+function intFlag(flag: string): (value: string) => number {
+  return (value) => {
+    if (!/^\d{1,9}$/.test(value)) throw new InvalidArgumentError(`${flag} must be a whole number, got "${value}"`);
+    return Number(value);
+  };
+}
+
+/** The sessions: from --config, or one session from the flags. */
+export function gatewayConfigFrom(opts: GatewayOptions): OrderGatewayConfig {
+  if (opts.config !== undefined) {
+    if (opts.target !== undefined) throw new UserError("bad-flag", "--config and --target: give one or the other");
+    return loadOrderGatewayConfig(opts.config);
+  }
+  if (opts.target === undefined)
+    throw new UserError("bad-flag", "give --config FILE, or --target COMPID for one session");
+  const defaults: Record<string, unknown> = {};
+  if (opts.urgency !== undefined) defaults.urgency = opts.urgency;
+  if (opts.strategy !== undefined) defaults.strategy = opts.strategy;
+  if (opts.duration !== undefined) defaults.durationSeconds = opts.duration;
+  const session: Record<string, unknown> = {
+    senderCompId: opts.sender ?? "TRIBUTARY",
+    targetCompId: opts.target,
+    defaults,
+  };
+  if (opts.password !== undefined) session.password = opts.password;
+  if (opts.accounts !== undefined) session.accounts = opts.accounts.split(",").filter((a) => a !== "");
+  session.defaultAccount = opts.defaultAccount ?? opts.target;
+  if (opts.accounts !== undefined && opts.defaultAccount === undefined) delete session.defaultAccount;
+  if (opts.maxRate !== undefined) session.maxMessagesPerSecond = opts.maxRate;
+  return parseOrderGatewayConfig({ sessions: [session] }, "flags");
+}
+
+async function runGateway(opts: GatewayOptions): Promise<void> {
+  const config = gatewayConfigFrom(opts);
+  const data = loadReferenceData(opts.reference);
+  const log = opts.verbose ? (line: string) => process.stderr.write(`fix: ${line}\n`) : undefined;
+  const journal = opts.journal === undefined ? null : newJournal(opts.journal);
+  const built: { gateway?: OrderGateway } = {};
+  const day = startLiveDay({
+    data,
+    profile: VolumeProfile.generatedU(SESSION_SECONDS),
+    seed: opts.seed,
+    minutes: opts.minutes,
+    sources: OrderGateway.sources(config),
+    // The journal, then the gateway, hear every event before the executor reacts to it (seq order).
+    beforeExecutor: (engine) => {
+      journal?.attach(engine);
+      built.gateway = new OrderGateway(engine, config, {
+        clock: wallClock,
+        ...(log ? { log } : {}),
+        ...(journal ? { durability: journal } : {}),
+      });
+    },
+  });
+  const orderGateway = built.gateway;
+  if (orderGateway === undefined) throw new InvariantError("startLiveDay did not call beforeExecutor");
+  const store = openStore(opts.store);
+  const acceptor = new FixAcceptor(wallClock, orderGateway.createSessions(store), log ? { log } : {});
+  const tcp = new TcpFixAcceptor(acceptor);
+  let port: number;
+  try {
+    port = await tcp.listen({ host: opts.host, port: opts.port });
+  } catch (error) {
+    day.stop();
+    journal?.closeSync();
+    store.close();
+    throw new UserError("fix-listen", `cannot listen on ${opts.host}:${opts.port}: ${(error as Error).message}`);
+  }
+  const sessions = config.sessions.map((s) => `${s.beginString} ${s.senderCompId}<-${s.targetCompId}`).join(", ");
+  process.stdout.write(
+    `listening on ${opts.host}:${port} (order gateway; sessions ${sessions}; ` +
+      `instruments ${[...data.instruments.keys()].join(",")}; live session of ${opts.minutes} min; ` +
+      `${journal ? `acknowledgements after the journal ${opts.journal} is durable` : "no journal"})\n`,
+  );
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      void tcp.close().then(() => {
+        day.stop();
+        orderGateway.close();
+        journal?.closeSync();
+        store.close();
+        const orders = day.engine.orders;
+        let filled = 0;
+        for (const o of orders) if (o.done === "filled") filled++;
+        process.stdout.write(`stopped: ${orders.length} orders accepted, ${filled} filled\n`);
+        resolve();
+      });
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+}
+
+export function registerFix(program: Command): void {
+  const fix = program.command("fix").description("FIX gateway");
+  fix
+    .command("echo-server")
+    .description("run the FIX session layer with the acceptance scripts' echo application")
+    .requiredOption("--port <n>", "TCP port to listen on (0: any free port, printed)", portFlag)
+    .option("--host <addr>", "address to listen on", "127.0.0.1")
+    .addOption(new Option("--fix-version <v>", "FIX version").choices(["4.2", "4.4"]).default("4.4"))
+    .option("--store <file>", "SQLite file for sequence numbers and sent messages (default: in memory)")
+    .option("--sender <compId>", "our SenderCompID", "ISLD")
+    .option("--target <compId>", "the client's SenderCompID (our TargetCompID)", "TW44")
+    .option("--verbose", "log session events on stderr", false)
+    .action(async (opts: EchoServerOptions) => runEchoServer(opts));
+  fix
+    .command("gateway")
+    .description("run the FIX order gateway in front of the engine, live on the simulated venues")
+    .requiredOption("--port <n>", "TCP port to listen on (0: any free port, printed)", portFlag)
+    .option("--host <addr>", "address to listen on", "127.0.0.1")
+    .option("--config <file>", 'order sessions, YAML or JSON (README "FIX gateway")')
+    .option("--sender <compId>", "one session: our SenderCompID (default TRIBUTARY)")
+    .option("--target <compId>", "one session: the OMS's SenderCompID (our TargetCompID); also its source id")
+    .option("--password <text>", "one session: the Logon Password (554) required")
+    .option("--accounts <list>", "one session: the accounts allowed, comma-separated (default: any)")
+    .option("--default-account <id>", "one session: the Account when an order has none (default: the target CompID)")
+    .option(
+      "--max-rate <n>",
+      "one session: application messages per second before the throttle refuses",
+      intFlag("--max-rate"),
+    )
+    .addOption(new Option("--urgency <u>", "one session: default urgency").choices(["low", "medium", "high"]))
+    .addOption(
+      new Option("--strategy <s>", "one session: default strategy").choices(["twap", "vwap", "pov", "is", "auto"]),
+    )
+    .option("--duration <seconds>", "one session: ExpireTime when an order has none", positiveNumber("--duration"))
+    .option("--reference <file>", "reference data (instruments and venues), YAML or JSON", DEFAULT_REFERENCE)
+    .option("--seed <n>", "seed of the simulated market", intFlag("--seed"), 1)
+    .option("--minutes <n>", "length of the live session", positiveNumber("--minutes"), 390)
+    .option("--store <file>", "SQLite file for FIX sequence numbers and sent messages (default: in memory)")
+    .option("--journal <file>", "new SQLite event journal: every answer waits until its event is durable")
+    .option("--verbose", "log session events on stderr", false)
+    .action(async (opts: GatewayOptions) => runGateway(opts));
+}

@@ -1,0 +1,43 @@
+/**
+ * The `FixMessageStore` contract, run against every implementation (memory, SQLite): sequence numbers start at 1,
+ * recordSent stores and advances the sender number together, sentBetween returns the range in order, reset clears
+ * one session only.
+ */
+import { expect, it } from "vitest";
+import type { FixMessageStore } from "./message-store.js";
+
+export function fixMessageStoreContract(make: () => FixMessageStore): void {
+  it("starts a new session at 1 and 1", () => {
+    const store = make();
+    expect(store.seqNums("S")).toEqual({ nextSenderMsgSeqNum: 1, nextTargetMsgSeqNum: 1 });
+    store.close();
+  });
+
+  it("records sent messages with the next sender number, and sets both numbers", () => {
+    const store = make();
+    store.recordSent("S", 1, "a\x01");
+    store.setNextSenderMsgSeqNum("S", 3);
+    store.recordSent("S", 3, "c\xff\x01");
+    store.setNextTargetMsgSeqNum("S", 7);
+    expect(store.seqNums("S")).toEqual({ nextSenderMsgSeqNum: 4, nextTargetMsgSeqNum: 7 });
+    expect(store.sentBetween("S", 1, 10)).toEqual([
+      { msgSeqNum: 1, raw: "a\x01" },
+      { msgSeqNum: 3, raw: "c\xff\x01" },
+    ]);
+    expect(store.sentBetween("S", 2, 2)).toEqual([]);
+    store.close();
+  });
+
+  it("resets one session and leaves the others", () => {
+    const store = make();
+    store.recordSent("S", 1, "a");
+    store.recordSent("T", 1, "b");
+    store.setNextTargetMsgSeqNum("T", 5);
+    store.reset("S");
+    expect(store.seqNums("S")).toEqual({ nextSenderMsgSeqNum: 1, nextTargetMsgSeqNum: 1 });
+    expect(store.sentBetween("S", 1, 10)).toEqual([]);
+    expect(store.seqNums("T")).toEqual({ nextSenderMsgSeqNum: 2, nextTargetMsgSeqNum: 5 });
+    expect(store.sentBetween("T", 1, 10)).toHaveLength(1);
+    store.close();
+  });
+}

@@ -1,0 +1,94 @@
+/**
+ * Where a FIX session keeps what must survive a restart: its two sequence numbers (the next MsgSeqNum it will send,
+ * the next it expects) and the application messages it sent (to answer a ResendRequest with the messages themselves,
+ * PossDupFlag=Y; admin messages are never resent, so they are not kept: a resend gap-fills over them).
+ *
+ * Contract: every call is synchronous and durable when it returns (the session writes BEFORE the bytes leave);
+ * `recordSent` stores the message and the new next-sender number atomically; `transaction` groups many calls into
+ * one commit. Sessions are keyed by their id
+ * ("FIX.4.4:ISLD->TW44"). `MemoryFixMessageStore` is the reference implementation for tests; `SqliteFixMessageStore`
+ * is the durable one. One contract suite (message-store.contract.ts) runs against both.
+ */
+
+export interface FixSeqNums {
+  /** The MsgSeqNum of the next message this side sends. */
+  readonly nextSenderMsgSeqNum: number;
+  /** The MsgSeqNum this side expects next from its peer. */
+  readonly nextTargetMsgSeqNum: number;
+}
+
+export interface StoredMessage {
+  readonly msgSeqNum: number;
+  /** The message exactly as sent (latin1 byte string). */
+  readonly raw: string;
+}
+
+export interface FixMessageStore {
+  /** The session's sequence numbers; 1 and 1 for a session never seen. */
+  seqNums(sessionId: string): FixSeqNums;
+  /** Stores a sent application message and sets the next sender number to `msgSeqNum + 1`, atomically. */
+  recordSent(sessionId: string, msgSeqNum: number, raw: string): void;
+  setNextSenderMsgSeqNum(sessionId: string, next: number): void;
+  setNextTargetMsgSeqNum(sessionId: string, next: number): void;
+  /** Stored messages with `begin <= MsgSeqNum <= end`, in MsgSeqNum order. */
+  sentBetween(sessionId: string, begin: number, end: number): StoredMessage[];
+  /** Back to 1 and 1, no stored messages (a sequence reset: ResetSeqNumFlag or a new FIX day). */
+  reset(sessionId: string): void;
+  /**
+   * Runs `work` as one atomic, durable unit (group commit): the session processes every message of one TCP read
+   * inside one transaction and writes its answers only after the commit. Calls nest.
+   */
+  transaction<T>(work: () => T): T;
+  close(): void;
+}
+
+export class MemoryFixMessageStore implements FixMessageStore {
+  private readonly sessions = new Map<string, { sender: number; target: number; sent: Map<number, string> }>();
+
+  private session(id: string) {
+    let s = this.sessions.get(id);
+    if (s === undefined) {
+      s = { sender: 1, target: 1, sent: new Map() };
+      this.sessions.set(id, s);
+    }
+    return s;
+  }
+
+  seqNums(sessionId: string): FixSeqNums {
+    const s = this.session(sessionId);
+    return { nextSenderMsgSeqNum: s.sender, nextTargetMsgSeqNum: s.target };
+  }
+
+  recordSent(sessionId: string, msgSeqNum: number, raw: string): void {
+    const s = this.session(sessionId);
+    s.sent.set(msgSeqNum, raw);
+    s.sender = msgSeqNum + 1;
+  }
+
+  setNextSenderMsgSeqNum(sessionId: string, next: number): void {
+    this.session(sessionId).sender = next;
+  }
+
+  setNextTargetMsgSeqNum(sessionId: string, next: number): void {
+    this.session(sessionId).target = next;
+  }
+
+  sentBetween(sessionId: string, begin: number, end: number): StoredMessage[] {
+    const out: StoredMessage[] = [];
+    for (const [msgSeqNum, raw] of this.session(sessionId).sent) {
+      if (msgSeqNum >= begin && msgSeqNum <= end) out.push({ msgSeqNum, raw });
+    }
+    return out.sort((a, b) => a.msgSeqNum - b.msgSeqNum);
+  }
+
+  reset(sessionId: string): void {
+    this.sessions.set(sessionId, { sender: 1, target: 1, sent: new Map() });
+  }
+
+  /** No rollback: a failure part-way leaves what was written (the memory store is for tests). */
+  transaction<T>(work: () => T): T {
+    return work();
+  }
+
+  close(): void {}
+}

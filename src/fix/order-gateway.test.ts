@@ -1,0 +1,128 @@
+/**
+ * The order gateway without sockets or venues: an engine on a virtual clock, sessions fed raw messages. Checks that
+ * with a `durability` the answers wait for their events to be durable and then leave in order, and the text helpers.
+ */
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { loadReferenceData } from "../config/load-config.js";
+import { VirtualScheduler } from "../core/scheduler.js";
+import { Engine } from "../engine/engine.js";
+import { decodeFix, encodeFix, type FixMessage } from "./codec.js";
+import { formatUtcTimestamp } from "./fix-time.js";
+import { FixFramer } from "./framer.js";
+import { MemoryFixMessageStore } from "./message-store.js";
+import { type Durability, fixRefusalText, formatAvgPx, OrderGateway } from "./order-gateway.js";
+import { parseOrderGatewayConfig } from "./order-gateway-config.js";
+import type { FixField } from "./session.js";
+
+const REFERENCE = fileURLToPath(new URL("../../config/demo.yaml", import.meta.url));
+const data = loadReferenceData(REFERENCE);
+
+class FakeJournal implements Durability {
+  durableSeq = 0;
+  private readonly listeners: ((seq: number) => void)[] = [];
+  onDurable(listener: (seq: number) => void): void {
+    this.listeners.push(listener);
+  }
+  commit(seq: number): void {
+    this.durableSeq = seq;
+    for (const l of this.listeners) l(seq);
+  }
+}
+
+function setup(durability?: Durability) {
+  const clock = new VirtualScheduler(Date.UTC(2026, 0, 5, 14, 30) * 1000);
+  const config = parseOrderGatewayConfig({
+    sessions: [{ senderCompId: "TRIBUTARY", targetCompId: "OMS1", defaultAccount: "A1" }],
+  });
+  const engine = new Engine({ instruments: data.instruments, scheduler: clock, sources: OrderGateway.sources(config) });
+  const gateway = new OrderGateway(engine, config, { clock, ...(durability ? { durability } : {}) });
+  const [session] = gateway.createSessions(new MemoryFixMessageStore());
+  if (session === undefined) throw new Error("no session");
+  const framer = new FixFramer();
+  const received: FixMessage[] = [];
+  session.attach({
+    write: (raw) => {
+      for (const f of framer.push(raw)) {
+        const r = decodeFix(f);
+        if (r.ok) received.push(r.message);
+      }
+    },
+    disconnect: () => {},
+  });
+  let seq = 1;
+  const send = (msgType: string, body: FixField[]) =>
+    session.receive(
+      encodeFix("FIX.4.4", [
+        [35, msgType],
+        [49, "OMS1"],
+        [56, "TRIBUTARY"],
+        [34, seq++],
+        [52, formatUtcTimestamp(clock.now())],
+        ...body,
+      ]),
+    );
+  send("A", [
+    [98, 0],
+    [108, 30],
+    [141, "Y"],
+  ]);
+  const order = (clOrdId: string): FixField[] => [
+    [11, clOrdId],
+    [55, "ACME"],
+    [54, "1"],
+    [60, formatUtcTimestamp(clock.now())],
+    [38, "100"],
+    [40, "2"],
+    [44, "149.00"],
+  ];
+  return { engine, gateway, received, send, order };
+}
+
+describe("OrderGateway with a durability source", () => {
+  it("holds acknowledgements until the journal says durable, then sends them in order", () => {
+    const journal = new FakeJournal();
+    const { gateway, received, send, order, engine } = setup(journal);
+    const seqs: number[] = [];
+    engine.on((e) => {
+      if (e.type === "execution-report" || e.type === "order-rejected") seqs.push(e.seq);
+    });
+    send("D", order("O1"));
+    send("D", order("O2"));
+    send("D", order("O3").map(([t, v]) => (t === 55 ? [t, "NOPE"] : [t, v])) as FixField[]);
+    const reports = () => received.filter((m) => m.msgType === "8");
+    expect(reports()).toHaveLength(0);
+    expect(gateway.heldCount).toBe(3);
+    journal.commit(seqs[0] as number);
+    expect(reports().map((m) => m.get(11))).toEqual(["O1"]);
+    journal.commit(seqs[2] as number);
+    expect(reports().map((m) => [m.get(11), m.get(39)])).toEqual([
+      ["O1", "0"],
+      ["O2", "0"],
+      ["O3", "8"],
+    ]);
+    expect(gateway.heldCount).toBe(0);
+  });
+
+  it("without a durability source answers at once", () => {
+    const { received, send, order } = setup();
+    send("D", order("O1"));
+    expect(received.filter((m) => m.msgType === "8").map((m) => m.get(150))).toEqual(["0"]);
+  });
+});
+
+describe("text helpers", () => {
+  it("names intake's fields as FIX fields", () => {
+    expect(fixRefusalText("symbol", 'unknown symbol "X"')).toBe('Symbol (55): unknown symbol "X"');
+    expect(fixRefusalText("limit_price", "off tick")).toBe("Price (44): off tick");
+    expect(fixRefusalText(null, "a kill switch covers this order")).toBe("a kill switch covers this order");
+  });
+
+  it("prints AvgPx 4 decimals finer than the price units, without trailing zeros", () => {
+    const acme = data.instruments.get("ACME");
+    if (acme === undefined) throw new Error("ACME");
+    expect(formatAvgPx(acme, 1_500_050)).toBe("150.005");
+    expect(formatAvgPx(acme, 1_500_000 + 1 / 3)).toBe("150.00003333");
+    expect(formatAvgPx(acme, 0)).toBe("0");
+  });
+});

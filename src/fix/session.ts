@@ -1,0 +1,651 @@
+/**
+ * The FIX session layer (FIX 4.2 and 4.4), one `FixSession` per (BeginString, SenderCompID, TargetCompID). It is
+ * sans-IO: it is handed candidate messages (framer.ts) and the time (a `Clock`), and it writes bytes and asks for a
+ * disconnect through a `FixSessionOutput`; tests drive it with a test clock and collect its output, no sockets.
+ *
+ * What it does (FIX Session Protocol; the QuickFIX order of checks, so peers see the same behaviour):
+ * - garbled messages (bad CheckSum or BodyLength, BeginString/BodyLength/MsgType not first) are ignored;
+ * - a BeginString other than the session's: Logout "Incorrect BeginString";
+ * - dictionary validation (dictionary.ts) before anything else: Reject (35=3) with SessionRejectReason (373),
+ *   RefTagID (371), RefSeqNum (45), RefMsgType (372) and the routing fields reversed;
+ * - SendingTime more than `maxLatencyMicros` from the clock: Reject 373=10 then Logout; wrong CompIDs: 373=9, Logout;
+ * - MsgSeqNum too high: the message is queued and one ResendRequest (EndSeqNo 0, or 999999 before 4.2) asks for the
+ *   gap; queued messages are processed in MsgSeqNum order once the gap is filled, so the application sees messages
+ *   in order, each once;
+ * - MsgSeqNum too low without PossDupFlag: Logout "MsgSeqNum too low, expecting X but received Y" and disconnect;
+ *   with PossDupFlag=Y: OrigSendingTime (122) is required (373=1) and must not be after SendingTime (373=10,
+ *   Logout), and the duplicate is dropped;
+ * - ResendRequest: the stored application messages are sent again with PossDupFlag=Y and OrigSendingTime, runs of
+ *   admin or missing messages are covered by SequenceReset-GapFill;
+ * - SequenceReset in GapFill mode obeys the MsgSeqNum checks, in Reset mode it does not; NewSeqNo below the expected
+ *   number: Reject 373=5;
+ * - Logon with ResetSeqNumFlag (141=Y), also while logged on: both sequence numbers back to 1, answered with 141=Y;
+ * - heartbeats every HeartBtInt when nothing was sent, a TestRequest after 1.2 HeartBtInt of silence, disconnect
+ *   after 2.4; Logout answered with Logout, and our Logout waits `logoutTimeoutMicros` for the answer.
+ *
+ * Invariants: the next MsgSeqNum to send and to expect, and every application message sent, are written to the
+ * `FixMessageStore` before the bytes leave (`receiveAll` does it as one group commit per TCP read); the application (`FixApplication.onMessage`) receives application
+ * messages strictly in MsgSeqNum order and never a PossDup duplicate of one it has already had.
+ *
+ * Known limits: acceptor side only (no initiator Logon); no session schedule (start/end times); one connection per
+ * session at a time (a second Logon for a session already logged on is disconnected). The next expected MsgSeqNum is
+ * stored when a message is handed to the application, in the same commit as what the application stores through
+ * this session; an application that must make a message durable elsewhere (the OMS journal) must do it inside
+ * `onMessage`, synchronously, or a crash in between loses that message without a resend.
+ */
+import type { Clock } from "../core/clock.js";
+import { decodeFix, encodeFix, type FixMessage } from "./codec.js";
+import { type FixDictionary, validateMessage } from "./dictionary.js";
+import { formatUtcTimestamp, parseUtcTimestamp } from "./fix-time.js";
+import type { FixMessageStore } from "./message-store.js";
+import {
+  BUSINESS_REJECT_TEXT,
+  isAdminMsgType,
+  MsgType,
+  SESSION_REJECT_TEXT,
+  SessionRejectReason,
+  Tag,
+} from "./tags.js";
+
+export type FixField = readonly [number, string | number];
+
+export interface FixSessionOutput {
+  write(raw: string): void;
+  disconnect(): void;
+}
+
+/** What runs on top of a session: it sees application messages in order, once each. */
+export interface FixApplication {
+  /** Checks a Logon before it is answered (password, ...): a reason refuses it (Logout with that Text, disconnect). */
+  refuseLogon?(session: FixSession, logon: FixMessage): string | null;
+  onLogon?(session: FixSession): void;
+  onLogout?(session: FixSession): void;
+  onMessage(session: FixSession, message: FixMessage): void;
+}
+
+export interface FixSessionConfig {
+  readonly beginString: string;
+  /** Our CompID (SenderCompID on what we send). */
+  readonly senderCompId: string;
+  /** The peer's CompID. */
+  readonly targetCompId: string;
+  /** Reset both sequence numbers on every Logon received (the acceptance scripts' convention). Default false. */
+  readonly resetOnLogon?: boolean;
+  /** SendingTime accuracy: default 120 s. */
+  readonly maxLatencyMicros?: number;
+  /** How long to wait for the answer to our Logout: default 2 s. */
+  readonly logoutTimeoutMicros?: number;
+}
+
+export interface FixSessionDeps {
+  readonly clock: Clock;
+  readonly store: FixMessageStore;
+  readonly dictionary: FixDictionary;
+  readonly application: FixApplication;
+  /** Session events, one line each (for a log). */
+  readonly log?: (line: string) => void;
+}
+
+const ROUTE_REVERSAL: readonly (readonly [number, number])[] = [
+  [Tag.OnBehalfOfCompID, Tag.DeliverToCompID],
+  [Tag.DeliverToCompID, Tag.OnBehalfOfCompID],
+  [Tag.OnBehalfOfSubID, Tag.DeliverToSubID],
+  [Tag.DeliverToSubID, Tag.OnBehalfOfSubID],
+  [Tag.OnBehalfOfLocationID, Tag.DeliverToLocationID],
+  [Tag.DeliverToLocationID, Tag.OnBehalfOfLocationID],
+];
+
+interface SendOptions {
+  /** Resend or gap fill: this MsgSeqNum, PossDupFlag=Y, OrigSendingTime; nothing stored, no number consumed. */
+  readonly resendAs?: { readonly msgSeqNum: number; readonly origSendingTime: string };
+  readonly header?: readonly FixField[];
+}
+
+export class FixSession {
+  readonly id: string;
+  readonly beginString: string;
+  readonly senderCompId: string;
+  readonly targetCompId: string;
+
+  private output: FixSessionOutput | null = null;
+  private nextSender: number;
+  private nextTarget: number;
+  private loggedOn = false;
+  private sentLogout = false;
+  private sentLogoutAt = 0;
+  private heartBtIntMicros = 0;
+  private lastSentAt = 0;
+  private lastReceivedAt = 0;
+  private testRequestsSent = 0;
+  private resendRange: { begin: number; end: number } | null = null;
+  private readonly queue = new Map<number, FixMessage>();
+  private readonly resetOnLogon: boolean;
+  private readonly maxLatencyMicros: number;
+  private readonly logoutTimeoutMicros: number;
+  private readonly fix42OrLater: boolean;
+
+  constructor(
+    config: FixSessionConfig,
+    private readonly deps: FixSessionDeps,
+  ) {
+    this.beginString = config.beginString;
+    this.senderCompId = config.senderCompId;
+    this.targetCompId = config.targetCompId;
+    this.id = `${config.beginString}:${config.senderCompId}->${config.targetCompId}`;
+    this.resetOnLogon = config.resetOnLogon ?? false;
+    this.maxLatencyMicros = config.maxLatencyMicros ?? 120_000_000;
+    this.logoutTimeoutMicros = config.logoutTimeoutMicros ?? 2_000_000;
+    this.fix42OrLater = config.beginString >= "FIX.4.2";
+    const seq = deps.store.seqNums(this.id);
+    this.nextSender = seq.nextSenderMsgSeqNum;
+    this.nextTarget = seq.nextTargetMsgSeqNum;
+  }
+
+  get isConnected(): boolean {
+    return this.output !== null;
+  }
+
+  get isLoggedOn(): boolean {
+    return this.loggedOn;
+  }
+
+  get nextSenderMsgSeqNum(): number {
+    return this.nextSender;
+  }
+
+  get nextTargetMsgSeqNum(): number {
+    return this.nextTarget;
+  }
+
+  /** A transport connection takes the session (before its Logon is handed over). */
+  attach(output: FixSessionOutput): void {
+    this.output = output;
+    this.loggedOn = false;
+    this.sentLogout = false;
+  }
+
+  /** The transport closed under us. */
+  connectionLost(output: FixSessionOutput): void {
+    if (this.output !== output) return;
+    this.output = null;
+    this.endConnection("connection closed by peer");
+  }
+
+  /** One candidate message from the framer. */
+  receive(raw: string): void {
+    if (this.output === null) return;
+    const decoded = decodeFix(raw);
+    if (!decoded.ok) {
+      this.log(`garbled message ignored: ${decoded.reason}`);
+      if (!this.loggedOn) this.disconnect("garbled message before Logon");
+      return;
+    }
+    this.process(decoded.message, false);
+  }
+
+  /**
+   * The candidate messages of one TCP read with one store commit (group commit): everything the session stores while
+   * handling them (next expected MsgSeqNum, answers) is committed once, and only then are the answers written, in one
+   * write. If the store fails,
+   * nothing is written and the error propagates (the transport closes the connection).
+   */
+  receiveAll(frames: readonly string[]): void {
+    const real = this.output;
+    if (real === null || frames.length === 0) return;
+    const pending: string[] = [];
+    let disconnectAfter = false;
+    const buffered: FixSessionOutput = {
+      write: (raw) => {
+        pending.push(raw);
+      },
+      disconnect: () => {
+        disconnectAfter = true;
+      },
+    };
+    this.output = buffered;
+    try {
+      this.deps.store.transaction(() => {
+        for (const frame of frames) {
+          if (this.output !== buffered) break;
+          this.receive(frame);
+        }
+      });
+    } catch (error) {
+      if (this.output === buffered) this.output = real;
+      const seq = this.deps.store.seqNums(this.id);
+      this.nextSender = seq.nextSenderMsgSeqNum;
+      this.nextTarget = seq.nextTargetMsgSeqNum;
+      throw error;
+    }
+    if (this.output === buffered) this.output = real;
+    if (pending.length > 0) real.write(pending.join(""));
+    if (disconnectAfter) real.disconnect();
+  }
+
+  /** Timers: heartbeats, test requests, timeouts. Call often (every ~100-250 ms) with the clock moving. */
+  tick(): void {
+    if (this.output === null || !this.loggedOn) return;
+    const now = this.deps.clock.now();
+    if (this.sentLogout && now - this.sentLogoutAt >= this.logoutTimeoutMicros) {
+      this.disconnect("timed out waiting for the Logout answer");
+      return;
+    }
+    const hb = this.heartBtIntMicros;
+    if (hb === 0) return;
+    const sinceReceived = now - this.lastReceivedAt;
+    if (now - this.lastSentAt < hb && sinceReceived < hb) return;
+    if (sinceReceived >= 2.4 * hb) {
+      this.disconnect("timed out waiting for a heartbeat");
+    } else if (sinceReceived >= 1.2 * (this.testRequestsSent + 1) * hb) {
+      this.sendAdmin(MsgType.TestRequest, [[Tag.TestReqID, "TEST"]]);
+      this.testRequestsSent++;
+    } else if (this.testRequestsSent === 0 && now - this.lastSentAt >= hb) {
+      this.sendAdmin(MsgType.Heartbeat, []);
+    }
+  }
+
+  /**
+   * Sends an application message (header fields are the session's; `body` starts after the header). It is stored
+   * before it leaves; while not logged on it is stored and numbered but not written (a ResendRequest delivers it).
+   */
+  send(msgType: string, body: readonly FixField[], options: { possResend?: boolean } = {}): boolean {
+    const header: FixField[] = options.possResend === true ? [[Tag.PossResend, "Y"]] : [];
+    return this.sendRaw(msgType, body, { header });
+  }
+
+  /** BusinessMessageReject (35=j) for an application message this side does not support or cannot process. */
+  sendBusinessReject(ref: FixMessage, reason: number, text = BUSINESS_REJECT_TEXT[reason] ?? "Other"): void {
+    const body: FixField[] = [];
+    const refSeq = ref.get(Tag.MsgSeqNum);
+    if (refSeq !== undefined && refSeq !== "") body.push([Tag.RefSeqNum, refSeq]);
+    body.push([Tag.RefMsgType, ref.msgType], [Tag.BusinessRejectReason, reason], [Tag.Text, text]);
+    this.sendRaw(MsgType.BusinessMessageReject, body, {});
+  }
+
+  /** The body fields of a message (header and trailer removed), e.g. to echo it. */
+  bodyOf(message: FixMessage): FixField[] {
+    const out: FixField[] = [];
+    const { header, trailer } = this.deps.dictionary;
+    for (let i = 0; i < message.tags.length; i++) {
+      const tag = message.tags[i] as number;
+      if (!header.has(tag) && !trailer.has(tag)) out.push([tag, message.values[i] as string]);
+    }
+    return out;
+  }
+
+  /** Sends Logout and waits for the answer (or the logout timeout). */
+  logout(text?: string): void {
+    if (this.loggedOn && !this.sentLogout) this.sendLogout(text);
+  }
+
+  // --- incoming ---------------------------------------------------------------------------------------------------
+
+  private process(message: FixMessage, queued: boolean): void {
+    const msgType = message.msgType;
+    if (message.get(Tag.BeginString) !== this.beginString) {
+      if (!this.loggedOn) this.disconnect("wrong BeginString before Logon");
+      else if (msgType === MsgType.Logout) this.nextLogout(message);
+      else {
+        this.sendLogout("Incorrect BeginString");
+        if (message.getInt(Tag.MsgSeqNum) === this.nextTarget) this.incrementTarget();
+      }
+      return;
+    }
+    const error = validateMessage(this.deps.dictionary, message);
+    if (error !== null) {
+      if (msgType === MsgType.Logon && !this.loggedOn) {
+        this.disconnect(`invalid Logon: ${SESSION_REJECT_TEXT[error.reason]} (${error.refTagId ?? "-"})`);
+        return;
+      }
+      this.sendReject(message, error.reason, error.refTagId);
+    } else {
+      switch (msgType) {
+        case MsgType.Logon:
+          this.nextLogon(message);
+          break;
+        case MsgType.Heartbeat:
+        case MsgType.Reject:
+          if (this.verify(message, true, true)) this.incrementTarget();
+          break;
+        case MsgType.TestRequest:
+          if (this.verify(message, true, true)) {
+            this.sendAdmin(MsgType.Heartbeat, [[Tag.TestReqID, message.get(Tag.TestReqID) ?? ""]]);
+            this.incrementTarget();
+          }
+          break;
+        case MsgType.SequenceReset:
+          this.nextSequenceReset(message);
+          break;
+        case MsgType.Logout:
+          this.nextLogout(message);
+          break;
+        case MsgType.ResendRequest:
+          this.nextResendRequest(message);
+          break;
+        default:
+          if (!this.loggedOn) {
+            this.disconnect("application message before Logon");
+            return;
+          }
+          if (this.verify(message, true, true)) {
+            this.incrementTarget();
+            this.deps.application.onMessage(this, message);
+          }
+      }
+    }
+    if (!queued) this.processQueued();
+  }
+
+  private processQueued(): void {
+    while (this.output !== null) {
+      for (const seq of this.queue.keys()) if (seq < this.nextTarget) this.queue.delete(seq);
+      const message = this.queue.get(this.nextTarget);
+      if (message === undefined) return;
+      this.queue.delete(this.nextTarget);
+      this.log(`processing queued message ${this.nextTarget}`);
+      const msgType = message.msgType;
+      if (msgType === MsgType.Logon || msgType === MsgType.ResendRequest) this.incrementTarget();
+      else this.process(message, true);
+    }
+  }
+
+  private nextLogon(message: FixMessage): void {
+    const reset = message.getFlag(Tag.ResetSeqNumFlag);
+    if (this.loggedOn && !reset) {
+      this.disconnect("Logon received while logged on");
+      return;
+    }
+    if (reset || (this.resetOnLogon && !this.loggedOn)) this.resetSeqNums();
+    if (!this.verify(message, false, true)) return;
+    const heartBtInt = message.getInt(Tag.HeartBtInt) ?? -1;
+    if (heartBtInt < 0) {
+      this.disconnect("Logon with a negative HeartBtInt");
+      return;
+    }
+    const refusal = this.deps.application.refuseLogon?.(this, message) ?? null;
+    if (refusal !== null) {
+      this.sendAdmin(MsgType.Logout, [[Tag.Text, refusal]]);
+      this.disconnect(`Logon refused: ${refusal}`);
+      return;
+    }
+    this.heartBtIntMicros = heartBtInt * 1_000_000;
+    this.loggedOn = true;
+    this.testRequestsSent = 0;
+    const body: FixField[] = [
+      [Tag.EncryptMethod, 0],
+      [Tag.HeartBtInt, heartBtInt],
+    ];
+    if (reset) body.push([Tag.ResetSeqNumFlag, "Y"]);
+    this.sendAdmin(MsgType.Logon, body);
+    const seq = message.getInt(Tag.MsgSeqNum) ?? 0;
+    if (seq > this.nextTarget) this.targetTooHigh(message, seq);
+    else this.incrementTarget();
+    this.deps.application.onLogon?.(this);
+  }
+
+  private nextLogout(message: FixMessage): void {
+    if (!this.verify(message, false, false)) return;
+    if (!this.sentLogout) this.sendLogout();
+    if (message.getInt(Tag.MsgSeqNum) === this.nextTarget) this.incrementTarget();
+    this.disconnect("Logout");
+  }
+
+  private nextSequenceReset(message: FixMessage): void {
+    const gapFill = message.getFlag(Tag.GapFillFlag);
+    if (!this.verify(message, gapFill, gapFill)) return;
+    const newSeqNo = message.getInt(Tag.NewSeqNo) ?? 0;
+    if (newSeqNo > this.nextTarget) this.setTarget(newSeqNo);
+    else if (newSeqNo < this.nextTarget) this.sendReject(message, SessionRejectReason.ValueIsIncorrect, null);
+  }
+
+  private nextResendRequest(message: FixMessage): void {
+    if (!this.verify(message, false, false)) return;
+    const begin = message.getInt(Tag.BeginSeqNo) ?? 0;
+    let end = message.getInt(Tag.EndSeqNo) ?? 0;
+    const infinity = this.fix42OrLater ? end === 0 : end === 999_999;
+    if (infinity || end >= this.nextSender) end = this.nextSender - 1;
+    this.log(`ResendRequest ${begin}..${end}`);
+    this.resend(begin, end);
+    const seq = message.getInt(Tag.MsgSeqNum) ?? 0;
+    if (seq === this.nextTarget) this.incrementTarget();
+    else if (seq > this.nextTarget) this.targetTooHigh(message, seq);
+  }
+
+  /** Resends stored application messages in [begin, end]; admin or missing numbers become SequenceReset-GapFill. */
+  private resend(begin: number, end: number): void {
+    if (begin < 1 || begin > end) return;
+    let gapStart = begin;
+    for (const stored of this.deps.store.sentBetween(this.id, begin, end)) {
+      const decoded = decodeFix(stored.raw);
+      if (!decoded.ok) continue;
+      const original = decoded.message;
+      if (isAdminMsgType(original.msgType)) continue;
+      if (stored.msgSeqNum > gapStart) this.sendGapFill(gapStart, stored.msgSeqNum);
+      const header: FixField[] = [];
+      for (let i = 3; i < original.tags.length; i++) {
+        const tag = original.tags[i] as number;
+        if (tag === Tag.PossResend || ROUTE_REVERSAL.some(([from]) => from === tag)) {
+          header.push([tag, original.values[i] as string]);
+        }
+      }
+      this.sendRaw(original.msgType, this.bodyOf(original), {
+        header,
+        resendAs: { msgSeqNum: stored.msgSeqNum, origSendingTime: original.get(Tag.SendingTime) ?? "" },
+      });
+      gapStart = stored.msgSeqNum + 1;
+    }
+    if (gapStart <= end) this.sendGapFill(gapStart, end + 1);
+  }
+
+  private sendGapFill(msgSeqNum: number, newSeqNo: number): void {
+    const now = formatUtcTimestamp(this.deps.clock.now());
+    this.sendRaw(
+      MsgType.SequenceReset,
+      [
+        [Tag.GapFillFlag, "Y"],
+        [Tag.NewSeqNo, newSeqNo],
+      ],
+      { resendAs: { msgSeqNum, origSendingTime: now } },
+    );
+  }
+
+  /**
+   * The checks every message passes after validation: SendingTime accuracy, CompIDs, then MsgSeqNum (when asked).
+   * False when the message must not be processed further (it was queued, dropped, rejected or we disconnected).
+   */
+  private verify(message: FixMessage, checkTooHigh: boolean, checkTooLow: boolean): boolean {
+    const now = this.deps.clock.now();
+    const sendingTime = parseUtcTimestamp(message.get(Tag.SendingTime) ?? "");
+    if (Number.isNaN(sendingTime) || Math.abs(now - sendingTime) > this.maxLatencyMicros) {
+      if (!this.loggedOn) this.disconnect("Logon SendingTime accuracy problem");
+      else {
+        this.sendReject(message, SessionRejectReason.SendingTimeAccuracyProblem, null);
+        this.sendLogout();
+      }
+      return false;
+    }
+    if (message.get(Tag.SenderCompID) !== this.targetCompId || message.get(Tag.TargetCompID) !== this.senderCompId) {
+      if (!this.loggedOn) this.disconnect("Logon CompID problem");
+      else {
+        this.sendReject(message, SessionRejectReason.CompIdProblem, null);
+        this.sendLogout();
+      }
+      return false;
+    }
+    this.lastReceivedAt = now;
+    this.testRequestsSent = 0;
+    const seq = message.getInt(Tag.MsgSeqNum) ?? 0;
+    if (checkTooHigh && seq > this.nextTarget) {
+      this.targetTooHigh(message, seq);
+      return false;
+    }
+    if (checkTooLow && seq < this.nextTarget) {
+      this.targetTooLow(message, seq);
+      return false;
+    }
+    if ((checkTooHigh || checkTooLow) && this.resendRange !== null && seq >= this.resendRange.end) {
+      this.log(`ResendRequest ${this.resendRange.begin}..${this.resendRange.end} satisfied`);
+      this.resendRange = null;
+    }
+    return true;
+  }
+
+  private targetTooHigh(message: FixMessage, seq: number): void {
+    this.log(`MsgSeqNum too high, expecting ${this.nextTarget} but received ${seq}: queued`);
+    this.queue.set(seq, message);
+    if (this.resendRange !== null && seq >= this.resendRange.begin) return;
+    const begin = this.nextTarget;
+    this.sendAdmin(MsgType.ResendRequest, [
+      [Tag.BeginSeqNo, begin],
+      [Tag.EndSeqNo, this.fix42OrLater ? 0 : 999_999],
+    ]);
+    this.resendRange = { begin, end: seq - 1 };
+  }
+
+  private targetTooLow(message: FixMessage, seq: number): void {
+    if (!message.getFlag(Tag.PossDupFlag)) {
+      this.sendLogout(`MsgSeqNum too low, expecting ${this.nextTarget} but received ${seq}`);
+      this.disconnect("MsgSeqNum too low without PossDupFlag");
+      return;
+    }
+    if (message.msgType !== MsgType.SequenceReset) {
+      const orig = message.get(Tag.OrigSendingTime);
+      if (orig === undefined) {
+        this.sendReject(message, SessionRejectReason.RequiredTagMissing, Tag.OrigSendingTime);
+        return;
+      }
+      if (parseUtcTimestamp(orig) > parseUtcTimestamp(message.get(Tag.SendingTime) ?? "")) {
+        this.sendReject(message, SessionRejectReason.SendingTimeAccuracyProblem, null);
+        this.sendLogout();
+        return;
+      }
+    }
+    this.log(`possible duplicate ${seq} dropped`);
+  }
+
+  // --- outgoing ---------------------------------------------------------------------------------------------------
+
+  private sendReject(ref: FixMessage, reason: number, refTagId: number | null): void {
+    const body: FixField[] = [];
+    const refSeq = ref.get(Tag.MsgSeqNum);
+    if (refSeq !== undefined && refSeq !== "") body.push([Tag.RefSeqNum, refSeq]);
+    const text = SESSION_REJECT_TEXT[reason] ?? "Rejected";
+    if (this.fix42OrLater) {
+      if (ref.msgType !== "") body.push([Tag.RefMsgType, ref.msgType]);
+      if (this.beginString > "FIX.4.2" || reason <= SessionRejectReason.InvalidMsgType) {
+        body.push([Tag.SessionRejectReason, reason]);
+      }
+      if (refTagId !== null) body.push([Tag.RefTagID, refTagId]);
+      body.push([Tag.Text, text]);
+    } else {
+      body.push([Tag.Text, refTagId === null ? text : `${text} (${refTagId})`]);
+    }
+    const msgType = ref.msgType;
+    if (
+      msgType !== MsgType.Logon &&
+      msgType !== MsgType.SequenceReset &&
+      ref.getInt(Tag.MsgSeqNum) === this.nextTarget
+    ) {
+      this.incrementTarget();
+    }
+    const header: FixField[] = [];
+    for (const [from, to] of ROUTE_REVERSAL) {
+      const value = ref.get(from);
+      if (value !== undefined && value !== "") header.push([to, value]);
+    }
+    this.log(`rejecting ${refSeq ?? "?"}: ${text}${refTagId === null ? "" : ` (${refTagId})`}`);
+    this.sendRaw(MsgType.Reject, body, { header });
+  }
+
+  private sendLogout(text?: string): void {
+    this.sendAdmin(MsgType.Logout, text === undefined ? [] : [[Tag.Text, text]]);
+    this.sentLogout = true;
+    this.sentLogoutAt = this.deps.clock.now();
+  }
+
+  private sendAdmin(msgType: string, body: readonly FixField[]): void {
+    this.sendRaw(msgType, body, {});
+  }
+
+  private sendRaw(msgType: string, body: readonly FixField[], options: SendOptions): boolean {
+    const now = this.deps.clock.now();
+    const resendAs = options.resendAs;
+    const msgSeqNum = resendAs?.msgSeqNum ?? this.nextSender;
+    const fields: FixField[] = [
+      [Tag.MsgType, msgType],
+      [Tag.SenderCompID, this.senderCompId],
+      [Tag.TargetCompID, this.targetCompId],
+      [Tag.MsgSeqNum, msgSeqNum],
+    ];
+    if (resendAs !== undefined) fields.push([Tag.PossDupFlag, "Y"]);
+    fields.push([Tag.SendingTime, formatUtcTimestamp(now)]);
+    if (resendAs !== undefined) fields.push([Tag.OrigSendingTime, resendAs.origSendingTime]);
+    if (options.header !== undefined) fields.push(...options.header);
+    fields.push(...body);
+    const raw = encodeFix(this.beginString, fields);
+    const admin = isAdminMsgType(msgType);
+    if (resendAs === undefined) {
+      try {
+        if (admin) this.deps.store.setNextSenderMsgSeqNum(this.id, msgSeqNum + 1);
+        else this.deps.store.recordSent(this.id, msgSeqNum, raw);
+      } catch (error) {
+        this.log(`message store failed, disconnecting: ${(error as Error).message}`);
+        this.disconnect("message store failure");
+        return false;
+      }
+      this.nextSender = msgSeqNum + 1;
+    }
+    const output = this.output;
+    if (output === null || (!admin && !this.loggedOn)) return false;
+    this.lastSentAt = now;
+    output.write(raw);
+    return true;
+  }
+
+  // --- state ------------------------------------------------------------------------------------------------------
+
+  private incrementTarget(): void {
+    this.setTarget(this.nextTarget + 1);
+  }
+
+  private setTarget(next: number): void {
+    this.deps.store.setNextTargetMsgSeqNum(this.id, next);
+    this.nextTarget = next;
+  }
+
+  private resetSeqNums(): void {
+    this.deps.store.reset(this.id);
+    this.nextSender = 1;
+    this.nextTarget = 1;
+    this.queue.clear();
+    this.resendRange = null;
+    this.log("sequence numbers reset to 1");
+  }
+
+  /** Closes the connection (our side) and ends the logical session. */
+  disconnect(reason: string): void {
+    const output = this.output;
+    this.output = null;
+    if (output !== null) {
+      this.log(`disconnecting: ${reason}`);
+      output.disconnect();
+    }
+    this.endConnection(reason);
+  }
+
+  private endConnection(reason: string): void {
+    const wasLoggedOn = this.loggedOn;
+    this.loggedOn = false;
+    this.sentLogout = false;
+    this.queue.clear();
+    this.resendRange = null;
+    if (wasLoggedOn) {
+      this.log(`logged out (${reason})`);
+      this.deps.application.onLogout?.(this);
+    }
+  }
+
+  private log(line: string): void {
+    this.deps.log?.(`${this.id}: ${line}`);
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * A live session, wired: the same venues, market model and client-order side as `buildDay` (cli/sim-day.ts), but on
+ * the wall clock (`WallScheduler`), so orders from live sources (the FIX gateway) really execute against the
+ * simulated venues while time passes. The session opens now and closes after `minutes`; the market model runs until
+ * the close, the executor works every parent with the execution algorithms, and `stop()` halts the clock.
+ * Random streams are forked in the same order as `buildDay` (venues, model, client orders, executor), so the market's
+ * random draws match a simulated day with the same seed (its timing does not: events run at wall-clock times).
+ */
+import type { AllocationPolicyConfig } from "../allocation/allocation-policy.js";
+import { MICROS_PER_SECOND } from "../core/clock.js";
+import { Random } from "../core/random.js";
+import { AlgoExecutor } from "../engine/algo-executor.js";
+import { Engine } from "../engine/engine.js";
+import { MarketModel } from "../market/market-model.js";
+import type { VolumeProfile } from "../market/volume-profile.js";
+import type { SourceSpec } from "../model/client-commands.js";
+import type { ExecutionReport } from "../model/execution-report.js";
+import type { ReferenceData } from "../model/reference-data.js";
+import { feeMicrosPerShare } from "../model/venue-spec.js";
+import { createSimVenues, type SimVenues } from "../venue/sim/sim-venues.js";
+import { WallScheduler } from "./wall-scheduler.js";
+
+export interface LiveDaySetup {
+  readonly data: ReferenceData;
+  readonly profile: VolumeProfile;
+  readonly seed: number;
+  /** Session length from now, minutes. */
+  readonly minutes: number;
+  /** The order sources the engine accepts. */
+  readonly sources: readonly SourceSpec[];
+  readonly allocation?: AllocationPolicyConfig;
+  /** Every execution report of the market model's participants (default: ignored). */
+  readonly onReport?: (report: ExecutionReport) => void;
+  readonly onChildReport?: (report: ExecutionReport) => void;
+  /**
+   * Called with the engine before the execution side subscribes to it: listeners added here (the journal, the FIX
+   * gateway) hear every event in seq order. One added later hears the events the executor emits while handling an
+   * event (child orders, fills) before the rest of that event's listeners have.
+   */
+  readonly beforeExecutor?: (engine: Engine) => void;
+}
+
+export interface LiveDay {
+  readonly scheduler: WallScheduler;
+  readonly sim: SimVenues;
+  readonly model: MarketModel;
+  readonly engine: Engine;
+  readonly executor: AlgoExecutor;
+  readonly startMicros: number;
+  readonly endMicros: number;
+  /** Stops the wall clock: nothing scheduled runs any more. */
+  stop(): void;
+}
+
+/** Builds the live session and starts its market model (the engine takes orders at once). */
+export function startLiveDay(setup: LiveDaySetup): LiveDay {
+  const scheduler = new WallScheduler();
+  const startMicros = scheduler.now();
+  const random = new Random(setup.seed);
+  const sim = createSimVenues(setup.data, scheduler, random.fork());
+  const endMicros = startMicros + Math.round(setup.minutes * 60 * MICROS_PER_SECOND);
+  const model = new MarketModel(sim.venues, setup.data.instruments, scheduler, random.fork(), {
+    profile: setup.profile,
+    sessionStart: startMicros,
+    onReport: setup.onReport ?? (() => {}),
+  });
+  const engine = new Engine({
+    instruments: setup.data.instruments,
+    scheduler,
+    quotes: sim.quotes,
+    sources: setup.sources,
+    allocation: setup.allocation,
+    crossing: { takerFeeMicrosPerShare: highestLitTakerFee(setup.data) },
+  });
+  setup.beforeExecutor?.(engine);
+  random.fork(); // the client orders' stream in buildDay: kept so the executor's stream matches
+  const executor = new AlgoExecutor(engine, sim.venues, scheduler, sim.quotes, {
+    sessionOpen: startMicros,
+    sessionEnd: endMicros,
+    profile: setup.profile,
+    random: random.fork(),
+    onReport: setup.onChildReport,
+  });
+  model.start(endMicros);
+  return { scheduler, sim, model, engine, executor, startMicros, endMicros, stop: () => scheduler.stop() };
+}
+
+function highestLitTakerFee(data: ReferenceData): number {
+  let fee = 0;
+  for (const venue of data.venues) {
+    if (venue.kind === "lit") fee = Math.max(fee, feeMicrosPerShare(venue.fees.takerFeePerShare));
+  }
+  return fee;
+}

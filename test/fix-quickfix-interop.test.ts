@@ -1,0 +1,122 @@
+/**
+ * Interop with a FIX engine we did not write: QuickFIX C++ (../shared/tools/quickfix-peer, `qfpeer initiator`) plays
+ * an OMS against the built CLI's `tributary fix gateway` (engine live on the simulated venues of config/demo.yaml):
+ * 2000 market orders in ACME as fast as it can send them, every 10th cancelled after its first report, QuickFIX's
+ * dictionary validating every message we send, and its bookkeeping check of every ExecutionReport (CumQty = sum of
+ * LastQty, CumQty + LeavesQty = OrderQty while working, AvgPx consistent, no over-fill). Orders carry no strategy
+ * tags, so the session's defaults apply: urgency high, ExpireTime 3 s after arrival (whatever is not filled by then
+ * expires, a final state). Requires `RESULT ok=yes`; then again (500 orders) with `--journal`, where every answer waits
+ * until its event is durable in the SQLite journal.
+ *
+ * Needs libquickfix-dev, g++ and pkg-config (Debian: `apt-get install -y g++ pkg-config libquickfix-dev`); without
+ * them the test is skipped with that message. QFPEER=/path/to/qfpeer uses an already built peer.
+ */
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+
+const ROOT = join(import.meta.dirname, "..");
+const CLI = join(ROOT, "dist", "src", "cli", "main.js");
+const PEER_DIR = join(ROOT, "..", "shared", "tools", "quickfix-peer");
+const DICT = join(PEER_DIR, "spec", "FIX44.xml");
+
+function findPeer(): { path: string } | { skip: string } {
+  const given = process.env.QFPEER;
+  if (given !== undefined && given !== "") {
+    return existsSync(given) ? { path: given } : { skip: `QFPEER=${given} does not exist` };
+  }
+  if (!existsSync(join(PEER_DIR, "build.sh"))) return { skip: `no QuickFIX peer sources at ${PEER_DIR}` };
+  const hasLib = spawnSync("pkg-config", ["--exists", "quickfix"]).status === 0;
+  const hasCxx = spawnSync("g++", ["--version"]).status === 0;
+  if (!hasLib || !hasCxx) {
+    return {
+      skip:
+        "QuickFIX peer cannot be built here: install it with `apt-get install -y g++ pkg-config libquickfix-dev` " +
+        "(or set QFPEER to a built qfpeer)",
+    };
+  }
+  const out = join(tmpdir(), "tributary-qfpeer");
+  const source = statSync(join(PEER_DIR, "qfpeer.cpp")).mtimeMs;
+  if (!existsSync(out) || statSync(out).mtimeMs < source) {
+    const built = spawnSync("sh", [join(PEER_DIR, "build.sh"), out], { encoding: "utf8" });
+    if (built.status !== 0) return { skip: `building the QuickFIX peer failed: ${built.stderr.slice(0, 500)}` };
+  }
+  return { path: out };
+}
+
+const peer = findPeer();
+if ("skip" in peer) process.stderr.write(`fix-quickfix-interop: skipped: ${peer.skip}\n`);
+
+function startGateway(args: string[]): Promise<{ child: ChildProcess; port: number; output: () => string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, "fix", "gateway", "--port", "0", ...args], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    child.stdout?.on("data", (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on [^:]+:(\d+)/.exec(out);
+      if (m !== null) resolve({ child, port: Number(m[1]), output: () => out });
+    });
+    child.stderr?.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    child.once("exit", (code) => reject(new Error(`gateway exited with ${code} before listening: ${out}`)));
+  });
+}
+
+function run(command: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout?.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr?.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    child.once("error", reject);
+    child.once("exit", () => resolve(out));
+  });
+}
+
+describe.skipIf("skip" in peer)("QuickFIX C++ initiator against `tributary fix gateway`", () => {
+  const gateways: ChildProcess[] = [];
+  afterAll(() => {
+    for (const g of gateways) g.kill("SIGTERM");
+  });
+
+  async function interop(n: number, extra: string[]): Promise<string> {
+    const started = await startGateway([
+      ...["--sender", "TRIBUTARY", "--target", "OMS1", "--urgency", "high", "--duration", "3"],
+      ...extra,
+    ]);
+    gateways.push(started.child);
+    const out = await run((peer as { path: string }).path, [
+      ...["initiator", "--port", String(started.port), "--sender", "OMS1", "--target", "TRIBUTARY"],
+      ...["--n", String(n), "--rate", "0", "--cancel-every", "10", "--dict", DICT],
+      ...["--symbols", "ACME", "--ordtype", "market", "--wait", "60"],
+    ]);
+    const result = out.split("\n").find((line) => line.startsWith("RESULT")) ?? "";
+    process.stderr.write(`fix-quickfix-interop: ${extra.join(" ")} ${result}\n`);
+    expect(started.child.exitCode, started.output()).toBeNull();
+    expect(result, out).toMatch(/^RESULT ok=yes /);
+    expect(result).toMatch(new RegExp(` final=${n} `));
+    expect(result).toMatch(/ bookkeeping_errors=0 /);
+    return result;
+  }
+
+  it("2000 market orders, every 10th cancelled: every order final, no bookkeeping error", {
+    timeout: 180_000,
+  }, async () => {
+    await interop(2000, []);
+  });
+
+  it("the same with a journal: every answer is sent once its event is durable", { timeout: 180_000 }, async () => {
+    const journal = join(mkdtempSync(join(tmpdir(), "tributary-fix-interop-")), "journal.sqlite");
+    await interop(500, ["--journal", journal]);
+    expect(statSync(journal).size).toBeGreaterThan(0);
+  });
+});
