@@ -4,11 +4,16 @@
  * exit with status 2; anything else is a bug and keeps its stack trace.
  */
 import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { UserError } from "../core/errors.js";
+import { registerAudit } from "./audit-command.js";
 import { DEFAULT_ORDER_COUNT, DEMO_ALLOCATIONS, type DemoAllocation, runDemo } from "./demo.js";
 import { formatSummary } from "./demo-summary.js";
+import { registerEvaluate } from "./evaluate-command.js";
+import { registerFix } from "./fix-command.js";
+import { registerPretrade } from "./pretrade-command.js";
 import { progressBar } from "./progress.js";
 import { registerReplay } from "./replay-command.js";
 
@@ -75,6 +80,8 @@ program
   )
   .option("--out <dir>", "write summary.json, orders.csv, fills.csv, allocations.csv and market-fills.csv here")
   .option("--json", "print the summary as JSON on stdout (no table, no progress bar)", false)
+  .option("--db <file>", "journal every engine event to this SQLite file (default with --out: <out>/journal.db)")
+  .option("--no-journal", "write no journal")
   .action(
     (opts: {
       seed: number;
@@ -88,6 +95,8 @@ program
       orders?: string;
       out?: string;
       json: boolean;
+      db?: string;
+      journal: boolean;
     }) => {
       const bar = progressBar(!opts.json && process.stderr.isTTY === true, opts.minutes, "simulated minutes");
       const summary = runDemo({
@@ -103,6 +112,7 @@ program
         orders: opts.orders ?? null,
         onRowReject: (line) => process.stderr.write(`${line}\n`),
         progress: (done) => bar.update(done),
+        journal: opts.journal ? (opts.db ?? (opts.out === undefined ? null : join(opts.out, "journal.db"))) : null,
       });
       bar.stop();
       process.stdout.write(opts.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatSummary(summary)}\n`);
@@ -110,6 +120,10 @@ program
   );
 
 registerReplay(program);
+registerAudit(program);
+registerPretrade(program);
+registerEvaluate(program, { config: DEFAULT_CONFIG, volumeProfile: DEFAULT_VOLUME_PROFILE });
+registerFix(program);
 
 try {
   await program.parseAsync(process.argv);
