@@ -98,7 +98,7 @@ export class AlgoExecutor implements OrderEntryListener {
   private readonly bySymbol = new Map<string, Set<Working>>();
   private readonly children = new Map<string, Child>();
   /** Our lit children working per symbol and side: self-trade avoidance. */
-  private readonly litResting = new Map<string, [Set<Child>, Set<Child>]>();
+  private readonly litResting = new Map<string, OwnChildren>();
   private readonly account: string;
   private readonly quoteGap: number;
   private readonly actions: AlgoAction[] = [];
@@ -157,7 +157,7 @@ export class AlgoExecutor implements OrderEntryListener {
     child.leavesQty = report.leavesQty;
     if (isTerminal(report.ordStatus)) {
       this.children.delete(child.childId);
-      this.litResting.get(child.symbol)?.[child.side === "buy" ? 0 : 1].delete(child);
+      this.litResting.get(child.symbol)?.remove(child);
       if (working !== undefined) {
         const i = working.children.indexOf(child);
         if (i >= 0) working.children.splice(i, 1);
@@ -405,7 +405,7 @@ export class AlgoExecutor implements OrderEntryListener {
     };
     this.children.set(childId, child);
     working.children.push(child);
-    if (tactic !== "midpoint") this.litSet(parent.symbol, parent.side).add(child);
+    if (tactic !== "midpoint") this.ownChildren(parent.symbol).add(child);
     this.stats.childrenSent++;
     this.recordChild(child, "placed", null);
     (this.sessions[venue] as OrderEntrySession).submit({
@@ -423,22 +423,20 @@ export class AlgoExecutor implements OrderEntryListener {
     });
   }
 
-  /** The most aggressive price of our lit children on `side` in `symbol` (NaN-free: +/-Infinity when none). */
+  /** The most aggressive price of our lit children on `side` in `symbol` (+/-Infinity when none). */
   private ownBest(symbol: string, side: Side): number {
-    const set = this.litResting.get(symbol)?.[side === "buy" ? 0 : 1];
-    let best = side === "buy" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
-    if (set === undefined) return best;
-    for (const child of set) best = side === "buy" ? Math.max(best, child.price) : Math.min(best, child.price);
-    return best;
+    const own = this.litResting.get(symbol);
+    if (own === undefined) return side === "buy" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+    return own.best(side);
   }
 
-  private litSet(symbol: string, side: Side): Set<Child> {
-    let pair = this.litResting.get(symbol);
-    if (pair === undefined) {
-      pair = [new Set(), new Set()];
-      this.litResting.set(symbol, pair);
+  private ownChildren(symbol: string): OwnChildren {
+    let own = this.litResting.get(symbol);
+    if (own === undefined) {
+      own = new OwnChildren();
+      this.litResting.set(symbol, own);
     }
-    return pair[side === "buy" ? 0 : 1];
+    return own;
   }
 
   private cancel(child: Child, reason: string): void {
@@ -485,5 +483,37 @@ export class AlgoExecutor implements OrderEntryListener {
       leavesQty: child.leavesQty,
       reason,
     });
+  }
+}
+
+/**
+ * Our lit children working in one instrument, by side, with the best price of each side cached until the set changes
+ * (every decision reads it; children come and go far less often).
+ */
+class OwnChildren {
+  private readonly sides: [Set<Child>, Set<Child>] = [new Set(), new Set()];
+  private readonly cached: [number, number] = [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+  private readonly stale: [boolean, boolean] = [false, false];
+
+  add(child: Child): void {
+    const i = child.side === "buy" ? 0 : 1;
+    this.sides[i].add(child);
+    this.stale[i] = true;
+  }
+
+  remove(child: Child): void {
+    const i = child.side === "buy" ? 0 : 1;
+    if (this.sides[i].delete(child)) this.stale[i] = true;
+  }
+
+  best(side: Side): number {
+    const i = side === "buy" ? 0 : 1;
+    if (this.stale[i]) {
+      let best = i === 0 ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+      for (const child of this.sides[i]) best = i === 0 ? Math.max(best, child.price) : Math.min(best, child.price);
+      this.cached[i] = best;
+      this.stale[i] = false;
+    }
+    return this.cached[i];
   }
 }
