@@ -4,16 +4,20 @@
  * then each bench's workload and its figures beside their baselines. About 40 s on a 2-core machine; without
  * `--expose-gc` it still works (harness.ts turns GC on at run time). BENCHMARKS.md keeps the results.
  */
+import { DEFAULT_ALGO_DAY, runAlgoDayBench } from "./algo-day.bench.js";
+import { DEFAULT_ALGO_DECISION, runAlgoDecisionBench } from "./algo-decision.bench.js";
 import { DEFAULT_ALLOCATION, runAllocationBench } from "./allocation.bench.js";
 import { DEFAULT_BOOK_MEMORY, runBookMemoryBench } from "./book-memory.bench.js";
+import { DEFAULT_FIX_SESSION, runFixSessionBench } from "./fix-session.bench.js";
 import { describeMachine } from "./harness.js";
 import { DEFAULT_INTAKE, runIntakeBench } from "./intake.bench.js";
+import { DEFAULT_JOURNAL_BENCH, runJournalBench } from "./journal.bench.js";
 import { runOrderBookBench } from "./order-book.bench.js";
 import { DEFAULT_REPLAY_BENCH, runReplayBench } from "./replay.bench.js";
 import { DEFAULT_SIM_DAY, runSimDayBench } from "./sim-day.bench.js";
 import { DEFAULT_WORKLOAD } from "./workload.js";
 
-const benches: Record<string, () => void> = {
+const benches: Record<string, () => unknown> = {
   "order-book": () =>
     runOrderBookBench(
       {
@@ -29,6 +33,10 @@ const benches: Record<string, () => void> = {
   intake: () => runIntakeBench(DEFAULT_INTAKE, log),
   allocation: () => runAllocationBench(DEFAULT_ALLOCATION, log),
   "sim-day": () => runSimDayBench(DEFAULT_SIM_DAY, log),
+  journal: () => runJournalBench(DEFAULT_JOURNAL_BENCH, log),
+  "fix-session": () => runFixSessionBench(DEFAULT_FIX_SESSION, log),
+  "algo-decision": () => runAlgoDecisionBench(DEFAULT_ALGO_DECISION, log),
+  "algo-day": () => runAlgoDayBench(DEFAULT_ALGO_DAY, log),
 };
 
 function log(line: string): void {
@@ -49,6 +57,6 @@ for (const [name, run] of Object.entries(benches)) {
   log("");
   log(`== ${name} ==`);
   const start = process.hrtime.bigint();
-  run();
+  await run();
   log(`(${name}: ${(Number(process.hrtime.bigint() - start) / 1e9).toFixed(1)} s)`);
 }
