@@ -35,21 +35,19 @@ import type { ChildAction, ChildTactic, EngineEvent } from "../model/client-even
 import { aggressiveness } from "../model/client-order.js";
 import type { CancelReject, ExecutionReport } from "../model/execution-report.js";
 import type { Instrument } from "../model/instrument.js";
-import { SESSION_SECONDS } from "../model/market-parameters.js";
+import { SESSION_MICROS } from "../model/market-parameters.js";
 import { isTerminal } from "../model/ord-status.js";
 import type { Side } from "../model/order-types.js";
 import type { OrderEntryListener, OrderEntrySession, Venue } from "../venue/venue.js";
 import type { Engine } from "./engine.js";
 import { VenueChoice } from "./venue-choice.js";
 
-const MICROS_PER_DAY = SESSION_SECONDS * 1_000_000;
-
 export interface AlgoExecutorOptions {
   /** The session's open and close (µs): the volume profile's origin, and when everything stops. */
   readonly sessionOpen: number;
   readonly sessionEnd: number;
   readonly profile: VolumeProfile;
-  /** Seeds each parent's own stream (TWAP randomisation), forked in parent creation order. */
+  /** Seeds each parent's own stream (TWAP randomisation), forked at each parent's first decision. */
   readonly random: Random;
   /** The account child orders are sent under (default "TRIBUTARY"). */
   readonly account?: string | undefined;
@@ -266,7 +264,6 @@ export class AlgoExecutor implements OrderEntryListener {
     const view = this.market.instrument(parent.symbol);
     const quote = view.nbbo;
     const algo = working.algo ?? this.startAlgo(working, now);
-    if (algo === null) return;
     const instrument = working.instrument;
     const market: AlgoMarket = {
       bid: quote.bid,
@@ -278,9 +275,9 @@ export class AlgoExecutor implements OrderEntryListener {
       ownAsk: this.ownBest(parent.symbol, "sell"),
       volume: view.tape.volume,
       volumeRate:
-        (instrument.averageDailyVolume / MICROS_PER_DAY) *
+        (instrument.averageDailyVolume / SESSION_MICROS) *
         this.options.profile.multiplier((now - this.options.sessionOpen) / 1_000_000),
-      darkAvailable: this.venueChoice.hasDark(parent.symbol),
+      darkMinLots: this.venueChoice.darkMinQuantity(parent.symbol),
     };
     const actions = this.actions;
     actions.length = 0;
@@ -301,8 +298,8 @@ export class AlgoExecutor implements OrderEntryListener {
     this.wake(working, algo.nextWake(now));
   }
 
-  /** Chooses the parent's algorithm at its first decision; null when it cannot start yet (no quote). */
-  private startAlgo(working: Working, now: number): ParentAlgo | null {
+  /** Chooses the parent's algorithm at its first decision (the arrival mid then, or the reference price). */
+  private startAlgo(working: Working, now: number): ParentAlgo {
     const parent = working.parent;
     const quote = this.market.nbbo(parent.symbol);
     const twoSided = quote.bid < quote.ask;
@@ -466,7 +463,6 @@ export class AlgoExecutor implements OrderEntryListener {
   }
 
   private recordChild(child: Child, action: ChildAction, reason: string | null): void {
-    const parent = this.working.get(child.parentId)?.parent;
     this.engine.record({
       type: "child-order",
       seq: 0,
@@ -476,7 +472,7 @@ export class AlgoExecutor implements OrderEntryListener {
       venue: (this.venues[child.venue] as Venue).id,
       action,
       symbol: child.symbol,
-      side: parent?.side ?? "buy",
+      side: child.side,
       tactic: child.tactic,
       price: child.price,
       orderQty: child.orderQty,
