@@ -26,7 +26,6 @@ import { ALGO_NAMES, type AlgoName } from "../src/algo/algo-parameters.js";
 import { chooseAlgo, impactModel } from "../src/algo/auto-policy.js";
 import { createSchedule } from "../src/algo/create-schedule.js";
 import { type AlgoAction, type AlgoMarket, ParentAlgo, type WorkingChild } from "../src/algo/parent-algo.js";
-import { linearTarget } from "../src/algo/schedule.js";
 import { buildDay } from "../src/cli/sim-day.js";
 import { loadReferenceData } from "../src/config/load-config.js";
 import { loadVolumeProfile } from "../src/config/volume-profile-file.js";
@@ -194,7 +193,7 @@ function runKind(
     ownAsk: Number.POSITIVE_INFINITY,
     volume: 0,
     volumeRate: 0,
-    darkAvailable: true,
+    darkMinLots: 1,
   };
   // Every parent decides first 10 minutes into its window (a warm start: what it would have executed by then).
   let now = windowStart + (n - 1) * 10 * MICROS_PER_SECOND + 10 * MINUTE;
@@ -524,4 +523,11 @@ export function runAlgoDecisionBench(options: AlgoDecisionOptions, log: (line: s
     log("  (µs; per-dec = a quote handler call's time / the decisions it made; decide = ParentAlgo.decide inside it)");
   }
   return { p50 };
+}
+
+/** The baseline's target: linear interpolation from (t0, e0) to (t1, e1), clamped to the ends. */
+function linearTarget(time: number, t0: number, e0: number, t1: number, e1: number): number {
+  if (time <= t0) return e0;
+  if (time >= t1) return e1;
+  return e0 + ((e1 - e0) * (time - t0)) / (t1 - t0);
 }

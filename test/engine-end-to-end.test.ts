@@ -133,13 +133,11 @@ describe("engine + algorithm executor + simulated venues", () => {
     expect(engine.parent(1)?.openOrders).toBe(2);
     w.scheduler.runUntil(START + 2_500_000);
     engine.kill({ scope: "global" }, "test");
-    const cum = engine.orders.reduce((a, o) => a + o.cumQty, 0);
-    w.scheduler.runUntil(START + 3_000_000);
     const sent = executor.stats.childrenSent;
     w.scheduler.runUntil(START + 20_000_000);
+    // In-flight children may still fill after the switch; nothing new is sent, and what worked was cancelled.
     expect(executor.stats.childrenSent).toBe(sent);
-    // In-flight children may still fill after the switch; nothing new is sent.
-    expect(engine.orders.reduce((a, o) => a + o.cumQty, 0)).toBeGreaterThanOrEqual(cum);
+    expect(executor.workingChildren).toBe(0);
     expect(engine.parent(1)?.reservedQty).toBe(0);
     engine.revive({ scope: "global" });
     w.scheduler.runUntil(START + 6 * 60_000_000);

@@ -19,12 +19,11 @@
  */
 import type { Intent } from "../model/client-order.js";
 import type { Instrument } from "../model/instrument.js";
-import { SESSION_SECONDS } from "../model/market-parameters.js";
+import { SESSION_MICROS, SESSION_SECONDS } from "../model/market-parameters.js";
 import type { AlgoName, AlgoParameters } from "./algo-parameters.js";
 import { type ImpactModel, riskAversionFor } from "./is.js";
 
 const MINUTE = 60_000_000;
-const MICROS_PER_DAY = SESSION_SECONDS * 1_000_000;
 
 export interface PolicyInputs {
   readonly intent: Intent;
@@ -66,10 +65,10 @@ export function chooseAlgo(inputs: PolicyInputs): AlgoParameters {
   if (inputs.endTime !== null) end = explicit ? inputs.endTime : Math.min(end, inputs.endTime);
   end = Math.max(start + 1_000_000, Math.min(end, inputs.sessionEnd));
   const window = end - start;
-  const expectedVolume = (instrument.averageDailyVolume * window) / MICROS_PER_DAY;
+  const expectedVolume = (instrument.averageDailyVolume * window) / SESSION_MICROS;
   const participation = expectedVolume > 0 ? inputs.quantity / expectedVolume : 1;
   const model = impactModel(instrument, inputs.price);
-  const days = window / MICROS_PER_DAY;
+  const days = window / SESSION_MICROS;
 
   let algo: AlgoName;
   let aggressiveness = 0.5;

@@ -14,11 +14,9 @@
  * Limits: sigma is the instrument's reference volatility, not re-estimated intraday; eta ignores the book's own depth
  * (small against the transient term for orders that stay under the displayed size).
  */
-import { SESSION_SECONDS } from "../model/market-parameters.js";
+import { SESSION_MICROS } from "../model/market-parameters.js";
 import { acKappa, holdingsFraction } from "./almgren-chriss.js";
 import type { PlanPoint, Schedule } from "./schedule.js";
-
-const MICROS_PER_DAY = SESSION_SECONDS * 1_000_000;
 
 /** The Almgren-Chriss market parameters of one instrument, per lot, time in trading days. */
 export interface ImpactModel {
@@ -64,7 +62,7 @@ export class IsSchedule implements Schedule {
     this.executed0 = point.executed;
     this.remaining0 = point.remaining;
     this.horizon = Math.max(1, this.endTime - this.from);
-    const days = this.horizon / MICROS_PER_DAY;
+    const days = this.horizon / SESSION_MICROS;
     const periods = Math.max(1, Math.round(this.horizon / this.recalibrationMicros));
     this.kappa =
       this.riskAversion > 0 && point.remaining > 0
@@ -77,7 +75,7 @@ export class IsSchedule implements Schedule {
             gamma: this.model.gamma,
             epsilon: this.model.epsilon,
             lambda: this.riskAversion,
-          }) / MICROS_PER_DAY
+          }) / SESSION_MICROS
         : 0;
     this.nextRecalibration = point.time + this.recalibrationMicros;
   }

@@ -18,7 +18,7 @@ const market = (over: Partial<AlgoMarket> = {}): AlgoMarket => ({
   ownAsk: Number.POSITIVE_INFINITY,
   volume: 0,
   volumeRate: 0,
-  darkAvailable: false,
+  darkMinLots: Number.POSITIVE_INFINITY,
   ...over,
 });
 
@@ -143,7 +143,7 @@ describe("ParentAlgo: schedule, tactics, recalibration", () => {
   });
 
   it("splits passive quantity between a dark midpoint peg and the lit bid when dark pools are allowed", () => {
-    const actions = decide(twap({ useDark: true }), 0, 0, 1000, [], market({ darkAvailable: true }));
+    const actions = decide(twap({ useDark: true }), 0, 0, 1000, [], market({ darkMinLots: 10 }));
     expect(actions).toEqual([
       { kind: "place", tactic: "midpoint", price: 1_500_200, qty: 50 },
       { kind: "place", tactic: "passive", price: 1_500_000, qty: 50 },

@@ -49,8 +49,8 @@ export interface AlgoMarket {
   readonly volume: number;
   /** Expected market volume per µs now (for the look-ahead of volume-driven schedules). */
   readonly volumeRate: number;
-  /** Whether a dark pool trades the instrument. */
-  readonly darkAvailable: boolean;
+  /** The smallest order a dark pool trading the instrument takes (lots); +Infinity when none does. */
+  readonly darkMinLots: number;
 }
 
 export interface WorkingChild {
@@ -246,9 +246,9 @@ export class ParentAlgo {
     const add = Math.floor(Math.min(want - keep, free));
     if (add < p.minChildLots) return out.length - before;
     let rest = add;
-    if (p.useDark && market.darkAvailable && !darkWorking) {
+    if (p.useDark && add >= market.darkMinLots && !darkWorking) {
       const cap = midpointCap(this.side, market, limit);
-      const dark = Math.min(Math.max(p.minChildLots, Math.ceil(add / 2)), p.maxChildLots, add);
+      const dark = Math.min(Math.max(p.minChildLots, market.darkMinLots, Math.ceil(add / 2)), p.maxChildLots, add);
       if (!Number.isNaN(cap)) {
         out.push({ kind: "place", tactic: "midpoint", price: cap, qty: dark });
         rest -= dark;
@@ -266,7 +266,7 @@ export class ParentAlgo {
     let price = protect(this.side, buy ? market.ask : market.bid, limit);
     const ownFar = buy ? market.ownAsk : market.ownBid;
     if (buy ? price >= ownFar : price <= ownFar) price = buy ? ownFar - market.tick : ownFar + market.tick;
-    return price;
+    return Number.isFinite(price) ? price : Number.NaN;
   }
 
   private placePassive(

@@ -39,10 +39,3 @@ export interface Schedule {
   /** Sees the market at decision time (before `target`); schedules that track realised volume keep what they need. */
   observe(time: number, marketVolume: number): void;
 }
-
-/** Linear interpolation of a plan from (t0, e0) to (t1, e1), clamped to the ends. */
-export function linearTarget(time: number, t0: number, e0: number, t1: number, e1: number): number {
-  if (time <= t0) return e0;
-  if (time >= t1) return e1;
-  return e0 + ((e1 - e0) * (time - t0)) / (t1 - t0);
-}

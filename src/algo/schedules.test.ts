@@ -89,8 +89,8 @@ describe("VWAP", () => {
     vwap.plan({ time: 0, executed: 0, remaining: 1000, marketVolume: 0 });
     vwap.observe(10 * MIN, 60_000); // twice the 30,000 expected in the first bin
     expect(vwap.wantsReplan(10 * MIN)).toBe(true);
-    expect(vwap.volumeForecast).toBeCloseTo(2, 9);
     vwap.plan({ time: 10 * MIN, executed: 250, remaining: 750, marketVolume: 60_000 });
+    expect(vwap.volumeForecast).toBeCloseTo(2, 9);
     expect(vwap.wantsReplan(11 * MIN)).toBe(false);
     // The second bin (half the session's volume: 60,000 lots) is now expected to bring twice that: 30,000 printed is a
     // quarter of it, so a quarter of the bin's 500 lots is due.

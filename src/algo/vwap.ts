@@ -12,10 +12,9 @@
  * Limits: one profile for every instrument (the recorded mean profile); outside the profile's session the expected
  * volume is flat.
  */
+import { MICROS_PER_SECOND } from "../core/clock.js";
 import type { VolumeProfile } from "../market/volume-profile.js";
 import type { PlanPoint, Schedule } from "./schedule.js";
-
-const MICROS_PER_SECOND = 1_000_000;
 
 export class VwapSchedule implements Schedule {
   private from = 0;
@@ -26,6 +25,7 @@ export class VwapSchedule implements Schedule {
   private c1 = 1;
   private planVolume = 0;
   private forecast = 1;
+  private planned = false;
   private nextRecalibration = 0;
   /** The bin being observed and the market volume when it was first seen. */
   private bin = -1;
@@ -50,6 +50,13 @@ export class VwapSchedule implements Schedule {
   }
 
   plan(point: PlanPoint): void {
+    if (this.planned) {
+      // Re-forecast the day's volume from what printed since the last plan against what the profile expected.
+      const expected = (this.cumulativeShare(point.time) - this.c0) * this.dailyVolume;
+      const realised = point.marketVolume - this.planVolume;
+      if (expected > 0) this.forecast = Math.min(4, Math.max(0.25, realised / expected));
+    }
+    this.planned = true;
     this.from = Math.min(Math.max(point.time, this.startTime), this.endTime);
     this.executed0 = point.executed;
     this.remaining0 = point.remaining;
@@ -106,12 +113,7 @@ export class VwapSchedule implements Schedule {
   }
 
   wantsReplan(time: number): boolean {
-    if (time < this.nextRecalibration) return false;
-    // Re-forecast the day's volume from what printed since the plan against what the profile expected.
-    const expected = (this.cumulativeShare(time) - this.c0) * this.dailyVolume;
-    const realised = this.lastVolume - this.planVolume;
-    if (expected > 0) this.forecast = Math.min(4, Math.max(0.25, realised / expected));
-    return true;
+    return time >= this.nextRecalibration;
   }
 
   /** The current day-volume forecast relative to the average daily volume. */

@@ -167,7 +167,8 @@ export function runCase(setup: EvaluationSetup, c: EvaluationCase, seed: number)
     minutes,
     onReport: () => {},
     sources: [{ id: "EVAL", kind: "api" }],
-    chooseAlgo: (_parent, params) => overrideParams(c, params, setup, arrival, end),
+    // The algorithm starts after the arrival mid is read (its first decision is a timer at arrival).
+    chooseAlgo: (_parent, params) => overrideParams(c, params, setup, arrival, end, arrivalMid),
     ...(algorithmic
       ? {
           clientOrders: (d: Day) => {
@@ -258,12 +259,13 @@ function overrideParams(
   setup: EvaluationSetup,
   arrival: number,
   end: number,
+  arrivalMid: number,
 ): AlgoParameters {
   const instrument = setup.data.instruments.get(setup.symbol);
   if (instrument === undefined) return params;
   const algo = c.kind as AlgoName;
   const days = (end - arrival) / (SESSION_SECONDS * MICROS_PER_SECOND);
-  const model = impactModel(instrument, instrument.referencePriceUnits);
+  const model = impactModel(instrument, Number.isFinite(arrivalMid) ? arrivalMid : instrument.referencePriceUnits);
   return {
     ...params,
     algo,

@@ -1,8 +1,7 @@
 /**
  * INTERIM venue choice for child orders, until the smart order router (its own issue) replaces it with live venue
  * scoring: one venue per child, from the tactic alone.
- * - aggressive: the first lit venue showing the far touch (the NBBO's venue list), else any lit venue trading the
- *   instrument;
+ * - aggressive: the first lit venue showing the far touch (the NBBO's venue list); none: not sent;
  * - passive: the lit venue with the cheapest maker fee (largest rebate) that trades the instrument;
  * - midpoint: the first dark pool that trades the instrument.
  * Every venue considered must accept the child's size (`minQuantity`) and the order type the tactic needs.
@@ -16,6 +15,7 @@ export class VenueChoice {
   private readonly lit: number[];
   private readonly dark: number[];
   private readonly byId = new Map<string, number>();
+  private readonly darkMin = new Map<string, number>();
 
   constructor(private readonly venues: readonly Venue[]) {
     venues.forEach((venue, i) => {
@@ -35,19 +35,30 @@ export class VenueChoice {
       .filter((i) => (venues[i] as Venue).kind === "dark" && limitDay(venues[i] as Venue));
   }
 
-  /** Whether some dark pool trades `symbol`. */
-  hasDark(symbol: string): boolean {
-    return this.dark.some((i) => this.accepts(i, symbol, 1));
+  /** The smallest child a dark pool trading `symbol` accepts (lots); +Infinity when none trades it. Cached. */
+  darkMinQuantity(symbol: string): number {
+    let min = this.darkMin.get(symbol);
+    if (min === undefined) {
+      min = Number.POSITIVE_INFINITY;
+      for (const i of this.dark) {
+        const spec = (this.venues[i] as Venue).spec;
+        if (spec.instruments.includes(symbol)) min = Math.min(min, spec.minQuantity);
+      }
+      this.darkMin.set(symbol, min);
+    }
+    return min;
   }
 
   /** The venue index for a child, or -1 when no venue will take it. */
   choose(tactic: ChildTactic, symbol: string, qty: number, touchVenues: readonly string[]): number {
     if (tactic === "midpoint") return this.dark.find((i) => this.accepts(i, symbol, qty)) ?? -1;
     if (tactic === "aggressive") {
+      // Only a venue showing the far touch: elsewhere the price is not there to take.
       for (const id of touchVenues) {
         const i = this.byId.get(id);
         if (i !== undefined && this.lit.includes(i) && this.accepts(i, symbol, qty)) return i;
       }
+      return -1;
     }
     return this.lit.find((i) => this.accepts(i, symbol, qty)) ?? -1;
   }

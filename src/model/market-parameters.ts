@@ -16,6 +16,8 @@ import type { VenueKind } from "./venue-spec.js";
 export const TRADING_DAYS_PER_YEAR = 252;
 /** A regular US equity session, 09:30-16:00. */
 export const SESSION_SECONDS = 6.5 * 3600;
+/** The same session in µs: the "trading day" of the algorithms' time units. */
+export const SESSION_MICROS = SESSION_SECONDS * 1_000_000;
 
 /** Per-instrument market parameters as written in the config; every field optional. */
 export interface InstrumentMarketSpec {
