@@ -3,6 +3,7 @@ export * from "./correlation.js";
 export * from "./journal.js";
 export * from "./journal-errors.js";
 export * from "./journal-record.js";
+export * from "./journal-row.js";
 export * from "./journal-store.js";
 export * from "./migrations.js";
 export * from "./order-life.js";

@@ -13,6 +13,7 @@ import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { JournalOpenError } from "./journal-errors.js";
 import type { JournalRecord, StoredRecord } from "./journal-record.js";
+import { COLUMNS, RECORD_COLUMNS, type JournalRow as Row, toStored } from "./journal-row.js";
 import type { ClientIdRow, IndexCounts, JournalHead, JournalStore } from "./journal-store.js";
 import { MIGRATIONS, postgresSchemaTable, SCHEMA_VERSION } from "./migrations.js";
 
@@ -30,40 +31,6 @@ const types = {
   getTypeParser: ((oid: number, format?: string) =>
     oid === BIGINT_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as "text")) as never,
 };
-
-interface Row {
-  seq: number;
-  time: number;
-  type: string;
-  source: string | null;
-  parent_id: number | null;
-  order_id: number | null;
-  child_id: string | null;
-  causation: number | null;
-  payload: string;
-  prev_hash: string;
-  hash: string;
-}
-
-const COLUMNS =
-  "j.seq, j.time, j.type, j.source, j.parent_id, j.order_id, j.child_id, j.causation, j.payload, j.prev_hash, j.hash";
-const RECORD_COLUMNS = "seq, time, type, source, parent_id, order_id, child_id, causation, payload, prev_hash, hash";
-
-function toStored(r: Row): StoredRecord {
-  return {
-    seq: r.seq,
-    time: r.time,
-    type: r.type,
-    source: r.source,
-    parentId: r.parent_id,
-    orderId: r.order_id,
-    childId: r.child_id,
-    causation: r.causation,
-    payload: r.payload,
-    prevHash: r.prev_hash,
-    hash: r.hash,
-  };
-}
 
 /** The URL with its password hidden, for messages. */
 export function redactUrl(url: string): string {

@@ -11,6 +11,7 @@ import { closeSync, existsSync, openSync, readSync } from "node:fs";
 import Database from "better-sqlite3";
 import { JournalOpenError } from "./journal-errors.js";
 import type { JournalRecord, StoredRecord } from "./journal-record.js";
+import { COLUMNS, RECORD_COLUMNS, type JournalRow as Row, toStored } from "./journal-row.js";
 import type { ClientIdRow, IndexCounts, JournalHead, SyncJournalStore } from "./journal-store.js";
 import { MIGRATIONS, SCHEMA_VERSION, SQLITE_SCHEMA_TABLE } from "./migrations.js";
 
@@ -21,44 +22,11 @@ export interface SqliteJournalOptions {
   readonly synchronous?: "full" | "normal";
 }
 
-interface Row {
-  seq: number;
-  time: number;
-  type: string;
-  source: string | null;
-  parent_id: number | null;
-  order_id: number | null;
-  child_id: string | null;
-  causation: number | null;
-  payload: string;
-  prev_hash: string;
-  hash: string;
-}
-
-const COLUMNS =
-  "j.seq, j.time, j.type, j.source, j.parent_id, j.order_id, j.child_id, j.causation, j.payload, j.prev_hash, j.hash";
-const RECORD_COLUMNS = "seq, time, type, source, parent_id, order_id, child_id, causation, payload, prev_hash, hash";
 /** Records per multi-row INSERT (11 parameters each; SQLite allows 32,766 per statement). */
 export const ROWS_PER_INSERT = 64;
 const SQLITE_MAGIC = "SQLite format 3\u0000";
 /** Lists longer than this go through a temporary table rather than an IN (...) list. */
 const IN_LIST_MAX = 500;
-
-function toStored(r: Row): StoredRecord {
-  return {
-    seq: r.seq,
-    time: r.time,
-    type: r.type,
-    source: r.source,
-    parentId: r.parent_id,
-    orderId: r.order_id,
-    childId: r.child_id,
-    causation: r.causation,
-    payload: r.payload,
-    prevHash: r.prev_hash,
-    hash: r.hash,
-  };
-}
 
 export class SqliteJournalStore implements SyncJournalStore {
   readonly kind = "sqlite";
