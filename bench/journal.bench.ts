@@ -30,6 +30,7 @@ import { canonicalJson } from "../src/journal/canonical-json.js";
 import { CausationTracker } from "../src/journal/correlation.js";
 import { Journal } from "../src/journal/journal.js";
 import { GENESIS_HASH, type JournalRecord, makeRecord } from "../src/journal/journal-record.js";
+import { RECORD_COLUMNS, recordValues } from "../src/journal/journal-row.js";
 import type { JournalStore } from "../src/journal/journal-store.js";
 import { orderLife } from "../src/journal/order-life.js";
 import { PostgresJournalStore, quoteIdent } from "../src/journal/postgres-journal-store.js";
@@ -105,26 +106,13 @@ function sqliteRaw(dir: string, rows: readonly JournalRecord[], batchSize: numbe
   const { store } = freshSqlite(dir, "raw");
   const db = store.database;
   const v = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-  const cols = "seq, time, type, source, parent_id, order_id, child_id, causation, payload, prev_hash, hash";
+  const cols = RECORD_COLUMNS;
   const many = db.prepare(`INSERT INTO journal (${cols}) VALUES ${new Array(ROWS_PER_INSERT).fill(v).join(", ")}`);
   const one = db.prepare(`INSERT INTO journal (${cols}) VALUES ${v}`);
   const order = db.prepare("INSERT INTO journal_order (order_id, seq) VALUES (?, ?)");
   const parent = db.prepare("INSERT INTO journal_parent (parent_id, seq) VALUES (?, ?)");
   const client = db.prepare("INSERT INTO journal_client_id (cl_ord_id, source, seq, order_id) VALUES (?, ?, ?, ?)");
-  const values = (r: JournalRecord): unknown[] => [
-    r.seq,
-    r.time,
-    r.type,
-    r.source,
-    r.parentId,
-    r.orderId,
-    r.childId,
-    r.causation,
-    r.payload,
-    r.prevHash,
-    r.hash,
-  ];
-  const flat = rows.map(values);
+  const flat = rows.map(recordValues);
   const tx = db.transaction((from: number, to: number) => {
     let i = from;
     const params: unknown[] = [];
@@ -197,7 +185,7 @@ async function pgRaw(
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   const s = quoteIdent(schema);
-  const cols = "seq, time, type, source, parent_id, order_id, child_id, causation, payload, prev_hash, hash";
+  const cols = RECORD_COLUMNS;
   const n = (x: number | null): string => (x === null ? "\\N" : String(x));
   const copy = async (sql: string, text: string): Promise<void> => {
     if (text.length > 0) await pipeline(Readable.from([text]), client.query(copyFrom(sql)));
@@ -229,8 +217,7 @@ async function pgRaw(
       const p: number[][] = [[], []];
       const k: unknown[][] = [[], [], [], []];
       for (const r of batch) {
-        const v = [r.seq, r.time, r.type, r.source, r.parentId, r.orderId, r.childId, r.causation, r.payload];
-        v.push(r.prevHash, r.hash);
+        const v = recordValues(r);
         for (let j = 0; j < 11; j++) (c[j] as unknown[]).push(v[j]);
         for (const x of r.moreOrderIds) {
           (o[0] as number[]).push(x);

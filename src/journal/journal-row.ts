@@ -2,7 +2,7 @@
  * A journal record as both stores keep it: one row of the `journal` table (snake_case columns), the column lists
  * their queries select, and the mapping to a `StoredRecord`. The SQL dialects differ; the row does not.
  */
-import type { StoredRecord } from "./journal-record.js";
+import type { JournalRecord, StoredRecord } from "./journal-record.js";
 
 export interface JournalRow {
   seq: number;
@@ -24,6 +24,23 @@ export const COLUMNS =
 /** The same columns unqualified, in insert order. */
 export const RECORD_COLUMNS =
   "seq, time, type, source, parent_id, order_id, child_id, causation, payload, prev_hash, hash";
+
+/** A record's column values in `RECORD_COLUMNS` order (for parameterised inserts). */
+export function recordValues(r: JournalRecord): unknown[] {
+  return [
+    r.seq,
+    r.time,
+    r.type,
+    r.source,
+    r.parentId,
+    r.orderId,
+    r.childId,
+    r.causation,
+    r.payload,
+    r.prevHash,
+    r.hash,
+  ];
+}
 
 export function toStored(r: JournalRow): StoredRecord {
   return {

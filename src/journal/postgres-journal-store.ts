@@ -13,7 +13,7 @@ import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { JournalOpenError } from "./journal-errors.js";
 import type { JournalRecord, StoredRecord } from "./journal-record.js";
-import { COLUMNS, RECORD_COLUMNS, type JournalRow as Row, toStored } from "./journal-row.js";
+import { COLUMNS, RECORD_COLUMNS, type JournalRow as Row, recordValues, toStored } from "./journal-row.js";
 import type { ClientIdRow, IndexCounts, JournalHead, JournalStore } from "./journal-store.js";
 import { MIGRATIONS, postgresSchemaTable, SCHEMA_VERSION } from "./migrations.js";
 
@@ -239,19 +239,7 @@ export class PostgresJournalStore implements JournalStore {
     const parents: [number[], number[]] = [[], []];
     const refs: [string[], string[], number[], (number | null)[]] = [[], [], [], []];
     for (const r of batch) {
-      const row = [
-        r.seq,
-        r.time,
-        r.type,
-        r.source,
-        r.parentId,
-        r.orderId,
-        r.childId,
-        r.causation,
-        r.payload,
-        r.prevHash,
-        r.hash,
-      ];
+      const row = recordValues(r);
       for (let c = 0; c < row.length; c++) (cols[c] as unknown[]).push(row[c]);
       for (const o of r.moreOrderIds) {
         orders[0].push(o);
