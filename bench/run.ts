@@ -12,6 +12,7 @@ import { DEFAULT_FIX_SESSION, runFixSessionBench } from "./fix-session.bench.js"
 import { describeMachine } from "./harness.js";
 import { DEFAULT_INTAKE, runIntakeBench } from "./intake.bench.js";
 import { DEFAULT_JOURNAL_BENCH, runJournalBench } from "./journal.bench.js";
+import { DEFAULT_OPTIMAL_PLACEMENT, runOptimalPlacementBench } from "./optimal-placement.bench.js";
 import { runOrderBookBench } from "./order-book.bench.js";
 import { DEFAULT_REPLAY_BENCH, runReplayBench } from "./replay.bench.js";
 import { DEFAULT_SIM_DAY, runSimDayBench } from "./sim-day.bench.js";
@@ -37,6 +38,7 @@ const benches: Record<string, () => unknown> = {
   "fix-session": () => runFixSessionBench(DEFAULT_FIX_SESSION, log),
   "algo-decision": () => runAlgoDecisionBench(DEFAULT_ALGO_DECISION, log),
   "algo-day": () => runAlgoDayBench(DEFAULT_ALGO_DAY, log),
+  "optimal-placement": () => runOptimalPlacementBench(DEFAULT_OPTIMAL_PLACEMENT, log),
 };
 
 function log(line: string): void {
