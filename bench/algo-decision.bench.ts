@@ -191,6 +191,8 @@ function runKind(
     tick,
     ownBid: Number.NEGATIVE_INFINITY,
     ownAsk: Number.POSITIVE_INFINITY,
+    ownBidQty: 0,
+    ownAskQty: 0,
     volume: 0,
     volumeRate: 0,
     darkMinLots: 1,
@@ -233,8 +235,18 @@ function runKind(
       if (p.side === "buy") ownBid = Math.max(ownBid, c.price);
       else ownAsk = Math.min(ownAsk, c.price);
     }
+    let ownBidQty = 0;
+    let ownAskQty = 0;
+    for (const c of p.children) {
+      if (c.tactic === "passive" && c.price === (p.side === "buy" ? market.bid : market.ask)) {
+        if (p.side === "buy") ownBidQty += c.leavesQty;
+        else ownAskQty += c.leavesQty;
+      }
+    }
     market.ownBid = ownBid;
     market.ownAsk = ownAsk;
+    market.ownBidQty = ownBidQty;
+    market.ownAskQty = ownAskQty;
     // Passive children fill at random (more often at the touch).
     for (let i = p.children.length - 1; i >= 0; i--) {
       const c = p.children[i] as SimChild;
@@ -273,11 +285,16 @@ function runKind(
       actions += out.length;
       if (out.some((a) => a.kind === "place" && a.tactic === "aggressive")) behind++;
     }
-    // Carry out the actions: cancels succeed at once, aggressive children fill what is displayed, others rest.
+    // Carry out the actions: cancels and replaces succeed at once, aggressive children fill what is displayed, others
+    // rest.
     for (const a of out) {
       if (a.kind === "cancel") {
         const i = p.children.findIndex((c) => c.childId === a.childId);
         if (i >= 0) p.children.splice(i, 1);
+      } else if (a.kind === "replace") {
+        const i = p.children.findIndex((c) => c.childId === a.childId);
+        const old = p.children[i];
+        if (old !== undefined) p.children[i] = { ...old, price: a.price, pricedAt: now };
       } else if (a.tactic === "aggressive") {
         p.executed += Math.min(a.qty, p.side === "buy" ? market.askQty : market.bidQty);
       } else {
@@ -285,6 +302,7 @@ function runKind(
           childId: `C${childSeq++}`,
           tactic: a.tactic as ChildTactic,
           price: a.price,
+          pricedAt: now,
           leavesQty: a.qty,
           cancelPending: false,
         });

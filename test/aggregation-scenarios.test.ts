@@ -43,6 +43,27 @@ describe("grouping into parents", () => {
     ]);
   });
 
+  it("reserves a child at the least aggressive limit that allows its price, so the market can move up to it", () => {
+    const t = testEngine();
+    t.submit({ clOrdId: "A", quantity: "100", orderType: "limit", limitPrice: "150.00" });
+    const b = t.submit({ clOrdId: "B", quantity: "200", orderType: "limit", limitPrice: "149.50" });
+    if (!b.ok) throw new Error(b.message);
+    const parent = t.engine.parent(b.parentId);
+    if (parent === undefined) throw new Error("no parent");
+    // A bid at 149.40 may be carried by both orders: their least aggressive limit, 149.50, protects it.
+    expect(parent.protectionFor(px("149.40"))).toBe(px("149.50"));
+    expect(parent.protectionFor(px("149.80"))).toBe(px("150.00"));
+    expect(parent.protectionFor(px("150.01"))).toBeUndefined();
+    expect(t.engine.reserve(b.parentId, "C1", px("149.50"), 150)).toBe(true);
+    // Children share the reservation's price while it allows theirs; beyond it, the children must go first.
+    expect(parent.protectionFor(px("149.45"))).toBe(px("149.50"));
+    expect(parent.protectionFor(px("149.60"))).toBeUndefined();
+    // A market order in the parent: a price beyond every limit is protected as market (null).
+    t.engine.releaseChild("C1");
+    t.submit({ clOrdId: "M", quantity: "50" });
+    expect(parent.protectionFor(px("150.01"))).toBeNull();
+  });
+
   it("grows the parent as orders join while it works, and retires it when every order is done", () => {
     const t = testEngine();
     const a = t.submit({ clOrdId: "A", quantity: "100" });

@@ -125,6 +125,51 @@ describe("engine + algorithm executor + simulated venues", () => {
     expect(children().some((e) => e.action === "cancel-requested")).toBe(true);
   });
 
+  it("re-pegs a resting child with one replace when the bid moves up, and its later fills are still the child's", () => {
+    const { w, acme, engine, events, lpA, children } = setup((p) => ({
+      ...p,
+      algo: "twap",
+      startTime: START + 10_000,
+      endTime: START + 60_000_000,
+      slices: 6,
+      randomisation: 0,
+      aggressiveness: 0,
+      useDark: false,
+    }));
+    engine.submit(market("A", "A1", "120"));
+    w.scheduler.runUntil(START + 1_000_000);
+    const placed = children().filter((e) => e.action === "placed");
+    expect(placed).toHaveLength(1);
+    const childId = (placed[0] as ChildOrderChanged).childId;
+    // The market bids a cent higher: the child rests a moment at its price, then follows with a replace.
+    w.scheduler.at(START + 2_000_000, () => lpA.buy("b3", 100, px(acme, "150.00")));
+    w.scheduler.runUntil(START + 2_500_000);
+    expect(children().some((e) => e.action === "replace-requested")).toBe(false);
+    w.scheduler.runUntil(START + 6_000_000);
+    const mine = children().filter((e) => e.childId === childId);
+    expect(mine.map((e) => e.action)).toEqual(["placed", "acknowledged", "replace-requested", "replaced"]);
+    expect(mine[3]).toMatchObject({ price: px(acme, "150.00"), reason: null });
+    expect(children().some((e) => e.action === "cancel-requested")).toBe(false);
+    // A seller on the child's venue hits the bids at 150.00 there: the re-pegged child trades.
+    const venue = (placed[0] as ChildOrderChanged).venue;
+    const seller = new Participant(w.venue(venue), w.scheduler, "SELLER");
+    // Enough to take every bid at 150.00 there (LP-A's, the child's, any child placed since); nothing below.
+    w.scheduler.at(START + 6_500_000, () => seller.sell("s1", 1_000, px(acme, "150.00"), { timeInForce: "ioc" }));
+    w.scheduler.runUntil(START + 7_500_000);
+    const fills = events.filter((e) => e.type === "parent-filled");
+    expect(fills.every((e) => e.type === "parent-filled" && e.price === px(acme, "150.00"))).toBe(true);
+    const childFilled = fills.reduce(
+      (sum, e) => sum + (e.type === "parent-filled" && e.childId === childId ? e.qty : 0),
+      0,
+    );
+    expect(childFilled).toBe((placed[0] as ChildOrderChanged).orderQty);
+    expect(
+      children()
+        .filter((e) => e.childId === childId)
+        .at(-1)?.action,
+    ).toBe("filled");
+  });
+
   it("joins an order that arrives while the parent works, and stops on the kill switch", () => {
     const { w, engine, executor } = setup();
     engine.submit(market("A", "A1", "300", { urgency: "high" }));

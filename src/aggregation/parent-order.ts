@@ -191,6 +191,22 @@ export class ParentOrder {
     return Math.max(0, this.workable.atOrAbove(key) - this.reservedQty);
   }
 
+  /**
+   * The price to reserve a new child at when it may trade as far as `price` (null = market): the current reservation's
+   * price when that allows `price`; else the least aggressive workable limit that allows it (null when that is a market
+   * order); undefined when no workable order allows it, or when a reservation exists at a price that does not allow it
+   * (its children must go first). Between two limits of the ladder the eligible quantity is the same, so reserving at
+   * the limit rather than at `price` carries as much and stays valid while the market moves up to that limit.
+   */
+  protectionFor(price: number | null): number | null | undefined {
+    const key = aggressiveness(this.side, price);
+    if (this.reservedQty > 0) return key <= this.reservedKey ? this.reservedPrice : undefined;
+    const level = this.workable.levelAtOrAbove(key);
+    if (level === Number.NEGATIVE_INFINITY) return undefined;
+    if (level === Number.POSITIVE_INFINITY) return null;
+    return this.side === "buy" ? level : -level;
+  }
+
   /** Reserved lots beyond what the workable orders can carry at the reservation price: child quantity to cancel. */
   get overReservedQty(): number {
     if (this.reservedQty === 0) return 0;

@@ -35,8 +35,15 @@ describe("PriceLadder", () => {
           }
           for (let k = -6; k <= 6; k++) {
             let sum = 0;
-            for (const [key, qty] of naive) if (key >= k) sum += qty;
+            let level = Number.NEGATIVE_INFINITY;
+            for (const [key, qty] of naive) {
+              if (key >= k) sum += qty;
+              if (key >= k && qty > 0 && (level === Number.NEGATIVE_INFINITY || key < level)) level = key;
+            }
             expect(ladder.atOrAbove(k)).toBe(sum);
+            // The least aggressive level that still allows k carries the same lots as k itself.
+            expect(ladder.levelAtOrAbove(k)).toBe(level);
+            if (level !== Number.NEGATIVE_INFINITY) expect(ladder.atOrAbove(level)).toBe(sum);
           }
         },
       ),

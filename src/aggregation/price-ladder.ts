@@ -47,6 +47,20 @@ export class PriceLadder {
     return sum;
   }
 
+  /** The least aggressive key at least as aggressive as `key`, or -Infinity when there is none. */
+  levelAtOrAbove(key: number): number {
+    const keys = this.keys;
+    // Keys run from most to least aggressive: the last one >= key.
+    let lo = 0;
+    let hi = keys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((keys[mid] as number) >= key) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo === 0 ? Number.NEGATIVE_INFINITY : (keys[lo - 1] as number);
+  }
+
   /** The most aggressive key, or -Infinity when empty. */
   get best(): number {
     return this.keys.length === 0 ? Number.NEGATIVE_INFINITY : (this.keys[0] as number);

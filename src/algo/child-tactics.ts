@@ -18,11 +18,17 @@ import type { Side } from "../model/order-types.js";
 export interface TouchQuote {
   readonly bid: number;
   readonly ask: number;
+  /** Displayed lots at the bid and the ask (all venues there). */
+  readonly bidQty: number;
+  readonly askQty: number;
   /** The instrument's tick in price units. */
   readonly tick: number;
   /** The best price of our own resting lit orders on the buy and the sell side (-Infinity / +Infinity for none). */
   readonly ownBid: number;
   readonly ownAsk: number;
+  /** Our own lit lots working at the bid and at the ask. */
+  readonly ownBidQty: number;
+  readonly ownAskQty: number;
 }
 
 /** Clips `price` to the limit on `side` (null = no limit). */
@@ -69,15 +75,22 @@ export function midpointCap(side: Side, quote: TouchQuote, limit: number | null)
 }
 
 /**
- * Whether a resting passive child at `price` should be cancelled: left behind by the near touch (it would no longer
- * join it), or locked or crossed by another venue's far touch (it is no longer a passive price; it would be taken).
+ * Whether a resting passive child at `price` should be re-pegged, and why: "locked" when another venue's far touch
+ * locks or crosses it (it is no longer a passive price; it would be taken), "behind" when the near touch has left it
+ * behind (it would no longer join it); null when it is fine where it is.
+ * A near touch made only of our own orders has not left anyone behind: the market's own touch is below it, and
+ * chasing it would have every parent in the instrument re-peg behind each other's orders.
  */
-export function isStale(side: Side, price: number, intended: number, quote: TouchQuote): boolean {
+export function staleness(side: Side, price: number, intended: number, quote: TouchQuote): "locked" | "behind" | null {
   const buy = side === "buy";
   const far = buy ? quote.ask : quote.bid;
-  if (Number.isFinite(far) && (buy ? price >= far : price <= far)) return true;
-  if (Number.isNaN(intended)) return false;
-  return buy ? price < intended : price > intended;
+  if (Number.isFinite(far) && (buy ? price >= far : price <= far)) return "locked";
+  if (Number.isNaN(intended)) return null;
+  if (!(buy ? price < intended : price > intended)) return null;
+  const onlyOurs = buy
+    ? quote.bid === quote.ownBid && quote.ownBidQty >= quote.bidQty
+    : quote.ask === quote.ownAsk && quote.ownAskQty >= quote.askQty;
+  return onlyOurs ? null : "behind";
 }
 
 function sign(side: Side): number {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Random } from "../core/random.js";
 import type { AlgoParameters } from "./algo-parameters.js";
-import { type AlgoAction, type AlgoMarket, ParentAlgo, type WorkingChild } from "./parent-algo.js";
+import { type AlgoAction, type AlgoMarket, ParentAlgo, REPEG_MIN_MICROS, type WorkingChild } from "./parent-algo.js";
 import { PovSchedule } from "./pov.js";
 import { TwapSchedule } from "./twap.js";
 
@@ -16,6 +16,8 @@ const market = (over: Partial<AlgoMarket> = {}): AlgoMarket => ({
   tick: 100,
   ownBid: Number.NEGATIVE_INFINITY,
   ownAsk: Number.POSITIVE_INFINITY,
+  ownBidQty: 0,
+  ownAskQty: 0,
   volume: 0,
   volumeRate: 0,
   darkMinLots: Number.POSITIVE_INFINITY,
@@ -75,6 +77,7 @@ const child = (childId: string, tactic: WorkingChild["tactic"], price: number, l
   price,
   leavesQty,
   cancelPending: false,
+  pricedAt: Number.NEGATIVE_INFINITY,
 });
 
 describe("ParentAlgo: schedule, tactics, recalibration", () => {
@@ -113,9 +116,10 @@ describe("ParentAlgo: schedule, tactics, recalibration", () => {
     expect(actions).toEqual([{ kind: "cancel", childId: "P2", reason: "ahead-of-schedule" }]);
   });
 
-  it("cancels a passive child the bid has left behind, or that the ask has locked", () => {
+  it("re-pegs a passive child the bid has left behind, or that the ask has locked, to where it would place now", () => {
     const behind = decide(twap(), 0, 0, 1000, [child("P1", "passive", 1_499_900, 100)]);
-    expect(behind).toContainEqual({ kind: "cancel", childId: "P1", reason: "stale" });
+    expect(behind).toContainEqual({ kind: "replace", childId: "P1", price: 1_500_000, reason: "stale" });
+    expect(behind.some((a) => a.kind === "cancel")).toBe(false);
     const locked = decide(
       twap(),
       0,
@@ -124,7 +128,31 @@ describe("ParentAlgo: schedule, tactics, recalibration", () => {
       [child("P1", "passive", 1_500_000, 100)],
       market({ ask: 1_500_000, bid: 1_499_900 }),
     );
-    expect(locked).toContainEqual({ kind: "cancel", childId: "P1", reason: "stale" });
+    expect(locked).toContainEqual({ kind: "replace", childId: "P1", price: 1_499_900, reason: "stale" });
+  });
+
+  it("lets a child rest a moment before it follows the bid, but moves a locked one at once", () => {
+    const algo = twap();
+    expect(algo.repegMicros).toBeGreaterThanOrEqual(REPEG_MIN_MICROS);
+    const young = { ...child("P1", "passive", 1_499_900, 100), pricedAt: -algo.repegMicros / 2 };
+    expect(decide(algo, 0, 0, 1000, [young]).some((a) => a.kind === "replace")).toBe(false);
+    expect(algo.nextWake(0)).toBe(algo.repegMicros / 2);
+    const locked = { ...child("P1", "passive", 1_500_200, 100), pricedAt: 0 };
+    expect(decide(algo, 0, 0, 1000, [locked])).toContainEqual({
+      kind: "replace",
+      childId: "P1",
+      price: 1_500_000,
+      reason: "stale",
+    });
+  });
+
+  it("does not chase a bid made only of our own orders, but does once the market joins it", () => {
+    const ours = market({ ownBid: 1_500_000, ownBidQty: 500 });
+    const behindOurs = decide(twap(), 0, 0, 1000, [child("P1", "passive", 1_499_900, 100)], ours);
+    expect(behindOurs.some((a) => a.kind === "replace" || a.kind === "cancel")).toBe(false);
+    const joined = market({ ownBid: 1_500_000, ownBidQty: 500, bidQty: 800 });
+    const behindMarket = decide(twap(), 0, 0, 1000, [child("P1", "passive", 1_499_900, 100)], joined);
+    expect(behindMarket).toContainEqual({ kind: "replace", childId: "P1", price: 1_500_000, reason: "stale" });
   });
 
   it("never prices beyond the limit: with the limit under the ask it rests at the limit instead of taking", () => {

@@ -8,9 +8,9 @@
  * - behind the schedule's floor (by default: target minus a tolerance that shrinks with aggressiveness), it takes
  *   liquidity for the shortfall: escalation from passive to aggressive;
  * - otherwise it keeps passive quantity working for what the schedule wants done one look-ahead period from now
- *   (split between a dark midpoint peg and a lit passive order when dark pools are allowed), cancels passive orders
- *   left behind by the touch (stale) and cancels passive quantity beyond the look-ahead want (ahead of schedule: it
- *   slows down);
+ *   (split between a dark midpoint peg and a lit passive order when dark pools are allowed), re-pegs passive orders
+ *   left behind by the touch or locked by the far touch (stale: one replace to the price it would place at now) and
+ *   cancels passive quantity beyond the look-ahead want (ahead of schedule: it slows down);
  * - in the final phase of a window that must complete, it cancels passive orders and takes what is left.
  * The schedule is re-planned when the parent's quantity changes other than by fills (`replan()`), and whenever the
  * schedule asks (IS re-optimisation, VWAP re-forecast).
@@ -21,11 +21,18 @@
 import type { ChildTactic } from "../model/client-events.js";
 import type { Side } from "../model/order-types.js";
 import type { AlgoParameters } from "./algo-parameters.js";
-import { aggressivePrice, isStale, midpointCap, passivePrice, protect } from "./child-tactics.js";
+import { aggressivePrice, midpointCap, passivePrice, protect, staleness, type TouchQuote } from "./child-tactics.js";
 import type { Schedule } from "./schedule.js";
 
 /** Lit passive children a parent keeps working at once, at most. */
 export const MAX_PASSIVE_CHILDREN = 3;
+
+/**
+ * The least time a passive child rests at its price before it follows a touch that left it behind (µs); a parent
+ * re-pegs at most once per its decision interval (`repegMicros`, 1-5 s). A touch that flickers away and back costs no
+ * messages and no queue position; a child left a tick behind still rests in the book. A locked child moves at once.
+ */
+export const REPEG_MIN_MICROS = 1_000_000;
 
 export interface ParentPosition {
   /** Lots executed so far. */
@@ -36,15 +43,7 @@ export interface ParentPosition {
   readonly limitPrice: number | null;
 }
 
-export interface AlgoMarket {
-  readonly bid: number;
-  readonly ask: number;
-  readonly bidQty: number;
-  readonly askQty: number;
-  readonly tick: number;
-  /** Our own resting lit orders' best buy and sell prices (all parents; -Infinity / +Infinity for none). */
-  readonly ownBid: number;
-  readonly ownAsk: number;
+export interface AlgoMarket extends TouchQuote {
   /** Cumulative market volume in the instrument, lots. */
   readonly volume: number;
   /** Expected market volume per µs now (for the look-ahead of volume-driven schedules). */
@@ -58,22 +57,29 @@ export interface WorkingChild {
   readonly tactic: ChildTactic;
   /** The child's limit at the venue (the cap for a midpoint peg). */
   readonly price: number;
+  /** When the child was placed at that price, or last re-pegged to it (µs). */
+  readonly pricedAt: number;
   readonly leavesQty: number;
   readonly cancelPending: boolean;
 }
 
 export type AlgoAction =
   | { readonly kind: "place"; readonly tactic: ChildTactic; readonly price: number; readonly qty: number }
-  | { readonly kind: "cancel"; readonly childId: string; readonly reason: string };
+  | { readonly kind: "cancel"; readonly childId: string; readonly reason: string }
+  /** Re-peg a working passive child to `price` in one message (it keeps its quantity; the venue may refuse). */
+  | { readonly kind: "replace"; readonly childId: string; readonly price: number; readonly reason: string };
 
 export class ParentAlgo {
   private dirty = true;
   private firstPlan = true;
+  /** The earliest time a child left behind may be re-pegged (+Infinity: none waiting). */
+  private repegAt = Number.POSITIVE_INFINITY;
   /** Executed lots and market volume when the algorithm first planned (participation cap baseline). */
   private executedAtStart = 0;
   private volumeAtStart = 0;
   readonly lookaheadMicros: number;
   readonly decisionMicros: number;
+  readonly repegMicros: number;
   readonly finalPhaseMicros: number;
   /** Decisions taken, and how many of them found the parent behind its floor (for reports). */
   decisions = 0;
@@ -87,6 +93,7 @@ export class ParentAlgo {
     const window = Math.max(1, params.endTime - params.startTime);
     this.lookaheadMicros = clamp(window / Math.max(1, params.slices), 1_000_000, 120_000_000);
     this.decisionMicros = clamp(this.lookaheadMicros / 4, 250_000, 5_000_000);
+    this.repegMicros = Math.max(REPEG_MIN_MICROS, this.decisionMicros);
     this.finalPhaseMicros = clamp(window * 0.05, 5_000_000, 60_000_000);
   }
 
@@ -103,6 +110,7 @@ export class ParentAlgo {
     const finalPhase = this.params.endTime - this.finalPhaseMicros;
     if (this.params.completeByEnd && finalPhase > now && finalPhase < next) next = finalPhase;
     if (this.params.startTime > now && this.params.startTime < next) next = this.params.startTime;
+    if (this.repegAt > now && this.repegAt < next) next = this.repegAt;
     return next;
   }
 
@@ -220,13 +228,17 @@ export class ParentAlgo {
     const want = Math.max(0, Math.min(soon, ceiling) - executed - aggressiveWorking);
     const intended = passivePrice(this.side, market, limit, p.aggressiveness);
     let keep = 0;
+    this.repegAt = Number.POSITIVE_INFINITY;
     for (let i = children.length - 1; i >= 0; i--) {
       const child = children[i] as WorkingChild;
       if (child.cancelPending || child.tactic === "aggressive") continue;
-      if (child.tactic === "passive" && isStale(this.side, child.price, intended, market)) {
-        out.push({ kind: "cancel", childId: child.childId, reason: "stale" });
-        litPassive--;
-        continue;
+      const stale = child.tactic === "passive" ? staleness(this.side, child.price, intended, market) : null;
+      if (stale !== null) {
+        // Re-pegged where the parent would place it now (a stale child implies a far touch, so there is such a price).
+        const at = child.pricedAt + this.repegMicros;
+        if (stale === "locked" || at <= now) {
+          out.push({ kind: "replace", childId: child.childId, price: intended, reason: "stale" });
+        } else if (at < this.repegAt) this.repegAt = at;
       }
       keep += child.leavesQty;
     }

@@ -3,12 +3,14 @@
  * by the auto policy) and carries out the algorithm's decisions at the venues.
  *
  * For each parent it keeps a `ParentAlgo` (created at the parent's first decision, with the arrival mid then) and the
- * child orders working for it. A decision runs on the parent's own timer (the algorithm says when), on every NBBO
- * change in its instrument (at most one per `quoteDecisionGapMicros` per parent), after each of its fills and child
- * completions, and soon after its quantity changes. A decision's actions become:
+ * child orders working for it. A decision runs on the parent's own timer (the algorithm says when), on every change of
+ * the NBBO's prices in its instrument (at most one per quote gap per parent: `quoteDecisionGapMicros`, or a fifth of
+ * the algorithm's decision interval up to 1 s for a slow parent), after each of its fills and child completions, and
+ * soon after its quantity changes. A decision's actions become:
  * - place: the engine reserves the child's quantity first (every child of a parent is reserved at one protection
- *   price: the far touch, or the limit when it is behind; a child that would need a worse protection price than the
- *   parent's children already hold makes the executor cancel them first: "reprice"), then the child goes to the venue
+ *   price: the least aggressive limit of the parent's orders that allows the child's price, or market; a child that
+ *   needs a limit beyond the one the parent's children already hold, because the market moved through a limit, makes
+ *   the executor cancel them first: "reprice"), then the child goes to the venue
  *   the interim venue choice picks (venue-choice.ts) as an IOC (aggressive) or a day order (passive, midpoint);
  * - cancel: sent to the child's venue; the venue's final report releases the child's reservation.
  * Execution reports come back as child fills (allocated by the engine) and releases. When the engine reports a parent
@@ -51,7 +53,7 @@ export interface AlgoExecutorOptions {
   readonly random: Random;
   /** The account child orders are sent under (default "TRIBUTARY"). */
   readonly account?: string | undefined;
-  /** Least time between two quote-driven decisions of one parent, µs (default 100 ms). */
+  /** Least time between two quote-driven decisions of one parent, µs (default 100 ms; slow parents wait longer). */
   readonly quoteDecisionGapMicros?: number | undefined;
   /** Sees every execution report of our child orders, before the executor acts on it (summaries, fingerprints). */
   readonly onReport?: ((report: ExecutionReport) => void) | undefined;
@@ -65,8 +67,19 @@ interface Child extends WorkingChild {
   readonly venue: number;
   readonly symbol: string;
   readonly orderQty: number;
+  price: number;
+  pricedAt: number;
   leavesQty: number;
   cancelPending: boolean;
+  /** The ClOrdID the venue knows the order by now, and the last one asked for (a replace in flight), and both. */
+  venueOrderId: string;
+  requestedId: string;
+  /** Every ClOrdID the child has had (its reports may carry any of them). */
+  readonly orderIds: string[];
+  /** A replace in flight: the price to go back to if the venue refuses it. */
+  replacing: { readonly clOrdId: string; readonly oldPrice: number } | null;
+  /** Cancels and replaces sent (their ClOrdIDs are numbered from it). */
+  amendments: number;
 }
 
 interface Working {
@@ -77,6 +90,8 @@ interface Working {
   timer: TimerHandle | null;
   wakeAt: number;
   lastQuoteDecision: number;
+  /** This parent's least time between two quote-driven decisions, µs (set with its algorithm). */
+  quoteGap: number;
   arrivalMid: number | null;
 }
 
@@ -85,6 +100,7 @@ export interface ExecutorStats {
   childrenSent: number;
   lotsFilled: number;
   cancelsSent: number;
+  replacesSent: number;
   rejects: number;
   decisions: number;
 }
@@ -95,14 +111,25 @@ export class AlgoExecutor implements OrderEntryListener {
   private readonly working = new Map<number, Working>();
   private readonly bySymbol = new Map<string, Set<Working>>();
   private readonly children = new Map<string, Child>();
+  /** Every ClOrdID of a working child (original, replaces) -> the child. */
+  private readonly byOrderId = new Map<string, Child>();
   /** Our lit children working per symbol and side: self-trade avoidance. */
   private readonly litResting = new Map<string, OwnChildren>();
+  /** The last NBBO prices seen per symbol (quote-driven decisions run on price changes only). */
+  private readonly touches = new Map<string, { bid: number; ask: number }>();
   private readonly account: string;
   private readonly quoteGap: number;
   private readonly actions: AlgoAction[] = [];
   private nextChild = 1;
   private closed = false;
-  readonly stats: ExecutorStats = { childrenSent: 0, lotsFilled: 0, cancelsSent: 0, rejects: 0, decisions: 0 };
+  readonly stats: ExecutorStats = {
+    childrenSent: 0,
+    lotsFilled: 0,
+    cancelsSent: 0,
+    replacesSent: 0,
+    rejects: 0,
+    decisions: 0,
+  };
 
   constructor(
     private readonly engine: Engine,
@@ -134,13 +161,19 @@ export class AlgoExecutor implements OrderEntryListener {
 
   onExecutionReport(report: ExecutionReport): void {
     this.options.onReport?.(report);
-    // A cancel's report carries the cancel's ClOrdID and the child's as OrigClOrdID.
+    // A cancel's report carries the cancel's ClOrdID and the child's as OrigClOrdID; a replace's, the new and the old.
     const child =
-      this.children.get(report.clOrdId) ??
-      (report.origClOrdId === null ? undefined : this.children.get(report.origClOrdId));
+      this.byOrderId.get(report.clOrdId) ??
+      (report.origClOrdId === null ? undefined : this.byOrderId.get(report.origClOrdId));
     if (child === undefined) return;
     const working = this.working.get(child.parentId);
     if (report.execType === "new") this.recordChild(child, "acknowledged", null);
+    if (report.execType === "replaced") {
+      child.venueOrderId = report.clOrdId;
+      if (child.replacing?.clOrdId === report.clOrdId) child.replacing = null;
+      this.setLeaves(child, report.leavesQty);
+      this.recordChild(child, "replaced", null);
+    }
     if (report.execType === "trade") {
       this.stats.lotsFilled += report.lastQty;
       this.engine.childFill(
@@ -152,10 +185,11 @@ export class AlgoExecutor implements OrderEntryListener {
         report.feeMicros,
       );
     }
-    child.leavesQty = report.leavesQty;
+    this.setLeaves(child, report.leavesQty);
     if (isTerminal(report.ordStatus)) {
       this.children.delete(child.childId);
-      this.litResting.get(child.symbol)?.remove(child);
+      for (const id of child.orderIds) this.byOrderId.delete(id);
+      if (child.tactic !== "midpoint") this.ownChildren(child.symbol).remove(child);
       if (working !== undefined) {
         const i = working.children.indexOf(child);
         if (i >= 0) working.children.splice(i, 1);
@@ -177,8 +211,23 @@ export class AlgoExecutor implements OrderEntryListener {
     }
   }
 
-  onCancelReject(_reject: CancelReject): void {
-    // The child finished before the cancel arrived; its final report releases it.
+  /**
+   * A cancel or replace the venue refused. Mostly the child finished first (its final report releases it). A refused
+   * replace leaves the child at its old price; a cancel sent meanwhile named the refused replace, so it goes again
+   * under the ClOrdID the venue knows.
+   */
+  onCancelReject(reject: CancelReject): void {
+    const child = this.byOrderId.get(reject.clOrdId) ?? this.byOrderId.get(reject.origClOrdId);
+    if (child === undefined) return;
+    if (reject.responseTo === "replace" && child.replacing?.clOrdId === reject.clOrdId) {
+      this.reprice(child, child.replacing.oldPrice);
+      child.replacing = null;
+      child.requestedId = child.venueOrderId;
+      this.recordChild(child, "replace-rejected", reject.reason);
+    } else if (reject.responseTo === "cancel" && reject.origClOrdId !== child.venueOrderId && child.cancelPending) {
+      child.cancelPending = false;
+      this.cancel(child, "retry");
+    }
   }
 
   // ---- engine side --------------------------------------------------------------------------------------------------
@@ -195,6 +244,7 @@ export class AlgoExecutor implements OrderEntryListener {
         timer: null,
         wakeAt: Number.POSITIVE_INFINITY,
         lastQuoteDecision: Number.NEGATIVE_INFINITY,
+        quoteGap: this.quoteGap,
         arrivalMid: null,
       };
       this.working.set(parent.parentId, working);
@@ -230,12 +280,30 @@ export class AlgoExecutor implements OrderEntryListener {
     }
   }
 
+  /**
+   * The NBBO changed. Only a new bid or ask price is news to the algorithms (a re-peg, a stale child, a new price to
+   * take); size changes wait for the parents' own timers and fills. A parent that decided less than the quote gap ago
+   * decides at the end of the gap instead.
+   */
   private onQuote(symbol: string): void {
     const set = this.bySymbol.get(symbol);
     if (set === undefined || this.closed) return;
+    const quote = this.market.nbbo(symbol);
+    let touch = this.touches.get(symbol);
+    if (touch === undefined) {
+      touch = { bid: Number.NaN, ask: Number.NaN };
+      this.touches.set(symbol, touch);
+    }
+    if (touch.bid === quote.bid && touch.ask === quote.ask) return;
+    touch.bid = quote.bid;
+    touch.ask = quote.ask;
     const now = this.scheduler.now();
     for (const working of set) {
-      if (working.algo === null || now - working.lastQuoteDecision < this.quoteGap) continue;
+      if (working.algo === null) continue;
+      if (now - working.lastQuoteDecision < working.quoteGap) {
+        this.wake(working, working.lastQuoteDecision + working.quoteGap);
+        continue;
+      }
       working.lastQuoteDecision = now;
       this.decide(working);
     }
@@ -265,14 +333,17 @@ export class AlgoExecutor implements OrderEntryListener {
     const quote = view.nbbo;
     const algo = working.algo ?? this.startAlgo(working, now);
     const instrument = working.instrument;
+    const own = this.ownChildren(parent.symbol);
     const market: AlgoMarket = {
       bid: quote.bid,
       ask: quote.ask,
       bidQty: quote.bidQty,
       askQty: quote.askQty,
       tick: instrument.tickUnits,
-      ownBid: this.ownBest(parent.symbol, "buy"),
-      ownAsk: this.ownBest(parent.symbol, "sell"),
+      ownBid: own.best("buy"),
+      ownAsk: own.best("sell"),
+      ownBidQty: own.lotsAt("buy", quote.bid),
+      ownAskQty: own.lotsAt("sell", quote.ask),
       volume: view.tape.volume,
       volumeRate:
         (instrument.averageDailyVolume / SESSION_MICROS) *
@@ -293,6 +364,9 @@ export class AlgoExecutor implements OrderEntryListener {
       if (action.kind === "cancel") {
         const child = this.children.get(action.childId);
         if (child !== undefined) this.cancel(child, action.reason);
+      } else if (action.kind === "replace") {
+        const child = this.children.get(action.childId);
+        if (child !== undefined) this.replace(child, action.price, action.reason);
       } else this.place(working, action.tactic, action.price, action.qty, quote.askVenues, quote.bidVenues);
     }
     this.wake(working, algo.nextWake(now));
@@ -327,6 +401,7 @@ export class AlgoExecutor implements OrderEntryListener {
     });
     const algo = new ParentAlgo(params, schedule, parent.side);
     working.algo = algo;
+    working.quoteGap = Math.max(this.quoteGap, Math.min(algo.decisionMicros / 5, 1_000_000));
     working.arrivalMid = twoSided ? mid : null;
     this.engine.record({
       type: "algo-chosen",
@@ -361,21 +436,18 @@ export class AlgoExecutor implements OrderEntryListener {
   ): void {
     const parent = working.parent;
     const buy = parent.side === "buy";
-    // Protection price of the reservation: the child's own price or the far touch, whichever is more aggressive,
-    // within the limit; or the price the parent's children already hold.
-    let protection: number;
-    if (parent.reservedQty > 0) {
-      protection = parent.reservedPrice as number;
-      if (aggressiveness(parent.side, price) > aggressiveness(parent.side, protection)) {
+    // The reservation's protection price: the least aggressive limit of the parent that allows the child's price,
+    // shared by all its children (see ParentOrder.protectionFor); it changes only when the market crosses a limit.
+    const protection = parent.protectionFor(price);
+    if (protection === undefined) {
+      // More aggressive than the price the parent's children hold: they go first (the market moved through a limit).
+      if (
+        parent.reservedQty > 0 &&
+        aggressiveness(parent.side, price) > aggressiveness(parent.side, parent.reservedPrice)
+      ) {
         this.cancelAll(working, "reprice");
-        return;
       }
-    } else {
-      const quote = this.market.nbbo(parent.symbol);
-      const far = buy ? quote.ask : quote.bid;
-      protection = Number.isFinite(far) ? (buy ? Math.max(price, far) : Math.min(price, far)) : price;
-      const limit = parent.bestWorkablePrice();
-      if (limit !== null) protection = buy ? Math.min(protection, limit) : Math.max(protection, limit);
+      return;
     }
     // Never against our own resting children on the other side (the tactics avoid it; the quote may have moved).
     if (tactic !== "midpoint") {
@@ -392,6 +464,7 @@ export class AlgoExecutor implements OrderEntryListener {
       childId,
       tactic,
       price,
+      pricedAt: this.scheduler.now(),
       leavesQty: lots,
       cancelPending: false,
       parentId: parent.parentId,
@@ -399,8 +472,14 @@ export class AlgoExecutor implements OrderEntryListener {
       venue,
       symbol: parent.symbol,
       orderQty: lots,
+      venueOrderId: childId,
+      requestedId: childId,
+      orderIds: [childId],
+      replacing: null,
+      amendments: 0,
     };
     this.children.set(childId, child);
+    this.byOrderId.set(childId, child);
     working.children.push(child);
     if (tactic !== "midpoint") this.ownChildren(parent.symbol).add(child);
     this.stats.childrenSent++;
@@ -422,9 +501,13 @@ export class AlgoExecutor implements OrderEntryListener {
 
   /** The most aggressive price of our lit children on `side` in `symbol` (+/-Infinity when none). */
   private ownBest(symbol: string, side: Side): number {
-    const own = this.litResting.get(symbol);
-    if (own === undefined) return side === "buy" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
-    return own.best(side);
+    return this.ownChildren(symbol).best(side);
+  }
+
+  /** A child's lots left at its venue changed (a fill, a replace, its end). */
+  private setLeaves(child: Child, leaves: number): void {
+    if (child.tactic !== "midpoint") this.ownChildren(child.symbol).resize(child, leaves - child.leavesQty);
+    child.leavesQty = leaves;
   }
 
   private ownChildren(symbol: string): OwnChildren {
@@ -442,10 +525,50 @@ export class AlgoExecutor implements OrderEntryListener {
     this.stats.cancelsSent++;
     this.recordChild(child, "cancel-requested", reason);
     (this.sessions[child.venue] as OrderEntrySession).cancel({
-      clOrdId: `${child.childId}-X`,
-      origClOrdId: child.childId,
+      clOrdId: `${child.childId}-X${++child.amendments}`,
+      origClOrdId: child.requestedId,
       symbol: child.symbol,
     });
+  }
+
+  /**
+   * Re-pegs a resting child to `price` with one replace (same quantity). Not while a cancel or another replace is in
+   * flight; not beyond the price its parent's reservation protects (it is cancelled instead, and the next placement
+   * reserves afresh); never onto our own resting order on the other side.
+   */
+  private replace(child: Child, price: number, reason: string): void {
+    if (child.cancelPending || child.replacing !== null || price === child.price) return;
+    const parent = this.engine.parent(child.parentId) as ParentOrder;
+    if (aggressiveness(child.side, price) > aggressiveness(child.side, parent.reservedPrice)) {
+      this.cancel(child, reason);
+      return;
+    }
+    const own = this.ownBest(child.symbol, child.side === "buy" ? "sell" : "buy");
+    if (child.side === "buy" ? price >= own : price <= own) return;
+    const clOrdId = `${child.childId}-R${++child.amendments}`;
+    child.replacing = { clOrdId, oldPrice: child.price };
+    this.reprice(child, price);
+    child.pricedAt = this.scheduler.now();
+    child.requestedId = clOrdId;
+    child.orderIds.push(clOrdId);
+    this.byOrderId.set(clOrdId, child);
+    this.stats.replacesSent++;
+    this.recordChild(child, "replace-requested", reason);
+    (this.sessions[child.venue] as OrderEntrySession).replace({
+      clOrdId,
+      origClOrdId: child.venueOrderId,
+      symbol: child.symbol,
+      orderQty: child.orderQty,
+      price,
+    });
+  }
+
+  /** Sets a lit child's price, keeping our own price levels right. */
+  private reprice(child: Child, price: number): void {
+    const own = this.ownChildren(child.symbol);
+    own.remove(child);
+    child.price = price;
+    own.add(child);
   }
 
   private cancelAll(working: Working, reason: string): void {
@@ -483,33 +606,55 @@ export class AlgoExecutor implements OrderEntryListener {
 }
 
 /**
- * Our lit children working in one instrument, by side, with the best price of each side cached until the set changes
- * (every decision reads it; children come and go far less often).
+ * Our lit children working in one instrument: their lots left per price on each side, and the best price of each side
+ * cached (every decision reads both). Adding can only improve the best; only emptying the best level makes it stale.
  */
 class OwnChildren {
-  private readonly sides: [Set<Child>, Set<Child>] = [new Set(), new Set()];
+  private readonly levels: [Map<number, number>, Map<number, number>] = [new Map(), new Map()];
   private readonly cached: [number, number] = [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
   private readonly stale: [boolean, boolean] = [false, false];
 
   add(child: Child): void {
-    const i = child.side === "buy" ? 0 : 1;
-    this.sides[i].add(child);
-    this.stale[i] = true;
+    this.change(child.side === "buy" ? 0 : 1, child.price, child.leavesQty);
   }
 
   remove(child: Child): void {
-    const i = child.side === "buy" ? 0 : 1;
-    if (this.sides[i].delete(child)) this.stale[i] = true;
+    this.change(child.side === "buy" ? 0 : 1, child.price, -child.leavesQty);
+  }
+
+  /** `child`'s lots left change by `delta` (before its leavesQty is updated). */
+  resize(child: Child, delta: number): void {
+    this.change(child.side === "buy" ? 0 : 1, child.price, delta);
   }
 
   best(side: Side): number {
     const i = side === "buy" ? 0 : 1;
     if (this.stale[i]) {
       let best = i === 0 ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
-      for (const child of this.sides[i]) best = i === 0 ? Math.max(best, child.price) : Math.min(best, child.price);
+      for (const price of this.levels[i].keys()) best = i === 0 ? Math.max(best, price) : Math.min(best, price);
       this.cached[i] = best;
       this.stale[i] = false;
     }
     return this.cached[i];
+  }
+
+  /** Our lots working at `price` on `side`. */
+  lotsAt(side: Side, price: number): number {
+    return this.levels[side === "buy" ? 0 : 1].get(price) ?? 0;
+  }
+
+  private change(i: 0 | 1, price: number, delta: number): void {
+    if (delta === 0) return;
+    const levels = this.levels[i];
+    const lots = (levels.get(price) ?? 0) + delta;
+    if (lots > 0) {
+      levels.set(price, lots);
+      if (!this.stale[i]) {
+        this.cached[i] = i === 0 ? Math.max(this.cached[i], price) : Math.min(this.cached[i], price);
+      }
+    } else {
+      levels.delete(price);
+      if (price === this.cached[i]) this.stale[i] = true;
+    }
   }
 }

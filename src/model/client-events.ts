@@ -192,6 +192,7 @@ export type ChildAction =
   | "acknowledged"
   | "replace-requested"
   | "replaced"
+  | "replace-rejected"
   | "cancel-requested"
   | "cancelled"
   | "rejected"

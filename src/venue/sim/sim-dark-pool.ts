@@ -38,6 +38,12 @@ export class SimDarkPool extends SimVenueBase {
   /** symbol -> [buys, sells], each in time priority. */
   private readonly resting = new Map<string, [DarkOrder[], DarkOrder[]]>();
   private nextSeq = 1;
+  /**
+   * symbol -> the midpoint at which its resting orders were last re-crossed without a trade. Nothing that decides a
+   * cross (the midpoint, the orders, their sizes) has changed since while the entry stands, so re-crossing again at
+   * that midpoint would trade nothing: most NBBO changes move sizes, not the midpoint. Any change to the book drops it.
+   */
+  private readonly settled = new Map<string, number>();
 
   constructor(
     spec: VenueSpec,
@@ -69,6 +75,7 @@ export class SimDarkPool extends SimVenueBase {
       this.send(order, "rejected", reason);
       return;
     }
+    this.settled.delete(request.symbol);
     const dark: DarkOrder = { order, seq: this.nextSeq++, minQty };
     session.live.set(request.clOrdId, order);
     this.send(order, "new");
@@ -92,6 +99,7 @@ export class SimDarkPool extends SimVenueBase {
     if (order === undefined) return;
     const dark = this.find(order);
     this.unrest(dark);
+    this.settled.delete(order.request.symbol);
     session.live.delete(order.clOrdId);
     order.renameTo(request.clOrdId);
     this.cancel(dark, "requested");
@@ -106,6 +114,7 @@ export class SimDarkPool extends SimVenueBase {
       return;
     }
     const dark = this.find(order);
+    this.settled.delete(order.request.symbol);
     const price = request.price ?? order.price;
     const keepsPriority = price === order.price && request.orderQty <= order.orderQty;
     session.live.delete(order.clOrdId);
@@ -175,7 +184,11 @@ export class SimDarkPool extends SimVenueBase {
   private recross(symbol: string): void {
     const book = this.resting.get(symbol);
     if (book === undefined || book[0].length === 0 || book[1].length === 0) return;
-    if (!isTradableNbbo(this.quotes.nbbo(symbol))) return;
+    const quote = this.quotes.nbbo(symbol);
+    if (!isTradableNbbo(quote)) return;
+    const mid = (quote.bid + quote.ask) / 2;
+    if (this.settled.get(symbol) === mid) return;
+    let traded = false;
     const [buys, sells] = book;
     for (let b = 0; b < buys.length; ) {
       const buy = buys[b] as DarkOrder;
@@ -183,6 +196,7 @@ export class SimDarkPool extends SimVenueBase {
         const sell = sells[s] as DarkOrder;
         const qty = this.executable(buy, sell);
         if (qty > 0) {
+          traded = true;
           if (buy.seq < sell.seq) this.execute(buy, sell, qty);
           else this.execute(sell, buy, qty);
         }
@@ -192,6 +206,9 @@ export class SimDarkPool extends SimVenueBase {
       if (buy.order.leavesQty === 0) buys.splice(b, 1);
       else b++;
     }
+    // After a trade a pass may have left a pair that now meets its minimums: the next NBBO change looks again.
+    if (traded) this.settled.delete(symbol);
+    else this.settled.set(symbol, mid);
   }
 
   private execute(maker: DarkOrder, taker: DarkOrder, qty: number): void {
