@@ -5,57 +5,11 @@
  * participant where a test says so); the NBBO is the venues' consolidated quote.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import type { AlgoParameters } from "../src/algo/algo-parameters.js";
-import { Random } from "../src/core/random.js";
-import { AlgoExecutor } from "../src/engine/algo-executor.js";
-import { Engine } from "../src/engine/engine.js";
-import { VolumeProfile } from "../src/market/volume-profile.js";
-import type { ChildOrderChanged, EngineEvent } from "../src/model/client-events.js";
-import { auditParticipants, Participant, px, START, world } from "./sim-fixtures.js";
+import type { ChildOrderChanged } from "../src/model/client-events.js";
+import { market, SESSION_END, setup } from "./executor-fixtures.js";
+import { auditParticipants, Participant, px, START } from "./sim-fixtures.js";
 
 afterEach(auditParticipants);
-
-const SESSION_END = START + 3_600_000_000;
-
-function setup(choose?: (params: AlgoParameters) => AlgoParameters) {
-  const w = world();
-  const acme = w.instrument("ACME");
-  const lpA = new Participant(w.venue("LITA"), w.scheduler, "LP-A");
-  const lpB = new Participant(w.venue("LITB"), w.scheduler, "LP-B");
-  lpA.sell("a1", 150, px(acme, "150.01")).sell("a2", 400, px(acme, "150.02")).buy("b1", 500, px(acme, "149.99"));
-  lpB.sell("a3", 200, px(acme, "150.01")).buy("b2", 300, px(acme, "149.98"));
-  w.scheduler.runUntil(START + 10_000); // orders rest, quotes reach the consolidated view
-  const engine = new Engine({
-    instruments: w.data.instruments,
-    scheduler: w.scheduler,
-    quotes: w.quotes,
-    sources: [{ id: "OMS", kind: "api" }],
-    crossing: { takerFeeMicrosPerShare: 3000 },
-    audit: true,
-  });
-  const events: EngineEvent[] = [];
-  engine.on((e) => events.push(e));
-  const executor = new AlgoExecutor(engine, w.venues, w.scheduler, w.quotes, {
-    sessionOpen: START,
-    sessionEnd: SESSION_END,
-    profile: VolumeProfile.flat(23_400),
-    random: new Random(3),
-    choose: choose === undefined ? undefined : (_parent, params) => choose(params),
-  });
-  const children = () => events.filter((e): e is ChildOrderChanged => e.type === "child-order");
-  return { w, acme, engine, executor, events, lpA, lpB, children };
-}
-
-const market = (clOrdId: string, account: string, quantity: string, extra: object = {}) => ({
-  clOrdId,
-  source: "OMS",
-  account,
-  symbol: "ACME",
-  side: "buy" as const,
-  quantity,
-  orderType: "market" as const,
-  ...extra,
-});
 
 describe("engine + algorithm executor + simulated venues", () => {
   it("works a high-urgency parent to completion and allocates every venue fill within each order's limit", () => {
@@ -126,16 +80,19 @@ describe("engine + algorithm executor + simulated venues", () => {
   });
 
   it("re-pegs a resting child with one replace when the bid moves up, and its later fills are still the child's", () => {
-    const { w, acme, engine, events, lpA, children } = setup((p) => ({
-      ...p,
-      algo: "twap",
-      startTime: START + 10_000,
-      endTime: START + 60_000_000,
-      slices: 6,
-      randomisation: 0,
-      aggressiveness: 0,
-      useDark: false,
-    }));
+    const { w, acme, engine, events, lpA, children } = setup(
+      (p) => ({
+        ...p,
+        algo: "twap",
+        startTime: START + 10_000,
+        endTime: START + 60_000_000,
+        slices: 6,
+        randomisation: 0,
+        aggressiveness: 0,
+        useDark: false,
+      }),
+      "best-venue",
+    );
     engine.submit(market("A", "A1", "120"));
     w.scheduler.runUntil(START + 1_000_000);
     const placed = children().filter((e) => e.action === "placed");

@@ -7,11 +7,14 @@
  * the NBBO's prices in its instrument (at most one per quote gap per parent: `quoteDecisionGapMicros`, or a fifth of
  * the algorithm's decision interval up to 1 s for a slow parent), after each of its fills and child completions, and
  * soon after its quantity changes. A decision's actions become:
- * - place: the engine reserves the child's quantity first (every child of a parent is reserved at one protection
- *   price: the least aggressive limit of the parent's orders that allows the child's price, or market; a child that
- *   needs a limit beyond the one the parent's children already hold, because the market moved through a limit, makes
- *   the executor cancel them first: "reprice"), then the child goes to the venue
- *   the interim venue choice picks (venue-choice.ts) as an IOC (aggressive) or a day order (passive, midpoint);
+ * - place: the smart order router (router/) splits the child the algorithm wants into slices by the parent's routing
+ *   logic (by its urgency, or as configured) from every venue's live state (venue-board.ts: quotes, fees, health,
+ *   what the scorecard has learned); each slice becomes a child order at its venue, reserved first (every child of a
+ *   parent is reserved at one protection price, the least aggressive limit of the parent's orders that allows the far
+ *   touch, or market; a child needing more, because the market moved through a limit, makes the executor cancel the
+ *   parent's children first: "reprice"); the decision and its inputs are recorded (`routing-decision`). A sequential
+ *   route moves what a venue leaves unfilled to the next venue of its ranking; a dark ping that finds nothing leaves
+ *   that pool alone a while;
  * - cancel: sent to the child's venue; the venue's final report releases the child's reservation.
  * Execution reports come back as child fills (allocated by the engine) and releases. When the engine reports a parent
  * over-reserved (kill switch, cancels pending, orders expired) the executor cancels its children. At the session's
@@ -40,9 +43,19 @@ import type { Instrument } from "../model/instrument.js";
 import { SESSION_MICROS } from "../model/market-parameters.js";
 import { isTerminal } from "../model/ord-status.js";
 import type { Side } from "../model/order-types.js";
+import { autoRoutingLogic, type RouteRequest, type RouteSlice, type RoutingLogic } from "../router/routing.js";
+import { SmartOrderRouter } from "../router/smart-order-router.js";
+import { VenueHealth } from "../router/venue-health.js";
+import { type PriceLevel, VenueScorecard } from "../router/venue-scorecard.js";
 import type { OrderEntryListener, OrderEntrySession, Venue } from "../venue/venue.js";
 import type { Engine } from "./engine.js";
-import { VenueChoice } from "./venue-choice.js";
+import { VenueBoard } from "./venue-board.js";
+
+/** How long a sequential route's resting child waits for a first fill before it moves to the next venue (µs). */
+export const SEQUENTIAL_REST_MICROS = 30_000_000;
+
+/** After a dark ping (an immediate-or-cancel midpoint child) finds nothing, the parent leaves that pool alone this long. */
+export const DARK_PING_REST_MICROS = 5_000_000;
 
 export interface AlgoExecutorOptions {
   /** The session's open and close (µs): the volume profile's origin, and when everything stops. */
@@ -59,6 +72,10 @@ export interface AlgoExecutorOptions {
   readonly onReport?: ((report: ExecutionReport) => void) | undefined;
   /** Overrides the auto policy's choice (evaluation runs, explicit tests). */
   readonly choose?: ((parent: ParentOrder, chosen: AlgoParameters) => AlgoParameters) | undefined;
+  /** The routing logic of a parent (default: by its urgency, `autoRoutingLogic`). */
+  readonly routing?: ((parent: ParentOrder, params: AlgoParameters) => RoutingLogic) | undefined;
+  /** What the router has learned of the venues (default: a fresh scorecard); the caller may load and save it. */
+  readonly scorecard?: VenueScorecard | undefined;
 }
 
 interface Child extends WorkingChild {
@@ -80,6 +97,18 @@ interface Child extends WorkingChild {
   replacing: { readonly clOrdId: string; readonly oldPrice: number } | null;
   /** Cancels and replaces sent (their ClOrdIDs are numbered from it). */
   amendments: number;
+  /** How it was routed: the logic, the venues a sequential route tries next, when it was sent, at which level. */
+  readonly logic: RoutingLogic;
+  readonly fallback: readonly number[];
+  readonly sentAt: number;
+  readonly level: PriceLevel;
+  readonly timeInForce: "ioc" | "day";
+  readonly minQty: number | null;
+  /** Lots filled so far, and when the first of them (NaN: none yet). */
+  filled: number;
+  firstFillAt: number;
+  /** A sequential route's resting child moves on at this time without a fill (+Infinity: never). */
+  readonly restUntil: number;
 }
 
 interface Working {
@@ -93,6 +122,12 @@ interface Working {
   /** This parent's least time between two quote-driven decisions, µs (set with its algorithm). */
   quoteGap: number;
   arrivalMid: number | null;
+  /** The parent's routing logic (set with its algorithm). */
+  logic: RoutingLogic;
+  /** Venues a sequential route moved away from, until when (µs). */
+  readonly avoid: Map<number, number>;
+  /** The parent's children are being cancelled to reserve at a new price: nothing new goes until they are gone. */
+  repricing: boolean;
 }
 
 /** What the executor did, for reports. */
@@ -107,7 +142,11 @@ export interface ExecutorStats {
 
 export class AlgoExecutor implements OrderEntryListener {
   private readonly sessions: OrderEntrySession[];
-  private readonly venueChoice: VenueChoice;
+  private readonly board: VenueBoard;
+  private readonly litIndexes: readonly number[];
+  private readonly router: SmartOrderRouter;
+  readonly health = new VenueHealth();
+  readonly scorecard: VenueScorecard;
   private readonly working = new Map<number, Working>();
   private readonly bySymbol = new Map<string, Set<Working>>();
   private readonly children = new Map<string, Child>();
@@ -139,7 +178,14 @@ export class AlgoExecutor implements OrderEntryListener {
     private readonly options: AlgoExecutorOptions,
   ) {
     this.sessions = venues.map((venue) => venue.connect(this));
-    this.venueChoice = new VenueChoice(venues);
+    this.scorecard = options.scorecard ?? new VenueScorecard();
+    this.board = new VenueBoard(venues, market, this.health, this.scorecard);
+    this.litIndexes = this.board.litVenues();
+    this.router = new SmartOrderRouter({
+      random: options.random.fork(),
+      litVenues: this.litIndexes,
+      origin: options.sessionOpen,
+    });
     this.account = options.account ?? "TRIBUTARY";
     this.quoteGap = options.quoteDecisionGapMicros ?? 100_000;
     engine.on((event) => this.onEngineEvent(event));
@@ -167,7 +213,12 @@ export class AlgoExecutor implements OrderEntryListener {
       (report.origClOrdId === null ? undefined : this.byOrderId.get(report.origClOrdId));
     if (child === undefined) return;
     const working = this.working.get(child.parentId);
-    if (report.execType === "new") this.recordChild(child, "acknowledged", null);
+    const venueId = (this.venues[child.venue] as Venue).id;
+    const now = this.scheduler.now();
+    if (report.execType === "new") {
+      this.health.onSuccess(venueId, now);
+      this.recordChild(child, "acknowledged", null);
+    }
     if (report.execType === "replaced") {
       child.venueOrderId = report.clOrdId;
       if (child.replacing?.clOrdId === report.clOrdId) child.replacing = null;
@@ -176,6 +227,11 @@ export class AlgoExecutor implements OrderEntryListener {
     }
     if (report.execType === "trade") {
       this.stats.lotsFilled += report.lastQty;
+      if (child.filled === 0) child.firstFillAt = now;
+      child.filled += report.lastQty;
+      const quote = this.market.nbbo(child.symbol);
+      const mid = quote.bid < quote.ask ? (quote.bid + quote.ask) / 2 : Number.NaN;
+      this.scorecard.onFill(venueId, child.symbol, child.side, child.tactic, report.lastQty, report.lastPx, mid, now);
       this.engine.childFill(
         child.childId,
         report.lastQty,
@@ -202,9 +258,33 @@ export class AlgoExecutor implements OrderEntryListener {
             : report.ordStatus === "expired"
               ? "expired"
               : "cancelled";
-      if (action === "rejected") this.stats.rejects++;
+      if (action === "rejected") {
+        this.stats.rejects++;
+        this.health.onFailure(venueId, "reject", now);
+      }
+      this.scorecard.onDone(
+        venueId,
+        child.symbol,
+        child.tactic,
+        child.level,
+        child.filled,
+        child.orderQty,
+        child.sentAt,
+        now,
+        action === "rejected",
+        Number.isNaN(child.firstFillAt) ? undefined : child.firstFillAt,
+      );
       this.recordChild(child, action, report.reason);
       this.engine.releaseChild(child.childId);
+      // A dark ping that found nothing: the pool is left alone a while (or every decision would ping it again).
+      if (working !== undefined && child.tactic === "midpoint" && child.timeInForce === "ioc" && child.filled === 0) {
+        working.avoid.set(child.venue, now + DARK_PING_REST_MICROS);
+      }
+      // A sequential route moves what the venue left (or refused) to the next venue, at once.
+      const left = child.orderQty - child.filled;
+      if (working !== undefined && !child.cancelPending && left > 0 && child.fallback.length > 0) {
+        this.fallBack(working, child, left);
+      }
     }
     if (working !== undefined && (report.execType === "trade" || isTerminal(report.ordStatus))) {
       this.decide(working);
@@ -246,6 +326,9 @@ export class AlgoExecutor implements OrderEntryListener {
         lastQuoteDecision: Number.NEGATIVE_INFINITY,
         quoteGap: this.quoteGap,
         arrivalMid: null,
+        logic: "spray",
+        avoid: new Map(),
+        repricing: false,
       };
       this.working.set(parent.parentId, working);
       let set = this.bySymbol.get(parent.symbol);
@@ -286,9 +369,11 @@ export class AlgoExecutor implements OrderEntryListener {
    * decides at the end of the gap instead.
    */
   private onQuote(symbol: string): void {
+    const now = this.scheduler.now();
+    const quote = this.market.nbbo(symbol);
+    this.observe(symbol, quote, now);
     const set = this.bySymbol.get(symbol);
     if (set === undefined || this.closed) return;
-    const quote = this.market.nbbo(symbol);
     let touch = this.touches.get(symbol);
     if (touch === undefined) {
       touch = { bid: Number.NaN, ask: Number.NaN };
@@ -297,7 +382,6 @@ export class AlgoExecutor implements OrderEntryListener {
     if (touch.bid === quote.bid && touch.ask === quote.ask) return;
     touch.bid = quote.bid;
     touch.ask = quote.ask;
-    const now = this.scheduler.now();
     for (const working of set) {
       if (working.algo === null) continue;
       if (now - working.lastQuoteDecision < working.quoteGap) {
@@ -332,6 +416,14 @@ export class AlgoExecutor implements OrderEntryListener {
     const view = this.market.instrument(parent.symbol);
     const quote = view.nbbo;
     const algo = working.algo ?? this.startAlgo(working, now);
+    // A sequential route's resting child that found nothing in its time moves on: cancelled, its venue avoided a
+    // while, so the algorithm's next placement goes to the next venue of the ranking.
+    for (const child of working.children) {
+      if (child.restUntil <= now && child.filled === 0 && !child.cancelPending) {
+        working.avoid.set(child.venue, now + SEQUENTIAL_REST_MICROS);
+        this.cancel(child, "reroute");
+      }
+    }
     const instrument = working.instrument;
     const own = this.ownChildren(parent.symbol);
     const market: AlgoMarket = {
@@ -348,7 +440,7 @@ export class AlgoExecutor implements OrderEntryListener {
       volumeRate:
         (instrument.averageDailyVolume / SESSION_MICROS) *
         this.options.profile.multiplier((now - this.options.sessionOpen) / 1_000_000),
-      darkMinLots: this.venueChoice.darkMinQuantity(parent.symbol),
+      darkMinLots: this.board.darkMinQuantity(parent.symbol),
     };
     const actions = this.actions;
     actions.length = 0;
@@ -367,7 +459,7 @@ export class AlgoExecutor implements OrderEntryListener {
       } else if (action.kind === "replace") {
         const child = this.children.get(action.childId);
         if (child !== undefined) this.replace(child, action.price, action.reason);
-      } else this.place(working, action.tactic, action.price, action.qty, quote.askVenues, quote.bidVenues);
+      } else this.place(working, action.tactic, action.price, action.qty);
     }
     this.wake(working, algo.nextWake(now));
   }
@@ -378,7 +470,7 @@ export class AlgoExecutor implements OrderEntryListener {
     const quote = this.market.nbbo(parent.symbol);
     const twoSided = quote.bid < quote.ask;
     const mid = twoSided ? (quote.bid + quote.ask) / 2 : working.instrument.referencePriceUnits;
-    const minChildLots = this.venueChoice.minQuantity(parent.symbol);
+    const minChildLots = this.board.minQuantity(parent.symbol);
     let params = chooseAlgo({
       intent: parent.intent,
       now,
@@ -403,6 +495,7 @@ export class AlgoExecutor implements OrderEntryListener {
     working.algo = algo;
     working.quoteGap = Math.max(this.quoteGap, Math.min(algo.decisionMicros / 5, 1_000_000));
     working.arrivalMid = twoSided ? mid : null;
+    working.logic = this.options.routing?.(parent, params) ?? autoRoutingLogic(params.urgency);
     this.engine.record({
       type: "algo-chosen",
       seq: 0,
@@ -426,25 +519,26 @@ export class AlgoExecutor implements OrderEntryListener {
     return algo;
   }
 
-  private place(
-    working: Working,
-    tactic: ChildTactic,
-    price: number,
-    qty: number,
-    askVenues: readonly string[],
-    bidVenues: readonly string[],
-  ): void {
+  /**
+   * Works a child the algorithm asked for: reserved at the parent's protection price, then routed by the parent's
+   * routing logic into slices, each its own child order at its venue (with its own reservation). The decision and its
+   * inputs are recorded (`routing-decision`).
+   */
+  private place(working: Working, tactic: ChildTactic, price: number, qty: number): void {
     const parent = working.parent;
     const buy = parent.side === "buy";
-    // The reservation's protection price: the least aggressive limit of the parent that allows the child's price,
-    // shared by all its children (see ParentOrder.protectionFor); it changes only when the market crosses a limit.
-    const protection = parent.protectionFor(price);
+    if (working.repricing) {
+      if (parent.reservedQty > 0) return;
+      working.repricing = false;
+    }
+    const protection = this.protectionOf(parent, price);
     if (protection === undefined) {
       // More aggressive than the price the parent's children hold: they go first (the market moved through a limit).
       if (
         parent.reservedQty > 0 &&
         aggressiveness(parent.side, price) > aggressiveness(parent.side, parent.reservedPrice)
       ) {
+        working.repricing = true;
         this.cancelAll(working, "reprice");
       }
       return;
@@ -456,20 +550,120 @@ export class AlgoExecutor implements OrderEntryListener {
     }
     const lots = Math.min(qty, parent.available(protection));
     if (lots <= 0) return;
-    const venue = this.venueChoice.choose(tactic, parent.symbol, lots, buy ? askVenues : bidVenues);
-    if (venue < 0) return;
-    const childId = `C${this.nextChild++}`;
-    if (!this.engine.reserve(parent.parentId, childId, protection, lots)) return;
-    const child: Child = {
-      childId,
+    const now = this.scheduler.now();
+    const quote = this.market.nbbo(parent.symbol);
+    const algo = working.algo as ParentAlgo;
+    for (const [venue, until] of working.avoid) if (until <= now) working.avoid.delete(venue);
+    const venues = this.board.states(working.instrument, parent.side, tactic, price, now);
+    const request: RouteRequest = {
+      side: parent.side,
       tactic,
       price,
-      pricedAt: this.scheduler.now(),
+      qty: lots,
+      bid: quote.bid,
+      ask: quote.ask,
+      tick: working.instrument.tickUnits,
+      minSliceLots: algo.params.minChildLots,
+      urgency: algo.params.aggressiveness,
+      exclude: new Set(working.avoid.keys()),
+    };
+    const mid = quote.bid < quote.ask ? (quote.bid + quote.ask) / 2 : Number.NaN;
+    const decision = this.router.route(
+      working.logic,
+      parent.symbol,
+      request,
+      venues,
+      now,
+      parent.bestWorkablePrice(),
+      this.board.adverse(parent.symbol, mid),
+    );
+    const sent: { childId: string; venue: string; tactic: ChildTactic; price: number; qty: number }[] = [];
+    for (const slice of decision.slices) {
+      const child = this.send(working, slice, decision.logic, decision.fallback);
+      if (child !== null) {
+        sent.push({
+          childId: child.childId,
+          venue: (this.venues[child.venue] as Venue).id,
+          tactic: child.tactic,
+          price: child.price,
+          qty: child.orderQty,
+        });
+      }
+    }
+    if (sent.length === 0) return;
+    this.engine.record({
+      type: "routing-decision",
+      seq: 0,
+      time: 0,
+      parentId: parent.parentId,
+      symbol: parent.symbol,
+      side: parent.side,
+      logic: decision.logic,
+      tactic,
+      price,
+      qty: lots,
+      venues: venues.map((v) => ({
+        venue: v.id,
+        available: v.available,
+        bid: Number.isFinite(v.bid) ? v.bid : null,
+        ask: Number.isFinite(v.ask) ? v.ask : null,
+        bidQty: v.bidQty,
+        askQty: v.askQty,
+        makerFee: v.makerFee,
+        takerFee: v.takerFee,
+        fillProbability: v.fillProbability,
+        hiddenRate: v.hiddenRate,
+      })),
+      children: sent,
+      note: decision.note,
+    });
+  }
+
+  /**
+   * The reservation's protection price for a child at `price`: the least aggressive limit of the parent that allows
+   * the far touch too (or the child's price when no limit allows the far touch), shared by all the parent's children
+   * (ParentOrder.protectionFor), so that every tactic (a midpoint peg capped at the far touch, a take) fits under
+   * it. It changes only when the market crosses one of the parent's limits; a market-order parent's never does.
+   */
+  private protectionOf(parent: ParentOrder, price: number): number | null | undefined {
+    const quote = this.market.nbbo(parent.symbol);
+    const buy = parent.side === "buy";
+    const far = buy ? quote.ask : quote.bid;
+    if (Number.isFinite(far)) {
+      const wide = parent.protectionFor(buy ? Math.max(price, far) : Math.min(price, far));
+      if (wide !== undefined) return wide;
+    }
+    return parent.protectionFor(price);
+  }
+
+  /** Sends one slice of a routing decision as a child order (reserved first); null when it cannot go. */
+  private send(working: Working, slice: RouteSlice, logic: RoutingLogic, fallback: readonly number[]): Child | null {
+    const parent = working.parent;
+    const buy = parent.side === "buy";
+    const protection = this.protectionOf(parent, slice.price);
+    if (protection === undefined) return null;
+    if (slice.tactic !== "midpoint") {
+      const own = this.ownBest(parent.symbol, buy ? "sell" : "buy");
+      if (buy ? slice.price >= own : slice.price <= own) return null;
+    }
+    const lots = Math.min(slice.qty, parent.available(protection));
+    const venue = this.venues[slice.venue] as Venue;
+    if (lots <= 0 || lots < venue.spec.minQuantity) return null;
+    const childId = `C${this.nextChild++}`;
+    if (!this.engine.reserve(parent.parentId, childId, protection, lots)) return null;
+    const now = this.scheduler.now();
+    const restUntil =
+      logic === "sequential" && slice.timeInForce === "day" ? now + SEQUENTIAL_REST_MICROS : Number.POSITIVE_INFINITY;
+    const child: Child = {
+      childId,
+      tactic: slice.tactic,
+      price: slice.price,
+      pricedAt: now,
       leavesQty: lots,
       cancelPending: false,
       parentId: parent.parentId,
       side: parent.side,
-      venue,
+      venue: slice.venue,
       symbol: parent.symbol,
       orderQty: lots,
       venueOrderId: childId,
@@ -477,26 +671,83 @@ export class AlgoExecutor implements OrderEntryListener {
       orderIds: [childId],
       replacing: null,
       amendments: 0,
+      logic,
+      fallback,
+      sentAt: now,
+      level: this.board.levelAt(slice.venue, parent.symbol, parent.side, slice.tactic, slice.price),
+      timeInForce: slice.timeInForce,
+      minQty: slice.minQty,
+      filled: 0,
+      firstFillAt: Number.NaN,
+      restUntil,
     };
     this.children.set(childId, child);
     this.byOrderId.set(childId, child);
     working.children.push(child);
-    if (tactic !== "midpoint") this.ownChildren(parent.symbol).add(child);
+    if (slice.tactic !== "midpoint") this.ownChildren(parent.symbol).add(child);
     this.stats.childrenSent++;
+    this.scorecard.onSent(venue.id, parent.symbol, slice.tactic, child.level, now);
     this.recordChild(child, "placed", null);
-    (this.sessions[venue] as OrderEntrySession).submit({
+    if (Number.isFinite(restUntil)) this.wake(working, restUntil);
+    (this.sessions[slice.venue] as OrderEntrySession).submit({
       clOrdId: childId,
       account: this.account,
       symbol: parent.symbol,
       side: parent.side,
       ordType: "limit",
-      timeInForce: tactic === "aggressive" ? "ioc" : "day",
+      timeInForce: slice.timeInForce,
       orderQty: lots,
-      price,
+      price: slice.price,
       postOnly: false,
       displayQty: null,
-      minQty: null,
+      minQty: slice.minQty,
     });
+    return child;
+  }
+
+  /**
+   * A sequential route's child ended with `left` lots unfilled (an immediate-or-cancel order the venue could not
+   * fill, or a refusal): they go to the next venue of its ranking that is still usable, and still shows the price for
+   * a taking order; none: the algorithm decides again.
+   */
+  private fallBack(working: Working, child: Child, left: number): void {
+    if (this.closed) return;
+    const now = this.scheduler.now();
+    const view = this.market.instrument(child.symbol);
+    const buy = child.side === "buy";
+    for (let i = 0; i < child.fallback.length; i++) {
+      const index = child.fallback[i] as number;
+      const venue = this.venues[index] as Venue;
+      if (!this.health.isAvailable(venue.id, now)) continue;
+      if (child.tactic === "aggressive") {
+        const q = view.venueQuote(venue.id);
+        if (!(buy ? q.ask <= child.price : q.bid >= child.price)) continue;
+      }
+      this.send(
+        working,
+        {
+          venue: index,
+          tactic: child.tactic,
+          price: child.price,
+          qty: left,
+          timeInForce: child.timeInForce,
+          minQty: child.minQty,
+        },
+        child.logic,
+        child.fallback.slice(i + 1),
+      );
+      return;
+    }
+  }
+
+  /** Every lit venue's touch in `symbol` for the router's queue-outflow estimates; the mid for the markouts. */
+  private observe(symbol: string, quote: { bid: number; ask: number }, now: number): void {
+    if (quote.bid < quote.ask) this.scorecard.onMid(symbol, (quote.bid + quote.ask) / 2, now);
+    const view = this.market.instrument(symbol);
+    for (const index of this.litIndexes) {
+      const q = view.venueQuote((this.venues[index] as Venue).id);
+      this.router.observe(symbol, index, now, q.bid, q.bidQty, q.ask, q.askQty);
+    }
   }
 
   /** The most aggressive price of our lit children on `side` in `symbol` (+/-Infinity when none). */

@@ -46,6 +46,7 @@ import type {
   EngineEvent,
   EngineListener,
   ParentChange,
+  RoutingDecision,
 } from "../model/client-events.js";
 import { INTERNAL_VENUE } from "../model/client-events.js";
 import {
@@ -64,6 +65,7 @@ import {
 } from "../model/client-order-reasons.js";
 import type { Liquidity } from "../model/execution-report.js";
 import type { Instrument } from "../model/instrument.js";
+import type { MarketBar } from "../model/market-bar.js";
 import type { Side } from "../model/order-types.js";
 import type { EngineOptions, EngineQuotes } from "./engine-options.js";
 
@@ -1053,10 +1055,11 @@ export class Engine {
   }
 
   /**
-   * Records an execution-side event (a child order's life, an algorithm's choice) in the kernel's event stream, at the
-   * clock's time, so that the journal and every listener see it in order with the kernel's own events.
+   * Records an execution-side event (a child order's life, an algorithm's choice, a routing decision, a market bar for
+   * TCA) in the kernel's event stream, at the clock's time, so that the journal and every listener see it in order
+   * with the kernel's own events.
    */
-  record(event: ChildOrderChanged | AlgoChosen): void {
+  record(event: ChildOrderChanged | AlgoChosen | RoutingDecision | MarketBar): void {
     (event as { time: number }).time = this.scheduler.now();
     this.emit(event);
   }

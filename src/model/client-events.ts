@@ -9,6 +9,7 @@ import type { KillScope } from "./client-commands.js";
 import type { ClientExecType, ClientOrdStatus, Intent, Strategy, Urgency } from "./client-order.js";
 import type { ClientCancelRejectReason, OrderRejectReason, RejectCategory } from "./client-order-reasons.js";
 import type { Liquidity } from "./execution-report.js";
+import type { MarketBar } from "./market-bar.js";
 import type { OrdType, Side } from "./order-types.js";
 
 /** The venue name of a fill matched inside the engine. */
@@ -243,6 +244,44 @@ export interface AlgoChosen extends EventBase {
   readonly arrivalMid: number | null;
 }
 
+/** A venue as the router saw it when it routed a child (routing-decision). Prices: price units; fees: per share. */
+export interface RoutedVenue {
+  readonly venue: string;
+  readonly available: boolean;
+  readonly bid: number | null;
+  readonly ask: number | null;
+  readonly bidQty: number;
+  readonly askQty: number;
+  readonly makerFee: number;
+  readonly takerFee: number;
+  readonly fillProbability: number;
+  readonly hiddenRate: number;
+}
+
+/** Where the router sent a child the algorithm asked for, why, and from what it knew (router/). */
+export interface RoutingDecision extends EventBase {
+  readonly type: "routing-decision";
+  readonly parentId: number;
+  readonly symbol: string;
+  readonly side: Side;
+  readonly logic: "sequential" | "spray" | "liquidity-seeking" | "optimal" | "best-venue" | "equal-split";
+  /** What the algorithm asked for: tactic, price and lots. */
+  readonly tactic: ChildTactic;
+  readonly price: number;
+  readonly qty: number;
+  readonly venues: readonly RoutedVenue[];
+  /** The child orders sent (their ids are in their child-order events). */
+  readonly children: readonly {
+    readonly childId: string;
+    readonly venue: string;
+    readonly tactic: ChildTactic;
+    readonly price: number;
+    readonly qty: number;
+  }[];
+  /** The logic's one-line explanation (ranking, split). */
+  readonly note: string;
+}
+
 export type EngineEvent =
   | OrderAccepted
   | OrderRejected
@@ -255,6 +294,8 @@ export type EngineEvent =
   | ClientExecutionReport
   | KillSwitchChanged
   | ChildOrderChanged
-  | AlgoChosen;
+  | AlgoChosen
+  | RoutingDecision
+  | MarketBar;
 
 export type EngineListener = (event: EngineEvent) => void;

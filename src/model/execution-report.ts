@@ -26,7 +26,9 @@ export type VenueRejectReason =
   | "invalid-price"
   | "price-off-tick"
   | "duplicate-cl-ord-id"
-  | "post-only-would-take";
+  | "post-only-would-take"
+  /** The venue is not taking orders (an outage, a halt). */
+  | "venue-unavailable";
 
 /** Why a live order ended without filling completely. */
 export type VenueCancelReason = "requested" | "ioc-unfilled" | "fok-unfilled" | "self-trade";

@@ -4,3 +4,5 @@
  */
 export * from "./optimal-placement.js";
 export * from "./queue-outflow.js";
+export * from "./venue-health.js";
+export * from "./venue-scorecard.js";

@@ -38,6 +38,8 @@ export abstract class SimVenueBase implements Venue, SimOrderHandler {
   protected readonly marketData: MarketDataPublisher;
   private readonly orderNumbers = new IdSequence("");
   private readonly execIds: IdSequence;
+  /** Refuses new orders while true (a simulated outage: tests and drills of routing around a venue). */
+  private outage = false;
 
   constructor(
     readonly spec: VenueSpec,
@@ -71,9 +73,15 @@ export abstract class SimVenueBase implements Venue, SimOrderHandler {
     return { order: new VenueOrder(this.id, `${this.id}-${number}`, session, instrument, request), number };
   }
 
+  /** Starts or ends an outage: while it lasts every new order is rejected ("venue-unavailable"); resting ones stay. */
+  setOutage(down: boolean): void {
+    this.outage = down;
+  }
+
   /** Checks every venue makes on arrival, the ClOrdID claim first; null when the order may proceed. */
   protected arrivalProblem(session: SimSession, request: NewOrderRequest): VenueRejectReason | null {
     if (!session.claim(request.clOrdId)) return "duplicate-cl-ord-id";
+    if (this.outage) return "venue-unavailable";
     const trades = this.spec.instruments.includes(request.symbol);
     return checkNewOrder(this.spec, trades ? this.instruments.get(request.symbol) : undefined, request);
   }

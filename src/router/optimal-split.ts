@@ -1,0 +1,109 @@
+/**
+ * The optimal routing logic: a resting child of S lots becomes a Cont & Kukanov (2017) placement problem over the
+ * available lit venues, solved by stochastic approximation over joint queue-outflow samples (optimal-placement.ts,
+ * queue-outflow.ts); the market part M is taken now at the far touch (sprayed over the venues showing it, within the
+ * parent's limit), the limit parts L_k rest at the child's price on each venue.
+ *
+ * The problem, in price units per share: h = half the consolidated spread; f = the cheapest taker fee among the
+ * venues showing the far touch (a taker rebate counts as 0: the model's fee is not negative); theta = h / 40 (the
+ * paper's ratio); r_k = venue k's maker rebate (minus its fee) less the adverse selection its fills have shown
+ * (markout, when known); Q_k = what venue k shows at the child's price on our
+ * side (0 when the child improves on it); lambda_u = (1 + 2 urgency) (h + f): missing the target costs at least
+ * crossing the spread later, more when the parent is in a hurry; lambda_o = h + max r_k: an extra lot costs its
+ * unwinding. A taking or midpoint child is not a placement problem: it is sprayed (or sent dark) as usual.
+ * Without outflow history for every venue (the estimator's first windows) the child is sprayed and the note says so.
+ * The slices never add up to more than S: limit orders beyond it (the model may over-post to make the fill certain)
+ * are scaled down, since the parent's schedule, not the router, decides how much rests.
+ */
+import type { Random } from "../core/random.js";
+import { type OutflowSamples, type PlacementProblem, solvePlacement } from "./optimal-placement.js";
+import type { RouteDecision, RouteRequest, RouteSlice, VenueState } from "./routing.js";
+import { halfSpread, split, spray, takingVenues } from "./routing-logics.js";
+
+/** Solver steps per routing decision: a few thousand are within a fraction of a percent of the optimum's cost. */
+export const OPTIMAL_SPLIT_ITERATIONS = 2_000;
+
+export interface OptimalSplitInputs {
+  readonly request: RouteRequest;
+  readonly venues: readonly VenueState[];
+  /** The lit venues of the problem, in the order of the samples' columns. */
+  readonly lit: readonly VenueState[];
+  /** Joint outflow samples of `lit`'s queues on the request's side over the horizon, or null without history. */
+  readonly samples: OutflowSamples | null;
+  /** The parent's most aggressive workable limit (null: market): the market part is not taken beyond it. */
+  readonly limit: number | null;
+  /** Adverse selection per lot filled passively at each lit venue, price units (0 when unknown). */
+  readonly adverse: readonly number[];
+  readonly random: Random;
+}
+
+export function optimalSplit(inputs: OptimalSplitInputs): RouteDecision {
+  const { request, venues, lit, samples } = inputs;
+  if (request.tactic !== "passive") return { ...spray(request, venues), logic: "optimal" };
+  if (lit.length === 0 || samples === null) {
+    const sprayed = spray(request, venues);
+    return { ...sprayed, logic: "optimal", note: `no outflow history yet: ${sprayed.note}` };
+  }
+  const buy = request.side === "buy";
+  const far = buy ? request.ask : request.bid;
+  const h = halfSpread(request);
+  const takeWithin =
+    Number.isFinite(far) && (inputs.limit === null || (buy ? far <= inputs.limit : far >= inputs.limit));
+  const takers = takeWithin ? takingVenues({ ...request, tactic: "aggressive", price: far }, venues) : [];
+  const f = takers.length > 0 ? Math.min(...takers.map((v) => v.takerFee)) : Number.POSITIVE_INFINITY;
+  const rebates = lit.map((v, k) => -v.makerFee - (inputs.adverse[k] ?? 0));
+  const problem: PlacementProblem = {
+    target: request.qty,
+    halfSpread: h,
+    // Nothing to take within the limit: the market order is priced out.
+    takerFee: Number.isFinite(f) ? Math.max(0, f) : 1e9,
+    impact: h / 40,
+    underfillPenalty: (1 + 2 * request.urgency) * (h + (Number.isFinite(f) ? f : 0)),
+    overfillPenalty: h + Math.max(0, ...rebates),
+    venues: lit.map((v, k) => ({ queueAhead: queueAhead(request, v), rebate: rebates[k] as number })),
+  };
+  const solution = solvePlacement(problem, samples, { random: inputs.random, iterations: OPTIMAL_SPLIT_ITERATIONS });
+  let market = Number.isFinite(f) ? Math.min(solution.market, request.qty) : 0;
+  const limits = Array.from(solution.limits, (l) => Math.max(0, l));
+  const posted = limits.reduce((a, b) => a + b, 0);
+  const room = request.qty - market;
+  if (posted > room) {
+    const scaled = split(
+      room,
+      limits,
+      lit.map(() => room),
+      lit,
+      request.minSliceLots,
+    );
+    for (let k = 0; k < limits.length; k++) limits[k] = scaled[k] as number;
+  }
+  const slices: RouteSlice[] = [];
+  if (market >= request.minSliceLots && takers.length > 0) {
+    const taken = spray({ ...request, tactic: "aggressive", price: far, qty: market }, venues).slices;
+    slices.push(...taken);
+    market = taken.reduce((a, s) => a + s.qty, 0);
+  } else market = 0;
+  lit.forEach((v, k) => {
+    const qty = limits[k] as number;
+    if (qty >= Math.max(request.minSliceLots, v.minQuantity)) {
+      slices.push({ venue: v.index, tactic: "passive", price: request.price, qty, timeInForce: "day", minQty: null });
+    }
+  });
+  return {
+    logic: "optimal",
+    slices,
+    fallback: [],
+    note:
+      `M ${market}, ${lit.map((v, k) => `L ${v.id} ${limits[k]} (Q ${problem.venues[k]?.queueAhead})`).join(", ")}; ` +
+      `V ${solution.expectedCost.toFixed(4)} per S`,
+  };
+}
+
+/** Lots ahead of a child joining venue `v` at the request's price: what it shows there, 0 when the child improves. */
+function queueAhead(request: RouteRequest, v: VenueState): number {
+  const buy = request.side === "buy";
+  const near = buy ? v.bid : v.ask;
+  if (!Number.isFinite(near)) return 0;
+  if (request.price === near) return buy ? v.bidQty : v.askQty;
+  return (buy ? request.price > near : request.price < near) ? 0 : buy ? v.bidQty : v.askQty;
+}

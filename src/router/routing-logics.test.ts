@@ -1,0 +1,221 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { Random } from "../core/random.js";
+import { optimalSplit } from "./optimal-split.js";
+import type { RouteRequest, VenueState } from "./routing.js";
+import { bestVenue, equalSplit, liquiditySeeking, sequential, split, spray } from "./routing-logics.js";
+
+// Prices in units of 0.0001: bid 150.00, ask 150.02; fees in price units per share (30 mils = 30 units).
+const venue = (over: Partial<VenueState> & Pick<VenueState, "index" | "id">): VenueState => ({
+  kind: "lit",
+  bid: 1_500_000,
+  ask: 1_500_200,
+  bidQty: 500,
+  askQty: 500,
+  makerFee: -20,
+  takerFee: 30,
+  minQuantity: 1,
+  available: true,
+  fillProbability: 0.5,
+  hiddenRate: 0,
+  ...over,
+});
+
+const LITA = venue({ index: 0, id: "LITA", askQty: 300 });
+const LITB = venue({ index: 1, id: "LITB", makerFee: 10, takerFee: -2, askQty: 200 });
+const LITC = venue({ index: 2, id: "LITC", ask: 1_500_300, takerFee: 10 });
+const DRKP = venue({
+  index: 3,
+  id: "DRKP",
+  kind: "dark",
+  bid: Number.NaN,
+  ask: Number.NaN,
+  bidQty: 0,
+  askQty: 0,
+  makerFee: 10,
+  takerFee: 10,
+  minQuantity: 100,
+  hiddenRate: 0.5,
+});
+const VENUES = [LITA, LITB, LITC, DRKP];
+
+const request = (over: Partial<RouteRequest> = {}): RouteRequest => ({
+  side: "buy",
+  tactic: "aggressive",
+  price: 1_500_200,
+  qty: 400,
+  bid: 1_500_000,
+  ask: 1_500_200,
+  tick: 100,
+  minSliceLots: 1,
+  urgency: 0.5,
+  exclude: new Set(),
+  ...over,
+});
+
+describe("routing logics", () => {
+  it("sequential: takes at the cheapest venue showing the price, the others next in order", () => {
+    const d = sequential(request(), VENUES);
+    // LITB's taker rebate beats LITA's fee; LITC does not show 150.02; the dark pool is not a taking venue.
+    expect(d.slices).toEqual([
+      { venue: 1, tactic: "aggressive", price: 1_500_200, qty: 400, timeInForce: "ioc", minQty: null },
+    ]);
+    expect(d.fallback).toEqual([0]);
+  });
+
+  it("sequential: rests where a resting lot is worth most, and skips excluded and unavailable venues", () => {
+    const passive = request({ tactic: "passive", price: 1_500_000 });
+    // Half spread 100: LITA earns 100 + 20 rebate per filled share, LITB 100 - 10.
+    expect(sequential(passive, VENUES).slices[0]?.venue).toBe(0);
+    const likelier = [{ ...LITA, fillProbability: 0.2 }, { ...LITB, fillProbability: 0.9 }, LITC, DRKP];
+    expect(sequential(passive, likelier).slices[0]?.venue).toBe(1);
+    expect(sequential({ ...passive, exclude: new Set([0]) }, [LITA, LITB, DRKP]).slices[0]?.venue).toBe(1);
+    expect(sequential(passive, [{ ...LITA, available: false }, LITB]).slices[0]?.venue).toBe(1);
+  });
+
+  it("spray: splits a taking child by what each venue shows at the price, never more than asked or shown", () => {
+    const d = spray(request({ qty: 400 }), VENUES);
+    expect(d.slices.map((s) => [s.venue, s.qty])).toEqual([
+      [1, 160],
+      [0, 240],
+    ]);
+    const more = spray(request({ qty: 900 }), VENUES);
+    expect(more.slices.map((s) => [s.venue, s.qty])).toEqual([
+      [1, 200],
+      [0, 300],
+    ]);
+  });
+
+  it("never sends more than the child asked, whatever the logic and the venues (property)", () => {
+    const arb = fc.record({
+      qty: fc.integer({ min: 1, max: 5_000 }),
+      tactic: fc.constantFrom("passive", "aggressive", "midpoint") as fc.Arbitrary<RouteRequest["tactic"]>,
+      sizes: fc.array(fc.integer({ min: 0, max: 3_000 }), { minLength: 1, maxLength: 10 }),
+      probs: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 10, maxLength: 10 }),
+      minSlice: fc.integer({ min: 1, max: 200 }),
+    });
+    fc.assert(
+      fc.property(arb, ({ qty, tactic, sizes, probs, minSlice }) => {
+        const venues = sizes.map((size, i) =>
+          venue({ index: i, id: `V${i}`, askQty: size, bidQty: size, fillProbability: probs[i] as number }),
+        );
+        venues.push({ ...DRKP, index: venues.length });
+        const r = request({ qty, tactic, minSliceLots: minSlice });
+        for (const logic of [sequential, spray, liquiditySeeking, bestVenue, equalSplit]) {
+          const d = logic(r, venues);
+          const total = d.slices.reduce((a, s) => a + s.qty, 0);
+          expect(total).toBeLessThanOrEqual(qty);
+          for (const s of d.slices) {
+            expect(
+              Number.isSafeInteger(s.qty) && s.qty >= Math.max(1, (venues[s.venue] as VenueState).minQuantity),
+            ).toBe(true);
+          }
+        }
+      }),
+      { seed: 6, numRuns: 300 },
+    );
+  });
+
+  it("liquidity-seeking: dark first, sized by the hidden liquidity found, the rest lit", () => {
+    const d = liquiditySeeking(request({ qty: 400 }), VENUES);
+    expect(d.slices[0]).toEqual({
+      venue: 3,
+      tactic: "midpoint",
+      price: 1_500_200,
+      qty: 200,
+      timeInForce: "ioc",
+      minQty: 100,
+    });
+    expect(d.slices.slice(1).reduce((a, s) => a + s.qty, 0)).toBe(200);
+    // A pool that has shown little: a quarter (at least its minimum); a child below its minimum: lit only.
+    const dry = liquiditySeeking(request({ qty: 800 }), [LITA, LITB, { ...DRKP, hiddenRate: 0.01 }]);
+    expect(dry.slices[0]).toMatchObject({ venue: 3, qty: 200 });
+    expect(liquiditySeeking(request({ qty: 50 }), VENUES).slices.every((s) => s.venue !== 3)).toBe(true);
+    // A resting child leaves a midpoint peg capped at the far touch.
+    const resting = liquiditySeeking(request({ tactic: "passive", price: 1_500_000 }), VENUES);
+    expect(resting.slices[0]).toMatchObject({ venue: 3, tactic: "midpoint", price: 1_500_200, timeInForce: "day" });
+  });
+
+  it("baselines: best venue takes everything to one venue; equal split ignores what venues show", () => {
+    expect(bestVenue(request(), VENUES).slices).toHaveLength(1);
+    expect(bestVenue(request({ tactic: "passive", price: 1_500_000 }), VENUES).slices[0]?.venue).toBe(0);
+    const eq = equalSplit(request({ qty: 301 }), VENUES);
+    expect(eq.slices.map((s) => [s.venue, s.qty])).toEqual([
+      [0, 101],
+      [1, 100],
+      [2, 100],
+    ]);
+  });
+
+  it("split: whole lots by largest remainder within caps; a part below its minimum goes to the others", () => {
+    const three = [LITA, LITB, LITC];
+    expect(split(10, [1, 1, 1], [10, 10, 10], three, 1)).toEqual([4, 3, 3]);
+    expect(split(10, [1, 1, 1], [2, 10, 10], three, 1)).toEqual([2, 4, 4]);
+    expect(split(10, [1, 1, 8], [10, 10, 10], three, 2)).toEqual([0, 0, 10]);
+  });
+});
+
+describe("optimal split (Cont & Kukanov) as a routing logic", () => {
+  const samples = (rows: number[][]) => ({
+    venues: rows[0]?.length ?? 0,
+    count: rows.length,
+    values: Float64Array.from(rows.flat()),
+  });
+
+  it("rests where the queue works through, takes the rest when the queue is too long to fill in time", () => {
+    const passive = request({ tactic: "passive", price: 1_500_000, qty: 400 });
+    const lit = [LITA, LITB];
+    // Queues of 500 ahead; outflow of 2,000 a window on both: resting fills surely, and earns the rebate.
+    const busy = samples(Array.from({ length: 50 }, () => [2_000, 2_000]));
+    const rest = optimalSplit({
+      request: passive,
+      venues: VENUES,
+      lit,
+      samples: busy,
+      limit: null,
+      adverse: [0, 0],
+      random: new Random(1),
+    });
+    expect(rest.slices.every((s) => s.tactic === "passive")).toBe(true);
+    expect(rest.slices.reduce((a, s) => a + s.qty, 0)).toBeLessThanOrEqual(400);
+    expect(rest.slices.find((s) => s.venue === 0)?.qty ?? 0).toBeGreaterThan(0);
+    // Nothing ever leaves the queues: resting never fills, so (urgent) the child is taken.
+    const dead = samples(Array.from({ length: 50 }, () => [0, 0]));
+    const take = optimalSplit({
+      request: { ...passive, urgency: 1 },
+      venues: VENUES,
+      lit,
+      samples: dead,
+      limit: null,
+      adverse: [0, 0],
+      random: new Random(1),
+    });
+    expect(take.slices.filter((s) => s.tactic === "aggressive").reduce((a, s) => a + s.qty, 0)).toBeGreaterThan(300);
+    // ... unless the parent's limit is below the ask: then nothing is taken.
+    const limited = optimalSplit({
+      request: { ...passive, urgency: 1 },
+      venues: VENUES,
+      lit,
+      samples: dead,
+      limit: 1_500_100,
+      adverse: [0, 0],
+      random: new Random(1),
+    });
+    expect(limited.slices.some((s) => s.tactic === "aggressive")).toBe(false);
+  });
+
+  it("sprays when there is no outflow history yet, and says so", () => {
+    const d = optimalSplit({
+      request: request({ tactic: "passive", price: 1_500_000 }),
+      venues: VENUES,
+      lit: [LITA, LITB],
+      samples: null,
+      limit: null,
+      adverse: [0, 0],
+      random: new Random(1),
+    });
+    expect(d.logic).toBe("optimal");
+    expect(d.note).toMatch(/no outflow history/);
+    expect(d.slices.length).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,156 @@
+/**
+ * The smart order router inside the executor, against the simulated venues (test/executor-fixtures.ts): where each
+ * logic sends a parent's children, the sequential fallback, spray's over-fill protection when fills race the cancels,
+ * dark first, and a venue outage routed around and recovered from. Exact times: the fixture's latencies are constant.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import type { AlgoParameters } from "../src/algo/algo-parameters.js";
+import type { ChildOrderChanged, EngineEvent, ParentFilled, RoutingDecision } from "../src/model/client-events.js";
+import type { RoutingLogic } from "../src/router/routing.js";
+import type { SimVenueBase } from "../src/venue/sim/sim-venue-base.js";
+import { market, setup } from "./executor-fixtures.js";
+import { auditParticipants, Participant, px, START } from "./sim-fixtures.js";
+
+afterEach(auditParticipants);
+
+/** A window so short the algorithm is in its final phase at once: it takes everything at the far touch. */
+const takeNow = (p: AlgoParameters): AlgoParameters => ({
+  ...p,
+  algo: "twap",
+  startTime: START + 10_000,
+  endTime: START + 3_000_000,
+  useDark: false,
+});
+
+/** A slow passive TWAP (no dark children of its own): what the router adds is the router's. */
+const restSlowly = (p: AlgoParameters): AlgoParameters => ({
+  ...p,
+  algo: "twap",
+  startTime: START + 10_000,
+  endTime: START + 600_000_000,
+  slices: 10,
+  randomisation: 0,
+  aggressiveness: 0,
+  useDark: false,
+});
+
+const of = <T extends EngineEvent["type"]>(events: EngineEvent[], type: T) =>
+  events.filter((e): e is Extract<EngineEvent, { type: T }> => e.type === type);
+
+function run(choose: (p: AlgoParameters) => AlgoParameters, logic: RoutingLogic) {
+  const s = setup(choose, logic);
+  return { ...s, placed: () => s.children().filter((e) => e.action === "placed") };
+}
+
+describe("smart order router in the executor", () => {
+  it("sequential: takes at the cheapest venue first, and what it leaves moves to the next venue at once", () => {
+    const { w, acme, engine, events, placed } = run(takeNow, "sequential");
+    engine.submit(market("A", "A1", "300"));
+    w.scheduler.runUntil(START + 1_000_000);
+    // LITB pays a taker rebate: all 300 go there; it shows 200 at 150.01, so 100 come back unfilled and go to LITA.
+    expect(placed().map((e) => [e.venue, e.orderQty, e.price])).toEqual([
+      ["LITB", 300, px(acme, "150.01")],
+      ["LITA", 100, px(acme, "150.01")],
+    ]);
+    const fills = of(events, "parent-filled");
+    expect(fills.map((f) => [f.venue, f.qty])).toEqual([
+      ["LITB", 200],
+      ["LITA", 100],
+    ]);
+    expect(engine.order("OMS", "A")?.ordStatus).toBe("filled");
+    const decision = of(events, "routing-decision")[0] as RoutingDecision;
+    expect(decision).toMatchObject({ logic: "sequential", tactic: "aggressive", qty: 300 });
+    expect(decision.note).toMatch(/LITB > LITA/);
+    expect(decision.venues.map((v) => v.venue)).toEqual(["LITA", "LITB", "DRKP"]);
+  });
+
+  it("spray: splits by displayed size, never more than the child, and fills racing the cancels stay within it", () => {
+    const { w, acme, engine, events, placed } = run(restSlowly, "spray");
+    engine.submit(market("A", "A1", "400"));
+    w.scheduler.runUntil(START + 1_000_000);
+    const resting = placed();
+    expect(new Set(resting.map((e) => e.venue))).toEqual(new Set(["LITA", "LITB"]));
+    const working = resting.reduce((a, e) => a + e.orderQty, 0);
+    expect(working).toBeLessThanOrEqual(400);
+    // Sellers hit both bids at the instant the kill switch sends the cancels: the trades arrive after the cancels
+    // were sent (adversarial timing), and none may take the parent beyond what it reserved.
+    const sellerA = new Participant(w.venue("LITA"), w.scheduler, "SA");
+    const sellerB = new Participant(w.venue("LITB"), w.scheduler, "SB");
+    const at = START + 2_000_000;
+    w.scheduler.at(at, () => {
+      // The sellers' orders are on their way first; the cancels follow them on the same links.
+      sellerA.sell("s1", 2_000, px(acme, "149.98"), { timeInForce: "ioc" });
+      sellerB.sell("s2", 2_000, px(acme, "149.98"), { timeInForce: "ioc" });
+      engine.kill({ scope: "global" }, "race");
+    });
+    w.scheduler.runUntil(START + 3_000_000);
+    const cancels = events.filter((e) => e.type === "child-order" && e.action === "cancel-requested");
+    const fills = of(events, "parent-filled").filter((f) => f.time >= at);
+    expect(cancels.length).toBeGreaterThan(0);
+    expect(fills.length).toBeGreaterThan(0);
+    const firstCancel = (cancels[0] as ChildOrderChanged).seq;
+    expect(fills.some((f) => f.seq > firstCancel)).toBe(true);
+    const total = of(events, "parent-filled").reduce((a, f) => a + f.qty, 0);
+    expect(total).toBeLessThanOrEqual(working);
+    const order = engine.order("OMS", "A");
+    expect(order?.cumQty).toBe(total);
+    expect(order?.cumQty).toBeLessThanOrEqual(400);
+    for (const child of resting) {
+      const filled = of(events, "parent-filled")
+        .filter((f: ParentFilled) => f.childId === child.childId)
+        .reduce((a, f) => a + f.qty, 0);
+      expect(filled).toBeLessThanOrEqual(child.orderQty);
+    }
+    expect(engine.parent(1)?.reservedQty ?? 0).toBe(0);
+  });
+
+  it("liquidity-seeking: goes to the dark pool first, and finds the liquidity resting there", () => {
+    const { w, acme, engine, events, placed } = run(restSlowly, "liquidity-seeking");
+    const darkSeller = new Participant(w.venue("DRKP"), w.scheduler, "DS");
+    darkSeller.sell("d1", 1_000, px(acme, "149.90"));
+    w.scheduler.runUntil(START + 20_000);
+    engine.submit(market("A", "A1", "400"));
+    w.scheduler.runUntil(START + 1_000_000);
+    const first = placed()[0] as ChildOrderChanged;
+    expect(first).toMatchObject({ venue: "DRKP", tactic: "midpoint" });
+    const dark = of(events, "parent-filled").filter((f) => f.venue === "DRKP");
+    expect(dark.reduce((a, f) => a + f.qty, 0)).toBe(first.orderQty);
+    // At the midpoint of 149.99 / 150.01.
+    expect(dark.every((f) => f.price === px(acme, "150.00"))).toBe(true);
+  });
+
+  it("routes around a venue that is down, and back to it once it is up and its backoff has passed", () => {
+    const { w, engine, executor, events, placed } = run(takeNow, "sequential");
+    const litb = w.venue("LITB") as unknown as SimVenueBase;
+    litb.setOutage(true);
+    const lp = new Participant(w.venue("LITB"), w.scheduler, "LP-B2");
+    const acme = w.instrument("ACME");
+    // Three parents (three strategies): each first tries LITB, is refused, and moves on to LITA at once.
+    ["twap", "vwap", "is"].forEach((strategy, i) => {
+      w.scheduler.at(START + 20_000 + i * 10_000, () => engine.submit(market(`A${i}`, "A1", "10", { strategy })));
+    });
+    w.scheduler.runUntil(START + 100_000);
+    const rejected = events.filter((e) => e.type === "child-order" && e.action === "rejected");
+    expect(rejected.map((e) => (e as ChildOrderChanged).venue)).toEqual(["LITB", "LITB", "LITB"]);
+    expect(["A0", "A1", "A2"].map((id) => engine.order("OMS", id)?.ordStatus)).toEqual(["filled", "filled", "filled"]);
+    expect(executor.health.state("LITB", w.scheduler.now()).status).toBe("tripped");
+    // A fourth parent does not even try LITB.
+    const before = placed().length;
+    engine.submit(market("A3", "A1", "10", { strategy: "pov" }));
+    w.scheduler.runUntil(START + 200_000);
+    expect(
+      placed()
+        .slice(before)
+        .map((e) => e.venue),
+    ).toEqual(["LITA"]);
+    // The outage ends; after the backoff LITB is tried again (half-open), acknowledges, and is healthy.
+    litb.setOutage(false);
+    lp.sell("a9", 100, px(acme, "150.01"));
+    w.scheduler.runUntil(START + 2_500_000);
+    const again = placed().length;
+    engine.submit({ ...market("A4", "A2", "10", { urgency: "high" }) });
+    w.scheduler.runUntil(START + 2_900_000);
+    expect(placed().slice(again)[0]?.venue).toBe("LITB");
+    expect(executor.health.state("LITB", w.scheduler.now()).status).toBe("healthy");
+  });
+});
