@@ -10,6 +10,7 @@ import { DEFAULT_ALLOCATION, runAllocationBench } from "./allocation.bench.js";
 import { DEFAULT_BOOK_MEMORY, runBookMemoryBench } from "./book-memory.bench.js";
 import { DEFAULT_FIX_SESSION, runFixSessionBench } from "./fix-session.bench.js";
 import { describeMachine } from "./harness.js";
+import { DEFAULT_HTTP_INTAKE, runHttpIntakeBench } from "./http-intake.bench.js";
 import { DEFAULT_INTAKE, runIntakeBench } from "./intake.bench.js";
 import { DEFAULT_JOURNAL_BENCH, runJournalBench } from "./journal.bench.js";
 import { DEFAULT_OPTIMAL_PLACEMENT, runOptimalPlacementBench } from "./optimal-placement.bench.js";
@@ -36,6 +37,7 @@ const benches: Record<string, () => unknown> = {
   "sim-day": () => runSimDayBench(DEFAULT_SIM_DAY, log),
   journal: () => runJournalBench(DEFAULT_JOURNAL_BENCH, log),
   "fix-session": () => runFixSessionBench(DEFAULT_FIX_SESSION, log),
+  "http-intake": () => runHttpIntakeBench(DEFAULT_HTTP_INTAKE, log),
   "algo-decision": () => runAlgoDecisionBench(DEFAULT_ALGO_DECISION, log),
   "algo-day": () => runAlgoDayBench(DEFAULT_ALGO_DAY, log),
   "optimal-placement": () => runOptimalPlacementBench(DEFAULT_OPTIMAL_PLACEMENT, log),

@@ -16,6 +16,7 @@ import { registerFix } from "./fix-command.js";
 import { registerPretrade } from "./pretrade-command.js";
 import { progressBar } from "./progress.js";
 import { registerReplay } from "./replay-command.js";
+import { registerServe } from "./serve-command.js";
 
 const DEFAULT_CONFIG = fileURLToPath(new URL("../../../config/demo.yaml", import.meta.url));
 /** Real data, read in place from the shared folder beside the repository (never copied into it). */
@@ -124,6 +125,7 @@ registerAudit(program);
 registerPretrade(program);
 registerEvaluate(program, { config: DEFAULT_CONFIG, volumeProfile: DEFAULT_VOLUME_PROFILE });
 registerFix(program);
+registerServe(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -11,6 +11,7 @@ import { MICROS_PER_SECOND } from "../core/clock.js";
 import { Random } from "../core/random.js";
 import { AlgoExecutor } from "../engine/algo-executor.js";
 import { Engine } from "../engine/engine.js";
+import type { RiskConfig } from "../intake/risk-config.js";
 import { MarketModel } from "../market/market-model.js";
 import type { VolumeProfile } from "../market/volume-profile.js";
 import type { SourceSpec } from "../model/client-commands.js";
@@ -29,6 +30,8 @@ export interface LiveDaySetup {
   /** The order sources the engine accepts. */
   readonly sources: readonly SourceSpec[];
   readonly allocation?: AllocationPolicyConfig;
+  /** Pre-trade risk limits (default: none). */
+  readonly risk?: RiskConfig | undefined;
   /** Every execution report of the market model's participants (default: ignored). */
   readonly onReport?: (report: ExecutionReport) => void;
   readonly onChildReport?: (report: ExecutionReport) => void;
@@ -70,6 +73,7 @@ export function startLiveDay(setup: LiveDaySetup): LiveDay {
     quotes: sim.quotes,
     sources: setup.sources,
     allocation: setup.allocation,
+    risk: setup.risk,
     crossing: { takerFeeMicrosPerShare: highestLitTakerFee(setup.data) },
   });
   setup.beforeExecutor?.(engine);

@@ -1,0 +1,515 @@
+/**
+ * The HTTP API (Fastify): order intake, amendments, queries, operator routes, the event stream's upgrade, metrics,
+ * health and the OpenAPI document generated from the request schemas (request-schemas.ts).
+ *
+ * - Authentication on every route but /health, /ready, /metrics and /openapi.json: `Authorization: Bearer <token>`
+ *   (auth.ts); 401 without a valid one. A source acts on its own orders only: another source's order is "unknown"
+ *   (404, the same answer as an order that does not exist, so nothing leaks). Admin-only routes answer 403 to sources.
+ * - Acknowledgement after durability: every answer to an engine command (accepted, refused, cancelled, ...) is sent
+ *   only once the journal has made the command's events durable (group commit: throughput, not latency per order).
+ * - Errors are JSON `{ error, field, message }`: `error` a stable code (the intake reason codes for orders), `field`
+ *   the body path at fault or null. 400 a bad body or a validation refusal, 401, 403, 404, 409 (duplicate id, too late,
+ *   already pending), 413 body over the limit, 422 a risk refusal, 429 over the rate limit, 503 while stopping.
+ * - Limits: body size (`http.bodyLimitBytes`), orders per batch, and a rate limit per principal (per address on the
+ *   public routes), so a flood from one source is refused while the others are served.
+ * - Logs: no request bodies, no headers; refusals at info and accepted orders at debug, each with the request id.
+ */
+import type { Server } from "node:http";
+import rateLimit from "@fastify/rate-limit";
+import swagger from "@fastify/swagger";
+import websocket from "@fastify/websocket";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from "fastify";
+import type { Logger } from "pino";
+import type { AmendResult, Engine, SubmitResult } from "../engine/engine.js";
+import type { KillScope } from "../model/client-commands.js";
+import { type OrderRejectReason, rejectCategory } from "../model/client-order-reasons.js";
+import type { Authenticator, Principal } from "./auth.js";
+import { type EventStream, STREAM_EVENT_TYPES } from "./event-stream.js";
+import type { ServiceMetrics } from "./metrics.js";
+import { type FillLog, orderView } from "./order-view.js";
+import {
+  batchBody,
+  cancelBody,
+  jsonSchema,
+  killBody,
+  type OrderBody,
+  orderBody,
+  orderInput,
+  orderQuery,
+  parseRequest,
+  RequestRefusal,
+  replaceBody,
+} from "./request-schemas.js";
+import type { ServiceConfig } from "./service-config.js";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+  interface FastifyContextConfig {
+    /** Public route: no token needed. */
+    public?: boolean;
+    /** Observed in the acknowledgement latency histogram under this name. */
+    ack?: string;
+  }
+}
+
+/** What the journal offers the API: its head, and a promise per seq. */
+export interface AckJournal {
+  readonly headSeq: number;
+  durable(seq: number): Promise<void>;
+}
+
+export interface HttpApiDeps {
+  readonly engine: Engine;
+  readonly journal: AckJournal;
+  readonly auth: Authenticator;
+  readonly fills: FillLog;
+  readonly stream: EventStream;
+  readonly metrics: ServiceMetrics;
+  readonly logger: Logger;
+  readonly http: ServiceConfig["http"];
+  readonly venues: () => readonly { readonly id: string; readonly kind: string; readonly up: boolean }[];
+  readonly parents: () => unknown[];
+  /** The configuration in effect, without secrets (for GET /config). */
+  readonly config: () => unknown;
+  /** The session's close (µs): an order without an end time is a day order, expiring then. */
+  readonly dayEnd: number;
+  /** Whether orders are taken now: not while stopping, nor after the close (order routes and /ready answer 503). */
+  readonly intake: () => "open" | "closed" | "stopping";
+}
+
+const bearer = [{ bearer: [] }];
+
+export async function createHttpApi(deps: HttpApiDeps, tls: { cert: Buffer; key: Buffer } | null) {
+  const { engine, journal, auth, http } = deps;
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    logController: new LogController({ disableRequestLogging: true }),
+    requestIdHeader: "x-request-id",
+    bodyLimit: http.bodyLimitBytes,
+    ...(tls === null ? {} : { https: tls }),
+  }) as unknown as FastifyInstance<Server>;
+  // Bodies are validated by zod in the handlers (the same schemas the OpenAPI document shows): no second validator.
+  app.setValidatorCompiler(() => () => true);
+  app.decorateRequest("principal", null);
+  // First, so that its hooks see every upgrade request, also those refused by ours (it closes their sockets).
+  await app.register(websocket, { options: { maxPayload: 4096 } });
+
+  app.addHook("onRequest", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+    if (request.routeOptions.config.public === true) return;
+    request.principal = auth.authenticate(request.headers.authorization);
+    if (request.principal === null) {
+      const message =
+        request.headers.authorization === undefined ? "missing Authorization: Bearer <token>" : "invalid token";
+      throw new RequestRefusal(401, "unauthorized", "authorization", message);
+    }
+  });
+  app.addHook("onResponse", async (request, reply) => {
+    const ack = request.routeOptions.config.ack;
+    if (ack !== undefined) deps.metrics.ackSeconds.observe({ route: ack }, reply.elapsedTime / 1000);
+  });
+
+  await app.register(rateLimit, {
+    global: true,
+    hook: "preParsing",
+    max: http.rateLimit.max,
+    timeWindow: http.rateLimit.windowMs,
+    keyGenerator: (request) => (request.principal === null ? `ip:${request.ip}` : `p:${request.principal.id}`),
+    errorResponseBuilder: (_request, context) =>
+      new RequestRefusal(
+        429,
+        "rate-limited",
+        null,
+        `more than ${context.max} requests in ${context.after}; retry later`,
+      ),
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.0.3",
+      info: { title: "Tributary live service", version: "1" },
+      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+    },
+  });
+
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
+    const refusal = asRefusal(error, http.bodyLimitBytes);
+    if (refusal.statusCode >= 500) request.log.error({ err: error }, "request failed");
+    else request.log.info({ error: refusal.reason, field: refusal.field, status: refusal.statusCode }, refusal.message);
+    void reply.code(refusal.statusCode).send({ error: refusal.reason, field: refusal.field, message: refusal.message });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply
+      .code(404)
+      .send({ error: "not-found", field: null, message: `no route ${request.method} ${request.url}` });
+  });
+
+  const ack = async (): Promise<void> => {
+    try {
+      await journal.durable(journal.headSeq);
+    } catch (error) {
+      throw new RequestRefusal(503, "journal-unavailable", null, (error as Error).message);
+    }
+  };
+  const intake = (): void => {
+    const state = deps.intake();
+    if (state === "closed") throw new RequestRefusal(503, "session-closed", null, "the trading session has closed");
+    if (state === "stopping") throw new RequestRefusal(503, "shutting-down", null, "the service is stopping");
+  };
+
+  // ---- orders -----------------------------------------------------------------------------------------------------
+
+  const submit = (principal: Principal, body: OrderBody): SubmitResult => {
+    if (body.source !== undefined && body.source !== principal.id) {
+      throw new RequestRefusal(403, "forbidden", "source", `this token places orders for source ${principal.id} only`);
+    }
+    if (principal.accounts !== null && !principal.accounts.has(body.account)) {
+      const refusal = {
+        reason: "invalid-account" as const,
+        field: "account",
+        message: `account ${JSON.stringify(body.account)} is not allowed for source ${principal.id}`,
+      };
+      engine.recordReject(
+        { source: principal.id, clOrdId: body.cl_ord_id, account: body.account, symbol: body.symbol },
+        refusal,
+      );
+      return { ok: false, ...refusal };
+    }
+    const input = orderInput(body, principal.id);
+    return engine.submit(body.end_time == null ? { ...input, endTime: deps.dayEnd } : input);
+  };
+
+  app.post(
+    "/orders",
+    {
+      config: { ack: "orders" },
+      schema: { summary: "submit one order", tags: ["orders"], security: bearer, body: jsonSchema(orderBody) },
+    },
+    async (request, reply) => {
+      const principal = sourceOf(request);
+      intake();
+      const body = parseRequest(orderBody, request.body);
+      const result = submit(principal, body);
+      await ack();
+      if (!result.ok) return refuse(reply, orderStatus(result.reason), result);
+      request.log.debug({ clOrdId: body.cl_ord_id, orderId: result.orderId }, "order accepted");
+      return reply
+        .code(201)
+        .send({ cl_ord_id: body.cl_ord_id, order_id: result.orderId, parent_id: result.parentId, status: "new" });
+    },
+  );
+
+  const batch = batchBody(http.maxBatchOrders);
+  app.post(
+    "/orders/batch",
+    {
+      config: { ack: "orders-batch" },
+      schema: { summary: "submit several orders", tags: ["orders"], security: bearer, body: jsonSchema(batch) },
+    },
+    async (request) => {
+      const principal = sourceOf(request);
+      intake();
+      const { orders } = parseRequest(batch, request.body);
+      orders.forEach((o, i) => {
+        if (o.source !== undefined && o.source !== principal.id)
+          throw new RequestRefusal(
+            403,
+            "forbidden",
+            `orders[${i}].source`,
+            `this token places orders for source ${principal.id} only`,
+          );
+      });
+      const results = orders.map((o) => {
+        const r = submit(principal, o);
+        return r.ok
+          ? { cl_ord_id: o.cl_ord_id, ok: true, order_id: r.orderId, parent_id: r.parentId }
+          : { cl_ord_id: o.cl_ord_id, ok: false, error: r.reason, field: r.field, message: r.message };
+      });
+      await ack();
+      const accepted = results.filter((r) => r.ok).length;
+      return { accepted, rejected: results.length - accepted, results };
+    },
+  );
+
+  const orderParams = {
+    type: "object",
+    properties: { clOrdId: { type: "string", description: "any ClOrdID the order has had" } },
+    required: ["clOrdId"],
+  };
+
+  app.post<{ Params: { clOrdId: string }; Querystring: unknown }>(
+    "/orders/:clOrdId/cancel",
+    {
+      config: { ack: "cancel" },
+      schema: {
+        summary: "cancel an order",
+        tags: ["orders"],
+        security: bearer,
+        params: orderParams,
+        querystring: jsonSchema(orderQuery),
+        body: jsonSchema(cancelBody),
+      },
+    },
+    async (request, reply) => {
+      const source = targetSource(request);
+      const body = parseRequest(cancelBody, request.body);
+      const result = engine.cancel({ source, origClOrdId: request.params.clOrdId, clOrdId: body.cl_ord_id });
+      await ack();
+      if (!result.ok) return refuse(reply, amendStatus(result.reason), result);
+      return {
+        cl_ord_id: body.cl_ord_id ?? request.params.clOrdId,
+        order_id: result.orderId,
+        status: result.pending ? "pending-cancel" : "canceled",
+      };
+    },
+  );
+
+  app.post<{ Params: { clOrdId: string } }>(
+    "/orders/:clOrdId/replace",
+    {
+      config: { ack: "replace" },
+      schema: {
+        summary: "replace an order (quantity, limit price)",
+        tags: ["orders"],
+        security: bearer,
+        params: orderParams,
+        body: jsonSchema(replaceBody),
+      },
+    },
+    async (request, reply) => {
+      const principal = sourceOf(request);
+      intake();
+      const body = parseRequest(replaceBody, request.body);
+      const result: AmendResult = engine.replace({
+        source: principal.id,
+        origClOrdId: request.params.clOrdId,
+        clOrdId: body.cl_ord_id,
+        ...(body.quantity === undefined ? {} : { quantity: String(body.quantity) }),
+        ...(body.limit_price === undefined ? {} : { limitPrice: String(body.limit_price) }),
+      });
+      await ack();
+      if (!result.ok) return refuse(reply, amendStatus(result.reason), result);
+      return {
+        cl_ord_id: body.cl_ord_id,
+        orig_cl_ord_id: request.params.clOrdId,
+        order_id: result.orderId,
+        status: result.pending ? "pending-replace" : "replaced",
+      };
+    },
+  );
+
+  app.get<{ Params: { clOrdId: string } }>(
+    "/orders/:clOrdId",
+    {
+      schema: {
+        summary: "an order's state and fills",
+        tags: ["orders"],
+        security: bearer,
+        params: orderParams,
+        querystring: jsonSchema(orderQuery),
+      },
+    },
+    async (request) => {
+      const source = targetSource(request);
+      const order = engine.order(source, request.params.clOrdId);
+      if (order === undefined)
+        throw new RequestRefusal(
+          404,
+          "unknown-order",
+          "cl_ord_id",
+          `no order ${request.params.clOrdId} from source ${source}`,
+        );
+      const instrument = engine.instruments.get(order.symbol);
+      if (instrument === undefined) throw new Error(`order ${order.orderId} of unknown symbol ${order.symbol}`);
+      return orderView(order, instrument, deps.fills.of(order.orderId));
+    },
+  );
+
+  // ---- operators --------------------------------------------------------------------------------------------------
+
+  app.get(
+    "/parents",
+    {
+      schema: {
+        summary: "parent orders and their progress against schedule (admin)",
+        tags: ["operators"],
+        security: bearer,
+      },
+    },
+    async (request) => {
+      adminOf(request);
+      return { parents: deps.parents() };
+    },
+  );
+
+  app.get(
+    "/config",
+    {
+      schema: {
+        summary: "the configuration in effect, without secrets (admin)",
+        tags: ["operators"],
+        security: bearer,
+      },
+    },
+    async (request) => {
+      adminOf(request);
+      return deps.config();
+    },
+  );
+
+  app.get(
+    "/venues",
+    { schema: { summary: "venues and their state", tags: ["operators"], security: bearer } },
+    async () => ({
+      venues: deps.venues(),
+    }),
+  );
+
+  for (const [path, active] of [
+    ["/kill", true],
+    ["/revive", false],
+  ] as const) {
+    app.post(
+      path,
+      {
+        config: { ack: path.slice(1) },
+        schema: {
+          summary: `${active ? "activate" : "deactivate"} a kill switch (admin)`,
+          tags: ["operators"],
+          security: bearer,
+          body: jsonSchema(killBody),
+        },
+      },
+      async (request) => {
+        const principal = adminOf(request);
+        const body = parseRequest(killBody, request.body);
+        const scope: KillScope = body.scope === "global" ? { scope: "global" } : { scope: body.scope, id: body.id };
+        const reason = body.reason ?? `operator ${principal.id}`;
+        if (active) engine.kill(scope, reason);
+        else engine.revive(scope, reason);
+        request.log.warn({ scope, active, admin: principal.id }, "kill switch");
+        await ack();
+        return { ...scope, active };
+      },
+    );
+  }
+
+  // ---- stream, health, metrics, documents -------------------------------------------------------------------------
+
+  app.get(
+    "/stream",
+    {
+      websocket: true,
+      schema: {
+        summary: "WebSocket stream of events (?types=a,b; admin: ?source=S)",
+        tags: ["stream"],
+        security: bearer,
+      },
+    },
+    (socket, request) => {
+      const principal = request.principal as Principal;
+      const query = request.query as { types?: string; source?: string };
+      const types = query.types === undefined ? null : new Set(query.types.split(","));
+      const unknown =
+        types === null ? undefined : [...types].find((t) => !(STREAM_EVENT_TYPES as readonly string[]).includes(t));
+      if (unknown !== undefined || (query.source !== undefined && principal.role !== "admin")) {
+        socket.close(
+          1008,
+          unknown !== undefined ? `types: unknown event type ${JSON.stringify(unknown)}` : "source: admin only",
+        );
+        return;
+      }
+      deps.stream.add(socket, principal, { types, source: query.source ?? null });
+    },
+  );
+
+  app.get("/health", { config: { public: true }, schema: { summary: "liveness", tags: ["health"] } }, async () => ({
+    status: "ok",
+  }));
+  app.get(
+    "/ready",
+    { config: { public: true }, schema: { summary: "readiness: taking orders", tags: ["health"] } },
+    async (_request, reply) => {
+      const state = deps.intake();
+      return state === "open" ? { status: "ready" } : reply.code(503).send({ status: state });
+    },
+  );
+  app.get(
+    "/metrics",
+    { config: { public: true }, schema: { summary: "Prometheus metrics", tags: ["health"] } },
+    async (_request, reply) => {
+      const text = await deps.metrics.registry.metrics();
+      return reply.type(deps.metrics.registry.contentType).send(text);
+    },
+  );
+  app.get("/openapi.json", { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+  return app;
+}
+
+function sourceOf(request: FastifyRequest): Principal {
+  const principal = request.principal as Principal;
+  if (principal.role !== "source")
+    throw new RequestRefusal(403, "forbidden", null, "orders are placed by a source's token");
+  return principal;
+}
+
+function adminOf(request: FastifyRequest): Principal {
+  const principal = request.principal as Principal;
+  if (principal.role !== "admin") throw new RequestRefusal(403, "forbidden", null, "admin only");
+  return principal;
+}
+
+/** The source whose order a request is about: the caller's own, or for an admin `?source=`. */
+function targetSource(request: FastifyRequest): string {
+  const principal = request.principal as Principal;
+  const query = parseRequest(orderQuery, request.query);
+  if (principal.role === "source") {
+    if (query.source !== undefined && query.source !== principal.id)
+      throw new RequestRefusal(403, "forbidden", "source", `this token sees source ${principal.id} only`);
+    return principal.id;
+  }
+  if (query.source === undefined)
+    throw new RequestRefusal(400, "missing-field", "source", "an admin names the order's source");
+  return query.source;
+}
+
+function refuse(reply: FastifyReply, status: number, r: { reason: string; field: string | null; message: string }) {
+  return reply.code(status).send({ error: r.reason, field: r.field, message: r.message });
+}
+
+function orderStatus(reason: OrderRejectReason): number {
+  if (reason === "duplicate-cl-ord-id") return 409;
+  return rejectCategory(reason) === "risk" ? 422 : 400;
+}
+
+function amendStatus(reason: string): number {
+  if (reason === "unknown-order") return 404;
+  if (reason === "duplicate-cl-ord-id" || reason === "too-late-to-cancel" || reason === "already-pending") return 409;
+  // The risk codes are shared by orders and amendments.
+  return rejectCategory(reason as OrderRejectReason) === "risk" ? 422 : 400;
+}
+
+/** Any error as a refusal: ours as they are, Fastify's (body too large, bad JSON, media type) by status. */
+function asRefusal(error: Error & { statusCode?: number; code?: string }, bodyLimit: number): RequestRefusal {
+  if (error instanceof RequestRefusal) return error;
+  switch (error.statusCode) {
+    case 413:
+      return new RequestRefusal(413, "body-too-large", null, `the request body is larger than ${bodyLimit} bytes`);
+    case 415:
+      return new RequestRefusal(415, "unsupported-media-type", null, "send application/json");
+    case 400:
+      return new RequestRefusal(
+        400,
+        error.code === "FST_ERR_CTP_EMPTY_JSON_BODY" ? "missing-body" : "invalid-json",
+        null,
+        error.message,
+      );
+    case 503:
+      return new RequestRefusal(503, "shutting-down", null, "the service is stopping");
+  }
+  const status = error.statusCode ?? 500;
+  return status < 500
+    ? new RequestRefusal(status, "bad-request", null, error.message)
+    : new RequestRefusal(500, "internal", null, "internal error");
+}

@@ -1,0 +1,77 @@
+/**
+ * A client order as the HTTP API shows it: its terms and state (FIX OrdStatus, cumQty, leavesQty, avgPx) from the
+ * engine, and its fills (LastQty, LastPx, LastMkt of every trade execution report, kept by `FillLog`). Quantities are
+ * shares and prices the currency, formatted exactly from the engine's integers (avgPx, an average, with 4 more
+ * decimals than the price precision), as in the order file and FIX.
+ * Limits: the fill log lives in memory for the session (like the engine's orders); a restarted service starts empty.
+ */
+import type { Engine } from "../engine/engine.js";
+import { formatAvgPx } from "../fix/order-gateway.js";
+import type { ClientOrder } from "../model/client-order.js";
+import type { Instrument } from "../model/instrument.js";
+
+interface Fill {
+  readonly execId: string;
+  readonly time: number;
+  readonly lastQty: number;
+  readonly lastPx: number;
+  readonly lastMkt: string | null;
+}
+
+/** Every fill of every client order, by engine order id. */
+export class FillLog {
+  private readonly byOrder = new Map<number, Fill[]>();
+
+  constructor(engine: Engine) {
+    engine.on((event) => {
+      if (event.type !== "execution-report" || event.execType !== "trade") return;
+      const fill = {
+        execId: event.execId,
+        time: event.time,
+        lastQty: event.lastQty,
+        lastPx: event.lastPx,
+        lastMkt: event.lastMkt,
+      };
+      const list = this.byOrder.get(event.orderId);
+      if (list === undefined) this.byOrder.set(event.orderId, [fill]);
+      else list.push(fill);
+    });
+  }
+
+  of(orderId: number): readonly Fill[] {
+    return this.byOrder.get(orderId) ?? [];
+  }
+}
+
+const iso = (micros: number): string => new Date(micros / 1000).toISOString();
+
+export function orderView(order: ClientOrder, instrument: Instrument, fills: readonly Fill[]) {
+  return {
+    cl_ord_id: order.clOrdId,
+    orig_cl_ord_ids: order.previousClOrdIds ?? [],
+    order_id: order.orderId,
+    source: order.source,
+    account: order.account,
+    symbol: order.symbol,
+    side: order.side,
+    order_type: order.ordType,
+    quantity: instrument.formatQuantity(order.orderQty),
+    limit_price: order.limitPrice === null ? null : instrument.formatPrice(order.limitPrice),
+    urgency: order.urgency,
+    strategy: order.strategy,
+    status: order.ordStatus,
+    suspended: order.suspended,
+    cum_qty: instrument.formatQuantity(order.cumQty),
+    leaves_qty: instrument.formatQuantity(order.leavesQty),
+    avg_px: formatAvgPx(instrument, order.avgPx),
+    parent_id: order.parentId,
+    arrival_time: iso(order.arrivalTime),
+    fills: fills.map((f) => ({
+      exec_id: f.execId,
+      time: iso(f.time),
+      last_qty: instrument.formatQuantity(f.lastQty),
+      last_px: instrument.formatPrice(f.lastPx),
+      last_mkt: f.lastMkt,
+    })),
+  };
+}

@@ -1,0 +1,262 @@
+/**
+ * The live service, wired: the engine on the wall clock with the simulated venues and market model
+ * (runtime/live-day.ts), the journal (a new SQLite file, written on a worker thread with synchronous=FULL), the HTTP
+ * API and its WebSocket stream, the FIX order gateway when configured, metrics and logs.
+ *
+ * Listeners hear the engine in this order: the journal, the FIX gateway, then the fill log, stream and metrics; the
+ * engine delivers every event to all of them in seq order. Every answer to a client (HTTP, FIX, stream) waits until
+ * the journal says its event is durable.
+ *
+ * Orders from HTTP without an end time are day orders: they expire at the session's close, with an execution report.
+ * Intake closes at the close (/ready turns 503), and a second later the end-of-day report is logged (end-of-day.ts).
+ *
+ * `stop()` (SIGTERM/SIGINT in `tributary serve`) is graceful: intake stops (HTTP answers 503, FIX sessions are logged
+ * out), then per `shutdown.children` the working child orders are cancelled (a global kill switch with reason
+ * "shutdown", journaled, so the executor cancels every child; client orders stay open) or kept, for at most
+ * `graceSeconds`; requests in flight get their answers, the journal is flushed and closed, the sockets closed.
+ * Limits: continuing from the journal after a restart (--resume) is not built yet, so the journal file must be new;
+ * FIX without TLS; the simulated venues are always up.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import type { Logger } from "pino";
+import { loadReferenceData } from "../config/load-config.js";
+import { UserError } from "../core/errors.js";
+import { FixAcceptor } from "../fix/acceptor.js";
+import { type FixMessageStore, MemoryFixMessageStore } from "../fix/message-store.js";
+import { OrderGateway } from "../fix/order-gateway.js";
+import { SqliteFixMessageStore } from "../fix/sqlite-message-store.js";
+import { TcpFixAcceptor, wallClock } from "../fix/tcp-acceptor.js";
+import { SqliteJournalStore } from "../journal/sqlite-journal-store.js";
+import { ThreadedSqliteJournal } from "../journal/threaded-journal.js";
+import { VolumeProfile } from "../market/volume-profile.js";
+import { SESSION_SECONDS } from "../model/market-parameters.js";
+import { startLiveDay } from "../runtime/live-day.js";
+import { Authenticator } from "./auth.js";
+import { endOfDayReport } from "./end-of-day.js";
+import { EventStream } from "./event-stream.js";
+import { createHttpApi } from "./http-api.js";
+import { createLogger } from "./logger.js";
+import { ServiceMetrics } from "./metrics.js";
+import { FillLog } from "./order-view.js";
+import { parentProgress } from "./parent-progress.js";
+import { publicConfig, type ServiceConfig } from "./service-config.js";
+
+export interface StopSummary {
+  readonly ordersAccepted: number;
+  readonly eventsJournaled: number;
+  readonly childrenLeftWorking: number;
+}
+
+export interface RunningService {
+  readonly httpUrl: string;
+  readonly fixPort: number | null;
+  /** Graceful shutdown (idempotent: a second call returns the first one's promise). */
+  stop(reason: string): Promise<StopSummary>;
+}
+
+/** A new journal file: continuing one (--resume) is not built yet. */
+function newJournal(path: string): ThreadedSqliteJournal {
+  if (existsSync(path)) {
+    throw new UserError(
+      "serve-journal",
+      `journal.path: ${path} already exists (continuing a journal, --resume, is not built yet: move it away or choose another path)`,
+    );
+  }
+  try {
+    SqliteJournalStore.open(path, { mode: "create" }).closeSync();
+  } catch (error) {
+    throw new UserError("serve-journal", `journal.path: ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  return new ThreadedSqliteJournal(path, { synchronous: "full" });
+}
+
+function readTls(tls: { cert: string; key: string }): { cert: Buffer; key: Buffer } {
+  const read = (field: string, path: string): Buffer => {
+    try {
+      return readFileSync(path);
+    } catch (error) {
+      throw new UserError("serve-tls", `http.tls.${field}: ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+    }
+  };
+  return { cert: read("cert", tls.cert), key: read("key", tls.key) };
+}
+
+function openFixStore(path: string | null): FixMessageStore {
+  if (path === null) return new MemoryFixMessageStore();
+  try {
+    return new SqliteFixMessageStore(path);
+  } catch (error) {
+    throw new UserError("serve-fix-store", `fix.store: ${path}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Waits until `done()` or `ms` have passed; true when done. */
+async function waitFor(done: () => boolean, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (!done()) {
+    if (Date.now() >= deadline) return false;
+    await sleep(20);
+  }
+  return true;
+}
+
+export async function startService(
+  config: ServiceConfig,
+  logger: Logger = createLogger(config.logLevel),
+): Promise<RunningService> {
+  const data = loadReferenceData(config.reference);
+  const tls = config.http.tls === null ? null : readTls(config.http.tls);
+  const fixStore = config.fix === null ? null : openFixStore(config.fix.store);
+  const journal = newJournal(config.journalPath);
+  const fixLog = logger.child({ component: "fix" });
+  const built: { gateway: OrderGateway | null } = { gateway: null };
+  const day = startLiveDay({
+    data,
+    profile: VolumeProfile.generatedU(SESSION_SECONDS),
+    seed: config.seed,
+    minutes: config.sessionMinutes,
+    sources: [
+      ...config.sources.map((s) => ({ id: s.id, kind: "http" })),
+      ...(config.fix === null ? [] : OrderGateway.sources(config.fix.gateway)),
+    ],
+    risk: config.risk,
+    beforeExecutor: (engine) => {
+      journal.attach(engine);
+      if (config.fix !== null) {
+        built.gateway = new OrderGateway(engine, config.fix.gateway, {
+          clock: wallClock,
+          durability: journal,
+          log: (line) => fixLog.debug(line),
+        });
+      }
+    },
+  });
+  const { engine, executor, sim } = day;
+  const gateway = built.gateway;
+  const fills = new FillLog(engine);
+  const stream = new EventStream(engine, journal);
+  const fixAcceptor =
+    gateway === null || fixStore === null
+      ? null
+      : new FixAcceptor(wallClock, gateway.createSessions(fixStore), { log: (line) => fixLog.debug(line) });
+  const venues = () => sim.venues.map((v) => ({ id: v.id, kind: v.kind, up: true }));
+  const metrics = new ServiceMetrics({
+    parentsWorking: () => {
+      let n = 0;
+      for (const _ of engine.parents()) n++;
+      return n;
+    },
+    journalLag: () => journal.headSeq - journal.durableSeq,
+    venues,
+    streamClients: () => stream.clientCount,
+    fixSessionsLoggedOn: () => fixAcceptor?.allSessions().filter((s) => s.isLoggedOn).length ?? 0,
+  });
+  engine.on(metrics.onEvent);
+
+  let accepting = false;
+  const app = await createHttpApi(
+    {
+      engine,
+      journal,
+      auth: new Authenticator(config.sources, config.admins),
+      fills,
+      stream,
+      metrics,
+      logger,
+      http: config.http,
+      venues,
+      parents: () => parentProgress(engine, executor, sim.quotes, day.scheduler.now()),
+      config: () => publicConfig(config),
+      intake: () => (!accepting ? "stopping" : day.scheduler.now() < day.endMicros ? "open" : "closed"),
+      dayEnd: day.endMicros,
+    },
+    tls,
+  );
+
+  let fixTcp: TcpFixAcceptor | null = null;
+  let fixPort: number | null = null;
+  let httpPort: number;
+  try {
+    await app.listen({ host: config.http.host, port: config.http.port });
+    httpPort = (app.server.address() as { port: number }).port;
+    if (fixAcceptor !== null && config.fix !== null) {
+      fixTcp = new TcpFixAcceptor(fixAcceptor);
+      fixPort = await fixTcp.listen({ host: config.fix.host, port: config.fix.port });
+    }
+  } catch (error) {
+    day.stop();
+    journal.closeSync();
+    fixStore?.close();
+    await app.close();
+    throw new UserError("serve-listen", `cannot listen: ${(error as Error).message}`);
+  }
+  accepting = true;
+  const httpUrl = `${tls === null ? "http" : "https"}://${config.http.host}:${httpPort}`;
+  logger.info(
+    {
+      httpUrl,
+      fixPort,
+      sources: config.sources.map((s) => s.id),
+      fixSessions: config.fix?.gateway.sessions.map((s) => s.id) ?? [],
+      journal: config.journalPath,
+      sessionEnd: new Date(day.endMicros / 1000).toISOString(),
+    },
+    "listening",
+  );
+
+  // The close: intake has stopped (`intake` reads the clock); day orders expire now, then the report.
+  day.scheduler.at(day.endMicros + 1_000_000, () =>
+    logger.info({ sources: endOfDayReport(engine) }, "session closed: end-of-day report"),
+  );
+
+  let stopping: Promise<StopSummary> | null = null;
+  const stop = async (reason: string): Promise<StopSummary> => {
+    logger.info({ reason, policy: config.shutdown.children }, "stopping: intake closed");
+    accepting = false;
+    stream.close();
+    const httpClosed = app.close();
+    const graceMs = config.shutdown.graceSeconds * 1000;
+    if (fixAcceptor !== null) {
+      for (const s of fixAcceptor.allSessions()) if (s.isLoggedOn) s.logout("service stopping");
+      await waitFor(() => fixAcceptor.allSessions().every((s) => !s.isLoggedOn), Math.min(graceMs, 2_000));
+    }
+    if (config.shutdown.children === "cancel") {
+      engine.kill({ scope: "global" }, "shutdown");
+      const cancelled = await waitFor(() => executor.workingChildren === 0, graceMs);
+      if (!cancelled)
+        logger.warn({ working: executor.workingChildren }, "child orders still working at the grace limit");
+    }
+    // Requests in flight get their answers; then keep-alive connections left idle are closed (every grace period,
+    // all of them).
+    let httpDone = false;
+    void httpClosed.then(() => {
+      httpDone = true;
+    });
+    const drained = await waitFor(() => {
+      app.server.closeIdleConnections();
+      return httpDone;
+    }, graceMs);
+    if (!drained) app.server.closeAllConnections();
+    await httpClosed;
+    const childrenLeftWorking = executor.workingChildren;
+    day.stop();
+    gateway?.close();
+    journal.closeSync();
+    await fixTcp?.close();
+    fixStore?.close();
+    const summary = { ordersAccepted: engine.orders.length, eventsJournaled: journal.appended, childrenLeftWorking };
+    logger.info(summary, "stopped: journal flushed and closed");
+    return summary;
+  };
+
+  return {
+    httpUrl,
+    fixPort,
+    stop: (reason: string) => {
+      stopping ??= stop(reason);
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,40 @@
+/** `tributary serve` mistakes print one line naming the file and field and exit 2; `serve hash-token` prints a hash. */
+import { spawnSync } from "node:child_process";
+import { rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { hashToken } from "../src/service/auth.js";
+import { CLI, serviceConfig, tempDir } from "./service-fixtures.js";
+
+const run = (args: string[], input?: string) =>
+  spawnSync(process.execPath, [CLI, "serve", ...args], { encoding: "utf8", timeout: 20_000, input });
+
+describe("tributary serve", () => {
+  const dir = tempDir();
+  const bad = join(dir, "bad.yaml");
+  writeFileSync(bad, "journal: { path: j.db }\nsources:\n  - id: DESK\n    tokenSha256: nothex\n");
+  const taken = serviceConfig(dir, { sources: [{ id: "DESK", token: "t" }] });
+  writeFileSync(join(dir, "journal.db"), "");
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it.each([
+    [[], /serve: --config FILE is required/],
+    [["--config", join(dir, "none.yaml")], /none\.yaml: no such file$/],
+    [["--config", bad], /bad\.yaml: sources\[0\]\.tokenSha256: a SHA-256 as 64 lowercase hex digits/],
+    [
+      ["--config", taken],
+      /journal\.path: .*journal\.db already exists \(continuing a journal, --resume, is not built yet/,
+    ],
+    [["--config", taken, "--resume"], /--resume: continuing from the journal is not built yet/],
+  ])("refuses %j with one clear line and exit code 2", (args, message) => {
+    const r = run(args);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toMatch(message);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+  });
+
+  it("hash-token prints the SHA-256 of a token given as an argument or on stdin", () => {
+    expect(run(["hash-token", "s3cret"]).stdout).toBe(`${hashToken("s3cret")}\n`);
+    expect(run(["hash-token"], "s3cret\n").stdout).toBe(`${hashToken("s3cret")}\n`);
+  });
+});

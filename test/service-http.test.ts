@@ -1,0 +1,221 @@
+/**
+ * `tributary serve` as a real process, over HTTP and the WebSocket stream: authentication, isolation between sources,
+ * the admin role, durable acknowledgements, bodies refused with the field named (the order file's reason codes),
+ * oversized bodies, a flood from one source while another is still served, the OpenAPI document, health, readiness
+ * and metrics.
+ */
+import { rmSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  call,
+  openStream,
+  restingOrder,
+  type ServiceProcess,
+  serviceConfig,
+  startServiceProcess,
+  tempDir,
+} from "./service-fixtures.js";
+
+const DESK = "desk-secret-token";
+const ROBO = "robo-secret-token";
+const FLOOD = "flood-secret-token";
+const ADMIN = "admin-secret-token";
+
+describe("tributary serve: HTTP API and stream", () => {
+  let service: ServiceProcess;
+  let url: string;
+
+  beforeAll(async () => {
+    const dir = tempDir();
+    const config = serviceConfig(dir, {
+      sources: [
+        { id: "DESK", token: DESK, accounts: ["D1", "D2"] },
+        { id: "ROBO", token: ROBO },
+        { id: "FLOOD", token: FLOOD },
+      ],
+      admins: [{ id: "ops", token: ADMIN }],
+      http: { bodyLimitBytes: 4096, maxBatchOrders: 5, rateLimit: { max: 60, windowMs: 2000 } },
+    });
+    service = await startServiceProcess(dir, config);
+    url = service.url;
+  });
+
+  afterAll(async () => {
+    expect(await service.stop()).toBe(0);
+    rmSync(service.dir, { recursive: true, force: true });
+  });
+
+  it("serves health, readiness, metrics and the OpenAPI document without a token", async () => {
+    expect(await call(url, "GET", "/health", null)).toEqual({ status: 200, body: { status: "ok" } });
+    expect(await call(url, "GET", "/ready", null)).toEqual({ status: 200, body: { status: "ready" } });
+    const openapi = (await call(url, "GET", "/openapi.json", null)).body as {
+      paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: unknown }> } }>>;
+    };
+    const orderSchema = openapi.paths["/orders"]?.post?.requestBody?.content["application/json"]?.schema as {
+      properties: Record<string, unknown>;
+      required: string[];
+    };
+    expect(Object.keys(orderSchema.properties)).toContain("limit_price");
+    expect(orderSchema.required).toEqual(
+      expect.arrayContaining(["cl_ord_id", "account", "symbol", "side", "quantity", "order_type"]),
+    );
+    expect(Object.keys(openapi.paths)).toEqual(
+      expect.arrayContaining(["/orders/batch", "/orders/{clOrdId}/cancel", "/kill", "/parents", "/venues"]),
+    );
+  });
+
+  it("refuses a missing or wrong token with 401, and never logs a token", async () => {
+    const missing = await call(url, "POST", "/orders", null, restingOrder("x1", "D1"));
+    expect(missing).toMatchObject({ status: 401, body: { error: "unauthorized", field: "authorization" } });
+    const wrong = await call(url, "GET", "/venues", "not-a-token");
+    expect(wrong).toMatchObject({ status: 401, body: { error: "unauthorized", message: "invalid token" } });
+    const log = JSON.stringify(service.logs);
+    for (const token of [DESK, ROBO, ADMIN, "not-a-token"]) expect(log).not.toContain(token);
+  });
+
+  it("accepts an order once durable, shows its state, and hides it from another source", async () => {
+    const placed = await call(url, "POST", "/orders", DESK, restingOrder("d-1", "D1"));
+    expect(placed).toMatchObject({ status: 201, body: { cl_ord_id: "d-1", status: "new" } });
+    const mine = await call(url, "GET", "/orders/d-1", DESK);
+    expect(mine).toMatchObject({
+      status: 200,
+      body: { cl_ord_id: "d-1", source: "DESK", quantity: "100", limit_price: "90.00", status: "new", fills: [] },
+    });
+    const theirs = await call(url, "GET", "/orders/d-1", ROBO);
+    expect(theirs).toMatchObject({ status: 404, body: { error: "unknown-order", field: "cl_ord_id" } });
+    const peek = await call(url, "GET", "/orders/d-1?source=DESK", ROBO);
+    expect(peek).toMatchObject({ status: 403, body: { error: "forbidden", field: "source" } });
+    const cancelTheirs = await call(url, "POST", "/orders/d-1/cancel", ROBO, {});
+    expect(cancelTheirs).toMatchObject({ status: 404, body: { error: "unknown-order", field: "orig_cl_ord_id" } });
+    const asAdmin = await call(url, "GET", "/orders/d-1?source=DESK", ADMIN);
+    expect(asAdmin).toMatchObject({ status: 200, body: { cl_ord_id: "d-1", status: "new" } });
+    const forOther = await call(url, "POST", "/orders", ROBO, restingOrder("r-x", "R1", { source: "DESK" }));
+    expect(forOther).toMatchObject({ status: 403, body: { error: "forbidden", field: "source" } });
+  });
+
+  it("replaces and cancels an order, and refuses a duplicate ClOrdID with 409", async () => {
+    expect((await call(url, "POST", "/orders", DESK, restingOrder("d-2", "D2"))).status).toBe(201);
+    const dup = await call(url, "POST", "/orders", DESK, restingOrder("d-2", "D2"));
+    expect(dup).toMatchObject({ status: 409, body: { error: "duplicate-cl-ord-id", field: "cl_ord_id" } });
+    const replaced = await call(url, "POST", "/orders/d-2/replace", DESK, { cl_ord_id: "d-2b", quantity: "250" });
+    expect(replaced).toMatchObject({ status: 200, body: { cl_ord_id: "d-2b", status: "replaced" } });
+    const state = await call(url, "GET", "/orders/d-2", DESK);
+    expect(state.body).toMatchObject({ cl_ord_id: "d-2b", orig_cl_ord_ids: ["d-2"], quantity: "250" });
+    const cancelled = await call(url, "POST", "/orders/d-2b/cancel", DESK, {});
+    expect(cancelled).toMatchObject({ status: 200, body: { status: "canceled" } });
+    const again = await call(url, "POST", "/orders/d-2b/cancel", DESK, {});
+    expect(again).toMatchObject({ status: 409, body: { error: "too-late-to-cancel" } });
+  });
+
+  it.each([
+    ["a fractional JSON quantity", { quantity: 10.5 }, "quantity", "invalid-quantity"],
+    ["an unknown field", { colour: "red" }, "colour", "unknown-field"],
+    ["a missing symbol", { symbol: undefined }, "symbol", "missing-field"],
+    ["a quantity off the lot (intake)", { quantity: "10.5" }, "quantity", "quantity-not-lot-multiple"],
+    ["a price off the tick (intake)", { limit_price: "90.001" }, "limit_price", "price-off-tick"],
+    ["an unknown symbol (intake)", { symbol: "XYZ" }, "symbol", "unknown-symbol"],
+    ["an account the source may not trade", { account: "OTHER" }, "account", "invalid-account"],
+  ])("refuses %s with 400 naming the field", async (_what, change, field, reason) => {
+    const body = { ...restingOrder(`bad-${reason}`, "D1"), ...change };
+    const r = await call(url, "POST", "/orders", DESK, body);
+    expect(r).toMatchObject({ status: 400, body: { error: reason, field } });
+    expect(typeof r.body.message).toBe("string");
+  });
+
+  it("answers a batch order by order, names the order at fault, and caps the batch", async () => {
+    const r = await call(url, "POST", "/orders/batch", ROBO, {
+      orders: [restingOrder("b-1", "R1"), restingOrder("b-2", "R1", { side: "hold" })],
+    });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({
+      accepted: 1,
+      rejected: 1,
+      results: [
+        { cl_ord_id: "b-1", ok: true },
+        { cl_ord_id: "b-2", ok: false, error: "invalid-side", field: "side" },
+      ],
+    });
+    const typed = await call(url, "POST", "/orders/batch", ROBO, {
+      orders: [restingOrder("b-3", "R1"), restingOrder("b-4", "R1", { quantity: true })],
+    });
+    expect(typed).toMatchObject({ status: 400, body: { error: "invalid-quantity", field: "orders[1].quantity" } });
+    const many = Array.from({ length: 6 }, (_, i) => restingOrder(`b-many-${i}`, "R1"));
+    const capped = await call(url, "POST", "/orders/batch", ROBO, { orders: many });
+    expect(capped).toMatchObject({ status: 400, body: { field: "orders" } });
+  });
+
+  it("refuses an oversized body with 413 and bad JSON with 400, and keeps serving", async () => {
+    const big = await call(url, "POST", "/orders", DESK, {
+      ...restingOrder("big", "D1"),
+      tags: { x: "y".repeat(5000) },
+    });
+    expect(big).toMatchObject({ status: 413, body: { error: "body-too-large", field: null } });
+    const garbled = await call(url, "POST", "/orders", DESK, "{not json");
+    expect(garbled).toMatchObject({ status: 400, body: { error: "invalid-json" } });
+    expect((await call(url, "POST", "/orders", DESK, restingOrder("after-big", "D1"))).status).toBe(201);
+  });
+
+  it("keeps the kill switch for admins (403 for a source) and refuses a killed source's orders", async () => {
+    const bySource = await call(url, "POST", "/kill", DESK, { scope: "global" });
+    expect(bySource).toMatchObject({ status: 403, body: { error: "forbidden" } });
+    const parents = await call(url, "GET", "/parents", DESK);
+    expect(parents.status).toBe(403);
+    const kill = await call(url, "POST", "/kill", ADMIN, { scope: "source", id: "ROBO" });
+    expect(kill).toMatchObject({ status: 200, body: { scope: "source", id: "ROBO", active: true } });
+    const refused = await call(url, "POST", "/orders", ROBO, restingOrder("k-1", "R1"));
+    expect(refused).toMatchObject({ status: 422, body: { error: "kill-switch" } });
+    expect((await call(url, "POST", "/orders", DESK, restingOrder("k-2", "D1"))).status).toBe(201);
+    const bad = await call(url, "POST", "/kill", ADMIN, { scope: "planet" });
+    expect(bad).toMatchObject({ status: 400, body: { field: "scope" } });
+    expect((await call(url, "POST", "/revive", ADMIN, { scope: "source", id: "ROBO" })).status).toBe(200);
+    expect((await call(url, "POST", "/orders", ROBO, restingOrder("k-3", "R1"))).status).toBe(201);
+    const admin = await call(url, "GET", "/parents", ADMIN);
+    expect((admin.body.parents as unknown[]).length).toBeGreaterThan(0);
+    expect((await call(url, "GET", "/config", DESK)).status).toBe(403);
+    const config = await call(url, "GET", "/config", ADMIN);
+    expect(config.body).toMatchObject({
+      sources: [{ id: "DESK", accounts: ["D1", "D2"] }, { id: "ROBO" }, { id: "FLOOD" }],
+    });
+    expect(JSON.stringify(config.body)).not.toMatch(/tokenSha256|[0-9a-f]{64}/);
+    const venues = await call(url, "GET", "/venues", DESK);
+    expect(venues.body.venues).toEqual(expect.arrayContaining([expect.objectContaining({ up: true })]));
+  });
+
+  it("streams a source its own events only, an admin everything, and refuses a bad filter", async () => {
+    const desk = await openStream(url, DESK);
+    const admin = await openStream(url, ADMIN, "?types=execution-report");
+    await call(url, "POST", "/orders", ROBO, restingOrder("s-robo", "R1"));
+    await call(url, "POST", "/orders", DESK, restingOrder("s-desk", "D1"));
+    await desk.until((e) => e.clOrdId === "s-desk" && e.type === "execution-report", "DESK's report");
+    await admin.until((e) => e.clOrdId === "s-robo", "ROBO's report on the admin stream");
+    await admin.until((e) => e.clOrdId === "s-desk", "DESK's report on the admin stream");
+    expect(desk.events.every((e) => e.source === "DESK" || e.type === "kill-switch")).toBe(true);
+    expect(admin.events.every((e) => e.type === "execution-report")).toBe(true);
+    await expect(openStream(url, "not-a-token")).rejects.toThrow(/401/);
+    const bad = await openStream(url, DESK, "?types=everything");
+    expect((await bad.closed).code).toBe(1008);
+    desk.close();
+    admin.close();
+  });
+
+  it("refuses a flood from one source with 429 while another source is still served", async () => {
+    const flood = await Promise.all(
+      Array.from({ length: 150 }, (_, i) => call(url, "POST", "/orders", FLOOD, restingOrder(`f-${i}`, "F1"))),
+    );
+    const limited = flood.filter((r) => r.status === 429);
+    expect(limited.length).toBeGreaterThan(0);
+    expect(limited[0]?.body).toMatchObject({ error: "rate-limited", field: null });
+    expect(flood.filter((r) => r.status === 201).length).toBeLessThanOrEqual(60);
+    expect((await call(url, "POST", "/orders", DESK, restingOrder("during-flood", "D1"))).status).toBe(201);
+  });
+
+  it("exposes Prometheus metrics for orders, rejects and acknowledgement latency", async () => {
+    const response = await fetch(`${url}/metrics`);
+    const text = await response.text();
+    expect(text).toMatch(/tributary_orders_total\{source="DESK",outcome="accepted"\} \d+/);
+    expect(text).toMatch(/tributary_order_rejects_total\{reason="kill-switch"\} 1/);
+    expect(text).toMatch(/tributary_order_ack_seconds_bucket\{le="0.1",route="orders"\} \d+/);
+    expect(text).toMatch(/tributary_journal_lag_events \d+/);
+    expect(text).toMatch(/process_resident_memory_bytes \d+/);
+  });
+});

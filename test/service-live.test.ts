@@ -1,0 +1,256 @@
+/**
+ * `tributary serve` as a real process driven over HTTP, the WebSocket stream and FIX at once (each source sees only its
+ * own orders, the admin sees all); SIGTERM in the middle of a load of submissions (exit 0, the journal flushed, every
+ * acknowledged order in it, the chain intact, working child orders cancelled); and HTTPS with a self-signed
+ * certificate made by openssl at test time.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { readFileSync, rmSync } from "node:fs";
+import { request } from "node:https";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterAll, describe, expect, it } from "vitest";
+import type { FixMessage } from "../src/fix/codec.js";
+import { formatUtcTimestamp } from "../src/fix/fix-time.js";
+import type { FixField } from "../src/fix/session.js";
+import { wallClock } from "../src/fix/tcp-acceptor.js";
+import { FixTestInitiator } from "../src/fix/test-initiator.js";
+import {
+  CLI,
+  call,
+  openStream,
+  restingOrder,
+  type ServiceProcess,
+  serviceConfig,
+  startServiceProcess,
+  tempDir,
+} from "./service-fixtures.js";
+
+const DESK = "desk-live-token";
+const ADMIN = "admin-live-token";
+const FIX_SESSION = { id: "OMS1", senderCompId: "TRIBUTARY", targetCompId: "OMS1", password: "pw1" };
+
+const started: ServiceProcess[] = [];
+afterAll(async () => {
+  for (const s of started) {
+    await s.stop("SIGKILL");
+    rmSync(s.dir, { recursive: true, force: true });
+  }
+});
+
+async function start(options: Parameters<typeof serviceConfig>[1]): Promise<ServiceProcess> {
+  const dir = tempDir();
+  const service = await startServiceProcess(dir, serviceConfig(dir, options));
+  started.push(service);
+  return service;
+}
+
+function newOrder(clOrdId: string, fields: FixField[]): FixField[] {
+  return [[11, clOrdId], [1, "F1"], [55, "ACME"], [54, "1"], [60, formatUtcTimestamp(wallClock.now())], ...fields];
+}
+
+const acceptedIds = (journal: string): Set<string> => {
+  const db = new Database(journal, { readonly: true });
+  try {
+    const rows = db.prepare("SELECT payload FROM journal WHERE type = 'order-accepted'").all() as { payload: string }[];
+    return new Set(rows.map((r) => (JSON.parse(r.payload) as { clOrdId: string }).clOrdId));
+  } finally {
+    db.close();
+  }
+};
+
+describe("tributary serve: live", () => {
+  it("serves HTTP, the stream and FIX at once, each source seeing only its own orders", async () => {
+    const service = await start({
+      sources: [{ id: "DESK", token: DESK }],
+      admins: [{ id: "ops", token: ADMIN }],
+      fix: { port: 0, sessions: [FIX_SESSION] },
+    });
+    const { url } = service;
+    const fix = await FixTestInitiator.open({
+      port: service.fixPort as number,
+      senderCompId: "OMS1",
+      targetCompId: "TRIBUTARY",
+      clock: wallClock,
+    });
+    try {
+      expect((await fix.logon([[554, "pw1"]])).msgType).toBe("A");
+      const deskStream = await openStream(url, DESK);
+      const adminStream = await openStream(url, ADMIN, "?types=execution-report");
+      const market = { order_type: "market", limit_price: null, urgency: "high", quantity: "200" };
+      await Promise.all([
+        ...Array.from({ length: 10 }, (_, i) => call(url, "POST", "/orders", DESK, restingOrder(`h-${i}`, "D1"))),
+        call(url, "POST", "/orders", DESK, restingOrder("h-mkt", "D1", market)),
+        (async () => {
+          for (let i = 0; i < 10; i++)
+            fix.send(
+              "D",
+              newOrder(`f-${i}`, [
+                [38, "100"],
+                [40, "2"],
+                [44, "90.00"],
+              ]),
+            );
+          fix.send(
+            "D",
+            newOrder("f-mkt", [
+              [38, "200"],
+              [40, "1"],
+              [9100, "high"],
+            ]),
+          );
+        })(),
+      ]);
+      await fix.until(() => fix.filter((m) => m.msgType === "8" && m.get(150) === "0").length === 11, "11 FIX acks");
+      const fixIds = new Set(fix.filter((m) => m.msgType === "8").map((m: FixMessage) => m.get(11)));
+      expect([...fixIds].every((id) => id?.startsWith("f-"))).toBe(true);
+
+      await deskStream.until((e) => e.clOrdId === "h-9" && e.execType === "new", "DESK's last ack");
+      await adminStream.until((e) => e.clOrdId === "f-9", "OMS1's ack on the admin stream");
+      expect(
+        deskStream.events.every((e) => e.source === "DESK" || e.type === "kill-switch" || e.type === "fill-allocated"),
+      ).toBe(true);
+      expect(deskStream.events.some((e) => String(e.clOrdId).startsWith("f-"))).toBe(false);
+      expect(adminStream.events.some((e) => e.source === "DESK")).toBe(true);
+
+      expect((await call(url, "GET", "/orders/f-1", DESK)).status).toBe(404);
+      expect((await call(url, "GET", "/orders/f-1?source=OMS1", ADMIN)).body).toMatchObject({ source: "OMS1" });
+      expect((await call(url, "POST", "/orders/f-1/cancel", DESK, {})).status).toBe(404);
+
+      // The market orders trade against the simulated books: fills reach FIX, HTTP (the order with its fills, which
+      // add up to its CumQty) and the stream.
+      await fix.until(
+        () => fix.find((m) => m.get(11) === "f-mkt" && m.get(150) === "F") !== undefined,
+        "f-mkt fill",
+        20_000,
+      );
+      let traded: Record<string, unknown> = {};
+      for (let i = 0; i < 200 && Number(traded.cum_qty ?? 0) === 0; i++) {
+        traded = (await call(url, "GET", "/orders/h-mkt", DESK)).body;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const fills = traded.fills as { last_qty: string; last_mkt: string }[];
+      expect(fills.length).toBeGreaterThan(0);
+      expect(fills.reduce((sum, f) => sum + Number(f.last_qty), 0)).toBe(Number(traded.cum_qty));
+      await deskStream.until((e) => e.clOrdId === "h-mkt" && e.execType === "trade", "h-mkt fill on the stream");
+      deskStream.close();
+      adminStream.close();
+      // SIGTERM with the FIX session logged on: it is logged out cleanly before the process exits.
+      service.child.kill("SIGTERM");
+      const logout = await fix.next((m) => m.msgType === "5", "the service's Logout");
+      expect(logout.get(58)).toBe("service stopping");
+      fix.send("5");
+      expect(await service.exited).toBe(0);
+    } finally {
+      fix.close();
+    }
+  });
+
+  it("on SIGTERM during a load stops intake, cancels children, flushes the journal and exits 0: no acked order lost", async () => {
+    const service = await start({
+      sources: [{ id: "DESK", token: DESK }],
+      http: { rateLimit: { max: 1_000_000, windowMs: 1000 } },
+      shutdown: { children: "cancel", graceSeconds: 5 },
+    });
+    const { url } = service;
+    // Some orders that work child orders at the venues (a large market order is worked over minutes).
+    const working = { order_type: "market", limit_price: null, urgency: "low", quantity: "50000" };
+    expect((await call(url, "POST", "/orders", DESK, restingOrder("w-1", "D1", working))).status).toBe(201);
+    const acked: string[] = [];
+    const answers = new Map<number, number>();
+    let next = 0;
+    let stopLoad = false;
+    const worker = async (): Promise<void> => {
+      while (!stopLoad) {
+        const id = `load-${next++}`;
+        try {
+          const r = await call(url, "POST", "/orders", DESK, restingOrder(id, "D1"));
+          answers.set(r.status, (answers.get(r.status) ?? 0) + 1);
+          if (r.status === 201) acked.push(id);
+          else if (r.status === 503) break;
+        } catch {
+          break; // connection refused or reset: the service has stopped listening
+        }
+      }
+    };
+    const load = Promise.all(Array.from({ length: 16 }, worker));
+    while (acked.length < 500) await new Promise((r) => setTimeout(r, 10));
+    service.child.kill("SIGTERM");
+    const code = await service.exited;
+    stopLoad = true;
+    await load;
+    expect(code).toBe(0);
+    expect(acked.length).toBeGreaterThanOrEqual(500);
+
+    const journaled = acceptedIds(service.journal);
+    const lost = acked.filter((id) => !journaled.has(id));
+    expect(lost).toEqual([]);
+    const verify = spawnSync(process.execPath, [CLI, "audit", "verify", "--db", service.journal], { encoding: "utf8" });
+    expect(verify.status, verify.stdout + verify.stderr).toBe(0);
+    const stopped = service.logs.find((l) => l.msg === "stopped: journal flushed and closed");
+    expect(stopped).toMatchObject({ childrenLeftWorking: 0 });
+    const db = new Database(service.journal, { readonly: true });
+    const kill = db.prepare("SELECT payload FROM journal WHERE type = 'kill-switch'").get() as { payload: string };
+    db.close();
+    expect(JSON.parse(kill.payload)).toMatchObject({ active: true, reason: "shutdown", scope: { scope: "global" } });
+  });
+
+  it("closes the session on time: day orders expire with a report, intake stops, the end-of-day report is logged", async () => {
+    const service = await start({ sources: [{ id: "DESK", token: DESK }], extra: { session: { minutes: 0.04 } } });
+    const { url } = service;
+    expect((await call(url, "POST", "/orders", DESK, restingOrder("day-1", "D1"))).status).toBe(201);
+    const stream = await openStream(url, DESK, "?types=execution-report");
+    const deadline = Date.now() + 15_000;
+    while (!service.logs.some((l) => l.msg === "session closed: end-of-day report") && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
+    const report = service.logs.find((l) => l.msg === "session closed: end-of-day report");
+    expect(report?.sources).toEqual({
+      DESK: { accepted: 1, filled: 0, partiallyFilled: 0, expired: 1, canceled: 0, open: 0 },
+    });
+    expect((await call(url, "GET", "/orders/day-1", DESK)).body).toMatchObject({ status: "expired", leaves_qty: "0" });
+    await stream.until((e) => e.clOrdId === "day-1" && e.execType === "expired", "the expiry report");
+    expect(await call(url, "GET", "/ready", null)).toEqual({ status: 503, body: { status: "closed" } });
+    const late = await call(url, "POST", "/orders", DESK, restingOrder("day-2", "D1"));
+    expect(late).toMatchObject({ status: 503, body: { error: "session-closed" } });
+    stream.close();
+    expect(await service.stop()).toBe(0);
+  });
+
+  it("serves HTTPS with the configured certificate", async () => {
+    const dir = tempDir();
+    const cert = join(dir, "server.crt");
+    const key = join(dir, "server.key");
+    execFileSync(
+      "openssl",
+      [
+        ...["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1"],
+        ...["-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert],
+      ],
+      { stdio: "ignore" },
+    );
+    const service = await startServiceProcess(
+      dir,
+      serviceConfig(dir, { sources: [{ id: "DESK", token: DESK }], http: { tls: { cert, key } } }),
+    );
+    started.push(service);
+    expect(service.url).toMatch(/^https:/);
+    const body = await new Promise<string>((resolve, reject) => {
+      const req = request(
+        `${service.url}/venues`,
+        {
+          ca: readFileSync(cert),
+          headers: { authorization: `Bearer ${DESK}` },
+        },
+        (res) => {
+          let text = "";
+          res.on("data", (chunk) => (text += chunk));
+          res.on("end", () => resolve(text));
+        },
+      );
+      req.on("error", reject);
+      req.end();
+    });
+    expect(JSON.parse(body).venues.length).toBeGreaterThan(0);
+    expect(await service.stop()).toBe(0);
+  });
+});
