@@ -22,7 +22,8 @@ export const DEFAULT_JOURNAL_FILE = "tributary.db";
 const FORMATS = ["table", "csv", "jsonl"] as const;
 type Format = (typeof FORMATS)[number];
 
-interface StoreOptions {
+/** Where a stored journal is: a SQLite file or a PostgreSQL database (and schema). */
+export interface StoreOptions {
   db?: string;
   pg?: string;
   pgSchema: string;
@@ -48,9 +49,10 @@ function storeOptions(command: Command): Command {
     .option("--pg-schema <name>", "the PostgreSQL schema holding the journal", "public");
 }
 
-async function openStore(options: StoreOptions): Promise<JournalStore> {
+/** Opens the stored journal `--db` or `--pg` names (one, not both) for `command`'s reading. */
+export async function openStore(options: StoreOptions, command = "audit"): Promise<JournalStore> {
   if (options.db !== undefined && options.pg !== undefined)
-    throw new UserError("bad-flag", "audit: give --db or --pg, not both");
+    throw new UserError("bad-flag", `${command}: give --db or --pg, not both`);
   if (options.pg !== undefined)
     return PostgresJournalStore.open({ url: options.pg, schema: options.pgSchema, mode: "open" });
   return SqliteJournalStore.open(options.db ?? DEFAULT_JOURNAL_FILE, { mode: "open" });

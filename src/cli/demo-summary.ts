@@ -4,12 +4,13 @@
  * VWAP, last price, closing NBBO, time-weighted NBBO spread, realised against configured volatility). One execution is
  * counted once, from its maker's side. Volumes in shares, fees in currency, spreads and volatilities are floats: this
  * is a summary for people, not order state. The client-order figures (`ClientSummary`) are counted by the demo from
- * the engine and passed in whole.
+ * the engine and passed in whole, and so is the transaction cost analysis of the run (src/tca/), printed last.
  */
 import type { Nbbo } from "../market/instrument-view.js";
 import type { ExecutionReport } from "../model/execution-report.js";
 import type { Instrument } from "../model/instrument.js";
 import type { VenueSpec } from "../model/venue-spec.js";
+import { formatTcaSummary, type TcaSummary } from "../tca/tca-summary.js";
 
 export interface VenueSummary {
   id: string;
@@ -103,6 +104,8 @@ export interface DemoSummary {
   fingerprint: string;
   /** The audit journal written, when there is one: its file, events and last hash. */
   journal?: { path: string; events: number; headHash: string };
+  /** Transaction cost analysis of the client orders (absent on a run without them). */
+  tca?: TcaSummary;
 }
 
 interface InstrumentTally {
@@ -375,5 +378,6 @@ export function formatSummary(summary: DemoSummary): string {
     `${summary.events.toLocaleString("en-US")} events, ${summary.reports.toLocaleString("en-US")} execution reports; ` +
       `fingerprint ${summary.fingerprint}`,
   );
+  if (summary.tca !== undefined) lines.push("", formatTcaSummary(summary.tca).trimEnd());
   return lines.join("\n");
 }

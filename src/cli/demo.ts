@@ -11,6 +11,9 @@
  * resting side of our children's trades).
  * With `journal` (the CLI's default with --out: <out>/journal.db) every engine event is journaled to SQLite
  * (src/journal/): the audit trail `tributary audit` reads. Journaling only listens; the run is the same without it.
+ * The market is recorded into the event stream as one-second bars (tca/market-bar-recorder.ts), and at the end the
+ * run's transaction cost analysis (src/tca/) is built from the same events the journal holds, printed last in the
+ * summary, and written with --out as report.html and tca-*.csv. The bars only read the market: fills are unchanged.
  */
 import { createHash } from "node:crypto";
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -31,11 +34,15 @@ import type { OrderRejectReason } from "../model/client-order-reasons.js";
 import type { ExecutionReport } from "../model/execution-report.js";
 import type { Instrument } from "../model/instrument.js";
 import { SESSION_SECONDS } from "../model/market-parameters.js";
+import { MarketBarRecorder } from "../tca/market-bar-recorder.js";
+import { TcaBuilder } from "../tca/tca-builder.js";
+import { tcaSummary } from "../tca/tca-summary.js";
 import { ClientFiles, type Submission } from "./demo-client-files.js";
 import { DEMO_SOURCES, type GeneratedOrder, generateOrders, toOrderInput } from "./demo-orders.js";
 import { Reconciler, reconciliationLine } from "./demo-reconcile.js";
 import { type ClientSummary, type DemoSummary, DemoTally } from "./demo-summary.js";
 import { type Day, simulateDay } from "./sim-day.js";
+import { writeTcaFiles } from "./tca-command.js";
 
 export interface DemoOptions {
   seed: number;
@@ -121,11 +128,17 @@ export function runDemo(options: DemoOptions): DemoSummary {
   // Written on a worker thread; "normal" sync: a simulation needs the file to survive a crash, not a power cut.
   const journal =
     journalPath === null ? null : new ThreadedSqliteJournal(freshJournal(journalPath), { synchronous: "normal" });
+  const tca = new TcaBuilder(data.instruments);
+  let recorder = null as MarketBarRecorder | null;
 
   const clientOrders = (day: Day, random: Random): void => {
     const { engine, scheduler } = day;
     journal?.attach(engine);
+    // Bars go through the kernel like the executor's events, so the journal holds the market TCA needs. (Engine.record
+    // types its argument as the execution side's events; it journals any event the same way.)
+    recorder = new MarketBarRecorder(day.sim.quotes, scheduler, (bar) => engine.record(bar));
     engine.on((event) => {
+      tca.add(event);
       if (event.type === "execution-report") {
         clientReports++;
         fingerprint.addLine(event);
@@ -163,6 +176,7 @@ export function runDemo(options: DemoOptions): DemoSummary {
     allocation: { policy: options.allocation ?? "pro-rata" },
     clientOrders,
   });
+  recorder?.finish();
   marketFills?.close();
   journal?.closeSync();
   clientFiles.finish(day.engine, submissions);
@@ -183,6 +197,9 @@ export function runDemo(options: DemoOptions): DemoSummary {
   );
   if (journal !== null && journalPath !== null)
     summary.journal = { path: journalPath, events: journal.appended, headHash: journal.headHash };
+  const report = tca.finish();
+  summary.tca = tcaSummary(report);
+  if (options.out !== null) writeTcaFiles(options.out, report, `Tributary demo, seed ${options.seed}: TCA`);
   if (options.out !== null) writeFileSync(join(options.out, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
   return summary;
 }

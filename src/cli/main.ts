@@ -17,6 +17,7 @@ import { registerPretrade } from "./pretrade-command.js";
 import { progressBar } from "./progress.js";
 import { registerReplay } from "./replay-command.js";
 import { registerServe } from "./serve-command.js";
+import { registerTca } from "./tca-command.js";
 
 const DEFAULT_CONFIG = fileURLToPath(new URL("../../../config/demo.yaml", import.meta.url));
 /** Real data, read in place from the shared folder beside the repository (never copied into it). */
@@ -122,6 +123,7 @@ program
 
 registerReplay(program);
 registerAudit(program);
+registerTca(program, { config: DEFAULT_CONFIG });
 registerPretrade(program);
 registerEvaluate(program, { config: DEFAULT_CONFIG, volumeProfile: DEFAULT_VOLUME_PROFILE });
 registerFix(program);

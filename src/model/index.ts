@@ -4,6 +4,7 @@ export * from "./client-order.js";
 export * from "./client-order-reasons.js";
 export * from "./execution-report.js";
 export * from "./instrument.js";
+export * from "./market-bar.js";
 export * from "./market-data.js";
 export * from "./market-parameters.js";
 export * from "./ord-status.js";

@@ -1,8 +1,17 @@
 /**
- * The cost of executing one parent order, the way a desk measures it (Perold's implementation shortfall):
- * against the arrival mid, fees included, with the unexecuted rest charged at the price it would cost at the end
- * (opportunity cost). Positive is a cost, in basis points of the order's value at arrival. Also the slippage against
- * the interval VWAP and the summary statistics the evaluation reports.
+ * The cost of executing one order, the way a desk measures it: Perold's (1988) implementation shortfall against the
+ * decision price (the arrival mid), fees included, with the unexecuted rest charged at the price it would cost at the
+ * end (opportunity cost). Positive is a cost, in basis points of the paper portfolio's value, orderShares x
+ * decisionPrice. With s = +1 for a buy, -1 for a sell, executed shares q_i at p_i, X = sum q_i, Q the order's shares:
+ *
+ *   delay       = s X (P_start - P_decision)          the market's move before trading started
+ *   trading     = s sum q_i (p_i - P_start)           impact and timing while trading (Perold's "realised" cost)
+ *   opportunity = s (Q - X) (P_end - P_decision)      what the unexecuted rest missed
+ *   fees        = sum fee_i                           explicit cost (a rebate is negative)
+ *
+ * and shortfall = delay + trading + opportunity + fees, exactly (paper gain minus real gain). `execution` = delay +
+ * trading is the price paid against the decision price. Without a start price, trading starts at the decision price
+ * (no delay). Also the slippage against a benchmark price (e.g. the interval VWAP) and summary statistics.
  * Floating point: analytics, never what a client is told they bought. Prices and quantities come in as numbers in the
  * currency and shares (the caller converts from units and lots).
  */
@@ -19,7 +28,10 @@ export interface ShortfallInputs {
   readonly side: Side;
   /** The order's size in shares. */
   readonly orderShares: number;
+  /** The decision price: the mid when the order arrived. */
   readonly arrivalPrice: number;
+  /** The price when trading started (Perold's delay ends here); default arrivalPrice. */
+  readonly startPrice?: number;
   readonly fills: readonly ExecutedFill[];
   /** The price the unexecuted rest is valued at (the mid at the end of the window). */
   readonly endPrice: number;
@@ -28,8 +40,10 @@ export interface ShortfallInputs {
 export interface Shortfall {
   /** Total, in bps of orderShares x arrivalPrice. */
   readonly bps: number;
-  /** Its parts: execution (price paid vs arrival), fees, opportunity (the unexecuted rest). */
+  /** Its parts: execution (price paid vs arrival) = delay + trading; fees; opportunity (the unexecuted rest). */
   readonly executionBps: number;
+  readonly delayBps: number;
+  readonly tradingBps: number;
   readonly feeBps: number;
   readonly opportunityBps: number;
   readonly executedShares: number;
@@ -48,12 +62,16 @@ export function implementationShortfall(inputs: ShortfallInputs): Shortfall {
     notional += fill.shares * fill.price;
     fees += fill.fee;
   }
-  const execution = sign * (notional - executed * inputs.arrivalPrice);
+  const startPrice = inputs.startPrice ?? inputs.arrivalPrice;
+  const delay = sign * executed * (startPrice - inputs.arrivalPrice);
+  const trading = sign * (notional - executed * startPrice);
   const opportunity = sign * (inputs.orderShares - executed) * (inputs.endPrice - inputs.arrivalPrice);
   const bps = (x: number): number => (x / value) * 1e4;
   return {
-    bps: bps(execution + fees + opportunity),
-    executionBps: bps(execution),
+    bps: bps(delay + trading + fees + opportunity),
+    executionBps: bps(delay + trading),
+    delayBps: bps(delay),
+    tradingBps: bps(trading),
     feeBps: bps(fees),
     opportunityBps: bps(opportunity),
     executedShares: executed,
