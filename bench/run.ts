@@ -16,6 +16,7 @@ import { DEFAULT_JOURNAL_BENCH, runJournalBench } from "./journal.bench.js";
 import { DEFAULT_OPTIMAL_PLACEMENT, runOptimalPlacementBench } from "./optimal-placement.bench.js";
 import { runOrderBookBench } from "./order-book.bench.js";
 import { DEFAULT_REPLAY_BENCH, runReplayBench } from "./replay.bench.js";
+import { DEFAULT_ROUTING_DECISION, runRoutingDecisionBench } from "./routing-decision.bench.js";
 import { DEFAULT_SIM_DAY, runSimDayBench } from "./sim-day.bench.js";
 import { DEFAULT_WORKLOAD } from "./workload.js";
 
@@ -41,6 +42,7 @@ const benches: Record<string, () => unknown> = {
   "algo-decision": () => runAlgoDecisionBench(DEFAULT_ALGO_DECISION, log),
   "algo-day": () => runAlgoDayBench(DEFAULT_ALGO_DAY, log),
   "optimal-placement": () => runOptimalPlacementBench(DEFAULT_OPTIMAL_PLACEMENT, log),
+  "routing-decision": () => runRoutingDecisionBench(DEFAULT_ROUTING_DECISION, log),
 };
 
 function log(line: string): void {

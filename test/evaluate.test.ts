@@ -33,6 +33,7 @@ describe("evaluation of the algorithms against the baselines (3 seeds)", () => {
       frontier: [],
       moderateKappaT: 2,
       povRate: 0.1,
+      routing: ["best-venue", "equal-split", "optimal"],
     });
   }, 300_000);
 
@@ -60,6 +61,18 @@ describe("evaluation of the algorithms against the baselines (3 seeds)", () => {
     expect(Math.abs(byKind("vwap").vwapSlippageBps.mean)).toBeLessThan(3);
   });
 
+  it("compares routing logics on the same seeds: time to complete and dark share measured", () => {
+    expect(report.routing.map((c) => c.name)).toEqual(["best-venue (baseline)", "equal-split (baseline)", "optimal"]);
+    for (const c of report.routing) {
+      expect(c.runs).toHaveLength(3);
+      expect(c.completionMinutes.mean, c.name).toBeGreaterThan(0);
+      expect(c.completionMinutes.mean, c.name).toBeLessThanOrEqual(10);
+    }
+    // The single best venue is a lit one; the optimal split uses the dark pool as the algorithm's midpoint children go.
+    expect(report.routing[0]?.darkShare.mean).toBeGreaterThanOrEqual(0);
+    expect(report.routing[2]?.darkShare.mean).toBeGreaterThan(0);
+  });
+
   it("measures schedule tracking for the algorithms, not the baselines", () => {
     for (const kind of ["twap", "vwap", "pov", "is"]) {
       expect(byKind(kind).trackingErrorPct.mean, kind).toBeGreaterThan(0);
@@ -78,6 +91,8 @@ describe("tributary evaluate", () => {
     expect(r.stdout).toMatch(/^buy 20000 ACME over 2 min, 1 seeds/);
     expect(r.stdout).toContain("naive TWAP (baseline)");
     expect(r.stdout).toContain("IS efficient frontier");
+    expect(r.stdout).toContain("Routing: IS");
+    expect(r.stdout).toContain("equal-split (baseline)");
   }, 120_000);
 
   it("names a bad flag in one line and exits 2", () => {
@@ -86,6 +101,7 @@ describe("tributary evaluate", () => {
       [["--symbol", "NOPE"], "--symbol: NOPE is not an instrument"],
       [["--shares", "1.5"], '--shares: "1.5" is not a positive number of ACME lots'],
       [["--pov-rate", "2"], "--pov-rate must be a number in (0, 1]"],
+      [["--routing", "spray,teleport"], '--routing: "teleport" is not one of'],
     ] as const) {
       const r = run(...args);
       expect(r.status, args.join(" ")).toBe(2);

@@ -12,6 +12,7 @@ import { isoToMicros } from "../core/clock.js";
 import { UserError } from "../core/errors.js";
 import { VolumeProfile } from "../market/volume-profile.js";
 import { SESSION_SECONDS } from "../model/market-parameters.js";
+import { ROUTING_LOGICS, type RoutingLogic } from "../router/routing.js";
 import { type CaseReport, type EvaluationReport, evaluate, pairedDifference } from "./evaluate.js";
 
 interface Flags {
@@ -28,6 +29,7 @@ interface Flags {
   povRate: number;
   kappaT: number;
   frontier: number[];
+  routing: RoutingLogic[];
   json: boolean;
 }
 
@@ -82,6 +84,12 @@ export function registerEvaluate(program: Command, defaults: { config: string; v
       (v: string) => v.split(",").map((x) => positiveNumber("--frontier")(x.trim())),
       [0.5, 1, 2, 4, 8],
     )
+    .option(
+      "--routing <list>",
+      `routing logics compared on IS, comma-separated (${ROUTING_LOGICS.join(", ")}; "none" for no comparison)`,
+      (v: string) => routingList(v),
+      [...ROUTING_LOGICS],
+    )
     .option("--json", "print the report as JSON", false)
     .action((flags: Flags) => {
       if (flags.side !== "buy" && flags.side !== "sell") {
@@ -115,11 +123,23 @@ export function registerEvaluate(program: Command, defaults: { config: string; v
         frontier: flags.frontier,
         moderateKappaT: flags.kappaT,
         povRate: flags.povRate,
+        routing: flags.routing,
         progress: flags.json ? undefined : (done, total) => process.stderr.write(`\r${done}/${total} sessions`),
       });
       if (!flags.json) process.stderr.write("\n");
       process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatEvaluation(report));
     });
+}
+
+function routingList(value: string): RoutingLogic[] {
+  if (value.trim() === "none") return [];
+  return value.split(",").map((x) => {
+    const logic = x.trim();
+    if (!(ROUTING_LOGICS as readonly string[]).includes(logic)) {
+      throw new InvalidArgumentError(`--routing: "${logic}" is not one of ${ROUTING_LOGICS.join(", ")} (or none)`);
+    }
+    return logic as RoutingLogic;
+  });
 }
 
 const f = (x: number, digits = 2): string => (Number.isFinite(x) ? x.toFixed(digits) : "-");
@@ -175,6 +195,46 @@ export function formatEvaluation(report: EvaluationReport): string {
           f(c.kappaT ?? Number.NaN, 1).padStart(8),
           f(c.shortfallBps.mean).padStart(7),
           f(c.shortfallBps.std).padStart(7),
+        ].join("  "),
+      );
+    }
+  }
+  if (report.routing.length > 0) {
+    lines.push("");
+    lines.push(
+      `Routing: IS (kappa T ${f(report.routing[0]?.kappaT ?? Number.NaN, 1)}) by routing logic; cost = implementation ` +
+        "shortfall with fees, bps; vs = paired difference seed by seed",
+    );
+    const best = report.routing.find((c) => c.name.startsWith("best-venue"));
+    const equal = report.routing.find((c) => c.name.startsWith("equal-split"));
+    lines.push(
+      [
+        "routing".padEnd(24),
+        "cost",
+        "std".padStart(5),
+        "vs best venue".padStart(13),
+        "vs equal split".padStart(14),
+        "filled",
+        "minutes",
+        "dark share",
+      ].join("  "),
+    );
+    const paired = (c: CaseReport, base: CaseReport | undefined): string => {
+      if (base === undefined || base === c) return "-";
+      const d = pairedDifference(c, base);
+      return `${f(d.mean)}±${f(d.stdError)}`;
+    };
+    for (const c of report.routing) {
+      lines.push(
+        [
+          c.name.padEnd(24),
+          f(c.shortfallBps.mean).padStart(4),
+          f(c.shortfallBps.std).padStart(5),
+          paired(c, best).padStart(13),
+          paired(c, equal).padStart(14),
+          `${f(100 * c.fillRate.mean, 1)}%`.padStart(6),
+          f(c.completionMinutes.mean).padStart(7),
+          `${f(100 * c.darkShare.mean, 1)}%`.padStart(10),
         ].join("  "),
       );
     }

@@ -7,6 +7,9 @@
  * mean and standard deviation over the seeds; VWAP's slippage against the interval VWAP; POV's realised
  * participation; each algorithm's schedule tracking error (RMS of executed minus target, in % of the order, sampled
  * every 10 s); and IS at several risk aversions (kappa T), whose cost/risk points trace the efficient frontier.
+ * The routing comparison runs one algorithm (IS at the moderate urgency) with each routing logic of the smart order
+ * router and its two baselines (everything to the single best venue; equal parts to every venue): cost including
+ * fees, fill rate, time to complete and the share executed in the dark pool.
  * Every session is a full simulation with the seed's own market: the same seed gives the same numbers.
  */
 
@@ -18,6 +21,7 @@ import type { VolumeProfile } from "../market/volume-profile.js";
 import { SESSION_SECONDS } from "../model/market-parameters.js";
 import type { Side } from "../model/order-types.js";
 import type { ReferenceData } from "../model/reference-data.js";
+import type { RoutingLogic } from "../router/routing.js";
 import type { ExecutedFill } from "../tca/execution-cost.js";
 import { implementationShortfall, type Summary, slippageBps, summarise } from "../tca/execution-cost.js";
 import { BaselineTrader } from "./evaluate-baselines.js";
@@ -41,6 +45,8 @@ export interface EvaluationSetup {
   readonly frontier: readonly number[];
   readonly moderateKappaT: number;
   readonly povRate: number;
+  /** The routing logics compared (the baselines best-venue and equal-split among them); empty: no comparison. */
+  readonly routing: readonly RoutingLogic[];
   readonly progress?: ((done: number, total: number) => void) | undefined;
 }
 
@@ -51,6 +57,8 @@ export interface EvaluationCase {
   readonly kind: CaseKind;
   /** IS only. */
   readonly kappaT?: number;
+  /** The routing logic (default: the router's choice by urgency). */
+  readonly routing?: RoutingLogic;
 }
 
 export interface RunResult {
@@ -60,6 +68,10 @@ export interface RunResult {
   readonly participation: number;
   /** RMS of (executed - target) / order over the window, %; NaN for the baselines. */
   readonly trackingErrorPct: number;
+  /** Minutes from arrival to the last fill when the order completed; the window when it did not. */
+  readonly completionMinutes: number;
+  /** Share of the executed lots that traded in a dark pool. */
+  readonly darkShare: number;
 }
 
 export interface CaseReport {
@@ -71,6 +83,8 @@ export interface CaseReport {
   readonly vwapSlippageBps: Summary;
   readonly participation: Summary;
   readonly trackingErrorPct: Summary;
+  readonly completionMinutes: Summary;
+  readonly darkShare: Summary;
   /** Per seed, in seed order (paired comparisons: every case ran on the same seeds). */
   readonly runs: readonly RunResult[];
 }
@@ -83,6 +97,8 @@ export interface EvaluationReport {
   readonly seeds: number;
   readonly cases: readonly CaseReport[];
   readonly frontier: readonly CaseReport[];
+  /** IS (moderate urgency) by routing logic. */
+  readonly routing: readonly CaseReport[];
 }
 
 /**
@@ -95,7 +111,11 @@ export function pairedDifference(a: CaseReport, b: CaseReport): { mean: number; 
   return { mean: s.mean, stdError: s.n > 1 ? s.std / Math.sqrt(s.n) : Number.NaN };
 }
 
-export function evaluationCases(setup: EvaluationSetup): { main: EvaluationCase[]; frontier: EvaluationCase[] } {
+export function evaluationCases(setup: EvaluationSetup): {
+  main: EvaluationCase[];
+  frontier: EvaluationCase[];
+  routing: EvaluationCase[];
+} {
   return {
     main: [
       { name: "market (baseline)", kind: "market" },
@@ -106,12 +126,18 @@ export function evaluationCases(setup: EvaluationSetup): { main: EvaluationCase[
       { name: `IS (kappa T ${setup.moderateKappaT})`, kind: "is", kappaT: setup.moderateKappaT },
     ],
     frontier: setup.frontier.map((k) => ({ name: `IS kappa T ${k}`, kind: "is" as const, kappaT: k })),
+    routing: setup.routing.map((logic) => ({
+      name: logic === "best-venue" || logic === "equal-split" ? `${logic} (baseline)` : logic,
+      kind: "is" as const,
+      kappaT: setup.moderateKappaT,
+      routing: logic,
+    })),
   };
 }
 
 export function evaluate(setup: EvaluationSetup): EvaluationReport {
-  const { main, frontier } = evaluationCases(setup);
-  const all = [...main, ...frontier];
+  const { main, frontier, routing } = evaluationCases(setup);
+  const all = [...main, ...frontier, ...routing];
   const total = all.length * setup.seeds.length;
   let done = 0;
   const report = (c: EvaluationCase): CaseReport => {
@@ -130,6 +156,8 @@ export function evaluate(setup: EvaluationSetup): EvaluationReport {
       vwapSlippageBps: pick((r) => r.vwapSlippageBps),
       participation: pick((r) => r.participation),
       trackingErrorPct: pick((r) => r.trackingErrorPct),
+      completionMinutes: pick((r) => r.completionMinutes),
+      darkShare: pick((r) => r.darkShare),
       runs,
     };
   };
@@ -141,6 +169,7 @@ export function evaluate(setup: EvaluationSetup): EvaluationReport {
     seeds: setup.seeds.length,
     cases: main.map(report),
     frontier: frontier.map(report),
+    routing: routing.map(report),
   };
 }
 
@@ -154,7 +183,7 @@ export function runCase(setup: EvaluationSetup, c: EvaluationCase, seed: number)
   const arrival = setup.startMicros + setup.warmupMinutes * MINUTE;
   const end = arrival + setup.windowMinutes * MINUTE;
   const minutes = setup.warmupMinutes + setup.windowMinutes + 1;
-  const fills: { qty: number; price: number; feeMicros: number; time: number }[] = [];
+  const fills: { qty: number; price: number; feeMicros: number; time: number; venue: string }[] = [];
   let arrivalMid = Number.NaN;
   let endMid = Number.NaN;
   const samples: number[] = [];
@@ -169,6 +198,7 @@ export function runCase(setup: EvaluationSetup, c: EvaluationCase, seed: number)
     sources: [{ id: "EVAL", kind: "api" }],
     // The algorithm starts after the arrival mid is read (its first decision is a timer at arrival).
     chooseAlgo: (_parent, params) => overrideParams(c, params, setup, arrival, end, arrivalMid),
+    routing: c.routing === undefined ? undefined : () => c.routing as RoutingLogic,
     ...(algorithmic
       ? {
           clientOrders: (d: Day) => {
@@ -186,7 +216,13 @@ export function runCase(setup: EvaluationSetup, c: EvaluationCase, seed: number)
             });
             d.engine.on((event) => {
               if (event.type === "parent-filled") {
-                fills.push({ qty: event.qty, price: event.price, feeMicros: event.feeMicros, time: event.time });
+                fills.push({
+                  qty: event.qty,
+                  price: event.price,
+                  feeMicros: event.feeMicros,
+                  time: event.time,
+                  venue: event.venue,
+                });
               }
             });
           },
@@ -222,7 +258,7 @@ export function runCase(setup: EvaluationSetup, c: EvaluationCase, seed: number)
   day.scheduler.runUntil(day.endMicros);
   day.scheduler.runUntilIdle();
 
-  const executedFills = baseline === null ? fills : baseline.fills.map((f) => ({ ...f, time: 0 }));
+  const executedFills = baseline === null ? fills : baseline.fills.map((f) => ({ ...f, time: 0, venue: "" }));
   const toFill = (f: { qty: number; price: number; feeMicros: number }): ExecutedFill => ({
     shares: instrument.quantityToShares(f.qty),
     price: instrument.priceToNumber(f.price),
@@ -240,6 +276,8 @@ export function runCase(setup: EvaluationSetup, c: EvaluationCase, seed: number)
   const activeEnd = executedLots >= lots ? Math.max(lastFill, arrival + 1) : end;
   const marketVolume = view.tape.volumeBetween(arrival, activeEnd + 1);
   const intervalVwap = view.tape.vwapBetween(arrival, end);
+  const dark = new Set(setup.data.venues.filter((v) => v.kind === "dark").map((v) => v.id));
+  const darkLots = executedFills.reduce((n, f) => n + (dark.has(f.venue) ? f.qty : 0), 0);
   return {
     shortfallBps: shortfall.bps,
     fillRate: executedLots / lots,
@@ -250,6 +288,8 @@ export function runCase(setup: EvaluationSetup, c: EvaluationCase, seed: number)
     participation: marketVolume > 0 ? executedLots / marketVolume : Number.NaN,
     trackingErrorPct:
       samples.length > 0 ? 100 * Math.sqrt(samples.reduce((a, x) => a + x * x, 0) / samples.length) : Number.NaN,
+    completionMinutes: baseline === null ? (activeEnd - arrival) / MINUTE : Number.NaN,
+    darkShare: executedLots > 0 ? darkLots / executedLots : Number.NaN,
   };
 }
 

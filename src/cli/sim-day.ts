@@ -47,6 +47,8 @@ export interface DaySetup {
   readonly clientOrders?: (day: Day, random: Random) => void;
   /** Overrides the auto policy's algorithm choice for every parent (evaluation runs). */
   readonly chooseAlgo?: AlgoExecutorOptions["choose"];
+  /** Overrides the router's choice of routing logic for every parent (evaluation runs). */
+  readonly routing?: AlgoExecutorOptions["routing"];
 }
 
 export interface Day {
@@ -103,6 +105,7 @@ export function buildDay(setup: DaySetup): Day {
       profile: setup.profile,
       random: random.fork(),
       choose: setup.chooseAlgo,
+      routing: setup.routing,
       onReport: setup.onChildReport,
     });
     setup.clientOrders(day, ordersRandom);

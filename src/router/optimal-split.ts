@@ -1,24 +1,28 @@
 /**
  * The optimal routing logic: a resting child of S lots becomes a Cont & Kukanov (2017) placement problem over the
  * available lit venues, solved by stochastic approximation over joint queue-outflow samples (optimal-placement.ts,
- * queue-outflow.ts); the market part M is taken now at the far touch (sprayed over the venues showing it, within the
- * parent's limit), the limit parts L_k rest at the child's price on each venue.
+ * queue-outflow.ts); the market part M is taken now at the far touch (within the parent's limit), the limit parts L_k
+ * rest at the child's price on each venue.
  *
  * The problem, in price units per share: h = half the consolidated spread; f = the cheapest taker fee among the
  * venues showing the far touch (a taker rebate counts as 0: the model's fee is not negative); theta = h / 40 (the
  * paper's ratio); r_k = venue k's maker rebate (minus its fee) less the adverse selection its fills have shown
  * (markout, when known); Q_k = what venue k shows at the child's price on our
- * side (0 when the child improves on it); lambda_u = (1 + 2 urgency) (h + f): missing the target costs at least
- * crossing the spread later, more when the parent is in a hurry; lambda_o = h + max r_k: an extra lot costs its
- * unwinding. A taking or midpoint child is not a placement problem: it is sprayed (or sent dark) as usual.
+ * side (0 when the child improves on it); lambda_u = 2 urgency^2 (h + f): a resting child's shortfall at T is not
+ * bought at T (the algorithm keeps working it, and takes only when its schedule falls behind), so missing costs the
+ * spread crossed later only as likely as the parent is to fall behind: a patient parent barely cares (urgency 0.2:
+ * 0.08 (h + f)), an urgent one does (0.9: 1.6 (h + f)); above urgency 0.71 the market part can pay; lambda_o = h + max r_k: an extra lot costs its
+ * unwinding. A taking child is not a placement problem: it sweeps the venues showing its price, cheapest taker fee
+ * first; a midpoint child is sprayed over the dark pools.
  * Without outflow history for every venue (the estimator's first windows) the child is sprayed and the note says so.
- * The slices never add up to more than S: limit orders beyond it (the model may over-post to make the fill certain)
- * are scaled down, since the parent's schedule, not the router, decides how much rests.
+ * The slices never add up to more than S: beyond it (the model may over-post to make the fill certain) the limit orders
+ * where a fill is worth least are cut first, since the parent's schedule, not the router, decides how much rests. The
+ * market part goes to the cheapest venue showing the far touch, at most what it shows (so f is the fee it pays).
  */
 import type { Random } from "../core/random.js";
 import { type OutflowSamples, type PlacementProblem, solvePlacement } from "./optimal-placement.js";
 import type { RouteDecision, RouteRequest, RouteSlice, VenueState } from "./routing.js";
-import { halfSpread, split, spray, takingVenues } from "./routing-logics.js";
+import { halfSpread, spray, sweep, takingVenues } from "./routing-logics.js";
 
 /** Solver steps per routing decision: a few thousand are within a fraction of a percent of the optimum's cost. */
 export const OPTIMAL_SPLIT_ITERATIONS = 2_000;
@@ -39,7 +43,7 @@ export interface OptimalSplitInputs {
 
 export function optimalSplit(inputs: OptimalSplitInputs): RouteDecision {
   const { request, venues, lit, samples } = inputs;
-  if (request.tactic !== "passive") return { ...spray(request, venues), logic: "optimal" };
+  if (request.tactic !== "passive") return { ...sweep(request, venues), logic: "optimal" };
   if (lit.length === 0 || samples === null) {
     const sprayed = spray(request, venues);
     return { ...sprayed, logic: "optimal", note: `no outflow history yet: ${sprayed.note}` };
@@ -50,7 +54,9 @@ export function optimalSplit(inputs: OptimalSplitInputs): RouteDecision {
   const takeWithin =
     Number.isFinite(far) && (inputs.limit === null || (buy ? far <= inputs.limit : far >= inputs.limit));
   const takers = takeWithin ? takingVenues({ ...request, tactic: "aggressive", price: far }, venues) : [];
-  const f = takers.length > 0 ? Math.min(...takers.map((v) => v.takerFee)) : Number.POSITIVE_INFINITY;
+  // The market part goes to the cheapest venue showing the far touch, at most what it shows: the fee f is then its fee.
+  const cheapest = takers[0];
+  const f = cheapest === undefined ? Number.POSITIVE_INFINITY : cheapest.takerFee;
   const rebates = lit.map((v, k) => -v.makerFee - (inputs.adverse[k] ?? 0));
   const problem: PlacementProblem = {
     target: request.qty,
@@ -58,28 +64,25 @@ export function optimalSplit(inputs: OptimalSplitInputs): RouteDecision {
     // Nothing to take within the limit: the market order is priced out.
     takerFee: Number.isFinite(f) ? Math.max(0, f) : 1e9,
     impact: h / 40,
-    underfillPenalty: (1 + 2 * request.urgency) * (h + (Number.isFinite(f) ? f : 0)),
+    underfillPenalty: 2 * request.urgency * request.urgency * (h + (Number.isFinite(f) ? f : 0)),
     overfillPenalty: h + Math.max(0, ...rebates),
     venues: lit.map((v, k) => ({ queueAhead: queueAhead(request, v), rebate: rebates[k] as number })),
   };
   const solution = solvePlacement(problem, samples, { random: inputs.random, iterations: OPTIMAL_SPLIT_ITERATIONS });
-  let market = Number.isFinite(f) ? Math.min(solution.market, request.qty) : 0;
+  let market =
+    cheapest === undefined ? 0 : Math.min(solution.market, request.qty, buy ? cheapest.askQty : cheapest.bidQty);
   const limits = Array.from(solution.limits, (l) => Math.max(0, l));
-  const posted = limits.reduce((a, b) => a + b, 0);
-  const room = request.qty - market;
-  if (posted > room) {
-    const scaled = split(
-      room,
-      limits,
-      lit.map(() => room),
-      lit,
-      request.minSliceLots,
-    );
-    for (let k = 0; k < limits.length; k++) limits[k] = scaled[k] as number;
+  // Within S: the limit orders where a fill is worth most (the largest effective rebate) keep their size first.
+  let room = request.qty - market;
+  const byValue = lit.map((_, k) => k).sort((a, b) => (rebates[b] as number) - (rebates[a] as number) || a - b);
+  for (const k of byValue) {
+    const qty = Math.min(limits[k] as number, room);
+    limits[k] = qty;
+    room -= qty;
   }
   const slices: RouteSlice[] = [];
   if (market >= request.minSliceLots && takers.length > 0) {
-    const taken = spray({ ...request, tactic: "aggressive", price: far, qty: market }, venues).slices;
+    const taken = sweep({ ...request, tactic: "aggressive", price: far, qty: market }, venues).slices;
     slices.push(...taken);
     market = taken.reduce((a, s) => a + s.qty, 0);
   } else market = 0;

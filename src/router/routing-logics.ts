@@ -126,6 +126,31 @@ export function liquiditySeeking(request: RouteRequest, venues: readonly VenueSt
   };
 }
 
+/**
+ * A taking child swept across the venues showing its price, cheapest taker fee first, each up to what it shows: at one
+ * price, the least fees for the most immediate fill (what no venue shows is not sent). Not a taking child: a spray.
+ */
+export function sweep(request: RouteRequest, venues: readonly VenueState[]): RouteDecision {
+  if (request.tactic !== "aggressive") return spray(request, venues);
+  const ranked = takingVenues(request, venues);
+  const slices: RouteSlice[] = [];
+  let left = request.qty;
+  for (const v of ranked) {
+    const qty = Math.min(left, shown(v, request));
+    if (qty >= Math.max(request.minSliceLots, v.minQuantity)) {
+      slices.push(slice(request, v, qty));
+      left -= qty;
+    }
+    if (left <= 0) break;
+  }
+  return {
+    logic: "spray",
+    slices,
+    fallback: [],
+    note: `swept ${slices.map((s) => `${(venues[s.venue] as VenueState).id} ${s.qty}`).join(", ")} cheapest fee first`,
+  };
+}
+
 /** Baseline: everything to the one venue with the best fee for the tactic (taking: among those showing the price). */
 export function bestVenue(request: RouteRequest, venues: readonly VenueState[]): RouteDecision {
   let best: VenueState | undefined;
