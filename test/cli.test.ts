@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { VenueScorecard } from "../src/router/venue-scorecard.js";
 
 const CLI = join(import.meta.dirname, "..", "dist", "src", "cli", "main.js");
 
@@ -33,6 +34,22 @@ describe("tributary CLI", () => {
     expect(summary.instruments.map((i: { symbol: string }) => i.symbol)).toEqual(["ACME", "NRTH", "PNNY"]);
     expect(r.stderr).toBe("");
     expect(run("demo", "--minutes", "2", "--seed", "3", "--json").stdout).toBe(r.stdout);
+  });
+
+  it("keeps the router's venue scorecard across runs with --scorecard: learned in one run, read and grown by the next", () => {
+    const file = join(mkdtempSync(join(tmpdir(), "tributary-scorecard-")), "scorecard.json");
+    expect(run("demo", "--minutes", "2", "--seed", "3", "--no-journal", "--scorecard", file).status).toBe(0);
+    const first = VenueScorecard.load(file);
+    // Learned from the run: no longer the prior (0.5) where children rested at LITA's touch in ACME.
+    expect(first.fillProbability("LITA", "ACME", "passive", "touch")).not.toBe(0.5);
+    const before = first.snapshot("LITA", "ACME");
+    expect(run("demo", "--minutes", "2", "--seed", "4", "--no-journal", "--scorecard", file).status).toBe(0);
+    const after = VenueScorecard.load(file).snapshot("LITA", "ACME");
+    expect(after.childrenSent).toBeGreaterThan(before.childrenSent);
+    writeFileSync(file, '{"version": 1, "venues": 3}');
+    const bad = run("demo", "--minutes", "1", "--scorecard", file);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain(file);
   });
 
   it("prints the market summary as a table: venues, venue x instrument, instruments", () => {

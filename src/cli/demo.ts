@@ -34,6 +34,7 @@ import type { OrderRejectReason } from "../model/client-order-reasons.js";
 import type { ExecutionReport } from "../model/execution-report.js";
 import type { Instrument } from "../model/instrument.js";
 import { SESSION_SECONDS } from "../model/market-parameters.js";
+import { VenueScorecard } from "../router/venue-scorecard.js";
 import { MarketBarRecorder } from "../tca/market-bar-recorder.js";
 import { TcaBuilder } from "../tca/tca-builder.js";
 import { tcaSummary } from "../tca/tca-summary.js";
@@ -76,6 +77,11 @@ export interface DemoOptions {
    * refused); null or absent: no journal.
    */
   journal?: string | null;
+  /**
+   * The router's venue scorecard (what it learned of each venue: fill probabilities, markouts, hidden liquidity), read
+   * from this JSON file at the start when it exists and written back at the end: learning kept across runs.
+   */
+  scorecard?: string | null;
 }
 
 export const DEFAULT_ORDER_COUNT = 10_000;
@@ -163,7 +169,10 @@ export function runDemo(options: DemoOptions): DemoSummary {
     scheduleGenerated(day, generated, data.instruments, submissions);
   };
 
+  const scorecardPath = options.scorecard ?? null;
+  const scorecard = scorecardPath === null ? undefined : VenueScorecard.load(scorecardPath);
   const day = simulateDay({
+    scorecard,
     data,
     profile,
     seed: options.seed,
@@ -177,6 +186,7 @@ export function runDemo(options: DemoOptions): DemoSummary {
     clientOrders,
   });
   recorder?.finish();
+  if (scorecard !== undefined && scorecardPath !== null) scorecard.save(scorecardPath);
   marketFills?.close();
   journal?.closeSync();
   clientFiles.finish(day.engine, submissions);

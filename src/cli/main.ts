@@ -84,6 +84,7 @@ program
   .option("--json", "print the summary as JSON on stdout (no table, no progress bar)", false)
   .option("--db <file>", "journal every engine event to this SQLite file (default with --out: <out>/journal.db)")
   .option("--no-journal", "write no journal")
+  .option("--scorecard <file>", "the router's venue scorecard: read at the start if it exists, written at the end")
   .action(
     (opts: {
       seed: number;
@@ -99,6 +100,7 @@ program
       json: boolean;
       db?: string;
       journal: boolean;
+      scorecard?: string;
     }) => {
       const bar = progressBar(!opts.json && process.stderr.isTTY === true, opts.minutes, "simulated minutes");
       const summary = runDemo({
@@ -115,6 +117,7 @@ program
         onRowReject: (line) => process.stderr.write(`${line}\n`),
         progress: (done) => bar.update(done),
         journal: opts.journal ? (opts.db ?? (opts.out === undefined ? null : join(opts.out, "journal.db"))) : null,
+        scorecard: opts.scorecard ?? null,
       });
       bar.stop();
       process.stdout.write(opts.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatSummary(summary)}\n`);

@@ -49,6 +49,8 @@ export interface DaySetup {
   readonly chooseAlgo?: AlgoExecutorOptions["choose"];
   /** Overrides the router's choice of routing logic for every parent (evaluation runs). */
   readonly routing?: AlgoExecutorOptions["routing"];
+  /** What the router knows of the venues from earlier runs (default: a fresh scorecard). */
+  readonly scorecard?: AlgoExecutorOptions["scorecard"];
 }
 
 export interface Day {
@@ -106,6 +108,7 @@ export function buildDay(setup: DaySetup): Day {
       random: random.fork(),
       choose: setup.chooseAlgo,
       routing: setup.routing,
+      scorecard: setup.scorecard,
       onReport: setup.onChildReport,
     });
     setup.clientOrders(day, ordersRandom);

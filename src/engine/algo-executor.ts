@@ -563,7 +563,8 @@ export class AlgoExecutor implements OrderEntryListener {
       bid: quote.bid,
       ask: quote.ask,
       tick: working.instrument.tickUnits,
-      minSliceLots: algo.params.minChildLots,
+      // A slice of less than a share is not worth a venue of its own (fractional lots): a child that small goes whole.
+      minSliceLots: Math.max(algo.params.minChildLots, Math.ceil(1 / working.instrument.quantityToShares(1))),
       urgency: algo.params.aggressiveness,
       exclude: new Set(working.avoid.keys()),
     };

@@ -137,7 +137,8 @@ export function sweep(request: RouteRequest, venues: readonly VenueState[]): Rou
   let left = request.qty;
   for (const v of ranked) {
     const qty = Math.min(left, shown(v, request));
-    if (qty >= Math.max(request.minSliceLots, v.minQuantity)) {
+    // A child too small to split still goes, whole, to the first venue.
+    if (qty >= v.minQuantity && (slices.length === 0 || qty >= request.minSliceLots)) {
       slices.push(slice(request, v, qty));
       left -= qty;
     }
@@ -198,7 +199,8 @@ export function ranking(request: RouteRequest, venues: readonly VenueState[]): V
 
 /**
  * Splits `qty` lots in proportion to `weights`, each part within its cap, whole lots by largest remainder; a part
- * below its venue's minimum (or `minSlice`) is dropped and its lots go to the others where they fit.
+ * below its venue's minimum (or `minSlice`) is dropped and its lots go to the others where they fit; a child too small
+ * to split goes whole to one venue (the largest part).
  */
 export function split(
   qty: number,
@@ -234,12 +236,17 @@ export function split(
         total++;
       }
     }
-    // Drop the smallest part below its minimum, then split again among the rest.
+    // Drop the smallest part below its minimum, then split again among the rest. Below the venue's own minimum a part
+    // always goes; below `minSlice` only while another part stands (the last one takes the whole child).
+    let standing = 0;
+    for (let i = 0; i < n; i++) if (active[i] && (lots[i] as number) > 0) standing++;
     let drop = -1;
     for (let i = 0; i < n; i++) {
-      const min = Math.max(minSlice, (venues[i] as VenueState).minQuantity);
-      if (active[i] && (lots[i] as number) > 0 && (lots[i] as number) < min) {
-        if (drop < 0 || (lots[i] as number) < (lots[drop] as number)) drop = i;
+      const lot = lots[i] as number;
+      if (!active[i] || lot <= 0) continue;
+      const venueMin = (venues[i] as VenueState).minQuantity;
+      if (lot < venueMin || (standing > 1 && lot < minSlice)) {
+        if (drop < 0 || lot < (lots[drop] as number)) drop = i;
       }
     }
     if (drop < 0) break;
