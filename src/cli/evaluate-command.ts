@@ -144,6 +144,13 @@ function routingList(value: string): RoutingLogic[] {
 
 const f = (x: number, digits = 2): string => (Number.isFinite(x) ? x.toFixed(digits) : "-");
 
+/** `c` minus `base`, seed by seed: mean +/- standard error; "-" against itself or no baseline. */
+function paired(c: CaseReport, base: CaseReport | undefined): string {
+  if (base === undefined || base === c) return "-";
+  const d = pairedDifference(c, base);
+  return `${f(d.mean)}±${f(d.stdError)}`;
+}
+
 export function formatEvaluation(report: EvaluationReport): string {
   const lines: string[] = [];
   lines.push(
@@ -164,11 +171,6 @@ export function formatEvaluation(report: EvaluationReport): string {
     "track err %",
   ];
   lines.push(header.join("  "));
-  const paired = (c: CaseReport, base: CaseReport | undefined): string => {
-    if (base === undefined || base === c) return "-";
-    const d = pairedDifference(c, base);
-    return `${f(d.mean)}±${f(d.stdError)}`;
-  };
   for (const c of report.cases) {
     lines.push(
       [
@@ -219,11 +221,6 @@ export function formatEvaluation(report: EvaluationReport): string {
         "dark share",
       ].join("  "),
     );
-    const paired = (c: CaseReport, base: CaseReport | undefined): string => {
-      if (base === undefined || base === c) return "-";
-      const d = pairedDifference(c, base);
-      return `${f(d.mean)}±${f(d.stdError)}`;
-    };
     for (const c of report.routing) {
       lines.push(
         [
