@@ -68,9 +68,11 @@ describe("evaluation of the algorithms against the baselines (3 seeds)", () => {
       expect(c.completionMinutes.mean, c.name).toBeGreaterThan(0);
       expect(c.completionMinutes.mean, c.name).toBeLessThanOrEqual(10);
     }
-    // The single best venue is a lit one; the optimal split uses the dark pool as the algorithm's midpoint children go.
-    expect(report.routing[0]?.darkShare.mean).toBeGreaterThanOrEqual(0);
-    expect(report.routing[2]?.darkShare.mean).toBeGreaterThan(0);
+    // IS at medium urgency sends midpoint children: every logic, the baselines too, executes part of it in the dark.
+    for (const c of report.routing) {
+      expect(c.darkShare.mean, c.name).toBeGreaterThan(0);
+      expect(c.darkShare.mean, c.name).toBeLessThan(1);
+    }
   });
 
   it("measures schedule tracking for the algorithms, not the baselines", () => {
