@@ -13,6 +13,16 @@ export class IdSequence {
     return this.next++;
   }
 
+  /** How many ids it has issued. */
+  get issued(): number {
+    return this.next - 1;
+  }
+
+  /** Continues a sequence that has issued ids up to `last` (recovery from a journal). */
+  continueAfter(last: number): void {
+    if (last >= this.next) this.next = last + 1;
+  }
+
   nextId(): string {
     return `${this.prefix}${this.next++}`;
   }

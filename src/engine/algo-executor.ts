@@ -32,6 +32,7 @@ import type { AlgoParameters } from "../algo/algo-parameters.js";
 import { chooseAlgo, impactModel } from "../algo/auto-policy.js";
 import { createSchedule } from "../algo/create-schedule.js";
 import { type AlgoAction, type AlgoMarket, ParentAlgo, type WorkingChild } from "../algo/parent-algo.js";
+import { InvariantError } from "../core/errors.js";
 import type { Random } from "../core/random.js";
 import type { Scheduler, TimerHandle } from "../core/scheduler.js";
 import type { MarketView } from "../market/market-view.js";
@@ -49,6 +50,7 @@ import { VenueHealth } from "../router/venue-health.js";
 import { type PriceLevel, VenueScorecard } from "../router/venue-scorecard.js";
 import type { OrderEntryListener, OrderEntrySession, Venue } from "../venue/venue.js";
 import type { Engine } from "./engine.js";
+import type { OpenChildren } from "./open-children.js";
 import { VenueBoard } from "./venue-board.js";
 
 /** How long a sequential route's resting child waits for a first fill before it moves to the next venue (µs). */
@@ -84,6 +86,10 @@ interface Child extends WorkingChild {
   readonly venue: number;
   readonly symbol: string;
   readonly orderQty: number;
+  /** The price its reservation protects (the parent's protection when it was sent; null: market). */
+  readonly protection: number | null;
+  /** Rebuilt from the journal after a restart: its venue is asked to cancel it, and an unknown order is gone. */
+  readonly resumed: boolean;
   price: number;
   pricedAt: number;
   leavesQty: number;
@@ -243,13 +249,6 @@ export class AlgoExecutor implements OrderEntryListener {
     }
     this.setLeaves(child, report.leavesQty);
     if (isTerminal(report.ordStatus)) {
-      this.children.delete(child.childId);
-      for (const id of child.orderIds) this.byOrderId.delete(id);
-      if (child.tactic !== "midpoint") this.ownChildren(child.symbol).remove(child);
-      if (working !== undefined) {
-        const i = working.children.indexOf(child);
-        if (i >= 0) working.children.splice(i, 1);
-      }
       const action: ChildAction =
         report.ordStatus === "filled"
           ? "filled"
@@ -258,36 +257,50 @@ export class AlgoExecutor implements OrderEntryListener {
             : report.ordStatus === "expired"
               ? "expired"
               : "cancelled";
-      if (action === "rejected") {
-        this.stats.rejects++;
-        this.health.onFailure(venueId, "reject", now);
-      }
-      this.scorecard.onDone(
-        venueId,
-        child.symbol,
-        child.tactic,
-        child.level,
-        child.filled,
-        child.orderQty,
-        child.sentAt,
-        now,
-        action === "rejected",
-        Number.isNaN(child.firstFillAt) ? undefined : child.firstFillAt,
-      );
-      this.recordChild(child, action, report.reason);
-      this.engine.releaseChild(child.childId);
-      // A dark ping that found nothing: the pool is left alone a while (or every decision would ping it again).
-      if (working !== undefined && child.tactic === "midpoint" && child.timeInForce === "ioc" && child.filled === 0) {
-        working.avoid.set(child.venue, now + DARK_PING_REST_MICROS);
-      }
-      // A sequential route moves what the venue left (or refused) to the next venue, at once.
-      const left = child.orderQty - child.filled;
-      if (working !== undefined && !child.cancelPending && left > 0 && child.fallback.length > 0) {
-        this.fallBack(working, child, left);
-      }
+      this.finish(child, working, action, report.reason);
     }
     if (working !== undefined && (report.execType === "trade" || isTerminal(report.ordStatus))) {
       this.decide(working);
+    }
+  }
+
+  /** A child's life at its venue is over (its final report, or, after a restart, the venue not knowing it). */
+  private finish(child: Child, working: Working | undefined, action: ChildAction, reason: string | null): void {
+    const venueId = (this.venues[child.venue] as Venue).id;
+    const now = this.scheduler.now();
+    this.children.delete(child.childId);
+    for (const id of child.orderIds) this.byOrderId.delete(id);
+    if (child.tactic !== "midpoint") this.ownChildren(child.symbol).remove(child);
+    if (working !== undefined) {
+      const i = working.children.indexOf(child);
+      if (i >= 0) working.children.splice(i, 1);
+    }
+    if (action === "rejected") {
+      this.stats.rejects++;
+      this.health.onFailure(venueId, "reject", now);
+    }
+    this.scorecard.onDone(
+      venueId,
+      child.symbol,
+      child.tactic,
+      child.level,
+      child.filled,
+      child.orderQty,
+      child.sentAt,
+      now,
+      action === "rejected",
+      Number.isNaN(child.firstFillAt) ? undefined : child.firstFillAt,
+    );
+    this.recordChild(child, action, reason);
+    this.engine.releaseChild(child.childId);
+    // A dark ping that found nothing: the pool is left alone a while (or every decision would ping it again).
+    if (working !== undefined && child.tactic === "midpoint" && child.timeInForce === "ioc" && child.filled === 0) {
+      working.avoid.set(child.venue, now + DARK_PING_REST_MICROS);
+    }
+    // A sequential route moves what the venue left (or refused) to the next venue, at once.
+    const left = child.orderQty - child.filled;
+    if (working !== undefined && !child.cancelPending && left > 0 && child.fallback.length > 0) {
+      this.fallBack(working, child, left);
     }
   }
 
@@ -299,6 +312,13 @@ export class AlgoExecutor implements OrderEntryListener {
   onCancelReject(reject: CancelReject): void {
     const child = this.byOrderId.get(reject.clOrdId) ?? this.byOrderId.get(reject.origClOrdId);
     if (child === undefined) return;
+    if (child.resumed && reject.responseTo === "cancel" && reject.reason === "unknown-order") {
+      // Reconciliation after a restart: the venue does not know the order (it ended, or the venue restarted too).
+      const working = this.working.get(child.parentId);
+      this.finish(child, working, "cancelled", "unknown-at-venue");
+      if (working !== undefined) this.decide(working);
+      return;
+    }
     if (reject.responseTo === "replace" && child.replacing?.clOrdId === reject.clOrdId) {
       this.reprice(child, child.replacing.oldPrice);
       child.replacing = null;
@@ -314,29 +334,7 @@ export class AlgoExecutor implements OrderEntryListener {
 
   private onEngineEvent(event: EngineEvent): void {
     if (event.type === "parent-created") {
-      const parent = this.engine.parent(event.parentId) as ParentOrder;
-      const instrument = this.engine.instruments.get(parent.symbol) as Instrument;
-      const working: Working = {
-        parent,
-        instrument,
-        algo: null,
-        children: [],
-        timer: null,
-        wakeAt: Number.POSITIVE_INFINITY,
-        lastQuoteDecision: Number.NEGATIVE_INFINITY,
-        quoteGap: this.quoteGap,
-        arrivalMid: null,
-        logic: "spray",
-        avoid: new Map(),
-        repricing: false,
-      };
-      this.working.set(parent.parentId, working);
-      let set = this.bySymbol.get(parent.symbol);
-      if (set === undefined) {
-        set = new Set();
-        this.bySymbol.set(parent.symbol, set);
-      }
-      set.add(working);
+      this.track(this.engine.parent(event.parentId) as ParentOrder);
       return;
     }
     if (event.type !== "parent-changed") return;
@@ -361,6 +359,87 @@ export class AlgoExecutor implements OrderEntryListener {
         break;
       default:
     }
+  }
+
+  private track(parent: ParentOrder): Working {
+    const working: Working = {
+      parent,
+      instrument: this.engine.instruments.get(parent.symbol) as Instrument,
+      algo: null,
+      children: [],
+      timer: null,
+      wakeAt: Number.POSITIVE_INFINITY,
+      lastQuoteDecision: Number.NEGATIVE_INFINITY,
+      quoteGap: this.quoteGap,
+      arrivalMid: null,
+      logic: "spray",
+      avoid: new Map(),
+      repricing: false,
+    };
+    this.working.set(parent.parentId, working);
+    let set = this.bySymbol.get(parent.symbol);
+    if (set === undefined) {
+      set = new Set();
+      this.bySymbol.set(parent.symbol, set);
+    }
+    set.add(working);
+    return working;
+  }
+
+  /**
+   * Takes over after a restart, on an engine restored from its journal (Engine.restore): every open parent is worked
+   * again (its algorithm chosen afresh at its first decision, for what is left, from now to its end); the child orders
+   * that were working (`open`) are reconciled with their venues: each is asked to cancel, and the venue's answer ends
+   * it (cancelled, with any fills it reports first; or refused as unknown: the order no longer exists there, as when
+   * the venue restarted too). Child ids continue after the highest one issued, so none is ever used twice.
+   */
+  resume(open: OpenChildren): void {
+    this.nextChild = Math.max(this.nextChild, open.lastNumber + 1);
+    for (const parent of this.engine.parents()) this.track(parent);
+    const now = this.scheduler.now();
+    const venueIndex = new Map(this.venues.map((v, i) => [v.id, i]));
+    for (const o of open.list()) {
+      const working = this.working.get(o.parentId);
+      const venue = venueIndex.get(o.venue);
+      if (working === undefined || venue === undefined) {
+        throw new InvariantError(`resume: child ${o.childId} of parent ${o.parentId} at ${o.venue} has no place`);
+      }
+      const child: Child = {
+        childId: o.childId,
+        tactic: o.tactic,
+        price: o.price,
+        pricedAt: now,
+        leavesQty: o.leavesQty,
+        cancelPending: false,
+        parentId: o.parentId,
+        side: o.side,
+        venue,
+        symbol: o.symbol,
+        orderQty: o.orderQty,
+        protection: o.reservedPrice,
+        resumed: true,
+        venueOrderId: o.venueOrderId,
+        requestedId: o.requestedId,
+        orderIds: [...o.orderIds],
+        replacing: null,
+        amendments: o.amendments,
+        logic: working.logic,
+        fallback: [],
+        sentAt: now,
+        level: this.board.levelAt(venue, o.symbol, o.side, o.tactic, o.price),
+        timeInForce: "day",
+        minQty: null,
+        filled: o.orderQty - o.leavesQty,
+        firstFillAt: Number.NaN,
+        restUntil: Number.POSITIVE_INFINITY,
+      };
+      this.children.set(child.childId, child);
+      for (const id of child.orderIds) this.byOrderId.set(id, child);
+      working.children.push(child);
+      if (child.tactic !== "midpoint") this.ownChildren(child.symbol).add(child);
+      this.cancel(child, "resume");
+    }
+    for (const working of this.working.values()) this.wake(working, now);
   }
 
   /**
@@ -667,6 +746,8 @@ export class AlgoExecutor implements OrderEntryListener {
       venue: slice.venue,
       symbol: parent.symbol,
       orderQty: lots,
+      protection,
+      resumed: false,
       venueOrderId: childId,
       requestedId: childId,
       orderIds: [childId],
@@ -852,6 +933,7 @@ export class AlgoExecutor implements OrderEntryListener {
       price: child.price,
       orderQty: child.orderQty,
       leavesQty: child.leavesQty,
+      reservedPrice: child.protection,
       reason,
     });
   }

@@ -13,6 +13,7 @@
  *   waits (pending-cancel / pending-replace) until the child orders shrink, as in FIX.
  * Known limits: no journal yet (the event stream is the audit trail); one reservation price per parent at a time.
  */
+import { createHash } from "node:crypto";
 import { aggregationKey, DEFAULT_WINDOW_GRAIN_MICROS } from "../aggregation/aggregation-key.js";
 import {
   CrossingStats,
@@ -47,6 +48,7 @@ import type {
   EngineListener,
   ParentChange,
   RoutingDecision,
+  SessionChanged,
 } from "../model/client-events.js";
 import { INTERNAL_VENUE } from "../model/client-events.js";
 import {
@@ -164,6 +166,11 @@ export class Engine {
     };
   }
 
+  /** The seq of the last event emitted (or restored). */
+  get lastSeq(): number {
+    return this.seq;
+  }
+
   /** The order a source knows by `clOrdId` (any ClOrdID it has had). */
   order(source: string, clOrdId: string): ClientOrder | undefined {
     return this.sources.get(source)?.ids.get(clOrdId);
@@ -278,6 +285,7 @@ export class Engine {
         endTime: order.endTime,
         maxParticipation: order.maxParticipation,
         allowCross: order.allowCross,
+        tags: order.tags,
         arrivalMid: order.arrivalMid,
         parentId: parent.parentId,
       });
@@ -520,6 +528,305 @@ export class Engine {
     }
   }
 
+  // ---- recovery: the kernel's state from its own events ---------------------------------------------------------
+
+  /**
+   * Rebuilds the kernel from the events it emitted before (a journal read back in seq order), on a new engine with no
+   * listener events emitted: orders with their ClOrdIDs, fills, pending amendments, suspensions; parents with their
+   * child reservations; the kill switch; crossing statistics; and the id counters, so that the next event continues
+   * the sequence. Events are applied as facts (allocations as recorded, not re-computed). A tail cut short by a crash
+   * inside one kernel step is tolerated: a parent fill without its allocation is dropped (its child's reservation stays
+   * until the venue is reconciled). Call it with the events in order, in as many pieces as convenient, then
+   * `finishRestore` once. Returns the last seq applied.
+   * Limits: pro-rata epochs start afresh (the fairness bound holds from the restart on); an order's risk counts are
+   * re-derived from its state.
+   */
+  restore(events: Iterable<EngineEvent>): number {
+    if (this.listeners.length > 0) throw new InvariantError("restore before anything listens to the engine");
+    for (const event of events) {
+      if (event.seq !== this.seq + 1) throw new InvariantError(`restore: event seq ${event.seq} after ${this.seq}`);
+      this.seq = event.seq;
+      this.restoreEvent(event, this.restoringFills);
+    }
+    return this.seq;
+  }
+
+  /**
+   * Ends a restore: suspensions follow the kill switch, every parent's books are audited, and the open orders' start
+   * and end times are armed (those already due fire at once).
+   */
+  finishRestore(): void {
+    this.restoringFills.clear();
+    for (const order of this.orderList) {
+      const parent = order.done === null ? this.parentsById.get(order.parentId) : undefined;
+      if (parent === undefined) continue;
+      const killed = this.killSwitch.isKilled(order.source, order.account);
+      if (order.suspended !== killed) {
+        order.suspended = killed;
+        parent.refresh(order);
+      }
+    }
+    for (const parent of this.parentsById.values()) parent.audit();
+    for (const order of this.orderList) {
+      if (order.done !== null) continue;
+      if (!order.started && order.startTime !== null)
+        this.schedule(this.startTimers, order.startTime, order, (list) => this.startOrders(list));
+      if (order.endTime !== null && order.pending?.kind !== "expire")
+        this.schedule(this.endTimers, order.endTime, order, (list) => this.endOrders(list));
+    }
+  }
+
+  private readonly restoringFills = new Map<number, { parent: ParentOrder; childId: string | null; qty: number }>();
+
+  private restoreEvent(
+    event: EngineEvent,
+    fills: Map<number, { parent: ParentOrder; childId: string | null; qty: number }>,
+  ): void {
+    switch (event.type) {
+      case "parent-created": {
+        const parent = new ParentOrder(event.parentId, event.key, event.symbol, event.side, event.intent);
+        this.parentsByKey.set(event.key, parent);
+        this.parentsById.set(parent.parentId, parent);
+        let bySide = this.bySymbol.get(event.symbol);
+        if (bySide === undefined) {
+          bySide = { buy: new Set(), sell: new Set() };
+          this.bySymbol.set(event.symbol, bySide);
+        }
+        bySide[event.side].add(parent);
+        this.nextParentId = Math.max(this.nextParentId, event.parentId + 1);
+        return;
+      }
+      case "order-accepted": {
+        const source = this.sources.get(event.source);
+        const parent = this.parentsById.get(event.parentId);
+        if (source === undefined)
+          throw new InvariantError(`restore: order ${event.orderId} of unknown source ${event.source}`);
+        if (parent === undefined || event.orderId !== this.orderList.length + 1) {
+          throw new InvariantError(`restore: order ${event.orderId} out of place (parent ${event.parentId})`);
+        }
+        const order = ClientOrder.create(
+          event.orderId,
+          { ...event, tags: event.tags ?? {} },
+          event.time,
+          event.arrivalMid,
+          source.metadata,
+        );
+        const instrument = this.instruments.get(order.symbol) as Instrument;
+        order.riskPrice = order.limitPrice ?? event.arrivalMid ?? instrument.referencePriceUnits;
+        this.orderList.push(order);
+        source.ids.set(order.clOrdId, order);
+        parent.join(order);
+        this.risk.recount(order);
+        return;
+      }
+      case "amend-pending": {
+        const order = this.orderList[event.orderId - 1] as ClientOrder;
+        const parent = this.parentOf(order);
+        this.claim(order, event.clOrdId);
+        order.pending = {
+          kind: event.kind,
+          clOrdId: event.clOrdId,
+          orderQty: event.orderQty,
+          limitPrice: event.limitPrice,
+        };
+        parent.refresh(order);
+        let set = this.pendingByParent.get(parent);
+        if (set === undefined) {
+          set = new Set();
+          this.pendingByParent.set(parent, set);
+        }
+        set.add(order);
+        return;
+      }
+      case "execution-report": {
+        this.execIds.continueAfter(Number(event.execId.slice(1)));
+        const order = this.orderList[event.orderId - 1] as ClientOrder;
+        if (event.execType === "canceled" || event.execType === "expired") {
+          const parent = this.parentOf(order);
+          this.claim(order, event.clOrdId === order.clOrdId ? null : event.clOrdId);
+          this.pendingByParent.get(parent)?.delete(order);
+          order.pending = null;
+          order.done = event.execType;
+          parent.refresh(order);
+          this.risk.recount(order);
+          parent.remove(order);
+          parent.version++;
+        } else if (event.execType === "replaced") {
+          const parent = this.parentOf(order);
+          this.pendingByParent.get(parent)?.delete(order);
+          order.pending = null;
+          if (order.previousClOrdIds === null) order.previousClOrdIds = [order.clOrdId];
+          else order.previousClOrdIds.push(order.clOrdId);
+          this.claim(order, event.clOrdId);
+          order.clOrdId = event.clOrdId;
+          order.orderQty = event.orderQty;
+          order.limitPrice = event.price;
+          if (event.price !== null) order.riskPrice = event.price;
+          if (order.cumQty === order.orderQty) order.done = "filled";
+          parent.version++;
+          parent.refresh(order);
+          this.risk.recount(order);
+          if (order.done !== null) parent.remove(order);
+        }
+        return;
+      }
+      case "parent-filled": {
+        const parent = this.parentsById.get(event.parentId);
+        if (parent === undefined) throw new InvariantError(`restore: fill of unknown parent ${event.parentId}`);
+        fills.set(event.fillId, { parent, childId: event.childId, qty: event.qty });
+        this.nextFillId = Math.max(this.nextFillId, event.fillId + 1);
+        return;
+      }
+      case "fill-allocated": {
+        const fill = fills.get(event.fillId);
+        if (fill === undefined) throw new InvariantError(`restore: allocation of unknown fill ${event.fillId}`);
+        fills.delete(event.fillId);
+        const parent = fill.parent;
+        if (fill.childId !== null) {
+          parent.release(fill.childId, fill.qty);
+          if (!parent.reservations.has(fill.childId)) this.children.delete(fill.childId);
+        }
+        parent.cumQty += event.qty;
+        parent.cumNotional += event.qty * event.price;
+        for (const a of event.allocations) {
+          const order = this.orderList[a.orderId - 1] as ClientOrder;
+          order.cumQty += a.qty;
+          order.cumNotional += a.qty * event.price;
+          if (order.cumQty === order.orderQty) order.done = "filled";
+          parent.refresh(order);
+          this.risk.recount(order);
+          if (order.done !== null) {
+            if (order.pending !== null) this.pendingByParent.get(parent)?.delete(order);
+            order.pending = null;
+            parent.remove(order);
+          }
+        }
+        return;
+      }
+      case "internal-cross": {
+        this.crossStats.record(this.instruments.get(event.symbol) as Instrument, event.qty, event.price, event.saving);
+        this.crossedLots += event.qty;
+        this.nextCrossId = Math.max(this.nextCrossId, event.crossId + 1);
+        return;
+      }
+      case "kill-switch":
+        this.killSwitch.set(event.scope, event.active);
+        return;
+      case "child-order": {
+        const parent = this.parentsById.get(event.parentId);
+        if (parent === undefined) return;
+        if (event.action === "placed") {
+          parent.reserve(event.childId, event.reservedPrice, event.orderQty);
+          this.children.set(event.childId, parent);
+        } else if (
+          event.action === "filled" ||
+          event.action === "cancelled" ||
+          event.action === "rejected" ||
+          event.action === "expired"
+        ) {
+          const reservation = parent.reservations.get(event.childId);
+          if (reservation !== undefined) parent.release(event.childId, reservation.qty);
+          this.children.delete(event.childId);
+        }
+        return;
+      }
+      case "parent-changed": {
+        const parent = this.parentsById.get(event.parentId);
+        if (parent === undefined) return;
+        if (event.change === "started") {
+          for (const order of parent.orders()) {
+            if (order.started || order.startTime === null || order.startTime > event.time) continue;
+            order.started = true;
+            parent.version++;
+            parent.refresh(order);
+          }
+        } else if (event.change === "suspended" || event.change === "resumed") {
+          for (const order of parent.orders()) {
+            const killed = this.killSwitch.isKilled(order.source, order.account);
+            if (order.suspended === killed) continue;
+            order.suspended = killed;
+            parent.version++;
+            parent.refresh(order);
+          }
+        } else if (event.change === "done") {
+          this.parentsById.delete(parent.parentId);
+          if (this.parentsByKey.get(parent.key) === parent) this.parentsByKey.delete(parent.key);
+          (this.bySymbol.get(parent.symbol) as SymbolParents)[parent.side as Side].delete(parent);
+          this.pendingByParent.delete(parent);
+        }
+        return;
+      }
+      default:
+    }
+  }
+
+  /**
+   * A SHA-256 of the kernel's state: every order (terms, ClOrdIDs, fills, status, pending amendment, suspension),
+   * every open parent (fills, members, child reservations), the kill switch, crossing totals and the id counters.
+   * Two engines with the same hash hold the same orders in the same state (recovery's proof: replay from the start and
+   * from a snapshot, or the engine that ran and the one rebuilt from its journal, give one hash).
+   */
+  stateHash(): string {
+    const hash = createHash("sha256");
+    hash.update(JSON.stringify([this.seq, this.nextParentId, this.nextFillId, this.nextCrossId, this.execIds.issued]));
+    for (const o of this.orderList) {
+      const tags = Object.keys(o.tags)
+        .sort()
+        .map((k) => [k, o.tags[k]]);
+      hash.update(
+        JSON.stringify([
+          o.orderId,
+          o.clOrdId,
+          o.previousClOrdIds,
+          o.source,
+          o.account,
+          o.symbol,
+          o.side,
+          o.ordType,
+          o.orderQty,
+          o.limitPrice,
+          o.urgency,
+          o.strategy,
+          o.startTime,
+          o.endTime,
+          o.maxParticipation,
+          o.allowCross,
+          tags,
+          o.arrivalTime,
+          o.arrivalMid,
+          o.parentId,
+          o.cumQty,
+          o.cumNotional,
+          o.done,
+          o.pending,
+          o.suspended,
+          o.started,
+          o.riskPrice,
+        ]),
+      );
+    }
+    for (const p of this.parentsById.values()) {
+      const reservations = [...p.reservations.values()].map((r) => [r.childId, r.price, r.qty]).sort();
+      const members = [...p.orders()].map((o) => o.orderId);
+      hash.update(
+        JSON.stringify([
+          p.parentId,
+          p.key,
+          p.cumQty,
+          p.cumNotional,
+          p.openOrders,
+          p.earliestStart,
+          p.earliestEnd,
+          members,
+          reservations,
+        ]),
+      );
+    }
+    hash.update(JSON.stringify(this.killSwitch.activeScopes()));
+    hash.update(JSON.stringify([...this.crossStats.snapshot()].sort((a, b) => (a[0] < b[0] ? -1 : 1))));
+    return hash.digest("hex");
+  }
+
   // ---- internals: fills and allocation ----------------------------------------------------------------------------
 
   private fill(
@@ -736,6 +1043,18 @@ export class Engine {
       this.pendingByParent.set(parent, set);
     }
     set.add(order);
+    if (this.listeners.length > 0)
+      this.emit({
+        type: "amend-pending",
+        seq: 0,
+        time: this.scheduler.now(),
+        orderId: order.orderId,
+        source: order.source,
+        clOrdId: pending.clOrdId,
+        kind: pending.kind,
+        orderQty: pending.orderQty,
+        limitPrice: pending.limitPrice,
+      });
     const execType: ClientExecType = pending.kind === "replace" ? "pending-replace" : "pending-cancel";
     const request = pending.clOrdId === order.clOrdId ? null : order.clOrdId;
     this.report(order, execType, 0, 0, null, request, pending.kind === "expire" ? "end-time" : null, pending.clOrdId);
@@ -1059,7 +1378,7 @@ export class Engine {
    * TCA) in the kernel's event stream, at the clock's time, so that the journal and every listener see it in order
    * with the kernel's own events.
    */
-  record(event: ChildOrderChanged | AlgoChosen | RoutingDecision | MarketBar): void {
+  record(event: ChildOrderChanged | AlgoChosen | RoutingDecision | MarketBar | SessionChanged): void {
     (event as { time: number }).time = this.scheduler.now();
     this.emit(event);
   }

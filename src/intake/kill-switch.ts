@@ -35,6 +35,14 @@ export class KillSwitch {
     return true;
   }
 
+  /** The active scopes, in a fixed order (global, sources, accounts; each sorted): for state hashes and reports. */
+  activeScopes(): KillScope[] {
+    const scopes: KillScope[] = this.global ? [{ scope: "global" }] : [];
+    for (const id of [...this.sources].sort()) scopes.push({ scope: "source", id });
+    for (const id of [...this.accounts].sort()) scopes.push({ scope: "account", id });
+    return scopes;
+  }
+
   describe(scope: KillScope): string {
     return scope.scope === "global" ? "global kill switch" : `kill switch on ${scope.scope} ${scope.id}`;
   }

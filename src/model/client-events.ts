@@ -38,6 +38,7 @@ export interface OrderAccepted extends EventBase {
   readonly endTime: number | null;
   readonly maxParticipation: number | null;
   readonly allowCross: boolean;
+  readonly tags: Readonly<Record<string, string>>;
   readonly arrivalMid: number | null;
   readonly parentId: number;
 }
@@ -180,6 +181,29 @@ export interface ClientExecutionReport extends EventBase {
   readonly text: string | null;
 }
 
+/**
+ * A cancel, replace or expiry that must wait for child orders to shrink (FIX pending-cancel / pending-replace): the
+ * requested terms, which the pending report does not carry (it shows the order's current terms, as in FIX).
+ */
+export interface AmendPending extends EventBase {
+  readonly type: "amend-pending";
+  readonly orderId: number;
+  readonly source: string;
+  /** The request's ClOrdID (the order's own for an expiry). */
+  readonly clOrdId: string;
+  readonly kind: "cancel" | "replace" | "expire";
+  readonly orderQty: number;
+  readonly limitPrice: number | null;
+}
+
+/** A live session opened, or resumed from its journal after a restart (times in µs). */
+export interface SessionChanged extends EventBase {
+  readonly type: "session";
+  readonly action: "opened" | "resumed";
+  readonly sessionOpen: number;
+  readonly sessionEnd: number;
+}
+
 export interface KillSwitchChanged extends EventBase {
   readonly type: "kill-switch";
   readonly scope: KillScope;
@@ -218,6 +242,8 @@ export interface ChildOrderChanged extends EventBase {
   readonly orderQty: number;
   /** Lots of the child still working at the venue after this action. */
   readonly leavesQty: number;
+  /** The price its parent's reservation for it protects (null: market; see ParentOrder.protectionFor). */
+  readonly reservedPrice: number | null;
   /** The venue's or the strategy's reason (a reject text, "stale", "ahead-of-schedule", ...); else null. */
   readonly reason: string | null;
 }
@@ -293,6 +319,8 @@ export type EngineEvent =
   | InternalCross
   | ClientExecutionReport
   | KillSwitchChanged
+  | AmendPending
+  | SessionChanged
   | ChildOrderChanged
   | AlgoChosen
   | RoutingDecision
