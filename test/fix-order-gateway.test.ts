@@ -81,7 +81,7 @@ describe("FIX order gateway over TCP, engine live on the simulated venues", () =
   }
 
   beforeAll(async () => {
-    day = startLiveDay({
+    day = await startLiveDay({
       data: loadReferenceData(REFERENCE),
       profile: VolumeProfile.generatedU(SESSION_SECONDS),
       seed: 7,

@@ -15,17 +15,20 @@ describe("tributary serve", () => {
   writeFileSync(bad, "journal: { path: j.db }\nsources:\n  - id: DESK\n    tokenSha256: nothex\n");
   const taken = serviceConfig(dir, { sources: [{ id: "DESK", token: "t" }] });
   writeFileSync(join(dir, "journal.db"), "");
+  const fresh = serviceConfig(dir, {
+    sources: [{ id: "DESK", token: "t" }],
+    extra: { journal: { path: "fresh.db" } },
+    file: "fresh.yaml",
+  });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it.each([
     [[], /serve: --config FILE is required/],
     [["--config", join(dir, "none.yaml")], /none\.yaml: no such file$/],
     [["--config", bad], /bad\.yaml: sources\[0\]\.tokenSha256: a SHA-256 as 64 lowercase hex digits/],
-    [
-      ["--config", taken],
-      /journal\.path: .*journal\.db already exists \(continuing a journal, --resume, is not built yet/,
-    ],
-    [["--config", taken, "--resume"], /--resume: continuing from the journal is not built yet/],
+    [["--config", taken], /journal\.path: .*journal\.db already exists \(continue it with --resume/],
+    [["--config", taken, "--resume"], /journal\.path: .*journal\.db: not a Tributary journal/],
+    [["--config", fresh, "--resume"], /journal\.path: .*fresh\.db does not exist: there is nothing to resume$/],
   ])("refuses %j with one clear line and exit code 2", (args, message) => {
     const r = run(args);
     expect(r.status).toBe(2);

@@ -38,6 +38,8 @@ export function serviceConfig(
     http?: Record<string, unknown>;
     shutdown?: Record<string, unknown>;
     extra?: Record<string, unknown>;
+    /** The config file's name in `dir` (default serve.yaml). */
+    file?: string;
   },
 ): string {
   const config = {
@@ -57,7 +59,7 @@ export function serviceConfig(
     log: { level: "info" },
     ...options.extra,
   };
-  const path = join(dir, "serve.yaml");
+  const path = join(dir, options.file ?? "serve.yaml");
   writeFileSync(path, JSON.stringify(config, null, 2));
   return path;
 }
@@ -66,9 +68,15 @@ export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), "tributary-serve-"));
 }
 
-/** Spawns `serve --config` and resolves once it listens. */
-export async function startServiceProcess(dir: string, configPath: string): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, [CLI, "serve", "--config", configPath], { stdio: ["ignore", "pipe", "pipe"] });
+/** Spawns `serve --config` (with `args`: `--resume`) and resolves once it listens. */
+export async function startServiceProcess(
+  dir: string,
+  configPath: string,
+  args: readonly string[] = [],
+): Promise<ServiceProcess> {
+  const child = spawn(process.execPath, [CLI, "serve", "--config", configPath, ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const logs: Record<string, unknown>[] = [];
   const stderr: string[] = [];
   let partial = "";

@@ -178,7 +178,7 @@ async function runGateway(opts: GatewayOptions): Promise<void> {
   const log = opts.verbose ? (line: string) => process.stderr.write(`fix: ${line}\n`) : undefined;
   const journal = opts.journal === undefined ? null : newJournal(opts.journal);
   const built: { gateway?: OrderGateway } = {};
-  const day = startLiveDay({
+  const day = await startLiveDay({
     data,
     profile: VolumeProfile.generatedU(SESSION_SECONDS),
     seed: opts.seed,

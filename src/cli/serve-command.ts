@@ -3,6 +3,7 @@
  * venues and market, the HTTP API and WebSocket stream, the FIX order gateway when configured. Logs are JSON lines on
  * stdout (the first one with `"msg":"listening"` gives the HTTP URL and FIX port). SIGTERM or SIGINT stops it
  * gracefully (service.ts) and it exits 0 once the journal is flushed; a second signal exits at once with status 1.
+ * `--resume` continues the session of the configured journal (after a crash, SIGKILL included, or a stop).
  *
  * `tributary serve hash-token [TOKEN]`: prints the SHA-256 of a token (read from stdin when not given, so it stays out
  * of the shell history) for the config's `tokenSha256`.
@@ -16,10 +17,9 @@ import { startService } from "../service/service.js";
 import { loadServiceConfig } from "../service/service-config.js";
 
 async function runServe(opts: { config: string; resume: boolean }): Promise<void> {
-  if (opts.resume) throw new UserError("bad-flag", "--resume: continuing from the journal is not built yet");
   const config = loadServiceConfig(opts.config);
   const logger = createLogger(config.logLevel);
-  const service = await startService(config, logger);
+  const service = await startService(config, logger, { resume: opts.resume });
   await new Promise<void>((resolve) => {
     const onSignal = (signal: NodeJS.Signals) => {
       process.once(signal, () => process.exit(1));
@@ -51,7 +51,7 @@ export function registerServe(program: Command): void {
     .command("serve")
     .description("run the live service: HTTP API, WebSocket stream and FIX gateway in front of the engine")
     .option("--config <file>", 'service configuration, YAML or JSON (see examples/serve.yaml, README "Live service")')
-    .option("--resume", "continue from the journal (not built yet)", false)
+    .option("--resume", "continue the session of an existing journal (after a crash or a stop)", false)
     .action(async (opts: { config?: string; resume: boolean }) => {
       if (opts.config === undefined) throw new UserError("bad-flag", "serve: --config FILE is required");
       await runServe({ config: opts.config, resume: opts.resume });

@@ -8,6 +8,7 @@
  */
 import type { AllocationPolicyConfig } from "../allocation/allocation-policy.js";
 import { MICROS_PER_SECOND } from "../core/clock.js";
+import { UserError } from "../core/errors.js";
 import { Random } from "../core/random.js";
 import { AlgoExecutor } from "../engine/algo-executor.js";
 import { Engine } from "../engine/engine.js";
@@ -19,6 +20,7 @@ import type { ExecutionReport } from "../model/execution-report.js";
 import type { ReferenceData } from "../model/reference-data.js";
 import { feeMicrosPerShare } from "../model/venue-spec.js";
 import { createSimVenues, type SimVenues } from "../venue/sim/sim-venues.js";
+import type { Recovered } from "./recover.js";
 import { WallScheduler } from "./wall-scheduler.js";
 
 export interface LiveDaySetup {
@@ -41,6 +43,12 @@ export interface LiveDaySetup {
    * event (child orders, fills) before the rest of that event's listeners have.
    */
   readonly beforeExecutor?: (engine: Engine) => void;
+  /**
+   * Continues a session from its journal (`serve --resume`): rebuilds the new engine before anything listens to it
+   * (runtime/recover.ts). The session keeps the open and close of its `session` record; the executor then takes over
+   * the open parents and reconciles the children that were working.
+   */
+  readonly recover?: ((engine: Engine) => Promise<Recovered>) | undefined;
 }
 
 export interface LiveDay {
@@ -55,18 +63,14 @@ export interface LiveDay {
   stop(): void;
 }
 
-/** Builds the live session and starts its market model (the engine takes orders at once). */
-export function startLiveDay(setup: LiveDaySetup): LiveDay {
+/**
+ * Builds the live session and starts its market model (the engine takes orders at once). A new session is recorded
+ * (`session` opened); a resumed one too (`session` resumed, with its original times).
+ */
+export async function startLiveDay(setup: LiveDaySetup): Promise<LiveDay> {
   const scheduler = new WallScheduler();
-  const startMicros = scheduler.now();
   const random = new Random(setup.seed);
   const sim = createSimVenues(setup.data, scheduler, random.fork());
-  const endMicros = startMicros + Math.round(setup.minutes * 60 * MICROS_PER_SECOND);
-  const model = new MarketModel(sim.venues, setup.data.instruments, scheduler, random.fork(), {
-    profile: setup.profile,
-    sessionStart: startMicros,
-    onReport: setup.onReport ?? (() => {}),
-  });
   const engine = new Engine({
     instruments: setup.data.instruments,
     scheduler,
@@ -75,6 +79,17 @@ export function startLiveDay(setup: LiveDaySetup): LiveDay {
     allocation: setup.allocation,
     risk: setup.risk,
     crossing: { takerFeeMicrosPerShare: highestLitTakerFee(setup.data) },
+  });
+  const recovered = setup.recover === undefined ? null : await setup.recover(engine);
+  if (recovered !== null && recovered.session === null) {
+    throw new UserError("resume-journal", "the journal has no session record: it was not written by tributary serve");
+  }
+  const startMicros = recovered?.session?.sessionOpen ?? scheduler.now();
+  const endMicros = recovered?.session?.sessionEnd ?? startMicros + Math.round(setup.minutes * 60 * MICROS_PER_SECOND);
+  const model = new MarketModel(sim.venues, setup.data.instruments, scheduler, random.fork(), {
+    profile: setup.profile,
+    sessionStart: startMicros,
+    onReport: setup.onReport ?? (() => {}),
   });
   setup.beforeExecutor?.(engine);
   random.fork(); // the client orders' stream in buildDay: kept so the executor's stream matches
@@ -85,6 +100,15 @@ export function startLiveDay(setup: LiveDaySetup): LiveDay {
     random: random.fork(),
     onReport: setup.onChildReport,
   });
+  engine.record({
+    type: "session",
+    seq: 0,
+    time: 0,
+    action: recovered === null ? "opened" : "resumed",
+    sessionOpen: startMicros,
+    sessionEnd: endMicros,
+  });
+  if (recovered !== null) executor.resume(recovered.openChildren);
   model.start(endMicros);
   return { scheduler, sim, model, engine, executor, startMicros, endMicros, stop: () => scheduler.stop() };
 }

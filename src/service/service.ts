@@ -14,13 +14,18 @@
  * out), then per `shutdown.children` the working child orders are cancelled (a global kill switch with reason
  * "shutdown", journaled, so the executor cancels every child; client orders stay open) or kept, for at most
  * `graceSeconds`; requests in flight get their answers, the journal is flushed and closed, the sockets closed.
- * Limits: continuing from the journal after a restart (--resume) is not built yet, so the journal file must be new;
- * FIX without TLS; the simulated venues are always up.
+ * `resume` (serve --resume) continues an existing journal after a crash or a stop: the engine is rebuilt from it
+ * (runtime/recover.ts), the session keeps its original open and close, the executor reconciles the child orders that
+ * were working and works the open parents again; clients query their orders as before.
+ * Limits: FIX without TLS; the simulated venues are always up, and restart with the service (so every child order
+ * open at a crash is unknown to them and ends as such); after a resume the fills list of GET /orders/:id shows the
+ * fills since the restart (the journal and `tributary audit` have them all).
  */
 import { existsSync, readFileSync } from "node:fs";
 import type { Logger } from "pino";
 import { loadReferenceData } from "../config/load-config.js";
 import { UserError } from "../core/errors.js";
+import type { Engine } from "../engine/engine.js";
 import { FixAcceptor } from "../fix/acceptor.js";
 import { type FixMessageStore, MemoryFixMessageStore } from "../fix/message-store.js";
 import { OrderGateway } from "../fix/order-gateway.js";
@@ -31,6 +36,7 @@ import { ThreadedSqliteJournal } from "../journal/threaded-journal.js";
 import { VolumeProfile } from "../market/volume-profile.js";
 import { SESSION_SECONDS } from "../model/market-parameters.js";
 import { startLiveDay } from "../runtime/live-day.js";
+import { type Recovered, recoverEngine } from "../runtime/recover.js";
 import { Authenticator } from "./auth.js";
 import { endOfDayReport } from "./end-of-day.js";
 import { EventStream } from "./event-stream.js";
@@ -54,20 +60,50 @@ export interface RunningService {
   stop(reason: string): Promise<StopSummary>;
 }
 
-/** A new journal file: continuing one (--resume) is not built yet. */
-function newJournal(path: string): ThreadedSqliteJournal {
-  if (existsSync(path)) {
+/**
+ * The journal file: a new one, or with `resume` the existing one of an earlier run (its store is checked: a missing,
+ * foreign or corrupt file is one clear message).
+ */
+function prepareJournal(path: string, resume: boolean): void {
+  if (!resume && existsSync(path)) {
     throw new UserError(
       "serve-journal",
-      `journal.path: ${path} already exists (continuing a journal, --resume, is not built yet: move it away or choose another path)`,
+      `journal.path: ${path} already exists (continue it with --resume, or move it away or choose another path)`,
     );
   }
-  try {
-    SqliteJournalStore.open(path, { mode: "create" }).closeSync();
-  } catch (error) {
-    throw new UserError("serve-journal", `journal.path: ${path}: ${(error as Error).message}`, { cause: error });
+  if (resume && !existsSync(path)) {
+    throw new UserError("serve-journal", `journal.path: ${path} does not exist: there is nothing to resume`);
   }
-  return new ThreadedSqliteJournal(path, { synchronous: "full" });
+  try {
+    SqliteJournalStore.open(path, { mode: resume ? "open" : "create" }).closeSync();
+  } catch (error) {
+    const message = (error as Error).message;
+    const where = message.startsWith(path) ? message : `${path}: ${message}`;
+    throw new UserError("serve-journal", `journal.path: ${where}`, { cause: error });
+  }
+}
+
+/** Rebuilds the engine from the journal file (serve --resume). */
+async function recoverFrom(path: string, engine: Engine, logger: Logger): Promise<Recovered> {
+  const store = SqliteJournalStore.open(path, { mode: "open" });
+  try {
+    const recovered = await recoverEngine(store, engine);
+    logger.info(
+      {
+        journal: path,
+        events: recovered.lastSeq,
+        orders: engine.orders.length,
+        openOrders: engine.orders.filter((o) => o.done === null).length,
+        childrenToReconcile: recovered.openChildren.list().length,
+        ms: Math.round(recovered.millis),
+        stateHash: engine.stateHash(),
+      },
+      "resumed from the journal",
+    );
+    return recovered;
+  } finally {
+    store.closeSync();
+  }
 }
 
 function readTls(tls: { cert: string; key: string }): { cert: Buffer; key: Buffer } {
@@ -105,14 +141,17 @@ async function waitFor(done: () => boolean, ms: number): Promise<boolean> {
 export async function startService(
   config: ServiceConfig,
   logger: Logger = createLogger(config.logLevel),
+  options: { readonly resume?: boolean } = {},
 ): Promise<RunningService> {
   const data = loadReferenceData(config.reference);
   const tls = config.http.tls === null ? null : readTls(config.http.tls);
+  const resume = options.resume ?? false;
+  prepareJournal(config.journalPath, resume);
   const fixStore = config.fix === null ? null : openFixStore(config.fix.store);
-  const journal = newJournal(config.journalPath);
+  const journalReady: { journal: ThreadedSqliteJournal | null } = { journal: null };
   const fixLog = logger.child({ component: "fix" });
   const built: { gateway: OrderGateway | null } = { gateway: null };
-  const day = startLiveDay({
+  const day = await startLiveDay({
     data,
     profile: VolumeProfile.generatedU(SESSION_SECONDS),
     seed: config.seed,
@@ -122,7 +161,11 @@ export async function startService(
       ...(config.fix === null ? [] : OrderGateway.sources(config.fix.gateway)),
     ],
     risk: config.risk,
+    recover: resume ? (engine) => recoverFrom(config.journalPath, engine, logger) : undefined,
     beforeExecutor: (engine) => {
+      // Opened after any recovery: it continues the file's chain from its head.
+      const journal = new ThreadedSqliteJournal(config.journalPath, { synchronous: "full" });
+      journalReady.journal = journal;
       journal.attach(engine);
       if (config.fix !== null) {
         built.gateway = new OrderGateway(engine, config.fix.gateway, {
@@ -134,6 +177,7 @@ export async function startService(
     },
   });
   const { engine, executor, sim } = day;
+  const journal = journalReady.journal as ThreadedSqliteJournal;
   const gateway = built.gateway;
   const fills = new FillLog(engine);
   const stream = new EventStream(engine, journal);
