@@ -9,7 +9,8 @@
  *   allocations summing exactly to its executed quantity, never beyond its quantity;
  * - no child order id was ever placed twice (across all the restarts), and each restart reconciled the children it
  *   found open;
- * - the engine kept trading after restarts (fills journaled after the first resume).
+ * - the engine kept trading after restarts (fills journaled after the first resume);
+ * - most restarts started from a snapshot taken while the service ran (and proved by its state hash).
  */
 import { rmSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
@@ -39,13 +40,15 @@ describe("crash test: SIGKILL and --resume, 20 times, on a live simulated sessio
   const dir = tempDir();
   const config = serviceConfig(dir, {
     sources: [{ id: "DESK", token: TOKEN }],
-    extra: { session: { minutes: 30 } },
+    // A snapshot every 250 events: most restarts start from one and replay only the journal after it.
+    extra: { session: { minutes: 30 }, journal: { path: "journal.db", snapshotEvery: 250 } },
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const acked = new Set<string>();
   const cancelsAcked = new Set<string>();
   let restarts = 0;
+  const fromSnapshots: number[] = [];
   let sent = 0;
 
   /** Clients at work until `until`: new orders (mostly urgent, so they trade) and cancels of acknowledged ones. */
@@ -88,10 +91,9 @@ describe("crash test: SIGKILL and --resume, 20 times, on a live simulated sessio
       await service.exited;
       service = await startServiceProcess(dir, config, ["--resume"]);
       restarts++;
-      expect(
-        service.logs.some((l) => l.msg === "resumed from the journal"),
-        `restart ${kill}`,
-      ).toBe(true);
+      const resumed = service.logs.find((l) => l.msg === "resumed from the journal");
+      expect(resumed, `restart ${kill}`).toBeDefined();
+      fromSnapshots.push(resumed?.fromSnapshot as number);
     }
     await clients(service, random, Date.now() + 1_500);
     expect(await service.stop("SIGTERM")).toBe(0);
@@ -149,6 +151,8 @@ describe("crash test: SIGKILL and --resume, 20 times, on a live simulated sessio
       ]);
       const firstResume = sessions[1]?.seq ?? Number.POSITIVE_INFINITY;
       expect(events.some((e) => e.type === "fill-allocated" && e.seq > firstResume)).toBe(true);
+      // Restarts started from snapshots (taken while the service ran, each proved by its state hash on loading).
+      expect(fromSnapshots.filter((seq) => seq > 0).length).toBeGreaterThan(KILLS / 2);
       const reconciled = events.filter((e) => e.type === "child-order" && e.reason === "unknown-at-venue");
       expect(reconciled.length).toBeGreaterThan(0);
     } finally {

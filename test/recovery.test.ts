@@ -18,6 +18,7 @@ import { Random } from "../src/core/random.js";
 import { VirtualScheduler } from "../src/core/scheduler.js";
 import { AlgoExecutor } from "../src/engine/algo-executor.js";
 import { Engine } from "../src/engine/engine.js";
+import { OpenChildren } from "../src/engine/open-children.js";
 import { Journal } from "../src/journal/journal.js";
 import { SqliteJournalStore } from "../src/journal/sqlite-journal-store.js";
 import { verifyJournal } from "../src/journal/verify.js";
@@ -27,6 +28,7 @@ import type { EngineEvent } from "../src/model/client-events.js";
 import type { Instrument } from "../src/model/instrument.js";
 import { SESSION_SECONDS } from "../src/model/market-parameters.js";
 import { recoverEngine } from "../src/runtime/recover.js";
+import { captureSnapshot, readSnapshot, type SessionSnapshot, writeSnapshot } from "../src/runtime/snapshot-file.js";
 import { createSimVenues } from "../src/venue/sim/sim-venues.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tributary-recovery-"));
@@ -79,6 +81,8 @@ describe("recovery from the journal", () => {
   const events: EngineEvent[] = [];
   let liveHash = "";
   let liveChildren = 0;
+  const liveOpen = new OpenChildren();
+  let early: Omit<SessionSnapshot, "recordHash"> | null = null;
   const day = buildDay({
     data,
     profile,
@@ -89,11 +93,16 @@ describe("recovery from the journal", () => {
     sources,
     clientOrders: (d, random) => {
       Journal.openSync(store).attach(d.engine);
-      d.engine.on((e) => events.push(e));
+      d.engine.on((e) => {
+        events.push(e);
+        liveOpen.apply(e);
+      });
       clientFlow(d, random);
     },
   });
   day.model.start(day.endMicros);
+  day.scheduler.runUntil(START + 4 * 60 * MICROS_PER_SECOND);
+  early = captureSnapshot(day.engine, liveOpen, null);
   day.scheduler.runUntil(CRASH_AT);
 
   it("ran a session worth recovering: fills, children working, amendments pending or done, a kill switch", () => {
@@ -118,6 +127,37 @@ describe("recovery from the journal", () => {
     if (order === undefined) throw new Error("no partially filled order to perturb");
     order.cumQty -= 1;
     expect(engine.stateHash()).not.toBe(liveHash);
+  });
+
+  it("replays from a snapshot to the same state as from the start (state hash, open children)", async () => {
+    await new Promise((resolve) => setImmediate(resolve));
+    const taken = early as Omit<SessionSnapshot, "recordHash">;
+    const record = (await store.readRange(taken.seq, taken.seq))[0];
+    const snapshotPath = join(dir, "journal.db.snapshot");
+    writeSnapshot(snapshotPath, { ...taken, recordHash: record?.hash ?? "" });
+    const snapshot = readSnapshot(snapshotPath);
+    const fresh = () =>
+      new Engine({ instruments: data.instruments, scheduler: new VirtualScheduler(CRASH_AT), sources });
+    const fromStart = fresh();
+    const full = await recoverEngine(store, fromStart);
+    const fromSnapshot = fresh();
+    const partial = await recoverEngine(store, fromSnapshot, snapshot);
+    expect(partial.fromSnapshot).toBe(taken.seq);
+    expect(partial.fromSnapshot).toBeGreaterThan(1000);
+    expect(fromSnapshot.stateHash()).toBe(fromStart.stateHash());
+    expect(fromSnapshot.stateHash()).toBe(liveHash);
+    expect(partial.openChildren.list()).toEqual(full.openChildren.list());
+    expect(partial.openChildren.lastNumber).toBe(full.openChildren.lastNumber);
+    // A snapshot of another journal is not used.
+    const foreign = await recoverEngine(store, fresh(), {
+      ...(snapshot as SessionSnapshot),
+      recordHash: "0".repeat(64),
+    });
+    expect(foreign).toMatchObject({ fromSnapshot: 0, snapshotIgnored: "it belongs to another journal" });
+    // A snapshot whose state was changed is refused by its state hash.
+    const tampered = JSON.parse(JSON.stringify(snapshot)) as SessionSnapshot;
+    (tampered.kernel.orders[0] as { cumQty: number }).cumQty += 1;
+    await expect(recoverEngine(store, fresh(), tampered)).rejects.toThrow(/state hash/);
   });
 
   it("continues after the restart: children reconciled, no child id reused, every order accounted for", async () => {

@@ -67,6 +67,11 @@ export class CrossingStats {
     totals.saving += saving;
   }
 
+  /** Sets a symbol's totals (recovery from a snapshot). */
+  restore(symbol: string, totals: CrossingTotals): void {
+    this.bySymbol.set(symbol, { ...totals });
+  }
+
   /** Totals per symbol (a copy). */
   snapshot(): Map<string, CrossingTotals> {
     return new Map([...this.bySymbol].map(([symbol, totals]) => [symbol, { ...totals }]));

@@ -246,6 +246,18 @@ export class ParentOrder {
     this.reservedPrice = price;
   }
 
+  /**
+   * Puts back a reservation as it stood (recovery from a snapshot): no availability check, since the orders may have
+   * shrunk under it since it was made (over-reserved, to be cancelled).
+   */
+  restoreReservation(childId: string, price: number | null, qty: number): void {
+    if (this.reservations.has(childId)) throw new InvariantError(`child ${childId} is already reserved`);
+    this.reservations.set(childId, { childId, price, qty });
+    this.reservedQty += qty;
+    this.reservedKey = aggressiveness(this.side, price);
+    this.reservedPrice = price;
+  }
+
   /** Gives back `qty` lots of a child's reservation (cancelled, expired, filled); drops it at 0. */
   release(childId: string, qty: number): Reservation {
     const reservation = this.reservations.get(childId);

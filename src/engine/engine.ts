@@ -70,6 +70,12 @@ import type { Instrument } from "../model/instrument.js";
 import type { MarketBar } from "../model/market-bar.js";
 import type { Side } from "../model/order-types.js";
 import type { EngineOptions, EngineQuotes } from "./engine-options.js";
+import {
+  KERNEL_SNAPSHOT_VERSION,
+  type KernelSnapshot,
+  type OrderSnapshot,
+  type ParentSnapshot,
+} from "./kernel-snapshot.js";
 
 export type SubmitResult =
   | { readonly ok: true; readonly orderId: number; readonly parentId: number }
@@ -760,9 +766,145 @@ export class Engine {
     }
   }
 
+  /** The kernel's state now, as plain data (kernel-snapshot.ts); `restoreSnapshot` on a new engine gives it back. */
+  snapshot(): KernelSnapshot {
+    const orders: OrderSnapshot[] = this.orderList.map((o) => ({
+      orderId: o.orderId,
+      clOrdId: o.clOrdId,
+      previousClOrdIds: o.previousClOrdIds,
+      source: o.source,
+      account: o.account,
+      symbol: o.symbol,
+      side: o.side,
+      ordType: o.ordType,
+      orderQty: o.orderQty,
+      limitPrice: o.limitPrice,
+      urgency: o.urgency,
+      strategy: o.strategy,
+      startTime: o.startTime,
+      endTime: o.endTime,
+      maxParticipation: o.maxParticipation,
+      allowCross: o.allowCross,
+      tags: o.tags,
+      arrivalTime: o.arrivalTime,
+      arrivalMid: o.arrivalMid,
+      parentId: o.parentId,
+      cumQty: o.cumQty,
+      cumNotional: o.cumNotional,
+      done: o.done,
+      pending: o.pending,
+      suspended: o.suspended,
+      started: o.started,
+      riskPrice: o.riskPrice,
+    }));
+    const parents: ParentSnapshot[] = [...this.parentsById.values()].map((p) => ({
+      parentId: p.parentId,
+      key: p.key,
+      symbol: p.symbol,
+      side: p.side,
+      intent: p.intent,
+      cumQty: p.cumQty,
+      cumNotional: p.cumNotional,
+      earliestStart: p.earliestStart,
+      earliestEnd: p.earliestEnd,
+      members: [...p.orders()].map((o) => o.orderId),
+      reservations: [...p.reservations.values()].map((r) => [r.childId, r.price, r.qty] as const),
+    }));
+    const clOrdIds: Record<string, [string, number][]> = {};
+    for (const [id, source] of this.sources) {
+      clOrdIds[id] = [...source.ids.entries()].map(([clOrdId, order]) => [clOrdId, order.orderId]);
+    }
+    return {
+      version: KERNEL_SNAPSHOT_VERSION,
+      seq: this.seq,
+      nextParentId: this.nextParentId,
+      nextFillId: this.nextFillId,
+      nextCrossId: this.nextCrossId,
+      execIdsIssued: this.execIds.issued,
+      crossedLots: this.crossedLots,
+      orders,
+      parents,
+      clOrdIds,
+      killed: this.killSwitch.activeScopes(),
+      crossing: [...this.crossStats.snapshot()],
+    };
+  }
+
+  /**
+   * Rebuilds a new engine from a snapshot (then `restore` the journal's events after it, and `finishRestore`).
+   * Throws on a snapshot of another version or naming a source this engine does not have.
+   */
+  restoreSnapshot(snapshot: KernelSnapshot): void {
+    if (this.seq !== 0 || this.listeners.length > 0) throw new InvariantError("restoreSnapshot needs a new engine");
+    if (snapshot.version !== KERNEL_SNAPSHOT_VERSION) {
+      throw new InvariantError(`snapshot version ${snapshot.version}, this engine reads ${KERNEL_SNAPSHOT_VERSION}`);
+    }
+    for (const s of snapshot.orders) {
+      const source = this.sources.get(s.source);
+      if (source === undefined) throw new InvariantError(`snapshot: order ${s.orderId} of unknown source ${s.source}`);
+      const order = ClientOrder.create(s.orderId, s, s.arrivalTime, s.arrivalMid, source.metadata);
+      order.previousClOrdIds = s.previousClOrdIds === null ? null : [...s.previousClOrdIds];
+      order.parentId = s.parentId;
+      order.cumQty = s.cumQty;
+      order.cumNotional = s.cumNotional;
+      order.done = s.done;
+      order.pending = s.pending;
+      order.suspended = s.suspended;
+      order.started = s.started;
+      order.riskPrice = s.riskPrice;
+      this.orderList.push(order);
+      this.risk.recount(order);
+    }
+    for (const s of snapshot.parents) {
+      const parent = new ParentOrder(s.parentId, s.key, s.symbol, s.side, s.intent);
+      this.parentsByKey.set(s.key, parent);
+      this.parentsById.set(s.parentId, parent);
+      let bySide = this.bySymbol.get(s.symbol);
+      if (bySide === undefined) {
+        bySide = { buy: new Set(), sell: new Set() };
+        this.bySymbol.set(s.symbol, bySide);
+      }
+      bySide[s.side].add(parent);
+      for (const id of s.members) {
+        const order = this.orderList[id - 1] as ClientOrder;
+        parent.join(order);
+        if (order.pending !== null) {
+          let set = this.pendingByParent.get(parent);
+          if (set === undefined) {
+            set = new Set();
+            this.pendingByParent.set(parent, set);
+          }
+          set.add(order);
+        }
+      }
+      parent.earliestStart = s.earliestStart;
+      parent.earliestEnd = s.earliestEnd;
+      parent.cumQty = s.cumQty;
+      parent.cumNotional = s.cumNotional;
+      for (const [childId, price, qty] of s.reservations) {
+        parent.restoreReservation(childId, price, qty);
+        this.children.set(childId, parent);
+      }
+    }
+    for (const [id, entries] of Object.entries(snapshot.clOrdIds)) {
+      const source = this.sources.get(id);
+      if (source === undefined) throw new InvariantError(`snapshot: unknown source ${id}`);
+      for (const [clOrdId, orderId] of entries) source.ids.set(clOrdId, this.orderList[orderId - 1] as ClientOrder);
+    }
+    for (const scope of snapshot.killed) this.killSwitch.set(scope, true);
+    for (const [symbol, totals] of snapshot.crossing) this.crossStats.restore(symbol, totals);
+    this.crossedLots = snapshot.crossedLots;
+    this.nextParentId = snapshot.nextParentId;
+    this.nextFillId = snapshot.nextFillId;
+    this.nextCrossId = snapshot.nextCrossId;
+    this.execIds.continueAfter(snapshot.execIdsIssued);
+    this.seq = snapshot.seq;
+  }
+
   /**
    * A SHA-256 of the kernel's state: every order (terms, ClOrdIDs, fills, status, pending amendment, suspension),
-   * every open parent (fills, members, child reservations), the kill switch, crossing totals and the id counters.
+   * every open parent (fills, members, child reservations), every ClOrdID each source has used, the kill switch,
+   * crossing totals and the id counters.
    * Two engines with the same hash hold the same orders in the same state (recovery's proof: replay from the start and
    * from a snapshot, or the engine that ran and the one rebuilt from its journal, give one hash).
    */
@@ -821,6 +963,10 @@ export class Engine {
           reservations,
         ]),
       );
+    }
+    for (const [id, source] of [...this.sources].sort((x, y) => (x[0] < y[0] ? -1 : 1))) {
+      const ids = [...source.ids.entries()].map(([clOrdId, order]) => `${clOrdId}\u0000${order.orderId}`).sort();
+      hash.update(JSON.stringify([id, ids]));
     }
     hash.update(JSON.stringify(this.killSwitch.activeScopes()));
     hash.update(JSON.stringify([...this.crossStats.snapshot()].sort((a, b) => (a[0] < b[0] ? -1 : 1))));

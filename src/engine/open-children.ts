@@ -35,6 +35,19 @@ export class OpenChildren {
   /** The highest `C<n>` child number seen. */
   lastNumber = 0;
 
+  /** As plain data, for a snapshot. */
+  state(): { readonly lastNumber: number; readonly children: readonly OpenChild[] } {
+    return { lastNumber: this.lastNumber, children: this.list() };
+  }
+
+  /** Back from `state()`. */
+  static from(state: { readonly lastNumber: number; readonly children: readonly OpenChild[] }): OpenChildren {
+    const open = new OpenChildren();
+    open.lastNumber = state.lastNumber;
+    for (const child of state.children) open.open.set(child.childId, { ...child, orderIds: [...child.orderIds] });
+    return open;
+  }
+
   /** Folds one event in (anything but a `child-order` event is ignored). */
   apply(event: EngineEvent): void {
     if (event.type !== "child-order") return;

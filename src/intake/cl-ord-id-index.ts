@@ -79,6 +79,13 @@ export class ClOrdIdIndex<V> {
     else this.insertAt(slot, key, value);
   }
 
+  /** Every key and its value, in table order. */
+  *entries(): Generator<[string, V]> {
+    for (let i = 0; i < this.hashes.length; i++) {
+      if (this.hashes[i] !== 0) yield [this.keys[i] as string, this.values[i] as V];
+    }
+  }
+
   private grow(): void {
     const oldHashes = this.hashes;
     const oldKeys = this.keys;

@@ -54,7 +54,10 @@ const serviceSchema = z.strictObject({
       maxBatchOrders: 1000,
       rateLimit: { max: 5000, windowMs: 1000 },
     }),
-  journal: z.strictObject({ path: z.string().min(1, "must not be empty") }),
+  journal: z.strictObject({
+    path: z.string().min(1, "must not be empty"),
+    snapshotEvery: whole(0, 1_000_000_000).default(100_000),
+  }),
   sources: z
     .array(z.strictObject({ id: idText, tokenSha256: sha256Hex, accounts: z.array(idText).min(1).optional() }))
     .default([]),
@@ -88,6 +91,8 @@ export interface ServiceConfig {
   readonly sessionMinutes: number;
   readonly http: Omit<Parsed["http"], "tls"> & { readonly tls: { readonly cert: string; readonly key: string } | null };
   readonly journalPath: string;
+  /** Events between two snapshots of the session beside the journal (0: none but the one at a stop). */
+  readonly snapshotEvery: number;
   readonly sources: Parsed["sources"];
   readonly admins: Parsed["admins"];
   readonly fix: {
@@ -119,6 +124,7 @@ export function parseServiceConfig(value: unknown, origin: string, baseDir: stri
     sessionMinutes: c.session.minutes,
     http: { ...c.http, tls: c.http.tls === undefined ? null : { cert: at(c.http.tls.cert), key: at(c.http.tls.key) } },
     journalPath: at(c.journal.path),
+    snapshotEvery: c.journal.snapshotEvery,
     sources: c.sources,
     admins: c.admins,
     fix:
@@ -181,6 +187,7 @@ export function publicConfig(c: ServiceConfig) {
     sessionMinutes: c.sessionMinutes,
     http: { ...c.http, tls: c.http.tls !== null },
     journalPath: c.journalPath,
+    snapshotEvery: c.snapshotEvery,
     sources: c.sources.map((s) => ({ id: s.id, accounts: s.accounts ?? null })),
     admins: c.admins.map((a) => ({ id: a.id })),
     fix:

@@ -26,6 +26,7 @@ import type { Logger } from "pino";
 import { loadReferenceData } from "../config/load-config.js";
 import { UserError } from "../core/errors.js";
 import type { Engine } from "../engine/engine.js";
+import { OpenChildren } from "../engine/open-children.js";
 import { FixAcceptor } from "../fix/acceptor.js";
 import { type FixMessageStore, MemoryFixMessageStore } from "../fix/message-store.js";
 import { OrderGateway } from "../fix/order-gateway.js";
@@ -37,6 +38,8 @@ import { VolumeProfile } from "../market/volume-profile.js";
 import { SESSION_SECONDS } from "../model/market-parameters.js";
 import { startLiveDay } from "../runtime/live-day.js";
 import { type Recovered, recoverEngine } from "../runtime/recover.js";
+import { readSnapshot, snapshotPathOf } from "../runtime/snapshot-file.js";
+import { Snapshotter } from "../runtime/snapshotter.js";
 import { Authenticator } from "./auth.js";
 import { endOfDayReport } from "./end-of-day.js";
 import { EventStream } from "./event-stream.js";
@@ -83,15 +86,20 @@ function prepareJournal(path: string, resume: boolean): void {
   }
 }
 
-/** Rebuilds the engine from the journal file (serve --resume). */
+/** Rebuilds the engine from the journal file and its snapshot, when it has one (serve --resume). */
 async function recoverFrom(path: string, engine: Engine, logger: Logger): Promise<Recovered> {
+  const snapshot = readSnapshot(snapshotPathOf(path));
   const store = SqliteJournalStore.open(path, { mode: "open" });
   try {
-    const recovered = await recoverEngine(store, engine);
+    const recovered = await recoverEngine(store, engine, snapshot);
+    if (recovered.snapshotIgnored !== null) {
+      logger.warn({ reason: recovered.snapshotIgnored }, "snapshot not used: replaying the whole journal");
+    }
     logger.info(
       {
         journal: path,
         events: recovered.lastSeq,
+        fromSnapshot: recovered.fromSnapshot,
         orders: engine.orders.length,
         openOrders: engine.orders.filter((o) => o.done === null).length,
         childrenToReconcile: recovered.openChildren.list().length,
@@ -148,7 +156,11 @@ export async function startService(
   const resume = options.resume ?? false;
   prepareJournal(config.journalPath, resume);
   const fixStore = config.fix === null ? null : openFixStore(config.fix.store);
-  const journalReady: { journal: ThreadedSqliteJournal | null } = { journal: null };
+  const journalReady: {
+    journal: ThreadedSqliteJournal | null;
+    recovered: Recovered | null;
+    snapshotter: Snapshotter | null;
+  } = { journal: null, recovered: null, snapshotter: null };
   const fixLog = logger.child({ component: "fix" });
   const built: { gateway: OrderGateway | null } = { gateway: null };
   const day = await startLiveDay({
@@ -161,12 +173,26 @@ export async function startService(
       ...(config.fix === null ? [] : OrderGateway.sources(config.fix.gateway)),
     ],
     risk: config.risk,
-    recover: resume ? (engine) => recoverFrom(config.journalPath, engine, logger) : undefined,
+    recover: resume
+      ? async (engine) => {
+          journalReady.recovered = await recoverFrom(config.journalPath, engine, logger);
+          return journalReady.recovered;
+        }
+      : undefined,
     beforeExecutor: (engine) => {
       // Opened after any recovery: it continues the file's chain from its head.
       const journal = new ThreadedSqliteJournal(config.journalPath, { synchronous: "full" });
       journalReady.journal = journal;
       journal.attach(engine);
+      const recovered = journalReady.recovered;
+      journalReady.snapshotter = new Snapshotter(
+        engine,
+        journal,
+        recovered?.openChildren ?? new OpenChildren(),
+        recovered?.session ?? null,
+        config.snapshotEvery,
+        (error) => logger.warn({ err: error }, "snapshot failed (the journal alone still recovers everything)"),
+      );
       if (config.fix !== null) {
         built.gateway = new OrderGateway(engine, config.fix.gateway, {
           clock: wallClock,
@@ -288,6 +314,11 @@ export async function startService(
     day.stop();
     gateway?.close();
     journal.closeSync();
+    try {
+      journalReady.snapshotter?.final(journal.headHash);
+    } catch (error) {
+      logger.warn({ err: error }, "final snapshot failed (the journal alone still recovers everything)");
+    }
     await fixTcp?.close();
     fixStore?.close();
     const summary = { ordersAccepted: engine.orders.length, eventsJournaled: journal.appended, childrenLeftWorking };

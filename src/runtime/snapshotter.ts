@@ -1,0 +1,90 @@
+/**
+ * Takes the live session's snapshots (snapshot-file.ts) so that a restart replays a bounded tail of the journal: one
+ * every `every` events, taken between two kernel steps (the next macrotask after the count is reached) and written once
+ * the journal is durable up to its seq; and a last one at a graceful stop. It follows the child orders working
+ * (`OpenChildren`) and the session record from the engine's events. A failed write is reported and the next one is
+ * tried at the next count: the journal alone is always enough to recover.
+ */
+
+import type { Engine } from "../engine/engine.js";
+import type { OpenChildren } from "../engine/open-children.js";
+import { SqliteJournalStore } from "../journal/sqlite-journal-store.js";
+import type { SessionChanged } from "../model/client-events.js";
+import { captureSnapshot, snapshotPathOf, writeSnapshot } from "./snapshot-file.js";
+
+export interface SnapshotJournal {
+  readonly path: string;
+  durable(seq: number): Promise<void>;
+}
+
+export class Snapshotter {
+  private since = 0;
+  private busy = false;
+  private session: SessionChanged | null;
+  /** Snapshots written, and the seq of the last one. */
+  written = 0;
+  lastSeq = 0;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly journal: SnapshotJournal,
+    private readonly open: OpenChildren,
+    session: SessionChanged | null,
+    private readonly every: number,
+    private readonly onError: (error: Error) => void,
+  ) {
+    this.session = session;
+    engine.on((event) => {
+      open.apply(event);
+      if (event.type === "session" && this.session === null) this.session = event;
+      if (this.every > 0 && ++this.since >= this.every && !this.busy) {
+        this.busy = true;
+        setImmediate(() => this.take());
+      }
+    });
+  }
+
+  /** The last snapshot, with the journal closed (its head hash known): at a graceful stop. */
+  final(headHash: string): void {
+    if (this.engine.lastSeq === 0) return;
+    const taken = captureSnapshot(this.engine, this.open, this.session);
+    this.write({ ...taken, recordHash: headHash });
+  }
+
+  private take(): void {
+    this.since = 0;
+    const taken = captureSnapshot(this.engine, this.open, this.session);
+    this.journal.durable(taken.seq).then(
+      () => {
+        try {
+          const store = SqliteJournalStore.open(this.journal.path, { mode: "open" });
+          store
+            .readRange(taken.seq, taken.seq)
+            .then((records) => {
+              const record = records[0];
+              if (record === undefined) throw new Error(`journal has no record ${taken.seq}`);
+              this.write({ ...taken, recordHash: record.hash });
+            })
+            .catch((error: Error) => this.onError(error))
+            .finally(() => {
+              store.closeSync();
+              this.busy = false;
+            });
+        } catch (error) {
+          this.busy = false;
+          this.onError(error as Error);
+        }
+      },
+      (error: Error) => {
+        this.busy = false;
+        this.onError(error);
+      },
+    );
+  }
+
+  private write(snapshot: Parameters<typeof writeSnapshot>[1]): void {
+    writeSnapshot(snapshotPathOf(this.journal.path), snapshot);
+    this.written++;
+    this.lastSeq = snapshot.seq;
+  }
+}
