@@ -15,6 +15,7 @@ import { DEFAULT_INTAKE, runIntakeBench } from "./intake.bench.js";
 import { DEFAULT_JOURNAL_BENCH, runJournalBench } from "./journal.bench.js";
 import { DEFAULT_OPTIMAL_PLACEMENT, runOptimalPlacementBench } from "./optimal-placement.bench.js";
 import { runOrderBookBench } from "./order-book.bench.js";
+import { DEFAULT_RECOVERY_BENCH, runRecoveryBench } from "./recovery.bench.js";
 import { DEFAULT_REPLAY_BENCH, runReplayBench } from "./replay.bench.js";
 import { DEFAULT_ROUTING_DECISION, runRoutingDecisionBench } from "./routing-decision.bench.js";
 import { DEFAULT_SIM_DAY, runSimDayBench } from "./sim-day.bench.js";
@@ -37,6 +38,7 @@ const benches: Record<string, () => unknown> = {
   allocation: () => runAllocationBench(DEFAULT_ALLOCATION, log),
   "sim-day": () => runSimDayBench(DEFAULT_SIM_DAY, log),
   journal: () => runJournalBench(DEFAULT_JOURNAL_BENCH, log),
+  recovery: () => runRecoveryBench(DEFAULT_RECOVERY_BENCH, log),
   "fix-session": () => runFixSessionBench(DEFAULT_FIX_SESSION, log),
   "http-intake": () => runHttpIntakeBench(DEFAULT_HTTP_INTAKE, log),
   "algo-decision": () => runAlgoDecisionBench(DEFAULT_ALGO_DECISION, log),

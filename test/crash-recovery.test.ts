@@ -43,7 +43,12 @@ describe("crash test: SIGKILL and --resume, 20 times, on a live simulated sessio
     // A snapshot every 250 events: most restarts start from one and replay only the journal after it.
     extra: { session: { minutes: 30 }, journal: { path: "journal.db", snapshotEvery: 250 } },
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  let current: ServiceProcess | null = null;
+  afterAll(() => {
+    // A failed run must not leave a service behind.
+    if (current !== null && current.child.exitCode === null) current.child.kill("SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   const acked = new Set<string>();
   const cancelsAcked = new Set<string>();
@@ -84,12 +89,14 @@ describe("crash test: SIGKILL and --resume, 20 times, on a live simulated sessio
   it("survives every kill: acknowledged orders kept, allocations exact, no child id reused, one hash chain", async () => {
     const random = new Random(20261121);
     let service = await startServiceProcess(dir, config);
+    current = service;
     for (let kill = 1; kill <= KILLS; kill++) {
       const until = Date.now() + random.int(300, 2_000);
       await clients(service, random, until);
       service.child.kill("SIGKILL");
       await service.exited;
       service = await startServiceProcess(dir, config, ["--resume"]);
+      current = service;
       restarts++;
       const resumed = service.logs.find((l) => l.msg === "resumed from the journal");
       expect(resumed, `restart ${kill}`).toBeDefined();
