@@ -1,7 +1,8 @@
 /**
  * `tributary serve` as a real process driven over HTTP, the WebSocket stream and FIX at once (each source sees only its
  * own orders, the admin sees all); SIGTERM in the middle of a load of submissions (exit 0, the journal flushed, every
- * acknowledged order in it, the chain intact, working child orders cancelled); and HTTPS with a self-signed
+ * acknowledged order in it, the chain intact, working child orders cancelled; restarted with --resume, the orders are
+ * found where they were and the session trades again); and HTTPS with a self-signed
  * certificate made by openssl at test time.
  */
 import { execFileSync, spawnSync } from "node:child_process";
@@ -193,6 +194,17 @@ describe("tributary serve: live", () => {
     const kill = db.prepare("SELECT payload FROM journal WHERE type = 'kill-switch'").get() as { payload: string };
     db.close();
     expect(JSON.parse(kill.payload)).toMatchObject({ active: true, reason: "shutdown", scope: { scope: "global" } });
+
+    // Restarted with --resume: every client finds its orders where they were, and the session trades again.
+    const resumed = await startServiceProcess(service.dir, join(service.dir, "serve.yaml"), ["--resume"]);
+    started.push(resumed);
+    for (const id of [acked[0], acked[acked.length - 1]] as string[]) {
+      const r = await call(resumed.url, "GET", `/orders/${id}`, DESK);
+      expect(r, id).toMatchObject({ status: 200, body: { cl_ord_id: id, status: "new", leaves_qty: "100" } });
+    }
+    expect((await call(resumed.url, "GET", "/orders/w-1", DESK)).status).toBe(200);
+    expect((await call(resumed.url, "POST", "/orders", DESK, restingOrder("after-1", "D1"))).status).toBe(201);
+    expect(resumed.logs.some((l) => l.msg === "kill switch of the last shutdown lifted")).toBe(true);
   });
 
   it("closes the session on time: day orders expire with a report, intake stops, the end-of-day report is logged", async () => {

@@ -220,6 +220,11 @@ export class Engine {
     return this.killSwitch.isKilled(source, account);
   }
 
+  /** The kill switch scopes active now, with their reasons. */
+  activeKills(): { readonly scope: KillScope; readonly reason: string }[] {
+    return this.killSwitch.activeKills();
+  }
+
   // ---- intake ----------------------------------------------------------------------------------------------------
 
   submit(input: NewOrderInput): SubmitResult {
@@ -410,7 +415,7 @@ export class Engine {
    * the parents report over-reserved quantity so the execution layer cancels the children working for them).
    */
   kill(scope: KillScope, reason = "operator"): void {
-    if (!this.killSwitch.set(scope, true)) return;
+    if (!this.killSwitch.set(scope, true, reason)) return;
     this.emit({ type: "kill-switch", seq: 0, time: this.scheduler.now(), scope, active: true, reason });
     this.resuspend();
   }
@@ -716,7 +721,7 @@ export class Engine {
         return;
       }
       case "kill-switch":
-        this.killSwitch.set(event.scope, event.active);
+        this.killSwitch.set(event.scope, event.active, event.reason);
         return;
       case "child-order": {
         const parent = this.parentsById.get(event.parentId);
@@ -825,7 +830,7 @@ export class Engine {
       orders,
       parents,
       clOrdIds,
-      killed: this.killSwitch.activeScopes(),
+      killed: this.killSwitch.activeKills(),
       crossing: [...this.crossStats.snapshot()],
     };
   }
@@ -891,7 +896,7 @@ export class Engine {
       if (source === undefined) throw new InvariantError(`snapshot: unknown source ${id}`);
       for (const [clOrdId, orderId] of entries) source.ids.set(clOrdId, this.orderList[orderId - 1] as ClientOrder);
     }
-    for (const scope of snapshot.killed) this.killSwitch.set(scope, true);
+    for (const { scope, reason } of snapshot.killed) this.killSwitch.set(scope, true, reason);
     for (const [symbol, totals] of snapshot.crossing) this.crossStats.restore(symbol, totals);
     this.crossedLots = snapshot.crossedLots;
     this.nextParentId = snapshot.nextParentId;
@@ -968,7 +973,7 @@ export class Engine {
       const ids = [...source.ids.entries()].map(([clOrdId, order]) => `${clOrdId}\u0000${order.orderId}`).sort();
       hash.update(JSON.stringify([id, ids]));
     }
-    hash.update(JSON.stringify(this.killSwitch.activeScopes()));
+    hash.update(JSON.stringify(this.killSwitch.activeKills()));
     hash.update(JSON.stringify([...this.crossStats.snapshot()].sort((a, b) => (a[0] < b[0] ? -1 : 1))));
     return hash.digest("hex");
   }

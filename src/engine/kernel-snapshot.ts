@@ -71,6 +71,6 @@ export interface KernelSnapshot {
   readonly parents: readonly ParentSnapshot[];
   /** Per source, every ClOrdID it has used and the order it names. */
   readonly clOrdIds: Readonly<Record<string, readonly (readonly [string, number])[]>>;
-  readonly killed: readonly KillScope[];
+  readonly killed: readonly { readonly scope: KillScope; readonly reason: string }[];
   readonly crossing: readonly (readonly [string, CrossingTotals])[];
 }

@@ -10,6 +10,8 @@ export class KillSwitch {
   private global = false;
   private readonly sources = new Set<string>();
   private readonly accounts = new Set<string>();
+  /** Why each active scope was killed, by `describe(scope)`. */
+  private readonly reasons = new Map<string, string>();
 
   /** Whether anything at all is killed (a fast path for intake). */
   get any(): boolean {
@@ -21,8 +23,20 @@ export class KillSwitch {
     return this.global || this.sources.has(source) || this.accounts.has(account);
   }
 
-  /** Sets a scope; returns false when it was already in that state. */
-  set(scope: KillScope, active: boolean): boolean {
+  /** Sets a scope (with the reason it is killed); returns false when it was already in that state. */
+  set(scope: KillScope, active: boolean, reason = ""): boolean {
+    if (!this.change(scope, active)) return false;
+    if (active) this.reasons.set(this.describe(scope), reason);
+    else this.reasons.delete(this.describe(scope));
+    return true;
+  }
+
+  /** The active scopes with the reasons they were killed for, in the order of `activeScopes`. */
+  activeKills(): { readonly scope: KillScope; readonly reason: string }[] {
+    return this.activeScopes().map((scope) => ({ scope, reason: this.reasons.get(this.describe(scope)) ?? "" }));
+  }
+
+  private change(scope: KillScope, active: boolean): boolean {
     if (scope.scope === "global") {
       if (this.global === active) return false;
       this.global = active;

@@ -203,6 +203,14 @@ export async function startService(
     },
   });
   const { engine, executor, sim } = day;
+  // A graceful stop killed every scope to cancel the children ("shutdown"): the resumed session trades again. A kill
+  // switch an operator set stays on.
+  for (const { scope, reason } of engine.activeKills()) {
+    if (reason === "shutdown") {
+      engine.revive(scope, "resume");
+      logger.info({ scope }, "kill switch of the last shutdown lifted");
+    }
+  }
   const journal = journalReady.journal as ThreadedSqliteJournal;
   const gateway = built.gateway;
   const fills = new FillLog(engine);
