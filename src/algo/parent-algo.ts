@@ -97,6 +97,11 @@ export class ParentAlgo {
     this.finalPhaseMicros = clamp(window * 0.05, 5_000_000, 60_000_000);
   }
 
+  /** Whether the schedule has been planned (at the first decision at or after the start). */
+  get planned(): boolean {
+    return !this.firstPlan;
+  }
+
   /** The parent's quantity changed other than by a fill: plan afresh at the next decision. */
   replan(): void {
     this.dirty = true;

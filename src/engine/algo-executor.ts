@@ -31,6 +31,7 @@ import type { ParentOrder } from "../aggregation/parent-order.js";
 import type { AlgoParameters } from "../algo/algo-parameters.js";
 import { chooseAlgo, impactModel } from "../algo/auto-policy.js";
 import { createSchedule } from "../algo/create-schedule.js";
+import { IsSchedule } from "../algo/is.js";
 import { type AlgoAction, type AlgoMarket, ParentAlgo, type WorkingChild } from "../algo/parent-algo.js";
 import { InvariantError } from "../core/errors.js";
 import type { Random } from "../core/random.js";
@@ -134,6 +135,8 @@ interface Working {
   readonly avoid: Map<number, number>;
   /** The parent's children are being cancelled to reserve at a new price: nothing new goes until they are gone. */
   repricing: boolean;
+  /** Its algorithm's choice has been recorded (at its first plan). */
+  announced: boolean;
 }
 
 /** What the executor did, for reports. */
@@ -375,6 +378,7 @@ export class AlgoExecutor implements OrderEntryListener {
       logic: "spray",
       avoid: new Map(),
       repricing: false,
+      announced: false,
     };
     this.working.set(parent.parentId, working);
     let set = this.bySymbol.get(parent.symbol);
@@ -530,6 +534,7 @@ export class AlgoExecutor implements OrderEntryListener {
       working.children,
       actions,
     );
+    if (!working.announced && algo.planned) this.announce(working, algo);
     this.stats.decisions++;
     for (const action of actions) {
       if (action.kind === "cancel") {
@@ -575,6 +580,17 @@ export class AlgoExecutor implements OrderEntryListener {
     working.quoteGap = Math.max(this.quoteGap, Math.min(algo.decisionMicros / 5, 1_000_000));
     working.arrivalMid = twoSided ? mid : null;
     working.logic = this.options.routing?.(parent, params) ?? autoRoutingLogic(params.urgency);
+    return algo;
+  }
+
+  /**
+   * Records the algorithm chosen for a parent, once its schedule is planned (before the first placement it makes), with
+   * the IS trajectory's urgency so that TCA tracks the schedule the algorithm really followed.
+   */
+  private announce(working: Working, algo: ParentAlgo): void {
+    working.announced = true;
+    const parent = working.parent;
+    const params = algo.params;
     this.engine.record({
       type: "algo-chosen",
       seq: 0,
@@ -594,8 +610,8 @@ export class AlgoExecutor implements OrderEntryListener {
       povRate: params.povRate,
       riskAversion: params.riskAversion,
       arrivalMid: working.arrivalMid,
+      kappaPerSecond: algo.schedule instanceof IsSchedule ? algo.schedule.urgency * 1_000_000 : null,
     });
-    return algo;
   }
 
   /**

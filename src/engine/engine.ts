@@ -1033,6 +1033,7 @@ export class Engine {
     if (sum !== qty) throw new InvariantError(`${this.policy.name}: allocated ${sum} of a ${qty}-lot fill`);
     parent.cumQty += qty;
     parent.cumNotional += qty * price;
+    const quote = this.quotes?.nbbo(parent.symbol);
     this.emit({
       type: "parent-filled",
       seq: 0,
@@ -1045,6 +1046,8 @@ export class Engine {
       venue,
       liquidity,
       feeMicros,
+      bid: quote !== undefined && quote.bid > 0 && Number.isFinite(quote.bid) ? quote.bid : null,
+      ask: quote !== undefined && quote.ask > 0 && Number.isFinite(quote.ask) ? quote.ask : null,
     });
     this.emit({
       type: "fill-allocated",

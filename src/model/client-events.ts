@@ -117,6 +117,9 @@ export interface ParentFilled extends EventBase {
   readonly liquidity: Liquidity | null;
   /** Fee of this fill in millionths of the currency; negative for a rebate. */
   readonly feeMicros: number;
+  /** The NBBO when the fill was applied (price units; null: that side was empty), for per-fill benchmarks. */
+  readonly bid: number | null;
+  readonly ask: number | null;
 }
 
 export interface Allocation {
@@ -268,6 +271,11 @@ export interface AlgoChosen extends EventBase {
   readonly riskAversion: number;
   /** The NBBO mid when the algorithm started (price units, float), or null without a two-sided quote. */
   readonly arrivalMid: number | null;
+  /**
+   * IS only (else null): the urgency kappa of the Almgren-Chriss trajectory of its first plan, per second, planned from
+   * this event's time to `endTime`: the schedule TCA tracks (lots left = sinh(kappa (T - t)) / sinh(kappa T)).
+   */
+  readonly kappaPerSecond: number | null;
 }
 
 /** A venue as the router saw it when it routed a child (routing-decision). Prices: price units; fees: per share. */

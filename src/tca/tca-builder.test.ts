@@ -22,7 +22,14 @@ const instrument = new Instrument({
 /** Price units (4 decimals) of the mid at the close of second s: 100.00 + 0.01 s. */
 const mid = (s: number) => 1_000_000 + 100 * s;
 
-function journal(): EngineEvent[] {
+interface Variant {
+  /** The NBBO recorded on the parent fill (price units). */
+  readonly quote?: { readonly bid: number; readonly ask: number };
+  /** An IS algorithm with this trajectory urgency (per second) instead of TWAP. */
+  readonly kappaPerSecond?: number;
+}
+
+function journal(variant: Variant = {}): EngineEvent[] {
   const events: EngineEvent[] = [];
   let seq = 0;
   const push = (e: Record<string, unknown>) => events.push({ seq: ++seq, ...e } as unknown as EngineEvent);
@@ -77,7 +84,7 @@ function journal(): EngineEvent[] {
     parentId: 1,
     symbol: "XYZ",
     side: "buy",
-    algo: "twap",
+    algo: variant.kappaPerSecond === undefined ? "twap" : "is",
     urgency: "medium",
     startTime: T0 + 50 * S,
     endTime: T0 + 250 * S,
@@ -89,6 +96,7 @@ function journal(): EngineEvent[] {
     povRate: 0.1,
     riskAversion: 0,
     arrivalMid: 1_005_000,
+    kappaPerSecond: variant.kappaPerSecond ?? null,
   });
   push({
     type: "child-order",
@@ -132,6 +140,7 @@ function journal(): EngineEvent[] {
     venue: "LIT1",
     liquidity: "taker",
     feeMicros: 300_000,
+    ...(variant.quote ?? {}),
   });
   push({
     type: "fill-allocated",
@@ -172,9 +181,9 @@ function journal(): EngineEvent[] {
   return events;
 }
 
-function report(onlyParent: number | null = null) {
+function report(onlyParent: number | null = null, variant: Variant = {}) {
   const builder = new TcaBuilder(new Map([["XYZ", instrument]]), onlyParent);
-  for (const e of journal()) builder.add(e);
+  for (const e of journal(variant)) builder.add(e);
   return builder.finish();
 }
 
@@ -205,6 +214,25 @@ describe("TCA on a scripted price path", () => {
       qty: 100,
     });
     expect(fill.fee).toBeCloseTo(0.3, 12);
+  });
+
+  it("takes a fill's mid from the NBBO recorded with it when the journal has it", () => {
+    const [fill] = report(null, { quote: { bid: 1_009_000, ask: 1_010_000 } }).fills;
+    expect(fill?.mid).toBeCloseTo(100.95, 12);
+    expect(fill?.effectiveSpreadBps).toBeCloseTo(((2 * (101 - 100.95)) / 100.95) * 1e4, 10);
+    // Markouts still come from the bars: the mid h seconds after the fill.
+    expect(fill?.markout1sBps).toBeCloseTo(((101 - 101) / 101) * 1e4, 10);
+  });
+
+  it("tracks an IS parent against its own Almgren-Chriss trajectory, not a straight line", () => {
+    const kappa = 0.01;
+    const [parent] = report(null, { kappaPerSecond: kappa }).parents;
+    // Planned at 50 s to 250 s (T = 200 s): done by t = 1 - sinh(kappa (T - e)) / sinh(kappa T), e = t - 50 s. The worst
+    // gap is just before the fill (second 100, none of 200 done): 1 - sinh(1.5) / sinh(2) of the quantity.
+    const worst = 100 * (1 - Math.sinh(kappa * 150) / Math.sinh(kappa * 200));
+    expect(parent?.algo).toBe("is");
+    expect(parent?.scheduleMaxPct).toBeCloseTo(worst, 6);
+    expect(worst).toBeGreaterThan(40); // a straight line would be 25% at that point
   });
 
   it("decomposes the order's shortfall (Perold) with the decision, start and end mids", () => {

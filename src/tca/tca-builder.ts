@@ -17,11 +17,14 @@
  *   order's on its own quantity, from when it arrived (or the algorithm started) over the rest of the window.
  * - Benchmarks come from the market bars (market-series.ts); participation counts venue fills only (a cross is no
  *   print). Schedule tracking compares executed with the schedule each second of the algorithm's window: the time
- *   fraction for TWAP and IS (the IS trajectory itself is not journaled: a known limit), the market-volume fraction
- *   for VWAP and POV.
+ *   fraction for TWAP, the Almgren-Chriss trajectory of its first plan for IS (journaled on algo-chosen; journals
+ *   without it: the time fraction), the market-volume fraction for VWAP and POV.
+ * - A fill's mid (effective and realised spread, markouts' origin) is the NBBO the engine saw when it applied the fill
+ *   (on parent-filled); journals without it: the last 1 s bar's close.
  * Invariants: every fill in the report belongs to a parent it has seen created; instruments give the scales (price
  * units -> currency, lots -> shares), and an event for an instrument it does not know is an error the caller reports.
  */
+import { holdingsFraction } from "../algo/almgren-chriss.js";
 import { MICROS_PER_SECOND, microsToIso } from "../core/clock.js";
 import { InvariantError } from "../core/errors.js";
 import type {
@@ -292,7 +295,9 @@ export class TcaBuilder {
     market: MarketSeries,
   ): FillRow {
     const price = instrument.priceToNumber(f.price);
-    const mid = instrument.priceToNumber(market.midAt(f.time));
+    // The NBBO the engine saw when it applied the fill; journals from before it was recorded: the last bar's close.
+    const quoted = f.bid != null && f.ask != null && f.bid < f.ask ? (f.bid + f.ask) / 2 : null;
+    const mid = instrument.priceToNumber(quoted ?? market.midAt(f.time));
     const vwap = instrument.priceToNumber(market.vwap(start, f.time));
     const later = (h: number) => {
       const t = f.time + h * MICROS_PER_SECOND;
@@ -593,6 +598,7 @@ function scheduleTracking(
   if (byVolume && windowVolume <= 0) return null;
   const seconds = Math.floor((to - from) / MICROS_PER_SECOND);
   if (seconds <= 0) return null;
+  const trajectory = isTrajectory(algo, from);
   const step = Math.max(1, Math.ceil(seconds / CHART_POINTS));
   let sumSquares = 0;
   let worst = 0;
@@ -607,7 +613,9 @@ function scheduleTracking(
     const executed = Math.min(1, done / quantity);
     const target = byVolume
       ? Math.min(1, market.volume(from, t - 1) / windowVolume)
-      : (t - from) / (algo.endTime - from);
+      : trajectory === null
+        ? (t - from) / (algo.endTime - from)
+        : trajectory(t);
     const d = executed - target;
     sumSquares += d * d;
     worst = Math.max(worst, Math.abs(d));
@@ -618,6 +626,21 @@ function scheduleTracking(
     }
   }
   return { rmsPct: Math.sqrt(sumSquares / seconds) * 100, maxPct: worst * 100, times, executedPct, scheduledPct };
+}
+
+/**
+ * The IS algorithm's own schedule as a fraction done by t, from `from` on: its Almgren-Chriss trajectory planned at the
+ * algo-chosen event (lots left h(t) = sinh(kappa (T - t)) / sinh(kappa (T - t0))), rescaled to what was left at
+ * `from`; null for other algorithms or a journal without the trajectory (TCA then uses the time fraction).
+ */
+function isTrajectory(algo: AlgoChosen, from: number): ((t: number) => number) | null {
+  const kappa = algo.kappaPerSecond;
+  if (algo.algo !== "is" || kappa == null) return null;
+  const horizon = (algo.endTime - algo.time) / MICROS_PER_SECOND;
+  const left = (t: number) => holdingsFraction(kappa, horizon, (t - algo.time) / MICROS_PER_SECOND);
+  const atFrom = left(from);
+  if (!(atFrom > 0)) return null;
+  return (t) => (atFrom - left(t)) / atFrom;
 }
 
 function totals(orders: number, parents: readonly ParentRow[], fills: readonly FillRow[]): TcaTotals {
