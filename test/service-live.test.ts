@@ -207,8 +207,41 @@ describe("tributary serve: live", () => {
     expect(resumed.logs.some((l) => l.msg === "kill switch of the last shutdown lifted")).toBe(true);
   });
 
+  it("opens the session at the configured time: orders taken before the open trade only from it", async () => {
+    let openAt = new Date(Math.ceil((Date.now() + 6_000) / 1000) * 1000);
+    if (openAt.getUTCDate() !== new Date().getUTCDate()) {
+      await new Promise((r) => setTimeout(r, 8_000)); // not across midnight UTC
+      openAt = new Date(Math.ceil((Date.now() + 6_000) / 1000) * 1000);
+    }
+    const hhmmss = openAt.toISOString().slice(11, 19);
+    const service = await start({
+      sources: [{ id: "DESK", token: DESK }],
+      extra: { session: { minutes: 5, open: hhmmss } },
+    });
+    const listening = service.logs.find((l) => l.msg === "listening");
+    expect(listening?.sessionOpen).toBe(openAt.toISOString());
+    expect(Date.now()).toBeLessThan(openAt.getTime());
+    const urgent = { order_type: "market", limit_price: null, urgency: "high", quantity: "500" };
+    expect((await call(service.url, "POST", "/orders", DESK, restingOrder("pre-open", "D1", urgent))).status).toBe(201);
+    while (Date.now() < openAt.getTime() + 3_000) await new Promise((r) => setTimeout(r, 100));
+    expect(await service.stop("SIGTERM")).toBe(0);
+    const db = new Database(service.journal, { readonly: true });
+    const times = (type: string) =>
+      (db.prepare("SELECT time FROM journal WHERE type = ?").all(type) as { time: number }[]).map((r) => r.time);
+    const placed = times("child-order");
+    const accepted = times("order-accepted");
+    db.close();
+    const open = openAt.getTime() * 1000;
+    expect(accepted[0]).toBeLessThan(open);
+    expect(placed.length).toBeGreaterThan(0);
+    expect(Math.min(...placed)).toBeGreaterThanOrEqual(open);
+  });
+
   it("closes the session on time: day orders expire with a report, intake stops, the end-of-day report is logged", async () => {
-    const service = await start({ sources: [{ id: "DESK", token: DESK }], extra: { session: { minutes: 0.04 } } });
+    const service = await start({
+      sources: [{ id: "DESK", token: DESK }],
+      extra: { session: { minutes: 0.04, endOfDayReport: "eod.json" } },
+    });
     const { url } = service;
     expect((await call(url, "POST", "/orders", DESK, restingOrder("day-1", "D1"))).status).toBe(201);
     const stream = await openStream(url, DESK, "?types=execution-report");
@@ -216,9 +249,12 @@ describe("tributary serve: live", () => {
     while (!service.logs.some((l) => l.msg === "session closed: end-of-day report") && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 100));
     const report = service.logs.find((l) => l.msg === "session closed: end-of-day report");
-    expect(report?.sources).toEqual({
-      DESK: { accepted: 1, filled: 0, partiallyFilled: 0, expired: 1, canceled: 0, open: 0 },
-    });
+    const day = { DESK: { accepted: 1, filled: 0, partiallyFilled: 0, expired: 1, canceled: 0, open: 0 } };
+    expect(report?.sources).toEqual(day);
+    // The same report in the configured file, with the session's times.
+    const file = JSON.parse(readFileSync(join(service.dir, "eod.json"), "utf8")) as Record<string, unknown>;
+    expect(file).toMatchObject({ sources: day });
+    expect(Date.parse(file.sessionClose as string) - Date.parse(file.sessionOpen as string)).toBe(0.04 * 60_000);
     expect((await call(url, "GET", "/orders/day-1", DESK)).body).toMatchObject({ status: "expired", leaves_qty: "0" });
     await stream.until((e) => e.clOrdId === "day-1" && e.execType === "expired", "the expiry report");
     expect(await call(url, "GET", "/ready", null)).toEqual({ status: 503, body: { status: "closed" } });

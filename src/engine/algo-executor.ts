@@ -495,6 +495,11 @@ export class AlgoExecutor implements OrderEntryListener {
   private decide(working: Working): void {
     if (this.closed || !this.working.has(working.parent.parentId)) return;
     const now = this.scheduler.now();
+    if (now < this.options.sessionOpen) {
+      // Before the open: orders wait; the first decision is at the open.
+      this.wake(working, this.options.sessionOpen);
+      return;
+    }
     const parent = working.parent;
     const view = this.market.instrument(parent.symbol);
     const quote = view.nbbo;

@@ -27,8 +27,10 @@ export interface LiveDaySetup {
   readonly data: ReferenceData;
   readonly profile: VolumeProfile;
   readonly seed: number;
-  /** Session length from now, minutes. */
+  /** Session length, minutes. */
   readonly minutes: number;
+  /** When the session opens (µs, wall clock); absent or past: now. Orders may come before; they trade from the open. */
+  readonly openAt?: number | undefined;
   /** The order sources the engine accepts. */
   readonly sources: readonly SourceSpec[];
   readonly allocation?: AllocationPolicyConfig;
@@ -84,7 +86,7 @@ export async function startLiveDay(setup: LiveDaySetup): Promise<LiveDay> {
   if (recovered !== null && recovered.session === null) {
     throw new UserError("resume-journal", "the journal has no session record: it was not written by tributary serve");
   }
-  const startMicros = recovered?.session?.sessionOpen ?? scheduler.now();
+  const startMicros = recovered?.session?.sessionOpen ?? Math.max(setup.openAt ?? 0, scheduler.now());
   const endMicros = recovered?.session?.sessionEnd ?? startMicros + Math.round(setup.minutes * 60 * MICROS_PER_SECOND);
   const model = new MarketModel(sim.venues, setup.data.instruments, scheduler, random.fork(), {
     profile: setup.profile,
@@ -109,7 +111,8 @@ export async function startLiveDay(setup: LiveDaySetup): Promise<LiveDay> {
     sessionEnd: endMicros,
   });
   if (recovered !== null) executor.resume(recovered.openChildren);
-  model.start(endMicros);
+  if (startMicros > scheduler.now()) scheduler.at(startMicros, () => model.start(endMicros));
+  else model.start(endMicros);
   return { scheduler, sim, model, engine, executor, startMicros, endMicros, stop: () => scheduler.stop() };
 }
 

@@ -32,7 +32,14 @@ const serviceSchema = z.strictObject({
   reference: z.string().min(1, "must not be empty").optional(),
   seed: whole(0, 2 ** 31 - 1).default(1),
   session: z
-    .strictObject({ minutes: z.number().positive("must be > 0").max(1440, "at most 1440").default(390) })
+    .strictObject({
+      minutes: z.number().positive("must be > 0").max(1440, "at most 1440").default(390),
+      open: z
+        .string()
+        .regex(/^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$/, "a UTC time of day, HH:MM or HH:MM:SS")
+        .optional(),
+      endOfDayReport: z.string().min(1, "must not be empty").optional(),
+    })
     .default({
       minutes: 390,
     }),
@@ -89,6 +96,10 @@ export interface ServiceConfig {
   readonly reference: string;
   readonly seed: number;
   readonly sessionMinutes: number;
+  /** The session's open, a UTC time of day (HH:MM[:SS]) today; null: at start-up. */
+  readonly sessionOpen: string | null;
+  /** Where the end-of-day report is written (JSON) after the close; null: logged only. */
+  readonly endOfDayReport: string | null;
   readonly http: Omit<Parsed["http"], "tls"> & { readonly tls: { readonly cert: string; readonly key: string } | null };
   readonly journalPath: string;
   /** Events between two snapshots of the session beside the journal (0: none but the one at a stop). */
@@ -122,6 +133,8 @@ export function parseServiceConfig(value: unknown, origin: string, baseDir: stri
     reference: c.reference === undefined ? DEFAULT_REFERENCE : at(c.reference),
     seed: c.seed,
     sessionMinutes: c.session.minutes,
+    sessionOpen: c.session.open ?? null,
+    endOfDayReport: c.session.endOfDayReport === undefined ? null : at(c.session.endOfDayReport),
     http: { ...c.http, tls: c.http.tls === undefined ? null : { cert: at(c.http.tls.cert), key: at(c.http.tls.key) } },
     journalPath: at(c.journal.path),
     snapshotEvery: c.journal.snapshotEvery,
@@ -185,6 +198,8 @@ export function publicConfig(c: ServiceConfig) {
     reference: c.reference,
     seed: c.seed,
     sessionMinutes: c.sessionMinutes,
+    sessionOpen: c.sessionOpen,
+    endOfDayReport: c.endOfDayReport,
     http: { ...c.http, tls: c.http.tls !== null },
     journalPath: c.journalPath,
     snapshotEvery: c.snapshotEvery,

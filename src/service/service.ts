@@ -21,7 +21,7 @@
  * open at a crash is unknown to them and ends as such); after a resume the fills list of GET /orders/:id shows the
  * fills since the restart (the journal and `tributary audit` have them all).
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import type { Logger } from "pino";
 import { loadReferenceData } from "../config/load-config.js";
 import { UserError } from "../core/errors.js";
@@ -84,6 +84,25 @@ function prepareJournal(path: string, resume: boolean): void {
     const where = message.startsWith(path) ? message : `${path}: ${message}`;
     throw new UserError("serve-journal", `journal.path: ${where}`, { cause: error });
   }
+}
+
+/**
+ * The session's open today (µs) from `session.open` (a UTC time of day), or undefined (at start-up). A session whose
+ * close has already passed today is a configuration mistake, said in one line.
+ */
+function openOf(config: ServiceConfig): number | undefined {
+  if (config.sessionOpen === null) return undefined;
+  const [h, m, s] = config.sessionOpen.split(":").map(Number) as [number, number, number | undefined];
+  const now = new Date();
+  const open = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), h, m, s ?? 0);
+  const close = open + config.sessionMinutes * 60_000;
+  if (close <= now.getTime()) {
+    throw new UserError(
+      "serve-config",
+      `session.open: today's session (${config.sessionOpen} UTC for ${config.sessionMinutes} minutes) closed at ${new Date(close).toISOString()}`,
+    );
+  }
+  return open * 1000;
 }
 
 /** Rebuilds the engine from the journal file and its snapshot, when it has one (serve --resume). */
@@ -168,6 +187,7 @@ export async function startService(
     profile: VolumeProfile.generatedU(SESSION_SECONDS),
     seed: config.seed,
     minutes: config.sessionMinutes,
+    openAt: resume ? undefined : openOf(config),
     sources: [
       ...config.sources.map((s) => ({ id: s.id, kind: "http" })),
       ...(config.fix === null ? [] : OrderGateway.sources(config.fix.gateway)),
@@ -279,15 +299,28 @@ export async function startService(
       sources: config.sources.map((s) => s.id),
       fixSessions: config.fix?.gateway.sessions.map((s) => s.id) ?? [],
       journal: config.journalPath,
+      sessionOpen: new Date(day.startMicros / 1000).toISOString(),
       sessionEnd: new Date(day.endMicros / 1000).toISOString(),
     },
     "listening",
   );
 
   // The close: intake has stopped (`intake` reads the clock); day orders expire now, then the report.
-  day.scheduler.at(day.endMicros + 1_000_000, () =>
-    logger.info({ sources: endOfDayReport(engine) }, "session closed: end-of-day report"),
-  );
+  day.scheduler.at(day.endMicros + 1_000_000, () => {
+    const report = {
+      sessionOpen: new Date(day.startMicros / 1000).toISOString(),
+      sessionClose: new Date(day.endMicros / 1000).toISOString(),
+      sources: endOfDayReport(engine),
+    };
+    logger.info({ sources: report.sources }, "session closed: end-of-day report");
+    if (config.endOfDayReport !== null) {
+      try {
+        writeFileSync(config.endOfDayReport, `${JSON.stringify(report, null, 2)}\n`);
+      } catch (error) {
+        logger.error({ err: error, file: config.endOfDayReport }, "cannot write the end-of-day report");
+      }
+    }
+  });
 
   let stopping: Promise<StopSummary> | null = null;
   const stop = async (reason: string): Promise<StopSummary> => {
