@@ -47,15 +47,18 @@ export interface JournalBenchOptions {
   lookupEvents: number;
   lookups: number;
   pgUrl: string;
+  /** Which parts to run: "sqlite", "postgres", "lookup" (all by default). */
+  parts: readonly string[];
 }
 
 export const DEFAULT_JOURNAL_BENCH: JournalBenchOptions = {
   events: Number(process.env.JOURNAL_BENCH_EVENTS ?? 200_000),
-  runs: 3,
   batchSize: 4_096,
   lookupEvents: Number(process.env.JOURNAL_LOOKUP_EVENTS ?? 1_000_000),
   lookups: 200,
   pgUrl: process.env.TRIBUTARY_BENCH_PG ?? "postgres://postgres@127.0.0.1:5432/test",
+  runs: Number(process.env.JOURNAL_BENCH_RUNS ?? 3),
+  parts: (process.env.JOURNAL_BENCH_PARTS ?? "sqlite,postgres,lookup").split(","),
 };
 
 function records(events: readonly EngineEvent[]): JournalRecord[] {
@@ -297,6 +300,95 @@ async function lookups(store: JournalStore, orders: number, count: number): Prom
 
 // ---- the bench ---------------------------------------------------------------------------------------------------
 
+type Line = (name: string, eventsPerSecond: number, extra?: string) => void;
+
+function sqliteAppend(
+  options: JournalBenchOptions,
+  dir: string,
+  events: readonly EngineEvent[],
+  rows: readonly JournalRecord[],
+  log: (line: string) => void,
+  line: Line,
+): void {
+  const rate = (s: number): number => options.events / s;
+  const ours: number[] = [];
+  const raw: number[] = [];
+  const threaded: { total: number; kernel: number }[] = [];
+  for (let r = 0; r < options.runs; r++) {
+    ours.push(sqliteOurs(dir, events, options.batchSize));
+    raw.push(sqliteRaw(dir, rows, options.batchSize));
+    threaded.push(sqliteThreaded(dir, events));
+  }
+  const ratios = (xs: readonly number[]): string => xs.map((x, r) => ((raw[r] as number) / x).toFixed(2)).join(" ");
+  log("SQLite append:");
+  const o = rate(median(ours));
+  const w = rate(median(raw));
+  line("Journal + SqliteJournalStore (ours)", o, `  ratio to raw ${(o / w).toFixed(2)} (by run: ${ratios(ours)})`);
+  line("raw better-sqlite3, same rows", w, `  (by run: ${raw.map((x) => si(rate(x))).join(" ")})`);
+  const totals = threaded.map((x) => x.total);
+  const t = rate(median(totals));
+  const k = rate(median(threaded.map((x) => x.kernel)));
+  line(
+    "ThreadedSqliteJournal (ours), end to end",
+    t,
+    `  ratio to raw ${(t / w).toFixed(2)} (by run: ${ratios(totals)})`,
+  );
+  line("ThreadedSqliteJournal, kernel thread (time in append)", k);
+}
+
+async function postgresAppend(
+  options: JournalBenchOptions,
+  schema: string,
+  events: readonly EngineEvent[],
+  rows: readonly JournalRecord[],
+  log: (line: string) => void,
+  line: Line,
+): Promise<void> {
+  const rate = (s: number): number => options.events / s;
+  const pgOur: number[] = [];
+  const pgOurUnnest: number[] = [];
+  const pgCopy: number[] = [];
+  const pgUnnest: number[] = [];
+  for (let r = 0; r < options.runs; r++) {
+    pgOur.push(await pgOurs(options.pgUrl, schema, events, options.batchSize, "copy"));
+    pgCopy.push(await pgRaw(options.pgUrl, schema, rows, options.batchSize, "copy"));
+    pgOurUnnest.push(await pgOurs(options.pgUrl, schema, events, options.batchSize, "unnest"));
+    pgUnnest.push(await pgRaw(options.pgUrl, schema, rows, options.batchSize, "unnest"));
+  }
+  log("PostgreSQL append:");
+  const po = rate(median(pgOur));
+  const pc = rate(median(pgCopy));
+  const pu = rate(median(pgUnnest));
+  const best = Math.max(pc, pu);
+  line("Journal + PostgresJournalStore COPY (ours)", po, `  ratio to best raw ${(po / best).toFixed(2)}`);
+  line("Journal + PostgresJournalStore unnest (ours)", rate(median(pgOurUnnest)));
+  line("raw node-postgres COPY, same rows", pc);
+  line("raw node-postgres INSERT ... unnest, same rows", pu);
+}
+
+async function lookupBench(
+  options: JournalBenchOptions,
+  dir: string,
+  schema: string,
+  log: (line: string) => void,
+): Promise<void> {
+  log(`lookup (orderLife, ${options.lookups} random client ids, journal of ${si(options.lookupEvents)} events):`);
+  const { store: lookupStore } = freshSqlite(dir, "lookup");
+  let start = process.hrtime.bigint();
+  await bulkJournal(lookupStore, options.lookupEvents);
+  const built = seconds(start);
+  const orders = (lookupStore.database.prepare("SELECT count(*) AS n FROM journal_client_id").get() as { n: number }).n;
+  log(`  SQLite      ${await lookups(lookupStore, orders, options.lookups)}  (built in ${built.toFixed(0)} s)`);
+  lookupStore.closeSync();
+  const pgStore = await freshPg(options.pgUrl, schema, "copy");
+  start = process.hrtime.bigint();
+  await bulkJournal(pgStore, options.lookupEvents);
+  const pgBuilt = seconds(start);
+  await pgStore.connection.query(`ANALYZE ${quoteIdent(schema)}.journal`);
+  log(`  PostgreSQL  ${await lookups(pgStore, orders, options.lookups)}  (built in ${pgBuilt.toFixed(0)} s)`);
+  await pgStore.close();
+}
+
 export async function runJournalBench(options: JournalBenchOptions, log: (line: string) => void): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "tributary-journal-bench-"));
   const schema = `bench_journal_${process.pid}`;
@@ -306,75 +398,26 @@ export async function runJournalBench(options: JournalBenchOptions, log: (line: 
     `workload: ${si(options.events)} events of the demo mix (bench/journal-workload.ts), ` +
       `${(rows.reduce((n, r) => n + r.payload.length, 0) / rows.length).toFixed(0)} bytes of JSON each; batches of ` +
       `${options.batchSize}; median of ${options.runs} runs, a fresh database each; SQLite ${dir} (WAL, synchronous ` +
-      `FULL), PostgreSQL ${options.pgUrl} schema ${schema}`,
+      `FULL), PostgreSQL ${options.pgUrl} schema ${schema}; parts: ${options.parts.join(", ")}`,
   );
-  const rate = (s: number): number => options.events / s;
-  const line = (name: string, eventsPerSecond: number, extra = ""): void =>
+  const line: Line = (name, eventsPerSecond, extra = "") =>
     log(`  ${name.padEnd(46)} ${pad(si(eventsPerSecond), 8)} events/s${extra}`);
+  const usesPg = options.parts.includes("postgres") || options.parts.includes("lookup");
   try {
-    const ours: number[] = [];
-    const raw: number[] = [];
-    const threaded: { total: number; kernel: number }[] = [];
-    for (let r = 0; r < options.runs; r++) {
-      ours.push(sqliteOurs(dir, events, options.batchSize));
-      raw.push(sqliteRaw(dir, rows, options.batchSize));
-      threaded.push(sqliteThreaded(dir, events));
-    }
-    log("SQLite append:");
-    const o = rate(median(ours));
-    const w = rate(median(raw));
-    line("Journal + SqliteJournalStore (ours)", o, `  ratio to raw ${(o / w).toFixed(2)}`);
-    line("raw better-sqlite3, same rows", w);
-    const t = rate(median(threaded.map((x) => x.total)));
-    const k = rate(median(threaded.map((x) => x.kernel)));
-    line("ThreadedSqliteJournal (ours), end to end", t, `  ratio to raw ${(t / w).toFixed(2)}`);
-    line("ThreadedSqliteJournal, kernel thread (time in append)", k);
-
-    const pgOur: number[] = [];
-    const pgOurUnnest: number[] = [];
-    const pgCopy: number[] = [];
-    const pgUnnest: number[] = [];
-    for (let r = 0; r < options.runs; r++) {
-      pgOur.push(await pgOurs(options.pgUrl, schema, events, options.batchSize, "copy"));
-      pgCopy.push(await pgRaw(options.pgUrl, schema, rows, options.batchSize, "copy"));
-      pgOurUnnest.push(await pgOurs(options.pgUrl, schema, events, options.batchSize, "unnest"));
-      pgUnnest.push(await pgRaw(options.pgUrl, schema, rows, options.batchSize, "unnest"));
-    }
-    log("PostgreSQL append:");
-    const po = rate(median(pgOur));
-    const pc = rate(median(pgCopy));
-    const pu = rate(median(pgUnnest));
-    const best = Math.max(pc, pu);
-    line("Journal + PostgresJournalStore COPY (ours)", po, `  ratio to best raw ${(po / best).toFixed(2)}`);
-    line("Journal + PostgresJournalStore unnest (ours)", rate(median(pgOurUnnest)));
-    line("raw node-postgres COPY, same rows", pc);
-    line("raw node-postgres INSERT ... unnest, same rows", pu);
-
-    log(`lookup (orderLife, ${options.lookups} random client ids, journal of ${si(options.lookupEvents)} events):`);
-    const { store: lookupStore } = freshSqlite(dir, "lookup");
-    let start = process.hrtime.bigint();
-    await bulkJournal(lookupStore, options.lookupEvents);
-    const built = seconds(start);
-    const orders = (lookupStore.database.prepare("SELECT count(*) AS n FROM journal_client_id").get() as { n: number })
-      .n;
-    log(`  SQLite      ${await lookups(lookupStore, orders, options.lookups)}  (built in ${built.toFixed(0)} s)`);
-    lookupStore.closeSync();
-    const pgStore = await freshPg(options.pgUrl, schema, "copy");
-    start = process.hrtime.bigint();
-    await bulkJournal(pgStore, options.lookupEvents);
-    const pgBuilt = seconds(start);
-    await pgStore.connection.query(`ANALYZE ${quoteIdent(schema)}.journal`);
-    log(`  PostgreSQL  ${await lookups(pgStore, orders, options.lookups)}  (built in ${pgBuilt.toFixed(0)} s)`);
-    await pgStore.close();
+    if (options.parts.includes("sqlite")) sqliteAppend(options, dir, events, rows, log, line);
+    if (options.parts.includes("postgres")) await postgresAppend(options, schema, events, rows, log, line);
+    if (options.parts.includes("lookup")) await lookupBench(options, dir, schema, log);
   } finally {
     rmSync(dir, { recursive: true, force: true });
-    const admin = new pg.Client({ connectionString: options.pgUrl });
-    await admin.connect().then(
-      async () => {
-        await admin.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
-        await admin.end();
-      },
-      () => {},
-    );
+    if (usesPg) {
+      const admin = new pg.Client({ connectionString: options.pgUrl });
+      await admin.connect().then(
+        async () => {
+          await admin.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
+          await admin.end();
+        },
+        () => {},
+      );
+    }
   }
 }
