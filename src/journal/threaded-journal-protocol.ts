@@ -108,6 +108,12 @@ export class BatchEncoder {
   }
 }
 
+function addTo<T>(lists: (T[] | undefined)[], i: number, item: T): void {
+  const list = lists[i];
+  if (list === undefined) lists[i] = [item];
+  else list.push(item);
+}
+
 const orNull = (x: number): number | null => (Number.isNaN(x) ? null : x);
 
 /**
@@ -129,8 +135,8 @@ export function decodeBatch(batch: EncodedBatch, prevHash: string, lastSeq: numb
     if (kind === CLIENT_REF) {
       const ref: ClientRef = { clOrdId: s[r] as string, source: s[r + 1] as string, orderId: orNull(id) };
       r += 2;
-      (refs[i] ??= []).push(ref);
-    } else (((kind === MORE_PARENT ? moreParents : moreOrders)[i] ??= []) as number[]).push(id);
+      addTo(refs, i, ref);
+    } else addTo(kind === MORE_PARENT ? moreParents : moreOrders, i, id);
   }
   const records: JournalRecord[] = new Array(count);
   let prev = prevHash;
