@@ -18,8 +18,8 @@ function expected(events: readonly Event[]): JournalRecord[] {
 }
 
 /** Encodes and decodes `events` in batches of `size`, as the kernel thread and the worker do. */
-function roundTrip(events: readonly Event[], size: number): JournalRecord[] {
-  const encoder = new BatchEncoder(size);
+function roundTrip(events: readonly Event[], size: number, hashInEncoder = false): JournalRecord[] {
+  const encoder = new BatchEncoder(size, hashInEncoder ? GENESIS_HASH : null);
   const out: JournalRecord[] = [];
   const drain = (): void => {
     const last = out[out.length - 1];
@@ -39,8 +39,10 @@ describe("threaded journal batch encoding", () => {
 
   it("gives the records makeRecord gives: columns, hash chain, side-table rows, causation across batches", () => {
     for (const size of [1, 4, 7, 1_000]) {
-      expect(roundTrip(day, size)).toEqual(expected(day));
-      expect(roundTrip(many, size)).toEqual(expected(many));
+      for (const hashInEncoder of [false, true]) {
+        expect(roundTrip(day, size, hashInEncoder)).toEqual(expected(day));
+        expect(roundTrip(many, size, hashInEncoder)).toEqual(expected(many));
+      }
     }
     const records = roundTrip(day, 5);
     // The day has every kind of side row, a null source, a child id and causation links.
@@ -63,6 +65,13 @@ describe("threaded journal batch encoding", () => {
     const encoder = new BatchEncoder(10);
     for (const e of day.slice(0, 3)) encoder.add(e, canonicalJson(e));
     expect(() => decodeBatch(encoder.take(), GENESIS_HASH, 1)).toThrow("event seq 1 after 1");
+  });
+
+  it("refuses a batch hashed after another head than the worker's", () => {
+    const encoder = new BatchEncoder(10, "f".repeat(64));
+    for (const e of day.slice(0, 3)) encoder.add(e, canonicalJson(e));
+    expect(encoder.lastHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(() => decodeBatch(encoder.take(), GENESIS_HASH, 0)).toThrow("not the head");
   });
 
   it("refuses more events than a batch holds", () => {

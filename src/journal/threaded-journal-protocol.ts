@@ -8,7 +8,8 @@
  * of the numeric columns (seq, time, parent, order, causation; NaN for null; transferred, not copied) and one array of
  * the short strings (type, source, child id per event, then the rare side-table rows). The kernel thread derives
  * correlation and causation from the event object it already holds (what `Journal` does in-thread), so the worker
- * need not parse the JSON back; the worker only chains the hashes and inserts.
+ * need not parse the JSON back; the worker chains the hashes (or, when the kernel thread has the spare time, the
+ * encoder hashes and the batch carries the hashes, 64 hex digits each) and inserts.
  * Invariant: `decodeBatch(encoder.take())` gives, record for record, what `makeRecord` gives for the same events
  * (threaded-journal-protocol.test.ts).
  */
@@ -32,6 +33,9 @@ const CLIENT_REF = 2;
 
 export interface EncodedBatch {
   readonly count: number;
+  /** When the kernel thread hashes: the first record's prevHash and every record's hash, 64 hex digits each. */
+  readonly prevHash: string | null;
+  readonly hashes: string;
   /** The payloads, joined by "\n". */
   readonly text: string;
   /** Per event: seq, time, parentId, orderId, causation (NaN for null). */
@@ -50,13 +54,27 @@ const NONE: readonly never[] = [];
 export class BatchEncoder {
   private readonly causation = new CausationTracker();
   private payloads: string[] = [];
+  private hashes: string[] = [];
+  private firstPrevHash: string | null;
   private numbers: Float64Array;
   private strings: (string | null)[] = [];
   private refStrings: (string | null)[] = [];
   private side: number[] = [];
 
-  constructor(private readonly capacity: number) {
+  /**
+   * `headHash`: hash the chain here, from this hash on (the store's head); null to leave the hashing to the worker.
+   */
+  constructor(
+    private readonly capacity: number,
+    private headHash: string | null = null,
+  ) {
     this.numbers = new Float64Array(capacity * NUMBERS);
+    this.firstPrevHash = headHash;
+  }
+
+  /** The last record's hash when this encoder hashes, else null. */
+  get lastHash(): string | null {
+    return this.headHash;
   }
 
   get length(): number {
@@ -86,6 +104,10 @@ export class BatchEncoder {
       this.refStrings.push(ref.clOrdId, ref.source);
     }
     this.payloads.push(payload);
+    if (this.headHash !== null) {
+      this.headHash = chainHash(this.headHash, payload);
+      this.hashes.push(this.headHash);
+    }
   }
 
   /** The batch so far (its numbers' buffer is then the receiver's to transfer); the encoder starts a new one. */
@@ -94,12 +116,16 @@ export class BatchEncoder {
     const strings = this.refStrings.length === 0 ? this.strings : this.strings.concat(this.refStrings);
     const batch: EncodedBatch = {
       count,
+      prevHash: this.firstPrevHash,
+      hashes: this.hashes.join(""),
       text: this.payloads.join("\n"),
       numbers: this.numbers.subarray(0, count * NUMBERS),
       strings,
       side: this.side,
     };
     this.payloads = [];
+    this.hashes = [];
+    this.firstPrevHash = this.headHash;
     this.numbers = new Float64Array(this.capacity * NUMBERS);
     this.strings = [];
     this.refStrings = [];
@@ -124,6 +150,9 @@ export function decodeBatch(batch: EncodedBatch, prevHash: string, lastSeq: numb
   const { count, numbers: n, strings: s, side } = batch;
   const payloads = count === 0 ? [] : batch.text.split("\n");
   if (payloads.length !== count) throw new Error(`journal batch: ${payloads.length} payloads for ${count} events`);
+  const hashed = batch.prevHash !== null;
+  if (hashed && (batch.prevHash !== prevHash || batch.hashes.length !== count * 64))
+    throw new Error(`journal batch: hashed after ${batch.prevHash}, not the head ${prevHash}`);
   const moreParents: (number[] | undefined)[] = [];
   const moreOrders: (number[] | undefined)[] = [];
   const refs: (ClientRef[] | undefined)[] = [];
@@ -146,7 +175,7 @@ export function decodeBatch(batch: EncodedBatch, prevHash: string, lastSeq: numb
     const seq = n[at] as number;
     if (seq !== last + 1) throw new Error(`journal: event seq ${seq} after ${last}`);
     const payload = payloads[i] as string;
-    const hash = chainHash(prev, payload);
+    const hash = hashed ? batch.hashes.slice(i * 64, i * 64 + 64) : chainHash(prev, payload);
     records[i] = {
       seq,
       time: n[at + 1] as number,

@@ -32,38 +32,41 @@ function dump(path: string): unknown[] {
 }
 
 describe("ThreadedSqliteJournal", () => {
-  it("writes, row for row, what Journal writes in-thread, and the journal verifies", async () => {
-    const events = [...sampleDay(), ...manyEvents(5_000, sampleDay().length + 1)];
-    const inThread = fresh();
-    const journal = Journal.openSync(SqliteJournalStore.open(inThread, { mode: "open" }), { batchSize: 64 });
-    for (const e of events) journal.append(e);
-    const headHash = journal.headHash;
-    journal.closeSync();
+  it.each(["worker", "kernel"] as const)(
+    "writes, row for row, what Journal writes in-thread, and the journal verifies (hashing on the %s)",
+    async (hashing) => {
+      const events = [...sampleDay(), ...manyEvents(5_000, sampleDay().length + 1)];
+      const inThread = fresh();
+      const journal = Journal.openSync(SqliteJournalStore.open(inThread, { mode: "open" }), { batchSize: 64 });
+      for (const e of events) journal.append(e);
+      const headHash = journal.headHash;
+      journal.closeSync();
 
-    const threadedPath = fresh();
-    const threaded = new ThreadedSqliteJournal(threadedPath, { batchSize: 333, maxInFlight: 2 });
-    const heard: number[] = [];
-    threaded.onDurable((seq) => heard.push(seq));
-    for (const e of events) threaded.append(e);
-    threaded.closeSync();
+      const threadedPath = fresh();
+      const threaded = new ThreadedSqliteJournal(threadedPath, { batchSize: 333, maxInFlight: 2, hashing });
+      const heard: number[] = [];
+      threaded.onDurable((seq) => heard.push(seq));
+      for (const e of events) threaded.append(e);
+      threaded.closeSync();
 
-    expect(threaded.headHash).toBe(headHash);
-    expect(heard[heard.length - 1]).toBe(events.length);
-    const rows = dump(threadedPath);
-    expect((rows[0] as unknown[]).length).toBe(events.length);
-    expect((rows[3] as unknown[]).length).toBeGreaterThan(0);
-    expect(rows).toEqual(dump(inThread));
-    const store = SqliteJournalStore.open(threadedPath, { mode: "open" });
-    expect(await verifyJournal(store)).toEqual({ ok: true, records: events.length, headHash });
-    store.closeSync();
-  });
+      expect(threaded.headHash).toBe(headHash);
+      expect(heard[heard.length - 1]).toBe(events.length);
+      const rows = dump(threadedPath);
+      expect((rows[0] as unknown[]).length).toBe(events.length);
+      expect((rows[3] as unknown[]).length).toBeGreaterThan(0);
+      expect(rows).toEqual(dump(inThread));
+      const store = SqliteJournalStore.open(threadedPath, { mode: "open" });
+      expect(await verifyJournal(store)).toEqual({ ok: true, records: events.length, headHash });
+      store.closeSync();
+    },
+  );
 
-  it("continues the chain of a journal reopened", async () => {
+  it("continues the chain of a journal reopened, whichever thread hashes", async () => {
     const path = fresh();
-    const first = new ThreadedSqliteJournal(path);
+    const first = new ThreadedSqliteJournal(path, { hashing: "worker" });
     for (const e of manyEvents(100)) first.append(e);
     first.closeSync();
-    const second = new ThreadedSqliteJournal(path);
+    const second = new ThreadedSqliteJournal(path, { hashing: "kernel" });
     expect(second.headSeq).toBe(100);
     for (const e of manyEvents(50, 101)) second.append(e);
     second.closeSync();

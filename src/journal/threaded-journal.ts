@@ -20,6 +20,7 @@ import { InvariantError, TributaryError } from "../core/errors.js";
 import type { EngineEvent } from "../model/client-events.js";
 import { canonicalJson } from "./canonical-json.js";
 import type { EventSource } from "./journal.js";
+import { GENESIS_HASH } from "./journal-record.js";
 import { SqliteJournalStore } from "./sqlite-journal-store.js";
 import {
   BatchEncoder,
@@ -33,6 +34,12 @@ import {
 export interface ThreadedJournalOptions {
   readonly batchSize?: number;
   readonly maxInFlight?: number;
+  /**
+   * Where the hash chain is computed: "worker" (default: the kernel thread pays only for JSON and correlation) or
+   * "kernel" (the worker only inserts: faster end to end when the kernel thread has time to spare, as when the
+   * journal is all it does).
+   */
+  readonly hashing?: "worker" | "kernel";
   /** SQLite `synchronous`: "full" (default, durable against power loss) or "normal" (against crashes only). */
   readonly synchronous?: "full" | "normal";
 }
@@ -74,7 +81,7 @@ export class ThreadedSqliteJournal {
     this.committed = this.lastSeq;
     this.batchSize = options.batchSize ?? 8_192;
     this.maxInFlight = options.maxInFlight ?? 16;
-    this.encoder = new BatchEncoder(this.batchSize);
+    this.encoder = new BatchEncoder(this.batchSize, options.hashing === "kernel" ? (head?.hash ?? GENESIS_HASH) : null);
     const setup: WorkerSetup = { path, synchronous: options.synchronous ?? "full", shared: this.shared };
     this.worker = new Worker(workerUrl(), { workerData: setup });
     this.worker.on("message", (m: { kind: string; seq: number }) => {
