@@ -98,13 +98,14 @@ function sqliteOurs(dir: string, events: readonly EngineEvent[], batchSize: numb
 function sqliteThreaded(
   dir: string,
   events: readonly EngineEvent[],
+  batchSize: number,
   hashing: "worker" | "kernel",
 ): { total: number; kernel: number } {
   const { path, store } = freshSqlite(dir, "threaded");
   store.closeSync();
   collectGarbage();
   const start = process.hrtime.bigint();
-  const journal = new ThreadedSqliteJournal(path, { hashing });
+  const journal = new ThreadedSqliteJournal(path, { hashing, batchSize });
   const appending = process.hrtime.bigint();
   for (const e of events) journal.append(e);
   const kernel = seconds(appending);
@@ -343,8 +344,8 @@ function sqliteAppend(
   for (let r = 0; r < options.runs; r++) {
     ours.push(sqliteOurs(dir, events, options.batchSize));
     raw.push(sqliteRaw(dir, rows, options.batchSize, options.rowsPerInsert));
-    threaded.worker.push(sqliteThreaded(dir, events, "worker"));
-    threaded.kernel.push(sqliteThreaded(dir, events, "kernel"));
+    threaded.worker.push(sqliteThreaded(dir, events, options.batchSize, "worker"));
+    threaded.kernel.push(sqliteThreaded(dir, events, options.batchSize, "kernel"));
   }
   const ratios = (xs: readonly number[]): string => xs.map((x, r) => ((raw[r] as number) / x).toFixed(2)).join(" ");
   log("SQLite append:");
