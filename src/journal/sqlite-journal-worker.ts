@@ -1,8 +1,8 @@
 /**
  * The worker thread behind `ThreadedSqliteJournal`: receives encoded batches (payloads, correlation and causation
  * already derived on the kernel thread: threaded-journal-protocol.ts), chains the hashes, and commits each batch in
- * one SQLite transaction. Progress and the end go through shared memory (see the layout in
- * threaded-journal.ts), so the kernel thread can wait for them synchronously; durability is also posted as messages.
+ * one SQLite transaction. Progress and the end go through shared memory (the layout is in the protocol file), so the
+ * kernel thread can wait for them synchronously; durability is also posted as messages.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { GENESIS_HASH, type JournalRecord } from "./journal-record.js";
