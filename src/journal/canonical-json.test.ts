@@ -11,6 +11,25 @@ describe("canonicalJson", () => {
     expect(canonicalJson([1, "a\\n\t", true, null])).toBe(JSON.stringify([1, "a\\n\t", true, null]));
   });
 
+  it("tells apart objects of one type whose keys are a prefix, an extension or a reordering of another's", () => {
+    const objects = [
+      { type: "shape-test", a: 1, b: 2 },
+      { type: "shape-test", a: 1 },
+      { type: "shape-test", a: 1, b: 2, c: 3 },
+      { b: 2, type: "shape-test", a: 1 },
+      { type: "shape-test", a: 1, c: 3 },
+      { type: "shape-test", a: 1, b: 2 },
+    ];
+    expect(objects.map(canonicalJson)).toEqual([
+      '{"a":1,"b":2,"type":"shape-test"}',
+      '{"a":1,"type":"shape-test"}',
+      '{"a":1,"b":2,"c":3,"type":"shape-test"}',
+      '{"a":1,"b":2,"type":"shape-test"}',
+      '{"a":1,"c":3,"type":"shape-test"}',
+      '{"a":1,"b":2,"type":"shape-test"}',
+    ]);
+  });
+
   it("gives the same bytes whatever order the fields were created in, through the fast and generic paths", () => {
     fc.assert(
       fc.property(fc.dictionary(fc.string(), fc.jsonValue()), fc.constantFrom("a", "b", ""), (record, type) => {

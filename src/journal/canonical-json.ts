@@ -36,10 +36,20 @@ function compile(keys: readonly string[]): Copier {
   return new Function("o", "copy", `return {${members.join(", ")}};`) as Copier;
 }
 
+/** Whether `object` has exactly the shape's keys. Usually they come in the same order: one pass compares them. */
 function hasShape(object: Record<string, unknown>, shape: Shape): boolean {
+  const keys = shape.keys;
+  let i = 0;
+  for (const k in object) {
+    if (k !== keys[i]) return hasShapeInOtherOrder(object, keys);
+    i++;
+  }
+  return i === keys.length;
+}
+
+function hasShapeInOtherOrder(object: Record<string, unknown>, keys: readonly string[]): boolean {
   let n = 0;
   for (const _ in object) n++;
-  const keys = shape.keys;
   if (n !== keys.length) return false;
   for (let i = 0; i < keys.length; i++) if (!Object.hasOwn(object, keys[i] as string)) return false;
   return true;

@@ -1,7 +1,9 @@
 /**
  * The journal in one SQLite file (better-sqlite3, WAL). Appends are synchronous: one transaction per batch, records
  * inserted ROWS_PER_INSERT at a time by multi-row prepared statements (a statement run costs more than a row), so the
- * journal can commit a batch without leaving the kernel's thread (group commit).
+ * journal can commit a batch without leaving the kernel's thread (group commit). The index tables' rows go the same
+ * way, and a batch's last rows go by a statement cached for exactly that many rows, so a small batch (an idle flush)
+ * also costs one statement run per table, not one per row.
  * `synchronous` is FULL by default: a committed batch survives a power cut, not only a crash of the process.
  * Opening checks the file is SQLite, holds a Tributary journal (`tributary_schema`) and is not from a newer version;
  * a writer applies missing migrations. Limits: one writer per file (SQLite's rule); reads by a second process see
@@ -32,13 +34,11 @@ export class SqliteJournalStore implements SyncJournalStore {
   readonly kind = "sqlite";
   readonly location: string;
   private readonly db: Database.Database;
-  private readonly insertRecord: Database.Statement;
-  private readonly insertRecords: Database.Statement;
-  private readonly insertOrder: Database.Statement;
-  private readonly insertParent: Database.Statement;
-  private readonly insertClientId: Database.Statement;
+  private readonly journalRows: RowInserter;
+  private readonly orderRows: RowInserter;
+  private readonly parentRows: RowInserter;
+  private readonly clientIdRows: RowInserter;
   private readonly appendTx: (batch: readonly JournalRecord[]) => void;
-  private readonly params: unknown[] = new Array(ROWS_PER_INSERT * 11);
 
   static open(path: string, options: SqliteJournalOptions): SqliteJournalStore {
     const exists = existsSync(path);
@@ -70,41 +70,57 @@ export class SqliteJournalStore implements SyncJournalStore {
   private constructor(db: Database.Database, path: string) {
     this.db = db;
     this.location = path;
-    const values = `(${new Array(11).fill("?").join(", ")})`;
-    this.insertRecord = db.prepare(`INSERT INTO journal (${RECORD_COLUMNS}) VALUES ${values}`);
-    this.insertRecords = db.prepare(
-      `INSERT INTO journal (${RECORD_COLUMNS}) VALUES ${new Array(ROWS_PER_INSERT).fill(values).join(", ")}`,
+    this.journalRows = new RowInserter(db, `INSERT INTO journal (${RECORD_COLUMNS}) VALUES`, 11);
+    this.orderRows = new RowInserter(db, "INSERT INTO journal_order (order_id, seq) VALUES", 2);
+    this.parentRows = new RowInserter(db, "INSERT INTO journal_parent (parent_id, seq) VALUES", 2);
+    this.clientIdRows = new RowInserter(
+      db,
+      "INSERT INTO journal_client_id (cl_ord_id, source, seq, order_id) VALUES",
+      4,
     );
-    this.insertOrder = db.prepare("INSERT INTO journal_order (order_id, seq) VALUES (?, ?)");
-    this.insertParent = db.prepare("INSERT INTO journal_parent (parent_id, seq) VALUES (?, ?)");
-    this.insertClientId = db.prepare(
-      "INSERT INTO journal_client_id (cl_ord_id, source, seq, order_id) VALUES (?, ?, ?, ?)",
-    );
-    this.appendTx = db.transaction((batch: readonly JournalRecord[]) => {
-      const params = this.params;
-      let i = 0;
-      for (; i + ROWS_PER_INSERT <= batch.length; i += ROWS_PER_INSERT) {
-        for (let k = 0; k < ROWS_PER_INSERT; k++) setParams(params, k * 11, batch[i + k] as JournalRecord);
-        this.insertRecords.run(params);
-      }
-      const one = params.slice(0, 11);
-      for (; i < batch.length; i++) {
-        setParams(one, 0, batch[i] as JournalRecord);
-        this.insertRecord.run(one);
-      }
+    const inserters = [this.journalRows, this.orderRows, this.parentRows, this.clientIdRows];
+    const tx = db.transaction((batch: readonly JournalRecord[]) => {
+      const journal = this.journalRows;
+      const orders = this.orderRows;
+      const parents = this.parentRows;
+      const clientIds = this.clientIdRows;
       for (let b = 0; b < batch.length; b++) {
         const r = batch[b] as JournalRecord;
-        const orders = r.moreOrderIds;
-        for (let k = 0; k < orders.length; k++) this.insertOrder.run(orders[k], r.seq);
-        const parents = r.moreParentIds;
-        for (let k = 0; k < parents.length; k++) this.insertParent.run(parents[k], r.seq);
+        const v = journal.values;
+        let at = journal.at;
+        v[at++] = r.seq;
+        v[at++] = r.time;
+        v[at++] = r.type;
+        v[at++] = r.source;
+        v[at++] = r.parentId;
+        v[at++] = r.orderId;
+        v[at++] = r.childId;
+        v[at++] = r.causation;
+        v[at++] = r.payload;
+        v[at++] = r.prevHash;
+        v[at++] = r.hash;
+        journal.at = at;
+        journal.row();
+        const moreOrders = r.moreOrderIds;
+        for (let k = 0; k < moreOrders.length; k++) orders.add2(moreOrders[k], r.seq);
+        const moreParents = r.moreParentIds;
+        for (let k = 0; k < moreParents.length; k++) parents.add2(moreParents[k], r.seq);
         const refs = r.clientRefs;
         for (let k = 0; k < refs.length; k++) {
           const ref = refs[k] as JournalRecord["clientRefs"][number];
-          this.insertClientId.run(ref.clOrdId, ref.source, r.seq, ref.orderId);
+          clientIds.add4(ref.clOrdId, ref.source, r.seq, ref.orderId);
         }
       }
+      for (const inserter of inserters) inserter.flush();
     });
+    this.appendTx = (batch) => {
+      try {
+        tx(batch);
+      } catch (error) {
+        for (const inserter of inserters) inserter.reset();
+        throw error;
+      }
+    };
   }
 
   /** The underlying connection, for tests and benchmarks that need raw SQL. */
@@ -224,18 +240,72 @@ export class SqliteJournalStore implements SyncJournalStore {
   }
 }
 
-function setParams(params: unknown[], at: number, r: JournalRecord): void {
-  params[at] = r.seq;
-  params[at + 1] = r.time;
-  params[at + 2] = r.type;
-  params[at + 3] = r.source;
-  params[at + 4] = r.parentId;
-  params[at + 5] = r.orderId;
-  params[at + 6] = r.childId;
-  params[at + 7] = r.causation;
-  params[at + 8] = r.payload;
-  params[at + 9] = r.prevHash;
-  params[at + 10] = r.hash;
+/**
+ * Rows of one table inserted ROWS_PER_INSERT at a time by one prepared multi-row INSERT, the rest of a batch by a
+ * statement prepared (once, then cached) for exactly that many rows: one statement run per 64 rows whatever the
+ * batch's size. Values are written into one reused parameter array.
+ */
+class RowInserter {
+  /** Parameters of the rows so far, row after row. */
+  readonly values: unknown[];
+  /** Parameters written so far. */
+  at = 0;
+  private rows = 0;
+  private readonly statements: (Database.Statement | undefined)[] = [];
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly head: string,
+    private readonly width: number,
+  ) {
+    this.values = new Array(ROWS_PER_INSERT * width);
+  }
+
+  add2(a: unknown, b: unknown): void {
+    const v = this.values;
+    v[this.at++] = a;
+    v[this.at++] = b;
+    this.row();
+  }
+
+  add4(a: unknown, b: unknown, c: unknown, d: unknown): void {
+    const v = this.values;
+    v[this.at++] = a;
+    v[this.at++] = b;
+    v[this.at++] = c;
+    v[this.at++] = d;
+    this.row();
+  }
+
+  /** Counts a row whose `width` values were written; runs the statement once ROWS_PER_INSERT rows wait. */
+  row(): void {
+    if (++this.rows === ROWS_PER_INSERT) {
+      this.statement(ROWS_PER_INSERT).run(this.values);
+      this.at = 0;
+      this.rows = 0;
+    }
+  }
+
+  flush(): void {
+    if (this.rows === 0) return;
+    this.statement(this.rows).run(this.values.slice(0, this.at));
+    this.reset();
+  }
+
+  reset(): void {
+    this.at = 0;
+    this.rows = 0;
+  }
+
+  private statement(rows: number): Database.Statement {
+    let statement = this.statements[rows];
+    if (statement === undefined) {
+      const one = `(${new Array(this.width).fill("?").join(", ")})`;
+      statement = this.db.prepare(`${this.head} ${new Array(rows).fill(one).join(", ")}`);
+      this.statements[rows] = statement;
+    }
+    return statement;
+  }
 }
 
 function dedupe(sorted: StoredRecord[]): StoredRecord[] {

@@ -1,18 +1,16 @@
 /**
- * The worker thread behind `ThreadedSqliteJournal`: receives batches of canonical payloads (joined by "\n": canonical
- * JSON has no raw newline), re-derives each record (correlation, causation, hash chain) exactly as verification does,
- * and commits each batch in one SQLite transaction. Progress and the end go through shared memory (see the layout in
- * threaded-journal.ts), so the kernel thread can wait for them synchronously; durability is also posted as messages.
+ * The worker thread behind `ThreadedSqliteJournal`: receives encoded batches (payloads, correlation and causation
+ * already derived on the kernel thread: threaded-journal-protocol.ts), chains the hashes, and commits each batch in
+ * one SQLite transaction. Progress and the end go through shared memory (the layout is in the protocol file), so the
+ * kernel thread can wait for them synchronously; durability is also posted as messages.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { CausationTracker } from "./correlation.js";
-import { GENESIS_HASH, type JournalRecord, makeRecord } from "./journal-record.js";
+import { GENESIS_HASH, type JournalRecord } from "./journal-record.js";
 import { SqliteJournalStore } from "./sqlite-journal-store.js";
-import { type BatchMessage, SLOT, type WorkerSetup, writeText } from "./threaded-journal-protocol.js";
+import { type BatchMessage, decodeBatch, SLOT, type WorkerSetup, writeText } from "./threaded-journal-protocol.js";
 
 const setup = workerData as WorkerSetup;
 const slots = new Int32Array(setup.shared, 0, SLOT.count);
-const causation = new CausationTracker();
 let prevHash = GENESIS_HASH;
 let lastSeq = 0;
 let failed = false;
@@ -38,19 +36,13 @@ parentPort?.on("message", (message: BatchMessage) => {
   if (message.kind === "batch") {
     if (failed || store === null) return;
     try {
-      const payloads = message.text.split("\n");
-      const records: JournalRecord[] = new Array(payloads.length);
-      for (let i = 0; i < payloads.length; i++) {
-        const payload = payloads[i] as string;
-        const event = JSON.parse(payload) as Record<string, unknown>;
-        const seq = event.seq as number;
-        if (seq !== lastSeq + 1) throw new Error(`journal: event seq ${seq} after ${lastSeq}`);
-        const record = makeRecord(event, payload, causation.next(event, seq), prevHash);
-        prevHash = record.hash;
-        lastSeq = seq;
-        records[i] = record;
-      }
+      const records = decodeBatch(message, prevHash, lastSeq);
       store.appendSync(records);
+      if (records.length > 0) {
+        const last = records[records.length - 1] as JournalRecord;
+        prevHash = last.hash;
+        lastSeq = last.seq;
+      }
     } catch (error) {
       fail(error);
       return;

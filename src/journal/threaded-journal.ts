@@ -1,7 +1,8 @@
 /**
  * A SQLite journal whose writing runs on a worker thread, so a simulation's kernel thread pays only for the canonical
- * JSON of each event (about a quarter of the in-thread cost): the worker derives the records (correlation, causation,
- * hash chain) and commits the batches. Same records, byte for byte, as `Journal` on a `SqliteJournalStore`.
+ * JSON of each event and its correlation and causation (read off the event object it holds; encoded into flat arrays,
+ * threaded-journal-protocol.ts): the worker chains the hashes and commits the batches. Same records, byte for byte,
+ * as `Journal` on a `SqliteJournalStore`.
  *
  * - Batches of `batchSize` payloads are posted to the worker; a partial batch goes when the thread is idle.
  * - Back-pressure: at most `maxInFlight` batches may wait for the worker; beyond that `append` blocks on
@@ -19,12 +20,26 @@ import { InvariantError, TributaryError } from "../core/errors.js";
 import type { EngineEvent } from "../model/client-events.js";
 import { canonicalJson } from "./canonical-json.js";
 import type { EventSource } from "./journal.js";
+import { GENESIS_HASH } from "./journal-record.js";
 import { SqliteJournalStore } from "./sqlite-journal-store.js";
-import { type BatchMessage, readText, SHARED_BYTES, SLOT, type WorkerSetup } from "./threaded-journal-protocol.js";
+import {
+  BatchEncoder,
+  type BatchMessage,
+  readText,
+  SHARED_BYTES,
+  SLOT,
+  type WorkerSetup,
+} from "./threaded-journal-protocol.js";
 
 export interface ThreadedJournalOptions {
   readonly batchSize?: number;
   readonly maxInFlight?: number;
+  /**
+   * Where the hash chain is computed: "worker" (default: the kernel thread pays only for JSON and correlation) or
+   * "kernel" (the worker only inserts: faster end to end when the kernel thread has time to spare, as when the
+   * journal is all it does).
+   */
+  readonly hashing?: "worker" | "kernel";
   /** SQLite `synchronous`: "full" (default, durable against power loss) or "normal" (against crashes only). */
   readonly synchronous?: "full" | "normal";
 }
@@ -40,7 +55,7 @@ export class ThreadedSqliteJournal {
   private readonly worker: Worker;
   private readonly shared = new SharedArrayBuffer(SHARED_BYTES);
   private readonly slots = new Int32Array(this.shared, 0, SLOT.count);
-  private buffer: string[] = [];
+  private readonly encoder: BatchEncoder;
   private posted = 0;
   private lastSeq: number;
   private committed: number;
@@ -66,6 +81,7 @@ export class ThreadedSqliteJournal {
     this.committed = this.lastSeq;
     this.batchSize = options.batchSize ?? 8_192;
     this.maxInFlight = options.maxInFlight ?? 16;
+    this.encoder = new BatchEncoder(this.batchSize, options.hashing === "kernel" ? (head?.hash ?? GENESIS_HASH) : null);
     const setup: WorkerSetup = { path, synchronous: options.synchronous ?? "full", shared: this.shared };
     this.worker = new Worker(workerUrl(), { workerData: setup });
     this.worker.on("message", (m: { kind: string; seq: number }) => {
@@ -93,8 +109,8 @@ export class ThreadedSqliteJournal {
     if (seq !== this.lastSeq + 1) throw new InvariantError(`journal: event seq ${seq} after ${this.lastSeq}`);
     this.lastSeq = seq;
     this.appended++;
-    this.buffer.push(canonicalJson(event));
-    if (this.buffer.length >= this.batchSize) this.post();
+    this.encoder.add(event as Readonly<Record<string, unknown>>, canonicalJson(event));
+    if (this.encoder.length >= this.batchSize) this.post();
     else if (this.flushHandle === null) this.flushHandle = setImmediate(this.idlePost);
   }
 
@@ -148,10 +164,9 @@ export class ThreadedSqliteJournal {
 
   private post(): void {
     this.check();
-    if (this.buffer.length === 0) return;
-    const text = this.buffer.join("\n");
-    this.buffer = [];
-    this.worker.postMessage({ kind: "batch", text } satisfies BatchMessage);
+    if (this.encoder.length === 0) return;
+    const batch = this.encoder.take();
+    this.worker.postMessage({ kind: "batch", ...batch } satisfies BatchMessage, [batch.numbers.buffer as ArrayBuffer]);
     this.posted++;
     for (;;) {
       const done = Atomics.load(this.slots, SLOT.batches);
