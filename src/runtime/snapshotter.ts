@@ -1,6 +1,7 @@
 /**
  * Takes the live session's snapshots (snapshot-file.ts) so that a restart replays a bounded tail of the journal: one
- * every `every` events, taken between two kernel steps (the next macrotask after the count is reached) and written once
+ * whenever `every` events have been journaled since the last one (counted across restarts, from the seq of the
+ * snapshot the session was resumed from), taken between two kernel steps (the next macrotask after the count is reached) and written once
  * the journal is durable up to its seq; and a last one at a graceful stop. It follows the child orders working
  * (`OpenChildren`) and the session record from the engine's events. A failed write is reported and the next one is
  * tried at the next count: the journal alone is always enough to recover.
@@ -18,8 +19,9 @@ export interface SnapshotJournal {
 }
 
 export class Snapshotter {
-  private since = 0;
   private busy = false;
+  /** The seq of the last snapshot taken (or resumed from). */
+  private lastTaken: number;
   private session: SessionChanged | null;
   /** Snapshots written, and the seq of the last one. */
   written = 0;
@@ -32,12 +34,14 @@ export class Snapshotter {
     session: SessionChanged | null,
     private readonly every: number,
     private readonly onError: (error: Error) => void,
+    resumedFrom = 0,
   ) {
     this.session = session;
+    this.lastTaken = resumedFrom;
     engine.on((event) => {
       open.apply(event);
       if (event.type === "session" && this.session === null) this.session = event;
-      if (this.every > 0 && ++this.since >= this.every && !this.busy) {
+      if (this.every > 0 && event.seq - this.lastTaken >= this.every && !this.busy) {
         this.busy = true;
         setImmediate(() => this.take());
       }
@@ -52,8 +56,8 @@ export class Snapshotter {
   }
 
   private take(): void {
-    this.since = 0;
     const taken = captureSnapshot(this.engine, this.open, this.session);
+    this.lastTaken = taken.seq;
     this.journal.durable(taken.seq).then(
       () => {
         try {

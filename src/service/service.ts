@@ -212,6 +212,7 @@ export async function startService(
         recovered?.session ?? null,
         config.snapshotEvery,
         (error) => logger.warn({ err: error }, "snapshot failed (the journal alone still recovers everything)"),
+        recovered?.fromSnapshot ?? 0,
       );
       if (config.fix !== null) {
         built.gateway = new OrderGateway(engine, config.fix.gateway, {
