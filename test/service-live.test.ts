@@ -6,6 +6,7 @@
  * certificate made by openssl at test time.
  */
 import { execFileSync, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { readFileSync, rmSync } from "node:fs";
 import { request } from "node:https";
 import { join } from "node:path";
@@ -264,7 +265,7 @@ describe("tributary serve: live", () => {
     expect(await service.stop()).toBe(0);
   });
 
-  it("serves HTTPS with the configured certificate", async () => {
+  it("serves HTTPS and FIX over TLS with the configured certificates; a FIX password kept as its SHA-256", async () => {
     const dir = tempDir();
     const cert = join(dir, "server.crt");
     const key = join(dir, "server.key");
@@ -276,12 +277,47 @@ describe("tributary serve: live", () => {
       ],
       { stdio: "ignore" },
     );
+    const fixSession = {
+      id: "OMS1",
+      senderCompId: "TRIBUTARY",
+      targetCompId: "OMS1",
+      passwordSha256: createHash("sha256").update("pw-tls").digest("hex"),
+    };
     const service = await startServiceProcess(
       dir,
-      serviceConfig(dir, { sources: [{ id: "DESK", token: DESK }], http: { tls: { cert, key } } }),
+      serviceConfig(dir, {
+        sources: [{ id: "DESK", token: DESK }],
+        http: { tls: { cert, key } },
+        fix: { port: 0, tls: { cert, key }, sessions: [fixSession] },
+      }),
     );
     started.push(service);
     expect(service.url).toMatch(/^https:/);
+    const session = { port: service.fixPort as number, senderCompId: "OMS1", targetCompId: "TRIBUTARY" };
+    const fix = await FixTestInitiator.open({ ...session, clock: wallClock, tlsCa: readFileSync(cert) });
+    try {
+      expect((await fix.logon([[554, "pw-tls"]])).msgType).toBe("A");
+      fix.send(
+        "D",
+        newOrder("tls-1", [
+          [38, 100],
+          [40, "2"],
+          [44, "90"],
+        ]),
+      );
+      const ack = await fix.next((m) => m.msgType === "8" && m.get(11) === "tls-1", "the order's report");
+      expect(ack.get(150)).toBe("0");
+    } finally {
+      fix.close();
+    }
+    const wrong = await FixTestInitiator.open({ ...session, clock: wallClock, tlsCa: readFileSync(cert) });
+    try {
+      const refused = await wrong.logon([[554, "pw-wrong"]]);
+      expect(refused.msgType).toBe("5");
+      expect(refused.get(58)).toBe("Password (554): invalid");
+    } finally {
+      wrong.close();
+    }
     const body = await new Promise<string>((resolve, reject) => {
       const req = request(
         `${service.url}/venues`,

@@ -30,6 +30,11 @@ const sessionSchema = z.strictObject({
   senderCompId: compId,
   targetCompId: compId,
   password: z.string().min(1, "must not be empty").optional(),
+  /** The SHA-256 (hex) of the Logon password instead of the password itself: the config then holds no secret. */
+  passwordSha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, "a SHA-256 as 64 lowercase hex digits (print one with `tributary serve hash-token`)")
+    .optional(),
   accounts: z.array(z.string().min(1, "must not be empty")).optional(),
   defaultAccount: z.string().min(1, "must not be empty").optional(),
   maxMessagesPerSecond: z.number().int("must be a whole number").positive("must be > 0").default(10_000),
@@ -91,6 +96,9 @@ function crossCheck(sessions: readonly OrderSessionConfig[]): string | null {
   for (let i = 0; i < sessions.length; i++) {
     const s = sessions[i] as OrderSessionConfig;
     if (ids.has(s.id)) return `sessions[${i}].id: "${s.id}" is used by another session`;
+    if (s.password !== undefined && s.passwordSha256 !== undefined) {
+      return `sessions[${i}]: give password or passwordSha256, not both`;
+    }
     ids.add(s.id);
     const key = `${s.beginString} ${s.senderCompId} ${s.targetCompId}`;
     if (keys.has(key)) return `sessions[${i}]: another session has the same beginString and CompIDs`;

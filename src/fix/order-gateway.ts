@@ -28,6 +28,7 @@
  * have no Logon password (Password 554 is FIX 4.4); no OrderMassCancelRequest, no ExecutionReport PossResend
  * handling beyond the session layer's; a replace may not change Side, Symbol or OrdType (they are ignored).
  */
+import { createHash, timingSafeEqual } from "node:crypto";
 import type { Clock } from "../core/clock.js";
 import type { Engine } from "../engine/engine.js";
 import type { NewOrderInput, SourceSpec } from "../model/client-commands.js";
@@ -311,11 +312,13 @@ export class OrderGateway implements FixApplication {
   refuseLogon(session: FixSession, logon: FixMessage): string | null {
     const state = this.bySession.get(session.id);
     if (state === undefined) return "unknown session";
-    const password = state.config.password;
-    if (password !== undefined && logon.get(OrderTag.Password) !== password) {
-      return logon.has(OrderTag.Password) ? "Password (554): invalid" : "Password (554): required";
-    }
-    return null;
+    const { password, passwordSha256 } = state.config;
+    if (password === undefined && passwordSha256 === undefined) return null;
+    const given = logon.get(OrderTag.Password);
+    if (given === undefined) return "Password (554): required";
+    // Compared as SHA-256 digests in constant time: the time taken says nothing about how much of it matched.
+    const expected = Buffer.from(passwordSha256 ?? sha256Hex(password as string), "hex");
+    return timingSafeEqual(Buffer.from(sha256Hex(given), "hex"), expected) ? null : "Password (554): invalid";
   }
 
   onMessage(session: FixSession, message: FixMessage): void {
@@ -689,4 +692,8 @@ export function formatAvgPx(instrument: Instrument, avgPxUnits: number): string 
   if (avgPxUnits === 0) return "0";
   const text = (avgPxUnits / 10 ** instrument.pricePrecision).toFixed(Math.min(20, instrument.pricePrecision + 4));
   return trimDecimal(text) as string;
+}
+
+function sha256Hex(text: string): string {
+  return createHash("sha256").update(text, "utf8").digest("hex");
 }

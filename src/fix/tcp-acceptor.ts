@@ -1,5 +1,5 @@
 /**
- * The TCP transport of the FIX acceptor (node:net): one `FixConnection` per socket, bytes as latin1 both ways, Nagle
+ * The TCP transport of the FIX acceptor (node:net, or node:tls when given a certificate): one `FixConnection` per socket, bytes as latin1 both ways, Nagle
  * off, a timer that ticks the sessions (heartbeats, test requests, timeouts) every `tickMillis`. A socket error or
  * garbage on one connection closes that connection only; the process and the other sessions carry on.
  *
@@ -10,6 +10,7 @@
  */
 import { createServer, type Server, type Socket } from "node:net";
 import { performance } from "node:perf_hooks";
+import { createServer as createTlsServer } from "node:tls";
 import type { Clock } from "../core/clock.js";
 import type { FixAcceptor } from "./acceptor.js";
 
@@ -22,6 +23,8 @@ export interface TcpAcceptorOptions {
   readonly host?: string;
   readonly port: number;
   readonly tickMillis?: number;
+  /** PEM certificate and key: FIX over TLS (sessions on the plain port otherwise). */
+  readonly tls?: { readonly cert: Buffer; readonly key: Buffer } | null;
 }
 
 export class TcpFixAcceptor {
@@ -33,7 +36,10 @@ export class TcpFixAcceptor {
 
   /** Starts listening; resolves with the bound port (useful with port 0). */
   async listen(options: TcpAcceptorOptions): Promise<number> {
-    const server = createServer((socket) => this.accept(socket));
+    const server =
+      options.tls == null
+        ? createServer((socket) => this.accept(socket))
+        : createTlsServer({ cert: options.tls.cert, key: options.tls.key }, (socket) => this.accept(socket));
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);

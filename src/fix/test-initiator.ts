@@ -4,6 +4,7 @@
  * It answers TestRequests with a Heartbeat and nothing else: no resend, no gap detection. Not for production use.
  */
 import { connect, type Socket } from "node:net";
+import { connect as connectTls } from "node:tls";
 import type { Clock } from "../core/clock.js";
 import { decodeFix, encodeFix, type FixMessage } from "./codec.js";
 import { formatUtcTimestamp } from "./fix-time.js";
@@ -19,6 +20,8 @@ export interface TestInitiatorOptions {
   /** The gateway's CompID. */
   readonly targetCompId: string;
   readonly clock: Clock;
+  /** Connect over TLS, trusting this CA certificate (PEM). */
+  readonly tlsCa?: Buffer;
 }
 
 export class FixTestInitiator {
@@ -51,9 +54,13 @@ export class FixTestInitiator {
 
   static open(options: TestInitiatorOptions): Promise<FixTestInitiator> {
     return new Promise((resolve, reject) => {
-      const s = connect({ host: options.host ?? "127.0.0.1", port: options.port }, () =>
-        resolve(new FixTestInitiator(s, options)),
-      );
+      const host = options.host ?? "127.0.0.1";
+      const s: Socket =
+        options.tlsCa === undefined
+          ? connect({ host, port: options.port }, () => resolve(new FixTestInitiator(s, options)))
+          : connectTls({ host, port: options.port, ca: options.tlsCa }, () =>
+              resolve(new FixTestInitiator(s, options)),
+            );
       s.once("error", reject);
     });
   }

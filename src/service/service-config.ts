@@ -7,7 +7,7 @@
  * - Tokens are never in the file: only their SHA-256 (`tributary serve hash-token`).
  * - The FIX sessions are the order gateway's own schema (fix/order-gateway-config.ts), validated by it.
  * - Every principal id (HTTP source, admin, FIX session) is unique, and so is every token hash.
- * Limits: one HTTP listener; FIX sessions without TLS (the FIX transport is plain TCP).
+ * Limits: one HTTP listener.
  */
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
@@ -74,6 +74,7 @@ const serviceSchema = z.strictObject({
       host: z.string().min(1).default("127.0.0.1"),
       port: whole(0, 65535),
       store: z.string().min(1).optional(),
+      tls: z.strictObject({ cert: z.string().min(1), key: z.string().min(1) }).optional(),
       sessions: z.array(z.unknown()),
     })
     .optional(),
@@ -110,6 +111,7 @@ export interface ServiceConfig {
     readonly host: string;
     readonly port: number;
     readonly store: string | null;
+    readonly tls: { readonly cert: string; readonly key: string } | null;
     readonly gateway: OrderGatewayConfig;
   } | null;
   readonly risk: RiskConfig | undefined;
@@ -143,7 +145,13 @@ export function parseServiceConfig(value: unknown, origin: string, baseDir: stri
     fix:
       c.fix === undefined || gateway === null
         ? null
-        : { host: c.fix.host, port: c.fix.port, store: c.fix.store === undefined ? null : at(c.fix.store), gateway },
+        : {
+            host: c.fix.host,
+            port: c.fix.port,
+            store: c.fix.store === undefined ? null : at(c.fix.store),
+            tls: c.fix.tls === undefined ? null : { cert: at(c.fix.tls.cert), key: at(c.fix.tls.key) },
+            gateway,
+          },
     risk: c.risk === undefined ? undefined : parseRiskConfig(c.risk, `${origin}: risk`),
     shutdown: c.shutdown,
     logLevel: c.log.level,
@@ -212,7 +220,11 @@ export function publicConfig(c: ServiceConfig) {
             host: c.fix.host,
             port: c.fix.port,
             store: c.fix.store,
-            sessions: c.fix.gateway.sessions.map(({ password, ...s }) => ({ ...s, password: password !== undefined })),
+            tls: c.fix.tls !== null,
+            sessions: c.fix.gateway.sessions.map(({ password, passwordSha256, ...s }) => ({
+              ...s,
+              password: password !== undefined || passwordSha256 !== undefined,
+            })),
           },
     risk: c.risk !== undefined,
     shutdown: c.shutdown,

@@ -133,12 +133,12 @@ async function recoverFrom(path: string, engine: Engine, logger: Logger): Promis
   }
 }
 
-function readTls(tls: { cert: string; key: string }): { cert: Buffer; key: Buffer } {
+function readTls(tls: { cert: string; key: string }, where: string): { cert: Buffer; key: Buffer } {
   const read = (field: string, path: string): Buffer => {
     try {
       return readFileSync(path);
     } catch (error) {
-      throw new UserError("serve-tls", `http.tls.${field}: ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+      throw new UserError("serve-tls", `${where}.${field}: ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`);
     }
   };
   return { cert: read("cert", tls.cert), key: read("key", tls.key) };
@@ -171,7 +171,8 @@ export async function startService(
   options: { readonly resume?: boolean } = {},
 ): Promise<RunningService> {
   const data = loadReferenceData(config.reference);
-  const tls = config.http.tls === null ? null : readTls(config.http.tls);
+  const tls = config.http.tls === null ? null : readTls(config.http.tls, "http.tls");
+  const fixTls = config.fix?.tls == null ? null : readTls(config.fix.tls, "fix.tls");
   const resume = options.resume ?? false;
   prepareJournal(config.journalPath, resume);
   const fixStore = config.fix === null ? null : openFixStore(config.fix.store);
@@ -282,7 +283,7 @@ export async function startService(
     httpPort = (app.server.address() as { port: number }).port;
     if (fixAcceptor !== null && config.fix !== null) {
       fixTcp = new TcpFixAcceptor(fixAcceptor);
-      fixPort = await fixTcp.listen({ host: config.fix.host, port: config.fix.port });
+      fixPort = await fixTcp.listen({ host: config.fix.host, port: config.fix.port, tls: fixTls });
     }
   } catch (error) {
     day.stop();
