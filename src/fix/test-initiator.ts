@@ -1,6 +1,7 @@
 /**
  * A minimal FIX initiator for tests and tools: one TCP connection, our codec and framer, Logon with
- * ResetSeqNumFlag, numbered messages out, every decoded message in (`messages`), and `until` to wait for one.
+ * ResetSeqNumFlag (or continuing a session), numbered messages out, every decoded message in (`messages`), and `until`
+ * to wait for one.
  * It answers TestRequests with a Heartbeat and nothing else: no resend, no gap detection. Not for production use.
  */
 import { connect, type Socket } from "node:net";
@@ -22,6 +23,8 @@ export interface TestInitiatorOptions {
   readonly clock: Clock;
   /** Connect over TLS, trusting this CA certificate (PEM). */
   readonly tlsCa?: Buffer;
+  /** Our first MsgSeqNum (default 1): a session continued after a reconnect. */
+  readonly firstSeq?: number;
 }
 
 export class FixTestInitiator {
@@ -35,6 +38,7 @@ export class FixTestInitiator {
     private readonly socket: Socket,
     private readonly options: TestInitiatorOptions,
   ) {
+    this.seq = options.firstSeq ?? 1;
     socket.setNoDelay(true);
     socket.on("data", (d: Buffer) => {
       for (const frame of this.framer.push(d.toString("latin1"))) {
@@ -85,9 +89,12 @@ export class FixTestInitiator {
     if (!this.closed) this.socket.write(Buffer.from(bytes, "latin1"));
   }
 
-  /** Logon (ResetSeqNumFlag=Y, HeartBtInt 30) and waits for the answer; resolves with it (a Logon or a Logout). */
-  async logon(extra: readonly FixField[] = []): Promise<FixMessage> {
-    this.send("A", [[98, 0], [108, 30], [141, "Y"], ...extra]);
+  /**
+   * Logon (HeartBtInt 30; ResetSeqNumFlag=Y unless `reset` is false: a session continued) and waits for the answer;
+   * resolves with it (a Logon or a Logout).
+   */
+  async logon(extra: readonly FixField[] = [], reset = true): Promise<FixMessage> {
+    this.send("A", [[98, 0], [108, 30], ...(reset ? ([[141, "Y"]] as FixField[]) : []), ...extra]);
     await this.until(
       () => this.find((m) => m.msgType === "A" || m.msgType === "5") !== undefined || this.closed,
       "Logon answer",
