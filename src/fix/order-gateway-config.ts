@@ -29,6 +29,11 @@ const sessionSchema = z.strictObject({
   beginString: z.enum(["FIX.4.4", "FIX.4.2"]).default("FIX.4.4"),
   senderCompId: compId,
   targetCompId: compId,
+  /**
+   * "orders" (default): an OMS sending orders, one order source. "drop-copy": a post-trade system (clearing,
+   * compliance) that receives a copy of every execution of every source (CopyMsgIndicator 797=Y) and sends no orders.
+   */
+  role: z.enum(["orders", "drop-copy"]).default("orders"),
   password: z.string().min(1, "must not be empty").optional(),
   /** The SHA-256 (hex) of the Logon password instead of the password itself: the config then holds no secret. */
   passwordSha256: z

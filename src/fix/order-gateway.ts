@@ -7,7 +7,9 @@
  * - the engine's events for the session's source come back: `execution-report` -> ExecutionReport (8) per client
  *   order (ExecType, OrdStatus, CumQty, LeavesQty, AvgPx, LastQty, LastPx, LastMkt), `order-rejected` ->
  *   ExecutionReport ExecType=8 with OrdRejReason (103), `cancel-rejected` -> OrderCancelReject (9);
- * - any other application message: BusinessMessageReject (j) "Unsupported Message Type".
+ * - any other application message: BusinessMessageReject (j) "Unsupported Message Type";
+ * - a session configured with role "drop-copy" is no order source: it gets a copy of every execution (trade report)
+ *   of every source, with CopyMsgIndicator (797=Y) and the source in tag 9102, and any message it sends is refused.
  * Every refusal names the field in Text (58) as "Name (tag): why"; a field the dictionary refuses (missing required
  * tag, bad format, bad enumerated value) is refused earlier by the session layer with a Reject (3) and RefTagID (371).
  *
@@ -51,6 +53,8 @@ export const CustomTag = {
   Urgency: 9100,
   /** Y/N: the order may be crossed internally against opposite client orders at the midpoint. */
   AllowCross: 9101,
+  /** On a drop copy: the order source (session or HTTP source) the execution belongs to. */
+  Source: 9102,
 } as const;
 
 /** The application tags the gateway reads and writes. */
@@ -58,6 +62,7 @@ export const OrderTag = {
   Account: 1,
   AvgPx: 6,
   ClOrdID: 11,
+  CopyMsgIndicator: 797,
   CumQty: 14,
   ExecID: 17,
   ExecTransType: 20,
@@ -240,6 +245,8 @@ interface HeldMessage {
 
 export class OrderGateway implements FixApplication {
   private readonly bySource = new Map<string, SessionState>();
+  /** The drop-copy sessions (role "drop-copy"). */
+  private readonly dropCopies: SessionState[] = [];
   private readonly bySession = new Map<string, SessionState>();
   /** The message being handled (engine events during it are its answers: a reject ER needs its Side, OrderQty). */
   private current: FixMessage | null = null;
@@ -255,7 +262,9 @@ export class OrderGateway implements FixApplication {
     private readonly options: OrderGatewayOptions,
   ) {
     for (const c of config.sessions) {
-      this.bySource.set(c.id, { config: c, session: null, windowStart: 0, windowCount: 0, rejectedByThrottle: 0 });
+      const state = { config: c, session: null, windowStart: 0, windowCount: 0, rejectedByThrottle: 0 };
+      this.bySource.set(c.id, state);
+      if (c.role === "drop-copy") this.dropCopies.push(state);
     }
     this.unsubscribe = engine.on((event) => this.onEngineEvent(event));
     options.durability?.onDurable((seq) => this.release(seq));
@@ -268,7 +277,7 @@ export class OrderGateway implements FixApplication {
 
   /** The engine's order sources for a gateway config (give them to the Engine before creating the gateway). */
   static sources(config: OrderGatewayConfig): SourceSpec[] {
-    return config.sessions.map((s) => ({
+    return config.sessions.filter((s) => s.role === "orders").map((s) => ({
       id: s.id,
       kind: "fix",
       metadata: { beginString: s.beginString, senderCompId: s.senderCompId, targetCompId: s.targetCompId },
@@ -336,6 +345,10 @@ export class OrderGateway implements FixApplication {
     }
     this.current = message;
     try {
+      if (state.config.role === "drop-copy") {
+        session.sendBusinessReject(message, BusinessRejectReason.Other, "drop-copy session: it takes no orders");
+        return;
+      }
       switch (message.msgType) {
         case MsgType.NewOrderSingle:
           this.newOrder(state, message);
@@ -540,6 +553,14 @@ export class OrderGateway implements FixApplication {
     if (event.type === "execution-report") {
       const state = this.bySource.get(event.source);
       if (state?.session) this.deliver(state.session, event.seq, "8", this.executionReport(state.session, event));
+      if (event.execType === "trade") {
+        for (const copy of this.dropCopies) {
+          if (copy.session === null) continue;
+          const body = this.executionReport(copy.session, event);
+          body.push([OrderTag.CopyMsgIndicator, "Y"], [CustomTag.Source, event.source]);
+          this.deliver(copy.session, event.seq, "8", body);
+        }
+      }
     } else if (event.type === "order-rejected") {
       const state = this.bySource.get(event.source);
       if (state?.session) this.deliver(state.session, event.seq, "8", this.orderReject(state.session, event));

@@ -79,6 +79,7 @@ const serviceSchema = z.strictObject({
     })
     .optional(),
   risk: z.unknown().optional(),
+  postTrade: z.strictObject({ allocations: z.string().min(1, "must not be empty").optional() }).default({}),
   shutdown: z
     .strictObject({
       children: z.enum(["cancel", "keep"]).default("cancel"),
@@ -115,6 +116,8 @@ export interface ServiceConfig {
     readonly gateway: OrderGatewayConfig;
   } | null;
   readonly risk: RiskConfig | undefined;
+  /** JSON Lines file of every allocation, written once durable (null: none). */
+  readonly allocationsFile: string | null;
   readonly shutdown: Parsed["shutdown"];
   readonly logLevel: Parsed["log"]["level"];
 }
@@ -153,6 +156,7 @@ export function parseServiceConfig(value: unknown, origin: string, baseDir: stri
             gateway,
           },
     risk: c.risk === undefined ? undefined : parseRiskConfig(c.risk, `${origin}: risk`),
+    allocationsFile: c.postTrade.allocations === undefined ? null : at(c.postTrade.allocations),
     shutdown: c.shutdown,
     logLevel: c.log.level,
   };
@@ -227,6 +231,7 @@ export function publicConfig(c: ServiceConfig) {
             })),
           },
     risk: c.risk !== undefined,
+    allocationsFile: c.allocationsFile,
     shutdown: c.shutdown,
     logLevel: c.logLevel,
   };

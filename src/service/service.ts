@@ -40,6 +40,7 @@ import { startLiveDay } from "../runtime/live-day.js";
 import { type Recovered, recoverEngine } from "../runtime/recover.js";
 import { readSnapshot, snapshotPathOf } from "../runtime/snapshot-file.js";
 import { Snapshotter } from "../runtime/snapshotter.js";
+import { AllocationFile } from "./allocation-file.js";
 import { Authenticator } from "./auth.js";
 import { endOfDayReport } from "./end-of-day.js";
 import { EventStream } from "./event-stream.js";
@@ -236,6 +237,7 @@ export async function startService(
   const journal = journalReady.journal as ThreadedSqliteJournal;
   const gateway = built.gateway;
   const fills = new FillLog(engine);
+  if (config.allocationsFile !== null) new AllocationFile(engine, journal, config.allocationsFile);
   const stream = new EventStream(engine, journal);
   const fixAcceptor =
     gateway === null || fixStore === null
