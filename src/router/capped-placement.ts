@@ -55,6 +55,19 @@ function sortedColumns(samples: OutflowSamples): SortedColumn[] {
     throw new InvariantError(`outflow samples: ${count} rows need as many weights, got ${weights.length}`);
   }
   columns = [];
+  if (weights === undefined) {
+    // Equally likely rows: a numeric sort of each column (typed, no comparator), and i / N below position i.
+    const below = new Float64Array(count + 1);
+    for (let i = 0; i <= count; i++) below[i] = i / count;
+    for (let j = 0; j < k; j++) {
+      const sorted = new Float64Array(count);
+      for (let n = 0; n < count; n++) sorted[n] = values[n * k + j] as number;
+      sorted.sort();
+      columns.push({ values: sorted, below });
+    }
+    sortedBySamples.set(samples, columns);
+    return columns;
+  }
   const order = new Uint32Array(count);
   for (let j = 0; j < k; j++) {
     for (let n = 0; n < count; n++) order[n] = n;
