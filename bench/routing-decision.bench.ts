@@ -5,13 +5,18 @@
  * Workload: 9 lit venues (fees -0.0030..+0.0030 a share, 100-2,000 lots at the touch, half of them at the NBBO) and
  * one dark pool; children of 50-5,000 lots, a third each taking, resting and midpoint, from a seeded stream drawn
  * before any timing. The optimal logic's outflow estimator is fed 30 minutes of quotes first (one per venue per 100
- * ms), so its resting children are real Cont & Kukanov solves over joint samples (2,000 steps each). Each decision is
- * timed alone with `process.hrtime.bigint()` after warm-up; repetitions, medians of their percentiles.
+ * ms), so its resting children are real Cont & Kukanov solves over joint samples (capped-placement.ts: exact over
+ * M + sum L <= S, a greedy walk over the samples' sorted columns). The decisions are all in one outflow window, as
+ * thousands of a day's are, so the columns are sorted once; the cost of that sort, paid by the first solve after each
+ * window closes, is timed apart (a fresh samples object per solve). Each decision is timed alone with
+ * `process.hrtime.bigint()` after warm-up; repetitions, medians of their percentiles.
  * Baseline in the same run, timed the same way on the same inputs: the best-venue logic (one venue by fee), the
  * interim router's whole job before the smart router.
  */
 import { Random } from "../src/core/random.js";
 import type { ChildTactic } from "../src/model/client-events.js";
+import { solveCappedPlacement } from "../src/router/capped-placement.js";
+import type { PlacementProblem } from "../src/router/optimal-placement.js";
 import type { RouteRequest, RoutingLogic, VenueState } from "../src/router/routing.js";
 import { SmartOrderRouter } from "../src/router/smart-order-router.js";
 import { collectGarbage, median, pad, percentile } from "./harness.js";
@@ -172,6 +177,38 @@ export function runRoutingDecisionBench(options: RoutingDecisionOptions, log: (l
   log(
     `  optimal, resting children only (a Cont & Kukanov solve over ${options.venues - 1} lit venues each): p50 ` +
       `${solve.toFixed(1)} µs (${(solve / base).toFixed(0)}x best-venue): ${solve < 20 ? "under" : "NOT under"} 20 µs`,
+  );
+  // The first solve after a window closes sorts the samples' columns: a fresh samples object per solve.
+  const lit = venues.filter((v) => v.kind === "lit");
+  const rows = 180;
+  const values = new Float64Array(rows * lit.length);
+  const draw = new Random(9);
+  for (let i = 0; i < values.length; i++) values[i] = draw.int(0, 40_000);
+  const problem = (qty: number): PlacementProblem => ({
+    target: qty,
+    halfSpread: 50,
+    takerFee: 0.3,
+    impact: 50 / 40,
+    underfillPenalty: 25,
+    overfillPenalty: 53,
+    venues: lit.map((v) => ({ queueAhead: v.bidQty, rebate: -v.makerFee })),
+  });
+  const cold: number[] = [];
+  for (let r = 0; r < options.repetitions; r++) {
+    const samples = new Float64Array(2_000);
+    for (let i = 0; i < samples.length; i++) {
+      const fresh = { venues: lit.length, count: rows, values };
+      const p = problem((resting[i % resting.length] as RouteRequest).qty);
+      const t0 = process.hrtime.bigint();
+      solveCappedPlacement(p, fresh);
+      samples[i] = Number(process.hrtime.bigint() - t0) / 1_000;
+    }
+    samples.sort();
+    cold.push(percentile(samples, 50));
+  }
+  log(
+    `  the first solve after an outflow window closes (sorts ${rows} x ${lit.length} samples): p50 ` +
+      `${median(cold).toFixed(1)} µs, once per window per side and venue set`,
   );
   const worst = Math.max(...LOGICS.map((l) => median(p50s.get(l) ?? [])));
   log(

@@ -96,9 +96,13 @@ export function placementProblemIssue(problem: PlacementProblem): PlacementProbl
   if (!Number.isSafeInteger(target) || target < 0) {
     return { field: "target", reason: `must be a whole number of lots >= 0, got ${target}` };
   }
-  const costs = { halfSpread, takerFee, impact, underfillPenalty, overfillPenalty };
-  for (const [field, value] of Object.entries(costs)) {
-    if (!Number.isFinite(value) || value < 0) return { field, reason: `must be finite and >= 0, got ${value}` };
+  // Checked without building a record of the costs: this runs on every routing decision of the optimal split.
+  const bad = (value: number) => !Number.isFinite(value) || value < 0;
+  if (bad(halfSpread) || bad(takerFee) || bad(impact) || bad(underfillPenalty) || bad(overfillPenalty)) {
+    const costs = { halfSpread, takerFee, impact, underfillPenalty, overfillPenalty };
+    for (const [field, value] of Object.entries(costs)) {
+      if (bad(value)) return { field, reason: `must be finite and >= 0, got ${value}` };
+    }
   }
   for (let k = 0; k < venues.length; k++) {
     const venue = venues[k] as PlacementVenue;

@@ -130,7 +130,11 @@ class QueueTrack {
     return this.ring[((window % c) + c) % c] as number;
   }
 
+  /** Bumped whenever a window is recorded: joint samples built from this track are stale once it changes. */
+  version = 0;
+
   private record(window: number, outflow: number): void {
+    this.version++;
     const c = this.ring.length;
     this.ring[((window % c) + c) % c] = outflow;
     this.newest = window;
@@ -157,6 +161,8 @@ export class QueueOutflowEstimator {
   readonly origin: number;
   readonly minSamples: number;
   private readonly tracks: QueueTrack[];
+  /** The empirical joint samples last built per side and venue list, with the versions of the tracks they came from. */
+  private readonly joint = new Map<string, { readonly versions: number[]; readonly samples: OutflowSamples }>();
 
   constructor(options: QueueOutflowOptions) {
     const { venues, horizon, capacity } = options;
@@ -249,8 +255,16 @@ export class QueueOutflowEstimator {
    * Joint outflow samples of the given venues (in that order) for `solvePlacement`: one row per window that every one
    * of them holds, when there are at least `minSamples` such windows; otherwise `minSamples` rows drawn from `random`,
    * each venue independently exponential with the mean of its own windows. Null when a venue has no window yet.
+   * The empirical samples are built once per set of closed windows and shared until a window closes on one of the
+   * venues (a 10 s window serves thousands of routing decisions; solvers keep per-object work, such as sorted
+   * columns, keyed by it): the caller must not modify them. The parametric ones are drawn afresh at every call.
    */
   jointSamples(venues: readonly number[], side: Side, random: Random): OutflowSamples | null {
+    const key = `${side}:${venues.join(",")}`;
+    const cached = this.joint.get(key);
+    if (cached !== undefined && venues.every((v, j) => this.track(v, side).version === cached.versions[j])) {
+      return cached.samples;
+    }
     const k = venues.length;
     let first = Number.NEGATIVE_INFINITY;
     let last = Number.POSITIVE_INFINITY;
@@ -267,7 +281,9 @@ export class QueueOutflowEstimator {
         const track = this.track(venues[j] as number, side);
         for (let n = 0; n < joint; n++) values[n * k + j] = track.at(first + n);
       }
-      return { venues: k, count: joint, values };
+      const samples = { venues: k, count: joint, values };
+      this.joint.set(key, { versions: venues.map((v) => this.track(v, side).version), samples });
+      return samples;
     }
     const count = this.minSamples;
     const values = new Float64Array(count * k);

@@ -1,6 +1,5 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { Random } from "../core/random.js";
 import { optimalSplit } from "./optimal-split.js";
 import type { RouteRequest, VenueState } from "./routing.js";
 import { bestVenue, equalSplit, liquiditySeeking, sequential, split, spray } from "./routing-logics.js";
@@ -174,7 +173,6 @@ describe("optimal split (Cont & Kukanov) as a routing logic", () => {
       samples: busy,
       limit: null,
       adverse: [0, 0],
-      random: new Random(1),
     });
     expect(rest.slices.every((s) => s.tactic === "passive")).toBe(true);
     expect(rest.slices.reduce((a, s) => a + s.qty, 0)).toBeLessThanOrEqual(400);
@@ -188,7 +186,6 @@ describe("optimal split (Cont & Kukanov) as a routing logic", () => {
       samples: dead,
       limit: null,
       adverse: [0, 0],
-      random: new Random(1),
     });
     // Taken where the fee is lowest (LITB's rebate), as much as LITB shows.
     const taken = take.slices.filter((s) => s.tactic === "aggressive");
@@ -201,7 +198,6 @@ describe("optimal split (Cont & Kukanov) as a routing logic", () => {
       samples: dead,
       limit: 1_500_100,
       adverse: [0, 0],
-      random: new Random(1),
     });
     expect(limited.slices.some((s) => s.tactic === "aggressive")).toBe(false);
   });
@@ -214,7 +210,6 @@ describe("optimal split (Cont & Kukanov) as a routing logic", () => {
       samples: null,
       limit: null,
       adverse: [0, 0],
-      random: new Random(1),
     });
     expect(d.logic).toBe("optimal");
     expect(d.note).toMatch(/no outflow history/);

@@ -92,7 +92,6 @@ export class SmartOrderRouter {
           samples,
           limit,
           adverse: lit.map((v) => adverse[v.index] ?? 0),
-          random: this.options.random,
         });
       }
     }
