@@ -9,12 +9,19 @@
  * - nothing accepted disappears: every order is filled, cancelled or expired, or still working in a live parent, and
  *   its last execution report says so; every refused submit is one OrderRejected event.
  * The engine also runs with `audit: true`, which re-checks every parent's ladders and reservation cover.
+ * Recovery (Engine.restore, snapshot, restoreSnapshot): the harness records its child orders as the executor does;
+ * a new engine rebuilt from the run's events (as a journal hands them back: JSON) has the state hash of the engine
+ * that ran, at the middle of the run and at its end, and so does one rebuilt from a snapshot taken at the middle
+ * plus the events after it.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { VirtualScheduler } from "../src/core/scheduler.js";
+import { Engine } from "../src/engine/engine.js";
+import type { KernelSnapshot } from "../src/engine/kernel-snapshot.js";
 import type { KillScope } from "../src/model/client-commands.js";
 import type { ClientExecutionReport, EngineEvent } from "../src/model/client-events.js";
-import { px, START, testEngine } from "./engine-fixtures.js";
+import { INSTRUMENTS, px, START, testEngine } from "./engine-fixtures.js";
 
 const RUNS = 1000;
 const TICK = 100;
@@ -178,7 +185,41 @@ describe("engine invariants under random commands", () => {
           const openOrders = () => t.engine.orders.filter((o) => o.done === null);
           const parents = () => [...t.engine.parents()];
 
-          for (const cmd of commands) {
+          const childEvent = (id: string, action: "placed" | "cancelled", price: number | null, qty: number) => {
+            const parent = t.engine.parentOfChild(id);
+            if (parent === undefined) return;
+            t.engine.record({
+              type: "child-order",
+              seq: 0,
+              time: 0,
+              parentId: parent.parentId,
+              childId: id,
+              venue: "LITA",
+              action,
+              symbol: parent.symbol,
+              side: parent.side,
+              tactic: "passive",
+              price,
+              orderQty: qty,
+              leavesQty: action === "placed" ? qty : 0,
+              reservedPrice: price,
+              reason: null,
+            });
+          };
+          const release = (id: string) => {
+            const child = children.get(id);
+            childEvent(id, "cancelled", child?.price ?? null, 0);
+            t.engine.releaseChild(id);
+          };
+          let middle: { hash: string; seq: number; snapshot: KernelSnapshot } | null = null;
+          for (const [k, cmd] of commands.entries()) {
+            if (k === Math.floor(commands.length / 2)) {
+              middle = {
+                hash: t.engine.stateHash(),
+                seq: t.engine.lastSeq,
+                snapshot: JSON.parse(JSON.stringify(t.engine.snapshot())),
+              };
+            }
             switch (cmd.c) {
               case "submit": {
                 submits++;
@@ -231,6 +272,7 @@ describe("engine invariants under random commands", () => {
                 const id = `C${++childN}`;
                 expect(t.engine.reserve(p.parentId, id, price, qty)).toBe(true);
                 children.set(id, { parentId: p.parentId, price });
+                childEvent(id, "placed", price, qty);
                 break;
               }
               case "childFill": {
@@ -252,7 +294,7 @@ describe("engine invariants under random commands", () => {
                 const ids = [...children.keys()];
                 const id = ids[cmd.pick % Math.max(1, ids.length)];
                 if (id === undefined) break;
-                t.engine.releaseChild(id);
+                release(id);
                 children.delete(id);
                 break;
               }
@@ -290,7 +332,7 @@ describe("engine invariants under random commands", () => {
             check();
           }
           // Wind down: release every child, revive everything, run past every end time; all invariants still hold.
-          for (const id of [...children.keys()]) t.engine.releaseChild(id);
+          for (const id of [...children.keys()]) release(id);
           t.engine.revive({ scope: "global" });
           t.engine.revive({ scope: "account", id: "A1" });
           t.engine.revive({ scope: "source", id: "FILE" });
@@ -305,6 +347,33 @@ describe("engine invariants under random commands", () => {
             expect(o.pending).toBeNull();
             if (o.endTime !== null) expect(o.done).not.toBeNull();
           }
+          // Recovery: the same state from the events, from the start and from the middle's snapshot.
+          const journal = JSON.parse(JSON.stringify(t.events)) as EngineEvent[];
+          const rebuild = () =>
+            new Engine({
+              instruments: INSTRUMENTS,
+              scheduler: new VirtualScheduler(START),
+              sources: [
+                { id: "OMS", kind: "api", metadata: { desk: "equities" } },
+                { id: "FILE", kind: "file" },
+              ],
+              allocation: { policy },
+            });
+          const m = middle as unknown as { hash: string; seq: number; snapshot: KernelSnapshot };
+          const half = rebuild();
+          half.restore(journal.slice(0, m.seq));
+          half.finishRestore();
+          expect(half.stateHash()).toBe(m.hash);
+          const whole = rebuild();
+          whole.restore(journal);
+          whole.finishRestore();
+          expect(whole.stateHash()).toBe(t.engine.stateHash());
+          const fromSnapshot = rebuild();
+          fromSnapshot.restoreSnapshot(m.snapshot);
+          expect(fromSnapshot.stateHash()).toBe(m.hash);
+          fromSnapshot.restore(journal.slice(m.seq));
+          fromSnapshot.finishRestore();
+          expect(fromSnapshot.stateHash()).toBe(t.engine.stateHash());
         },
       ),
       { seed: 1121, numRuns: RUNS },
@@ -321,5 +390,5 @@ describe("engine invariants under random commands", () => {
     ]) {
       expect(STATS.get(kind) ?? 0, kind).toBeGreaterThan(20);
     }
-  });
+  }, 300_000); // 1,000 random runs: about a minute alone, several on a loaded machine
 });

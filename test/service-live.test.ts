@@ -148,6 +148,88 @@ describe("tributary serve: live", () => {
     }
   });
 
+  it("copies every execution to a drop-copy FIX session and writes every allocation to a JSON Lines file", async () => {
+    const service = await start({
+      sources: [{ id: "DESK", token: DESK }],
+      fix: {
+        port: 0,
+        sessions: [
+          { id: "OMS1", senderCompId: "TRIBUTARY", targetCompId: "OMS1" },
+          { id: "CLEAR", senderCompId: "TRIBUTARY", targetCompId: "CLEAR", role: "drop-copy" },
+        ],
+      },
+      extra: { postTrade: { allocations: "allocations.jsonl" } },
+    });
+    const open = (target: string) =>
+      FixTestInitiator.open({
+        port: service.fixPort as number,
+        senderCompId: target,
+        targetCompId: "TRIBUTARY",
+        clock: wallClock,
+      });
+    const copy = await open("CLEAR");
+    const oms = await open("OMS1");
+    try {
+      expect((await copy.logon()).msgType).toBe("A");
+      expect((await oms.logon()).msgType).toBe("A");
+      const urgent = { order_type: "market", limit_price: null, urgency: "high", quantity: "300" };
+      expect((await call(service.url, "POST", "/orders", DESK, restingOrder("dc-http", "D1", urgent))).status).toBe(
+        201,
+      );
+      oms.send(
+        "D",
+        newOrder("dc-fix", [
+          [38, "300"],
+          [40, "1"],
+          [9100, "high"],
+        ]),
+      );
+      const copied = (id: string) => copy.filter((m) => m.msgType === "8" && m.get(11) === id);
+      await copy.until(() => copied("dc-http").length > 0 && copied("dc-fix").length > 0, "copies of both", 20_000);
+      for (const m of [...copied("dc-http"), ...copied("dc-fix")]) {
+        expect(m.get(797)).toBe("Y");
+        expect(m.get(150)).toBe("F");
+      }
+      expect(copied("dc-http")[0]?.get(9102)).toBe("DESK");
+      expect(copied("dc-fix")[0]?.get(9102)).toBe("OMS1");
+      // A drop-copy session takes no orders.
+      copy.send(
+        "D",
+        newOrder("dc-refused", [
+          [38, "100"],
+          [40, "1"],
+        ]),
+      );
+      const refused = await copy.next((m) => m.msgType === "j", "the BusinessMessageReject");
+      expect(refused.get(58)).toBe("drop-copy session: it takes no orders");
+    } finally {
+      copy.close();
+      oms.close();
+    }
+    expect(await service.stop()).toBe(0);
+    // Every allocation line, summed per order, is the order's executed quantity in the journal.
+    const lines = readFileSync(join(service.dir, "allocations.jsonl"), "utf8").trim().split("\n");
+    const byOrder = new Map<string, number>();
+    for (const line of lines) {
+      const a = JSON.parse(line) as { cl_ord_id: string; quantity: string; source: string; price: string };
+      byOrder.set(a.cl_ord_id, (byOrder.get(a.cl_ord_id) ?? 0) + Number(a.quantity));
+      expect(Number(a.price)).toBeGreaterThan(0);
+    }
+    const db = new Database(service.journal, { readonly: true });
+    const reports = db.prepare("SELECT payload FROM journal WHERE type = 'execution-report' ORDER BY seq").all() as {
+      payload: string;
+    }[];
+    db.close();
+    const cum = new Map<string, number>();
+    for (const r of reports) {
+      const e = JSON.parse(r.payload) as { clOrdId: string; cumQty: number };
+      cum.set(e.clOrdId, e.cumQty);
+    }
+    expect(byOrder.get("dc-http")).toBe(cum.get("dc-http"));
+    expect(byOrder.get("dc-fix")).toBe(cum.get("dc-fix"));
+    expect(byOrder.get("dc-http")).toBeGreaterThan(0);
+  });
+
   it("on SIGTERM during a load stops intake, cancels children, flushes the journal and exits 0: no acked order lost", async () => {
     const service = await start({
       sources: [{ id: "DESK", token: DESK }],

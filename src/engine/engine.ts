@@ -1320,8 +1320,10 @@ export class Engine {
       parent.refresh(order);
       touched.add(parent);
     }
+    // Every parent's start is an event before any of them crosses: a cross may fill another started parent's orders, and
+    // the journal must show them started first (recovery replays it).
+    for (const parent of touched) this.parentChanged(parent, "started");
     for (const parent of touched) {
-      this.parentChanged(parent, "started");
       this.afterChange(parent);
       this.requestCross(parent);
     }

@@ -277,11 +277,13 @@ export class OrderGateway implements FixApplication {
 
   /** The engine's order sources for a gateway config (give them to the Engine before creating the gateway). */
   static sources(config: OrderGatewayConfig): SourceSpec[] {
-    return config.sessions.filter((s) => s.role === "orders").map((s) => ({
-      id: s.id,
-      kind: "fix",
-      metadata: { beginString: s.beginString, senderCompId: s.senderCompId, targetCompId: s.targetCompId },
-    }));
+    return config.sessions
+      .filter((s) => s.role === "orders")
+      .map((s) => ({
+        id: s.id,
+        kind: "fix",
+        metadata: { beginString: s.beginString, senderCompId: s.senderCompId, targetCompId: s.targetCompId },
+      }));
   }
 
   /** One FIX session per configured session, with this gateway as its application. */
