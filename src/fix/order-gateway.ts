@@ -38,7 +38,7 @@ import type { CancelRejected, ClientExecutionReport, EngineEvent, OrderRejected 
 import type { ClientExecType, ClientOrder, ClientOrdStatus } from "../model/client-order.js";
 import type { OrderRejectReason } from "../model/client-order-reasons.js";
 import type { Instrument } from "../model/instrument.js";
-import type { FixMessage } from "./codec.js";
+import { decodeFix, type FixMessage } from "./codec.js";
 import type { FieldDef, FixDictionary } from "./dictionary.js";
 import { dictionaryFor } from "./fix-dictionaries.js";
 import { formatUtcTimestamp, parseUtcTimestamp } from "./fix-time.js";
@@ -284,6 +284,36 @@ export class OrderGateway implements FixApplication {
         kind: "fix",
         metadata: { beginString: s.beginString, senderCompId: s.senderCompId, targetCompId: s.targetCompId },
       }));
+  }
+
+  /**
+   * After a restart: per order source, the highest engine ExecID number (`X<n>`) among the ExecutionReports its session
+   * stored as sent (0: none). Reports of journaled events beyond it never reached the store (the process died between
+   * the journal's commit and the report's release): `redeliver` sends them.
+   */
+  deliveredExecIds(store: FixMessageStore): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const state of this.bySource.values()) {
+      if (state.config.role !== "orders" || state.session === null) continue;
+      const next = store.seqNums(state.session.id).nextSenderMsgSeqNum;
+      let last = 0;
+      for (const stored of store.sentBetween(state.session.id, 1, next)) {
+        const decoded = decodeFix(stored.raw);
+        if (!decoded.ok || decoded.message.msgType !== "8") continue;
+        const execId = decoded.message.get(OrderTag.ExecID) ?? "";
+        const n = execId.startsWith("X") ? Number(execId.slice(1)) : Number.NaN;
+        if (Number.isSafeInteger(n) && n > last) last = n;
+      }
+      out.set(state.config.id, last);
+    }
+    return out;
+  }
+
+  /** Sends the ExecutionReport of a journaled event its session never got (recovery; the event is durable). */
+  redeliver(event: ClientExecutionReport): void {
+    const state = this.bySource.get(event.source);
+    if (state?.session == null || state.config.role !== "orders") return;
+    state.session.send("8", this.executionReport(state.session, event));
   }
 
   /** One FIX session per configured session, with this gateway as its application. */

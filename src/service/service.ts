@@ -44,6 +44,7 @@ import { AllocationFile } from "./allocation-file.js";
 import { Authenticator } from "./auth.js";
 import { endOfDayReport } from "./end-of-day.js";
 import { EventStream } from "./event-stream.js";
+import { redeliverMissedReports } from "./fix-redelivery.js";
 import { createHttpApi } from "./http-api.js";
 import { createLogger } from "./logger.js";
 import { ServiceMetrics } from "./metrics.js";
@@ -243,6 +244,10 @@ export async function startService(
     gateway === null || fixStore === null
       ? null
       : new FixAcceptor(wallClock, gateway.createSessions(fixStore), { log: (line) => fixLog.debug(line) });
+  if (gateway !== null && fixStore !== null && journalReady.recovered !== null) {
+    const counts = redeliverMissedReports(gateway, fixStore, config.journalPath, journalReady.recovered.lastSeq);
+    if (counts.size > 0) logger.info({ reports: Object.fromEntries(counts) }, "FIX reports the sessions missed, sent");
+  }
   const venues = () => sim.venues.map((v) => ({ id: v.id, kind: v.kind, up: true }));
   const metrics = new ServiceMetrics({
     parentsWorking: () => {
