@@ -61,7 +61,7 @@ function formatNow(): string {
 
 function order(
   id: string,
-  side: "1" | "2",
+  side: string,
   qty: string,
   price: string | null,
   extra: FixField[] = [],
