@@ -6,7 +6,8 @@
  *
  * Sequence numbers: the first Logon of this object asks the acceptor to reset them (`resetOnFirstLogon`, default true:
  * the usual choice with an in-memory store); later Logons do not, so each side asks the other for what it missed
- * (ResendRequest) and no report is lost across a reconnect. Garbage from the peer is the session's business (ignored,
+ * (ResendRequest) and no report is lost across a reconnect (`resetOnEveryLogon` for peers that reset on each Logon
+ * anyway: then what was sent while away is not resent, and the application must reconcile). Garbage from the peer is the session's business (ignored,
  * or Logout and disconnect); the process carries on and reconnects.
  *
  * Known limits: one connection at a time; no TLS; no session schedule.
@@ -22,6 +23,8 @@ export interface TcpInitiatorOptions {
   readonly heartBtInt?: number;
   /** Default true: ResetSeqNumFlag=Y on the first Logon. */
   readonly resetOnFirstLogon?: boolean;
+  /** ResetSeqNumFlag=Y on every Logon, for peers that reset on each one anyway. Default false. */
+  readonly resetOnEveryLogon?: boolean;
   readonly minBackoffMillis?: number;
   readonly maxBackoffMillis?: number;
   /** A connection without the Logon answer after this long is closed (and retried). Default 10 s. */
@@ -125,7 +128,8 @@ export class TcpFixInitiator {
       this.session.attach(output);
       this.session.initiateLogon({
         heartBtInt: this.options.heartBtInt ?? 30,
-        resetSeqNum: !this.loggedOnOnce && (this.options.resetOnFirstLogon ?? true),
+        resetSeqNum:
+          this.options.resetOnEveryLogon === true || (!this.loggedOnOnce && (this.options.resetOnFirstLogon ?? true)),
       });
     });
     socket.on("data", (chunk: Buffer) => {

@@ -1,0 +1,266 @@
+/**
+ * FixVenue, for real over loopback TCP: the Venue contract suite (test/venue-contract.ts, on the wall clock) against
+ * FixVenue connected to `venue-sim` (the simulated lit venue and dark pool served over FIX by runtime/venue-sim.ts, no
+ * background flow), then what the contract cannot see: a dropped connection (reports sent while away arrive after
+ * the reconnect, status requests reconcile, orders while down are refused as venue-unavailable) and the QuickFIX C++
+ * acceptor (`qfpeer acceptor --ack`, ../shared/tools/quickfix-peer) as the venue.
+ *
+ * Settling on the wall clock: every port session of a FixVenue shares its one FIX session, which venue-sim serves with
+ * one order-entry session, and both directions are FIFO (TCP, the venue's latency channels). So a cancel of an order
+ * that does not exist, sent on a session of its own, is a barrier: when its CancelReject is back, everything sent
+ * before it has been processed and every report it caused has been delivered.
+ */
+import { afterAll, describe, expect, it } from "vitest";
+import type { CancelReject, ExecutionReport } from "../src/model/execution-report.js";
+import type { Side } from "../src/model/order-types.js";
+import { parseReferenceData } from "../src/model/reference-data.js";
+import { startVenueSim } from "../src/runtime/venue-sim.js";
+import { WallScheduler } from "../src/runtime/wall-scheduler.js";
+import { FixVenue } from "../src/venue/fix/fix-venue.js";
+import type { NewOrderRequest, OrderEntryListener, OrderEntrySession } from "../src/venue/venue.js";
+import { config, px, venueInput } from "./sim-fixtures.js";
+import { auditReports, venueContract, type WallVenueUnderTest } from "./venue-contract.js";
+
+const IGNORE: OrderEntryListener = { onExecutionReport() {}, onCancelReject() {} };
+
+/** Waits until `predicate` holds, checking every 5 ms; fails after `ms`. */
+async function until(predicate: () => boolean, what: string, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+function referenceData() {
+  return parseReferenceData(
+    config((c) => {
+      const dark = venueInput(c, "DRKP");
+      dark.orderTypes = ["limit"];
+      dark.timesInForce = ["day", "ioc"];
+      venueInput(c, "LITA").timesInForce = ["day", "ioc", "fok"];
+    }),
+    "test",
+  );
+}
+
+function limit(clOrdId: string, account: string, side: Side, orderQty: number, price: number): NewOrderRequest {
+  return {
+    clOrdId,
+    account,
+    symbol: "ACME",
+    side,
+    ordType: "limit",
+    timeInForce: "day",
+    orderQty,
+    price,
+    postOnly: false,
+    displayQty: null,
+    minQty: null,
+  };
+}
+
+/** A barrier on its own port session of `venue` (see the header). */
+function barrier(venue: FixVenue): () => Promise<void> {
+  const waiting = new Map<string, () => void>();
+  const session = venue.connect({
+    onExecutionReport() {},
+    onCancelReject: (reject) => waiting.get(reject.clOrdId)?.(),
+  });
+  let n = 0;
+  return () =>
+    new Promise<void>((resolve, reject) => {
+      const id = `BARRIER-${++n}`;
+      const timer = setTimeout(() => reject(new Error(`barrier ${id} not answered`)), 10_000);
+      waiting.set(id, () => {
+        clearTimeout(timer);
+        waiting.delete(id);
+        resolve();
+      });
+      session.cancel({ clOrdId: id, origClOrdId: `NO-ORDER-${n}`, symbol: "ACME" });
+    });
+}
+
+async function build(venueId: "LITA" | "DRKP", seed: number): Promise<WallVenueUnderTest> {
+  const data = referenceData();
+  const sim = await startVenueSim({ data, seed, minutes: 0, port: 0 });
+  const instrument = data.instruments.get("ACME");
+  if (instrument === undefined) throw new Error("ACME missing");
+  const price = px(instrument, "150.00");
+  if (venueId === "DRKP") {
+    // The pool crosses at the lit NBBO midpoint: one-lot quotes a tick either side of the price, on the server.
+    const quotes = (sim.sim.lit[0] as NonNullable<(typeof sim.sim.lit)[0]>).connect(IGNORE);
+    quotes.submit(limit("Q-BID", "MM", "buy", 1, price - instrument.tickUnits));
+    quotes.submit(limit("Q-ASK", "MM", "sell", 1, price + instrument.tickUnits));
+    const nbbo = () => sim.sim.quotes.nbbo("ACME");
+    await until(
+      () => nbbo().bid === price - instrument.tickUnits && nbbo().ask === price + instrument.tickUnits,
+      "NBBO",
+    );
+  }
+  const spec = data.venues.find((v) => v.id === venueId);
+  if (spec === undefined) throw new Error(`${venueId} missing`);
+  const scheduler = new WallScheduler();
+  const venue = new FixVenue({ spec, instruments: data.instruments, scheduler, port: sim.port }).start();
+  await venue.loggedOn();
+  const settle = barrier(venue);
+  const liquidity = venue.connect(IGNORE);
+  let n = 0;
+  return {
+    venue,
+    instrument,
+    price,
+    minOneWayMicros: 0,
+    now: () => scheduler.now(),
+    settle,
+    async addLiquidity(side: Side, qty: number) {
+      liquidity.submit(limit(`LP${++n}`, "LP", side, qty, price));
+      await settle();
+    },
+    ...(venueId === "DRKP" ? { untradedSymbol: "NRTH" } : {}),
+    async close() {
+      await venue.stop();
+      scheduler.stop();
+      await sim.stop();
+    },
+  };
+}
+
+venueContract("FixVenue -> venue-sim LITA over TCP", (seed) => build("LITA", seed), { clock: "wall" });
+venueContract("FixVenue -> venue-sim DRKP over TCP", (seed) => build("DRKP", seed), { clock: "wall" });
+
+/** Records what one port session is told. */
+class Recorder implements OrderEntryListener {
+  readonly reports: ExecutionReport[] = [];
+  readonly rejects: CancelReject[] = [];
+  onExecutionReport(report: ExecutionReport): void {
+    this.reports.push(report);
+  }
+  onCancelReject(reject: CancelReject): void {
+    this.rejects.push(reject);
+  }
+}
+
+describe("FixVenue across a dropped connection", () => {
+  const closers: (() => Promise<void>)[] = [];
+  afterAll(async () => {
+    for (const close of closers) await close();
+  });
+
+  it("gets the fills made while it was away after the reconnect, refuses orders while down, and reconciles", async () => {
+    const data = referenceData();
+    const sim = await startVenueSim({ data, seed: 1, minutes: 0, port: 0 });
+    const scheduler = new WallScheduler();
+    const spec = data.venues.find((v) => v.id === "LITA");
+    if (spec === undefined) throw new Error("LITA missing");
+    const venue = new FixVenue({
+      spec,
+      instruments: data.instruments,
+      scheduler,
+      port: sim.port,
+      minBackoffMillis: 20,
+      maxBackoffMillis: 100,
+    }).start();
+    closers.push(async () => {
+      await venue.stop();
+      scheduler.stop();
+      await sim.stop();
+    });
+    await venue.loggedOn();
+    const price = 1_500_000;
+    const a = new Recorder();
+    const session: OrderEntrySession = venue.connect(a);
+    session.submit(limit("O1", "A", "buy", 10, price));
+    session.submit(limit("O2", "A", "buy", 5, price - 100));
+    await until(() => a.reports.length === 2, "two acknowledgements");
+
+    // The network goes: the server stops listening and drops the connection; the venue goes on trading.
+    await sim.closeListener();
+    await until(() => !venue.isLoggedOn, "the session to notice");
+    const seller = (sim.sim.lit[0] as NonNullable<(typeof sim.sim.lit)[0]>).connect(IGNORE);
+    seller.submit(limit("S1", "B", "sell", 4, price));
+    seller.submit(limit("S2", "B", "sell", 6, price));
+    session.submit(limit("O3", "A", "buy", 1, price)); // down: refused here, never sent late
+    await until(() => a.reports.some((r) => r.clOrdId === "O3"), "the refusal of O3");
+    session.cancel({ clOrdId: "C2", origClOrdId: "O2", symbol: "ACME" }); // kept, delivered after the reconnect
+
+    await sim.listen();
+    await venue.loggedOn();
+    await until(() => a.reports.filter((r) => r.execType !== "new").length === 4, "fills, refusal, cancel");
+    expect(
+      a.reports.map((r) => [r.clOrdId, r.execType, r.ordStatus, r.lastQty, r.cumQty, r.leavesQty, r.reason]),
+    ).toEqual([
+      ["O1", "new", "new", 0, 0, 10, null],
+      ["O2", "new", "new", 0, 0, 5, null],
+      ["O3", "rejected", "rejected", 0, 0, 0, "venue-unavailable"],
+      ["O1", "trade", "partially-filled", 4, 4, 6, null],
+      ["O1", "trade", "filled", 6, 10, 0, null],
+      ["C2", "canceled", "canceled", 0, 0, 0, "requested"],
+    ]);
+    expect(a.reports.slice(3, 5).map((r) => [r.liquidity, r.feeMicros])).toEqual([
+      ["maker", -2000 * 4],
+      ["maker", -2000 * 6],
+    ]);
+    auditReports(a.reports);
+    expect(venue.connectionAttempts).toBeGreaterThanOrEqual(2);
+    // Every order the venue knows is done, so the status answers after the Logon changed nothing.
+    session.submit(limit("O4", "A", "sell", 1, price + 100));
+    await until(() => a.reports.some((r) => r.clOrdId === "O4"), "a new order after the reconnect");
+    expect(a.reports.at(-1)).toMatchObject({ clOrdId: "O4", execType: "new" });
+  }, 30_000);
+
+  it("reconciles from OrderStatusRequest when nothing is resent (sequence numbers reset on every Logon)", async () => {
+    const data = referenceData();
+    const sim = await startVenueSim({ data, seed: 1, minutes: 0, port: 0 });
+    const scheduler = new WallScheduler();
+    const spec = data.venues.find((v) => v.id === "LITA");
+    if (spec === undefined) throw new Error("LITA missing");
+    const venue = new FixVenue({
+      spec,
+      instruments: data.instruments,
+      scheduler,
+      port: sim.port,
+      resetOnEveryLogon: true,
+      minBackoffMillis: 20,
+      maxBackoffMillis: 100,
+    }).start();
+    closers.push(async () => {
+      await venue.stop();
+      scheduler.stop();
+      await sim.stop();
+    });
+    await venue.loggedOn();
+    const a = new Recorder();
+    const session = venue.connect(a);
+    session.submit(limit("O1", "A", "buy", 10, 1_500_000));
+    session.submit(limit("O2", "A", "sell", 10, 1_510_000));
+    session.submit(limit("O3", "A", "sell", 10, 1_520_000));
+    await until(() => a.reports.length === 3, "the acknowledgements");
+    await sim.closeListener();
+    await until(() => !venue.isLoggedOn, "the session to notice");
+    const other = new Recorder();
+    const counterparty = (sim.sim.lit[0] as NonNullable<(typeof sim.sim.lit)[0]>).connect(other);
+    counterparty.submit(limit("S1", "B", "sell", 3, 1_500_000));
+    counterparty.submit(limit("S2", "B", "sell", 2, 1_490_000));
+    counterparty.submit(limit("S3", "B", "buy", 10, 1_510_000));
+    await until(() => other.reports.filter((r) => r.execType === "trade").length === 3, "the fills at the venue");
+    const ours = sim.acceptor.allSessions().find((s) => s.senderCompId === "LITA");
+    expect(ours?.isLoggedOn).toBe(false);
+    await sim.listen();
+    await until(() => a.reports.length === 5, "the reconciled fills", 10_000);
+    expect(
+      a.reports.slice(3).map((r) => [r.clOrdId, r.execType, r.ordStatus, r.lastQty, r.lastPx, r.cumQty, r.leavesQty]),
+    ).toEqual([
+      ["O1", "trade", "partially-filled", 5, 1_500_000, 5, 5],
+      ["O2", "trade", "filled", 10, 1_510_000, 10, 0],
+    ]);
+    expect(a.reports.slice(3).map((r) => [r.liquidity, r.feeMicros])).toEqual([
+      [null, 0],
+      [null, 0],
+    ]);
+    // O3 did not trade: its status answer adds nothing (the next report is the next order's acknowledgement).
+    session.submit(limit("O4", "A", "sell", 1, 1_530_000));
+    await until(() => a.reports.length === 6, "O4 acknowledged");
+    expect(a.reports.at(-1)).toMatchObject({ clOrdId: "O4", execType: "new" });
+  }, 30_000);
+});
