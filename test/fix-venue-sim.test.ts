@@ -196,20 +196,63 @@ describe("venue-sim over FIX: order entry", () => {
   });
 });
 
-describe("venue-sim over FIX: bad input", () => {
-  it("rejects a bad field (Reject 35=3 with RefTagID), refuses unsupported messages (j), and keeps the session", async () => {
-    const c = await logon("DRKP");
-    c.send("D", order("X1", "Z", "10", "150.00")); // Side Z is not a FIX 4.4 Side
+describe("venue-sim over FIX: market data", () => {
+  it("answers MarketDataRequest with a snapshot (W) per instrument, TradingSessionStatus (h), then refreshes (X)", async () => {
+    const c = await logon("LITB");
+    c.send("D", order("K1", "1", "10", "148.00")); // rests before the subscription: in the snapshot
+    await c.next(about("K1"), "K1 acknowledged");
     c.send("V", [
       [262, "MD1"],
       [263, "1"],
+      [264, "0"],
+      [265, "1"],
+      [267, 2],
+      [269, "0"],
+      [269, "1"],
+      [146, 1],
+      [55, "ACME"],
+    ]);
+    await c.until(() => c.filter((m) => m.msgType === "W").length === 3, "three snapshots");
+    await c.next((m) => m.msgType === "h", "the trading session status");
+    c.send("D", order("K2", "2", "300", "149.00"));
+    c.send("D", order("K3", "1", "100", "149.00", [], "OTHER"));
+    await c.until(() => c.filter((m) => m.msgType === "X").length === 3, "refreshes");
+    const acme = c.find((m) => m.msgType === "W" && m.get(55) === "ACME");
+    expect(acme?.raw.split("\x01").filter((f) => /^(262|55|268|269|270|271)=/.test(f))).toEqual([
+      "262=MD1",
+      "55=ACME",
+      "268=1",
+      "269=0",
+      "270=148.00",
+      "271=10",
+    ]);
+    expect(show(c, (m) => m.msgType === "h", [336, 340])).toEqual(["336=DAY|340=2"]);
+    expect(show(c, (m) => m.msgType === "X", [262, 268, 279, 269, 55, 270, 271, 54])).toEqual(
+      [
+        "262=MD1|268=1|279=0|269=1|55=ACME|270=149.00|271=300",
+        "262=MD1|268=1|279=0|269=2|55=ACME|270=149.00|271=100|54=1",
+        "262=MD1|268=1|279=1|269=1|55=ACME|270=149.00|271=200",
+      ].slice(0, 4),
+    );
+  });
+});
+
+describe("venue-sim over FIX: bad input", () => {
+  it("rejects a bad field (Reject 35=3 with RefTagID), refuses unsupported messages (j, Y), and keeps the session", async () => {
+    const c = await logon("DRKP");
+    c.send("D", order("X1", "Z", "10", "150.00")); // Side Z is not a FIX 4.4 Side
+    c.send("R", [[131, "QR1"]]); // QuoteRequest: not a venue-sim message
+    c.send("V", [
+      [262, "MD1"],
+      [263, "0"], // snapshot only: not offered
       [264, "0"],
     ]);
     c.write("8=FIX.4.4\x019=5\x0135=D\x0110=000\x01"); // garbled: ignored
     c.send("D", order("X2", "1", "10", "150.00"));
     await c.next(about("X2"), "the order after the bad ones");
-    expect(show(c, (m) => m.msgType === "3", [45, 371, 372, 373])).toEqual([`45=2|371=54|372=D|373=5`]);
-    expect(show(c, (m) => m.msgType === "j", [372, 380])).toEqual(["372=V|380=3"]);
+    expect(show(c, (m) => m.msgType === "3", [45, 371, 372, 373])).toEqual(["45=2|371=54|372=D|373=5"]);
+    expect(show(c, (m) => m.msgType === "j", [372, 380])).toEqual(["372=R|380=3"]);
+    expect(show(c, (m) => m.msgType === "Y", [262, 281])).toEqual(["262=MD1|281=4"]);
     expect(c.closed).toBe(false);
   });
 

@@ -2,8 +2,9 @@
  * FixVenue, for real over loopback TCP: the Venue contract suite (test/venue-contract.ts, on the wall clock) against
  * FixVenue connected to `venue-sim` (the simulated lit venue and dark pool served over FIX by runtime/venue-sim.ts, no
  * background flow), then what the contract cannot see: a dropped connection (reports sent while away arrive after
- * the reconnect, status requests reconcile, orders while down are refused as venue-unavailable) and the QuickFIX C++
- * acceptor (`qfpeer acceptor --ack`, ../shared/tools/quickfix-peer) as the venue.
+ * the reconnect, status requests reconcile, orders while down are refused as venue-unavailable), and market data over
+ * FIX compared event for event with what the venue publishes in process. The QuickFIX C++ acceptor as the venue is in
+ * test/fix-venue-quickfix.test.ts, the engine trading through FixVenue in test/fix-venue-engine.test.ts.
  *
  * Settling on the wall clock: every port session of a FixVenue shares its one FIX session, which venue-sim serves with
  * one order-entry session, and both directions are FIFO (TCP, the venue's latency channels). So a cancel of an order
@@ -11,7 +12,9 @@
  * before it has been processed and every report it caused has been delivered.
  */
 import { afterAll, describe, expect, it } from "vitest";
+import { MarketView } from "../src/market/market-view.js";
 import type { CancelReject, ExecutionReport } from "../src/model/execution-report.js";
+import type { MarketDataEvent } from "../src/model/market-data.js";
 import type { Side } from "../src/model/order-types.js";
 import { parseReferenceData } from "../src/model/reference-data.js";
 import { startVenueSim } from "../src/runtime/venue-sim.js";
@@ -262,5 +265,66 @@ describe("FixVenue across a dropped connection", () => {
     session.submit(limit("O4", "A", "sell", 1, 1_530_000));
     await until(() => a.reports.length === 6, "O4 acknowledged");
     expect(a.reports.at(-1)).toMatchObject({ clOrdId: "O4", execType: "new" });
+  }, 30_000);
+});
+
+describe("FixVenue market data over FIX", () => {
+  const closers: (() => Promise<void>)[] = [];
+  afterAll(async () => {
+    for (const close of closers) await close();
+  });
+
+  /** Times come over FIX in milliseconds. */
+  const toMillis = (e: MarketDataEvent): MarketDataEvent => ({ ...e, time: Math.floor(e.time / 1000) * 1000 });
+
+  it("delivers the venue's own snapshots, depth updates and trade prints, and the consolidated view agrees", async () => {
+    const data = referenceData();
+    const sim = await startVenueSim({ data, seed: 1, minutes: 0, port: 0 });
+    const scheduler = new WallScheduler();
+    const spec = data.venues.find((v) => v.id === "LITA");
+    if (spec === undefined) throw new Error("LITA missing");
+    const venue = new FixVenue({ spec, instruments: data.instruments, scheduler, port: sim.port }).start();
+    closers.push(async () => {
+      await venue.stop();
+      scheduler.stop();
+      await sim.stop();
+    });
+    await venue.loggedOn();
+    const overFix: MarketDataEvent[] = [];
+    const view = new MarketView(scheduler);
+    venue.subscribe({ onMarketData: (e) => overFix.push(e) });
+    venue.subscribe(view);
+    // What the venue publishes, seen in process: the oracle (subscribed once the FIX subscription has its snapshots).
+    await until(() => overFix.length === spec.instruments.length, "the snapshots");
+    expect(venue.tradingSessionOpen).toBe(true);
+    const direct: MarketDataEvent[] = [];
+    (sim.sim.lit[0] as NonNullable<(typeof sim.sim.lit)[0]>).subscribe({ onMarketData: (e) => direct.push(e) });
+    await until(() => direct.length === spec.instruments.length, "the in-process snapshots");
+    expect(overFix.map(toMillis).map((e) => ({ ...e, time: 0 }))).toEqual(direct.map((e) => ({ ...e, time: 0 })));
+
+    const settle = barrier(venue);
+    const a = venue.connect(IGNORE);
+    const b = venue.connect(IGNORE);
+    a.submit(limit("B1", "A", "buy", 300, 1_499_900));
+    a.submit(limit("B2", "A", "buy", 200, 1_500_000));
+    a.submit(limit("S1", "A", "sell", 100, 1_500_100));
+    a.submit({ ...limit("S2", "A", "sell", 50, 1_500_200), symbol: "NRTH" });
+    b.submit({ ...limit("T1", "B", "sell", 250, 1_499_900), timeInForce: "ioc" }); // takes 200 @150.00, 50 @149.99
+    b.submit(limit("T2", "B", "buy", 100, 1_500_100)); // takes the 100 offered
+    await settle();
+    await until(() => overFix.length === direct.length && direct.length > 8, "updates");
+    const updates = overFix.slice(spec.instruments.length);
+    expect(updates.map(toMillis)).toEqual(direct.slice(spec.instruments.length).map(toMillis));
+    expect(
+      updates
+        .filter((e) => e.type === "trade")
+        .map((e) => [e.symbol, e.price, e.qty, (e as { aggressor: unknown }).aggressor]),
+    ).toEqual([
+      ["ACME", 1_500_000, 200, "sell"],
+      ["ACME", 1_499_900, 50, "sell"],
+      ["ACME", 1_500_100, 100, "buy"],
+    ]);
+    const nbbo = view.nbbo("ACME");
+    expect([nbbo.bid, nbbo.bidQty, nbbo.ask]).toEqual([1_499_900, 250, Number.NaN]);
   }, 30_000);
 });

@@ -682,3 +682,25 @@ describe("initiator role", () => {
     expect(disconnected).toBe(true);
   });
 });
+
+describe("transient messages (market data)", () => {
+  it("numbers them without storing them, so a resend gap-fills over them; before Logon they are dropped", () => {
+    const h = harness();
+    expect(h.session.sendTransient("X", [[262, "M0"]])).toBe(false);
+    h.logon();
+    h.take();
+    expect(h.session.sendTransient("X", [[262, "M1"]])).toBe(true);
+    h.session.send("8", [[11, "A"]]);
+    expect(h.session.sendTransient("X", [[262, "M2"]])).toBe(true);
+    expect(h.take(35, 34, 262, 11)).toEqual(["35=X|34=2|262=M1", "35=8|34=3|11=A", "35=X|34=4|262=M2"]);
+    h.send(2, "2", [
+      [7, 2],
+      [16, 0],
+    ]);
+    expect(h.take(35, 34, 43, 123, 36, 11)).toEqual([
+      "35=4|34=2|43=Y|123=Y|36=3",
+      "35=8|34=3|43=Y|11=A",
+      "35=4|34=4|43=Y|123=Y|36=5",
+    ]);
+  });
+});

@@ -102,6 +102,8 @@ interface SendOptions {
   /** Resend or gap fill: this MsgSeqNum, PossDupFlag=Y, OrigSendingTime; nothing stored, no number consumed. */
   readonly resendAs?: { readonly msgSeqNum: number; readonly origSendingTime: string };
   readonly header?: readonly FixField[];
+  /** Numbered like any message, but not stored (a resend gap-fills over it). */
+  readonly transient?: boolean;
 }
 
 export class FixSession {
@@ -274,6 +276,15 @@ export class FixSession {
   send(msgType: string, body: readonly FixField[], options: { possResend?: boolean } = {}): boolean {
     const header: FixField[] = options.possResend === true ? [[Tag.PossResend, "Y"]] : [];
     return this.sendRaw(msgType, body, { header });
+  }
+
+  /**
+   * Sends an application message that is not worth resending (market data: a later snapshot supersedes it). It is
+   * numbered but not stored, so a ResendRequest gap-fills over it; while not logged on it is dropped, unnumbered.
+   */
+  sendTransient(msgType: string, body: readonly FixField[]): boolean {
+    if (!this.loggedOn || this.output === null) return false;
+    return this.sendRaw(msgType, body, { transient: true });
   }
 
   /** BusinessMessageReject (35=j) for an application message this side does not support or cannot process. */
@@ -635,7 +646,7 @@ export class FixSession {
     const admin = isAdminMsgType(msgType);
     if (resendAs === undefined) {
       try {
-        if (admin) this.deps.store.setNextSenderMsgSeqNum(this.id, msgSeqNum + 1);
+        if (admin || options.transient === true) this.deps.store.setNextSenderMsgSeqNum(this.id, msgSeqNum + 1);
         else this.deps.store.recordSent(this.id, msgSeqNum, raw);
       } catch (error) {
         this.log(`message store failed, disconnecting: ${(error as Error).message}`);

@@ -20,10 +20,11 @@
  *   liquidity flag), one that shows the order done produces its terminal report, and "unknown order" for an order
  *   never acknowledged a reject (venue-unavailable). A report whose ExecID was already seen is dropped.
  *
- * Known limits: no market data over FIX yet (`subscribe` throws a TributaryError "unsupported"); one FIX session per
- * FixVenue; the order records live in memory (a restarted engine does not know the orders of the previous process).
+ * - Market data: `subscribe` sends a MarketDataRequest (again after every Logon) and turns the snapshots and
+ *   incremental refreshes into the port's events (fix-market-data.ts), so a consolidated view works unchanged.
+ *
+ * Known limits: one FIX session per FixVenue; the order records live in memory (a restarted engine does not know the orders of the previous process).
  */
-import { TributaryError } from "../../core/errors.js";
 import type { Scheduler } from "../../core/scheduler.js";
 import type { FixMessage } from "../../fix/codec.js";
 import { FIX44_DICTIONARY } from "../../fix/fix-dictionaries.js";
@@ -53,6 +54,7 @@ import type {
   ReplaceRequest,
   Venue,
 } from "../venue.js";
+import { decodeMarketData, MdMsgType, MdTag, marketDataRequest } from "./fix-market-data.js";
 import {
   CANCEL_REJECT_REASONS,
   cancelRejectReasonFromCode,
@@ -164,6 +166,9 @@ export class FixVenue implements Venue {
   private localIds = 0;
   private statusRequests = 0;
   private logonWaiters: (() => void)[] = [];
+  private readonly mdListeners: MarketDataListener[] = [];
+  private mdRequests = 0;
+  private sessionOpen = false;
 
   constructor(private readonly options: FixVenueOptions) {
     this.kind = options.spec.kind;
@@ -241,8 +246,25 @@ export class FixVenue implements Venue {
     return new FixOrderEntrySession(this, `${++this.sessions}-`, listener);
   }
 
-  subscribe(_listener: MarketDataListener): void {
-    throw new TributaryError("unsupported", `venue ${this.id}: market data over FIX is not supported yet`);
+  /**
+   * Market data of every instrument the venue trades, over FIX (fix-market-data.ts): a MarketDataRequest now if logged
+   * on, and again after every Logon, whose snapshots replace what the listeners knew of the venue's book.
+   */
+  subscribe(listener: MarketDataListener): void {
+    this.mdListeners.push(listener);
+    if (this.mdListeners.length === 1 && this.session.isLoggedOn) this.requestMarketData();
+  }
+
+  /** TradingSessionStatus (h) as last received: the venue's trading session is open. */
+  get tradingSessionOpen(): boolean {
+    return this.sessionOpen;
+  }
+
+  private requestMarketData(): void {
+    this.session.send(
+      MdMsgType.MarketDataRequest,
+      marketDataRequest(`${this.id}-MD${++this.mdRequests}`, this.options.spec.instruments),
+    );
   }
 
   // --- outgoing ---------------------------------------------------------------------------------------------------
@@ -395,6 +417,7 @@ export class FixVenue implements Venue {
         [T.OrdStatusReqID, `${this.id}-H${++this.statusRequests}`],
       ]);
     }
+    if (this.mdListeners.length > 0) this.requestMarketData();
     const waiters = this.logonWaiters;
     this.logonWaiters = [];
     for (const wake of waiters) wake();
@@ -403,7 +426,17 @@ export class FixVenue implements Venue {
   private onMessage(message: FixMessage): void {
     if (message.msgType === VenueMsgType.ExecutionReport) this.onExecutionReport(message);
     else if (message.msgType === VenueMsgType.OrderCancelReject) this.onCancelReject(message);
-    else this.options.log?.(`${this.id}: ignored MsgType ${message.msgType}`);
+    else if (
+      message.msgType === MdMsgType.MarketDataSnapshotFullRefresh ||
+      message.msgType === MdMsgType.MarketDataIncrementalRefresh
+    ) {
+      const events = decodeMarketData(message, this.id, this.options.instruments, this.options.scheduler.now(), (why) =>
+        this.options.log?.(`${this.id}: market data skipped: ${why}`),
+      );
+      for (const event of events) for (const listener of this.mdListeners) listener.onMarketData(event);
+    } else if (message.msgType === MdMsgType.TradingSessionStatus) {
+      this.sessionOpen = message.get(MdTag.TradSesStatus) === "2";
+    } else this.options.log?.(`${this.id}: ignored MsgType ${message.msgType}`);
   }
 
   private onExecutionReport(m: FixMessage): void {

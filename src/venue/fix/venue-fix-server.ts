@@ -13,7 +13,12 @@
  * application messages: BusinessMessageReject (j) "Unsupported Message Type". Malformed messages never get this far:
  * the session layer rejects them (35=3) or disconnects.
  *
- * Known limits: no market data (MarketDataRequest is refused as unsupported); ExecIDs of status answers are
+ * MarketDataRequest (V) subscribes the session to the venue's market data (fix-market-data.ts): a snapshot (W) per
+ * instrument, then incremental refreshes (X) for depth and trades, and a TradingSessionStatus (h). Market data is
+ * sent transient (numbered, never stored or resent: a new subscription's snapshot supersedes it) and only while the
+ * peer is logged on; a later subscription gets a snapshot of the book as the server last saw it.
+ *
+ * Known limits: ExecIDs of status answers are
  * `<venue>-S<n>`; the venue's fees are not sent (Commission): the engine side knows the venue's fee schedule.
  */
 import type { Clock } from "../../core/clock.js";
@@ -23,7 +28,9 @@ import type { FixApplication, FixField, FixSession } from "../../fix/session.js"
 import { BusinessRejectReason } from "../../fix/tags.js";
 import type { CancelReject, ExecutionReport, VenueRejectReason } from "../../model/execution-report.js";
 import type { Instrument } from "../../model/instrument.js";
-import type { OrderEntryListener, OrderEntrySession, Venue } from "../venue.js";
+import type { MarketDataEvent } from "../../model/market-data.js";
+import type { MarketDataListener, OrderEntryListener, OrderEntrySession, Venue } from "../venue.js";
+import { incrementalFields, MdMsgType, MdTag, snapshotFields } from "./fix-market-data.js";
 import {
   CXL_REJ_REASON_CODE,
   EXEC_INST_POST_ONLY,
@@ -46,8 +53,19 @@ import {
   VenueMsgType,
 } from "./fix-order-tags.js";
 
+interface BookLevels {
+  readonly bids: Map<number, number>;
+  readonly asks: Map<number, number>;
+  time: number;
+}
+
 /** One venue behind one FIX session. */
-class VenueEndpoint implements OrderEntryListener {
+class VenueEndpoint implements OrderEntryListener, MarketDataListener {
+  /** The live market data subscription (its MDReqID), if any. */
+  private mdReqId: string | null = null;
+  private subscribed = false;
+  /** The venue's displayed book per symbol, from its own events: a later subscription's snapshot. */
+  private readonly books = new Map<string, BookLevels>();
   private entry: OrderEntrySession | null = null;
   /** The last report about each order (by venue order id), and which order each ClOrdID names. */
   private readonly last = new Map<string, ExecutionReport>();
@@ -116,9 +134,91 @@ class VenueEndpoint implements OrderEntryListener {
       case VenueMsgType.OrderStatusRequest:
         this.status(message);
         return;
+      case MdMsgType.MarketDataRequest:
+        this.marketDataRequest(message);
+        return;
       default:
         this.session.sendBusinessReject(message, BusinessRejectReason.UnsupportedMessageType);
     }
+  }
+
+  private marketDataRequest(message: FixMessage): void {
+    const reqId = message.get(MdTag.MDReqID) ?? "";
+    const type = message.get(MdTag.SubscriptionRequestType);
+    if (type === "2") {
+      if (this.mdReqId === reqId) this.mdReqId = null;
+      return;
+    }
+    if (type !== "1") {
+      this.session.send(MdMsgType.MarketDataRequestReject, [
+        [MdTag.MDReqID, reqId],
+        [MdTag.MDReqRejReason, "4"],
+        [T.Text, "SubscriptionRequestType 1 (snapshot + updates) or 2 (unsubscribe) only"],
+      ]);
+      return;
+    }
+    this.mdReqId = reqId;
+    if (!this.subscribed) {
+      this.subscribed = true;
+      this.venue.subscribe(this); // the venue sends its snapshots first, then updates
+    } else {
+      for (const [symbol, book] of this.books) {
+        const sorted = (levels: Map<number, number>, dir: number) =>
+          [...levels].map(([price, qty]) => ({ price, qty })).sort((a, b) => dir * (a.price - b.price));
+        this.onBookEvent({
+          type: "snapshot",
+          venueId: this.venue.id,
+          symbol,
+          bids: sorted(book.bids, -1),
+          asks: sorted(book.asks, 1),
+          time: book.time,
+        });
+      }
+    }
+    this.session.sendTransient(MdMsgType.TradingSessionStatus, [
+      [MdTag.TradingSessionID, "DAY"],
+      [MdTag.TradSesStatus, 2],
+    ]);
+  }
+
+  onMarketData(event: MarketDataEvent): void {
+    let known = false;
+    if (event.type === "snapshot") {
+      this.books.set(event.symbol, {
+        bids: new Map(event.bids.map((l) => [l.price, l.qty])),
+        asks: new Map(event.asks.map((l) => [l.price, l.qty])),
+        time: event.time,
+      });
+    } else if (event.type === "depth") {
+      let book = this.books.get(event.symbol);
+      if (book === undefined) {
+        book = { bids: new Map(), asks: new Map(), time: event.time };
+        this.books.set(event.symbol, book);
+      }
+      const levels = event.side === "buy" ? book.bids : book.asks;
+      known = levels.has(event.price);
+      if (event.qty === 0) levels.delete(event.price);
+      else levels.set(event.price, event.qty);
+      book.time = event.time;
+    }
+    if (event.type === "snapshot") this.onBookEvent(event);
+    else {
+      const instrument = this.instruments.get(event.symbol);
+      if (this.mdReqId === null || instrument === undefined) return;
+      this.session.sendTransient(
+        MdMsgType.MarketDataIncrementalRefresh,
+        incrementalFields(this.mdReqId, instrument, event, known),
+      );
+    }
+  }
+
+  private onBookEvent(event: MarketDataEvent): void {
+    const instrument = this.instruments.get(event.symbol);
+    if (this.mdReqId === null || instrument === undefined) return;
+    this.session.sendTransient(
+      MdMsgType.MarketDataSnapshotFullRefresh,
+      snapshotFields(this.mdReqId, instrument, event),
+    );
   }
 
   private newOrder(entry: OrderEntrySession, message: FixMessage): void {
