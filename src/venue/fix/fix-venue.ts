@@ -23,7 +23,7 @@
  * - Market data: `subscribe` sends a MarketDataRequest (again after every Logon) and turns the snapshots and
  *   incremental refreshes into the port's events (fix-market-data.ts), so a consolidated view works unchanged.
  *
- * Known limits: one FIX session per FixVenue; the order records live in memory (a restarted engine does not know the orders of the previous process).
+ * Known limits: one FIX session per FixVenue; the ExecIDs seen are kept for the life of the object; the order records live in memory (a restarted engine does not know the orders of the previous process).
  */
 import type { Scheduler } from "../../core/scheduler.js";
 import type { FixMessage } from "../../fix/codec.js";
@@ -117,6 +117,8 @@ interface OrderRecord {
   price: number | null;
   /** The ClOrdID (on the wire) the order answers to now. */
   wireClOrdId: string;
+  /** Every ClOrdID (on the wire) the order has answered to: forgotten together once it is done. */
+  readonly wireIds: string[];
   acknowledged: boolean;
   open: boolean;
   cumQty: number;
@@ -289,6 +291,7 @@ export class FixVenue implements Venue {
       orderQty: order.orderQty,
       price: order.price,
       wireClOrdId: wire,
+      wireIds: [wire],
       acknowledged: false,
       open: true,
       cumQty: 0,
@@ -537,8 +540,13 @@ export class FixVenue implements Venue {
     if (report.execType === "replaced" || report.execType === "canceled") {
       record.wireClOrdId = wire;
       this.orders.set(wire, record);
+      record.wireIds.push(wire);
     }
-    if (TERMINAL.has(report.ordStatus)) record.open = false;
+    if (TERMINAL.has(report.ordStatus)) {
+      // Done: forget it, so a long session does not accumulate orders (a late report about it is then dropped).
+      record.open = false;
+      for (const id of record.wireIds) if (this.orders.get(id) === record) this.orders.delete(id);
+    }
   }
 
   private onCancelReject(m: FixMessage): void {
