@@ -11,7 +11,12 @@
  * that does not exist, sent on a session of its own, is a barrier: when its CancelReject is back, everything sent
  * before it has been processed and every report it caused has been delivered.
  */
+import { createServer, type Socket } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
+import { decodeFix, encodeFix, type FixMessage } from "../src/fix/codec.js";
+import { formatUtcTimestamp } from "../src/fix/fix-time.js";
+import { FixFramer } from "../src/fix/framer.js";
+import type { FixField } from "../src/fix/session.js";
 import { MarketView } from "../src/market/market-view.js";
 import type { CancelReject, ExecutionReport } from "../src/model/execution-report.js";
 import type { MarketDataEvent } from "../src/model/market-data.js";
@@ -326,5 +331,94 @@ describe("FixVenue market data over FIX", () => {
     ]);
     const nbbo = view.nbbo("ACME");
     expect([nbbo.bid, nbbo.bidQty, nbbo.ask]).toEqual([1_499_900, 250, Number.NaN]);
+  }, 30_000);
+});
+
+describe("FixVenue facing a venue that sends nonsense", () => {
+  it("refuses an execution report off the instrument with a BusinessMessageReject and carries on", async () => {
+    const received: FixMessage[] = [];
+    const sockets = new Set<Socket>();
+    // A hand-written venue: answers the Logon, then acknowledges an order, reports a fill of 2.5 shares of a
+    // whole-share instrument (nonsense), then a real fill of 4.
+    const server = createServer((socket) => {
+      sockets.add(socket);
+      const framer = new FixFramer();
+      let seq = 1;
+      const send = (msgType: string, body: FixField[]): void => {
+        const head: FixField[] = [
+          [35, msgType],
+          [49, "LITA"],
+          [56, "TRIBUTARY"],
+          [34, seq++],
+          [52, formatUtcTimestamp(Date.now() * 1000)],
+        ];
+        socket.write(Buffer.from(encodeFix("FIX.4.4", [...head, ...body]), "latin1"));
+      };
+      socket.on("data", (chunk: Buffer) => {
+        for (const frame of framer.push(chunk.toString("latin1"))) {
+          const decoded = decodeFix(frame);
+          if (!decoded.ok) continue;
+          const m = decoded.message;
+          received.push(m);
+          if (m.msgType === "A")
+            send("A", [
+              [98, 0],
+              [108, m.get(108) ?? "30"],
+              [141, "Y"],
+            ]);
+          if (m.msgType !== "D") continue;
+          const report = (execId: string, execType: string, lastQty: string | null, cumQty: string): FixField[] => [
+            [37, "V1"],
+            [11, m.get(11) ?? ""],
+            [17, execId],
+            [150, execType],
+            [39, cumQty === "0" ? "0" : "1"],
+            [54, "1"],
+            [55, "ACME"],
+            [38, "10"],
+            ...(lastQty === null
+              ? []
+              : ([
+                  [32, lastQty],
+                  [31, "150.00"],
+                  [851, "2"],
+                ] as FixField[])),
+            [14, cumQty],
+            [151, String(10 - Number(cumQty))],
+            [6, cumQty === "0" ? "0" : "150"],
+          ];
+          send("8", report("E1", "0", null, "0"));
+          send("8", report("E2", "F", "2.5", "2.5"));
+          send("8", report("E3", "F", "4", "4"));
+        }
+      });
+      socket.on("error", () => {});
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as { port: number }).port;
+    const data = referenceData();
+    const spec = data.venues.find((v) => v.id === "LITA");
+    if (spec === undefined) throw new Error("LITA missing");
+    const scheduler = new WallScheduler();
+    const venue = new FixVenue({ spec, instruments: data.instruments, scheduler, port }).start();
+    try {
+      await venue.loggedOn();
+      const a = new Recorder();
+      venue.connect(a).submit(limit("O1", "A", "buy", 10, 1_500_000));
+      await until(() => a.reports.length === 2, "the acknowledgement and the real fill");
+      await until(() => received.some((m) => m.msgType === "j"), "the BusinessMessageReject");
+      expect(a.reports.map((r) => [r.execId, r.execType, r.lastQty, r.cumQty])).toEqual([
+        ["E1", "new", 0, 0],
+        ["E3", "trade", 4, 4],
+      ]);
+      const reject = received.find((m) => m.msgType === "j");
+      expect([reject?.get(45), reject?.get(372), reject?.get(380)]).toEqual(["3", "8", "0"]);
+      expect(venue.isLoggedOn).toBe(true);
+    } finally {
+      await venue.stop();
+      scheduler.stop();
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   }, 30_000);
 });

@@ -31,6 +31,7 @@ import { FIX44_DICTIONARY } from "../../fix/fix-dictionaries.js";
 import { formatUtcTimestamp, parseUtcTimestamp } from "../../fix/fix-time.js";
 import { type FixMessageStore, MemoryFixMessageStore } from "../../fix/message-store.js";
 import { type FixApplication, type FixField, FixSession } from "../../fix/session.js";
+import { BusinessRejectReason } from "../../fix/tags.js";
 import { TcpFixInitiator } from "../../fix/tcp-initiator.js";
 import type {
   CancelReject,
@@ -470,8 +471,26 @@ export class FixVenue implements Venue {
       this.options.log?.(`${this.id}: execution report ${execId} for no order of ours (ClOrdID ${wire}): dropped`);
       return;
     }
-    this.execIds.add(execId);
     const instrument = this.options.instruments.get(record.symbol) as Instrument;
+    const trade = execType === "trade";
+    const lastQty = trade ? parseLots(instrument, m.get(T.LastQty)) : 0;
+    const lastPx = trade ? parseUnits(instrument, m.get(T.LastPx)) : 0;
+    const cumQty = parseLots(instrument, m.get(T.CumQty));
+    const leavesQty = parseLots(instrument, m.get(T.LeavesQty));
+    const whole = (n: number): boolean => Number.isSafeInteger(n) && n >= 0;
+    if (![lastQty, lastPx, cumQty, leavesQty].every(whole) || (trade && (lastQty === 0 || lastPx === 0))) {
+      // A venue bug, not ours to guess at: refused at the application level, the session and the process go on.
+      this.options.log?.(
+        `${this.id}: execution report ${execId} with quantities or prices off the instrument: refused`,
+      );
+      this.session.sendBusinessReject(
+        m,
+        BusinessRejectReason.Other,
+        `${instrument.symbol}: LastQty, LastPx, CumQty and LeavesQty must be whole lots and price units`,
+      );
+      return;
+    }
+    this.execIds.add(execId);
     const amend = this.amends.get(wire);
     if (execType === "replaced") {
       if (amend?.orderQty !== undefined) record.orderQty = amend.orderQty;
@@ -482,8 +501,6 @@ export class FixVenue implements Venue {
     if (execType === "replaced" && Number.isSafeInteger(reportedQty) && reportedQty > 0) record.orderQty = reportedQty;
     const reportedPrice = m.get(T.Price);
     if (execType === "replaced" && reportedPrice !== undefined) record.price = parseUnits(instrument, reportedPrice);
-    const trade = execType === "trade";
-    const lastQty = trade ? parseLots(instrument, m.get(T.LastQty)) : 0;
     const liquidityCode = m.get(T.LastLiquidityInd);
     const liquidity: Liquidity | null = !trade
       ? null
@@ -518,9 +535,9 @@ export class FixVenue implements Venue {
       orderQty: record.orderQty,
       price: record.price,
       lastQty,
-      lastPx: trade ? parseUnits(instrument, m.get(T.LastPx)) : 0,
-      cumQty: parseLots(instrument, m.get(T.CumQty)),
-      leavesQty: parseLots(instrument, m.get(T.LeavesQty)),
+      lastPx,
+      cumQty,
+      leavesQty,
       avgPx: parseAvgPx(instrument, m.get(T.AvgPx)),
       liquidity,
       feeMicros: liquidity === null ? 0 : this.fees.fee(liquidity, instrument, lastQty),
