@@ -12,7 +12,7 @@
  * already built peer.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, statSync } from "node:fs";
+import { existsSync, renameSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -42,8 +42,11 @@ function findPeer(): { path: string } | { skip: string } {
   const out = join(tmpdir(), "tributary-qfpeer");
   const source = statSync(join(PEER_DIR, "qfpeer.cpp")).mtimeMs;
   if (!existsSync(out) || statSync(out).mtimeMs < source) {
-    const built = spawnSync("sh", [join(PEER_DIR, "build.sh"), out], { encoding: "utf8" });
+    // Built aside and renamed into place: the interop test may be building the same peer in another worker.
+    const aside = `${out}.${process.pid}`;
+    const built = spawnSync("sh", [join(PEER_DIR, "build.sh"), aside], { encoding: "utf8" });
     if (built.status !== 0) return { skip: `building the QuickFIX peer failed: ${built.stderr.slice(0, 500)}` };
+    renameSync(aside, out);
   }
   return { path: out };
 }

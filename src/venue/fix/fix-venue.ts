@@ -19,11 +19,11 @@
  *   quantity than we were told produces a fill report for the difference (price from the AvgPx difference, no
  *   liquidity flag), one that shows the order done produces its terminal report, and "unknown order" for an order
  *   never acknowledged a reject (venue-unavailable). A report whose ExecID was already seen is dropped.
- *
  * - Market data: `subscribe` sends a MarketDataRequest (again after every Logon) and turns the snapshots and
  *   incremental refreshes into the port's events (fix-market-data.ts), so a consolidated view works unchanged.
  *
- * Known limits: one FIX session per FixVenue; the ExecIDs seen are kept for the life of the object; the order records live in memory (a restarted engine does not know the orders of the previous process).
+ * Known limits: one FIX session per FixVenue; the ExecIDs seen are kept for the life of the object; the order records
+ * live in memory (a restarted engine does not know the orders of the previous process).
  */
 import type { Scheduler } from "../../core/scheduler.js";
 import type { FixMessage } from "../../fix/codec.js";
