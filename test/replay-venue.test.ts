@@ -82,7 +82,7 @@ function contractVenue(seed: number, latency: VenueSpec["orderEntryLatency"], mi
     instrument,
     price,
     minOneWayMicros,
-    addLiquidity(side: Side, qty: number) {
+    async addLiquidity(side: Side, qty: number) {
       liquidity.submit({
         clOrdId: `LP${++n}`,
         account: "LP",

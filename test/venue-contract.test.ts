@@ -68,7 +68,7 @@ function build(seed: number, venueId: "LITA" | "DRKP", latency: Latency, minOneW
     instrument,
     price,
     minOneWayMicros,
-    addLiquidity(side: Side, qty: number) {
+    async addLiquidity(side: Side, qty: number) {
       liquidity.submit({
         clOrdId: `LP${++n}`,
         account: "LP",

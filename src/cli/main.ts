@@ -18,6 +18,7 @@ import { progressBar } from "./progress.js";
 import { registerReplay } from "./replay-command.js";
 import { registerServe } from "./serve-command.js";
 import { registerTca } from "./tca-command.js";
+import { registerVenueSim } from "./venue-sim-command.js";
 
 const DEFAULT_CONFIG = fileURLToPath(new URL("../../../config/demo.yaml", import.meta.url));
 /** Real data, read in place from the shared folder beside the repository (never copied into it). */
@@ -131,6 +132,7 @@ registerPretrade(program);
 registerEvaluate(program, { config: DEFAULT_CONFIG, volumeProfile: DEFAULT_VOLUME_PROFILE });
 registerFix(program);
 registerServe(program);
+registerVenueSim(program, { config: DEFAULT_CONFIG });
 
 try {
   await program.parseAsync(process.argv);

@@ -1,7 +1,8 @@
 /**
  * The built-in FIX 4.4 and FIX 4.2 dictionaries: which tags exist in each version, the header and trailer, every
  * MsgType, the complete session (admin) messages, and the application messages Tributary reads (NewOrderSingle,
- * ExecutionReport, SecurityDefinition, OrderCancelRequest, OrderCancelReplaceRequest, BusinessMessageReject), with
+ * ExecutionReport, SecurityDefinition, OrderCancelRequest, OrderCancelReplaceRequest, BusinessMessageReject; in FIX 4.4
+ * also the market data messages V, W, X, Y and TradingSessionStatus h, with their repeating groups), with
  * field types and enumerations from the FIX specifications.
  *
  * Known limits: a subset (see dictionary.ts). The tag ranges are those of the published versions (FIX 4.4: 1..956
@@ -266,6 +267,35 @@ export const FIX44_DICTIONARY: FixDictionary = {
       },
     ],
     ["8", { name: "ExecutionReport", required: [37, 17, 150, 39, 54, 151, 14, 6] }],
+    [
+      "V",
+      {
+        name: "MarketDataRequest",
+        required: [262, 263, 264],
+        groups: new Map([
+          [267, group(269, "269")],
+          [146, group(55, "55 48 22")],
+        ]),
+      },
+    ],
+    [
+      "W",
+      {
+        name: "MarketDataSnapshotFullRefresh",
+        required: [268],
+        groups: new Map([[268, group(269, "269 270 271 272 273 54 290")]]),
+      },
+    ],
+    [
+      "X",
+      {
+        name: "MarketDataIncrementalRefresh",
+        required: [268],
+        groups: new Map([[268, group(279, "279 269 55 270 271 272 273 54 290")]]),
+      },
+    ],
+    ["Y", { name: "MarketDataRequestReject", required: [262] }],
+    ["h", { name: "TradingSessionStatus", required: [336, 340] }],
     ["d", { name: "SecurityDefinition", required: [320, 322, 323], groups: new Map([[454, group(455, "455 456")]]) }],
     ["j", { name: "BusinessMessageReject", required: [372, 380] }],
   ]),

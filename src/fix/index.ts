@@ -16,3 +16,4 @@ export * from "./session.js";
 export * from "./sqlite-message-store.js";
 export * from "./tags.js";
 export * from "./tcp-acceptor.js";
+export * from "./tcp-initiator.js";

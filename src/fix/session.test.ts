@@ -546,3 +546,161 @@ describe("group commit", () => {
     expect(disconnected).toBe(true);
   });
 });
+
+describe("initiator role", () => {
+  /** An initiator (TRIBUTARY -> LITA) and an acceptor (LITA -> TRIBUTARY) wired back to back, no sockets. */
+  function pair() {
+    let now = START;
+    const clock = { now: () => now };
+    const got = { initiator: [] as FixMessage[], acceptor: [] as FixMessage[], logons: 0 };
+    const initiatorStore = new MemoryFixMessageStore();
+    const acceptorStore = new MemoryFixMessageStore();
+    const initiator = new FixSession(
+      { beginString: "FIX.4.4", senderCompId: "TRIBUTARY", targetCompId: "LITA" },
+      {
+        clock,
+        store: initiatorStore,
+        dictionary: FIX44_DICTIONARY,
+        application: { onLogon: () => got.logons++, onMessage: (_s, m) => got.initiator.push(m) },
+      },
+    );
+    const acceptor = new FixSession(
+      { beginString: "FIX.4.4", senderCompId: "LITA", targetCompId: "TRIBUTARY" },
+      {
+        clock,
+        store: acceptorStore,
+        dictionary: FIX44_DICTIONARY,
+        application: {
+          onMessage: (s, m) => {
+            got.acceptor.push(m);
+            s.send("9", [[11, m.get(11) ?? ""]]);
+          },
+        },
+      },
+    );
+    const wire: string[] = [];
+    const connect = () => {
+      let open = true;
+      const toAcceptor = { write: (raw: string) => open && acceptor.receive(raw), disconnect: () => drop() };
+      const toInitiator = {
+        write: (raw: string) => {
+          wire.push(raw);
+          if (open) initiator.receive(raw);
+        },
+        disconnect: () => drop(),
+      };
+      const drop = () => {
+        if (!open) return;
+        open = false;
+        initiator.connectionLost(toAcceptor);
+        acceptor.connectionLost(toInitiator);
+      };
+      acceptor.attach(toInitiator);
+      initiator.attach(toAcceptor);
+      return drop;
+    };
+    return {
+      initiator,
+      acceptor,
+      got,
+      wire,
+      connect,
+      advance: (s: number) => {
+        now += s * 1e6;
+      },
+    };
+  }
+
+  const order = (id: string): FixField[] => [
+    [11, id],
+    [54, 1],
+    [60, formatUtcTimestamp(START)],
+    [40, 1],
+  ];
+
+  it("logs on with its own Logon and takes the acceptor's Logon as the answer, without answering it", () => {
+    const p = pair();
+    p.connect();
+    p.initiator.initiateLogon({ heartBtInt: 30, resetSeqNum: true });
+    expect(p.initiator.isLoggedOn).toBe(true);
+    expect(p.acceptor.isLoggedOn).toBe(true);
+    expect(p.got.logons).toBe(1);
+    const answer = decodeFix(p.wire[0] ?? "");
+    expect(answer.ok && [answer.message.msgType, answer.message.get(141), answer.message.get(108)]).toEqual([
+      "A",
+      "Y",
+      "30",
+    ]);
+    expect(p.wire).toHaveLength(1);
+    expect([p.initiator.nextSenderMsgSeqNum, p.initiator.nextTargetMsgSeqNum]).toEqual([2, 2]);
+    p.initiator.send("D", order("O1"));
+    expect(p.got.acceptor.map((m) => m.get(11))).toEqual(["O1"]);
+    expect(p.got.initiator.map((m) => m.get(11))).toEqual(["O1"]);
+  });
+
+  it("after a reconnect without reset, gets what the acceptor sent while it was away (ResendRequest)", () => {
+    const p = pair();
+    const drop = p.connect();
+    p.initiator.initiateLogon({ heartBtInt: 30, resetSeqNum: true });
+    p.initiator.send("D", order("O1"));
+    drop();
+    expect(p.initiator.isLoggedOn).toBe(false);
+    p.acceptor.send("9", [[11, "WHILE-AWAY-1"]]);
+    p.acceptor.send("9", [[11, "WHILE-AWAY-2"]]);
+    p.advance(1);
+    p.connect();
+    p.initiator.initiateLogon({ heartBtInt: 30, resetSeqNum: false });
+    expect(p.initiator.isLoggedOn).toBe(true);
+    expect(p.got.initiator.map((m) => [m.get(11), m.get(43) ?? "N"])).toEqual([
+      ["O1", "N"],
+      ["WHILE-AWAY-1", "Y"],
+      ["WHILE-AWAY-2", "Y"],
+    ]);
+    expect(p.initiator.nextTargetMsgSeqNum).toBe(p.acceptor.nextSenderMsgSeqNum);
+  });
+
+  it("disconnects when the answer carries another HeartBtInt", () => {
+    const p = pair();
+    p.connect();
+    const sent: string[] = [];
+    let disconnected = false;
+    p.initiator.attach({ write: (raw) => sent.push(raw), disconnect: () => (disconnected = true) });
+    p.initiator.initiateLogon({ heartBtInt: 30, resetSeqNum: true });
+    p.initiator.receive(
+      encodeFix("FIX.4.4", [
+        [35, "A"],
+        [49, "LITA"],
+        [56, "TRIBUTARY"],
+        [34, 1],
+        [52, formatUtcTimestamp(START)],
+        [98, 0],
+        [108, 10],
+        [141, "Y"],
+      ]),
+    );
+    expect(p.initiator.isLoggedOn).toBe(false);
+    expect(disconnected).toBe(true);
+  });
+});
+
+describe("transient messages (market data)", () => {
+  it("numbers them without storing them, so a resend gap-fills over them; before Logon they are dropped", () => {
+    const h = harness();
+    expect(h.session.sendTransient("X", [[262, "M0"]])).toBe(false);
+    h.logon();
+    h.take();
+    expect(h.session.sendTransient("X", [[262, "M1"]])).toBe(true);
+    h.session.send("8", [[11, "A"]]);
+    expect(h.session.sendTransient("X", [[262, "M2"]])).toBe(true);
+    expect(h.take(35, 34, 262, 11)).toEqual(["35=X|34=2|262=M1", "35=8|34=3|11=A", "35=X|34=4|262=M2"]);
+    h.send(2, "2", [
+      [7, 2],
+      [16, 0],
+    ]);
+    expect(h.take(35, 34, 43, 123, 36, 11)).toEqual([
+      "35=4|34=2|43=Y|123=Y|36=3",
+      "35=8|34=3|43=Y|11=A",
+      "35=4|34=4|43=Y|123=Y|36=5",
+    ]);
+  });
+});

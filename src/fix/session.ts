@@ -27,7 +27,10 @@
  * `FixMessageStore` before the bytes leave (`receiveAll` does it as one group commit per TCP read); the application (`FixApplication.onMessage`) receives application
  * messages strictly in MsgSeqNum order and never a PossDup duplicate of one it has already had.
  *
- * Known limits: acceptor side only (no initiator Logon); no session schedule (start/end times); one connection per
+ * Both roles: an acceptor answers the peer's Logon; an initiator sends its own with `initiateLogon` and takes the
+ * peer's Logon as the answer (no Logon is sent back; a ResetSeqNumFlag we asked for is not applied a second time).
+ *
+ * Known limits: no session schedule (start/end times); one connection per
  * session at a time (a second Logon for a session already logged on is disconnected). The next expected MsgSeqNum is
  * stored when a message is handed to the application, in the same commit as what the application stores through
  * this session; an application that must make a message durable elsewhere (the OMS journal) must do it inside
@@ -99,6 +102,8 @@ interface SendOptions {
   /** Resend or gap fill: this MsgSeqNum, PossDupFlag=Y, OrigSendingTime; nothing stored, no number consumed. */
   readonly resendAs?: { readonly msgSeqNum: number; readonly origSendingTime: string };
   readonly header?: readonly FixField[];
+  /** Numbered like any message, but not stored (a resend gap-fills over it). */
+  readonly transient?: boolean;
 }
 
 export class FixSession {
@@ -111,6 +116,8 @@ export class FixSession {
   private nextSender: number;
   private nextTarget: number;
   private loggedOn = false;
+  /** We sent a Logon on this connection and wait for the answer (initiator role). */
+  private initiated: { resetSeqNum: boolean } | null = null;
   private sentLogout = false;
   private sentLogoutAt = 0;
   private heartBtIntMicros = 0;
@@ -162,6 +169,24 @@ export class FixSession {
     this.output = output;
     this.loggedOn = false;
     this.sentLogout = false;
+    this.initiated = null;
+  }
+
+  /**
+   * The initiator's Logon on a freshly attached connection: HeartBtInt (seconds), and ResetSeqNumFlag=Y with both
+   * sequence numbers back to 1 when `resetSeqNum`. The peer's Logon then completes the logon (see `nextLogon`).
+   */
+  initiateLogon(options: { heartBtInt: number; resetSeqNum: boolean }): void {
+    if (this.output === null || this.loggedOn || this.initiated !== null) return;
+    if (options.resetSeqNum) this.resetSeqNums();
+    this.initiated = { resetSeqNum: options.resetSeqNum };
+    this.heartBtIntMicros = options.heartBtInt * 1_000_000;
+    const body: FixField[] = [
+      [Tag.EncryptMethod, 0],
+      [Tag.HeartBtInt, options.heartBtInt],
+    ];
+    if (options.resetSeqNum) body.push([Tag.ResetSeqNumFlag, "Y"]);
+    this.sendAdmin(MsgType.Logon, body);
   }
 
   /** The transport closed under us. */
@@ -251,6 +276,15 @@ export class FixSession {
   send(msgType: string, body: readonly FixField[], options: { possResend?: boolean } = {}): boolean {
     const header: FixField[] = options.possResend === true ? [[Tag.PossResend, "Y"]] : [];
     return this.sendRaw(msgType, body, { header });
+  }
+
+  /**
+   * Sends an application message that is not worth resending (market data: a later snapshot supersedes it). It is
+   * numbered but not stored, so a ResendRequest gap-fills over it; while not logged on it is dropped, unnumbered.
+   */
+  sendTransient(msgType: string, body: readonly FixField[]): boolean {
+    if (!this.loggedOn || this.output === null) return false;
+    return this.sendRaw(msgType, body, { transient: true });
   }
 
   /** BusinessMessageReject (35=j) for an application message this side does not support or cannot process. */
@@ -350,6 +384,10 @@ export class FixSession {
   }
 
   private nextLogon(message: FixMessage): void {
+    if (this.initiated !== null && !this.loggedOn) {
+      this.logonAnswered(message);
+      return;
+    }
     const reset = message.getFlag(Tag.ResetSeqNumFlag);
     if (this.loggedOn && !reset) {
       this.disconnect("Logon received while logged on");
@@ -377,6 +415,28 @@ export class FixSession {
     ];
     if (reset) body.push([Tag.ResetSeqNumFlag, "Y"]);
     this.sendAdmin(MsgType.Logon, body);
+    const seq = message.getInt(Tag.MsgSeqNum) ?? 0;
+    if (seq > this.nextTarget) this.targetTooHigh(message, seq);
+    else this.incrementTarget();
+    this.deps.application.onLogon?.(this);
+  }
+
+  /** Initiator: the peer's Logon answers ours. Its HeartBtInt must be ours; its MsgSeqNum obeys the usual checks. */
+  private logonAnswered(message: FixMessage): void {
+    const asked = this.initiated;
+    if (asked === null) return;
+    if (message.getFlag(Tag.ResetSeqNumFlag) && !asked.resetSeqNum) {
+      // The acceptor reset on its own: its numbers start again at 1 (ours went on from our Logon).
+      this.setTarget(1);
+    }
+    if (!this.verify(message, false, true)) return;
+    if ((message.getInt(Tag.HeartBtInt) ?? -1) * 1_000_000 !== this.heartBtIntMicros) {
+      this.disconnect("Logon answer with another HeartBtInt");
+      return;
+    }
+    this.initiated = null;
+    this.loggedOn = true;
+    this.testRequestsSent = 0;
     const seq = message.getInt(Tag.MsgSeqNum) ?? 0;
     if (seq > this.nextTarget) this.targetTooHigh(message, seq);
     else this.incrementTarget();
@@ -586,7 +646,7 @@ export class FixSession {
     const admin = isAdminMsgType(msgType);
     if (resendAs === undefined) {
       try {
-        if (admin) this.deps.store.setNextSenderMsgSeqNum(this.id, msgSeqNum + 1);
+        if (admin || options.transient === true) this.deps.store.setNextSenderMsgSeqNum(this.id, msgSeqNum + 1);
         else this.deps.store.recordSent(this.id, msgSeqNum, raw);
       } catch (error) {
         this.log(`message store failed, disconnecting: ${(error as Error).message}`);
@@ -636,6 +696,7 @@ export class FixSession {
   private endConnection(reason: string): void {
     const wasLoggedOn = this.loggedOn;
     this.loggedOn = false;
+    this.initiated = null;
     this.sentLogout = false;
     this.queue.clear();
     this.resendRange = null;

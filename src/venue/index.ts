@@ -1,3 +1,5 @@
+export { FixVenue, type FixVenueOptions } from "./fix/fix-venue.js";
+export { VenueFixServer, type VenueFixServerOptions } from "./fix/venue-fix-server.js";
 export type { BookListener, MatchingBook } from "./sim/book/matching-book.js";
 export { OrderBook } from "./sim/book/order-book.js";
 export { SimDarkPool } from "./sim/sim-dark-pool.js";
