@@ -595,15 +595,7 @@ export class Engine {
   ): void {
     switch (event.type) {
       case "parent-created": {
-        const parent = new ParentOrder(event.parentId, event.key, event.symbol, event.side, event.intent);
-        this.parentsByKey.set(event.key, parent);
-        this.parentsById.set(parent.parentId, parent);
-        let bySide = this.bySymbol.get(event.symbol);
-        if (bySide === undefined) {
-          bySide = { buy: new Set(), sell: new Set() };
-          this.bySymbol.set(event.symbol, bySide);
-        }
-        bySide[event.side].add(parent);
+        this.registerParent(new ParentOrder(event.parentId, event.key, event.symbol, event.side, event.intent));
         this.nextParentId = Math.max(this.nextParentId, event.parentId + 1);
         return;
       }
@@ -641,12 +633,7 @@ export class Engine {
           limitPrice: event.limitPrice,
         };
         parent.refresh(order);
-        let set = this.pendingByParent.get(parent);
-        if (set === undefined) {
-          set = new Set();
-          this.pendingByParent.set(parent, set);
-        }
-        set.add(order);
+        this.addPending(parent, order);
         return;
       }
       case "execution-report": {
@@ -759,12 +746,7 @@ export class Engine {
             parent.version++;
             parent.refresh(order);
           }
-        } else if (event.change === "done") {
-          this.parentsById.delete(parent.parentId);
-          if (this.parentsByKey.get(parent.key) === parent) this.parentsByKey.delete(parent.key);
-          (this.bySymbol.get(parent.symbol) as SymbolParents)[parent.side as Side].delete(parent);
-          this.pendingByParent.delete(parent);
-        }
+        } else if (event.change === "done") this.retireParent(parent);
         return;
       }
       default:
@@ -862,25 +844,11 @@ export class Engine {
     }
     for (const s of snapshot.parents) {
       const parent = new ParentOrder(s.parentId, s.key, s.symbol, s.side, s.intent);
-      this.parentsByKey.set(s.key, parent);
-      this.parentsById.set(s.parentId, parent);
-      let bySide = this.bySymbol.get(s.symbol);
-      if (bySide === undefined) {
-        bySide = { buy: new Set(), sell: new Set() };
-        this.bySymbol.set(s.symbol, bySide);
-      }
-      bySide[s.side].add(parent);
+      this.registerParent(parent);
       for (const id of s.members) {
         const order = this.orderList[id - 1] as ClientOrder;
         parent.join(order);
-        if (order.pending !== null) {
-          let set = this.pendingByParent.get(parent);
-          if (set === undefined) {
-            set = new Set();
-            this.pendingByParent.set(parent, set);
-          }
-          set.add(order);
-        }
+        if (order.pending !== null) this.addPending(parent, order);
       }
       parent.earliestStart = s.earliestStart;
       parent.earliestEnd = s.earliestEnd;
@@ -1191,12 +1159,7 @@ export class Engine {
     const parent = this.parentOf(order);
     order.pending = pending;
     parent.refresh(order);
-    let set = this.pendingByParent.get(parent);
-    if (set === undefined) {
-      set = new Set();
-      this.pendingByParent.set(parent, set);
-    }
-    set.add(order);
+    this.addPending(parent, order);
     if (this.listeners.length > 0)
       this.emit({
         type: "amend-pending",
@@ -1391,15 +1354,8 @@ export class Engine {
       return existing;
     }
     const parent = new ParentOrder(this.nextParentId++, key, order.symbol, order.side, order.intent);
-    this.parentsByKey.set(key, parent);
     if (cache !== undefined) cache[slot] = parent;
-    this.parentsById.set(parent.parentId, parent);
-    let bySide = this.bySymbol.get(order.symbol);
-    if (bySide === undefined) {
-      bySide = { buy: new Set(), sell: new Set() };
-      this.bySymbol.set(order.symbol, bySide);
-    }
-    bySide[order.side].add(parent);
+    this.registerParent(parent);
     this.emit({
       type: "parent-created",
       seq: 0,
@@ -1423,11 +1379,38 @@ export class Engine {
   private afterChange(parent: ParentOrder): void {
     if (this.auditing) parent.audit();
     if (parent.openOrders > 0 || parent.reservedQty > 0 || !this.parentsById.has(parent.parentId)) return;
+    this.retireParent(parent);
+    this.parentChanged(parent, "done");
+  }
+
+  /** A new parent joins the books: by key (aggregation), by id, by symbol and side (crossing). */
+  private registerParent(parent: ParentOrder): void {
+    this.parentsByKey.set(parent.key, parent);
+    this.parentsById.set(parent.parentId, parent);
+    let bySide = this.bySymbol.get(parent.symbol);
+    if (bySide === undefined) {
+      bySide = { buy: new Set(), sell: new Set() };
+      this.bySymbol.set(parent.symbol, bySide);
+    }
+    bySide[parent.side as Side].add(parent);
+  }
+
+  /** A parent with no open order and no reservation leaves the books (its orders stay for queries). */
+  private retireParent(parent: ParentOrder): void {
     this.parentsById.delete(parent.parentId);
     if (this.parentsByKey.get(parent.key) === parent) this.parentsByKey.delete(parent.key);
     (this.bySymbol.get(parent.symbol) as SymbolParents)[parent.side as Side].delete(parent);
     this.pendingByParent.delete(parent);
-    this.parentChanged(parent, "done");
+  }
+
+  /** `order` of `parent` has an amendment waiting for its children to shrink (settlePending completes it). */
+  private addPending(parent: ParentOrder, order: ClientOrder): void {
+    let set = this.pendingByParent.get(parent);
+    if (set === undefined) {
+      set = new Set();
+      this.pendingByParent.set(parent, set);
+    }
+    set.add(order);
   }
 
   private parentChanged(parent: ParentOrder, change: ParentChange): void {

@@ -38,6 +38,7 @@ import type { CancelRejected, ClientExecutionReport, EngineEvent, OrderRejected 
 import type { ClientExecType, ClientOrder, ClientOrdStatus } from "../model/client-order.js";
 import type { OrderRejectReason } from "../model/client-order-reasons.js";
 import type { Instrument } from "../model/instrument.js";
+import { AppTag } from "./app-tags.js";
 import { decodeFix, type FixMessage } from "./codec.js";
 import type { FieldDef, FixDictionary } from "./dictionary.js";
 import { dictionaryFor } from "./fix-dictionaries.js";
@@ -58,40 +59,7 @@ export const CustomTag = {
 } as const;
 
 /** The application tags the gateway reads and writes. */
-export const OrderTag = {
-  Account: 1,
-  AvgPx: 6,
-  ClOrdID: 11,
-  CopyMsgIndicator: 797,
-  CumQty: 14,
-  ExecID: 17,
-  ExecTransType: 20,
-  LastMkt: 30,
-  LastPx: 31,
-  LastQty: 32,
-  OrderID: 37,
-  OrderQty: 38,
-  OrdStatus: 39,
-  OrdType: 40,
-  OrigClOrdID: 41,
-  Price: 44,
-  Side: 54,
-  Symbol: 55,
-  Text: 58,
-  TimeInForce: 59,
-  TransactTime: 60,
-  CxlRejReason: 102,
-  OrdRejReason: 103,
-  ExpireTime: 126,
-  ExecType: 150,
-  LeavesQty: 151,
-  EffectiveTime: 168,
-  CxlRejResponseTo: 434,
-  Password: 554,
-  OrdStatusReqID: 790,
-  TargetStrategy: 847,
-  ParticipationRate: 849,
-} as const;
+export const OrderTag = AppTag;
 
 /** TargetStrategy (847): FIX's 1-3, and Tributary's user-defined values (1000 and up, as FIX allows). */
 export const TARGET_STRATEGIES: Readonly<Record<string, string>> = {

@@ -14,6 +14,8 @@
  * Numbers: quantities are shares and prices currency, as decimal strings formatted and parsed exactly by the
  * instrument (never through a float); AvgPx is the only float, as in the port.
  */
+
+import { AppTag } from "../../fix/app-tags.js";
 import type {
   CancelRejectReason,
   ExecType,
@@ -24,36 +26,7 @@ import type {
 import type { Instrument } from "../../model/instrument.js";
 import type { OrdType, Side, TimeInForce } from "../../model/order-types.js";
 
-export const VenueTag = {
-  Account: 1,
-  AvgPx: 6,
-  ClOrdID: 11,
-  CumQty: 14,
-  ExecID: 17,
-  ExecInst: 18,
-  LastPx: 31,
-  LastQty: 32,
-  OrderID: 37,
-  OrderQty: 38,
-  OrdStatus: 39,
-  OrdType: 40,
-  OrigClOrdID: 41,
-  Price: 44,
-  Side: 54,
-  Symbol: 55,
-  Text: 58,
-  TimeInForce: 59,
-  TransactTime: 60,
-  CxlRejReason: 102,
-  OrdRejReason: 103,
-  MinQty: 110,
-  MaxFloor: 111,
-  ExecType: 150,
-  LeavesQty: 151,
-  CxlRejResponseTo: 434,
-  OrdStatusReqID: 790,
-  LastLiquidityInd: 851,
-} as const;
+export const VenueTag = AppTag;
 
 export const VenueMsgType = {
   ExecutionReport: "8",

@@ -1,0 +1,43 @@
+/**
+ * The FIX application tags Tributary reads and writes (FIX 4.2 / 4.4 numbers), in one table for both directions: the
+ * order gateway (OMS sessions) and the venue adapter and venue-sim (venue sessions). Session-level tags are in
+ * tags.ts.
+ */
+export const AppTag = {
+  Account: 1,
+  AvgPx: 6,
+  ClOrdID: 11,
+  CumQty: 14,
+  ExecID: 17,
+  ExecInst: 18,
+  ExecTransType: 20,
+  LastMkt: 30,
+  LastPx: 31,
+  LastQty: 32,
+  OrderID: 37,
+  OrderQty: 38,
+  OrdStatus: 39,
+  OrdType: 40,
+  OrigClOrdID: 41,
+  Price: 44,
+  Side: 54,
+  Symbol: 55,
+  Text: 58,
+  TimeInForce: 59,
+  TransactTime: 60,
+  CxlRejReason: 102,
+  OrdRejReason: 103,
+  MinQty: 110,
+  MaxFloor: 111,
+  ExpireTime: 126,
+  ExecType: 150,
+  LeavesQty: 151,
+  EffectiveTime: 168,
+  CxlRejResponseTo: 434,
+  Password: 554,
+  OrdStatusReqID: 790,
+  CopyMsgIndicator: 797,
+  TargetStrategy: 847,
+  ParticipationRate: 849,
+  LastLiquidityInd: 851,
+} as const;
