@@ -153,4 +153,31 @@ describe("smart order router in the executor", () => {
     expect(placed().slice(again)[0]?.venue).toBe("LITB");
     expect(executor.health.state("LITB", w.scheduler.now()).status).toBe("healthy");
   });
+
+  it("times out a venue that stops answering: its children are cancelled and counted, and it is routed around", () => {
+    const { w, engine, executor, events, placed } = run(takeNow, "sequential");
+    const litb = w.venue("LITB") as unknown as SimVenueBase;
+    litb.setHung(true);
+    // Three parents each first try LITB (the sequential ranking's first), which never answers.
+    ["twap", "vwap", "is"].forEach((strategy, i) => {
+      w.scheduler.at(START + 20_000 + i * 10_000, () => engine.submit(market(`H${i}`, "A1", "10", { strategy })));
+    });
+    w.scheduler.runUntil(START + 1_000_000);
+    expect(placed().map((e) => e.venue)).toEqual(["LITB", "LITB", "LITB"]);
+    expect(events.some((e) => e.type === "child-order" && e.reason === "ack-timeout")).toBe(false);
+    // Past the acknowledgement timeout each parent's next decision sees its child overdue.
+    w.scheduler.runUntil(START + 2_600_000);
+    const timedOut = events.filter(
+      (e): e is ChildOrderChanged =>
+        e.type === "child-order" && e.action === "cancel-requested" && e.reason === "ack-timeout",
+    );
+    expect(timedOut.map((e) => e.venue)).toEqual(["LITB", "LITB", "LITB"]);
+    expect(executor.health.state("LITB", w.scheduler.now()).status).toBe("tripped");
+    // The children stay reserved (the venue may still hold them); a new parent goes to LITA.
+    expect(executor.workingChildren).toBe(3);
+    const before = placed().length;
+    engine.submit(market("H3", "A1", "10", { strategy: "pov" }));
+    w.scheduler.runUntil(START + 2_800_000);
+    expect(placed().slice(before)[0]?.venue).toBe("LITA");
+  });
 });

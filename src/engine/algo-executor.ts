@@ -57,6 +57,14 @@ import { VenueBoard } from "./venue-board.js";
 /** How long a sequential route's resting child waits for a first fill before it moves to the next venue (µs). */
 export const SEQUENTIAL_REST_MICROS = 30_000_000;
 
+/**
+ * A child its venue has not answered (no acknowledgement, fill or reject) this long after it was sent is a timeout, seen
+ * at its parent's next decision: the venue's health counts it (enough of them trip the venue, so the router routes
+ * around it) and the child is cancelled. It stays reserved until the venue answers: nothing is left working at a venue
+ * without the engine knowing.
+ */
+export const ACK_TIMEOUT_MICROS = 2_000_000;
+
 /** After a dark ping (an immediate-or-cancel midpoint child) finds nothing, the parent leaves that pool alone this long. */
 export const DARK_PING_REST_MICROS = 5_000_000;
 
@@ -111,6 +119,9 @@ interface Child extends WorkingChild {
   readonly level: PriceLevel;
   readonly timeInForce: "ioc" | "day";
   readonly minQty: number | null;
+  /** The venue has answered it (any report); a timeout once it was overdue. */
+  answered: boolean;
+  timedOut: boolean;
   /** Lots filled so far, and when the first of them (NaN: none yet). */
   filled: number;
   firstFillAt: number;
@@ -224,6 +235,7 @@ export class AlgoExecutor implements OrderEntryListener {
     const working = this.working.get(child.parentId);
     const venueId = (this.venues[child.venue] as Venue).id;
     const now = this.scheduler.now();
+    child.answered = true;
     if (report.execType === "new") {
       this.health.onSuccess(venueId, now);
       this.recordChild(child, "acknowledged", null);
@@ -315,6 +327,7 @@ export class AlgoExecutor implements OrderEntryListener {
   onCancelReject(reject: CancelReject): void {
     const child = this.byOrderId.get(reject.clOrdId) ?? this.byOrderId.get(reject.origClOrdId);
     if (child === undefined) return;
+    child.answered = true;
     if (child.resumed && reject.responseTo === "cancel" && reject.reason === "unknown-order") {
       // Reconciliation after a restart: the venue does not know the order (it ended, or the venue restarted too).
       const working = this.working.get(child.parentId);
@@ -433,6 +446,8 @@ export class AlgoExecutor implements OrderEntryListener {
         level: this.board.levelAt(venue, o.symbol, o.side, o.tactic, o.price),
         timeInForce: "day",
         minQty: null,
+        answered: false,
+        timedOut: false,
         filled: o.orderQty - o.leavesQty,
         firstFillAt: Number.NaN,
         restUntil: Number.POSITIVE_INFINITY,
@@ -507,6 +522,11 @@ export class AlgoExecutor implements OrderEntryListener {
     // A sequential route's resting child that found nothing in its time moves on: cancelled, its venue avoided a
     // while, so the algorithm's next placement goes to the next venue of the ranking.
     for (const child of working.children) {
+      if (!child.answered && !child.timedOut && now - child.sentAt >= ACK_TIMEOUT_MICROS) {
+        child.timedOut = true;
+        this.health.onFailure((this.venues[child.venue] as Venue).id, "timeout", now);
+        this.cancel(child, "ack-timeout");
+      }
       if (child.restUntil <= now && child.filled === 0 && !child.cancelPending) {
         working.avoid.set(child.venue, now + SEQUENTIAL_REST_MICROS);
         this.cancel(child, "reroute");
@@ -780,6 +800,8 @@ export class AlgoExecutor implements OrderEntryListener {
       level: this.board.levelAt(slice.venue, parent.symbol, parent.side, slice.tactic, slice.price),
       timeInForce: slice.timeInForce,
       minQty: slice.minQty,
+      answered: false,
+      timedOut: false,
       filled: 0,
       firstFillAt: Number.NaN,
       restUntil,

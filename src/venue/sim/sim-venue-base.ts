@@ -40,6 +40,8 @@ export abstract class SimVenueBase implements Venue, SimOrderHandler {
   private readonly execIds: IdSequence;
   /** Refuses new orders while true (a simulated outage: tests and drills of routing around a venue). */
   private outage = false;
+  /** Answers nothing while true: every request that arrives is lost (a venue that has stopped responding). */
+  private hung = false;
 
   constructor(
     readonly spec: VenueSpec,
@@ -58,7 +60,12 @@ export abstract class SimVenueBase implements Venue, SimOrderHandler {
   }
 
   connect(listener: OrderEntryListener): OrderEntrySession {
-    return new SimSession(this, listener, this.scheduler, this.spec.orderEntryLatency, this.random.fork());
+    const handler: SimOrderHandler = {
+      onNewOrder: (session, order) => this.hung || this.onNewOrder(session, order),
+      onCancel: (session, request) => this.hung || this.onCancel(session, request),
+      onReplace: (session, request) => this.hung || this.onReplace(session, request),
+    };
+    return new SimSession(handler, listener, this.scheduler, this.spec.orderEntryLatency, this.random.fork());
   }
 
   abstract subscribe(listener: MarketDataListener): void;
@@ -76,6 +83,11 @@ export abstract class SimVenueBase implements Venue, SimOrderHandler {
   /** Starts or ends an outage: while it lasts every new order is rejected ("venue-unavailable"); resting ones stay. */
   setOutage(down: boolean): void {
     this.outage = down;
+  }
+
+  /** Hangs or revives the venue: while hung, requests (orders, cancels, replaces) get no answer at all. */
+  setHung(hung: boolean): void {
+    this.hung = hung;
   }
 
   /** Checks every venue makes on arrival, the ClOrdID claim first; null when the order may proceed. */
