@@ -11,42 +11,17 @@
  * Needs libquickfix-dev, g++ and pkg-config (Debian: `apt-get install -y g++ pkg-config libquickfix-dev`); without
  * them the test is skipped with that message. QFPEER=/path/to/qfpeer uses an already built peer.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, statSync } from "node:fs";
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { findQuickfixPeer, QFPEER_DICT } from "./quickfix-peer.js";
 
 const ROOT = join(import.meta.dirname, "..");
 const CLI = join(ROOT, "dist", "src", "cli", "main.js");
-const PEER_DIR = join(ROOT, "..", "shared", "tools", "quickfix-peer");
-const DICT = join(PEER_DIR, "spec", "FIX44.xml");
 
-function findPeer(): { path: string } | { skip: string } {
-  const given = process.env.QFPEER;
-  if (given !== undefined && given !== "") {
-    return existsSync(given) ? { path: given } : { skip: `QFPEER=${given} does not exist` };
-  }
-  if (!existsSync(join(PEER_DIR, "build.sh"))) return { skip: `no QuickFIX peer sources at ${PEER_DIR}` };
-  const hasLib = spawnSync("pkg-config", ["--exists", "quickfix"]).status === 0;
-  const hasCxx = spawnSync("g++", ["--version"]).status === 0;
-  if (!hasLib || !hasCxx) {
-    return {
-      skip:
-        "QuickFIX peer cannot be built here: install it with `apt-get install -y g++ pkg-config libquickfix-dev` " +
-        "(or set QFPEER to a built qfpeer)",
-    };
-  }
-  const out = join(tmpdir(), "tributary-qfpeer");
-  const source = statSync(join(PEER_DIR, "qfpeer.cpp")).mtimeMs;
-  if (!existsSync(out) || statSync(out).mtimeMs < source) {
-    const built = spawnSync("sh", [join(PEER_DIR, "build.sh"), out], { encoding: "utf8" });
-    if (built.status !== 0) return { skip: `building the QuickFIX peer failed: ${built.stderr.slice(0, 500)}` };
-  }
-  return { path: out };
-}
-
-const peer = findPeer();
+const peer = findQuickfixPeer();
 if ("skip" in peer) process.stderr.write(`fix-quickfix-interop: skipped: ${peer.skip}\n`);
 
 function startGateway(args: string[]): Promise<{ child: ChildProcess; port: number; output: () => string }> {
@@ -96,7 +71,7 @@ describe.skipIf("skip" in peer)("QuickFIX C++ initiator against `tributary fix g
     gateways.push(started.child);
     const out = await run((peer as { path: string }).path, [
       ...["initiator", "--port", String(started.port), "--sender", "OMS1", "--target", "TRIBUTARY"],
-      ...["--n", String(n), "--rate", "0", "--cancel-every", "10", "--dict", DICT],
+      ...["--n", String(n), "--rate", "0", "--cancel-every", "10", "--dict", QFPEER_DICT],
       ...["--symbols", "ACME", "--ordtype", "market", "--wait", "60"],
     ]);
     const result = out.split("\n").find((line) => line.startsWith("RESULT")) ?? "";

@@ -11,11 +11,8 @@
  * Needs libquickfix-dev, g++ and pkg-config; without them the test is skipped with that message. QFPEER=/path uses an
  * already built peer.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, renameSync, statSync } from "node:fs";
+import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { CancelReject, ExecutionReport } from "../src/model/execution-report.js";
 import type { Side } from "../src/model/order-types.js";
@@ -23,35 +20,10 @@ import { parseReferenceData } from "../src/model/reference-data.js";
 import { WallScheduler } from "../src/runtime/wall-scheduler.js";
 import { FixVenue } from "../src/venue/fix/fix-venue.js";
 import type { NewOrderRequest, OrderEntryListener } from "../src/venue/venue.js";
+import { findQuickfixPeer, QFPEER_DICT } from "./quickfix-peer.js";
 import { config } from "./sim-fixtures.js";
 
-const PEER_DIR = join(import.meta.dirname, "..", "..", "shared", "tools", "quickfix-peer");
-const DICT = join(PEER_DIR, "spec", "FIX44.xml");
-
-function findPeer(): { path: string } | { skip: string } {
-  const given = process.env.QFPEER;
-  if (given !== undefined && given !== "") {
-    return existsSync(given) ? { path: given } : { skip: `QFPEER=${given} does not exist` };
-  }
-  if (!existsSync(join(PEER_DIR, "build.sh"))) return { skip: `no QuickFIX peer sources at ${PEER_DIR}` };
-  const hasLib = spawnSync("pkg-config", ["--exists", "quickfix"]).status === 0;
-  const hasCxx = spawnSync("g++", ["--version"]).status === 0;
-  if (!hasLib || !hasCxx) {
-    return { skip: "QuickFIX peer cannot be built here: `apt-get install -y g++ pkg-config libquickfix-dev`" };
-  }
-  const out = join(tmpdir(), "tributary-qfpeer");
-  const source = statSync(join(PEER_DIR, "qfpeer.cpp")).mtimeMs;
-  if (!existsSync(out) || statSync(out).mtimeMs < source) {
-    // Built aside and renamed into place: the interop test may be building the same peer in another worker.
-    const aside = `${out}.${process.pid}`;
-    const built = spawnSync("sh", [join(PEER_DIR, "build.sh"), aside], { encoding: "utf8" });
-    if (built.status !== 0) return { skip: `building the QuickFIX peer failed: ${built.stderr.slice(0, 500)}` };
-    renameSync(aside, out);
-  }
-  return { path: out };
-}
-
-const peer = findPeer();
+const peer = findQuickfixPeer();
 if ("skip" in peer) process.stderr.write(`fix-venue-quickfix: skipped: ${peer.skip}\n`);
 
 async function freePort(): Promise<number> {
@@ -96,7 +68,7 @@ describe.skipIf("skip" in peer)("FixVenue against the QuickFIX C++ acceptor", ()
     const port = await freePort();
     const proc = spawn(
       (peer as { path: string }).path,
-      ["acceptor", "--port", String(port), "--sender", "LITA", "--target", "TRIBUTARY", "--ack", "--dict", DICT],
+      ["acceptor", "--port", String(port), "--sender", "LITA", "--target", "TRIBUTARY", "--ack", "--dict", QFPEER_DICT],
       { stdio: ["ignore", "pipe", "pipe"] },
     );
     child = proc;

@@ -1,0 +1,39 @@
+/**
+ * The QuickFIX C++ peer (`qfpeer`, ../shared/tools/quickfix-peer) for the interop tests: `QFPEER` when set, else built
+ * from its sources with Debian's libquickfix-dev into the temp folder (again when the source is newer). Built aside and
+ * renamed into place, since several test files may build it at once. When it cannot be had, a reason to skip.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, renameSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export const PEER_DIR = join(import.meta.dirname, "..", "..", "shared", "tools", "quickfix-peer");
+/** QuickFIX's FIX 4.4 dictionary, for qfpeer's --dict. */
+export const QFPEER_DICT = join(PEER_DIR, "spec", "FIX44.xml");
+
+export function findQuickfixPeer(): { path: string } | { skip: string } {
+  const given = process.env.QFPEER;
+  if (given !== undefined && given !== "") {
+    return existsSync(given) ? { path: given } : { skip: `QFPEER=${given} does not exist` };
+  }
+  if (!existsSync(join(PEER_DIR, "build.sh"))) return { skip: `no QuickFIX peer sources at ${PEER_DIR}` };
+  const hasLib = spawnSync("pkg-config", ["--exists", "quickfix"]).status === 0;
+  const hasCxx = spawnSync("g++", ["--version"]).status === 0;
+  if (!hasLib || !hasCxx) {
+    return {
+      skip:
+        "QuickFIX peer cannot be built here: install it with `apt-get install -y g++ pkg-config libquickfix-dev` " +
+        "(or set QFPEER to a built qfpeer)",
+    };
+  }
+  const out = join(tmpdir(), "tributary-qfpeer");
+  const source = statSync(join(PEER_DIR, "qfpeer.cpp")).mtimeMs;
+  if (!existsSync(out) || statSync(out).mtimeMs < source) {
+    const aside = `${out}.${process.pid}`;
+    const built = spawnSync("sh", [join(PEER_DIR, "build.sh"), aside], { encoding: "utf8" });
+    if (built.status !== 0) return { skip: `building the QuickFIX peer failed: ${built.stderr.slice(0, 500)}` };
+    renameSync(aside, out);
+  }
+  return { path: out };
+}
