@@ -1,7 +1,7 @@
 /**
  * The worker thread behind `ThreadedSqliteJournal`: receives encoded batches (payloads, correlation and causation
- * already derived on the kernel thread: threaded-journal-protocol.ts), chains the hashes, and commits each batch in
- * one SQLite transaction. Progress and the end go through shared memory (the layout is in the protocol file), so the
+ * already derived on the kernel thread: threaded-journal-protocol.ts), chains the hashes, and commits the batches
+ * queued by the time it gets to them in one SQLite transaction. Progress and the end go through shared memory (the layout is in the protocol file), so the
  * kernel thread can wait for them synchronously; durability is also posted as messages.
  */
 import { parentPort, workerData } from "node:worker_threads";
@@ -32,26 +32,54 @@ function fail(error: unknown): void {
   Atomics.notify(slots, SLOT.closed);
 }
 
+/**
+ * Group commit: batches that arrive while a commit (and its fsync) runs are decoded as they come and committed
+ * together in one transaction once the queue is drained (a `setImmediate` after the messages of this turn), so a busy
+ * kernel thread posting many small batches gets one fsync per drain, not one per batch.
+ */
+let queued: JournalRecord[] = [];
+let queuedBatches = 0;
+let commitHandle: NodeJS.Immediate | null = null;
+
+function commitQueued(): void {
+  commitHandle = null;
+  if (failed || store === null || queuedBatches === 0) return;
+  const records = queued;
+  const batches = queuedBatches;
+  queued = [];
+  queuedBatches = 0;
+  try {
+    store.appendSync(records);
+  } catch (error) {
+    fail(error);
+    return;
+  }
+  Atomics.add(slots, SLOT.batches, batches);
+  Atomics.notify(slots, SLOT.batches);
+  parentPort?.postMessage({ kind: "durable", seq: lastSeq });
+}
+
 parentPort?.on("message", (message: BatchMessage) => {
   if (message.kind === "batch") {
     if (failed || store === null) return;
     try {
       const records = decodeBatch(message, prevHash, lastSeq);
-      store.appendSync(records);
       if (records.length > 0) {
         const last = records[records.length - 1] as JournalRecord;
         prevHash = last.hash;
         lastSeq = last.seq;
       }
+      for (const record of records) queued.push(record);
     } catch (error) {
       fail(error);
       return;
     }
-    Atomics.add(slots, SLOT.batches, 1);
-    Atomics.notify(slots, SLOT.batches);
-    parentPort?.postMessage({ kind: "durable", seq: lastSeq });
+    queuedBatches++;
+    if (commitHandle === null) commitHandle = setImmediate(commitQueued);
     return;
   }
+  if (commitHandle !== null) clearImmediate(commitHandle);
+  commitQueued();
   try {
     store?.closeSync();
   } catch (error) {
