@@ -189,9 +189,12 @@ export class ParentAlgo {
       return out.length - before;
     }
 
-    const volumeSoon = market.volume + market.volumeRate * this.lookaheadMicros;
+    // The look-ahead never reaches past the end time: working for volume expected after the window would leave a
+    // volume-driven schedule (POV) a look-ahead period ahead of its rate when the window ends.
+    const ahead = Math.min(this.lookaheadMicros, Math.max(0, p.endTime - now));
+    const volumeSoon = market.volume + market.volumeRate * ahead;
     const target = schedule.target(now, market.volume);
-    const soon = Math.max(target, schedule.target(now + this.lookaheadMicros, volumeSoon));
+    const soon = Math.max(target, schedule.target(now + ahead, volumeSoon));
     let ceiling = schedule.ceiling(now, market.volume);
     if (p.maxParticipation !== null) {
       const cap =
