@@ -33,7 +33,7 @@ describe("evaluation of the algorithms against the baselines (3 seeds)", () => {
       frontier: [],
       moderateKappaT: 2,
       povRate: 0.1,
-      routing: ["best-venue", "equal-split", "optimal"],
+      routing: ["best-venue", "equal-split", "optimal", "aggressive-spray"],
     });
   }, 300_000);
 
@@ -62,12 +62,22 @@ describe("evaluation of the algorithms against the baselines (3 seeds)", () => {
   });
 
   it("compares routing logics on the same seeds: time to complete and dark share measured", () => {
-    expect(report.routing.map((c) => c.name)).toEqual(["best-venue (baseline)", "equal-split (baseline)", "optimal"]);
+    expect(report.routing.map((c) => c.name)).toEqual([
+      "best-venue (baseline)",
+      "equal-split (baseline)",
+      "optimal",
+      "aggressive-spray",
+    ]);
     for (const c of report.routing) {
       expect(c.runs).toHaveLength(3);
       expect(c.completionMinutes.mean, c.name).toBeGreaterThan(0);
       expect(c.completionMinutes.mean, c.name).toBeLessThanOrEqual(10);
     }
+    // Only an aggressive spray sends more than the child: no other logic can over-fill; its over-fill is measured.
+    for (const c of report.routing.filter((c) => c.name !== "aggressive-spray")) expect(c.overFillRuns, c.name).toBe(0);
+    const spray = report.routing.find((c) => c.name === "aggressive-spray");
+    expect(spray?.overFillPct.mean).toBeGreaterThanOrEqual(0);
+    expect(spray?.overFillPct.mean).toBeLessThan(50);
     // IS at medium urgency sends midpoint children: every logic, the baselines too, executes part of it in the dark.
     for (const c of report.routing) {
       expect(c.darkShare.mean, c.name).toBeGreaterThan(0);

@@ -14,6 +14,7 @@ import type { AlgoParameters } from "../src/algo/algo-parameters.js";
 import { VirtualScheduler } from "../src/core/scheduler.js";
 import { Engine } from "../src/engine/engine.js";
 import type { EngineEvent } from "../src/model/client-events.js";
+import { overFillPositions } from "../src/service/parent-progress.js";
 import { market, setup } from "./executor-fixtures.js";
 import { auditParticipants, config, LATENCY, Participant, px, START, venueInput } from "./sim-fixtures.js";
 
@@ -120,6 +121,10 @@ describe("aggressive spray: over-fill protection when fills race the cancels", (
         feeMicros: over?.feeMicros,
         fills: 1,
       },
+    ]);
+    // Reported to operators (GET /parents) beside the parents, the retired one's included.
+    expect(overFillPositions(engine)).toEqual([
+      { parent_id: 1, symbol: "ACME", side: "buy", qty: "100", avg_px: "150.01", fees: expect.any(String), fills: 1 },
     ]);
     // Nothing left reserved or working; the replace the venue could no longer apply was refused.
     expect(children().some((e) => e.action === "replace-rejected" || e.action === "filled")).toBe(true);

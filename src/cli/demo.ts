@@ -366,6 +366,13 @@ function clientSummary(
     crossSaving += totals.saving;
   }
   const round2 = (n: number): number => Math.round(n * 100) / 100;
+  const overFills = { parents: 0, shares: 0, notional: 0 };
+  for (const p of day.engine.overFills()) {
+    const instrument = day.engine.instruments.get(p.symbol) as Instrument;
+    overFills.parents++;
+    overFills.shares += instrument.quantityToShares(p.qty);
+    overFills.notional += instrument.priceToNumber(p.notional) * instrument.quantityToShares(1);
+  }
   return {
     orderSource: file ?? "generated",
     sent: submissions.length,
@@ -384,6 +391,7 @@ function clientSummary(
     crossedShares: round2(crossedShares),
     crossedNotional: round2(crossNotional),
     crossSaving: round2(crossSaving),
+    overFills: { ...overFills, notional: round2(overFills.notional) },
     executionReports: reports,
     reconciled,
   };

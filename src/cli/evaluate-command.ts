@@ -205,7 +205,8 @@ export function formatEvaluation(report: EvaluationReport): string {
     lines.push("");
     lines.push(
       `Routing: IS (kappa T ${f(report.routing[0]?.kappaT ?? Number.NaN, 1)}) by routing logic; cost = implementation ` +
-        "shortfall with fees, bps; vs = paired difference seed by seed",
+        "shortfall with fees, bps; vs = paired difference seed by seed; over-filled = seeds with lots beyond the " +
+        "order (the firm's position, not in the cost), over-fill = their mean, % of the order",
     );
     const best = report.routing.find((c) => c.name.startsWith("best-venue"));
     const equal = report.routing.find((c) => c.name.startsWith("equal-split"));
@@ -219,6 +220,8 @@ export function formatEvaluation(report: EvaluationReport): string {
         "filled",
         "minutes",
         "dark share",
+        "over-filled",
+        "over-fill",
       ].join("  "),
     );
     for (const c of report.routing) {
@@ -232,6 +235,8 @@ export function formatEvaluation(report: EvaluationReport): string {
           `${f(100 * c.fillRate.mean, 1)}%`.padStart(6),
           f(c.completionMinutes.mean).padStart(7),
           `${f(100 * c.darkShare.mean, 1)}%`.padStart(10),
+          `${c.overFillRuns}/${c.runs.length}`.padStart(11),
+          `${f(c.overFillPct.mean, 2)}%`.padStart(9),
         ].join("  "),
       );
     }

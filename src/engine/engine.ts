@@ -220,6 +220,11 @@ export class Engine {
     return this.overFillBook.list();
   }
 
+  /** A parent's over-fill position (undefined: none). Treat as read-only. */
+  overFillOf(parentId: number): Readonly<OverFillPosition> | undefined {
+    return this.overFillBook.get(parentId);
+  }
+
   /** Internal crossing so far, per symbol. */
   crossingStats(): Map<string, CrossingTotals> {
     return this.crossStats.snapshot();
