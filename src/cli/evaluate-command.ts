@@ -206,7 +206,7 @@ export function formatEvaluation(report: EvaluationReport): string {
     lines.push(
       `Routing: IS (kappa T ${f(report.routing[0]?.kappaT ?? Number.NaN, 1)}) by routing logic; cost = implementation ` +
         "shortfall with fees, bps; vs = paired difference seed by seed; over-filled = seeds with lots beyond the " +
-        "order (the firm's position, not in the cost), over-fill = their mean, % of the order",
+        "order (the firm's position, not in the cost), over-fill = mean lots beyond it over all seeds, % of the order",
     );
     const best = report.routing.find((c) => c.name.startsWith("best-venue"));
     const equal = report.routing.find((c) => c.name.startsWith("equal-split"));
