@@ -105,6 +105,7 @@ describe("tributary evaluate", () => {
     expect(r.stdout).toContain("IS efficient frontier");
     expect(r.stdout).toContain("Routing: IS");
     expect(r.stdout).toContain("equal-split (baseline)");
+    expect(r.stdout).toMatch(/aggressive-spray .* \d+\/1 +\d+\.\d\d%/);
   }, 120_000);
 
   it("names a bad flag in one line and exits 2", () => {
@@ -113,6 +114,7 @@ describe("tributary evaluate", () => {
       [["--symbol", "NOPE"], "--symbol: NOPE is not an instrument"],
       [["--shares", "1.5"], '--shares: "1.5" is not a positive number of ACME lots'],
       [["--pov-rate", "2"], "--pov-rate must be a number in (0, 1]"],
+      [["--over-send", "0.5"], '--over-send must be a number from 1 to 10, got "0.5"'],
       [["--routing", "spray,teleport"], '--routing: "teleport" is not one of'],
     ] as const) {
       const r = run(...args);

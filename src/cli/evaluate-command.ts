@@ -10,6 +10,7 @@ import { loadReferenceData } from "../config/load-config.js";
 import { loadVolumeProfile } from "../config/volume-profile-file.js";
 import { isoToMicros } from "../core/clock.js";
 import { UserError } from "../core/errors.js";
+import { DEFAULT_OVER_SEND } from "../engine/algo-executor.js";
 import { VolumeProfile } from "../market/volume-profile.js";
 import { SESSION_SECONDS } from "../model/market-parameters.js";
 import { ROUTING_LOGICS, type RoutingLogic } from "../router/routing.js";
@@ -30,6 +31,7 @@ interface Flags {
   kappaT: number;
   frontier: number[];
   routing: RoutingLogic[];
+  overSend: number;
   json: boolean;
 }
 
@@ -90,6 +92,12 @@ export function registerEvaluate(program: Command, defaults: { config: string; v
       (v: string) => routingList(v),
       [...ROUTING_LOGICS],
     )
+    .option(
+      "--over-send <x>",
+      "aggressive-spray: the most it sends, as a multiple of the child (1 to 10)",
+      overSendFactor,
+      DEFAULT_OVER_SEND,
+    )
     .option("--json", "print the report as JSON", false)
     .action((flags: Flags) => {
       if (flags.side !== "buy" && flags.side !== "sell") {
@@ -124,11 +132,20 @@ export function registerEvaluate(program: Command, defaults: { config: string; v
         moderateKappaT: flags.kappaT,
         povRate: flags.povRate,
         routing: flags.routing,
+        overSend: flags.overSend,
         progress: flags.json ? undefined : (done, total) => process.stderr.write(`\r${done}/${total} sessions`),
       });
       if (!flags.json) process.stderr.write("\n");
       process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatEvaluation(report));
     });
+}
+
+function overSendFactor(value: string): number {
+  const x = Number(value);
+  if (!/^\d*\.?\d+$/.test(value) || !(x >= 1 && x <= 10)) {
+    throw new InvalidArgumentError(`--over-send must be a number from 1 to 10, got "${value}"`);
+  }
+  return x;
 }
 
 function routingList(value: string): RoutingLogic[] {

@@ -48,6 +48,8 @@ export interface EvaluationSetup {
   readonly povRate: number;
   /** The routing logics compared (the baselines best-venue and equal-split among them); empty: no comparison. */
   readonly routing: readonly RoutingLogic[];
+  /** An aggressive spray's over-send multiple (default: the executor's, 1.5). */
+  readonly overSend?: number | undefined;
   readonly progress?: ((done: number, total: number) => void) | undefined;
 }
 
@@ -207,6 +209,7 @@ export function runCase(setup: EvaluationSetup, c: EvaluationCase, seed: number)
     // The algorithm starts after the arrival mid is read (its first decision is a timer at arrival).
     chooseAlgo: (_parent, params) => overrideParams(c, params, setup, arrival, end, arrivalMid),
     routing: c.routing === undefined ? undefined : () => c.routing as RoutingLogic,
+    overSend: setup.overSend,
     ...(algorithmic
       ? {
           clientOrders: (d: Day) => {
