@@ -15,9 +15,9 @@
  *   parent's children first: "reprice"); the decision and its inputs are recorded (`routing-decision`). A sequential
  *   route moves what a venue leaves unfilled to the next venue of its ranking; a dark ping that finds nothing leaves
  *   that pool alone a while; an aggressive spray's slices (a spray group) may add up to more than the child, the lots
- *   beyond what the parent can carry reserved as over-sent: on each of their fills the executor cancels the slices
- *   that would fill the group beyond the child (the rest still covering it), all of them once the child is done, and
- *   what is left at the end of the spray window;
+ *   beyond what the parent can carry reserved as over-sent: on each of their fills the executor cancels the slices the
+ *   group no longer needs and reduces the one that would overshoot the child, cancels all of them once the child is
+ *   done, and what still rests at the end of the spray window (`SPRAY_WINDOW_MICROS`);
  * - cancel: sent to the child's venue; the venue's final report releases the child's reservation.
  * Execution reports come back as child fills (allocated by the engine) and releases. When the engine reports a parent
  * over-reserved (kill switch, cancels pending, orders expired) the executor cancels its children. At the session's
@@ -998,20 +998,7 @@ export class AlgoExecutor implements OrderEntryListener {
   private reduce(child: Child, orderQty: number, reason: string): void {
     if (child.cancelPending || child.replacing !== null || orderQty >= child.orderQty || orderQty <= child.filled)
       return;
-    const clOrdId = `${child.childId}-R${++child.amendments}`;
-    child.replacing = { clOrdId, oldPrice: child.price, orderQty };
-    child.requestedId = clOrdId;
-    child.orderIds.push(clOrdId);
-    this.byOrderId.set(clOrdId, child);
-    this.stats.replacesSent++;
-    this.recordChild(child, "replace-requested", reason);
-    (this.sessions[child.venue] as OrderEntrySession).replace({
-      clOrdId,
-      origClOrdId: child.venueOrderId,
-      symbol: child.symbol,
-      orderQty,
-      price: child.price,
-    });
+    this.sendReplace(child, child.price, orderQty, reason);
   }
 
   private cancel(child: Child, reason: string): void {
@@ -1040,10 +1027,17 @@ export class AlgoExecutor implements OrderEntryListener {
     }
     const own = this.ownBest(child.symbol, child.side === "buy" ? "sell" : "buy");
     if (child.side === "buy" ? price >= own : price <= own) return;
+    this.sendReplace(child, price, child.orderQty, reason);
+  }
+
+  /** One replace of a child to `price` and `orderQty` (a re-peg, or a reduce at the same price). */
+  private sendReplace(child: Child, price: number, orderQty: number, reason: string): void {
     const clOrdId = `${child.childId}-R${++child.amendments}`;
-    child.replacing = { clOrdId, oldPrice: child.price };
-    this.reprice(child, price);
-    child.pricedAt = this.scheduler.now();
+    child.replacing = { clOrdId, oldPrice: child.price, ...(orderQty < child.orderQty ? { orderQty } : {}) };
+    if (price !== child.price) {
+      this.reprice(child, price);
+      child.pricedAt = this.scheduler.now();
+    }
     child.requestedId = clOrdId;
     child.orderIds.push(clOrdId);
     this.byOrderId.set(clOrdId, child);
@@ -1053,7 +1047,7 @@ export class AlgoExecutor implements OrderEntryListener {
       clOrdId,
       origClOrdId: child.venueOrderId,
       symbol: child.symbol,
-      orderQty: child.orderQty,
+      orderQty,
       price,
     });
   }
