@@ -4,7 +4,8 @@
  * A buy of 200 is sprayed 171 to LITB and 129 to LITA (300: 1.5 times the child, 100 of it over-sent). A competitor
  * takes LITB's offer just before our slice arrives there, so it rests; LITA's fill comes back first and the executor
  * reduces LITB's slice to the 71 still wanted. A seller hitting LITB after the reduce arrives fills 71; one hitting it
- * before fills all 171, and the 100 beyond the client's order are the parent's over-fill position.
+ * before fills all 171, and the 100 beyond the client's order are the parent's over-fill position. On three venues
+ * (LITC, 1 ms away), the slice the child can do without is cancelled and the one that would overshoot reduced.
  * Then a property over random latencies, fading venues and sellers' timing: clients are never over-allocated, every
  * lot a venue filled is allocated or in the over-fill position, and the journal rebuilds the same state.
  */
@@ -91,6 +92,52 @@ describe("aggressive spray: over-fill protection when fills race the cancels", (
     expect(of(events, "over-fill")).toEqual([]);
     expect(engine.overFills()).toEqual([]);
     expect(engine.parent(1)).toBeUndefined();
+  });
+
+  it("on three venues: cancels the slice the child can do without and reduces the one that would overshoot", () => {
+    // LITC (a copy of LITA 1 ms away) shows 250 at 150.01 too; a buy of 200 sprayed up to twice its size.
+    const input = config((c) => {
+      c.venues.push({
+        ...venueInput(c, "LITA"),
+        id: "LITC",
+        name: "Gamma",
+        orderEntryLatency: { kind: "constant", micros: 1_000 },
+      });
+    });
+    const s = setup(takeNow, "aggressive-spray", { input, overSend: 2 });
+    const { w, acme, engine, events, children } = s;
+    new Participant(w.venue("LITC"), w.scheduler, "LP-C").sell("a4", 250, px(acme, "150.01"));
+    // LITB's and LITC's offers are taken just before our slices get there: those slices rest.
+    for (const id of ["LITB", "LITC"]) {
+      const competitor = new Participant(w.venue(id), w.scheduler, `HFT-${id}`);
+      w.scheduler.at(T - 1, () => competitor.buy("c", 250, px(acme, "150.01"), { timeInForce: "ioc" }));
+    }
+    w.scheduler.at(T, () => engine.submit(market("A", "A1", "200")));
+    // Sellers hit every venue once all the protection's requests have arrived (LITC's cancel at T + 1.2 ms).
+    for (const id of ["LITA", "LITB", "LITC"]) {
+      const seller = new Participant(w.venue(id), w.scheduler, `SELL-${id}`);
+      w.scheduler.at(T + 2_000, () => seller.sell("s", 1_000, px(acme, "150.00"), { timeInForce: "ioc" }));
+    }
+    w.scheduler.runUntil(T + 3_000_000);
+    const placed = children().filter((e) => e.action === "placed" && e.time === T);
+    expect(placed.map((e) => [e.venue, e.orderQty, e.overSentQty ?? 0])).toEqual([
+      ["LITB", 133, 0],
+      ["LITC", 167, 100],
+      ["LITA", 100, 100],
+    ]);
+    // LITA's 100 are back at T + 200: 100 still wanted, 300 working: LITC's 167 go, LITB's 133 are cut to 100.
+    const protection = children().filter((e) => e.reason === "over-fill-protection");
+    expect(protection.map((e) => [e.time, e.venue, e.action])).toEqual([
+      [T + 200, "LITC", "cancel-requested"],
+      [T + 200, "LITB", "replace-requested"],
+    ]);
+    expect(children().find((e) => e.venue === "LITC" && e.action === "cancelled")).toMatchObject({ leavesQty: 0 });
+    expect(of(events, "parent-filled").map((f) => [f.venue, f.qty])).toEqual([
+      ["LITA", 100],
+      ["LITB", 100],
+    ]);
+    expect(engine.order("OMS", "A")?.cumQty).toBe(200);
+    expect(engine.overFills()).toEqual([]);
   });
 
   it("keeps a fill that beats the reduce as the parent's over-fill position, never allocated to the client", () => {
