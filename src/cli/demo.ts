@@ -34,6 +34,7 @@ import type { OrderRejectReason } from "../model/client-order-reasons.js";
 import type { ExecutionReport } from "../model/execution-report.js";
 import type { Instrument } from "../model/instrument.js";
 import { SESSION_SECONDS } from "../model/market-parameters.js";
+import type { RoutingLogic } from "../router/routing.js";
 import { VenueScorecard } from "../router/venue-scorecard.js";
 import { MarketBarRecorder } from "../tca/market-bar-recorder.js";
 import { TcaBuilder } from "../tca/tca-builder.js";
@@ -82,6 +83,8 @@ export interface DemoOptions {
    * from this JSON file at the start when it exists and written back at the end: learning kept across runs.
    */
   scorecard?: string | null;
+  /** One routing logic for every parent; null or absent: each parent's by its urgency. */
+  routing?: RoutingLogic | null;
 }
 
 export const DEFAULT_ORDER_COUNT = 10_000;
@@ -171,8 +174,10 @@ export function runDemo(options: DemoOptions): DemoSummary {
 
   const scorecardPath = options.scorecard ?? null;
   const scorecard = scorecardPath === null ? undefined : VenueScorecard.load(scorecardPath);
+  const routing = options.routing ?? null;
   const day = simulateDay({
     scorecard,
+    ...(routing === null ? {} : { routing: () => routing }),
     data,
     profile,
     seed: options.seed,
