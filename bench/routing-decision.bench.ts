@@ -94,6 +94,7 @@ function requests(count: number, random: Random): RouteRequest[] {
       minSliceLots: 1,
       urgency: random.float(),
       exclude: new Set(),
+      overSend: 1,
     });
   }
   return out;

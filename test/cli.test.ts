@@ -52,6 +52,19 @@ describe("tributary CLI", () => {
     expect(bad.stderr).toContain(file);
   });
 
+  it("routes every parent by one logic with --routing, and prints the aggressive spray's over-fill positions", () => {
+    const args = ["demo", "--minutes", "15", "--order-count", "1000", "--seed", "1", "--no-journal"];
+    const r = run(...args, "--routing", "aggressive-spray");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/over-fill positions \(the firm's, to unwind\): [1-9]\d* parents, [\d,.]+ sh/);
+    // Routed by urgency, nothing is ever sent beyond a parent's orders: no position, no line.
+    const json = JSON.parse(run(...args, "--json").stdout);
+    expect(json.clientOrders.overFills).toEqual({ parents: 0, shares: 0, notional: 0 });
+    const bad = run("demo", "--routing", "teleport");
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain("--routing");
+  });
+
   it("prints the market summary as a table: venues, venue x instrument, instruments", () => {
     const r = run("demo", "--minutes", "1", "--seed", "3");
     expect(r.status).toBe(0);

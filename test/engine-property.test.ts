@@ -8,6 +8,9 @@
  * - cancels and replaces conserve quantity (cumQty unchanged; leaves = orderQty - cumQty while open);
  * - nothing accepted disappears: every order is filled, cancelled or expired, or still working in a live parent, and
  *   its last execution report says so; every refused submit is one OrderRejected event.
+ * - a child reserved partly beyond its parent's orders (over-sent, as an aggressive spray does) fills its orders first;
+ *   what no order can take is an over-fill, never allocated, within what was over-sent, and the over-fill positions
+ *   hold every over-fill event's lots.
  * The engine also runs with `audit: true`, which re-checks every parent's ladders and reservation cover.
  * Recovery (Engine.restore, snapshot, restoreSnapshot): the harness records its child orders as the executor does;
  * a new engine rebuilt from the run's events (as a journal hands them back: JSON) has the state hash of the engine
@@ -40,7 +43,7 @@ type Command =
     }
   | { c: "cancel"; pick: number }
   | { c: "replace"; pick: number; qty: number | null; limit: number | null }
-  | { c: "reserve"; pick: number; price: number | null; part: number }
+  | { c: "reserve"; pick: number; price: number | null; part: number; over: number }
   | { c: "childFill"; pick: number; part: number; better: number }
   | { c: "release"; pick: number }
   | { c: "fill"; pick: number; qty: number; tick: number }
@@ -81,6 +84,7 @@ const command: fc.Arbitrary<Command> = fc.oneof(
       pick: fc.nat(),
       price: fc.option(tick, { nil: null }),
       part: fc.constantFrom(0.3, 0.7, 1, 1),
+      over: fc.constantFrom(0, 0, 5, 20, 40),
     }),
   },
   {
@@ -161,6 +165,9 @@ describe("engine invariants under random commands", () => {
             }
           };
           const checkState = (): void => {
+            const over = t.ofType("over-fill").reduce((a, f) => a + f.qty, 0);
+            expect(t.engine.overFills().reduce((a, p) => a + p.qty, 0)).toBe(over);
+            for (const p of t.engine.parents()) expect(p.overSentQty).toBeLessThanOrEqual(p.reservedQty);
             const fills = t.ofType("parent-filled").reduce((a, f) => a + f.qty, 0);
             expect(t.engine.orders.reduce((a, o) => a + o.cumQty, 0)).toBe(fills);
             for (const o of t.engine.orders) {
@@ -185,7 +192,13 @@ describe("engine invariants under random commands", () => {
           const openOrders = () => t.engine.orders.filter((o) => o.done === null);
           const parents = () => [...t.engine.parents()];
 
-          const childEvent = (id: string, action: "placed" | "cancelled", price: number | null, qty: number) => {
+          const childEvent = (
+            id: string,
+            action: "placed" | "cancelled",
+            price: number | null,
+            qty: number,
+            overSentQty = 0,
+          ) => {
             const parent = t.engine.parentOfChild(id);
             if (parent === undefined) return;
             t.engine.record({
@@ -204,6 +217,7 @@ describe("engine invariants under random commands", () => {
               leavesQty: action === "placed" ? qty : 0,
               reservedPrice: price,
               reason: null,
+              ...(overSentQty > 0 ? { overSentQty } : {}),
             });
           };
           const release = (id: string) => {
@@ -267,12 +281,14 @@ describe("engine invariants under random commands", () => {
                 if (!p) break;
                 const price = cmd.price === null ? null : MID + cmd.price * TICK;
                 const available = p.available(price);
-                const qty = Math.floor(available * cmd.part);
+                // Over-send only where there is something to send for (a parent with no working orders has none).
+                const over = available > 0 ? cmd.over : 0;
+                const qty = Math.floor(available * cmd.part) + over;
                 if (qty <= 0) break;
                 const id = `C${++childN}`;
-                expect(t.engine.reserve(p.parentId, id, price, qty)).toBe(true);
+                expect(t.engine.reserve(p.parentId, id, price, qty, over)).toBe(true);
                 children.set(id, { parentId: p.parentId, price });
-                childEvent(id, "placed", price, qty);
+                childEvent(id, "placed", price, qty, over);
                 break;
               }
               case "childFill": {
@@ -286,7 +302,12 @@ describe("engine invariants under random commands", () => {
                 const qty = Math.max(1, Math.floor(reservation.qty * cmd.part));
                 const base = child.price ?? MID;
                 const price = parent.side === "buy" ? base - cmd.better * TICK : base + cmd.better * TICK;
+                const before = t.ofType("over-fill").length;
+                const overSent = parent.overSentQty;
                 t.engine.childFill(id, qty, price, "LITA", "taker", 0);
+                // An over-fill only when no order could take the lots, and within what was over-sent.
+                const overFilled = t.ofType("over-fill").slice(before);
+                for (const e of overFilled) expect(e.qty).toBeLessThanOrEqual(overSent);
                 if (!parent.reservations.has(id)) children.delete(id);
                 break;
               }
@@ -304,7 +325,7 @@ describe("engine invariants under random commands", () => {
                 if (!p) break;
                 const price = MID + cmd.tick * TICK;
                 let room = p.fillCapacity(price);
-                if (p.reservedQty > 0) room = Math.min(room, p.allocatable.atOrAbove(p.reservedKey) - p.reservedQty);
+                if (p.reservedQty > 0) room = Math.min(room, p.allocatable.atOrAbove(p.reservedKey) - p.coveredQty);
                 const qty = Math.min(cmd.qty, room);
                 if (qty > 0) t.engine.applyParentFill(p.parentId, qty, price, "LITB", "maker", -100);
                 break;
@@ -387,6 +408,7 @@ describe("engine invariants under random commands", () => {
       "report:replaced",
       "cancel-rejected",
       "kill-switch",
+      "over-fill",
     ]) {
       expect(STATS.get(kind) ?? 0, kind).toBeGreaterThan(20);
     }

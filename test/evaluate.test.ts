@@ -33,7 +33,7 @@ describe("evaluation of the algorithms against the baselines (3 seeds)", () => {
       frontier: [],
       moderateKappaT: 2,
       povRate: 0.1,
-      routing: ["best-venue", "equal-split", "optimal"],
+      routing: ["best-venue", "equal-split", "optimal", "aggressive-spray"],
     });
   }, 300_000);
 
@@ -62,12 +62,22 @@ describe("evaluation of the algorithms against the baselines (3 seeds)", () => {
   });
 
   it("compares routing logics on the same seeds: time to complete and dark share measured", () => {
-    expect(report.routing.map((c) => c.name)).toEqual(["best-venue (baseline)", "equal-split (baseline)", "optimal"]);
+    expect(report.routing.map((c) => c.name)).toEqual([
+      "best-venue (baseline)",
+      "equal-split (baseline)",
+      "optimal",
+      "aggressive-spray",
+    ]);
     for (const c of report.routing) {
       expect(c.runs).toHaveLength(3);
       expect(c.completionMinutes.mean, c.name).toBeGreaterThan(0);
       expect(c.completionMinutes.mean, c.name).toBeLessThanOrEqual(10);
     }
+    // Only an aggressive spray sends more than the child: no other logic can over-fill; its over-fill is measured.
+    for (const c of report.routing.filter((c) => c.name !== "aggressive-spray")) expect(c.overFillRuns, c.name).toBe(0);
+    const spray = report.routing.find((c) => c.name === "aggressive-spray");
+    expect(spray?.overFillPct.mean).toBeGreaterThanOrEqual(0);
+    expect(spray?.overFillPct.mean).toBeLessThan(50);
     // IS at medium urgency sends midpoint children: every logic, the baselines too, executes part of it in the dark.
     for (const c of report.routing) {
       expect(c.darkShare.mean, c.name).toBeGreaterThan(0);
@@ -95,6 +105,7 @@ describe("tributary evaluate", () => {
     expect(r.stdout).toContain("IS efficient frontier");
     expect(r.stdout).toContain("Routing: IS");
     expect(r.stdout).toContain("equal-split (baseline)");
+    expect(r.stdout).toMatch(/aggressive-spray .* \d+\/1 +\d+\.\d\d%/);
   }, 120_000);
 
   it("names a bad flag in one line and exits 2", () => {
@@ -103,6 +114,7 @@ describe("tributary evaluate", () => {
       [["--symbol", "NOPE"], "--symbol: NOPE is not an instrument"],
       [["--shares", "1.5"], '--shares: "1.5" is not a positive number of ACME lots'],
       [["--pov-rate", "2"], "--pov-rate must be a number in (0, 1]"],
+      [["--over-send", "0.5"], '--over-send must be a number from 1 to 10, got "0.5"'],
       [["--routing", "spray,teleport"], '--routing: "teleport" is not one of'],
     ] as const) {
       const r = run(...args);

@@ -9,13 +9,25 @@ import { AlgoExecutor } from "../src/engine/algo-executor.js";
 import { Engine } from "../src/engine/engine.js";
 import { VolumeProfile } from "../src/market/volume-profile.js";
 import type { ChildOrderChanged, EngineEvent } from "../src/model/client-events.js";
+import type { ReferenceDataInput } from "../src/model/reference-data.js";
 import type { RoutingLogic } from "../src/router/routing.js";
 import { Participant, px, START, world } from "./sim-fixtures.js";
 
 export const SESSION_END = START + 3_600_000_000;
 
-export function setup(choose?: (params: AlgoParameters) => AlgoParameters, routing?: RoutingLogic) {
-  const w = world();
+export interface SetupOptions {
+  /** The reference data (default: the fixture's, test/sim-fixtures.ts). */
+  readonly input?: ReferenceDataInput;
+  /** An aggressive spray's over-send multiple (AlgoExecutorOptions.overSend). */
+  readonly overSend?: number;
+}
+
+export function setup(
+  choose?: (params: AlgoParameters) => AlgoParameters,
+  routing?: RoutingLogic,
+  options: SetupOptions = {},
+) {
+  const w = world(options.input);
   const acme = w.instrument("ACME");
   const lpA = new Participant(w.venue("LITA"), w.scheduler, "LP-A");
   const lpB = new Participant(w.venue("LITB"), w.scheduler, "LP-B");
@@ -39,6 +51,7 @@ export function setup(choose?: (params: AlgoParameters) => AlgoParameters, routi
     random: new Random(3),
     choose: choose === undefined ? undefined : (_parent, params) => choose(params),
     routing: routing === undefined ? undefined : () => routing,
+    overSend: options.overSend,
   });
   const children = () => events.filter((e): e is ChildOrderChanged => e.type === "child-order");
   return { w, acme, engine, executor, events, lpA, lpB, children };

@@ -171,6 +171,8 @@ describe("tributary serve: HTTP API and stream", () => {
     expect((await call(url, "POST", "/orders", ROBO, restingOrder("k-3", "R1"))).status).toBe(201);
     const admin = await call(url, "GET", "/parents", ADMIN);
     expect((admin.body.parents as unknown[]).length).toBeGreaterThan(0);
+    // No aggressive spray here: no over-fill position (test/spray-over-fill.test.ts has one).
+    expect(admin.body.over_fills).toEqual([]);
     expect((await call(url, "GET", "/config", DESK)).status).toBe(403);
     const config = await call(url, "GET", "/config", ADMIN);
     expect(config.body).toMatchObject({

@@ -13,6 +13,10 @@
  *   fill can be allocated to orders whose limits allow it, without overfilling any;
  * - a new child at price p carries at most `available(p)` = workable(p) - reserved;
  * - the ladders equal the sums of their orders' contributions.
+ * Over-send (an aggressive spray, router/routing-logics.ts): a child may be reserved beyond what the orders cover, by
+ * lots it declares (`overSentQty`, pooled over the parent's children). Those are the first lots a cancel gives back and
+ * the only ones a fill beyond every order may take (an over-fill, kept by the engine as the firm's position, never
+ * allocated); the cover invariant holds for the rest: reservedQty - overSentQty <= allocatable at the reservation price.
  * Known limit: all reservations of a parent share one price (or market). A pro-rata allocation of a fill at a better
  * price may take quantity from high-limit orders that a second, more aggressive child would need, so children at two
  * prices could not both be covered; the executor reserves every child of a parent at one protection price (the far
@@ -40,6 +44,8 @@ export class ParentOrder {
   readonly crossable = new PriceLadder();
   readonly reservations = new Map<string, Reservation>();
   reservedQty = 0;
+  /** Reserved lots no order covers (deliberately over-sent child quantity); at most `reservedQty`. */
+  overSentQty = 0;
   /** Aggressiveness key of the reservations' price (meaningful while reservedQty > 0). */
   reservedKey = Number.NEGATIVE_INFINITY;
   reservedPrice: number | null = null;
@@ -188,7 +194,12 @@ export class ParentOrder {
   available(price: number | null): number {
     const key = aggressiveness(this.side, price);
     if (this.reservedQty > 0 && key !== this.reservedKey) return 0;
-    return Math.max(0, this.workable.atOrAbove(key) - this.reservedQty);
+    return Math.max(0, this.workable.atOrAbove(key) - this.coveredQty);
+  }
+
+  /** Reserved lots the orders must cover (all but the over-sent ones). */
+  get coveredQty(): number {
+    return this.reservedQty - this.overSentQty;
   }
 
   /**
@@ -210,7 +221,7 @@ export class ParentOrder {
   /** Reserved lots beyond what the workable orders can carry at the reservation price: child quantity to cancel. */
   get overReservedQty(): number {
     if (this.reservedQty === 0) return 0;
-    return Math.max(0, this.reservedQty - this.workable.atOrAbove(this.reservedKey));
+    return Math.max(0, this.coveredQty - this.workable.atOrAbove(this.reservedKey));
   }
 
   /** Lots that may be crossed internally at `price` without uncovering any reservation. */
@@ -219,7 +230,7 @@ export class ParentOrder {
     const crossable = this.crossable.atOrAbove(key);
     if (this.reservedQty === 0 || crossable === 0) return crossable;
     // Worst case the cross is allocated entirely to orders that also cover the reservation.
-    const slack = this.allocatable.atOrAbove(this.reservedKey) - this.reservedQty;
+    const slack = this.allocatable.atOrAbove(this.reservedKey) - this.coveredQty;
     return Math.max(0, Math.min(crossable, slack));
   }
 
@@ -229,19 +240,26 @@ export class ParentOrder {
     const rk = this.reservedKey;
     const before = order.allocKey >= rk ? order.allocQty : 0;
     const after = allocKey >= rk ? allocQty : 0;
-    return this.allocatable.atOrAbove(rk) - before + after >= this.reservedQty;
+    return this.allocatable.atOrAbove(rk) - before + after >= this.coveredQty;
   }
 
-  reserve(childId: string, price: number | null, qty: number): void {
+  /**
+   * Reserves `qty` lots for a child at `price`, `overSend` of them beyond what the orders cover (0 but for an
+   * aggressive spray): the rest must be available, and every reservation shares one price.
+   */
+  reserve(childId: string, price: number | null, qty: number, overSend = 0): void {
     if (this.reservations.has(childId)) throw new InvariantError(`child ${childId} is already reserved`);
     const key = aggressiveness(this.side, price);
-    if (qty <= 0 || qty > this.available(price)) {
+    const samePrice = this.reservedQty === 0 || key === this.reservedKey;
+    const valid = Number.isSafeInteger(overSend) && overSend >= 0 && overSend <= qty;
+    if (qty <= 0 || !valid || !samePrice || qty - overSend > this.available(price)) {
       throw new InvariantError(
-        `reserve ${qty} for ${childId} in parent ${this.parentId}: only ${this.available(price)} available`,
+        `reserve ${qty} (${overSend} over-sent) for ${childId} in parent ${this.parentId}: only ${this.available(price)} available`,
       );
     }
     this.reservations.set(childId, { childId, price, qty });
     this.reservedQty += qty;
+    this.overSentQty += overSend;
     this.reservedKey = key;
     this.reservedPrice = price;
   }
@@ -258,8 +276,37 @@ export class ParentOrder {
     this.reservedPrice = price;
   }
 
-  /** Gives back `qty` lots of a child's reservation (cancelled, expired, filled); drops it at 0. */
+  /**
+   * A child filled `qty` lots allocated to the orders: its reservation shrinks (the covered lots first: the over-sent
+   * ones stay over-sent while any reservation is left for them).
+   */
   release(childId: string, qty: number): Reservation {
+    const reservation = this.shrink(childId, qty);
+    if (this.overSentQty > this.reservedQty) this.overSentQty = this.reservedQty;
+    return reservation;
+  }
+
+  /** A child filled `qty` lots beyond every order (an over-fill): over-sent lots, gone from its reservation. */
+  overFill(childId: string, qty: number): void {
+    if (qty > this.overSentQty)
+      throw new InvariantError(`over-fill of ${qty} in parent ${this.parentId}: only ${this.overSentQty} over-sent`);
+    this.shrink(childId, qty);
+    this.overSentQty -= qty;
+  }
+
+  /**
+   * A child may fill only `qty` lots more (reduced at its venue; 0: it is done, cancelled, expired or rejected): the
+   * rest of its reservation goes back, over-sent lots first.
+   */
+  shrinkTo(childId: string, qty: number): void {
+    const reservation = this.reservations.get(childId);
+    if (reservation === undefined || reservation.qty <= qty) return;
+    const rest = reservation.qty - Math.max(0, qty);
+    this.shrink(childId, rest);
+    this.overSentQty = Math.max(0, this.overSentQty - rest);
+  }
+
+  private shrink(childId: string, qty: number): Reservation {
     const reservation = this.reservations.get(childId);
     if (reservation === undefined) throw new InvariantError(`no reservation for child ${childId}`);
     if (qty < 0 || qty > reservation.qty)
@@ -292,8 +339,13 @@ export class ParentOrder {
     if (alloc !== this.allocatable.total || work !== this.workable.total || cross !== this.crossable.total) {
       throw new InvariantError(`parent ${this.parentId}: ladders out of step with their orders`);
     }
-    if (this.reservedQty > 0 && this.allocatable.atOrAbove(this.reservedKey) < this.reservedQty) {
-      throw new InvariantError(`parent ${this.parentId}: ${this.reservedQty} reserved lots are not covered`);
+    if (this.overSentQty < 0 || this.overSentQty > this.reservedQty) {
+      throw new InvariantError(
+        `parent ${this.parentId}: ${this.overSentQty} over-sent of ${this.reservedQty} reserved`,
+      );
+    }
+    if (this.reservedQty > 0 && this.allocatable.atOrAbove(this.reservedKey) < this.coveredQty) {
+      throw new InvariantError(`parent ${this.parentId}: ${this.coveredQty} reserved lots are not covered`);
     }
   }
 

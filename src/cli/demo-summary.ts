@@ -82,6 +82,8 @@ export interface ClientSummary {
   crossedShares: number;
   crossedNotional: number;
   crossSaving: number;
+  /** The firm's over-fill positions: parents whose children filled beyond their orders, shares, notional. */
+  overFills: { parents: number; shares: number; notional: number };
   /** Client execution reports sent. */
   executionReports: number;
   /** The reconciliation of orders.csv, fills.csv and allocations.csv. */
@@ -366,6 +368,11 @@ export function formatSummary(summary: DemoSummary): string {
     `  internal crosses: ${n(c.crosses)}, ${shares(c.crossedShares)} sh, notional ${Math.round(c.crossedNotional).toLocaleString("en-US")}, ` +
       `saving ${c.crossSaving.toFixed(2)}`,
   );
+  if (c.overFills.parents > 0)
+    lines.push(
+      `  over-fill positions (the firm's, to unwind): ${n(c.overFills.parents)} parents, ${shares(c.overFills.shares)} sh, ` +
+        `notional ${Math.round(c.overFills.notional).toLocaleString("en-US")}`,
+    );
   const reasons = Object.entries(c.rejectReasons);
   if (reasons.length > 0) lines.push(`  rejected: ${reasons.map(([r, k]) => `${r} ${n(k)}`).join(", ")}`);
   lines.push(`  ${c.reconciled}`);

@@ -34,6 +34,7 @@ import type { OrderRejectReason } from "../model/client-order-reasons.js";
 import type { ExecutionReport } from "../model/execution-report.js";
 import type { Instrument } from "../model/instrument.js";
 import { SESSION_SECONDS } from "../model/market-parameters.js";
+import type { RoutingLogic } from "../router/routing.js";
 import { VenueScorecard } from "../router/venue-scorecard.js";
 import { MarketBarRecorder } from "../tca/market-bar-recorder.js";
 import { TcaBuilder } from "../tca/tca-builder.js";
@@ -82,6 +83,8 @@ export interface DemoOptions {
    * from this JSON file at the start when it exists and written back at the end: learning kept across runs.
    */
   scorecard?: string | null;
+  /** One routing logic for every parent; null or absent: each parent's by its urgency. */
+  routing?: RoutingLogic | null;
 }
 
 export const DEFAULT_ORDER_COUNT = 10_000;
@@ -171,8 +174,10 @@ export function runDemo(options: DemoOptions): DemoSummary {
 
   const scorecardPath = options.scorecard ?? null;
   const scorecard = scorecardPath === null ? undefined : VenueScorecard.load(scorecardPath);
+  const routing = options.routing ?? null;
   const day = simulateDay({
     scorecard,
+    ...(routing === null ? {} : { routing: () => routing }),
     data,
     profile,
     seed: options.seed,
@@ -366,6 +371,13 @@ function clientSummary(
     crossSaving += totals.saving;
   }
   const round2 = (n: number): number => Math.round(n * 100) / 100;
+  const overFills = { parents: 0, shares: 0, notional: 0 };
+  for (const p of day.engine.overFills()) {
+    const instrument = day.engine.instruments.get(p.symbol) as Instrument;
+    overFills.parents++;
+    overFills.shares += instrument.quantityToShares(p.qty);
+    overFills.notional += instrument.priceToNumber(p.notional) * instrument.quantityToShares(1);
+  }
   return {
     orderSource: file ?? "generated",
     sent: submissions.length,
@@ -384,6 +396,7 @@ function clientSummary(
     crossedShares: round2(crossedShares),
     crossedNotional: round2(crossNotional),
     crossSaving: round2(crossSaving),
+    overFills: { ...overFills, notional: round2(overFills.notional) },
     executionReports: reports,
     reconciled,
   };

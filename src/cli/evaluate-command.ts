@@ -10,6 +10,7 @@ import { loadReferenceData } from "../config/load-config.js";
 import { loadVolumeProfile } from "../config/volume-profile-file.js";
 import { isoToMicros } from "../core/clock.js";
 import { UserError } from "../core/errors.js";
+import { DEFAULT_OVER_SEND } from "../engine/algo-executor.js";
 import { VolumeProfile } from "../market/volume-profile.js";
 import { SESSION_SECONDS } from "../model/market-parameters.js";
 import { ROUTING_LOGICS, type RoutingLogic } from "../router/routing.js";
@@ -30,6 +31,7 @@ interface Flags {
   kappaT: number;
   frontier: number[];
   routing: RoutingLogic[];
+  overSend: number;
   json: boolean;
 }
 
@@ -90,6 +92,12 @@ export function registerEvaluate(program: Command, defaults: { config: string; v
       (v: string) => routingList(v),
       [...ROUTING_LOGICS],
     )
+    .option(
+      "--over-send <x>",
+      "aggressive-spray: the most it sends, as a multiple of the child (1 to 10)",
+      overSendFactor,
+      DEFAULT_OVER_SEND,
+    )
     .option("--json", "print the report as JSON", false)
     .action((flags: Flags) => {
       if (flags.side !== "buy" && flags.side !== "sell") {
@@ -124,11 +132,20 @@ export function registerEvaluate(program: Command, defaults: { config: string; v
         moderateKappaT: flags.kappaT,
         povRate: flags.povRate,
         routing: flags.routing,
+        overSend: flags.overSend,
         progress: flags.json ? undefined : (done, total) => process.stderr.write(`\r${done}/${total} sessions`),
       });
       if (!flags.json) process.stderr.write("\n");
       process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatEvaluation(report));
     });
+}
+
+function overSendFactor(value: string): number {
+  const x = Number(value);
+  if (!/^\d*\.?\d+$/.test(value) || !(x >= 1 && x <= 10)) {
+    throw new InvalidArgumentError(`--over-send must be a number from 1 to 10, got "${value}"`);
+  }
+  return x;
 }
 
 function routingList(value: string): RoutingLogic[] {
@@ -205,7 +222,8 @@ export function formatEvaluation(report: EvaluationReport): string {
     lines.push("");
     lines.push(
       `Routing: IS (kappa T ${f(report.routing[0]?.kappaT ?? Number.NaN, 1)}) by routing logic; cost = implementation ` +
-        "shortfall with fees, bps; vs = paired difference seed by seed",
+        "shortfall with fees, bps; vs = paired difference seed by seed; over-filled = seeds with lots beyond the " +
+        "order (the firm's position, not in the cost), over-fill = mean lots beyond it over all seeds, % of the order",
     );
     const best = report.routing.find((c) => c.name.startsWith("best-venue"));
     const equal = report.routing.find((c) => c.name.startsWith("equal-split"));
@@ -219,6 +237,8 @@ export function formatEvaluation(report: EvaluationReport): string {
         "filled",
         "minutes",
         "dark share",
+        "over-filled",
+        "over-fill",
       ].join("  "),
     );
     for (const c of report.routing) {
@@ -232,6 +252,8 @@ export function formatEvaluation(report: EvaluationReport): string {
           `${f(100 * c.fillRate.mean, 1)}%`.padStart(6),
           f(c.completionMinutes.mean).padStart(7),
           `${f(100 * c.darkShare.mean, 1)}%`.padStart(10),
+          `${c.overFillRuns}/${c.runs.length}`.padStart(11),
+          `${f(c.overFillPct.mean, 2)}%`.padStart(9),
         ].join("  "),
       );
     }

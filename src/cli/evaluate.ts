@@ -9,7 +9,8 @@
  * every 10 s); and IS at several risk aversions (kappa T), whose cost/risk points trace the efficient frontier.
  * The routing comparison runs one algorithm (IS at the moderate urgency) with each routing logic of the smart order
  * router and its two baselines (everything to the single best venue; equal parts to every venue): cost including
- * fees, fill rate, time to complete and the share executed in the dark pool.
+ * fees, fill rate, time to complete, the share executed in the dark pool, and how often and how much an aggressive
+ * spray over-filled (lots beyond the order: the firm's position, outside the client's cost).
  * Every session is a full simulation with the seed's own market: the same seed gives the same numbers.
  */
 
@@ -47,6 +48,8 @@ export interface EvaluationSetup {
   readonly povRate: number;
   /** The routing logics compared (the baselines best-venue and equal-split among them); empty: no comparison. */
   readonly routing: readonly RoutingLogic[];
+  /** An aggressive spray's over-send multiple (default: the executor's, 1.5). */
+  readonly overSend?: number | undefined;
   readonly progress?: ((done: number, total: number) => void) | undefined;
 }
 
@@ -72,6 +75,8 @@ export interface RunResult {
   readonly completionMinutes: number;
   /** Share of the executed lots that traded in a dark pool. */
   readonly darkShare: number;
+  /** Lots filled beyond the order (the parent's over-fill position), % of the order. */
+  readonly overFillPct: number;
 }
 
 export interface CaseReport {
@@ -85,6 +90,9 @@ export interface CaseReport {
   readonly trackingErrorPct: Summary;
   readonly completionMinutes: Summary;
   readonly darkShare: Summary;
+  readonly overFillPct: Summary;
+  /** Seeds whose run over-filled. */
+  readonly overFillRuns: number;
   /** Per seed, in seed order (paired comparisons: every case ran on the same seeds). */
   readonly runs: readonly RunResult[];
 }
@@ -158,6 +166,8 @@ export function evaluate(setup: EvaluationSetup): EvaluationReport {
       trackingErrorPct: pick((r) => r.trackingErrorPct),
       completionMinutes: pick((r) => r.completionMinutes),
       darkShare: pick((r) => r.darkShare),
+      overFillPct: pick((r) => r.overFillPct),
+      overFillRuns: runs.filter((r) => r.overFillPct > 0).length,
       runs,
     };
   };
@@ -199,6 +209,7 @@ export function runCase(setup: EvaluationSetup, c: EvaluationCase, seed: number)
     // The algorithm starts after the arrival mid is read (its first decision is a timer at arrival).
     chooseAlgo: (_parent, params) => overrideParams(c, params, setup, arrival, end, arrivalMid),
     routing: c.routing === undefined ? undefined : () => c.routing as RoutingLogic,
+    overSend: setup.overSend,
     ...(algorithmic
       ? {
           clientOrders: (d: Day) => {
@@ -278,6 +289,7 @@ export function runCase(setup: EvaluationSetup, c: EvaluationCase, seed: number)
   const intervalVwap = view.tape.vwapBetween(arrival, end);
   const dark = new Set(setup.data.venues.filter((v) => v.kind === "dark").map((v) => v.id));
   const darkLots = executedFills.reduce((n, f) => n + (dark.has(f.venue) ? f.qty : 0), 0);
+  const overFilled = day.engine.overFills().reduce((n, p) => n + p.qty, 0);
   return {
     shortfallBps: shortfall.bps,
     fillRate: executedLots / lots,
@@ -290,6 +302,7 @@ export function runCase(setup: EvaluationSetup, c: EvaluationCase, seed: number)
       samples.length > 0 ? 100 * Math.sqrt(samples.reduce((a, x) => a + x * x, 0) / samples.length) : Number.NaN,
     completionMinutes: baseline === null ? (activeEnd - arrival) / MINUTE : Number.NaN,
     darkShare: executedLots > 0 ? darkLots / executedLots : Number.NaN,
+    overFillPct: (100 * overFilled) / lots,
   };
 }
 

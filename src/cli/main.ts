@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { UserError } from "../core/errors.js";
+import { ROUTING_LOGICS, type RoutingLogic } from "../router/routing.js";
 import { registerAudit } from "./audit-command.js";
 import { DEFAULT_ORDER_COUNT, DEMO_ALLOCATIONS, type DemoAllocation, runDemo } from "./demo.js";
 import { formatSummary } from "./demo-summary.js";
@@ -86,6 +87,11 @@ program
   .option("--db <file>", "journal every engine event to this SQLite file (default with --out: <out>/journal.db)")
   .option("--no-journal", "write no journal")
   .option("--scorecard <file>", "the router's venue scorecard: read at the start if it exists, written at the end")
+  .addOption(
+    new Option("--routing <logic>", "one routing logic for every parent (default: by each parent's urgency)").choices(
+      ROUTING_LOGICS,
+    ),
+  )
   .action(
     (opts: {
       seed: number;
@@ -102,6 +108,7 @@ program
       db?: string;
       journal: boolean;
       scorecard?: string;
+      routing?: RoutingLogic;
     }) => {
       const bar = progressBar(!opts.json && process.stderr.isTTY === true, opts.minutes, "simulated minutes");
       const summary = runDemo({
@@ -119,6 +126,7 @@ program
         progress: (done) => bar.update(done),
         journal: opts.journal ? (opts.db ?? (opts.out === undefined ? null : join(opts.out, "journal.db"))) : null,
         scorecard: opts.scorecard ?? null,
+        routing: opts.routing ?? null,
       });
       bar.stop();
       process.stdout.write(opts.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatSummary(summary)}\n`);

@@ -51,6 +51,8 @@ export interface DaySetup {
   readonly routing?: AlgoExecutorOptions["routing"];
   /** What the router knows of the venues from earlier runs (default: a fresh scorecard). */
   readonly scorecard?: AlgoExecutorOptions["scorecard"];
+  /** An aggressive spray's most lots sent, as a multiple of the child (default: the executor's). */
+  readonly overSend?: AlgoExecutorOptions["overSend"];
 }
 
 export interface Day {
@@ -109,6 +111,7 @@ export function buildDay(setup: DaySetup): Day {
       choose: setup.chooseAlgo,
       routing: setup.routing,
       scorecard: setup.scorecard,
+      overSend: setup.overSend,
       onReport: setup.onChildReport,
     });
     setup.clientOrders(day, ordersRandom);

@@ -14,7 +14,10 @@
  *   touch, or market; a child needing more, because the market moved through a limit, makes the executor cancel the
  *   parent's children first: "reprice"); the decision and its inputs are recorded (`routing-decision`). A sequential
  *   route moves what a venue leaves unfilled to the next venue of its ranking; a dark ping that finds nothing leaves
- *   that pool alone a while;
+ *   that pool alone a while; an aggressive spray's slices (a spray group) may add up to more than the child, the lots
+ *   beyond what the parent can carry reserved as over-sent: on each of their fills the executor cancels the slices the
+ *   group no longer needs and reduces the one that would overshoot the child, cancels all of them once the child is
+ *   done, and what still rests at the end of the spray window (`SPRAY_WINDOW_MICROS`);
  * - cancel: sent to the child's venue; the venue's final report releases the child's reservation.
  * Execution reports come back as child fills (allocated by the engine) and releases. When the engine reports a parent
  * over-reserved (kill switch, cancels pending, orders expired) the executor cancels its children. At the session's
@@ -68,6 +71,12 @@ export const ACK_TIMEOUT_MICROS = 2_000_000;
 /** After a dark ping (an immediate-or-cancel midpoint child) finds nothing, the parent leaves that pool alone this long. */
 export const DARK_PING_REST_MICROS = 5_000_000;
 
+/** What an aggressive spray's slices leave resting at their limit is cancelled this long after they were sent (µs). */
+export const SPRAY_WINDOW_MICROS = 1_000_000;
+
+/** The default most an aggressive spray sends, as a multiple of the child the algorithm asked for. */
+export const DEFAULT_OVER_SEND = 1.5;
+
 export interface AlgoExecutorOptions {
   /** The session's open and close (µs): the volume profile's origin, and when everything stops. */
   readonly sessionOpen: number;
@@ -87,6 +96,17 @@ export interface AlgoExecutorOptions {
   readonly routing?: ((parent: ParentOrder, params: AlgoParameters) => RoutingLogic) | undefined;
   /** What the router has learned of the venues (default: a fresh scorecard); the caller may load and save it. */
   readonly scorecard?: VenueScorecard | undefined;
+  /** An aggressive spray's most lots sent, as a multiple of the child (default 1.5; 1: never more than the child). */
+  readonly overSend?: number | undefined;
+}
+
+/** The slices of one aggressive spray: the child the algorithm asked for, and what they have filled towards it. */
+interface SprayGroup {
+  readonly target: number;
+  filled: number;
+  readonly children: Child[];
+  /** What is left resting is cancelled at this time (µs). */
+  readonly until: number;
 }
 
 interface Child extends WorkingChild {
@@ -94,7 +114,8 @@ interface Child extends WorkingChild {
   readonly side: Side;
   readonly venue: number;
   readonly symbol: string;
-  readonly orderQty: number;
+  /** Its quantity at the venue (an aggressive spray's over-fill protection may reduce it). */
+  orderQty: number;
   /** The price its reservation protects (the parent's protection when it was sent; null: market). */
   readonly protection: number | null;
   /** Rebuilt from the journal after a restart: its venue is asked to cancel it, and an unknown order is gone. */
@@ -108,8 +129,8 @@ interface Child extends WorkingChild {
   requestedId: string;
   /** Every ClOrdID the child has had (its reports may carry any of them). */
   readonly orderIds: string[];
-  /** A replace in flight: the price to go back to if the venue refuses it. */
-  replacing: { readonly clOrdId: string; readonly oldPrice: number } | null;
+  /** A replace in flight: the price to go back to if the venue refuses it, and the quantity asked for (a reduce). */
+  replacing: { readonly clOrdId: string; readonly oldPrice: number; readonly orderQty?: number } | null;
   /** Cancels and replaces sent (their ClOrdIDs are numbered from it). */
   amendments: number;
   /** How it was routed: the logic, the venues a sequential route tries next, when it was sent, at which level. */
@@ -127,6 +148,10 @@ interface Child extends WorkingChild {
   firstFillAt: number;
   /** A sequential route's resting child moves on at this time without a fill (+Infinity: never). */
   readonly restUntil: number;
+  /** Lots of it reserved beyond what the parent's orders cover (an aggressive spray's over-send). */
+  readonly overSentQty: number;
+  /** The aggressive spray it is a slice of, or null. */
+  readonly spray: SprayGroup | null;
 }
 
 interface Working {
@@ -178,6 +203,7 @@ export class AlgoExecutor implements OrderEntryListener {
   private readonly touches = new Map<string, { bid: number; ask: number }>();
   private readonly account: string;
   private readonly quoteGap: number;
+  private readonly overSend: number;
   private readonly actions: AlgoAction[] = [];
   private nextChild = 1;
   private closed = false;
@@ -208,6 +234,10 @@ export class AlgoExecutor implements OrderEntryListener {
     });
     this.account = options.account ?? "TRIBUTARY";
     this.quoteGap = options.quoteDecisionGapMicros ?? 100_000;
+    this.overSend = options.overSend ?? DEFAULT_OVER_SEND;
+    if (!(this.overSend >= 1 && this.overSend <= 10)) {
+      throw new RangeError(`overSend must be between 1 and 10 (a multiple of the child), not ${this.overSend}`);
+    }
     engine.on((event) => this.onEngineEvent(event));
     market.onChange((symbol) => this.onQuote(symbol));
     scheduler.at(options.sessionEnd, () => this.close());
@@ -243,8 +273,10 @@ export class AlgoExecutor implements OrderEntryListener {
     if (report.execType === "replaced") {
       child.venueOrderId = report.clOrdId;
       if (child.replacing?.clOrdId === report.clOrdId) child.replacing = null;
+      child.orderQty = report.orderQty;
       this.setLeaves(child, report.leavesQty);
       this.recordChild(child, "replaced", null);
+      this.engine.reduceChild(child.childId, report.leavesQty);
     }
     if (report.execType === "trade") {
       this.stats.lotsFilled += report.lastQty;
@@ -261,6 +293,11 @@ export class AlgoExecutor implements OrderEntryListener {
         report.liquidity,
         report.feeMicros,
       );
+      if (child.spray !== null) {
+        child.spray.filled += report.lastQty;
+        this.setLeaves(child, report.leavesQty);
+        this.protectSpray(child.spray);
+      }
     }
     this.setLeaves(child, report.leavesQty);
     if (isTerminal(report.ordStatus)) {
@@ -451,6 +488,8 @@ export class AlgoExecutor implements OrderEntryListener {
         filled: o.orderQty - o.leavesQty,
         firstFillAt: Number.NaN,
         restUntil: Number.POSITIVE_INFINITY,
+        overSentQty: 0,
+        spray: null,
       };
       this.children.set(child.childId, child);
       for (const id of child.orderIds) this.byOrderId.set(id, child);
@@ -531,6 +570,7 @@ export class AlgoExecutor implements OrderEntryListener {
         working.avoid.set(child.venue, now + SEQUENTIAL_REST_MICROS);
         this.cancel(child, "reroute");
       }
+      if (child.spray !== null && child.spray.until <= now) this.cancel(child, "spray-window");
     }
     const instrument = working.instrument;
     const own = this.ownChildren(parent.symbol);
@@ -687,6 +727,7 @@ export class AlgoExecutor implements OrderEntryListener {
       minSliceLots: Math.max(algo.params.minChildLots, Math.ceil(1 / working.instrument.quantityToShares(1))),
       urgency: algo.params.aggressiveness,
       exclude: new Set(working.avoid.keys()),
+      overSend: this.overSend,
     };
     const mid = quote.bid < quote.ask ? (quote.bid + quote.ask) / 2 : Number.NaN;
     const decision = this.router.route(
@@ -699,9 +740,16 @@ export class AlgoExecutor implements OrderEntryListener {
       this.board.adverse(parent.symbol, mid),
     );
     const sent: { childId: string; venue: string; tactic: ChildTactic; price: number; qty: number }[] = [];
+    // An aggressive spray's slices may add up to more than the child: as many lots beyond it may be over-sent.
+    const spraying = decision.logic === "aggressive-spray" && tactic === "aggressive";
+    let overSend = spraying ? Math.max(0, decision.slices.reduce((a, s) => a + s.qty, 0) - lots) : 0;
+    const group: SprayGroup | null = spraying
+      ? { target: lots, filled: 0, children: [], until: now + SPRAY_WINDOW_MICROS }
+      : null;
     for (const slice of decision.slices) {
-      const child = this.send(working, slice, decision.logic, decision.fallback);
+      const child = this.send(working, slice, decision.logic, decision.fallback, overSend, group);
       if (child !== null) {
+        overSend -= child.overSentQty;
         sent.push({
           childId: child.childId,
           venue: (this.venues[child.venue] as Venue).id,
@@ -712,6 +760,7 @@ export class AlgoExecutor implements OrderEntryListener {
       }
     }
     if (sent.length === 0) return;
+    if (group !== null) this.wake(working, group.until);
     this.engine.record({
       type: "routing-decision",
       seq: 0,
@@ -757,8 +806,18 @@ export class AlgoExecutor implements OrderEntryListener {
     return parent.protectionFor(price);
   }
 
-  /** Sends one slice of a routing decision as a child order (reserved first); null when it cannot go. */
-  private send(working: Working, slice: RouteSlice, logic: RoutingLogic, fallback: readonly number[]): Child | null {
+  /**
+   * Sends one slice of a routing decision as a child order (reserved first; up to `overSend` lots of it beyond what the
+   * parent can carry, reserved as over-sent); null when it cannot go.
+   */
+  private send(
+    working: Working,
+    slice: RouteSlice,
+    logic: RoutingLogic,
+    fallback: readonly number[],
+    overSend = 0,
+    spray: SprayGroup | null = null,
+  ): Child | null {
     const parent = working.parent;
     const buy = parent.side === "buy";
     const protection = this.protectionOf(parent, slice.price);
@@ -767,11 +826,13 @@ export class AlgoExecutor implements OrderEntryListener {
       const own = this.ownBest(parent.symbol, buy ? "sell" : "buy");
       if (buy ? slice.price >= own : slice.price <= own) return null;
     }
-    const lots = Math.min(slice.qty, parent.available(protection));
+    const available = parent.available(protection);
+    const lots = Math.min(slice.qty, available + overSend);
+    const overSentQty = Math.max(0, lots - available);
     const venue = this.venues[slice.venue] as Venue;
     if (lots <= 0 || lots < venue.spec.minQuantity) return null;
     const childId = `C${this.nextChild++}`;
-    if (!this.engine.reserve(parent.parentId, childId, protection, lots)) return null;
+    if (!this.engine.reserve(parent.parentId, childId, protection, lots, overSentQty)) return null;
     const now = this.scheduler.now();
     const restUntil =
       logic === "sequential" && slice.timeInForce === "day" ? now + SEQUENTIAL_REST_MICROS : Number.POSITIVE_INFINITY;
@@ -805,7 +866,10 @@ export class AlgoExecutor implements OrderEntryListener {
       filled: 0,
       firstFillAt: Number.NaN,
       restUntil,
+      overSentQty,
+      spray,
     };
+    spray?.children.push(child);
     this.children.set(childId, child);
     this.byOrderId.set(childId, child);
     working.children.push(child);
@@ -895,6 +959,48 @@ export class AlgoExecutor implements OrderEntryListener {
     return own;
   }
 
+  /**
+   * Over-fill protection of an aggressive spray, on each of its fills: what its slices still working would fill beyond
+   * the child is taken off, largest slice first: a slice the others can do without is cancelled, the one that would
+   * overshoot is reduced (a replace to a smaller quantity; one in flight at a time); once the child is filled, all of
+   * them are cancelled. What a venue fills before the request arrives races it: it is the parent's, or, beyond its
+   * orders, an over-fill (the parent's over-fill position).
+   */
+  private protectSpray(group: SprayGroup): void {
+    const lacking = group.target - group.filled;
+    let working = 0;
+    for (const child of group.children) if (!child.cancelPending) working += this.workingLots(child);
+    if (working <= lacking) return;
+    const largest = group.children
+      .filter((c) => !c.cancelPending && c.leavesQty > 0)
+      .sort((a, b) => b.leavesQty - a.leavesQty || (a.childId < b.childId ? -1 : 1));
+    for (const child of largest) {
+      if (working <= lacking) break;
+      const lots = this.workingLots(child);
+      if (lacking <= 0 || working - lots >= lacking) {
+        working -= lots;
+        this.cancel(child, "over-fill-protection");
+      } else if (child.replacing === null) {
+        const excess = working - lacking;
+        working -= excess;
+        this.reduce(child, child.orderQty - excess, "over-fill-protection");
+      }
+    }
+  }
+
+  /** Lots a child may still fill once the reduce in flight (if any) is done. */
+  private workingLots(child: Child): number {
+    const reducing = child.replacing?.orderQty;
+    return reducing === undefined ? child.leavesQty : Math.max(0, child.leavesQty - (child.orderQty - reducing));
+  }
+
+  /** Reduces a child to `orderQty` at its venue (same price): one replace; a refusal leaves it as it was. */
+  private reduce(child: Child, orderQty: number, reason: string): void {
+    if (child.cancelPending || child.replacing !== null || orderQty >= child.orderQty || orderQty <= child.filled)
+      return;
+    this.sendReplace(child, child.price, orderQty, reason);
+  }
+
   private cancel(child: Child, reason: string): void {
     if (child.cancelPending) return;
     child.cancelPending = true;
@@ -921,10 +1027,17 @@ export class AlgoExecutor implements OrderEntryListener {
     }
     const own = this.ownBest(child.symbol, child.side === "buy" ? "sell" : "buy");
     if (child.side === "buy" ? price >= own : price <= own) return;
+    this.sendReplace(child, price, child.orderQty, reason);
+  }
+
+  /** One replace of a child to `price` and `orderQty` (a re-peg, or a reduce at the same price). */
+  private sendReplace(child: Child, price: number, orderQty: number, reason: string): void {
     const clOrdId = `${child.childId}-R${++child.amendments}`;
-    child.replacing = { clOrdId, oldPrice: child.price };
-    this.reprice(child, price);
-    child.pricedAt = this.scheduler.now();
+    child.replacing = { clOrdId, oldPrice: child.price, ...(orderQty < child.orderQty ? { orderQty } : {}) };
+    if (price !== child.price) {
+      this.reprice(child, price);
+      child.pricedAt = this.scheduler.now();
+    }
     child.requestedId = clOrdId;
     child.orderIds.push(clOrdId);
     this.byOrderId.set(clOrdId, child);
@@ -934,7 +1047,7 @@ export class AlgoExecutor implements OrderEntryListener {
       clOrdId,
       origClOrdId: child.venueOrderId,
       symbol: child.symbol,
-      orderQty: child.orderQty,
+      orderQty,
       price,
     });
   }
@@ -978,6 +1091,7 @@ export class AlgoExecutor implements OrderEntryListener {
       leavesQty: child.leavesQty,
       reservedPrice: child.protection,
       reason,
+      ...(action === "placed" && child.overSentQty > 0 ? { overSentQty: child.overSentQty } : {}),
     });
   }
 }

@@ -11,7 +11,9 @@
  * - nothing accepted disappears: every order is working, filled, cancelled or expired, and every refusal is an event;
  * - child reservations stay covered (parent-order.ts), so a cancel or a shrinking replace that would uncover them
  *   waits (pending-cancel / pending-replace) until the child orders shrink, as in FIX.
- * Known limits: no journal yet (the event stream is the audit trail); one reservation price per parent at a time.
+ * - a child fill beyond every open order of its parent (an aggressive spray's over-sent lots filling in a race with
+ *   their cancels) is never allocated: it is an `over-fill` event and the firm's over-fill position (over-fill-book.ts).
+ * Known limits: one reservation price per parent at a time.
  */
 import { createHash } from "node:crypto";
 import { aggregationKey, DEFAULT_WINDOW_GRAIN_MICROS } from "../aggregation/aggregation-key.js";
@@ -22,6 +24,7 @@ import {
   crossQuantity,
   crossSaving,
 } from "../aggregation/internal-cross.js";
+import { OverFillBook, type OverFillPosition } from "../aggregation/over-fill-book.js";
 import { ParentOrder } from "../aggregation/parent-order.js";
 import type { AllocationPolicy } from "../allocation/allocation-policy.js";
 import { createAllocationPolicy } from "../allocation/index.js";
@@ -132,6 +135,7 @@ export class Engine {
   private readonly startTimers = new Map<number, ClientOrder[]>();
   private readonly endTimers = new Map<number, ClientOrder[]>();
   private readonly crossStats = new CrossingStats();
+  private readonly overFillBook = new OverFillBook();
   private readonly execIds = new IdSequence("X");
   private seq = 0;
   private nextParentId = 1;
@@ -209,6 +213,16 @@ export class Engine {
     for (const p of parents.buy) net += p.workable.total;
     for (const p of parents.sell) net -= p.workable.total;
     return net;
+  }
+
+  /** The firm's over-fill positions (lots filled beyond every client order of a parent), by parent id. */
+  overFills(): OverFillPosition[] {
+    return this.overFillBook.list();
+  }
+
+  /** A parent's over-fill position (undefined: none). Treat as read-only. */
+  overFillOf(parentId: number): Readonly<OverFillPosition> | undefined {
+    return this.overFillBook.get(parentId);
   }
 
   /** Internal crossing so far, per symbol. */
@@ -430,20 +444,28 @@ export class Engine {
   // ---- execution side: child reservations and fills --------------------------------------------------------------
 
   /**
-   * Reserves `qty` lots of `parentId` for a child order at `price` (null = market). False when the parent cannot
-   * carry it now (`parent.available(price)` is less, or another reservation is at another price).
+   * Reserves `qty` lots of `parentId` for a child order at `price` (null = market), `overSend` of them beyond what its
+   * orders cover (an aggressive spray; 0 otherwise). False when the parent cannot carry it now (the covered lots exceed
+   * `parent.available(price)`, or another reservation is at another price).
    */
-  reserve(parentId: number, childId: string, price: number | null, qty: number): boolean {
+  reserve(parentId: number, childId: string, price: number | null, qty: number, overSend = 0): boolean {
     const parent = this.parentsById.get(parentId);
-    if (parent === undefined || !Number.isSafeInteger(qty) || qty <= 0 || parent.available(price) < qty) return false;
+    if (parent === undefined || !Number.isSafeInteger(qty) || qty <= 0) return false;
+    if (!Number.isSafeInteger(overSend) || overSend < 0 || overSend > qty) return false;
+    if (parent.available(price) < qty - overSend) return false;
+    if (parent.reservedQty > 0 && aggressiveness(parent.side, price) !== parent.reservedKey) return false;
     if (this.children.has(childId)) throw new InvariantError(`child ${childId} already exists`);
-    parent.reserve(childId, price, qty);
+    parent.reserve(childId, price, qty, overSend);
     this.children.set(childId, parent);
     this.parentChanged(parent, "reserved");
     return true;
   }
 
-  /** A child order traded: the reservation shrinks by `qty` and the fill is allocated to the parent's orders. */
+  /**
+   * A child order traded: the reservation shrinks by `qty` and the fill is allocated to the parent's orders; lots
+   * beyond every open order (only over-sent lots can be) are an over-fill, kept as the firm's position. Returns the
+   * fill id of the allocated part (0 when all of it over-filled).
+   */
   childFill(
     childId: string,
     qty: number,
@@ -465,18 +487,71 @@ export class Engine {
       // A buy child at 100 cannot print at 101: the venue broke its limit.
       throw new InvariantError(`child ${childId} at ${reservation.price} filled at ${price}`);
     }
-    parent.release(childId, qty);
+    const allocated = Math.min(qty, parent.fillCapacity(price));
+    const over = qty - allocated;
+    if (over > parent.overSentQty) {
+      throw new InvariantError(`child ${childId} filled ${over} beyond parent ${parent.parentId}'s orders`);
+    }
+    const overFee = over === 0 ? 0 : Math.round((feeMicros * over) / qty);
+    let fillId = 0;
+    if (allocated > 0) {
+      parent.release(childId, allocated);
+      fillId = this.fill(parent, allocated, price, venue, liquidity, feeMicros - overFee, childId, false);
+    }
+    if (over > 0) this.overFill(parent, childId, over, price, venue, liquidity, overFee);
     if (!parent.reservations.has(childId)) this.children.delete(childId);
-    return this.fill(parent, qty, price, venue, liquidity, feeMicros, childId, false);
+    return fillId;
+  }
+
+  /** `qty` lots of a child's fill that no open order of its parent can take: the firm's over-fill position. */
+  private overFill(
+    parent: ParentOrder,
+    childId: string,
+    qty: number,
+    price: number,
+    venue: string,
+    liquidity: Liquidity | null,
+    feeMicros: number,
+  ): void {
+    parent.overFill(childId, qty);
+    const position = this.overFillBook.add(parent.parentId, parent.symbol, parent.side, qty, price, feeMicros);
+    this.emit({
+      type: "over-fill",
+      seq: 0,
+      time: this.scheduler.now(),
+      parentId: parent.parentId,
+      childId,
+      symbol: parent.symbol,
+      side: parent.side,
+      qty,
+      price,
+      venue,
+      liquidity,
+      feeMicros,
+      positionQty: position.qty,
+      positionNotional: position.notional,
+    });
+    this.parentChanged(parent, "over-filled");
+    this.afterChange(parent);
   }
 
   /** A child order is done (cancelled, expired, rejected): its remaining reservation is given back. */
   releaseChild(childId: string): void {
     const parent = this.children.get(childId);
     if (parent === undefined) return;
-    const reservation = parent.reservations.get(childId);
-    if (reservation !== undefined) parent.release(childId, reservation.qty);
+    parent.shrinkTo(childId, 0);
     this.children.delete(childId);
+    this.parentChanged(parent, "released");
+    this.settlePending(parent);
+    this.afterChange(parent);
+  }
+
+  /** A child order was reduced at its venue to `leavesQty` lots: the rest of its reservation is given back. */
+  reduceChild(childId: string, leavesQty: number): void {
+    const parent = this.children.get(childId);
+    const reservation = parent?.reservations.get(childId);
+    if (parent === undefined || reservation === undefined || reservation.qty <= leavesQty) return;
+    parent.shrinkTo(childId, leavesQty);
     this.parentChanged(parent, "released");
     this.settlePending(parent);
     this.afterChange(parent);
@@ -499,7 +574,7 @@ export class Engine {
     if (parent === undefined) throw new InvariantError(`fill for unknown parent ${parentId}`);
     const free = parent.fillCapacity(price);
     // Worst case the fill is allocated to the orders that cover the child reservations: they must stay covered.
-    if (parent.reservedQty > 0 && qty > parent.allocatable.atOrAbove(parent.reservedKey) - parent.reservedQty) {
+    if (parent.reservedQty > 0 && qty > parent.allocatable.atOrAbove(parent.reservedKey) - parent.coveredQty) {
       throw new InvariantError(`direct fill of ${qty} in parent ${parentId} would uncover its child reservations`);
     }
     if (qty > free)
@@ -714,7 +789,7 @@ export class Engine {
         const parent = this.parentsById.get(event.parentId);
         if (parent === undefined) return;
         if (event.action === "placed") {
-          parent.reserve(event.childId, event.reservedPrice, event.orderQty);
+          parent.reserve(event.childId, event.reservedPrice, event.orderQty, event.overSentQty ?? 0);
           this.children.set(event.childId, parent);
         } else if (
           event.action === "filled" ||
@@ -722,10 +797,17 @@ export class Engine {
           event.action === "rejected" ||
           event.action === "expired"
         ) {
-          const reservation = parent.reservations.get(event.childId);
-          if (reservation !== undefined) parent.release(event.childId, reservation.qty);
+          parent.shrinkTo(event.childId, 0);
           this.children.delete(event.childId);
-        }
+        } else if (event.action === "replaced") parent.shrinkTo(event.childId, event.leavesQty);
+        return;
+      }
+      case "over-fill": {
+        const parent = this.parentsById.get(event.parentId);
+        if (parent === undefined) throw new InvariantError(`restore: over-fill of unknown parent ${event.parentId}`);
+        parent.overFill(event.childId, event.qty);
+        if (!parent.reservations.has(event.childId)) this.children.delete(event.childId);
+        this.overFillBook.add(parent.parentId, parent.symbol, parent.side, event.qty, event.price, event.feeMicros);
         return;
       }
       case "parent-changed": {
@@ -796,6 +878,7 @@ export class Engine {
       earliestEnd: p.earliestEnd,
       members: [...p.orders()].map((o) => o.orderId),
       reservations: [...p.reservations.values()].map((r) => [r.childId, r.price, r.qty] as const),
+      overSentQty: p.overSentQty,
     }));
     const clOrdIds: Record<string, [string, number][]> = {};
     for (const [id, source] of this.sources) {
@@ -814,6 +897,7 @@ export class Engine {
       clOrdIds,
       killed: this.killSwitch.activeKills(),
       crossing: [...this.crossStats.snapshot()],
+      overFills: this.overFillBook.list(),
     };
   }
 
@@ -858,6 +942,7 @@ export class Engine {
         parent.restoreReservation(childId, price, qty);
         this.children.set(childId, parent);
       }
+      parent.overSentQty = s.overSentQty;
     }
     for (const [id, entries] of Object.entries(snapshot.clOrdIds)) {
       const source = this.sources.get(id);
@@ -866,6 +951,7 @@ export class Engine {
     }
     for (const { scope, reason } of snapshot.killed) this.killSwitch.set(scope, true, reason);
     for (const [symbol, totals] of snapshot.crossing) this.crossStats.restore(symbol, totals);
+    this.overFillBook.restore(snapshot.overFills);
     this.crossedLots = snapshot.crossedLots;
     this.nextParentId = snapshot.nextParentId;
     this.nextFillId = snapshot.nextFillId;
@@ -877,7 +963,7 @@ export class Engine {
   /**
    * A SHA-256 of the kernel's state: every order (terms, ClOrdIDs, fills, status, pending amendment, suspension),
    * every open parent (fills, members, child reservations), every ClOrdID each source has used, the kill switch,
-   * crossing totals and the id counters.
+   * crossing totals, the over-fill positions and the id counters.
    * Two engines with the same hash hold the same orders in the same state (recovery's proof: replay from the start and
    * from a snapshot, or the engine that ran and the one rebuilt from its journal, give one hash).
    */
@@ -934,6 +1020,7 @@ export class Engine {
           p.earliestEnd,
           members,
           reservations,
+          p.overSentQty,
         ]),
       );
     }
@@ -943,6 +1030,7 @@ export class Engine {
     }
     hash.update(JSON.stringify(this.killSwitch.activeKills()));
     hash.update(JSON.stringify([...this.crossStats.snapshot()].sort((a, b) => (a[0] < b[0] ? -1 : 1))));
+    hash.update(JSON.stringify(this.overFillBook.list()));
     return hash.digest("hex");
   }
 

@@ -2,16 +2,17 @@
  * The kernel's state at one seq, as plain data (JSON): what `Engine.snapshot` writes and `Engine.restoreSnapshot`
  * reads, so that a restart replays only the journal after it. Everything the state hash covers is here: orders with
  * their current terms and fills, the open parents with their members and child reservations, every ClOrdID each
- * source has used, the kill switch, crossing totals and the id counters. Derived books (price ladders, risk counts) are
+ * source has used, the kill switch, crossing totals, the over-fill positions and the id counters. Derived books (price ladders, risk counts) are
  * rebuilt from it. Bump `KERNEL_SNAPSHOT_VERSION` on any change of shape: an older snapshot is then ignored (the
  * journal is replayed from the start instead).
  */
 import type { CrossingTotals } from "../aggregation/internal-cross.js";
+import type { OverFillPosition } from "../aggregation/over-fill-book.js";
 import type { KillScope } from "../model/client-commands.js";
 import type { Intent, PendingAmendment, Strategy, Urgency } from "../model/client-order.js";
 import type { OrdType, Side } from "../model/order-types.js";
 
-export const KERNEL_SNAPSHOT_VERSION = 1;
+export const KERNEL_SNAPSHOT_VERSION = 2;
 
 export interface OrderSnapshot {
   readonly orderId: number;
@@ -57,6 +58,8 @@ export interface ParentSnapshot {
   readonly members: readonly number[];
   /** [childId, price (null: market), lots]. */
   readonly reservations: readonly (readonly [string, number | null, number])[];
+  /** Reserved lots beyond what the members cover (an aggressive spray's over-send). */
+  readonly overSentQty: number;
 }
 
 export interface KernelSnapshot {
@@ -73,4 +76,5 @@ export interface KernelSnapshot {
   readonly clOrdIds: Readonly<Record<string, readonly (readonly [string, number])[]>>;
   readonly killed: readonly { readonly scope: KillScope; readonly reason: string }[];
   readonly crossing: readonly (readonly [string, CrossingTotals])[];
+  readonly overFills: readonly OverFillPosition[];
 }

@@ -16,7 +16,8 @@ export interface OpenChild {
   readonly side: Side;
   readonly tactic: ChildTactic;
   price: number;
-  readonly orderQty: number;
+  /** Its quantity now (a confirmed replace may have reduced it). */
+  orderQty: number;
   leavesQty: number;
   readonly reservedPrice: number | null;
   /** The ClOrdID the venue knows it by, and the last one asked for (a replace in flight). */
@@ -97,6 +98,7 @@ export class OpenChildren {
         break;
       case "replaced":
         child.venueOrderId = child.requestedId;
+        child.orderQty = event.orderQty;
         break;
       case "replace-rejected":
         child.requestedId = child.venueOrderId;

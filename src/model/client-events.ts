@@ -86,6 +86,7 @@ export type ParentChange =
   | "resumed"
   | "reserved"
   | "released"
+  | "over-filled"
   | "done";
 
 export interface ParentChanged extends EventBase {
@@ -249,6 +250,31 @@ export interface ChildOrderChanged extends EventBase {
   readonly reservedPrice: number | null;
   /** The venue's or the strategy's reason (a reject text, "stale", "ahead-of-schedule", ...); else null. */
   readonly reason: string | null;
+  /** Placed by an aggressive spray beyond what the parent's orders cover: the lots of it reserved as over-sent. */
+  readonly overSentQty?: number;
+}
+
+/**
+ * A child filled beyond every open order of its parent (an aggressive spray's fills racing its cancels): the lots are
+ * not allocated to any client; they are the firm's over-fill position in the parent's instrument, kept and reported
+ * (Engine.overFills) for the desk to unwind. Follows the parent-filled / fill-allocated pair of the same child fill
+ * when part of it went to the orders.
+ */
+export interface OverFill extends EventBase {
+  readonly type: "over-fill";
+  readonly parentId: number;
+  readonly childId: string;
+  readonly symbol: string;
+  readonly side: Side;
+  readonly qty: number;
+  readonly price: number;
+  readonly venue: string;
+  readonly liquidity: Liquidity | null;
+  /** Fee of these lots in millionths of the currency (their share of the child fill's fee). */
+  readonly feeMicros: number;
+  /** The parent's over-fill position after it: lots and notional (lots x price units). */
+  readonly positionQty: number;
+  readonly positionNotional: number;
 }
 
 /** The algorithm a parent is worked with, chosen when it first trades (algo/auto-policy.ts). */
@@ -298,7 +324,14 @@ export interface RoutingDecision extends EventBase {
   readonly parentId: number;
   readonly symbol: string;
   readonly side: Side;
-  readonly logic: "sequential" | "spray" | "liquidity-seeking" | "optimal" | "best-venue" | "equal-split";
+  readonly logic:
+    | "sequential"
+    | "spray"
+    | "aggressive-spray"
+    | "liquidity-seeking"
+    | "optimal"
+    | "best-venue"
+    | "equal-split";
   /** What the algorithm asked for: tactic, price and lots. */
   readonly tactic: ChildTactic;
   readonly price: number;
@@ -330,6 +363,7 @@ export type EngineEvent =
   | AmendPending
   | SessionChanged
   | ChildOrderChanged
+  | OverFill
   | AlgoChosen
   | RoutingDecision
   | MarketBar;

@@ -2,7 +2,15 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { optimalSplit } from "./optimal-split.js";
 import type { RouteRequest, VenueState } from "./routing.js";
-import { bestVenue, equalSplit, liquiditySeeking, sequential, split, spray } from "./routing-logics.js";
+import {
+  aggressiveSpray,
+  bestVenue,
+  equalSplit,
+  liquiditySeeking,
+  sequential,
+  split,
+  spray,
+} from "./routing-logics.js";
 
 // Prices in units of 0.0001: bid 150.00, ask 150.02; fees in price units per share (30 mils = 30 units).
 const venue = (over: Partial<VenueState> & Pick<VenueState, "index" | "id">): VenueState => ({
@@ -49,6 +57,7 @@ const request = (over: Partial<RouteRequest> = {}): RouteRequest => ({
   minSliceLots: 1,
   urgency: 0.5,
   exclude: new Set(),
+  overSend: 1,
   ...over,
 });
 
@@ -85,6 +94,41 @@ describe("routing logics", () => {
     ]);
   });
 
+  it("aggressive spray: sends up to what each venue shows, at most the over-send multiple of the child, as day orders", () => {
+    const d = aggressiveSpray(request({ qty: 200, overSend: 1.5 }), VENUES);
+    expect(d.logic).toBe("aggressive-spray");
+    expect(d.slices).toEqual([
+      { venue: 1, tactic: "aggressive", price: 1_500_200, qty: 120, timeInForce: "day", minQty: null },
+      { venue: 0, tactic: "aggressive", price: 1_500_200, qty: 180, timeInForce: "day", minQty: null },
+    ]);
+    expect(d.note).toMatch(/300 for 200 \(over-send 100\)/);
+    // Less shown than the multiple allows: everything shown, no more.
+    expect(aggressiveSpray(request({ qty: 400, overSend: 1.5 }), VENUES).slices.map((s) => s.qty)).toEqual([200, 300]);
+    // A resting child is sprayed as usual, under this logic's name.
+    const passive = aggressiveSpray(request({ tactic: "passive", price: 1_500_000, overSend: 2 }), VENUES);
+    expect(passive.logic).toBe("aggressive-spray");
+    expect(passive.slices.reduce((a, s) => a + s.qty, 0)).toBeLessThanOrEqual(400);
+  });
+
+  it("aggressive spray never sends beyond what a venue shows or the over-send multiple of the child (property)", () => {
+    const arb = fc.record({
+      qty: fc.integer({ min: 1, max: 5_000 }),
+      sizes: fc.array(fc.integer({ min: 0, max: 3_000 }), { minLength: 1, maxLength: 10 }),
+      overSend: fc.double({ min: 1, max: 4, noNaN: true }),
+      minSlice: fc.integer({ min: 1, max: 200 }),
+    });
+    fc.assert(
+      fc.property(arb, ({ qty, sizes, overSend, minSlice }) => {
+        const venues = sizes.map((size, i) => venue({ index: i, id: `V${i}`, askQty: size, bidQty: size }));
+        const d = aggressiveSpray(request({ qty, minSliceLots: minSlice, overSend }), venues);
+        const total = d.slices.reduce((a, s) => a + s.qty, 0);
+        expect(total).toBeLessThanOrEqual(Math.floor(qty * overSend));
+        for (const s of d.slices) expect(s.qty).toBeLessThanOrEqual((venues[s.venue] as VenueState).askQty);
+      }),
+      { seed: 11, numRuns: 300 },
+    );
+  });
+
   it("never sends more than the child asked, whatever the logic and the venues (property)", () => {
     const arb = fc.record({
       qty: fc.integer({ min: 1, max: 5_000 }),
@@ -100,7 +144,7 @@ describe("routing logics", () => {
         );
         venues.push({ ...DRKP, index: venues.length });
         const r = request({ qty, tactic, minSliceLots: minSlice });
-        for (const logic of [sequential, spray, liquiditySeeking, bestVenue, equalSplit]) {
+        for (const logic of [sequential, spray, aggressiveSpray, liquiditySeeking, bestVenue, equalSplit]) {
           const d = logic(r, venues);
           const total = d.slices.reduce((a, s) => a + s.qty, 0);
           expect(total).toBeLessThanOrEqual(qty);

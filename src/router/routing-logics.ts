@@ -6,7 +6,8 @@
  * - resting (passive): lit venues by expected value of a resting lot, fill probability x (half spread - maker fee);
  * - dark (midpoint): pools by hidden liquidity found per ping.
  * Invariants: a slice is never below the venue's minimum quantity or `minSliceLots`; the slices add up to at most the
- * request's quantity; only available venues not excluded are used.
+ * request's quantity (an aggressive spray: at most `overSend` times it, each within what its venue shows); only
+ * available venues not excluded are used.
  */
 import type { RouteDecision, RouteRequest, RouteSlice, VenueState } from "./routing.js";
 
@@ -73,6 +74,36 @@ export function spray(request: RouteRequest, venues: readonly VenueState[]): Rou
     slices,
     fallback: [],
     note: `split ${slices.map((s) => `${(venues.find((v) => v.index === s.venue) as VenueState).id} ${s.qty}`).join(", ")} by ${taking ? "displayed size" : "fill probability"}`,
+  };
+}
+
+/**
+ * A taking child sent to every venue that shows its price, each slice up to what the venue shows there, in proportion
+ * to it, adding up to as much as is shown but at most `overSend` times the child: more than the child when enough is
+ * shown, so that what fades before a slow venue is reached is made up elsewhere. The slices are day orders at the
+ * limit: what is not taken on arrival rests until the executor cancels it (on the first fills that make the child, or
+ * at the end of the spray window). Not a taking child (or no over-send): a spray.
+ */
+export function aggressiveSpray(request: RouteRequest, venues: readonly VenueState[]): RouteDecision {
+  if (request.tactic !== "aggressive") return { ...spray(request, venues), logic: "aggressive-spray" };
+  const ranked = takingVenues(request, venues);
+  if (ranked.length === 0) return none("aggressive-spray", "no venue shows the price");
+  const shows = ranked.map((v) => shown(v, request));
+  const total = Math.min(
+    shows.reduce((a, b) => a + b, 0),
+    Math.floor(request.qty * Math.max(1, request.overSend)),
+  );
+  const lots = split(total, shows, shows, ranked, request.minSliceLots);
+  const slices: RouteSlice[] = [];
+  lots.forEach((qty, i) => {
+    if (qty > 0) slices.push({ ...slice(request, ranked[i] as VenueState, qty), timeInForce: "day" });
+  });
+  const sent = slices.reduce((a, s) => a + s.qty, 0);
+  return {
+    logic: "aggressive-spray",
+    slices,
+    fallback: [],
+    note: `sprayed ${slices.map((s) => `${(venues[s.venue] as VenueState).id} ${s.qty}`).join(", ")} by displayed size: ${sent} for ${request.qty} (over-send ${Math.max(0, sent - request.qty)})`,
   };
 }
 

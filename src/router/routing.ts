@@ -8,6 +8,10 @@
  *   order at once when the venue leaves it unfilled; a resting one after a rest timeout);
  * - spray: send to several venues at once, in proportion to what each displays at the price (taking) or to its fill
  *   probability (resting); the slices never add up to more than asked (no over-fill by construction);
+ * - aggressive-spray: a taking child sent to every venue showing its price at once, each up to what it shows, the total
+ *   up to `overSend` times the child (displayed liquidity fades before a slow venue is reached, so asking for more
+ *   fills more of the child now); the slices rest at the limit, and the executor cancels what would fill beyond the
+ *   child on its first fills; a fill that still goes beyond the parent's orders is its over-fill position (Engine);
  * - liquidity-seeking: dark first (a midpoint slice, with the pool's minimum, to pools where hidden liquidity was
  *   found, or not yet looked for), the rest lit as a spray;
  * - optimal: Cont & Kukanov (2017): a resting child is split between taking now and resting on each lit venue to
@@ -23,6 +27,7 @@ import type { Side } from "../model/order-types.js";
 export const ROUTING_LOGICS = [
   "sequential",
   "spray",
+  "aggressive-spray",
   "liquidity-seeking",
   "optimal",
   "best-venue",
@@ -71,6 +76,8 @@ export interface RouteRequest {
   readonly urgency: number;
   /** Venue indexes not to use now (tried already by a sequential route, or avoided after a rest timeout). */
   readonly exclude: ReadonlySet<number>;
+  /** Aggressive spray: the most a taking child's slices add up to, as a multiple of `qty` (>= 1). */
+  readonly overSend: number;
 }
 
 export interface RouteSlice {

@@ -9,7 +9,7 @@ import type { Random } from "../core/random.js";
 import { optimalSplit } from "./optimal-split.js";
 import { QueueOutflowEstimator } from "./queue-outflow.js";
 import type { RouteDecision, RouteRequest, RoutingLogic, VenueState } from "./routing.js";
-import { bestVenue, equalSplit, liquiditySeeking, sequential, spray } from "./routing-logics.js";
+import { aggressiveSpray, bestVenue, equalSplit, liquiditySeeking, sequential, spray } from "./routing-logics.js";
 
 export interface SmartOrderRouterOptions {
   /** The optimal split's sampling stream. */
@@ -65,6 +65,8 @@ export class SmartOrderRouter {
         return sequential(request, venues);
       case "spray":
         return spray(request, venues);
+      case "aggressive-spray":
+        return aggressiveSpray(request, venues);
       case "liquidity-seeking":
         return liquiditySeeking(request, venues);
       case "best-venue":

@@ -10,6 +10,7 @@
  */
 import { InvariantError } from "../core/errors.js";
 import type { Engine } from "../engine/engine.js";
+import { KERNEL_SNAPSHOT_VERSION } from "../engine/kernel-snapshot.js";
 import { OpenChildren } from "../engine/open-children.js";
 import type { JournalStore } from "../journal/journal-store.js";
 import type { EngineEvent, SessionChanged } from "../model/client-events.js";
@@ -45,6 +46,8 @@ export async function recoverEngine(
   if (snapshot !== null) {
     const record = snapshot.seq <= last ? (await store.readRange(snapshot.seq, snapshot.seq))[0] : undefined;
     if (record === undefined) snapshotIgnored = `its seq ${snapshot.seq} is beyond the journal's head ${last}`;
+    else if (snapshot.kernel.version !== KERNEL_SNAPSHOT_VERSION)
+      snapshotIgnored = `it is a version ${snapshot.kernel.version} kernel snapshot (this engine reads ${KERNEL_SNAPSHOT_VERSION})`;
     else if (record.hash !== snapshot.recordHash) snapshotIgnored = `it belongs to another journal`;
     else {
       engine.restoreSnapshot(snapshot.kernel);

@@ -28,6 +28,7 @@ export const STREAM_EVENT_TYPES: readonly EngineEvent["type"][] = [
   "parent-changed",
   "parent-filled",
   "fill-allocated",
+  "over-fill",
   "internal-cross",
   "kill-switch",
   "child-order",

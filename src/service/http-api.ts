@@ -27,6 +27,7 @@ import type { Authenticator, Principal } from "./auth.js";
 import { type EventStream, STREAM_EVENT_TYPES } from "./event-stream.js";
 import type { ServiceMetrics } from "./metrics.js";
 import { type FillLog, orderView } from "./order-view.js";
+import { overFillPositions } from "./parent-progress.js";
 import {
   batchBody,
   cancelBody,
@@ -332,14 +333,14 @@ export async function createHttpApi(deps: HttpApiDeps, tls: { cert: Buffer; key:
     "/parents",
     {
       schema: {
-        summary: "parent orders and their progress against schedule (admin)",
+        summary: "parent orders, their progress against schedule, and the firm's over-fill positions (admin)",
         tags: ["operators"],
         security: bearer,
       },
     },
     async (request) => {
       adminOf(request);
-      return { parents: deps.parents() };
+      return { parents: deps.parents(), over_fills: overFillPositions(deps.engine) };
     },
   );
 

@@ -2,10 +2,12 @@
  * A parent order's progress against its schedule, for operators (GET /parents): what its algorithm should have
  * executed by now (the schedule's target at the market volume so far) beside what it has, and how much is working.
  * Quantities in shares, formatted by the instrument. A parent whose algorithm has not started yet (before its first
- * decision) has no algorithm and no target.
+ * decision) has no algorithm and no target. Beside them, the firm's over-fill positions (lots an aggressive spray's
+ * children filled beyond their parent's orders, kept by the engine for the desk to unwind), retired parents' included.
  */
 import type { AlgoExecutor } from "../engine/algo-executor.js";
 import type { Engine } from "../engine/engine.js";
+import { formatAvgPx } from "../fix/order-gateway.js";
 import type { MarketView } from "../market/market-view.js";
 import type { Instrument } from "../model/instrument.js";
 
@@ -29,7 +31,24 @@ export function parentProgress(engine: Engine, executor: AlgoExecutor, market: M
       working_qty: q(parent.reservedQty),
       target_qty: target === null ? null : q(Math.max(0, target)),
       behind_qty: target === null ? null : q(Math.max(0, target - parent.cumQty)),
+      over_fill_qty: q(engine.overFillOf(parent.parentId)?.qty ?? 0),
     });
   }
   return out;
+}
+
+/** Every over-fill position: shares over-filled (bought by a buy parent, sold by a sell parent), average price, fees. */
+export function overFillPositions(engine: Engine) {
+  return engine.overFills().map((p) => {
+    const instrument = engine.instruments.get(p.symbol) as Instrument;
+    return {
+      parent_id: p.parentId,
+      symbol: p.symbol,
+      side: p.side,
+      qty: instrument.formatQuantity(p.qty),
+      avg_px: formatAvgPx(instrument, p.notional / p.qty),
+      fees: (p.feeMicros / 1_000_000).toFixed(6),
+      fills: p.fills,
+    };
+  });
 }
