@@ -54,6 +54,8 @@ interface VenueRecord {
   /** Null while healthy. */
   retryAt: number | null;
   backoffMicros: number;
+  /** False from a disconnect to the reconnect. */
+  connected: boolean;
 }
 
 export class VenueHealth {
