@@ -24,7 +24,8 @@
  * - Exactly once: a report whose ExecID was already seen is dropped, and so is a fill whose CumQty is not above what
  *   the order has been reported (a resend of a fill we had before a restart, when the ExecIDs seen are gone); a fill
  *   that does not start where we are (CumQty - LastQty) becomes one fill report for the lots we were not told of.
- * - Connection: `onConnectionChange` listeners hear the Logon (true) and the end of the logged-on session (false).
+ * - Connection: `onConnectionChange` listeners hear the Logon (true) and the end of the logged-on session (false); one
+ *   added before the first Logon hears false at once (not connected yet).
  * - Restart of ours: the engine hands back each order still working (`resume` on its order-entry session, ClOrdIDs
  *   and what it knows was executed); with a store that outlived the restart, the venue resends what we missed and the
  *   status requests after the Logon settle the rest. Order-entry sessions are numbered in `connect` order, so the
@@ -270,8 +271,10 @@ export class FixVenue implements Venue {
     return this.initiator.connectionAttempts;
   }
 
+  /** A listener added while the session is not logged on (before the first Logon) hears `false` at once. */
   onConnectionChange(listener: (connected: boolean) => void): void {
     this.connectionListeners.push(listener);
+    if (!this.session.isLoggedOn) listener(false);
   }
 
   connect(listener: OrderEntryListener): OrderEntrySession {
