@@ -182,13 +182,17 @@ describe("FixVenue across a dropped connection", () => {
     const price = 1_500_000;
     const a = new Recorder();
     const session: OrderEntrySession = venue.connect(a);
+    const view = new MarketView(scheduler);
+    venue.subscribe(view);
     session.submit(limit("O1", "A", "buy", 10, price));
     session.submit(limit("O2", "A", "buy", 5, price - 100));
     await until(() => a.reports.length === 2, "two acknowledgements");
+    await until(() => view.nbbo("ACME").bid === price, "our bid in the consolidated view");
 
     // The network goes: the server stops listening and drops the connection; the venue goes on trading.
     await sim.closeListener();
     await until(() => !venue.isLoggedOn, "the session to notice");
+    expect(Number.isNaN(view.nbbo("ACME").bid)).toBe(true); // the venue's book left the view: nothing stale
     const seller = (sim.sim.lit[0] as NonNullable<(typeof sim.sim.lit)[0]>).connect(IGNORE);
     seller.submit(limit("S1", "B", "sell", 4, price));
     seller.submit(limit("S2", "B", "sell", 6, price));
@@ -219,6 +223,7 @@ describe("FixVenue across a dropped connection", () => {
     session.submit(limit("O4", "A", "sell", 1, price + 100));
     await until(() => a.reports.some((r) => r.clOrdId === "O4"), "a new order after the reconnect");
     expect(a.reports.at(-1)).toMatchObject({ clOrdId: "O4", execType: "new" });
+    await until(() => view.nbbo("ACME").ask === price + 100, "the venue's book in the view again");
   }, 30_000);
 
   it("reconciles from OrderStatusRequest when nothing is resent (sequence numbers reset on every Logon)", async () => {

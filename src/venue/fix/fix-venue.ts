@@ -31,7 +31,8 @@
  *   status requests after the Logon settle the rest. Order-entry sessions are numbered in `connect` order, so the
  *   participant must connect in the same order after a restart (one participant: the engine, session 1).
  * - Market data: `subscribe` sends a MarketDataRequest (again after every Logon) and turns the snapshots and
- *   incremental refreshes into the port's events (fix-market-data.ts), so a consolidated view works unchanged.
+ *   incremental refreshes into the port's events (fix-market-data.ts), so a consolidated view works unchanged. When
+ *   the session ends, a lit venue's books are emptied (a snapshot without levels): stale quotes are not shown as live.
  *
  * Known limits: one FIX session per FixVenue; the ExecIDs seen are kept for the life of the object; the order records
  * live in memory (what survives a restart is what the participant hands back with `resume`).
@@ -54,6 +55,7 @@ import type {
   VenueRejectReason,
 } from "../../model/execution-report.js";
 import type { Instrument } from "../../model/instrument.js";
+import type { MarketDataEvent } from "../../model/market-data.js";
 import type { OrdType, Side, TimeInForce } from "../../model/order-types.js";
 import { type VenueKind, type VenueSpec, venueFeeMicros } from "../../model/venue-spec.js";
 import { FeeSchedule } from "../sim/fees.js";
@@ -201,9 +203,7 @@ export class FixVenue implements Venue {
     this.fees = new FeeSchedule(fees.makerMicrosPerShare, fees.takerMicrosPerShare);
     const application: FixApplication = {
       onLogon: () => this.onLogon(),
-      onLogout: () => {
-        for (const listener of this.connectionListeners) listener(false);
-      },
+      onLogout: () => this.onLogout(),
       onMessage: (_session, message) => this.onMessage(message),
     };
     this.session = new FixSession(
@@ -485,6 +485,21 @@ export class FixVenue implements Venue {
     const waiters = this.logonWaiters;
     this.logonWaiters = [];
     for (const wake of waiters) wake();
+  }
+
+  /**
+   * The session is over: a lit venue's books leave the consolidated view (an empty snapshot of each instrument), since
+   * nothing says how they change until the snapshots after the next Logon; then the connection listeners hear it.
+   */
+  private onLogout(): void {
+    if (this.kind === "lit" && this.mdListeners.length > 0) {
+      const time = this.options.scheduler.now();
+      for (const symbol of this.options.spec.instruments) {
+        const event: MarketDataEvent = { type: "snapshot", venueId: this.id, symbol, bids: [], asks: [], time };
+        for (const listener of this.mdListeners) listener.onMarketData(event);
+      }
+    }
+    for (const listener of this.connectionListeners) listener(false);
   }
 
   private onMessage(message: FixMessage): void {
