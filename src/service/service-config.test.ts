@@ -82,6 +82,16 @@ describe("service config", () => {
     ]);
   });
 
+  it("loads the documented FIX venues example", () => {
+    const c = loadServiceConfig(join(import.meta.dirname, "..", "..", "examples", "serve-fix-venues.yaml"));
+    expect(c.fixVenues.map((f) => [f.venue, f.port, f.targetCompId])).toEqual([
+      ["LITA", 9890, "LITA"],
+      ["LITB", 9890, "LITB"],
+      ["DRKP", 9890, "DRKP"],
+    ]);
+    expect(c.reference).toMatch(/config[/\\]demo\.yaml$/);
+  });
+
   it("loads the documented example", () => {
     const c = loadServiceConfig(join(import.meta.dirname, "..", "..", "examples", "serve.yaml"));
     expect(c.sources.map((s) => s.id)).toEqual(["DESK", "ROBO"]);

@@ -289,7 +289,8 @@ export async function startService(
     let was = false;
     venue.onConnectionChange((connected) => {
       if (connected) logger.info({ venue: venue.id }, "FIX venue logged on: it takes orders after a first probe");
-      else if (was) logger.warn({ venue: venue.id }, "FIX venue disconnected: routed around until it is back");
+      else if (was && accepting)
+        logger.warn({ venue: venue.id }, "FIX venue disconnected: routed around until it is back");
       was = connected;
     });
   }
