@@ -11,7 +11,8 @@
  * that does not exist, sent on a session of its own, is a barrier: when its CancelReject is back, everything sent
  * before it has been processed and every report it caused has been delivered.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,6 +20,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { decodeFix, encodeFix, type FixMessage } from "../src/fix/codec.js";
 import { formatUtcTimestamp } from "../src/fix/fix-time.js";
 import { FixFramer } from "../src/fix/framer.js";
+import { sha256Hex } from "../src/fix/logon-password.js";
 import type { FixField } from "../src/fix/session.js";
 import { SqliteFixMessageStore } from "../src/fix/sqlite-message-store.js";
 import { MarketView } from "../src/market/market-view.js";
@@ -369,6 +371,64 @@ describe("FixVenue across a restart of ours", () => {
     // The resent fills are the venue's own (liquidity and fee), not reconstructions.
     expect(b.reports.slice(0, 2).map((r) => r.liquidity)).toEqual(["maker", "maker"]);
     expect(secondChanges).toEqual([false, true]);
+  }, 30_000);
+});
+
+describe("FixVenue over TLS with a Logon password", () => {
+  const closers: (() => Promise<void>)[] = [];
+  const dir = mkdtempSync(join(tmpdir(), "tributary-fixvenue-tls-"));
+  afterAll(async () => {
+    for (const close of closers) await close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("logs on to a venue that requires both and trades; a wrong password or an unchecked certificate never logs on", async () => {
+    const cert = join(dir, "venue.crt");
+    const key = join(dir, "venue.key");
+    execFileSync(
+      "openssl",
+      [
+        ...["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1"],
+        ...["-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert],
+      ],
+      { stdio: "ignore" },
+    );
+    const data = referenceData();
+    const tls = { cert: readFileSync(cert), key: readFileSync(key) };
+    const sim = await startVenueSim({ data, seed: 1, minutes: 0, port: 0, tls, passwordSha256: sha256Hex("s3cret") });
+    const scheduler = new WallScheduler();
+    const venues: FixVenue[] = [];
+    closers.push(async () => {
+      for (const v of venues) await v.stop();
+      scheduler.stop();
+      await sim.stop();
+    });
+    const open = (id: string, extra: { password?: string; tls: { ca?: Buffer } }) => {
+      const spec = data.venues.find((v) => v.id === id);
+      if (spec === undefined) throw new Error(`${id} missing`);
+      const venue = new FixVenue({
+        spec,
+        instruments: data.instruments,
+        scheduler,
+        port: sim.port,
+        minBackoffMillis: 20,
+        maxBackoffMillis: 50,
+        ...extra,
+      });
+      venues.push(venue);
+      return venue.start();
+    };
+    const good = open("LITA", { password: "s3cret", tls: { ca: tls.cert } });
+    await good.loggedOn();
+    const a = new Recorder();
+    good.connect(a).submit(limit("O1", "A", "buy", 10, 1_500_000));
+    await until(() => a.reports.length === 1, "the acknowledgement over TLS");
+    expect(a.reports[0]).toMatchObject({ clOrdId: "O1", execType: "new" });
+    // Another venue's session: a wrong password is refused at every attempt; a certificate we cannot check is too.
+    const wrong = open("DRKP", { password: "guess", tls: { ca: tls.cert } });
+    const untrusted = open("DRKP", { password: "s3cret", tls: {} });
+    await until(() => wrong.connectionAttempts >= 3 && untrusted.connectionAttempts >= 3, "attempts refused");
+    expect([wrong.isLoggedOn, untrusted.isLoggedOn]).toEqual([false, false]);
   }, 30_000);
 });
 

@@ -21,6 +21,7 @@ import { Random } from "../core/random.js";
 import { AlgoExecutor } from "../engine/algo-executor.js";
 import { Engine } from "../engine/engine.js";
 import type { FixMessageStore } from "../fix/message-store.js";
+import type { InitiatorTls } from "../fix/tcp-initiator.js";
 import type { RiskConfig } from "../intake/risk-config.js";
 import { MarketModel } from "../market/market-model.js";
 import type { VolumeProfile } from "../market/volume-profile.js";
@@ -51,6 +52,10 @@ export interface FixVenueSetup {
   readonly resetOnEveryLogon: boolean;
   /** The venue's market data feeds the consolidated view. */
   readonly marketData: boolean;
+  /** FIX over TLS (null: plain TCP). */
+  readonly tls: InitiatorTls | null;
+  /** Logon Password (554), or null. */
+  readonly password: string | null;
 }
 
 export interface LiveDaySetup {
@@ -157,6 +162,8 @@ export async function startLiveDay(setup: LiveDaySetup): Promise<LiveDay> {
       resetOnFirstLogon: recovered === null,
       minBackoffMillis: f.minBackoffMillis,
       maxBackoffMillis: f.maxBackoffMillis,
+      tls: f.tls,
+      ...(f.password !== null ? { password: f.password } : {}),
       ...(setup.fixLog ? { log: setup.fixLog } : {}),
     });
     if (f.marketData) venue.subscribe(sim.quotes);

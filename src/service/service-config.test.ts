@@ -41,7 +41,14 @@ describe("service config", () => {
     [{ journal: { path: "j.db" } }, "serve.yaml: sources: at least one HTTP source or FIX session"],
     [{ ...base, fixVenues: [{ venue: "LIT1" }] }, "serve.yaml: fixVenues[0].port: missing"],
     [{ ...base, fixVenues: [{ venue: "LIT1", port: 0 }] }, "serve.yaml: fixVenues[0].port: must be at least 1"],
-    [{ ...base, fixVenues: [{ venue: "LIT1", port: 9, tls: {} }] }, "serve.yaml: fixVenues[0].tls: unknown field"],
+    [
+      { ...base, fixVenues: [{ venue: "LIT1", port: 9, password: "x" }] },
+      "serve.yaml: fixVenues[0].password: unknown field",
+    ],
+    [
+      { ...base, fixVenues: [{ venue: "LIT1", port: 9, tls: { ca: "" } }] },
+      "serve.yaml: fixVenues[0].tls.ca: must not be empty",
+    ],
     [
       { ...base, fixVenues: [{ venue: "LIT1", port: 9, heartBtInt: 0.5 }] },
       "serve.yaml: fixVenues[0].heartBtInt: must be a whole number",
@@ -78,8 +85,19 @@ describe("service config", () => {
         maxBackoffMillis: 5000,
         resetOnEveryLogon: false,
         marketData: true,
+        tls: null,
+        passwordFile: null,
       },
     ]);
+    const secured = parseServiceConfig(
+      { ...base, fixVenues: [{ venue: "LIT1", port: 9880, tls: { ca: "ca.pem" }, passwordFile: "lit1.password" }] },
+      "serve.yaml",
+      "/etc/tributary",
+    );
+    expect(secured.fixVenues[0]).toMatchObject({
+      tls: { ca: "/etc/tributary/ca.pem", serverName: null },
+      passwordFile: "/etc/tributary/lit1.password",
+    });
   });
 
   it("loads the documented FIX venues example", () => {

@@ -10,7 +10,8 @@
  *   names its venue once (that the reference data has it is checked when the service loads it). Their sessions are
  *   kept beside the journal (`<journal>.fix-venues`, SQLite), so `--resume` continues them.
  * - Every principal id (HTTP source, admin, FIX session) is unique, and so is every token hash.
- * Limits: one HTTP listener; FIX venues over plain TCP without a Logon password (the initiator has neither).
+ * - A FIX venue's Logon password is never in the file: `passwordFile` names a file holding it.
+ * Limits: one HTTP listener.
  */
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
@@ -96,6 +97,13 @@ const serviceSchema = z.strictObject({
           .default({ minMillis: 100, maxMillis: 5000 }),
         resetOnLogon: z.boolean().default(false),
         marketData: z.boolean().default(true),
+        tls: z
+          .strictObject({
+            ca: z.string().min(1, "must not be empty").optional(),
+            serverName: z.string().min(1, "must not be empty").optional(),
+          })
+          .optional(),
+        passwordFile: z.string().min(1, "must not be empty").optional(),
       }),
     )
     .default([]),
@@ -137,12 +145,20 @@ export interface ServiceConfig {
     readonly gateway: OrderGatewayConfig;
   } | null;
   /** Venues reached over FIX instead of simulated (empty: all simulated). */
-  readonly fixVenues: readonly FixVenueSetup[];
+  readonly fixVenues: readonly FixVenueConfig[];
   readonly risk: RiskConfig | undefined;
   /** JSON Lines file of every allocation, written once durable (null: none). */
   readonly allocationsFile: string | null;
   readonly shutdown: Parsed["shutdown"];
   readonly logLevel: Parsed["log"]["level"];
+}
+
+/** A FIX venue as configured: its TLS CA and password are files, read when the service starts. */
+export interface FixVenueConfig extends Omit<FixVenueSetup, "tls" | "password"> {
+  /** TLS (null: plain TCP): the CA file the venue's certificate must chain to (null: the system's), its name. */
+  readonly tls: { readonly ca: string | null; readonly serverName: string | null } | null;
+  /** A file holding the Logon password (its first line), or null. */
+  readonly passwordFile: string | null;
 }
 
 /** Validates a parsed config object; `origin` names it in messages, `baseDir` anchors relative paths. */
@@ -189,6 +205,11 @@ export function parseServiceConfig(value: unknown, origin: string, baseDir: stri
       maxBackoffMillis: f.reconnect.maxMillis,
       resetOnEveryLogon: f.resetOnLogon,
       marketData: f.marketData,
+      tls:
+        f.tls === undefined
+          ? null
+          : { ca: f.tls.ca === undefined ? null : at(f.tls.ca), serverName: f.tls.serverName ?? null },
+      passwordFile: f.passwordFile === undefined ? null : at(f.passwordFile),
     })),
     risk: c.risk === undefined ? undefined : parseRiskConfig(c.risk, `${origin}: risk`),
     allocationsFile: c.postTrade.allocations === undefined ? null : at(c.postTrade.allocations),

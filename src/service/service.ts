@@ -41,7 +41,7 @@ import { SqliteJournalStore } from "../journal/sqlite-journal-store.js";
 import { ThreadedSqliteJournal } from "../journal/threaded-journal.js";
 import { VolumeProfile } from "../market/volume-profile.js";
 import { SESSION_SECONDS } from "../model/market-parameters.js";
-import { startLiveDay } from "../runtime/live-day.js";
+import { type FixVenueSetup, startLiveDay } from "../runtime/live-day.js";
 import { type Recovered, recoverEngine } from "../runtime/recover.js";
 import { readSnapshot, snapshotPathOf } from "../runtime/snapshot-file.js";
 import { Snapshotter } from "../runtime/snapshotter.js";
@@ -152,16 +152,42 @@ export function fixVenueStorePathOf(journalPath: string): string {
   return `${journalPath}.fix-venues`;
 }
 
-/** Every FIX venue names a venue of the reference data. */
-function checkFixVenues(config: ServiceConfig, venues: readonly { readonly id: string }[]): void {
+/**
+ * The FIX venues as the live day takes them: each names a venue of the reference data, its TLS CA and password files
+ * read (a missing or unreadable one is one line naming the field).
+ */
+function fixVenueSetups(config: ServiceConfig, venues: readonly { readonly id: string }[]): FixVenueSetup[] {
   const ids = venues.map((v) => v.id);
-  config.fixVenues.forEach((f, i) => {
+  const read = (field: string, path: string): Buffer => {
+    try {
+      return readFileSync(path);
+    } catch (error) {
+      throw new UserError("serve-config", `${field}: ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+    }
+  };
+  return config.fixVenues.map(({ tls, passwordFile, ...f }, i) => {
     if (!ids.includes(f.venue)) {
       throw new UserError(
         "serve-config",
         `fixVenues[${i}].venue: "${f.venue}" is not a venue of ${config.reference} (its venues: ${ids.join(", ")})`,
       );
     }
+    const password =
+      passwordFile === null
+        ? null
+        : (read(`fixVenues[${i}].passwordFile`, passwordFile).toString("utf8").split(/\r?\n/)[0] ?? "");
+    if (password === "") throw new UserError("serve-config", `fixVenues[${i}].passwordFile: ${passwordFile}: empty`);
+    return {
+      ...f,
+      tls:
+        tls === null
+          ? null
+          : {
+              ...(tls.ca === null ? {} : { ca: read(`fixVenues[${i}].tls.ca`, tls.ca) }),
+              ...(tls.serverName === null ? {} : { servername: tls.serverName }),
+            },
+      password,
+    };
   });
 }
 
@@ -205,7 +231,7 @@ export async function startService(
   const data = loadReferenceData(config.reference);
   const tls = config.http.tls === null ? null : readTls(config.http.tls, "http.tls");
   const fixTls = config.fix?.tls == null ? null : readTls(config.fix.tls, "fix.tls");
-  checkFixVenues(config, data.venues);
+  const fixVenues = fixVenueSetups(config, data.venues);
   const resume = options.resume ?? false;
   prepareJournal(config.journalPath, resume, config.fixVenues.length > 0);
   const fixStore = config.fix === null ? null : openFixStore(config.fix.store);
@@ -229,7 +255,7 @@ export async function startService(
       ...(config.fix === null ? [] : OrderGateway.sources(config.fix.gateway)),
     ],
     risk: config.risk,
-    fixVenues: config.fixVenues,
+    fixVenues,
     ...(fixVenueStore === null ? {} : { fixVenueStore }),
     journal: () => journalReady.journal as ThreadedSqliteJournal,
     fixLog: (line) => fixLog.debug(line),

@@ -38,13 +38,14 @@
  * live in memory (what survives a restart is what the participant hands back with `resume`).
  */
 import type { Scheduler } from "../../core/scheduler.js";
+import { AppTag } from "../../fix/app-tags.js";
 import type { FixMessage } from "../../fix/codec.js";
 import { FIX44_DICTIONARY } from "../../fix/fix-dictionaries.js";
 import { formatUtcTimestamp, parseUtcTimestamp } from "../../fix/fix-time.js";
 import { type FixMessageStore, MemoryFixMessageStore } from "../../fix/message-store.js";
 import { type FixApplication, type FixField, FixSession } from "../../fix/session.js";
 import { BusinessRejectReason } from "../../fix/tags.js";
-import { TcpFixInitiator } from "../../fix/tcp-initiator.js";
+import { type InitiatorTls, TcpFixInitiator } from "../../fix/tcp-initiator.js";
 import type {
   CancelReject,
   ExecType,
@@ -122,6 +123,10 @@ export interface FixVenueOptions {
   readonly resetOnFirstLogon?: boolean;
   readonly minBackoffMillis?: number;
   readonly maxBackoffMillis?: number;
+  /** FIX over TLS: the venue's certificate checked against `ca` (default the system's roots). */
+  readonly tls?: InitiatorTls | null;
+  /** Logon Password (554), when the venue requires one. */
+  readonly password?: string;
   readonly log?: (line: string) => void;
 }
 
@@ -228,6 +233,8 @@ export class FixVenue implements Venue {
       resetOnFirstLogon: options.resetOnFirstLogon ?? true,
       ...(options.minBackoffMillis !== undefined ? { minBackoffMillis: options.minBackoffMillis } : {}),
       ...(options.maxBackoffMillis !== undefined ? { maxBackoffMillis: options.maxBackoffMillis } : {}),
+      tls: options.tls ?? null,
+      ...(options.password !== undefined ? { logonFields: [[AppTag.Password, options.password]] } : {}),
       ...(options.log ? { log: options.log } : {}),
     });
   }
