@@ -940,11 +940,13 @@ export class AlgoExecutor implements OrderEntryListener {
 
   /**
    * Re-pegs a resting child to `price` with one replace (same quantity). Not while a cancel or another replace is in
-   * flight; not beyond the price its parent's reservation protects (it is cancelled instead, and the next placement
-   * reserves afresh); never onto our own resting order on the other side.
+   * flight, nor while its venue is disconnected; not beyond the price its parent's reservation protects (it is
+   * cancelled instead, and the next placement reserves afresh); never onto our own resting order on the other side.
    */
   private replace(child: Child, price: number, reason: string): void {
     if (child.cancelPending || child.replacing !== null || price === child.price) return;
+    // Not into a dropped connection: it would reach the venue at a price of the past (a cancel still goes, queued).
+    if (!this.health.isConnected((this.venues[child.venue] as Venue).id)) return;
     const parent = this.engine.parent(child.parentId) as ParentOrder;
     if (aggressiveness(child.side, price) > aggressiveness(child.side, parent.reservedPrice)) {
       this.cancel(child, reason);

@@ -61,7 +61,9 @@ describe("tripping", () => {
     expect(health.isAvailable("XNAS", 5 * SECOND)).toBe(false);
     expect(health.state("XNAS", 5 * SECOND)).toMatchObject({ status: "disconnected", retryAt: 6 * SECOND });
     expect(health.isAvailable("XNAS", 60 * SECOND)).toBe(false);
+    expect(health.isConnected("XNAS")).toBe(false);
     health.onReconnect("XNAS");
+    expect(health.isConnected("XNAS")).toBe(true);
     expect(health.state("XNAS", 60 * SECOND).status).toBe("half-open");
     expect(health.isAvailable("XNAS", 60 * SECOND)).toBe(true);
   });

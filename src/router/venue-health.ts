@@ -111,6 +111,11 @@ export class VenueHealth {
     if (record !== undefined) record.connected = true;
   }
 
+  /** False from a disconnect to the reconnect. */
+  isConnected(venue: string): boolean {
+    return this.venues.get(venue)?.connected ?? true;
+  }
+
   isAvailable(venue: string, now: number): boolean {
     const record = this.venues.get(venue);
     if (record === undefined) return true;
