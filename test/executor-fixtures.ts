@@ -10,11 +10,17 @@ import { Engine } from "../src/engine/engine.js";
 import { VolumeProfile } from "../src/market/volume-profile.js";
 import type { ChildOrderChanged, EngineEvent } from "../src/model/client-events.js";
 import type { RoutingLogic } from "../src/router/routing.js";
+import type { Venue } from "../src/venue/venue.js";
 import { Participant, px, START, world } from "./sim-fixtures.js";
 
 export const SESSION_END = START + 3_600_000_000;
 
-export function setup(choose?: (params: AlgoParameters) => AlgoParameters, routing?: RoutingLogic) {
+export function setup(
+  choose?: (params: AlgoParameters) => AlgoParameters,
+  routing?: RoutingLogic,
+  /** What the executor trades on instead of the fixture's venues (a wrapper around some of them). */
+  venues?: (venues: readonly Venue[]) => readonly Venue[],
+) {
   const w = world();
   const acme = w.instrument("ACME");
   const lpA = new Participant(w.venue("LITA"), w.scheduler, "LP-A");
@@ -32,7 +38,7 @@ export function setup(choose?: (params: AlgoParameters) => AlgoParameters, routi
   });
   const events: EngineEvent[] = [];
   engine.on((e) => events.push(e));
-  const executor = new AlgoExecutor(engine, w.venues, w.scheduler, w.quotes, {
+  const executor = new AlgoExecutor(engine, venues?.(w.venues) ?? w.venues, w.scheduler, w.quotes, {
     sessionOpen: START,
     sessionEnd: SESSION_END,
     profile: VolumeProfile.flat(23_400),
