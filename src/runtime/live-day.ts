@@ -169,7 +169,7 @@ export async function startLiveDay(setup: LiveDaySetup): Promise<LiveDay> {
     if (f.marketData) venue.subscribe(sim.quotes);
     return venue;
   });
-  const journal = setup.journal?.();
+  const journal = fixVenues.length === 0 ? undefined : setup.journal?.();
   if (fixVenues.length > 0 && journal === undefined) throw new InvariantError("fixVenues without a journal");
   const sends = journal === undefined ? null : new DurableSends(() => engine.lastSeq, journal);
   const venues = setup.data.venues.map((spec): Venue => {

@@ -311,6 +311,7 @@ export async function startService(
     const counts = redeliverMissedReports(gateway, fixStore, config.journalPath, journalReady.recovered.lastSeq);
     if (counts.size > 0) logger.info({ reports: Object.fromEntries(counts) }, "FIX reports the sessions missed, sent");
   }
+  let accepting = false;
   for (const venue of day.fixVenues) {
     let was = false;
     venue.onConnectionChange((connected) => {
@@ -342,7 +343,6 @@ export async function startService(
   });
   engine.on(metrics.onEvent);
 
-  let accepting = false;
   const app = await createHttpApi(
     {
       engine,
