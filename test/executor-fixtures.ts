@@ -11,6 +11,7 @@ import { VolumeProfile } from "../src/market/volume-profile.js";
 import type { ChildOrderChanged, EngineEvent } from "../src/model/client-events.js";
 import type { ReferenceDataInput } from "../src/model/reference-data.js";
 import type { RoutingLogic } from "../src/router/routing.js";
+import type { Venue } from "../src/venue/venue.js";
 import { Participant, px, START, world } from "./sim-fixtures.js";
 
 export const SESSION_END = START + 3_600_000_000;
@@ -20,6 +21,8 @@ export interface SetupOptions {
   readonly input?: ReferenceDataInput;
   /** An aggressive spray's over-send multiple (AlgoExecutorOptions.overSend). */
   readonly overSend?: number;
+  /** What the executor trades on instead of the fixture's venues (a wrapper around some of them). */
+  readonly venues?: (venues: readonly Venue[]) => readonly Venue[];
 }
 
 export function setup(
@@ -44,7 +47,7 @@ export function setup(
   });
   const events: EngineEvent[] = [];
   engine.on((e) => events.push(e));
-  const executor = new AlgoExecutor(engine, w.venues, w.scheduler, w.quotes, {
+  const executor = new AlgoExecutor(engine, options.venues?.(w.venues) ?? w.venues, w.scheduler, w.quotes, {
     sessionOpen: START,
     sessionEnd: SESSION_END,
     profile: VolumeProfile.flat(23_400),

@@ -11,12 +11,18 @@
  * that does not exist, sent on a session of its own, is a barrier: when its CancelReject is back, everything sent
  * before it has been processed and every report it caused has been delivered.
  */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { decodeFix, encodeFix, type FixMessage } from "../src/fix/codec.js";
 import { formatUtcTimestamp } from "../src/fix/fix-time.js";
 import { FixFramer } from "../src/fix/framer.js";
+import { sha256Hex } from "../src/fix/logon-password.js";
 import type { FixField } from "../src/fix/session.js";
+import { SqliteFixMessageStore } from "../src/fix/sqlite-message-store.js";
 import { MarketView } from "../src/market/market-view.js";
 import type { CancelReject, ExecutionReport } from "../src/model/execution-report.js";
 import type { MarketDataEvent } from "../src/model/market-data.js";
@@ -178,13 +184,17 @@ describe("FixVenue across a dropped connection", () => {
     const price = 1_500_000;
     const a = new Recorder();
     const session: OrderEntrySession = venue.connect(a);
+    const view = new MarketView(scheduler);
+    venue.subscribe(view);
     session.submit(limit("O1", "A", "buy", 10, price));
     session.submit(limit("O2", "A", "buy", 5, price - 100));
     await until(() => a.reports.length === 2, "two acknowledgements");
+    await until(() => view.nbbo("ACME").bid === price, "our bid in the consolidated view");
 
     // The network goes: the server stops listening and drops the connection; the venue goes on trading.
     await sim.closeListener();
     await until(() => !venue.isLoggedOn, "the session to notice");
+    expect(Number.isNaN(view.nbbo("ACME").bid)).toBe(true); // the venue's book left the view: nothing stale
     const seller = (sim.sim.lit[0] as NonNullable<(typeof sim.sim.lit)[0]>).connect(IGNORE);
     seller.submit(limit("S1", "B", "sell", 4, price));
     seller.submit(limit("S2", "B", "sell", 6, price));
@@ -215,6 +225,7 @@ describe("FixVenue across a dropped connection", () => {
     session.submit(limit("O4", "A", "sell", 1, price + 100));
     await until(() => a.reports.some((r) => r.clOrdId === "O4"), "a new order after the reconnect");
     expect(a.reports.at(-1)).toMatchObject({ clOrdId: "O4", execType: "new" });
+    await until(() => view.nbbo("ACME").ask === price + 100, "the venue's book in the view again");
   }, 30_000);
 
   it("reconciles from OrderStatusRequest when nothing is resent (sequence numbers reset on every Logon)", async () => {
@@ -270,6 +281,154 @@ describe("FixVenue across a dropped connection", () => {
     session.submit(limit("O4", "A", "sell", 1, 1_530_000));
     await until(() => a.reports.length === 6, "O4 acknowledged");
     expect(a.reports.at(-1)).toMatchObject({ clOrdId: "O4", execType: "new" });
+  }, 30_000);
+});
+
+describe("FixVenue across a restart of ours", () => {
+  const closers: (() => Promise<void>)[] = [];
+  const dir = mkdtempSync(join(tmpdir(), "tributary-fixvenue-"));
+  afterAll(async () => {
+    for (const close of closers) await close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("a new FixVenue on the kept store, handed the open orders back, applies every fill exactly once", async () => {
+    const data = referenceData();
+    const sim = await startVenueSim({ data, seed: 1, minutes: 0, port: 0 });
+    const spec = data.venues.find((v) => v.id === "LITA");
+    if (spec === undefined) throw new Error("LITA missing");
+    const storePath = join(dir, "venue-fix.db");
+    const sessionId = "FIX.4.4:TRIBUTARY->LITA";
+    const scheduler = new WallScheduler();
+    closers.push(async () => {
+      scheduler.stop();
+      await sim.stop();
+    });
+    const options = { spec, instruments: data.instruments, scheduler, port: sim.port, minBackoffMillis: 20 };
+    const store1 = new SqliteFixMessageStore(storePath);
+    const first = new FixVenue({ ...options, store: store1 });
+    const firstChanges: boolean[] = [];
+    first.onConnectionChange((up) => firstChanges.push(up));
+    first.start();
+    await first.loggedOn();
+    const price = 1_500_000;
+    const a = new Recorder();
+    const session = first.connect(a);
+    session.submit(limit("O1", "A", "buy", 10, price));
+    session.submit(limit("O2", "A", "buy", 5, price - 100));
+    await until(() => a.reports.length === 2, "two acknowledgements");
+    const other = new Recorder();
+    const counterparty = (sim.sim.lit[0] as NonNullable<(typeof sim.sim.lit)[0]>).connect(other);
+    // The fill of 4 reaches us; then we "crash" as if the store had not committed it (its MsgSeqNum is expected again).
+    const beforeFill = store1.seqNums(sessionId).nextTargetMsgSeqNum;
+    counterparty.submit(limit("S1", "B", "sell", 4, price));
+    await until(() => a.reports.length === 3, "the first fill");
+    await first.stop();
+    store1.close();
+    expect(firstChanges).toEqual([false, true, false]);
+
+    // While we are away: O1 fills (6 more) and O2 partly (2).
+    counterparty.submit(limit("S2", "B", "sell", 6, price));
+    counterparty.submit(limit("S3", "B", "sell", 2, price - 100));
+    await until(() => other.reports.filter((r) => r.execType === "trade").length === 3, "the fills at the venue");
+
+    const store2 = new SqliteFixMessageStore(storePath);
+    store2.setNextTargetMsgSeqNum(sessionId, beforeFill);
+    const second = new FixVenue({ ...options, store: store2, resetOnFirstLogon: false });
+    closers.push(async () => {
+      await second.stop();
+      store2.close();
+    });
+    const secondChanges: boolean[] = [];
+    second.onConnectionChange((up) => secondChanges.push(up));
+    const b = new Recorder();
+    const resumed = second.connect(b);
+    const order = { account: "A", symbol: "ACME", side: "buy" as const, ordType: "limit" as const };
+    const base = { ...order, timeInForce: "day" as const };
+    // What our journal knew: O1 had its fill of 4; O2 nothing; GHOST was never known to the venue.
+    resumed.resume?.({ ...base, clOrdId: "O1", clOrdIds: ["O1"], orderQty: 10, price, cumQty: 4, avgPx: price });
+    resumed.resume?.({
+      ...base,
+      clOrdId: "O2",
+      clOrdIds: ["O2"],
+      orderQty: 5,
+      price: price - 100,
+      cumQty: 0,
+      avgPx: 0,
+    });
+    resumed.resume?.({ ...base, clOrdId: "GHOST", clOrdIds: ["GHOST"], orderQty: 1, price, cumQty: 0, avgPx: 0 });
+    second.start();
+    await second.loggedOn();
+    await until(() => b.reports.length === 3, "the resent fills and the status answers", 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // nothing more may come: the fill of 4 is not repeated
+    expect(
+      b.reports.map((r) => [r.clOrdId, r.execType, r.ordStatus, r.lastQty, r.lastPx, r.cumQty, r.leavesQty, r.reason]),
+    ).toEqual([
+      ["O1", "trade", "filled", 6, price, 10, 0, null],
+      ["O2", "trade", "partially-filled", 2, price - 100, 2, 3, null],
+      ["GHOST", "canceled", "canceled", 0, 0, 0, 0, "unknown-at-venue"],
+    ]);
+    // The resent fills are the venue's own (liquidity and fee), not reconstructions.
+    expect(b.reports.slice(0, 2).map((r) => r.liquidity)).toEqual(["maker", "maker"]);
+    expect(secondChanges).toEqual([false, true]);
+  }, 30_000);
+});
+
+describe("FixVenue over TLS with a Logon password", () => {
+  const closers: (() => Promise<void>)[] = [];
+  const dir = mkdtempSync(join(tmpdir(), "tributary-fixvenue-tls-"));
+  afterAll(async () => {
+    for (const close of closers) await close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("logs on to a venue that requires both and trades; a wrong password or an unchecked certificate never logs on", async () => {
+    const cert = join(dir, "venue.crt");
+    const key = join(dir, "venue.key");
+    execFileSync(
+      "openssl",
+      [
+        ...["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1"],
+        ...["-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert],
+      ],
+      { stdio: "ignore" },
+    );
+    const data = referenceData();
+    const tls = { cert: readFileSync(cert), key: readFileSync(key) };
+    const sim = await startVenueSim({ data, seed: 1, minutes: 0, port: 0, tls, passwordSha256: sha256Hex("s3cret") });
+    const scheduler = new WallScheduler();
+    const venues: FixVenue[] = [];
+    closers.push(async () => {
+      for (const v of venues) await v.stop();
+      scheduler.stop();
+      await sim.stop();
+    });
+    const open = (id: string, extra: { password?: string; tls: { ca?: Buffer } }) => {
+      const spec = data.venues.find((v) => v.id === id);
+      if (spec === undefined) throw new Error(`${id} missing`);
+      const venue = new FixVenue({
+        spec,
+        instruments: data.instruments,
+        scheduler,
+        port: sim.port,
+        minBackoffMillis: 20,
+        maxBackoffMillis: 50,
+        ...extra,
+      });
+      venues.push(venue);
+      return venue.start();
+    };
+    const good = open("LITA", { password: "s3cret", tls: { ca: tls.cert } });
+    await good.loggedOn();
+    const a = new Recorder();
+    good.connect(a).submit(limit("O1", "A", "buy", 10, 1_500_000));
+    await until(() => a.reports.length === 1, "the acknowledgement over TLS");
+    expect(a.reports[0]).toMatchObject({ clOrdId: "O1", execType: "new" });
+    // Another venue's session: a wrong password is refused at every attempt; a certificate we cannot check is too.
+    const wrong = open("DRKP", { password: "guess", tls: { ca: tls.cert } });
+    const untrusted = open("DRKP", { password: "s3cret", tls: {} });
+    await until(() => wrong.connectionAttempts >= 3 && untrusted.connectionAttempts >= 3, "attempts refused");
+    expect([wrong.isLoggedOn, untrusted.isLoggedOn]).toEqual([false, false]);
   }, 30_000);
 });
 

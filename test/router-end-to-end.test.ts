@@ -1,13 +1,14 @@
 /**
  * The smart order router inside the executor, against the simulated venues (test/executor-fixtures.ts): where each
  * logic sends a parent's children, the sequential fallback, spray's over-fill protection when fills race the cancels,
- * dark first, and a venue outage routed around and recovered from. Exact times: the fixture's latencies are constant.
+ * dark first, a venue outage and a dropped connection routed around and recovered from. Exact times: the fixture's latencies are constant.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import type { AlgoParameters } from "../src/algo/algo-parameters.js";
 import type { ChildOrderChanged, EngineEvent, ParentFilled, RoutingDecision } from "../src/model/client-events.js";
 import type { RoutingLogic } from "../src/router/routing.js";
 import type { SimVenueBase } from "../src/venue/sim/sim-venue-base.js";
+import type { MarketDataListener, OrderEntryListener, OrderEntrySession, Venue } from "../src/venue/venue.js";
 import { market, setup } from "./executor-fixtures.js";
 import { auditParticipants, Participant, px, START } from "./sim-fixtures.js";
 
@@ -37,9 +38,57 @@ const restSlowly = (p: AlgoParameters): AlgoParameters => ({
 const of = <T extends EngineEvent["type"]>(events: EngineEvent[], type: T) =>
   events.filter((e): e is Extract<EngineEvent, { type: T }> => e.type === type);
 
-function run(choose: (p: AlgoParameters) => AlgoParameters, logic: RoutingLogic) {
-  const s = setup(choose, logic);
+function run(
+  choose: (p: AlgoParameters) => AlgoParameters,
+  logic: RoutingLogic,
+  venues?: (venues: readonly Venue[]) => readonly Venue[],
+) {
+  const s = setup(choose, logic, venues === undefined ? {} : { venues });
   return { ...s, placed: () => s.children().filter((e) => e.action === "placed") };
+}
+
+/**
+ * A simulated venue behind a connection that the test drops and restores, telling the port's connection listeners as
+ * a FixVenue does (its orders stay at the venue meanwhile). Nothing may be sent to it while it is down.
+ */
+class Droppable implements Venue {
+  private readonly listeners: ((connected: boolean) => void)[] = [];
+  up = true;
+  sentWhileDown = 0;
+  constructor(private readonly venue: Venue) {}
+  get id() {
+    return this.venue.id;
+  }
+  get kind() {
+    return this.venue.kind;
+  }
+  get spec() {
+    return this.venue.spec;
+  }
+  connect(listener: OrderEntryListener): OrderEntrySession {
+    const inner = this.venue.connect(listener);
+    const count =
+      <T>(send: (request: T) => void) =>
+      (request: T) => {
+        if (!this.up) this.sentWhileDown++;
+        send(request);
+      };
+    return {
+      submit: count((o) => inner.submit(o)),
+      cancel: count((r) => inner.cancel(r)),
+      replace: count((r) => inner.replace(r)),
+    };
+  }
+  subscribe(listener: MarketDataListener): void {
+    this.venue.subscribe(listener);
+  }
+  onConnectionChange(listener: (connected: boolean) => void): void {
+    this.listeners.push(listener);
+  }
+  set(up: boolean): void {
+    this.up = up;
+    for (const listener of this.listeners) listener(up);
+  }
 }
 
 describe("smart order router in the executor", () => {
@@ -150,6 +199,47 @@ describe("smart order router in the executor", () => {
     const again = placed().length;
     engine.submit({ ...market("A4", "A2", "10", { urgency: "high" }) });
     w.scheduler.runUntil(START + 2_900_000);
+    expect(placed().slice(again)[0]?.venue).toBe("LITB");
+    expect(executor.health.state("LITB", w.scheduler.now()).status).toBe("healthy");
+  });
+
+  it("a dropped connection trips its venue at once; back and past its backoff, a probe makes it healthy", () => {
+    const wrapped: Droppable[] = [];
+    const wrap = (venues: readonly Venue[]) =>
+      venues.map((v) => {
+        if (v.id !== "LITB") return v;
+        const droppable = new Droppable(v);
+        wrapped.push(droppable);
+        return droppable;
+      });
+    const { w, engine, executor, placed } = run(takeNow, "sequential", wrap);
+    const down = wrapped[0] as Droppable;
+    w.scheduler.at(START + 15_000, () => down.set(false));
+    ["twap", "vwap", "is"].forEach((strategy, i) => {
+      w.scheduler.at(START + 20_000 + i * 10_000, () => engine.submit(market(`D${i}`, "A1", "10", { strategy })));
+    });
+    w.scheduler.runUntil(START + 500_000);
+    // LITB (the sequential ranking's first) is never tried: no reject, no timeout, nothing sent into the dropped link.
+    expect(placed().map((e) => e.venue)).toEqual(["LITA", "LITA", "LITA"]);
+    expect(["D0", "D1", "D2"].map((id) => engine.order("OMS", id)?.ordStatus)).toEqual(["filled", "filled", "filled"]);
+    expect(down.sentWhileDown).toBe(0);
+    expect(executor.health.state("LITB", w.scheduler.now()).status).toBe("disconnected");
+    // Long past the backoff, still down: still nothing goes there.
+    w.scheduler.runUntil(START + 3_000_000);
+    const before = placed().length;
+    engine.submit(market("D3", "A1", "10", { strategy: "pov" }));
+    w.scheduler.runUntil(START + 3_200_000);
+    expect(
+      placed()
+        .slice(before)
+        .map((e) => e.venue),
+    ).toEqual(["LITA"]);
+    // Back: its backoff has passed, so it is half-open; the next parent probes it, the acknowledgement closes it.
+    down.set(true);
+    expect(executor.health.state("LITB", w.scheduler.now()).status).toBe("half-open");
+    const again = placed().length;
+    engine.submit(market("D4", "A2", "10", { urgency: "high" }));
+    w.scheduler.runUntil(START + 3_600_000);
     expect(placed().slice(again)[0]?.venue).toBe("LITB");
     expect(executor.health.state("LITB", w.scheduler.now()).status).toBe("healthy");
   });

@@ -2,8 +2,10 @@
  * `tributary venue-sim --fix-port P`: the simulated venues and market model of the reference data, live on the wall
  * clock, each venue a FIX 4.4 order-entry acceptor session (SenderCompID = the venue id, TargetCompID `--target`,
  * default TRIBUTARY) on one TCP port (runtime/venue-sim.ts; tags in README "FIX venues"). It prints
- * `listening on HOST:PORT` once bound (`--fix-port 0`: any free port) and runs until SIGINT/SIGTERM.
+ * `listening on HOST:PORT` once bound (`--fix-port 0`: any free port) and runs until SIGINT/SIGTERM. `--tls-cert` and
+ * `--tls-key` serve the sessions over TLS; `--password-sha256` requires a Logon password.
  */
+import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { InvalidArgumentError } from "commander";
 import { loadReferenceData } from "../config/load-config.js";
@@ -20,6 +22,9 @@ interface VenueSimOptions {
   minutes: number;
   target: string;
   store?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  passwordSha256?: string;
   verbose: boolean;
 }
 
@@ -41,8 +46,25 @@ function openStore(path: string | undefined): FixMessageStore {
   }
 }
 
+function readPem(flag: string, path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new UserError("venue-sim-tls", `${flag}: ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+  }
+}
+
+function tlsOf(opts: VenueSimOptions): { cert: Buffer; key: Buffer } | null {
+  if (opts.tlsCert === undefined && opts.tlsKey === undefined) return null;
+  if (opts.tlsCert === undefined || opts.tlsKey === undefined) {
+    throw new UserError("venue-sim-tls", "--tls-cert and --tls-key go together");
+  }
+  return { cert: readPem("--tls-cert", opts.tlsCert), key: readPem("--tls-key", opts.tlsKey) };
+}
+
 async function runVenueSim(opts: VenueSimOptions): Promise<void> {
   const data = loadReferenceData(opts.config);
+  const tls = tlsOf(opts);
   const log = opts.verbose ? (line: string) => process.stderr.write(`fix: ${line}\n`) : undefined;
   const store = openStore(opts.store);
   let sim: Awaited<ReturnType<typeof startVenueSim>>;
@@ -55,6 +77,8 @@ async function runVenueSim(opts: VenueSimOptions): Promise<void> {
       host: opts.host,
       targetCompId: opts.target,
       store,
+      tls,
+      ...(opts.passwordSha256 !== undefined ? { passwordSha256: opts.passwordSha256 } : {}),
       ...(log ? { log } : {}),
     });
   } catch (error) {
@@ -98,6 +122,18 @@ export function registerVenueSim(program: Command, defaults: { config: string })
     )
     .option("--target <compId>", "the engine's CompID (our TargetCompID)", DEFAULT_VENUE_TARGET_COMP_ID)
     .option("--store <file>", "SQLite file for FIX sequence numbers and sent messages (default: in memory)")
+    .option("--tls-cert <file>", "PEM certificate: the sessions over TLS (with --tls-key)")
+    .option("--tls-key <file>", "PEM private key of --tls-cert")
+    .option(
+      "--password-sha256 <hex>",
+      "every Logon must carry the password (554) with this SHA-256 (print one with `tributary serve hash-token`)",
+      (value: string) => {
+        if (!/^[0-9a-f]{64}$/.test(value)) {
+          throw new InvalidArgumentError(`--password-sha256 must be 64 lowercase hex digits, got "${value}"`);
+        }
+        return value;
+      },
+    )
     .option("--verbose", "log session events on stderr", false)
     .action(async (opts: VenueSimOptions) => runVenueSim(opts));
 }

@@ -238,6 +238,14 @@ export class AlgoExecutor implements OrderEntryListener {
     if (!(this.overSend >= 1 && this.overSend <= 10)) {
       throw new RangeError(`overSend must be between 1 and 10 (a multiple of the child), not ${this.overSend}`);
     }
+    // A venue whose connection drops is tripped at once and kept out of routes until it is back (venue-health.ts);
+    // its working children stay ours: the venue reconciles them when it logs on again.
+    for (const venue of venues) {
+      venue.onConnectionChange?.((connected) => {
+        if (connected) this.health.onReconnect(venue.id);
+        else this.health.onFailure(venue.id, "disconnect", this.scheduler.now());
+      });
+    }
     engine.on((event) => this.onEngineEvent(event));
     market.onChange((symbol) => this.onQuote(symbol));
     scheduler.at(options.sessionEnd, () => this.close());
@@ -366,6 +374,14 @@ export class AlgoExecutor implements OrderEntryListener {
     if (child === undefined) return;
     child.answered = true;
     if (child.resumed && reject.responseTo === "cancel" && reject.reason === "unknown-order") {
+      if (child.requestedId !== child.venueOrderId) {
+        // The cancel named a replace whose fate the journal did not know, and the venue never took it: again, under
+        // the ClOrdID the venue confirmed.
+        child.requestedId = child.venueOrderId;
+        child.cancelPending = false;
+        this.cancel(child, "resume");
+        return;
+      }
       // Reconciliation after a restart: the venue does not know the order (it ended, or the venue restarted too).
       const working = this.working.get(child.parentId);
       this.finish(child, working, "cancelled", "unknown-at-venue");
@@ -443,9 +459,11 @@ export class AlgoExecutor implements OrderEntryListener {
   /**
    * Takes over after a restart, on an engine restored from its journal (Engine.restore): every open parent is worked
    * again (its algorithm chosen afresh at its first decision, for what is left, from now to its end); the child orders
-   * that were working (`open`) are reconciled with their venues: each is asked to cancel, and the venue's answer ends
-   * it (cancelled, with any fills it reports first; or refused as unknown: the order no longer exists there, as when
-   * the venue restarted too). Child ids continue after the highest one issued, so none is ever used twice.
+   * that were working (`open`) are reconciled with their venues: each is handed back to a venue that outlived us
+   * (FIX: `OrderEntrySession.resume`, so the fills it reports late are matched, and counted once), then asked to
+   * cancel, and the venue's answer ends it (cancelled, with any fills it reports first; or refused as unknown: the
+   * order no longer exists there, as when the venue restarted too). Child ids continue after the highest one issued,
+   * so none is ever used twice.
    */
   resume(open: OpenChildren): void {
     this.nextChild = Math.max(this.nextChild, open.lastNumber + 1);
@@ -485,7 +503,7 @@ export class AlgoExecutor implements OrderEntryListener {
         minQty: null,
         answered: false,
         timedOut: false,
-        filled: o.orderQty - o.leavesQty,
+        filled: o.cumQty,
         firstFillAt: Number.NaN,
         restUntil: Number.POSITIVE_INFINITY,
         overSentQty: 0,
@@ -495,6 +513,19 @@ export class AlgoExecutor implements OrderEntryListener {
       for (const id of child.orderIds) this.byOrderId.set(id, child);
       working.children.push(child);
       if (child.tactic !== "midpoint") this.ownChildren(child.symbol).add(child);
+      (this.sessions[venue] as OrderEntrySession).resume?.({
+        clOrdId: o.venueOrderId,
+        clOrdIds: o.orderIds,
+        account: this.account,
+        symbol: o.symbol,
+        side: o.side,
+        ordType: "limit",
+        timeInForce: "day",
+        orderQty: o.orderQty,
+        price: o.price,
+        cumQty: o.cumQty,
+        avgPx: o.cumQty === 0 ? 0 : o.notional / o.cumQty,
+      });
       this.cancel(child, "resume");
     }
     for (const working of this.working.values()) this.wake(working, now);
@@ -1015,11 +1046,13 @@ export class AlgoExecutor implements OrderEntryListener {
 
   /**
    * Re-pegs a resting child to `price` with one replace (same quantity). Not while a cancel or another replace is in
-   * flight; not beyond the price its parent's reservation protects (it is cancelled instead, and the next placement
-   * reserves afresh); never onto our own resting order on the other side.
+   * flight, nor while its venue is disconnected; not beyond the price its parent's reservation protects (it is
+   * cancelled instead, and the next placement reserves afresh); never onto our own resting order on the other side.
    */
   private replace(child: Child, price: number, reason: string): void {
     if (child.cancelPending || child.replacing !== null || price === child.price) return;
+    // Not into a dropped connection: it would reach the venue at a price of the past (a cancel still goes, queued).
+    if (!this.health.isConnected((this.venues[child.venue] as Venue).id)) return;
     const parent = this.engine.parent(child.parentId) as ParentOrder;
     if (aggressiveness(child.side, price) > aggressiveness(child.side, parent.reservedPrice)) {
       this.cancel(child, reason);

@@ -1,7 +1,8 @@
 /**
- * The child orders that were working at the venues when a journal ends: folded from its `child-order` events, for the
- * executor to take over after a restart (`AlgoExecutor.resume`). For each: where it works, its terms now, and the
- * ClOrdIDs the venue may know it by (the executor numbers a child's cancels and replaces `C7-X1`, `C7-R2`, ... from
+ * The child orders that were working at the venues when a journal ends: folded from its `child-order` events and the
+ * fills of children (`parent-filled` with a child id), for the executor to take over after a restart
+ * (`AlgoExecutor.resume`). For each: where it works, its terms now, what it has executed (so a venue that outlived us
+ * can tell a fill we already applied from one we missed), and the ClOrdIDs the venue may know it by (the executor numbers a child's cancels and replaces `C7-X1`, `C7-R2`, ... from
  * one counter, so the count of both tells the next number, and a confirmed replace tells the venue's current id).
  * Also the highest child number issued, so that no child id is ever used twice.
  */
@@ -27,6 +28,9 @@ export interface OpenChild {
   readonly orderIds: string[];
   /** Cancels and replaces sent so far. */
   amendments: number;
+  /** Lots executed, and their value (lots x price units), as journaled. */
+  cumQty: number;
+  notional: number;
 }
 
 const ENDED = new Set(["filled", "cancelled", "rejected", "expired"]);
@@ -45,14 +49,25 @@ export class OpenChildren {
   static from(state: { readonly lastNumber: number; readonly children: readonly OpenChild[] }): OpenChildren {
     const open = new OpenChildren();
     open.lastNumber = state.lastNumber;
-    for (const child of state.children) open.open.set(child.childId, { ...child, orderIds: [...child.orderIds] });
+    for (const child of state.children) {
+      // Snapshots from before fills were folded in carry no cumQty: the journal after them still adds the later fills.
+      const cumQty = child.cumQty ?? 0;
+      const notional = child.notional ?? 0;
+      open.open.set(child.childId, { ...child, orderIds: [...child.orderIds], cumQty, notional });
+    }
     return open;
   }
 
-  /** Folds one event in (anything but a `child-order` event is ignored). */
+  /** Folds one event in (anything but a `child-order` event or a child's fill is ignored). */
   apply(event: EngineEvent): void {
-    if (event.type !== "child-order") return;
-    this.onChild(event);
+    if (event.type === "child-order") this.onChild(event);
+    else if (event.type === "parent-filled" && event.childId !== null) {
+      const child = this.open.get(event.childId);
+      if (child === undefined) return;
+      child.cumQty += event.qty;
+      child.notional += event.qty * event.price;
+      child.leavesQty = Math.max(0, child.leavesQty - event.qty);
+    }
   }
 
   /** The children still working, in the order they were placed. */
@@ -80,6 +95,8 @@ export class OpenChildren {
         requestedId: id,
         orderIds: [id],
         amendments: 0,
+        cumQty: 0,
+        notional: 0,
       });
       return;
     }

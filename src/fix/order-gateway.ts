@@ -30,7 +30,6 @@
  * have no Logon password (Password 554 is FIX 4.4); no OrderMassCancelRequest, no ExecutionReport PossResend
  * handling beyond the session layer's; a replace may not change Side, Symbol or OrdType (they are ignored).
  */
-import { createHash, timingSafeEqual } from "node:crypto";
 import type { Clock } from "../core/clock.js";
 import type { Engine } from "../engine/engine.js";
 import type { NewOrderInput, SourceSpec } from "../model/client-commands.js";
@@ -43,6 +42,7 @@ import { decodeFix, type FixMessage } from "./codec.js";
 import type { FieldDef, FixDictionary } from "./dictionary.js";
 import { dictionaryFor } from "./fix-dictionaries.js";
 import { formatUtcTimestamp, parseUtcTimestamp } from "./fix-time.js";
+import { logonPasswordProblem, sha256Hex } from "./logon-password.js";
 import type { FixMessageStore } from "./message-store.js";
 import type { OrderGatewayConfig, OrderSessionConfig } from "./order-gateway-config.js";
 import { type FixApplication, type FixField, FixSession } from "./session.js";
@@ -323,11 +323,7 @@ export class OrderGateway implements FixApplication {
     if (state === undefined) return "unknown session";
     const { password, passwordSha256 } = state.config;
     if (password === undefined && passwordSha256 === undefined) return null;
-    const given = logon.get(OrderTag.Password);
-    if (given === undefined) return "Password (554): required";
-    // Compared as SHA-256 digests in constant time: the time taken says nothing about how much of it matched.
-    const expected = Buffer.from(passwordSha256 ?? sha256Hex(password as string), "hex");
-    return timingSafeEqual(Buffer.from(sha256Hex(given), "hex"), expected) ? null : "Password (554): invalid";
+    return logonPasswordProblem(logon, passwordSha256 ?? sha256Hex(password as string));
   }
 
   onMessage(session: FixSession, message: FixMessage): void {
@@ -713,8 +709,4 @@ export function formatAvgPx(instrument: Instrument, avgPxUnits: number): string 
   if (avgPxUnits === 0) return "0";
   const text = (avgPxUnits / 10 ** instrument.pricePrecision).toFixed(Math.min(20, instrument.pricePrecision + 4));
   return trimDecimal(text) as string;
-}
-
-function sha256Hex(text: string): string {
-  return createHash("sha256").update(text, "utf8").digest("hex");
 }

@@ -174,9 +174,9 @@ export class FixSession {
 
   /**
    * The initiator's Logon on a freshly attached connection: HeartBtInt (seconds), and ResetSeqNumFlag=Y with both
-   * sequence numbers back to 1 when `resetSeqNum`. The peer's Logon then completes the logon (see `nextLogon`).
+   * sequence numbers back to 1 when `resetSeqNum`; `fields` are added to it (Password 554, ...). The peer's Logon then completes the logon (see `nextLogon`).
    */
-  initiateLogon(options: { heartBtInt: number; resetSeqNum: boolean }): void {
+  initiateLogon(options: { heartBtInt: number; resetSeqNum: boolean; fields?: readonly FixField[] }): void {
     if (this.output === null || this.loggedOn || this.initiated !== null) return;
     if (options.resetSeqNum) this.resetSeqNums();
     this.initiated = { resetSeqNum: options.resetSeqNum };
@@ -186,6 +186,7 @@ export class FixSession {
       [Tag.HeartBtInt, options.heartBtInt],
     ];
     if (options.resetSeqNum) body.push([Tag.ResetSeqNumFlag, "Y"]);
+    if (options.fields !== undefined) body.push(...options.fields);
     this.sendAdmin(MsgType.Logon, body);
   }
 

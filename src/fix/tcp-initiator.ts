@@ -10,11 +10,23 @@
  * anyway: then what was sent while away is not resent, and the application must reconcile). Garbage from the peer is the session's business (ignored,
  * or Logout and disconnect); the process carries on and reconnects.
  *
- * Known limits: one connection at a time; no TLS; no session schedule.
+ * TLS (`tls`): the connection is node:tls, the acceptor's certificate checked against `ca` (default: the system's
+ * roots) and `servername`; a certificate that does not check fails the connection like a refused one (retried).
+ * `logonFields` go on every Logon we send (Password 554).
+ *
+ * Known limits: one connection at a time; no session schedule.
  */
 import { connect, type Socket } from "node:net";
+import { connect as connectTls } from "node:tls";
 import { FixFramer } from "./framer.js";
-import type { FixSession, FixSessionOutput } from "./session.js";
+import type { FixField, FixSession, FixSessionOutput } from "./session.js";
+
+export interface InitiatorTls {
+  /** PEM certificate(s) the acceptor's certificate must chain to; absent: the system's roots. */
+  readonly ca?: Buffer;
+  /** The name the certificate must carry (and SNI); default the host. */
+  readonly servername?: string;
+}
 
 export interface TcpInitiatorOptions {
   readonly host?: string;
@@ -30,6 +42,8 @@ export interface TcpInitiatorOptions {
   /** A connection without the Logon answer after this long is closed (and retried). Default 10 s. */
   readonly logonTimeoutMillis?: number;
   readonly tickMillis?: number;
+  readonly tls?: InitiatorTls | null;
+  readonly logonFields?: readonly FixField[];
   readonly log?: (line: string) => void;
 }
 
@@ -89,7 +103,17 @@ export class TcpFixInitiator {
   private open(): void {
     if (this.stopped) return;
     this.connects++;
-    const socket = connect({ host: this.options.host ?? "127.0.0.1", port: this.options.port });
+    const host = this.options.host ?? "127.0.0.1";
+    const tls = this.options.tls ?? null;
+    const socket: Socket =
+      tls === null
+        ? connect({ host, port: this.options.port })
+        : connectTls({
+            host,
+            port: this.options.port,
+            ...(tls.ca !== undefined ? { ca: tls.ca } : {}),
+            ...(tls.servername !== undefined ? { servername: tls.servername } : {}),
+          });
     this.socket = socket;
     socket.setNoDelay(true);
     const framer = new FixFramer();
@@ -123,13 +147,14 @@ export class TcpFixInitiator {
       }
     }, this.options.logonTimeoutMillis ?? 10_000);
     logonTimer.unref();
-    socket.once("connect", () => {
-      this.log(`connected to ${this.options.host ?? "127.0.0.1"}:${this.options.port}`);
+    socket.once(tls === null ? "connect" : "secureConnect", () => {
+      this.log(`connected to ${host}:${this.options.port}${tls === null ? "" : " (TLS)"}`);
       this.session.attach(output);
       this.session.initiateLogon({
         heartBtInt: this.options.heartBtInt ?? 30,
         resetSeqNum:
           this.options.resetOnEveryLogon === true || (!this.loggedOnOnce && (this.options.resetOnFirstLogon ?? true)),
+        ...(this.options.logonFields !== undefined ? { fields: this.options.logonFields } : {}),
       });
     });
     socket.on("data", (chunk: Buffer) => {

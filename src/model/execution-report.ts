@@ -30,8 +30,11 @@ export type VenueRejectReason =
   /** The venue is not taking orders (an outage, a halt). */
   | "venue-unavailable";
 
-/** Why a live order ended without filling completely. */
-export type VenueCancelReason = "requested" | "ioc-unfilled" | "fok-unfilled" | "self-trade";
+/**
+ * Why a live order ended without filling completely. `unknown-at-venue`: the venue, asked for the order's status after
+ * a reconnect, no longer knows it (it restarted without its orders), so it is not working there any more.
+ */
+export type VenueCancelReason = "requested" | "ioc-unfilled" | "fok-unfilled" | "self-trade" | "unknown-at-venue";
 
 /** Why a cancel or replace request was refused (CxlRejReason 102 in spirit). */
 export type CancelRejectReason =

@@ -1,6 +1,6 @@
 /**
  * The venue circuit breaker on scripted failure and success sequences: tripping on rejects within the window (and
- * not when they are spread beyond it), a disconnect tripping at once, backoff expiry to half-open, a probe that
+ * not when they are spread beyond it), a disconnect tripping at once and holding until the reconnect, backoff expiry to half-open, a probe that
  * succeeds closing the breaker, a probe that fails doubling the backoff up to the max, and answers to pre-trip
  * children arriving while tripped.
  */
@@ -55,11 +55,37 @@ describe("tripping", () => {
     expect(health.state("XNAS", 75 * SECOND).failures).toBe(0);
   });
 
-  it("a disconnect trips at once", () => {
+  it("a disconnect trips at once, and nothing goes there until the reconnect, whatever the backoff", () => {
     const health = new VenueHealth();
     health.onFailure("XNAS", "disconnect", 5 * SECOND);
     expect(health.isAvailable("XNAS", 5 * SECOND)).toBe(false);
-    expect(health.state("XNAS", 5 * SECOND)).toMatchObject({ status: "tripped", retryAt: 6 * SECOND });
+    expect(health.state("XNAS", 5 * SECOND)).toMatchObject({ status: "disconnected", retryAt: 6 * SECOND });
+    expect(health.isAvailable("XNAS", 60 * SECOND)).toBe(false);
+    expect(health.isConnected("XNAS")).toBe(false);
+    health.onReconnect("XNAS");
+    expect(health.isConnected("XNAS")).toBe(true);
+    expect(health.state("XNAS", 60 * SECOND).status).toBe("half-open");
+    expect(health.isAvailable("XNAS", 60 * SECOND)).toBe(true);
+  });
+
+  it("a reconnect before the backoff has passed waits for it: the probe goes no sooner", () => {
+    const health = new VenueHealth();
+    health.onFailure("XNAS", "disconnect", 0);
+    health.onReconnect("XNAS");
+    expect(health.state("XNAS", SECOND / 2).status).toBe("tripped");
+    expect(health.isAvailable("XNAS", SECOND / 2)).toBe(false);
+    expect(health.isAvailable("XNAS", SECOND)).toBe(true);
+    health.onSuccess("XNAS", SECOND);
+    expect(health.state("XNAS", SECOND).status).toBe("healthy");
+  });
+
+  it("a venue that drops again while half-open waits twice as long", () => {
+    const health = new VenueHealth();
+    health.onFailure("XNAS", "disconnect", 0);
+    health.onReconnect("XNAS");
+    health.onFailure("XNAS", "disconnect", 2 * SECOND);
+    health.onReconnect("XNAS");
+    expect(health.state("XNAS", 2 * SECOND)).toMatchObject({ status: "tripped", retryAt: 4 * SECOND });
   });
 
   it("follows its options", () => {
@@ -79,6 +105,7 @@ describe("backoff and recovery", () => {
   function tripped(): VenueHealth {
     const health = new VenueHealth();
     health.onFailure("XNAS", "disconnect", 0);
+    health.onReconnect("XNAS");
     return health;
   }
 
@@ -102,7 +129,9 @@ describe("backoff and recovery", () => {
 
   it("a failed probe doubles the backoff, up to the max; a success then restarts at the base", () => {
     const health = new VenueHealth({ baseBackoffMicros: SECOND, maxBackoffMicros: 5 * SECOND });
-    health.onFailure("XNAS", "disconnect", 0);
+    health.onFailure("XNAS", "timeout", 0);
+    health.onFailure("XNAS", "timeout", 0);
+    health.onFailure("XNAS", "timeout", 0);
     let now = 0;
     const backoffs: number[] = [];
     for (let probe = 0; probe < 5; probe++) {
@@ -118,7 +147,7 @@ describe("backoff and recovery", () => {
     now += 5 * SECOND;
     health.onSuccess("XNAS", now);
     health.onFailure("XNAS", "disconnect", now);
-    expect(health.state("XNAS", now)).toMatchObject({ status: "tripped", backoffMicros: SECOND });
+    expect(health.state("XNAS", now)).toMatchObject({ status: "disconnected", backoffMicros: SECOND });
   });
 
   it("answers to pre-trip children while tripped move neither the state nor the timer", () => {
@@ -147,7 +176,13 @@ describe("properties", () => {
   it("available exactly when healthy or half-open; the backoff stays within [base, max]", () => {
     const event = fc.record({
       venue: fc.constantFrom("A", "B"),
-      kind: fc.constantFrom<VenueFailure | "success">("reject", "timeout", "disconnect", "success"),
+      kind: fc.constantFrom<VenueFailure | "success" | "reconnect">(
+        "reject",
+        "timeout",
+        "disconnect",
+        "success",
+        "reconnect",
+      ),
       dt: fc.integer({ min: 0, max: 5 * SECOND }),
     });
     fc.assert(
@@ -157,10 +192,11 @@ describe("properties", () => {
         for (const { venue, kind, dt } of events) {
           now += dt;
           if (kind === "success") health.onSuccess(venue, now);
+          else if (kind === "reconnect") health.onReconnect(venue);
           else health.onFailure(venue, kind, now);
           for (const v of ["A", "B"]) {
             const state = health.state(v, now);
-            expect(health.isAvailable(v, now)).toBe(state.status !== "tripped");
+            expect(health.isAvailable(v, now)).toBe(state.status === "healthy" || state.status === "half-open");
             expect(state.backoffMicros).toBeGreaterThanOrEqual(SECOND);
             expect(state.backoffMicros).toBeLessThanOrEqual(8 * SECOND);
             if (state.retryAt !== null) expect(state.retryAt).toBeLessThanOrEqual(now + state.backoffMicros);

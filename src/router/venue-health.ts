@@ -10,6 +10,9 @@
  * - half-open: tripped and `now >= retryAt`; the router may probe. A success (an ack or a fill) closes the breaker
  *   (healthy, history and backoff reset); any failure trips it again with the backoff doubled, capped at
  *   `maxBackoffMicros`. A venue that closes starts its next trip at `baseBackoffMicros` again.
+ * - disconnected: a disconnect trips the venue and it stays unavailable, whatever the time, until `onReconnect`
+ *   (a venue reached over a connection, such as FIX, logged on again); then it is tripped or half-open as the backoff
+ *   says, so the first child after a reconnect is a probe, sent no sooner than the backoff allows.
  *
  * Invariants: times are µs from the caller's clock and do not go backwards per venue; base <= backoff <= max. Pure and
  * deterministic: no timers, no wall clock, `half-open` is derived from `now` rather than scheduled.
@@ -31,7 +34,7 @@ export interface VenueHealthOptions {
 
 export type VenueFailure = "reject" | "timeout" | "disconnect";
 
-export type VenueStatus = "healthy" | "tripped" | "half-open";
+export type VenueStatus = "healthy" | "tripped" | "half-open" | "disconnected";
 
 export interface VenueHealthState {
   readonly status: VenueStatus;
@@ -51,6 +54,8 @@ interface VenueRecord {
   /** Null while healthy. */
   retryAt: number | null;
   backoffMicros: number;
+  /** False from a disconnect to the reconnect. */
+  connected: boolean;
 }
 
 export class VenueHealth {
@@ -80,6 +85,7 @@ export class VenueHealth {
     const record = this.record(venue);
     record.failureTimes.push(now);
     this.forgetBefore(record, now);
+    if (kind === "disconnect") record.connected = false;
     if (record.retryAt === null) {
       if (kind === "disconnect" || record.failureTimes.length >= this.failuresToTrip) {
         record.backoffMicros = this.baseBackoffMicros;
@@ -99,9 +105,21 @@ export class VenueHealth {
     record.failureTimes.length = 0;
   }
 
+  /** The venue's connection is back (after a disconnect): it may be probed once its backoff has passed. */
+  onReconnect(venue: string): void {
+    const record = this.venues.get(venue);
+    if (record !== undefined) record.connected = true;
+  }
+
+  /** False from a disconnect to the reconnect. */
+  isConnected(venue: string): boolean {
+    return this.venues.get(venue)?.connected ?? true;
+  }
+
   isAvailable(venue: string, now: number): boolean {
-    const retryAt = this.venues.get(venue)?.retryAt ?? null;
-    return retryAt === null || now >= retryAt;
+    const record = this.venues.get(venue);
+    if (record === undefined) return true;
+    return record.connected && (record.retryAt === null || now >= record.retryAt);
   }
 
   state(venue: string, now: number): VenueHealthState {
@@ -113,14 +131,20 @@ export class VenueHealth {
     let failures = 0;
     for (const time of record.failureTimes) if (time > since && time <= now) failures++;
     const { retryAt, backoffMicros } = record;
-    const status = retryAt === null ? "healthy" : now >= retryAt ? "half-open" : "tripped";
+    const status = !record.connected
+      ? "disconnected"
+      : retryAt === null
+        ? "healthy"
+        : now >= retryAt
+          ? "half-open"
+          : "tripped";
     return { status, failures, retryAt, backoffMicros };
   }
 
   private record(venue: string): VenueRecord {
     let record = this.venues.get(venue);
     if (record === undefined) {
-      record = { failureTimes: [], retryAt: null, backoffMicros: this.baseBackoffMicros };
+      record = { failureTimes: [], retryAt: null, backoffMicros: this.baseBackoffMicros, connected: true };
       this.venues.set(venue, record);
     }
     return record;

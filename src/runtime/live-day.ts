@@ -5,13 +5,23 @@
  * the close, the executor works every parent with the execution algorithms, and `stop()` halts the clock.
  * Random streams are forked in the same order as `buildDay` (venues, model, client orders, executor), so the market's
  * random draws match a simulated day with the same seed (its timing does not: events run at wall-clock times).
+ *
+ * FIX venues (`fixVenues`): the venues of the reference data they name are reached over FIX 4.4 (venue/fix/fix-venue.ts)
+ * instead of simulated; the market model keeps the simulated ones that are left (none: it moves nothing), and the
+ * consolidated view takes the FIX venues' market data. Their sessions keep sequence numbers and sent messages in
+ * `fixVenueStore`; a resumed day does not reset them at the first Logon, so the venues resend what we missed. Their
+ * orders leave only once the journal has the events that decided them (`journal`: journal-gated-venue.ts). They
+ * connect after the executor has taken over (and handed them back the children still working), so every report, a
+ * resent one too, finds its child.
  */
 import type { AllocationPolicyConfig } from "../allocation/allocation-policy.js";
 import { MICROS_PER_SECOND } from "../core/clock.js";
-import { UserError } from "../core/errors.js";
+import { InvariantError, UserError } from "../core/errors.js";
 import { Random } from "../core/random.js";
 import { AlgoExecutor } from "../engine/algo-executor.js";
 import { Engine } from "../engine/engine.js";
+import type { FixMessageStore } from "../fix/message-store.js";
+import type { InitiatorTls } from "../fix/tcp-initiator.js";
 import type { RiskConfig } from "../intake/risk-config.js";
 import { MarketModel } from "../market/market-model.js";
 import type { VolumeProfile } from "../market/volume-profile.js";
@@ -19,9 +29,34 @@ import type { SourceSpec } from "../model/client-commands.js";
 import type { ExecutionReport } from "../model/execution-report.js";
 import type { ReferenceData } from "../model/reference-data.js";
 import { feeMicrosPerShare } from "../model/venue-spec.js";
+import { FixVenue } from "../venue/fix/fix-venue.js";
 import { createSimVenues, type SimVenues } from "../venue/sim/sim-venues.js";
+import type { Venue } from "../venue/venue.js";
+import { type DurableJournal, DurableSends, JournalGatedVenue } from "./journal-gated-venue.js";
 import type { Recovered } from "./recover.js";
 import { WallScheduler } from "./wall-scheduler.js";
+
+/** A venue of the reference data reached over FIX (serve config `fixVenues`). */
+export interface FixVenueSetup {
+  /** The venue's id in the reference data. */
+  readonly venue: string;
+  readonly host: string;
+  readonly port: number;
+  readonly senderCompId: string;
+  readonly targetCompId: string;
+  /** Seconds. */
+  readonly heartBtInt: number;
+  readonly minBackoffMillis: number;
+  readonly maxBackoffMillis: number;
+  /** ResetSeqNumFlag on every Logon (venues that reset on each one; the status requests then reconcile). */
+  readonly resetOnEveryLogon: boolean;
+  /** The venue's market data feeds the consolidated view. */
+  readonly marketData: boolean;
+  /** FIX over TLS (null: plain TCP). */
+  readonly tls: InitiatorTls | null;
+  /** Logon Password (554), or null. */
+  readonly password: string | null;
+}
 
 export interface LiveDaySetup {
   readonly data: ReferenceData;
@@ -51,18 +86,30 @@ export interface LiveDaySetup {
    * the open parents and reconciles the children that were working.
    */
   readonly recover?: ((engine: Engine) => Promise<Recovered>) | undefined;
+  /** Venues reached over FIX instead of simulated (see the header). */
+  readonly fixVenues?: readonly FixVenueSetup[];
+  /** The FIX venue sessions' store; needed with `fixVenues`. */
+  readonly fixVenueStore?: FixMessageStore;
+  /** The journal, read after `beforeExecutor`: orders to the FIX venues wait until it is durable. */
+  readonly journal?: () => DurableJournal;
+  /** FIX venue session events, one line each. */
+  readonly fixLog?: (line: string) => void;
 }
 
 export interface LiveDay {
   readonly scheduler: WallScheduler;
+  /** The simulated venues (without those reached over FIX) and the consolidated view. */
   readonly sim: SimVenues;
+  /** Every venue the engine trades on, in reference-data order. */
+  readonly venues: readonly Venue[];
+  readonly fixVenues: readonly FixVenue[];
   readonly model: MarketModel;
   readonly engine: Engine;
   readonly executor: AlgoExecutor;
   readonly startMicros: number;
   readonly endMicros: number;
-  /** Stops the wall clock: nothing scheduled runs any more. */
-  stop(): void;
+  /** Stops the wall clock (nothing scheduled runs any more) and logs out of the FIX venues. */
+  stop(): Promise<void>;
 }
 
 /**
@@ -72,7 +119,10 @@ export interface LiveDay {
 export async function startLiveDay(setup: LiveDaySetup): Promise<LiveDay> {
   const scheduler = new WallScheduler();
   const random = new Random(setup.seed);
-  const sim = createSimVenues(setup.data, scheduler, random.fork());
+  const fixSetups = setup.fixVenues ?? [];
+  const fixIds = new Set(fixSetups.map((f) => f.venue));
+  const simulated = { ...setup.data, venues: setup.data.venues.filter((v) => !fixIds.has(v.id)) };
+  const sim = createSimVenues(simulated, scheduler, random.fork());
   const engine = new Engine({
     instruments: setup.data.instruments,
     scheduler,
@@ -94,8 +144,41 @@ export async function startLiveDay(setup: LiveDaySetup): Promise<LiveDay> {
     onReport: setup.onReport ?? (() => {}),
   });
   setup.beforeExecutor?.(engine);
+  const fixVenues = fixSetups.map((f) => {
+    const spec = setup.data.venues.find((v) => v.id === f.venue);
+    if (spec === undefined) throw new UserError("fix-venue", `fixVenues: no venue ${f.venue} in the reference data`);
+    if (setup.fixVenueStore === undefined) throw new InvariantError("fixVenues without fixVenueStore");
+    const venue = new FixVenue({
+      spec,
+      instruments: setup.data.instruments,
+      scheduler,
+      host: f.host,
+      port: f.port,
+      senderCompId: f.senderCompId,
+      targetCompId: f.targetCompId,
+      heartBtInt: f.heartBtInt,
+      store: setup.fixVenueStore,
+      resetOnEveryLogon: f.resetOnEveryLogon,
+      resetOnFirstLogon: recovered === null,
+      minBackoffMillis: f.minBackoffMillis,
+      maxBackoffMillis: f.maxBackoffMillis,
+      tls: f.tls,
+      ...(f.password !== null ? { password: f.password } : {}),
+      ...(setup.fixLog ? { log: setup.fixLog } : {}),
+    });
+    if (f.marketData) venue.subscribe(sim.quotes);
+    return venue;
+  });
+  const journal = fixVenues.length === 0 ? undefined : setup.journal?.();
+  if (fixVenues.length > 0 && journal === undefined) throw new InvariantError("fixVenues without a journal");
+  const sends = journal === undefined ? null : new DurableSends(() => engine.lastSeq, journal);
+  const venues = setup.data.venues.map((spec): Venue => {
+    const fix = fixVenues.find((v) => v.id === spec.id);
+    if (fix !== undefined && sends !== null) return new JournalGatedVenue(fix, sends);
+    return sim.venues.find((v) => v.id === spec.id) as Venue;
+  });
   random.fork(); // the client orders' stream in buildDay: kept so the executor's stream matches
-  const executor = new AlgoExecutor(engine, sim.venues, scheduler, sim.quotes, {
+  const executor = new AlgoExecutor(engine, venues, scheduler, sim.quotes, {
     sessionOpen: startMicros,
     sessionEnd: endMicros,
     profile: setup.profile,
@@ -111,9 +194,24 @@ export async function startLiveDay(setup: LiveDaySetup): Promise<LiveDay> {
     sessionEnd: endMicros,
   });
   if (recovered !== null) executor.resume(recovered.openChildren);
+  for (const venue of fixVenues) venue.start();
   if (startMicros > scheduler.now()) scheduler.at(startMicros, () => model.start(endMicros));
   else model.start(endMicros);
-  return { scheduler, sim, model, engine, executor, startMicros, endMicros, stop: () => scheduler.stop() };
+  return {
+    scheduler,
+    sim,
+    venues,
+    fixVenues,
+    model,
+    engine,
+    executor,
+    startMicros,
+    endMicros,
+    async stop() {
+      await Promise.all(fixVenues.map((v) => v.stop()));
+      scheduler.stop();
+    },
+  };
 }
 
 function highestLitTakerFee(data: ReferenceData): number {

@@ -4,6 +4,7 @@
  * (SenderCompID = the venue id, TargetCompID = `targetCompId`, default TRIBUTARY). Random streams fork as in a live
  * day (venues, then the model), so the same seed gives the same market draws.
  *
+ * Optionally over TLS (`tls`) and with a Logon password (`passwordSha256`).
  * Sessions do not reset sequence numbers on Logon unless the initiator asks (ResetSeqNumFlag): a reconnecting
  * initiator gets what it missed by ResendRequest. `store` (e.g. SQLite) makes that survive a restart of this process;
  * the venues' orders do not (they live in memory).
@@ -34,6 +35,10 @@ export interface VenueSimSetup {
   readonly host?: string;
   readonly targetCompId?: string;
   readonly store?: FixMessageStore;
+  /** PEM certificate and key: the sessions over TLS. */
+  readonly tls?: { readonly cert: Buffer; readonly key: Buffer } | null;
+  /** Every Logon must carry the password (554) with this SHA-256. */
+  readonly passwordSha256?: string;
   readonly log?: (line: string) => void;
 }
 
@@ -62,7 +67,11 @@ export async function startVenueSim(setup: VenueSimSetup): Promise<VenueSim> {
     model.start(start + Math.round(setup.minutes * 60 * MICROS_PER_SECOND));
   }
   const store = setup.store ?? new MemoryFixMessageStore();
-  const server = new VenueFixServer(sim.venues, { clock: scheduler, instruments: setup.data.instruments });
+  const server = new VenueFixServer(sim.venues, {
+    clock: scheduler,
+    instruments: setup.data.instruments,
+    ...(setup.passwordSha256 !== undefined ? { passwordSha256: setup.passwordSha256 } : {}),
+  });
   const sessions = sim.venues.map(
     (venue) =>
       new FixSession(
@@ -83,7 +92,8 @@ export async function startVenueSim(setup: VenueSimSetup): Promise<VenueSim> {
   const acceptor = new FixAcceptor(scheduler, sessions, setup.log ? { log: setup.log } : {});
   let tcp = new TcpFixAcceptor(acceptor);
   const host = setup.host ?? "127.0.0.1";
-  let port = await tcp.listen({ host, port: setup.port });
+  const tls = setup.tls ?? null;
+  let port = await tcp.listen({ host, port: setup.port, tls });
   return {
     get port() {
       return port;
@@ -94,7 +104,7 @@ export async function startVenueSim(setup: VenueSimSetup): Promise<VenueSim> {
     closeListener: () => tcp.close(),
     async listen(again = port) {
       tcp = new TcpFixAcceptor(acceptor);
-      port = await tcp.listen({ host, port: again });
+      port = await tcp.listen({ host, port: again, tls });
       return port;
     },
     async stop() {

@@ -39,8 +39,75 @@ describe("service config", () => {
     [{ ...base, fix: { port: 0, sessions: [{ senderCompId: "T" }] } }, "serve.yaml: fix: sessions[0].targetCompId:"],
     [{ ...base, risk: { priceCollar: "2" } }, "serve.yaml: risk: priceCollar:"],
     [{ journal: { path: "j.db" } }, "serve.yaml: sources: at least one HTTP source or FIX session"],
+    [{ ...base, fixVenues: [{ venue: "LIT1" }] }, "serve.yaml: fixVenues[0].port: missing"],
+    [{ ...base, fixVenues: [{ venue: "LIT1", port: 0 }] }, "serve.yaml: fixVenues[0].port: must be at least 1"],
+    [
+      { ...base, fixVenues: [{ venue: "LIT1", port: 9, password: "x" }] },
+      "serve.yaml: fixVenues[0].password: unknown field",
+    ],
+    [
+      { ...base, fixVenues: [{ venue: "LIT1", port: 9, tls: { ca: "" } }] },
+      "serve.yaml: fixVenues[0].tls.ca: must not be empty",
+    ],
+    [
+      { ...base, fixVenues: [{ venue: "LIT1", port: 9, heartBtInt: 0.5 }] },
+      "serve.yaml: fixVenues[0].heartBtInt: must be a whole number",
+    ],
+    [
+      {
+        ...base,
+        fixVenues: [
+          { venue: "LIT1", port: 9 },
+          { venue: "LIT1", port: 10 },
+        ],
+      },
+      'serve.yaml: fixVenues[1].venue: "LIT1" is already fixVenues[0]',
+    ],
+    [
+      { ...base, fixVenues: [{ venue: "LIT1", port: 9, reconnect: { minMillis: 500, maxMillis: 100 } }] },
+      "serve.yaml: fixVenues[0].reconnect.maxMillis: 100 is below minMillis 500",
+    ],
   ])("refuses %j with one line naming the field", (value, message) => {
     expect(() => parseServiceConfig(value, "serve.yaml", "/tmp")).toThrow(message);
+  });
+
+  it("fills a FIX venue's defaults: our CompID TRIBUTARY, theirs the venue id, its market data on", () => {
+    const c = parseServiceConfig({ ...base, fixVenues: [{ venue: "LIT1", port: 9880 }] }, "serve.yaml", "/tmp");
+    expect(c.fixVenues).toEqual([
+      {
+        venue: "LIT1",
+        host: "127.0.0.1",
+        port: 9880,
+        senderCompId: "TRIBUTARY",
+        targetCompId: "LIT1",
+        heartBtInt: 30,
+        minBackoffMillis: 100,
+        maxBackoffMillis: 5000,
+        resetOnEveryLogon: false,
+        marketData: true,
+        tls: null,
+        passwordFile: null,
+      },
+    ]);
+    const secured = parseServiceConfig(
+      { ...base, fixVenues: [{ venue: "LIT1", port: 9880, tls: { ca: "ca.pem" }, passwordFile: "lit1.password" }] },
+      "serve.yaml",
+      "/etc/tributary",
+    );
+    expect(secured.fixVenues[0]).toMatchObject({
+      tls: { ca: "/etc/tributary/ca.pem", serverName: null },
+      passwordFile: "/etc/tributary/lit1.password",
+    });
+  });
+
+  it("loads the documented FIX venues example", () => {
+    const c = loadServiceConfig(join(import.meta.dirname, "..", "..", "examples", "serve-fix-venues.yaml"));
+    expect(c.fixVenues.map((f) => [f.venue, f.port, f.targetCompId])).toEqual([
+      ["LITA", 9890, "LITA"],
+      ["LITB", 9890, "LITB"],
+      ["DRKP", 9890, "DRKP"],
+    ]);
+    expect(c.reference).toMatch(/config[/\\]demo\.yaml$/);
   });
 
   it("loads the documented example", () => {

@@ -6,7 +6,11 @@
  *   too, so a config and its journal travel together.
  * - Tokens are never in the file: only their SHA-256 (`tributary serve hash-token`).
  * - The FIX sessions are the order gateway's own schema (fix/order-gateway-config.ts), validated by it.
+ * - `fixVenues`: venues of the reference data reached over FIX 4.4 instead of simulated (runtime/live-day.ts); each
+ *   names its venue once (that the reference data has it is checked when the service loads it). Their sessions are
+ *   kept beside the journal (`<journal>.fix-venues`, SQLite), so `--resume` continues them.
  * - Every principal id (HTTP source, admin, FIX session) is unique, and so is every token hash.
+ * - A FIX venue's Logon password is never in the file: `passwordFile` names a file holding it.
  * Limits: one HTTP listener.
  */
 import { readFileSync } from "node:fs";
@@ -17,6 +21,7 @@ import { z } from "zod";
 import { UserError } from "../core/errors.js";
 import { type OrderGatewayConfig, parseOrderGatewayConfig } from "../fix/order-gateway-config.js";
 import { parseRiskConfig, type RiskConfig } from "../intake/risk-config.js";
+import type { FixVenueSetup } from "../runtime/live-day.js";
 import { issueField } from "./zod-issue.js";
 
 const DEFAULT_REFERENCE = fileURLToPath(new URL("../../../config/demo.yaml", import.meta.url));
@@ -78,6 +83,30 @@ const serviceSchema = z.strictObject({
       sessions: z.array(z.unknown()),
     })
     .optional(),
+  fixVenues: z
+    .array(
+      z.strictObject({
+        venue: idText,
+        host: z.string().min(1, "must not be empty").default("127.0.0.1"),
+        port: whole(1, 65535),
+        senderCompId: idText.default("TRIBUTARY"),
+        targetCompId: idText.optional(),
+        heartBtInt: whole(1, 3600).default(30),
+        reconnect: z
+          .strictObject({ minMillis: whole(10, 600_000).default(100), maxMillis: whole(10, 3_600_000).default(5000) })
+          .default({ minMillis: 100, maxMillis: 5000 }),
+        resetOnLogon: z.boolean().default(false),
+        marketData: z.boolean().default(true),
+        tls: z
+          .strictObject({
+            ca: z.string().min(1, "must not be empty").optional(),
+            serverName: z.string().min(1, "must not be empty").optional(),
+          })
+          .optional(),
+        passwordFile: z.string().min(1, "must not be empty").optional(),
+      }),
+    )
+    .default([]),
   risk: z.unknown().optional(),
   postTrade: z.strictObject({ allocations: z.string().min(1, "must not be empty").optional() }).default({}),
   shutdown: z
@@ -115,11 +144,21 @@ export interface ServiceConfig {
     readonly tls: { readonly cert: string; readonly key: string } | null;
     readonly gateway: OrderGatewayConfig;
   } | null;
+  /** Venues reached over FIX instead of simulated (empty: all simulated). */
+  readonly fixVenues: readonly FixVenueConfig[];
   readonly risk: RiskConfig | undefined;
   /** JSON Lines file of every allocation, written once durable (null: none). */
   readonly allocationsFile: string | null;
   readonly shutdown: Parsed["shutdown"];
   readonly logLevel: Parsed["log"]["level"];
+}
+
+/** A FIX venue as configured: its TLS CA and password are files, read when the service starts. */
+export interface FixVenueConfig extends Omit<FixVenueSetup, "tls" | "password"> {
+  /** TLS (null: plain TCP): the CA file the venue's certificate must chain to (null: the system's), its name. */
+  readonly tls: { readonly ca: string | null; readonly serverName: string | null } | null;
+  /** A file holding the Logon password (its first line), or null. */
+  readonly passwordFile: string | null;
 }
 
 /** Validates a parsed config object; `origin` names it in messages, `baseDir` anchors relative paths. */
@@ -155,6 +194,23 @@ export function parseServiceConfig(value: unknown, origin: string, baseDir: stri
             tls: c.fix.tls === undefined ? null : { cert: at(c.fix.tls.cert), key: at(c.fix.tls.key) },
             gateway,
           },
+    fixVenues: c.fixVenues.map((f) => ({
+      venue: f.venue,
+      host: f.host,
+      port: f.port,
+      senderCompId: f.senderCompId,
+      targetCompId: f.targetCompId ?? f.venue,
+      heartBtInt: f.heartBtInt,
+      minBackoffMillis: f.reconnect.minMillis,
+      maxBackoffMillis: f.reconnect.maxMillis,
+      resetOnEveryLogon: f.resetOnLogon,
+      marketData: f.marketData,
+      tls:
+        f.tls === undefined
+          ? null
+          : { ca: f.tls.ca === undefined ? null : at(f.tls.ca), serverName: f.tls.serverName ?? null },
+      passwordFile: f.passwordFile === undefined ? null : at(f.passwordFile),
+    })),
     risk: c.risk === undefined ? undefined : parseRiskConfig(c.risk, `${origin}: risk`),
     allocationsFile: c.postTrade.allocations === undefined ? null : at(c.postTrade.allocations),
     shutdown: c.shutdown,
@@ -199,6 +255,15 @@ function crossCheck(c: Parsed, gateway: OrderGatewayConfig | null): string | nul
     if (same !== undefined) return `${where}.tokenSha256: the same token as ${same}`;
     hashes.set(hash, where);
   }
+  const fixVenues = new Map<string, number>();
+  for (const [i, f] of c.fixVenues.entries()) {
+    const other = fixVenues.get(f.venue);
+    if (other !== undefined) return `fixVenues[${i}].venue: "${f.venue}" is already fixVenues[${other}]`;
+    fixVenues.set(f.venue, i);
+    if (f.reconnect.maxMillis < f.reconnect.minMillis) {
+      return `fixVenues[${i}].reconnect.maxMillis: ${f.reconnect.maxMillis} is below minMillis ${f.reconnect.minMillis}`;
+    }
+  }
   if (c.sources.length === 0 && (gateway?.sessions.length ?? 0) === 0)
     return "sources: at least one HTTP source or FIX session is needed to take orders";
   return null;
@@ -230,6 +295,7 @@ export function publicConfig(c: ServiceConfig) {
               password: password !== undefined || passwordSha256 !== undefined,
             })),
           },
+    fixVenues: c.fixVenues,
     risk: c.risk !== undefined,
     allocationsFile: c.allocationsFile,
     shutdown: c.shutdown,

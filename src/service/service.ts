@@ -17,9 +17,14 @@
  * `resume` (serve --resume) continues an existing journal after a crash or a stop: the engine is rebuilt from it
  * (runtime/recover.ts), the session keeps its original open and close, the executor reconciles the child orders that
  * were working and works the open parents again; clients query their orders as before.
- * Limits: FIX without TLS; the simulated venues are always up, and restart with the service (so every child order
- * open at a crash is unknown to them and ends as such); after a resume the fills list of GET /orders/:id shows the
- * fills since the restart (the journal and `tributary audit` have them all).
+ * FIX venues (`fixVenues`) replace the simulated venues they name (runtime/live-day.ts). A dropped session trips its
+ * venue (the router keeps away until it is logged on again and a probe succeeds); the sessions are kept in
+ * `<journal>.fix-venues` (SQLite), so `--resume` continues them: the venue resends what we missed, and every child
+ * still working there is handed back to the venue, asked its status and cancelled, its late fills applied once.
+ * GET /venues shows each venue's health (healthy, tripped, half-open, disconnected).
+ * Limits: the simulated venues restart with the service (so every child order open at a crash is unknown to them and
+ * ends as such); after a resume the fills list of GET /orders/:id shows the fills since the restart (the journal and
+ * `tributary audit` have them all).
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import type { Logger } from "pino";
@@ -36,7 +41,7 @@ import { SqliteJournalStore } from "../journal/sqlite-journal-store.js";
 import { ThreadedSqliteJournal } from "../journal/threaded-journal.js";
 import { VolumeProfile } from "../market/volume-profile.js";
 import { SESSION_SECONDS } from "../model/market-parameters.js";
-import { startLiveDay } from "../runtime/live-day.js";
+import { type FixVenueSetup, startLiveDay } from "../runtime/live-day.js";
 import { type Recovered, recoverEngine } from "../runtime/recover.js";
 import { readSnapshot, snapshotPathOf } from "../runtime/snapshot-file.js";
 import { Snapshotter } from "../runtime/snapshotter.js";
@@ -69,7 +74,14 @@ export interface RunningService {
  * The journal file: a new one, or with `resume` the existing one of an earlier run (its store is checked: a missing,
  * foreign or corrupt file is one clear message).
  */
-function prepareJournal(path: string, resume: boolean): void {
+function prepareJournal(path: string, resume: boolean, fixVenues: boolean): void {
+  const venueStore = fixVenueStorePathOf(path);
+  if (!resume && fixVenues && existsSync(venueStore)) {
+    throw new UserError(
+      "serve-journal",
+      `journal.path: ${venueStore} (the FIX venue sessions of an earlier run) already exists: continue it with --resume, or move it away`,
+    );
+  }
   if (!resume && existsSync(path)) {
     throw new UserError(
       "serve-journal",
@@ -135,6 +147,50 @@ async function recoverFrom(path: string, engine: Engine, logger: Logger): Promis
   }
 }
 
+/** Where the FIX venue sessions keep their sequence numbers and sent messages: beside the journal, travelling with it. */
+export function fixVenueStorePathOf(journalPath: string): string {
+  return `${journalPath}.fix-venues`;
+}
+
+/**
+ * The FIX venues as the live day takes them: each names a venue of the reference data, its TLS CA and password files
+ * read (a missing or unreadable one is one line naming the field).
+ */
+function fixVenueSetups(config: ServiceConfig, venues: readonly { readonly id: string }[]): FixVenueSetup[] {
+  const ids = venues.map((v) => v.id);
+  const read = (field: string, path: string): Buffer => {
+    try {
+      return readFileSync(path);
+    } catch (error) {
+      throw new UserError("serve-config", `${field}: ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+    }
+  };
+  return config.fixVenues.map(({ tls, passwordFile, ...f }, i) => {
+    if (!ids.includes(f.venue)) {
+      throw new UserError(
+        "serve-config",
+        `fixVenues[${i}].venue: "${f.venue}" is not a venue of ${config.reference} (its venues: ${ids.join(", ")})`,
+      );
+    }
+    const password =
+      passwordFile === null
+        ? null
+        : (read(`fixVenues[${i}].passwordFile`, passwordFile).toString("utf8").split(/\r?\n/)[0] ?? "");
+    if (password === "") throw new UserError("serve-config", `fixVenues[${i}].passwordFile: ${passwordFile}: empty`);
+    return {
+      ...f,
+      tls:
+        tls === null
+          ? null
+          : {
+              ...(tls.ca === null ? {} : { ca: read(`fixVenues[${i}].tls.ca`, tls.ca) }),
+              ...(tls.serverName === null ? {} : { servername: tls.serverName }),
+            },
+      password,
+    };
+  });
+}
+
 function readTls(tls: { cert: string; key: string }, where: string): { cert: Buffer; key: Buffer } {
   const read = (field: string, path: string): Buffer => {
     try {
@@ -146,12 +202,12 @@ function readTls(tls: { cert: string; key: string }, where: string): { cert: Buf
   return { cert: read("cert", tls.cert), key: read("key", tls.key) };
 }
 
-function openFixStore(path: string | null): FixMessageStore {
+function openFixStore(path: string | null, field = "fix.store"): FixMessageStore {
   if (path === null) return new MemoryFixMessageStore();
   try {
     return new SqliteFixMessageStore(path);
   } catch (error) {
-    throw new UserError("serve-fix-store", `fix.store: ${path}: ${(error as Error).message}`, { cause: error });
+    throw new UserError("serve-fix-store", `${field}: ${path}: ${(error as Error).message}`, { cause: error });
   }
 }
 
@@ -175,9 +231,12 @@ export async function startService(
   const data = loadReferenceData(config.reference);
   const tls = config.http.tls === null ? null : readTls(config.http.tls, "http.tls");
   const fixTls = config.fix?.tls == null ? null : readTls(config.fix.tls, "fix.tls");
+  const fixVenues = fixVenueSetups(config, data.venues);
   const resume = options.resume ?? false;
-  prepareJournal(config.journalPath, resume);
+  prepareJournal(config.journalPath, resume, config.fixVenues.length > 0);
   const fixStore = config.fix === null ? null : openFixStore(config.fix.store);
+  const fixVenueStore =
+    config.fixVenues.length === 0 ? null : openFixStore(fixVenueStorePathOf(config.journalPath), "journal.path");
   const journalReady: {
     journal: ThreadedSqliteJournal | null;
     recovered: Recovered | null;
@@ -196,6 +255,10 @@ export async function startService(
       ...(config.fix === null ? [] : OrderGateway.sources(config.fix.gateway)),
     ],
     risk: config.risk,
+    fixVenues,
+    ...(fixVenueStore === null ? {} : { fixVenueStore }),
+    journal: () => journalReady.journal as ThreadedSqliteJournal,
+    fixLog: (line) => fixLog.debug(line),
     recover: resume
       ? async (engine) => {
           journalReady.recovered = await recoverFrom(config.journalPath, engine, logger);
@@ -248,7 +311,25 @@ export async function startService(
     const counts = redeliverMissedReports(gateway, fixStore, config.journalPath, journalReady.recovered.lastSeq);
     if (counts.size > 0) logger.info({ reports: Object.fromEntries(counts) }, "FIX reports the sessions missed, sent");
   }
-  const venues = () => sim.venues.map((v) => ({ id: v.id, kind: v.kind, up: true }));
+  let accepting = false;
+  for (const venue of day.fixVenues) {
+    let was = false;
+    venue.onConnectionChange((connected) => {
+      if (connected) logger.info({ venue: venue.id }, "FIX venue logged on: it takes orders after a first probe");
+      else if (was && accepting)
+        logger.warn({ venue: venue.id }, "FIX venue disconnected: routed around until it is back");
+      was = connected;
+    });
+  }
+  const venues = () => {
+    const now = day.scheduler.now();
+    return day.venues.map((v) => {
+      const health = executor.health.state(v.id, now);
+      const up = health.status === "healthy" || health.status === "half-open";
+      const fix = day.fixVenues.some((f) => f.id === v.id);
+      return { id: v.id, kind: v.kind, up, health: health.status, transport: fix ? "fix" : "simulated" };
+    });
+  };
   const metrics = new ServiceMetrics({
     parentsWorking: () => {
       let n = 0;
@@ -262,7 +343,6 @@ export async function startService(
   });
   engine.on(metrics.onEvent);
 
-  let accepting = false;
   const app = await createHttpApi(
     {
       engine,
@@ -293,9 +373,10 @@ export async function startService(
       fixPort = await fixTcp.listen({ host: config.fix.host, port: config.fix.port, tls: fixTls });
     }
   } catch (error) {
-    day.stop();
+    await day.stop();
     journal.closeSync();
     fixStore?.close();
+    fixVenueStore?.close();
     await app.close();
     throw new UserError("serve-listen", `cannot listen: ${(error as Error).message}`);
   }
@@ -361,7 +442,7 @@ export async function startService(
     if (!drained) app.server.closeAllConnections();
     await httpClosed;
     const childrenLeftWorking = executor.workingChildren;
-    day.stop();
+    await day.stop();
     gateway?.close();
     journal.closeSync();
     try {
@@ -371,6 +452,7 @@ export async function startService(
     }
     await fixTcp?.close();
     fixStore?.close();
+    fixVenueStore?.close();
     const summary = { ordersAccepted: engine.orders.length, eventsJournaled: journal.appended, childrenLeftWorking };
     logger.info(summary, "stopped: journal flushed and closed");
     return summary;

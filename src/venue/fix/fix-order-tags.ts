@@ -113,6 +113,7 @@ export const VENUE_CANCEL_REASONS: ReadonlySet<string> = new Set<VenueCancelReas
   "ioc-unfilled",
   "fok-unfilled",
   "self-trade",
+  "unknown-at-venue",
 ]);
 
 /** A reject reason when the venue gave none we know (Text 58 not one of ours): from OrdRejReason (103). */

@@ -14,25 +14,38 @@
  *   while disconnected they are stored and numbered by the session layer and delivered on reconnect by resend.
  * - Fees: FIX reports carry LastLiquidityInd (851), not our fee; the fee of a fill is the spec's maker or taker rate
  *   times the quantity (as the simulated venues compute it); a fill without 851 has no liquidity flag and no fee.
- * - Reconnect: the first Logon resets sequence numbers, later ones do not, so the venue resends what we missed. Then
- *   an OrderStatusRequest (H) goes out for every order still open; an answer (ExecType I) that shows more executed
- *   quantity than we were told produces a fill report for the difference (price from the AvgPx difference, no
- *   liquidity flag), one that shows the order done produces its terminal report, and "unknown order" for an order
- *   never acknowledged a reject (venue-unavailable). A report whose ExecID was already seen is dropped.
+ * - Reconnect: the first Logon resets sequence numbers (unless `resetOnFirstLogon` is false: a store that outlived a
+ *   restart of ours), later ones do not, so the venue resends what we missed. Then an OrderStatusRequest (H) goes out
+ *   for every order still open; an answer (ExecType I) that shows more executed quantity than we were told produces a
+ *   fill report for the difference (price from the AvgPx difference, no liquidity flag), one that shows the order done
+ *   produces its terminal report, and "unknown order" a reject (venue-unavailable) for an order never acknowledged, a
+ *   cancel (unknown-at-venue) for one that was: the venue lost it. Any other report that shows more executed quantity
+ *   than we were told is preceded by such a fill report too.
+ * - Exactly once: a report whose ExecID was already seen is dropped, and so is a fill whose CumQty is not above what
+ *   the order has been reported (a resend of a fill we had before a restart, when the ExecIDs seen are gone); a fill
+ *   that does not start where we are (CumQty - LastQty) becomes one fill report for the lots we were not told of.
+ * - Connection: `onConnectionChange` listeners hear the Logon (true) and the end of the logged-on session (false); one
+ *   added before the first Logon hears false at once (not connected yet).
+ * - Restart of ours: the engine hands back each order still working (`resume` on its order-entry session, ClOrdIDs
+ *   and what it knows was executed); with a store that outlived the restart, the venue resends what we missed and the
+ *   status requests after the Logon settle the rest. Order-entry sessions are numbered in `connect` order, so the
+ *   participant must connect in the same order after a restart (one participant: the engine, session 1).
  * - Market data: `subscribe` sends a MarketDataRequest (again after every Logon) and turns the snapshots and
- *   incremental refreshes into the port's events (fix-market-data.ts), so a consolidated view works unchanged.
+ *   incremental refreshes into the port's events (fix-market-data.ts), so a consolidated view works unchanged. When
+ *   the session ends, a lit venue's books are emptied (a snapshot without levels): stale quotes are not shown as live.
  *
  * Known limits: one FIX session per FixVenue; the ExecIDs seen are kept for the life of the object; the order records
- * live in memory (a restarted engine does not know the orders of the previous process).
+ * live in memory (what survives a restart is what the participant hands back with `resume`).
  */
 import type { Scheduler } from "../../core/scheduler.js";
+import { AppTag } from "../../fix/app-tags.js";
 import type { FixMessage } from "../../fix/codec.js";
 import { FIX44_DICTIONARY } from "../../fix/fix-dictionaries.js";
 import { formatUtcTimestamp, parseUtcTimestamp } from "../../fix/fix-time.js";
 import { type FixMessageStore, MemoryFixMessageStore } from "../../fix/message-store.js";
 import { type FixApplication, type FixField, FixSession } from "../../fix/session.js";
 import { BusinessRejectReason } from "../../fix/tags.js";
-import { TcpFixInitiator } from "../../fix/tcp-initiator.js";
+import { type InitiatorTls, TcpFixInitiator } from "../../fix/tcp-initiator.js";
 import type {
   CancelReject,
   ExecType,
@@ -43,6 +56,7 @@ import type {
   VenueRejectReason,
 } from "../../model/execution-report.js";
 import type { Instrument } from "../../model/instrument.js";
+import type { MarketDataEvent } from "../../model/market-data.js";
 import type { OrdType, Side, TimeInForce } from "../../model/order-types.js";
 import { type VenueKind, type VenueSpec, venueFeeMicros } from "../../model/venue-spec.js";
 import { FeeSchedule } from "../sim/fees.js";
@@ -53,6 +67,7 @@ import type {
   OrderEntryListener,
   OrderEntrySession,
   ReplaceRequest,
+  ResumedOrder,
   Venue,
 } from "../venue.js";
 import { decodeMarketData, MdMsgType, MdTag, marketDataRequest } from "./fix-market-data.js";
@@ -101,8 +116,17 @@ export interface FixVenueOptions {
    * missed is recovered by the status requests. Default false (reset on the first Logon only).
    */
   readonly resetOnEveryLogon?: boolean;
+  /**
+   * ResetSeqNumFlag on the first Logon of this object. Default true (an in-memory store); false when the store kept the
+   * session across a restart of ours, so the venue resends what we missed while away.
+   */
+  readonly resetOnFirstLogon?: boolean;
   readonly minBackoffMillis?: number;
   readonly maxBackoffMillis?: number;
+  /** FIX over TLS: the venue's certificate checked against `ca` (default the system's roots). */
+  readonly tls?: InitiatorTls | null;
+  /** Logon Password (554), when the venue requires one. */
+  readonly password?: string;
   readonly log?: (line: string) => void;
 }
 
@@ -155,6 +179,10 @@ class FixOrderEntrySession implements OrderEntrySession {
   replace(request: ReplaceRequest): void {
     this.venue.amendFrom(this, { ...request }, request);
   }
+
+  resume(order: ResumedOrder): void {
+    this.venue.resumeFrom(this, order);
+  }
 }
 
 export class FixVenue implements Venue {
@@ -172,6 +200,7 @@ export class FixVenue implements Venue {
   private readonly mdListeners: MarketDataListener[] = [];
   private mdRequests = 0;
   private sessionOpen = false;
+  private readonly connectionListeners: ((connected: boolean) => void)[] = [];
 
   constructor(private readonly options: FixVenueOptions) {
     this.kind = options.spec.kind;
@@ -179,6 +208,7 @@ export class FixVenue implements Venue {
     this.fees = new FeeSchedule(fees.makerMicrosPerShare, fees.takerMicrosPerShare);
     const application: FixApplication = {
       onLogon: () => this.onLogon(),
+      onLogout: () => this.onLogout(),
       onMessage: (_session, message) => this.onMessage(message),
     };
     this.session = new FixSession(
@@ -200,8 +230,11 @@ export class FixVenue implements Venue {
       ...(options.host !== undefined ? { host: options.host } : {}),
       heartBtInt: options.heartBtInt ?? 30,
       resetOnEveryLogon: options.resetOnEveryLogon ?? false,
+      resetOnFirstLogon: options.resetOnFirstLogon ?? true,
       ...(options.minBackoffMillis !== undefined ? { minBackoffMillis: options.minBackoffMillis } : {}),
       ...(options.maxBackoffMillis !== undefined ? { maxBackoffMillis: options.maxBackoffMillis } : {}),
+      tls: options.tls ?? null,
+      ...(options.password !== undefined ? { logonFields: [[AppTag.Password, options.password]] } : {}),
       ...(options.log ? { log: options.log } : {}),
     });
   }
@@ -243,6 +276,12 @@ export class FixVenue implements Venue {
   /** Connection attempts so far. */
   get connectionAttempts(): number {
     return this.initiator.connectionAttempts;
+  }
+
+  /** A listener added while the session is not logged on (before the first Logon) hears `false` at once. */
+  onConnectionChange(listener: (connected: boolean) => void): void {
+    this.connectionListeners.push(listener);
+    if (!this.session.isLoggedOn) listener(false);
   }
 
   connect(listener: OrderEntryListener): OrderEntrySession {
@@ -368,6 +407,41 @@ export class FixVenue implements Venue {
     this.session.send(VenueMsgType.OrderCancelReplaceRequest, body);
   }
 
+  /** An order of `session` placed before a restart of ours (see the header): tracked again, its status asked. */
+  resumeFrom(session: FixOrderEntrySession, order: ResumedOrder): void {
+    const wireIds = order.clOrdIds.map((id) => session.prefix + id);
+    const record: OrderRecord = {
+      session,
+      prefix: session.prefix,
+      account: order.account,
+      symbol: order.symbol,
+      side: order.side,
+      ordType: order.ordType,
+      timeInForce: order.timeInForce,
+      orderQty: order.orderQty,
+      price: order.price,
+      wireClOrdId: session.prefix + order.clOrdId,
+      wireIds,
+      acknowledged: true,
+      open: true,
+      cumQty: order.cumQty,
+      avgPx: order.avgPx,
+      venueOrderId: "",
+      lastTransactTime: 0,
+    };
+    for (const id of wireIds) this.orders.set(id, record);
+    if (this.session.isLoggedOn) this.requestStatus(record);
+  }
+
+  private requestStatus(record: OrderRecord): void {
+    this.session.send(VenueMsgType.OrderStatusRequest, [
+      [T.ClOrdID, record.wireClOrdId],
+      [T.Symbol, record.symbol],
+      [T.Side, SIDE_CODE[record.side]],
+      [T.OrdStatusReqID, `${this.id}-H${++this.statusRequests}`],
+    ]);
+  }
+
   private localProblem(instrument: Instrument | undefined, order: NewOrderRequest): VenueRejectReason | null {
     if (instrument === undefined) return "unknown-symbol";
     if (!Number.isSafeInteger(order.orderQty)) return "invalid-quantity";
@@ -412,19 +486,27 @@ export class FixVenue implements Venue {
   // --- incoming ---------------------------------------------------------------------------------------------------
 
   private onLogon(): void {
-    for (const record of new Set(this.orders.values())) {
-      if (!record.open) continue;
-      this.session.send(VenueMsgType.OrderStatusRequest, [
-        [T.ClOrdID, record.wireClOrdId],
-        [T.Symbol, record.symbol],
-        [T.Side, SIDE_CODE[record.side]],
-        [T.OrdStatusReqID, `${this.id}-H${++this.statusRequests}`],
-      ]);
-    }
+    for (const record of new Set(this.orders.values())) if (record.open) this.requestStatus(record);
     if (this.mdListeners.length > 0) this.requestMarketData();
+    for (const listener of this.connectionListeners) listener(true);
     const waiters = this.logonWaiters;
     this.logonWaiters = [];
     for (const wake of waiters) wake();
+  }
+
+  /**
+   * The session is over: a lit venue's books leave the consolidated view (an empty snapshot of each instrument), since
+   * nothing says how they change until the snapshots after the next Logon; then the connection listeners hear it.
+   */
+  private onLogout(): void {
+    if (this.kind === "lit" && this.mdListeners.length > 0) {
+      const time = this.options.scheduler.now();
+      for (const symbol of this.options.spec.instruments) {
+        const event: MarketDataEvent = { type: "snapshot", venueId: this.id, symbol, bids: [], asks: [], time };
+        for (const listener of this.mdListeners) listener.onMarketData(event);
+      }
+    }
+    for (const listener of this.connectionListeners) listener(false);
   }
 
   private onMessage(message: FixMessage): void {
@@ -491,6 +573,21 @@ export class FixVenue implements Venue {
       return;
     }
     this.execIds.add(execId);
+    const fresh = duplicate === undefined || execType !== "rejected";
+    if (fresh && trade && cumQty <= record.cumQty) {
+      this.options.log?.(`${this.id}: fill ${execId} up to CumQty ${cumQty}, which we already had: dropped`);
+      return;
+    }
+    if (fresh && trade && record.open && cumQty - lastQty !== record.cumQty) {
+      // Not the next fill after what we know (fills were missed, or some of these lots came by reconciliation): one
+      // fill report for exactly the lots we were not told of.
+      this.catchUp(record, cumQty, parseAvgPx(instrument, m.get(T.AvgPx)));
+      return;
+    }
+    if (fresh && !trade && record.open) {
+      this.catchUp(record, cumQty, parseAvgPx(instrument, m.get(T.AvgPx)));
+      if (!record.open) return; // the fill made up for finished the order: its terminal report has been given
+    }
     const amend = this.amends.get(wire);
     if (execType === "replaced") {
       if (amend?.orderQty !== undefined) record.orderQty = amend.orderQty;
@@ -544,7 +641,7 @@ export class FixVenue implements Venue {
       reason,
       transactTime: Number.isNaN(transact) ? this.options.scheduler.now() : transact,
     };
-    if (duplicate === undefined || execType !== "rejected") this.track(record, wire, report);
+    if (fresh) this.track(record, wire, report);
     record.session.listener.onExecutionReport(report);
   }
 
@@ -599,61 +696,73 @@ export class FixVenue implements Venue {
     if (record === undefined || !record.open) return;
     const instrument = this.options.instruments.get(record.symbol) as Instrument;
     const status = ORD_STATUS_OF.get(m.get(T.OrdStatus) ?? "");
-    const now = this.options.scheduler.now();
-    const emit = (execType: ExecType, fields: Partial<ExecutionReport>): void => {
-      const report: ExecutionReport = {
-        venueId: this.id,
-        execId: `${this.id}-RECON-${++this.localIds}`,
-        venueOrderId: record.venueOrderId || `${this.id}-LOCAL-${this.localIds}`,
-        clOrdId: this.portId(record, record.wireClOrdId),
-        origClOrdId: null,
-        account: record.account,
-        symbol: record.symbol,
-        side: record.side,
-        ordType: record.ordType,
-        timeInForce: record.timeInForce,
-        execType,
-        ordStatus: "new",
-        orderQty: record.orderQty,
-        price: record.price,
-        lastQty: 0,
-        lastPx: 0,
-        cumQty: record.cumQty,
-        leavesQty: Math.max(0, record.orderQty - record.cumQty),
-        avgPx: record.avgPx,
-        liquidity: null,
-        feeMicros: 0,
-        reason: null,
-        transactTime: Math.max(now, record.lastTransactTime),
-        ...fields,
-      };
-      this.track(record, record.wireClOrdId, report);
-      record.session.listener.onExecutionReport(report);
-    };
     if (m.get(T.OrderID) === "NONE" || (status === "rejected" && m.getInt(T.OrdRejReason) === 5)) {
       if (!record.acknowledged) {
-        emit("rejected", { ordStatus: "rejected", leavesQty: 0, reason: "venue-unavailable" });
+        this.emitLocal(record, "rejected", { ordStatus: "rejected", leavesQty: 0, reason: "venue-unavailable" });
+      } else {
+        this.emitLocal(record, "canceled", { ordStatus: "canceled", leavesQty: 0, reason: "unknown-at-venue" });
       }
       return;
     }
-    const cumQty = parseLots(instrument, m.get(T.CumQty));
-    if (Number.isSafeInteger(cumQty) && cumQty > record.cumQty) {
-      const lastQty = cumQty - record.cumQty;
-      const avgPx = parseAvgPx(instrument, m.get(T.AvgPx));
-      const lastPx = Math.round((avgPx * cumQty - record.avgPx * record.cumQty) / lastQty);
-      const leavesQty = Math.max(0, record.orderQty - cumQty);
-      emit("trade", {
-        ordStatus: leavesQty === 0 ? "filled" : "partially-filled",
-        lastQty,
-        lastPx,
-        cumQty,
-        leavesQty,
-        avgPx,
+    this.catchUp(record, parseLots(instrument, m.get(T.CumQty)), parseAvgPx(instrument, m.get(T.AvgPx)));
+    if (record.open && (status === "canceled" || status === "expired")) {
+      this.emitLocal(record, status, {
+        ordStatus: status,
+        leavesQty: 0,
+        reason: status === "canceled" ? "requested" : null,
       });
     }
-    if (record.open && (status === "canceled" || status === "expired")) {
-      emit(status, { ordStatus: status, leavesQty: 0, reason: status === "canceled" ? "requested" : null });
-    }
+  }
+
+  /**
+   * The venue says `cumQty` lots of the order executed, at `avgPx` on average, more than we were told: one fill report
+   * for the difference (its price from the AvgPx difference; no liquidity flag, so no fee).
+   */
+  private catchUp(record: OrderRecord, cumQty: number, avgPx: number): void {
+    if (!Number.isSafeInteger(cumQty) || cumQty <= record.cumQty) return;
+    const lastQty = cumQty - record.cumQty;
+    const lastPx = Math.round((avgPx * cumQty - record.avgPx * record.cumQty) / lastQty);
+    const leavesQty = Math.max(0, record.orderQty - cumQty);
+    this.emitLocal(record, "trade", {
+      ordStatus: leavesQty === 0 ? "filled" : "partially-filled",
+      lastQty,
+      lastPx,
+      cumQty,
+      leavesQty,
+      avgPx,
+    });
+  }
+
+  /** A report of ours about `record` (reconciliation), tracked and passed on like the venue's. */
+  private emitLocal(record: OrderRecord, execType: ExecType, fields: Partial<ExecutionReport>): void {
+    const report: ExecutionReport = {
+      venueId: this.id,
+      execId: `${this.id}-RECON-${++this.localIds}`,
+      venueOrderId: record.venueOrderId || `${this.id}-LOCAL-${this.localIds}`,
+      clOrdId: this.portId(record, record.wireClOrdId),
+      origClOrdId: null,
+      account: record.account,
+      symbol: record.symbol,
+      side: record.side,
+      ordType: record.ordType,
+      timeInForce: record.timeInForce,
+      execType,
+      ordStatus: "new",
+      orderQty: record.orderQty,
+      price: record.price,
+      lastQty: 0,
+      lastPx: 0,
+      cumQty: record.cumQty,
+      leavesQty: Math.max(0, record.orderQty - record.cumQty),
+      avgPx: record.avgPx,
+      liquidity: null,
+      feeMicros: 0,
+      reason: null,
+      transactTime: Math.max(this.options.scheduler.now(), record.lastTransactTime),
+      ...fields,
+    };
+    this.track(record, record.wireClOrdId, report);
+    record.session.listener.onExecutionReport(report);
   }
 
   private portId(record: OrderRecord, wire: string): string {

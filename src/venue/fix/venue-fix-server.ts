@@ -18,12 +18,15 @@
  * sent transient (numbered, never stored or resent: a new subscription's snapshot supersedes it) and only while the
  * peer is logged on; a later subscription gets a snapshot of the book as the server last saw it.
  *
+ * With `passwordSha256` a Logon without that password (554) is refused (Logout with the reason, disconnect).
+ *
  * Known limits: ExecIDs of status answers are
  * `<venue>-S<n>`; the venue's fees are not sent (Commission): the engine side knows the venue's fee schedule.
  */
 import type { Clock } from "../../core/clock.js";
 import type { FixMessage } from "../../fix/codec.js";
 import { formatUtcTimestamp } from "../../fix/fix-time.js";
+import { logonPasswordProblem } from "../../fix/logon-password.js";
 import type { FixApplication, FixField, FixSession } from "../../fix/session.js";
 import { BusinessRejectReason } from "../../fix/tags.js";
 import type { CancelReject, ExecutionReport, VenueRejectReason } from "../../model/execution-report.js";
@@ -348,6 +351,8 @@ class VenueEndpoint implements OrderEntryListener, MarketDataListener {
 export interface VenueFixServerOptions {
   readonly clock: Clock;
   readonly instruments: ReadonlyMap<string, Instrument>;
+  /** A Logon must carry the password (554) whose SHA-256 this is; absent: none is asked for. */
+  readonly passwordSha256?: string;
 }
 
 /** The FIX application serving venues, one FIX session each (its SenderCompID is the venue's id). */
@@ -360,6 +365,11 @@ export class VenueFixServer implements FixApplication {
     private readonly options: VenueFixServerOptions,
   ) {
     this.venues = new Map(venues.map((v) => [v.id, v]));
+  }
+
+  refuseLogon(_session: FixSession, logon: FixMessage): string | null {
+    const expected = this.options.passwordSha256;
+    return expected === undefined ? null : logonPasswordProblem(logon, expected);
   }
 
   onLogon(session: FixSession): void {
