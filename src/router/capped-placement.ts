@@ -1,26 +1,36 @@
 /**
- * The Cont & Kukanov (2017) placement problem (optimal-placement.ts) restricted to what the router may send: allocations
- * with M + sum_k L_k <= S, solved exactly over the outflow samples by a greedy walk, with no iteration and no randomness.
+ * The Cont & Kukanov (2017) placement problem (optimal-placement.ts) restricted to what the router sends: the whole
+ * child, M + sum_k L_k = S, with the market part at most what the far touch shows (`maxMarket`), solved exactly over the
+ * outflow samples by a greedy walk, with no iteration and no randomness.
  *
- * Why exact. With M + sum_k L_k <= S the fills A = M + sum_k fill_k never exceed S, so the over-fill term vanishes and
+ * Why the whole child. The parent's schedule, not the router, decides how much rests: it asks for S lots working and
+ * keeps them working past T (a lot not filled by T is not bought at T by the router; it stays in its queue, and the
+ * schedule takes only when it falls behind). The paper's free choice of how much to send would let the solve send
+ * nothing where no queue works through by T (every lot then costs theta and fills nothing), and the schedule would be
+ * left short with no queue position at all. So the question the router answers is where S goes: taking now, or resting
+ * on which venue. Sending everything to any one venue (the best-venue baseline) is one of the allocations, so the
+ * optimum is never dearer in the model than it.
+ *
+ * Why exact. With M + sum_k L_k = S the fills A = M + sum_k fill_k never exceed S, so the over-fill term vanishes and
  * (S - A)^+ = S - A. The expected cost becomes separable:
  *   V(X) = (theta + lambda_u) S + (h + f - lambda_u) M + sum_k [ theta L_k - (h + r_k + theta + lambda_u) E fill_k ]
  * and E fill_k = sum_{j = 1..L_k} g_k(j) with g_k(j) = E[clamp(xi_k - Q_k - j + 1, 0, 1)] (the j-th lot behind the
  * queue fills when the outflow reaches it; P(xi_k - Q_k >= j) for whole-lot outflows), non-increasing in j. Every market
  * lot costs h + f - lambda_u; the j-th lot resting at venue k costs theta - (h + r_k + theta + lambda_u) g_k(j), non-
- * decreasing in j. A sum of convex separable terms under one cap on the total is minimised by taking lots cheapest
- * marginal first while the marginal is negative, up to S: the greedy walk over blocks of lots with equal marginal
- * (block bounds are the sorted outflows, so a walk touches at most 2 N blocks per venue, and usually a handful).
+ * decreasing in j. A sum of convex separable terms under one total is minimised by taking the S cheapest marginals
+ * (market lots up to `maxMarket`): the greedy walk over blocks of lots with equal marginal (block bounds are the sorted
+ * outflows, so a walk touches at most 2 N blocks per venue, and usually a handful).
  *
- * The router always trimmed the stochastic approximation's answer to S (the parent's schedule, not the router, decides
- * how much rests), so this is the optimum of the problem it actually executes, not an approximation of the paper's:
- * the unconstrained optimum may over-post to make the fill certain, which the router never sends. Exact, it also has no
- * solver noise (500 SA steps left spurious market parts of a few lots when lambda_u < h + f, where M = 0 is optimal).
+ * Ties between venues' marginals go to the larger h + r_k + theta + lambda_u (the better rebate: beyond the lots that
+ * fill by T, every venue's marginal is theta, and a lot that fills later is worth most where the rebate is), then the
+ * lower venue index; limit orders before the market. So with no outflow reaching any queue the child rests whole at the
+ * best effective rebate.
  *
  * Cost: the samples' columns are sorted once per samples object (a WeakMap: the outflow estimator hands out one object
  * per set of closed windows, so a 10-second window's thousands of decisions share one sort); a solve is then a binary
- * search per venue and the walk. Ties between marginals go to the lower venue index, limit orders before the market.
- * Limits: as the model (one period, no re-placement before T); the expected cost is over the given samples.
+ * search per venue and the walk.
+ * Limits: as the model (one period: what fills after T is worth nothing in V, though the lot still rests); the
+ * expected cost is over the given samples.
  */
 import { InvariantError } from "../core/errors.js";
 import type { OutflowSamples, PlacementProblem } from "./optimal-placement.js";
@@ -29,7 +39,7 @@ import { placementProblemIssue } from "./optimal-placement.js";
 export interface CappedPlacement {
   /** M, whole lots. */
   readonly market: number;
-  /** L_1..L_K, whole lots, in the order of the problem's venues; M + sum L_k <= S. */
+  /** L_1..L_K, whole lots, in the order of the problem's venues; M + sum L_k = S. */
   readonly limits: Float64Array;
   /** V at this allocation over the samples (exact: what `expectedCost` gives for it). */
   readonly expectedCost: number;
@@ -164,15 +174,23 @@ class Blocks {
 }
 
 /**
- * The exact optimum of V over whole-lot allocations with M + sum_k L_k <= S (the header). The problem is checked as
- * `solvePlacement` checks it; the samples must have one column per venue.
+ * The exact optimum of V over whole-lot allocations with M + sum_k L_k = S and M <= `maxMarket` (the header). The
+ * problem is checked as `solvePlacement` checks it; the samples must have one column per venue, and with no venue the
+ * market must be able to take the whole child.
  */
-export function solveCappedPlacement(problem: PlacementProblem, samples: OutflowSamples): CappedPlacement {
+export function solveCappedPlacement(
+  problem: PlacementProblem,
+  samples: OutflowSamples,
+  maxMarket: number = problem.target,
+): CappedPlacement {
   const issue = placementProblemIssue(problem);
   if (issue !== null) throw new InvariantError(`placement problem: ${issue.field}: ${issue.reason}`);
   const k = problem.venues.length;
   if (samples.venues !== k) throw new InvariantError(`outflow samples have ${samples.venues} venues, the problem ${k}`);
+  if (!(maxMarket >= 0)) throw new InvariantError(`placement: maxMarket ${maxMarket}`);
   const { target: s, halfSpread: h, takerFee: f, impact: theta, underfillPenalty: lambdaU } = problem;
+  if (k === 0 && maxMarket < s)
+    throw new InvariantError(`placement: no venue, and the market takes ${maxMarket} of ${s}`);
   const columns = sortedColumns(samples);
   const blocks: Blocks[] = [];
   const coefficient = new Float64Array(k);
@@ -188,21 +206,26 @@ export function solveCappedPlacement(problem: PlacementProblem, samples: Outflow
   let cost = (theta + lambdaU) * s;
   while (left > 0) {
     let best = -1;
-    let bestMarginal = 0;
+    let bestMarginal = Number.POSITIVE_INFINITY;
     for (let j = 0; j < k; j++) {
       const b = blocks[j] as Blocks;
       const marginal = theta - (coefficient[j] as number) * b.gain;
-      if (marginal < bestMarginal) {
+      if (
+        marginal < bestMarginal ||
+        (marginal === bestMarginal && (coefficient[j] as number) > (coefficient[best] as number))
+      ) {
         best = j;
         bestMarginal = marginal;
       }
     }
-    if (marketMarginal < bestMarginal) {
-      market += left;
-      cost += marketMarginal * left;
-      break;
+    if (market < maxMarket && marketMarginal < bestMarginal) {
+      // Every limit lot left costs at least bestMarginal: the market takes all it may.
+      const lots = Math.min(left, Math.floor(maxMarket - market));
+      market += lots;
+      cost += marketMarginal * lots;
+      left -= lots;
+      if (left <= 0) break;
     }
-    if (best < 0) break;
     const b = blocks[best] as Blocks;
     const lots = Math.min(b.to - b.done, left);
     limits[best] = (limits[best] as number) + lots;

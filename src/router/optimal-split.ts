@@ -1,24 +1,30 @@
 /**
  * The optimal routing logic: a resting child of S lots becomes a Cont & Kukanov (2017) placement problem over the
- * available lit venues, solved by stochastic approximation over joint queue-outflow samples (optimal-placement.ts,
- * queue-outflow.ts); the market part M is taken now at the far touch (within the parent's limit), the limit parts L_k
- * rest at the child's price on each venue.
+ * available lit venues, solved exactly over joint queue-outflow samples (optimal-placement.ts, queue-outflow.ts,
+ * capped-placement.ts); the market part M is taken now at the far touch (within the parent's limit), the limit parts
+ * L_k rest at the child's price on each venue.
  *
- * The problem, in price units per share: h = half the consolidated spread; f = the cheapest taker fee among the
- * venues showing the far touch (a taker rebate counts as 0: the model's fee is not negative); theta = h / 40 (the
- * paper's ratio); r_k = venue k's maker rebate (minus its fee) less the adverse selection its fills have shown
- * (markout, when known); Q_k = what venue k shows at the child's price on our
- * side (0 when the child improves on it); lambda_u = 2 urgency^2 (h + f): a resting child's shortfall at T is not
- * bought at T (the algorithm keeps working it, and takes only when its schedule falls behind), so missing costs the
- * spread crossed later only as likely as the parent is to fall behind: a patient parent barely cares (urgency 0.2:
- * 0.08 (h + f)), an urgent one does (0.9: 1.6 (h + f)); above urgency 0.71 the market part can pay; lambda_o = h + max r_k: an extra lot costs its
- * unwinding. A taking child is not a placement problem: it sweeps the venues showing its price, cheapest taker fee
- * first; a midpoint child is sprayed over the dark pools.
- * Without outflow history for every venue (the estimator's first windows) the child is sprayed and the note says so.
- * The slices never add up to more than S (the parent's schedule, not the router, decides how much rests), so the problem
- * solved is Cont & Kukanov's over the allocations with M + sum L_k <= S, exactly (capped-placement.ts: a greedy walk
- * over the sorted outflow samples, no iteration, no randomness). The market part goes to the cheapest venue showing
- * the far touch, at most what it shows (so f is the fee it pays).
+ * The problem, in price units per share:
+ * - T = the parent's look-ahead (the request's horizon: the schedule wants the child's lots done by then), so xi_k is
+ *   venue k's queue outflow over T, a run of the estimator's 10-second windows;
+ * - h = half the consolidated spread; f = the cheapest taker fee among the venues showing the far touch (a taker rebate
+ *   counts as 0: the model's fee is not negative); theta = h / 40 (the paper's ratio);
+ * - r_k = venue k's maker rebate (minus its fee) less the adverse selection resting adds over taking (venue-board.ts:
+ *   the passive markout less the taking one, pooled over the lit venues, so it is the same for every venue);
+ * - Q_k = what venue k shows at the child's price on our side (0 when the child improves on it);
+ * - lambda_u = urgency^2 (h + f), what the schedule pays to catch up a lot short at T: a lot short is not bought at T
+ *   (it keeps resting); the parent takes only what puts it behind its floor, which trails the schedule by (1 - urgency)
+ *   of a look-ahead's want (parent-algo.ts), so of a shortfall spread evenly over 0..S it takes the part beyond that
+ *   tolerance, urgency^2 of it on average, at h + f. So the market part pays only for a parent close to urgency 1
+ *   facing queues that do not work through by T: a lot taken now costs h + f - lambda_u, one resting that never fills
+ *   by T at most theta; below that, the parent's own escalation takes what it falls short;
+ * - lambda_o = h + max r_k (unused: the slices never add up to more than S).
+ * The whole child is placed, M + sum L_k = S (the schedule decides how much works, the router where), with M at most what
+ * the cheapest venue showing the far touch shows (so f is the fee it pays); everything at one venue is one of the
+ * allocations, so the solve never does worse in the model than the best-venue baseline (capped-placement.ts).
+ * A taking child is not a placement problem: it sweeps the venues showing its price, cheapest taker fee first; a
+ * midpoint child is sprayed over the dark pools. Without outflow history for every venue (the estimator's first
+ * windows) the child is sprayed and the note says so.
  */
 import { solveCappedPlacement } from "./capped-placement.js";
 import type { OutflowSamples, PlacementProblem } from "./optimal-placement.js";
@@ -80,19 +86,20 @@ export function optimalSplit(inputs: OptimalSplitInputs): RouteDecision {
     if (rebate > bestRebate) bestRebate = rebate;
     placed.push({ queueAhead: queueAhead(request, v), rebate });
   }
+  const fee = Number.isFinite(f) ? Math.max(0, f) : 0;
   const problem: PlacementProblem = {
     target: request.qty,
     halfSpread: h,
-    // Nothing to take within the limit: the market order is priced out.
-    takerFee: Number.isFinite(f) ? Math.max(0, f) : 1e9,
+    takerFee: fee,
     impact: h / 40,
-    underfillPenalty: 2 * request.urgency * request.urgency * (h + (Number.isFinite(f) ? f : 0)),
+    underfillPenalty: request.urgency * request.urgency * (h + fee),
     overfillPenalty: h + bestRebate,
     venues: placed,
   };
-  const solution = solveCappedPlacement(problem, samples);
-  let market =
-    cheapest === undefined ? 0 : Math.min(solution.market, request.qty, buy ? cheapest.askQty : cheapest.bidQty);
+  // Nothing to take within the limit: no market part.
+  const shows = cheapest === undefined ? 0 : buy ? cheapest.askQty : cheapest.bidQty;
+  const solution = solveCappedPlacement(problem, samples, Math.min(shows, request.qty));
+  let market = solution.market;
   const limits = solution.limits;
   const slices: RouteSlice[] = [];
   if (market >= request.minSliceLots && cheapest !== undefined) {

@@ -202,6 +202,37 @@ describe("optimal split (Cont & Kukanov) as a routing logic", () => {
     expect(limited.slices.some((s) => s.tactic === "aggressive")).toBe(false);
   });
 
+  // LITA pays makers 20 a share, LITB charges them 10; both show 500 at the bid.
+  const rest = (rows: number[][], urgency = 0.5) =>
+    optimalSplit({
+      request: request({ tactic: "passive", price: 1_500_000, qty: 400, urgency }),
+      venues: VENUES,
+      lit: [LITA, LITB],
+      samples: samples(rows),
+      limit: null,
+      adverse: [0, 0],
+    }).slices.map((s) => [s.venue, s.tactic, s.qty]);
+
+  it("rests the whole child at the best rebate when that venue's queue works through by T", () => {
+    expect(rest(Array.from({ length: 50 }, () => [2_000, 2_000]))).toEqual([[0, "passive", 400]]);
+  });
+
+  it("splits when the best rebate venue's outflow reaches only part of the child: the rest where it fills", () => {
+    // LITA's outflow passes its queue of 500 by 200 lots at most; LITB's always by 1,500.
+    const rows = Array.from({ length: 50 }, (_, n) => [n % 2 === 0 ? 700 : 600, 2_000]);
+    // Lots 1..100 behind LITA's queue fill always, 101..200 half the time. A lot's worth is (h + r + theta + lambda_u)
+    // x P(fill) with h = 100, theta = 2.5, lambda_u = 0.5^2 h = 25: LITA's next lots 147.5 x 0.5 = 74 against LITB's
+    // 117.5 x 1, so LITA keeps the sure 100 only.
+    expect(rest(rows)).toEqual([
+      [0, "passive", 100],
+      [1, "passive", 300],
+    ]);
+  });
+
+  it("places the whole child when no queue works through by T: at the best rebate, not nothing", () => {
+    expect(rest(Array.from({ length: 50 }, () => [0, 0]))).toEqual([[0, "passive", 400]]);
+  });
+
   it("sprays when there is no outflow history yet, and says so", () => {
     const d = optimalSplit({
       request: request({ tactic: "passive", price: 1_500_000 }),
