@@ -686,6 +686,7 @@ export class AlgoExecutor implements OrderEntryListener {
       // A slice of less than a share is not worth a venue of its own (fractional lots): a child that small goes whole.
       minSliceLots: Math.max(algo.params.minChildLots, Math.ceil(1 / working.instrument.quantityToShares(1))),
       urgency: algo.params.aggressiveness,
+      horizonMicros: algo.lookaheadMicros,
       exclude: new Set(working.avoid.keys()),
     };
     const mid = quote.bid < quote.ask ? (quote.bid + quote.ask) / 2 : Number.NaN;

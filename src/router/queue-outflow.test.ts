@@ -132,6 +132,32 @@ describe("joint samples across venues", () => {
     expect(Array.from(joint?.values ?? [])).toEqual([31, 30, 41, 40, 51, 50]);
   });
 
+  it("a horizon of several windows: each row sums a run of consecutive windows, runs overlapping", () => {
+    const q = twoVenues(2);
+    // Joint windows 3..5: venue 0 30, 40, 50; venue 1 31, 41, 51. Runs of two: (3, 4) and (4, 5).
+    const joint = q.jointSamples([0, 1], "buy", new Random(1), 2);
+    expect(joint?.count).toBe(2);
+    expect(Array.from(joint?.values ?? [])).toEqual([70, 72, 90, 92]);
+    // A run of one is the windows themselves, and each span is built and kept on its own.
+    expect(q.jointSamples([0, 1], "buy", new Random(1), 1)?.count).toBe(3);
+    expect(q.jointSamples([0, 1], "buy", new Random(1), 2)).toBe(joint);
+    expect(() => q.jointSamples([0, 1], "buy", new Random(1), 0)).toThrow(/span/);
+  });
+
+  it("too few runs: each venue the sum of span exponential windows with its own mean, drawn once per window set", () => {
+    const q = twoVenues(2000);
+    const joint = q.jointSamples([0, 1], "buy", new Random(9), 3);
+    expect(joint?.count).toBe(2000);
+    const means = [0, 0];
+    for (let n = 0; n < 2000; n++) {
+      for (let k = 0; k < 2; k++) means[k] = (means[k] as number) + (joint?.values[2 * n + k] as number) / 2000;
+    }
+    expect(Math.abs((means[0] as number) / 90 - 1)).toBeLessThan(0.1);
+    expect(Math.abs((means[1] as number) / 123 - 1)).toBeLessThan(0.1);
+    // Until a window closes, every decision solves over the same draws (another stream changes nothing).
+    expect(q.jointSamples([0, 1], "buy", new Random(10), 3)).toBe(joint);
+  });
+
   it("too few joint windows: independent exponential draws with each venue's own mean, from the seed", () => {
     const q = twoVenues(4000);
     const joint = q.jointSamples([0, 1], "buy", new Random(9));

@@ -23,8 +23,11 @@
  *
  * Invariants: times are integer µs and never go backwards for a venue and side (nor before `advanceTo`); sizes and
  * trade quantities are lots >= 0. Pure: no timers, no clock; the caller's timestamps are the only time.
- * Limits: non-overlapping windows (N windows need N T of history); a snapshot feed underestimates outflow (above); the
- * parametric fallback (exponential with the sample mean, independent across venues) ignores correlation.
+ * A horizon longer than a window (a parent's look-ahead of a minute over 10-second windows) is a run of consecutive
+ * windows: its outflow is their sum, one sample per run (runs overlap, so they are not independent, but every window
+ * weighs the same as in the distribution it is drawn from).
+ * Limits: N windows need N T of history; a snapshot feed underestimates outflow (above); the parametric fallback
+ * (exponential windows with the sample mean, independent across venues and windows) ignores correlation.
  */
 import { InvariantError } from "../core/errors.js";
 import type { Random } from "../core/random.js";
@@ -252,15 +255,19 @@ export class QueueOutflowEstimator {
   }
 
   /**
-   * Joint outflow samples of the given venues (in that order) for `solvePlacement`: one row per window that every one
-   * of them holds, when there are at least `minSamples` such windows; otherwise `minSamples` rows drawn from `random`,
-   * each venue independently exponential with the mean of its own windows. Null when a venue has no window yet.
-   * The empirical samples are built once per set of closed windows and shared until a window closes on one of the
-   * venues (a 10 s window serves thousands of routing decisions; solvers keep per-object work, such as sorted
-   * columns, keyed by it): the caller must not modify them. The parametric ones are drawn afresh at every call.
+   * Joint outflow samples of the given venues (in that order) over `span` consecutive windows (a horizon of span T),
+   * for the placement solvers: one row per run of `span` consecutive windows that every one of them holds (runs overlap:
+   * N windows give N - span + 1 rows), each value the outflow summed over the run, when there are at least `minSamples`
+   * such rows; otherwise `minSamples` rows drawn from `random`, each venue independently the sum of `span` exponentials
+   * with the mean of its own windows (a gamma). Null when a venue has no window yet.
+   * Either kind is built once per set of closed windows and shared until a window closes on one of the venues (a 10 s
+   * window serves thousands of routing decisions, and solvers keep per-object work, such as sorted columns, keyed by
+   * it): the caller must not modify them. So a decision does not depend on how many decisions came before it in the
+   * same window.
    */
-  jointSamples(venues: readonly number[], side: Side, random: Random): OutflowSamples | null {
-    const key = `${side}:${venues.join(",")}`;
+  jointSamples(venues: readonly number[], side: Side, random: Random, span = 1): OutflowSamples | null {
+    if (!Number.isSafeInteger(span) || span < 1) throw new InvariantError(`queue outflow: span ${span}`);
+    const key = `${side}:${span}:${venues.join(",")}`;
     const cached = this.joint.get(key);
     if (cached !== undefined && venues.every((v, j) => this.track(v, side).version === cached.versions[j])) {
       return cached.samples;
@@ -274,27 +281,40 @@ export class QueueOutflowEstimator {
       first = Math.max(first, track.oldest);
       last = Math.min(last, track.newest);
     }
-    const joint = k === 0 ? 0 : Math.max(last - first + 1, 0);
-    if (joint >= this.minSamples) {
-      const values = new Float64Array(joint * k);
+    const rows = k === 0 ? 0 : Math.max(last - first + 2 - span, 0);
+    let samples: OutflowSamples;
+    if (rows >= this.minSamples) {
+      const values = new Float64Array(rows * k);
       for (let j = 0; j < k; j++) {
         const track = this.track(venues[j] as number, side);
-        for (let n = 0; n < joint; n++) values[n * k + j] = track.at(first + n);
+        // A running sum over the run of `span` windows starting at each row's window.
+        let sum = 0;
+        for (let w = 0; w < span - 1; w++) sum += track.at(first + w);
+        for (let n = 0; n < rows; n++) {
+          sum += track.at(first + n + span - 1);
+          values[n * k + j] = sum;
+          sum -= track.at(first + n);
+        }
       }
-      const samples = { venues: k, count: joint, values };
-      this.joint.set(key, { versions: venues.map((v) => this.track(v, side).version), samples });
-      return samples;
+      samples = { venues: k, count: rows, values };
+    } else {
+      const count = this.minSamples;
+      const values = new Float64Array(count * k);
+      for (let j = 0; j < k; j++) {
+        const fitted = this.samplesOf(venues[j] as number, side);
+        let total = 0;
+        for (const x of fitted) total += x;
+        const mean = total / fitted.length;
+        for (let n = 0; n < count; n++) {
+          let sum = 0;
+          for (let w = 0; w < span; w++) sum += random.exponential(mean);
+          values[n * k + j] = sum;
+        }
+      }
+      samples = { venues: k, count, values };
     }
-    const count = this.minSamples;
-    const values = new Float64Array(count * k);
-    for (let j = 0; j < k; j++) {
-      const fitted = this.samplesOf(venues[j] as number, side);
-      let total = 0;
-      for (const x of fitted) total += x;
-      const mean = total / fitted.length;
-      for (let n = 0; n < count; n++) values[n * k + j] = random.exponential(mean);
-    }
-    return { venues: k, count, values };
+    this.joint.set(key, { versions: venues.map((v) => this.track(v, side).version), samples });
+    return samples;
   }
 
   private track(venue: number, side: Side): QueueTrack {
