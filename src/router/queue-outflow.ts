@@ -13,6 +13,12 @@
  *   trades have not counted yet) and starts afresh at the new level, whose later decreases count too;
  * - a quote that improves the price (bid up, ask down) starts a new queue and counts nothing: an order left at the old
  *   price is no longer at the touch;
+ * - what is counted is the outflow an order joining the touch at the window's start sees (its anchor, re-set at each
+ *   window): once the touch improves past the anchor (a buyer's bid moves up and leaves it behind), nothing counts,
+ *   trades at the new touch included, until the touch comes back to the anchor (counting resumes there) or through
+ *   it (the anchor's queue as it was when the touch left is gone, and counts). Counting the new touch's outflow instead
+ *   would credit an order behind the market with fills it cannot get, which is most of a window in a market moving
+ *   away from a buyer (and a large buyer's own flow moves it so);
  * - trades at any other price are ignored (a sweep through the touch shows up as a price move).
  *
  * Windows are the grid [origin + w T, origin + (w + 1) T), shared by every venue, so the samples of the same window
@@ -23,11 +29,8 @@
  *
  * Invariants: times are integer µs and never go backwards for a venue and side (nor before `advanceTo`); sizes and
  * trade quantities are lots >= 0. Pure: no timers, no clock; the caller's timestamps are the only time.
- * A horizon longer than a window (a parent's look-ahead of a minute over 10-second windows) is a run of consecutive
- * windows: its outflow is their sum, one sample per run (runs overlap, so they are not independent, but every window
- * weighs the same as in the distribution it is drawn from).
- * Limits: N windows need N T of history; a snapshot feed underestimates outflow (above); the parametric fallback
- * (exponential windows with the sample mean, independent across venues and windows) ignores correlation.
+ * Limits: non-overlapping windows (N windows need N T of history); a snapshot feed underestimates outflow (above); the
+ * parametric fallback (exponential with the sample mean, independent across venues) ignores correlation.
  */
 import { InvariantError } from "../core/errors.js";
 import type { Random } from "../core/random.js";
@@ -119,6 +122,12 @@ class QueueTrack {
   openWindow = 0;
   openOutflow = 0;
   openPartial = true;
+  /** The level an order joining the touch at the open window's start rests at. */
+  anchor = 0;
+  /** The touch has improved past the anchor: such an order is behind it, and nothing of its queue moves. */
+  behind = false;
+  /** The size at the anchor when the touch left it for a better price. */
+  anchorSize = 0;
 
   constructor(capacity: number) {
     this.ring = new Float64Array(capacity);
@@ -154,6 +163,8 @@ class QueueTrack {
     this.openWindow = window;
     this.openOutflow = 0;
     this.openPartial = false;
+    this.anchor = this.price;
+    this.behind = false;
   }
 }
 
@@ -198,12 +209,23 @@ export class QueueOutflowEstimator {
       track.price = price;
       track.size = size;
       track.traded = 0;
+      track.anchor = price;
       return;
     }
-    if (price === track.price) {
+    const buy = side === "buy";
+    if (track.behind) {
+      // Back to the anchor: its queue moves again, from here; through it: what was there when the touch left is gone.
+      if (!(buy ? price > track.anchor : price < track.anchor)) {
+        track.behind = false;
+        if (price !== track.anchor) track.openOutflow += track.anchorSize;
+      }
+    } else if (price === track.price) {
       track.openOutflow += Math.max(track.size - size - track.traded, 0);
-    } else if (side === "buy" ? price < track.price : price > track.price) {
+    } else if (buy ? price < track.price : price > track.price) {
       track.openOutflow += Math.max(track.size - track.traded, 0);
+    } else if (buy ? price > track.anchor : price < track.anchor) {
+      track.behind = true;
+      track.anchorSize = track.price === track.anchor ? Math.max(track.size - track.traded, 0) : 0;
     }
     track.price = price;
     track.size = size;
@@ -214,7 +236,7 @@ export class QueueOutflowEstimator {
   onTrade(venue: number, side: Side, time: number, price: number, quantity: number): void {
     checkLots(quantity, "trade quantity");
     const track = this.advance(venue, side, time);
-    if (!track.started || price !== track.price) return;
+    if (!track.started || track.behind || price !== track.price) return;
     track.openOutflow += quantity;
     track.traded += quantity;
   }
@@ -255,19 +277,16 @@ export class QueueOutflowEstimator {
   }
 
   /**
-   * Joint outflow samples of the given venues (in that order) over `span` consecutive windows (a horizon of span T),
-   * for the placement solvers: one row per run of `span` consecutive windows that every one of them holds (runs overlap:
-   * N windows give N - span + 1 rows), each value the outflow summed over the run, when there are at least `minSamples`
-   * such rows; otherwise `minSamples` rows drawn from `random`, each venue independently the sum of `span` exponentials
-   * with the mean of its own windows (a gamma). Null when a venue has no window yet.
+   * Joint outflow samples of the given venues (in that order) for the placement solvers: one row per window that every
+   * one of them holds, when there are at least `minSamples` such windows; otherwise `minSamples` rows drawn from
+   * `random`, each venue independently exponential with the mean of its own windows. Null when a venue has no window.
    * Either kind is built once per set of closed windows and shared until a window closes on one of the venues (a 10 s
    * window serves thousands of routing decisions, and solvers keep per-object work, such as sorted columns, keyed by
    * it): the caller must not modify them. So a decision does not depend on how many decisions came before it in the
    * same window.
    */
-  jointSamples(venues: readonly number[], side: Side, random: Random, span = 1): OutflowSamples | null {
-    if (!Number.isSafeInteger(span) || span < 1) throw new InvariantError(`queue outflow: span ${span}`);
-    const key = `${side}:${span}:${venues.join(",")}`;
+  jointSamples(venues: readonly number[], side: Side, random: Random): OutflowSamples | null {
+    const key = `${side}:${venues.join(",")}`;
     const cached = this.joint.get(key);
     if (cached !== undefined && venues.every((v, j) => this.track(v, side).version === cached.versions[j])) {
       return cached.samples;
@@ -281,22 +300,15 @@ export class QueueOutflowEstimator {
       first = Math.max(first, track.oldest);
       last = Math.min(last, track.newest);
     }
-    const rows = k === 0 ? 0 : Math.max(last - first + 2 - span, 0);
+    const joint = k === 0 ? 0 : Math.max(last - first + 1, 0);
     let samples: OutflowSamples;
-    if (rows >= this.minSamples) {
-      const values = new Float64Array(rows * k);
+    if (joint >= this.minSamples) {
+      const values = new Float64Array(joint * k);
       for (let j = 0; j < k; j++) {
         const track = this.track(venues[j] as number, side);
-        // A running sum over the run of `span` windows starting at each row's window.
-        let sum = 0;
-        for (let w = 0; w < span - 1; w++) sum += track.at(first + w);
-        for (let n = 0; n < rows; n++) {
-          sum += track.at(first + n + span - 1);
-          values[n * k + j] = sum;
-          sum -= track.at(first + n);
-        }
+        for (let n = 0; n < joint; n++) values[n * k + j] = track.at(first + n);
       }
-      samples = { venues: k, count: rows, values };
+      samples = { venues: k, count: joint, values };
     } else {
       const count = this.minSamples;
       const values = new Float64Array(count * k);
@@ -305,11 +317,7 @@ export class QueueOutflowEstimator {
         let total = 0;
         for (const x of fitted) total += x;
         const mean = total / fitted.length;
-        for (let n = 0; n < count; n++) {
-          let sum = 0;
-          for (let w = 0; w < span; w++) sum += random.exponential(mean);
-          values[n * k + j] = sum;
-        }
+        for (let n = 0; n < count; n++) values[n * k + j] = random.exponential(mean);
       }
       samples = { venues: k, count, values };
     }

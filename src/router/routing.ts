@@ -69,11 +69,6 @@ export interface RouteRequest {
   readonly minSliceLots: number;
   /** 0..1: how much the parent is in a hurry (the optimal split's under-fill penalty grows with it). */
   readonly urgency: number;
-  /**
-   * How long the parent's schedule gives a resting child before it needs its lots (the algorithm's look-ahead), µs:
-   * the optimal split's horizon T. Absent: the router's outflow window.
-   */
-  readonly horizonMicros?: number;
   /** Venue indexes not to use now (tried already by a sequential route, or avoided after a rest timeout). */
   readonly exclude: ReadonlySet<number>;
 }

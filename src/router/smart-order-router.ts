@@ -2,8 +2,7 @@
  * The smart order router: for a child order the algorithm wants worked, the slices (venue, quantity, order) the
  * parent's routing logic chooses from the venues' live state (routing.ts, routing-logics.ts, optimal-split.ts). It
  * also keeps what the optimal split needs from market data: per instrument, each lit venue's queue outflow at its
- * touch per window (queue-outflow.ts), fed by `observe` with every venue quote the engine sees; a resting child's
- * problem is over its parent's look-ahead (the time the schedule gives it), a run of consecutive windows.
+ * touch over the horizon (queue-outflow.ts), fed by `observe` with every venue quote the engine sees.
  * Pure apart from its seeded random stream (the optimal split's sampling): the same inputs give the same slices.
  */
 import type { Random } from "../core/random.js";
@@ -17,11 +16,8 @@ export interface SmartOrderRouterOptions {
   readonly random: Random;
   /** The venues' list positions of the lit venues (the outflow estimator's columns, in this order). */
   readonly litVenues: readonly number[];
-  /**
-   * The outflow window, µs (default 10 s): the unit of the outflow estimates; a request's horizon T (its parent's
-   * look-ahead) is a whole number of windows, one window when the request gives none.
-   */
-  readonly windowMicros?: number;
+  /** The optimal split's horizon T, µs (default 10 s): how long a resting slice waits for its queue to work through. */
+  readonly horizonMicros?: number;
   /** Outflow windows kept per venue and side (default 360: an hour of 10-second windows). */
   readonly capacity?: number;
   /** The start of the first outflow window (the session's open), µs. */
@@ -31,14 +27,14 @@ export interface SmartOrderRouterOptions {
 export class SmartOrderRouter {
   private readonly estimators = new Map<string, QueueOutflowEstimator>();
   private readonly column = new Map<number, number>();
-  private readonly window: number;
+  private readonly horizon: number;
   private readonly capacity: number;
 
   constructor(private readonly options: SmartOrderRouterOptions) {
     options.litVenues.forEach((venue, k) => {
       this.column.set(venue, k);
     });
-    this.window = options.windowMicros ?? 10_000_000;
+    this.horizon = options.horizonMicros ?? 10_000_000;
     this.capacity = options.capacity ?? 360;
   }
 
@@ -83,15 +79,10 @@ export class SmartOrderRouter {
         if (request.tactic === "passive" && lit.length > 0) {
           const estimator = this.estimator(symbol);
           estimator.advanceTo(now);
-          const span =
-            request.horizonMicros === undefined
-              ? 1
-              : Math.min(this.capacity, Math.max(1, Math.round(request.horizonMicros / this.window)));
           samples = estimator.jointSamples(
             lit.map((v) => this.column.get(v.index) as number),
             request.side,
             this.options.random,
-            span,
           );
         }
         return optimalSplit({
@@ -111,7 +102,7 @@ export class SmartOrderRouter {
     if (estimator === undefined) {
       estimator = new QueueOutflowEstimator({
         venues: this.options.litVenues.length,
-        horizon: this.window,
+        horizon: this.horizon,
         capacity: this.capacity,
         origin: this.options.origin,
       });
