@@ -5,12 +5,17 @@
  * L_k rest at the child's price on each venue.
  *
  * The problem, in price units per share:
- * - T = the parent's look-ahead (the request's horizon: the schedule wants the child's lots done by then), so xi_k is
- *   venue k's queue outflow over T, a run of the estimator's 10-second windows;
+ * - T = the outflow window, 10 s: about as long as the parent leaves a child where it is (it re-pegs a child the touch
+ *   left behind after its re-peg interval, 1-5 s), and the model has no re-placement before T. Not the parent's
+ *   look-ahead (a minute): over a minute every queue works through (the samples gave P(fill) = 1 at both venues), so
+ *   the solve saw no value in speed and rested everything at the rebate venue even where the parent fell behind;
+ * - xi_k = venue k's queue outflow over T as an order joining the touch sees it (queue-outflow.ts: nothing counts once
+ *   the touch leaves the order behind), less our own orders (the executor takes them out of the quotes it feeds);
  * - h = half the consolidated spread; f = the cheapest taker fee among the venues showing the far touch (a taker rebate
  *   counts as 0: the model's fee is not negative); theta = h / 40 (the paper's ratio);
- * - r_k = venue k's maker rebate (minus its fee) less the adverse selection resting adds over taking (venue-board.ts:
- *   the passive markout less the taking one, pooled over the lit venues, so it is the same for every venue);
+ * - r_k = venue k's maker rebate (minus its fee) less the adverse selection its resting fills show beyond the lit
+ *   venues' own (venue-board.ts: its passive markout less the pooled one; what is common to every venue, the drift and
+ *   our own impact, would otherwise be charged to resting as if taking escaped it);
  * - Q_k = what venue k shows at the child's price on our side (0 when the child improves on it);
  * - lambda_u = urgency^2 (h + f), what the schedule pays to catch up a lot short at T: a lot short is not bought at T
  *   (it keeps resting); the parent takes only what puts it behind its floor, which trails the schedule by (1 - urgency)
