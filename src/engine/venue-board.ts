@@ -88,22 +88,21 @@ export class VenueBoard {
   }
 
   /**
-   * Adverse selection per share filled passively at each lit venue (price units; 0 unknown; 0 for a dark pool): what
-   * resting adds over taking, the 5-second markout of our passive fills less that of our taking fills, pooled over the
-   * lit venues and the same for each. Not the passive markout alone: the shares a taking child buys see the same price
-   * move after it, so charging it to resting only would make taking look cheaper than it is. Not per venue: per venue
-   * the estimates are the noise of a few hundred fills that come in bursts (a 5-second markout spreads over about a
-   * tick, the fee differences are a fraction of one), and a venue not yet filled would count as free of it, so the
-   * router would chase the venue it knew least of. Resting that fared better than taking counts as none.
+   * Adverse selection per share filled passively at each lit venue beyond the lit venues' own (price units; 0 for a
+   * dark pool, for a venue without passive fills, and for one no worse than the rest): the 5-second markout of our
+   * passive fills there less that of our passive fills at every lit venue pooled. What is common to every venue goes:
+   * the market's drift and our own impact mark every resting fill alike (a large buyer's own flow lifts the mid after
+   * each of its fills, taking ones most, so charging resting its whole markout, or what it exceeds taking's by, makes
+   * taking look cheaper than it is). What is left is what resting at this venue costs beyond resting elsewhere, the
+   * effective rebate's adverse-selection part; a venue not filled yet counts as the average, not as free of it.
    */
   adverse(symbol: string, mid: number): number[] {
-    const resting = this.scorecard.pooledMarkoutBps(this.litIds, symbol, 5, "passive");
-    const taking = this.scorecard.pooledMarkoutBps(this.litIds, symbol, 5, "aggressive");
-    const lit =
-      resting === null || taking === null || !Number.isFinite(mid)
-        ? 0
-        : Math.max(0, ((resting - taking) * mid) / 10_000);
-    return this.facts.map((f) => (f.kind === "lit" ? lit : 0));
+    const pooled = this.scorecard.pooledMarkoutBps(this.litIds, symbol, 5, "passive");
+    return this.facts.map((f) => {
+      if (f.kind !== "lit" || pooled === null || !Number.isFinite(mid)) return 0;
+      const own = this.scorecard.markoutBps(f.venue.id, symbol, 5, "passive");
+      return own === null ? 0 : Math.max(0, ((own - pooled) * mid) / 10_000);
+    });
   }
 
   /** The smallest child a dark pool trading `symbol` accepts (lots); +Infinity when none trades it. Cached. */
