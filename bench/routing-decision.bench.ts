@@ -92,7 +92,7 @@ function requests(count: number, random: Random): RouteRequest[] {
       ask: ASK,
       tick: TICK,
       minSliceLots: 1,
-      urgency: random.float(),
+      neededLots: random.int(-2_000, 5_000),
       exclude: new Set(),
     });
   }

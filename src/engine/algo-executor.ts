@@ -545,9 +545,7 @@ export class AlgoExecutor implements OrderEntryListener {
       ownBidQty: own.lotsAt("buy", quote.bid),
       ownAskQty: own.lotsAt("sell", quote.ask),
       volume: view.tape.volume,
-      volumeRate:
-        (instrument.averageDailyVolume / SESSION_MICROS) *
-        this.options.profile.multiplier((now - this.options.sessionOpen) / 1_000_000),
+      volumeRate: this.volumeRate(instrument, now),
       darkMinLots: this.board.darkMinQuantity(parent.symbol),
     };
     const actions = this.actions;
@@ -685,7 +683,7 @@ export class AlgoExecutor implements OrderEntryListener {
       tick: working.instrument.tickUnits,
       // A slice of less than a share is not worth a venue of its own (fractional lots): a child that small goes whole.
       minSliceLots: Math.max(algo.params.minChildLots, Math.ceil(1 / working.instrument.quantityToShares(1))),
-      urgency: algo.params.aggressiveness,
+      neededLots: this.neededLots(working, now),
       exclude: new Set(working.avoid.keys()),
     };
     const mid = quote.bid < quote.ask ? (quote.bid + quote.ask) / 2 : Number.NaN;
@@ -863,6 +861,32 @@ export class AlgoExecutor implements OrderEntryListener {
       );
       return;
     }
+  }
+
+  /** Expected market volume per µs in `instrument` at `now` (the volume profile's rate). */
+  private volumeRate(instrument: Instrument, now: number): number {
+    return (
+      (instrument.averageDailyVolume / SESSION_MICROS) *
+      this.options.profile.multiplier((now - this.options.sessionOpen) / 1_000_000)
+    );
+  }
+
+  /**
+   * Lots `working`'s parent must see filled within the router's horizon not to fall below its schedule's floor: the
+   * floor then (at the volume expected by then) less what it has executed and is taking now. Its resting children are
+   * not counted as done: they may not fill by then either (a large parent's children wait on each other in one queue),
+   * and counting them would make a parent with slow children look ahead of its schedule.
+   */
+  private neededLots(working: Working, now: number): number {
+    const algo = working.algo as ParentAlgo;
+    const horizon = this.router.horizonMicros;
+    const rate = this.volumeRate(working.instrument, now);
+    const volume = this.market.instrument(working.parent.symbol).tape.volume + rate * horizon;
+    let done = working.parent.cumQty;
+    for (const child of working.children) {
+      if (!child.cancelPending && child.tactic === "aggressive") done += child.leavesQty;
+    }
+    return algo.floorAt(now + horizon, volume, rate) - done;
   }
 
   /**

@@ -17,13 +17,13 @@
  *   venues' own (venue-board.ts: its passive markout less the pooled one; what is common to every venue, the drift and
  *   our own impact, would otherwise be charged to resting as if taking escaped it);
  * - Q_k = what venue k shows at the child's price on our side (0 when the child improves on it);
- * - lambda_u = urgency^2 (h + f), what the schedule pays to catch up a lot short at T: a lot short is not bought at T
- *   (it keeps resting); the parent takes only what puts it behind its floor, which trails the schedule by (1 - urgency)
- *   of a look-ahead's want (parent-algo.ts), so of a shortfall spread evenly over 0..S it takes the part beyond that
- *   tolerance, urgency^2 of it on average, at h + f. So the market part pays only for a parent close to urgency 1
- *   facing queues that do not work through by T: a lot taken now costs h + f - lambda_u, one resting that never fills
- *   by T at most theta; below that, the parent's own escalation takes what it falls short;
- * - lambda_o = h + max r_k (unused: the slices never add up to more than S).
+ * - what lateness costs: of the lots short at T the parent takes pi = min(1, D / S)^2 (at h + f + theta, each losing
+ *   its credit; the rest keep resting and fill later, capped-placement.ts), D = the lots the parent needs filled by T
+ *   not to fall below its floor (the request's `neededLots`): it takes only the part of a shortfall u that leaves it
+ *   below its floor, (u - (S - D))^+, which for a shortfall spread evenly over 0..S is (D / S)^2 of it on average. A
+ *   parent ahead of its floor by the child or more (D <= 0) loses nothing by waiting, so the child rests where the
+ *   credit is best; one that needs the whole child (D >= S) is the paper's case (the lots short bought at T: lambda_u
+ *   = h + f), where a venue's speed counts as much as its credit and a queue that does not work through is taken;
  * The whole child is placed, M + sum L_k = S (the schedule decides how much works, the router where), with M at most what
  * the cheapest venue showing the far touch shows (so f is the fee it pays); everything at one venue is one of the
  * allocations, so the solve never does worse in the model than the best-venue baseline (capped-placement.ts).
@@ -92,18 +92,21 @@ export function optimalSplit(inputs: OptimalSplitInputs): RouteDecision {
     placed.push({ queueAhead: queueAhead(request, v), rebate });
   }
   const fee = Number.isFinite(f) ? Math.max(0, f) : 0;
+  const needed = Math.min(1, Math.max(0, request.neededLots / request.qty));
+  const taken = needed * needed;
   const problem: PlacementProblem = {
     target: request.qty,
     halfSpread: h,
     takerFee: fee,
     impact: h / 40,
-    underfillPenalty: request.urgency * request.urgency * (h + fee),
+    // The paper's terms for the record: its lambda_u is the taken share's price; lambda_o cannot bind.
+    underfillPenalty: taken * (h + fee),
     overfillPenalty: h + bestRebate,
     venues: placed,
   };
   // Nothing to take within the limit: no market part.
   const shows = cheapest === undefined ? 0 : buy ? cheapest.askQty : cheapest.bidQty;
-  const solution = solveCappedPlacement(problem, samples, Math.min(shows, request.qty));
+  const solution = solveCappedPlacement(problem, samples, Math.min(shows, request.qty), taken);
   let market = solution.market;
   const limits = solution.limits;
   const slices: RouteSlice[] = [];

@@ -47,7 +47,7 @@ const request = (over: Partial<RouteRequest> = {}): RouteRequest => ({
   ask: 1_500_200,
   tick: 100,
   minSliceLots: 1,
-  urgency: 0.5,
+  neededLots: 0,
   exclude: new Set(),
   ...over,
 });
@@ -177,10 +177,10 @@ describe("optimal split (Cont & Kukanov) as a routing logic", () => {
     expect(rest.slices.every((s) => s.tactic === "passive")).toBe(true);
     expect(rest.slices.reduce((a, s) => a + s.qty, 0)).toBeLessThanOrEqual(400);
     expect(rest.slices.find((s) => s.venue === 0)?.qty ?? 0).toBeGreaterThan(0);
-    // Nothing ever leaves the queues: resting never fills, so (urgent) the child is taken.
+    // Nothing ever leaves the queues: resting never fills by T, so a parent that needs the whole child by T takes it.
     const dead = samples(Array.from({ length: 50 }, () => [0, 0]));
     const take = optimalSplit({
-      request: { ...passive, urgency: 1 },
+      request: { ...passive, neededLots: 400 },
       venues: VENUES,
       lit,
       samples: dead,
@@ -192,7 +192,7 @@ describe("optimal split (Cont & Kukanov) as a routing logic", () => {
     expect(taken.map((s) => [s.venue, s.qty])).toEqual([[1, 200]]);
     // ... unless the parent's limit is below the ask: then nothing is taken.
     const limited = optimalSplit({
-      request: { ...passive, urgency: 1 },
+      request: { ...passive, neededLots: 400 },
       venues: VENUES,
       lit,
       samples: dead,
@@ -203,9 +203,9 @@ describe("optimal split (Cont & Kukanov) as a routing logic", () => {
   });
 
   // LITA pays makers 20 a share, LITB charges them 10; both show 500 at the bid.
-  const rest = (rows: number[][], urgency = 0.5) =>
+  const rest = (rows: number[][], neededLots = 200) =>
     optimalSplit({
-      request: request({ tactic: "passive", price: 1_500_000, qty: 400, urgency }),
+      request: request({ tactic: "passive", price: 1_500_000, qty: 400, neededLots }),
       venues: VENUES,
       lit: [LITA, LITB],
       samples: samples(rows),
@@ -217,13 +217,28 @@ describe("optimal split (Cont & Kukanov) as a routing logic", () => {
     expect(rest(Array.from({ length: 50 }, () => [2_000, 2_000]))).toEqual([[0, "passive", 400]]);
   });
 
-  it("splits when the best rebate venue's outflow reaches only part of the child: the rest where it fills", () => {
+  it("splits when the best rebate's outflow reaches only part of the child and the parent needs it: the rest where it fills", () => {
     // LITA's outflow passes its queue of 500 by 200 lots at most; LITB's always by 1,500.
     const rows = Array.from({ length: 50 }, (_, n) => [n % 2 === 0 ? 700 : 600, 2_000]);
-    // Lots 1..100 behind LITA's queue fill always, 101..200 half the time. A lot's worth is (h + r + theta + lambda_u)
-    // x P(fill) with h = 100, theta = 2.5, lambda_u = 0.5^2 h = 25: LITA's next lots 147.5 x 0.5 = 74 against LITB's
-    // 117.5 x 1, so LITA keeps the sure 100 only.
-    expect(rest(rows)).toEqual([
+    // Lots 1..100 behind LITA's queue fill by T always, 101..200 half the time. The parent needs the whole child
+    // (everything short is taken at T): a lot costs -(h + r) + (h + r + h + f + theta) P(short) with h = 100,
+    // theta = 2.5, r = +20 / -10: LITA's next lots -120 + 222.5 x 0.5 = -9 against LITB's -90, so LITA keeps its sure
+    // 100 only.
+    expect(rest(rows, 400)).toEqual([
+      [0, "passive", 100],
+      [1, "passive", 300],
+    ]);
+  });
+
+  it("the parent's schedule decides what speed is worth: ahead of its floor it rests for the rebate, behind it splits", () => {
+    // LITA's outflow passes its queue by 500 in 80% of windows, by 100 otherwise: its lots 101..400 fill by T with 0.8;
+    // LITB's always do. Ahead of its floor the parent loses nothing by waiting: a lot at LITA is worth its 120 whether
+    // it fills before T or after, LITB's 90, so LITA whole. Needing the whole child: -120 + 222.5 x 0.2 = -75.5 at
+    // LITA against -90 at LITB, so LITA keeps its sure 100 only.
+    const rows = Array.from({ length: 50 }, (_, n) => [n % 5 === 0 ? 600 : 1_000, 2_000]);
+    expect(rest(rows, 0)).toEqual([[0, "passive", 400]]);
+    expect(rest(rows, -1_000)).toEqual([[0, "passive", 400]]);
+    expect(rest(rows, 400)).toEqual([
       [0, "passive", 100],
       [1, "passive", 300],
     ]);
