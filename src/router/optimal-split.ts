@@ -23,7 +23,7 @@
  *   below its floor, (u - (S - D))^+, which for a shortfall spread evenly over 0..S is (D / S)^2 of it on average. A
  *   parent ahead of its floor by the child or more (D <= 0) loses nothing by waiting, so the child rests where the
  *   credit is best; one that needs the whole child (D >= S) is the paper's case (the lots short bought at T: lambda_u
- *   = h + f), where a venue's speed counts as much as its credit and a queue that does not work through is taken;
+ *   = h + f), where a venue's speed counts as much as its credit and a queue that does not work through is taken.
  * The whole child is placed, M + sum L_k = S (the schedule decides how much works, the router where), with M at most what
  * the cheapest venue showing the far touch shows (so f is the fee it pays); everything at one venue is one of the
  * allocations, so the solve never does worse in the model than the best-venue baseline (capped-placement.ts).
