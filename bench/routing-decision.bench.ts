@@ -6,7 +6,7 @@
  * one dark pool; children of 50-5,000 lots, a third each taking, resting and midpoint, from a seeded stream drawn
  * before any timing. The optimal logic's outflow estimator is fed 30 minutes of quotes first (one per venue per 100
  * ms), so its resting children are real Cont & Kukanov solves over joint samples (capped-placement.ts: exact over
- * M + sum L <= S, a greedy walk over the samples' sorted columns). The decisions are all in one outflow window, as
+ * M + sum L = S, a greedy walk over the samples' sorted columns). The decisions are all in one outflow window, as
  * thousands of a day's are, so the columns are sorted once; the cost of that sort, paid by the first solve after each
  * window closes, is timed apart (a fresh samples object per solve). Each decision is timed alone with
  * `process.hrtime.bigint()` after warm-up; repetitions, medians of their percentiles.
@@ -92,7 +92,7 @@ function requests(count: number, random: Random): RouteRequest[] {
       ask: ASK,
       tick: TICK,
       minSliceLots: 1,
-      urgency: random.float(),
+      neededLots: random.int(-2_000, 5_000),
       exclude: new Set(),
       overSend: 1,
     });

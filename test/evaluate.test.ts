@@ -108,6 +108,17 @@ describe("tributary evaluate", () => {
     expect(r.stdout).toMatch(/aggressive-spray .* \d+\/1 +\d+\.\d\d%/);
   }, 120_000);
 
+  it("--routing-only: the routing comparison alone, no algorithm table nor frontier", () => {
+    const r = run("--seeds", "1", "--window", "2", "--warmup", "1", "--shares", "20000", "--routing-only");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^buy 20000 ACME over 2 min, 1 seeds/);
+    expect(r.stdout).not.toContain("naive TWAP (baseline)");
+    expect(r.stdout).not.toContain("IS efficient frontier");
+    expect(r.stdout).toContain("Routing: IS");
+    expect(r.stdout).toContain("optimal");
+    expect(r.stdout).toContain("equal-split (baseline)");
+  }, 120_000);
+
   it("names a bad flag in one line and exits 2", () => {
     for (const [args, message] of [
       [["--seeds", "0"], "--seeds must be a whole number"],

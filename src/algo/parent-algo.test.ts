@@ -102,6 +102,13 @@ describe("ParentAlgo: schedule, tactics, recalibration", () => {
     expect(actions).toContainEqual({ kind: "place", tactic: "aggressive", price: 1_500_200, qty: 250 });
   });
 
+  it("tells where its floor will be (what the router weighs speed by): the target less (1 - aggressiveness) of a slice", () => {
+    // TWAP of 1,000 over 10 one-minute slices: at 3 minutes the target is 300, a look-ahead (a slice) on 400.
+    expect(twap().floorAt(3 * MIN, 0, 0)).toBeCloseTo(300 - 100, 9);
+    expect(twap({ aggressiveness: 0.5 }).floorAt(3 * MIN, 0, 0)).toBeCloseTo(300 - 50, 9);
+    expect(twap({ aggressiveness: 1 }).floorAt(3 * MIN + 30 * S, 0, 0)).toBeCloseTo(350, 9);
+  });
+
   it("escalates: cancels passive quantity the shortfall needs when nothing else is free", () => {
     const actions = decide(twap({}, 300), 3 * MIN, 0, 300, [child("P1", "passive", 1_500_000, 300)]);
     expect(actions).toEqual([{ kind: "cancel", childId: "P1", reason: "escalate" }]);

@@ -189,20 +189,15 @@ export class ParentAlgo {
       return out.length - before;
     }
 
-    // The look-ahead never reaches past the end time: working for volume expected after the window would leave a
-    // volume-driven schedule (POV) a look-ahead period ahead of its rate when the window ends.
-    const ahead = Math.min(this.lookaheadMicros, Math.max(0, p.endTime - now));
-    const volumeSoon = market.volume + market.volumeRate * ahead;
     const target = schedule.target(now, market.volume);
-    const soon = Math.max(target, schedule.target(now + ahead, volumeSoon));
+    const soon = this.soon(now, market.volume, market.volumeRate, target);
     let ceiling = schedule.ceiling(now, market.volume);
     if (p.maxParticipation !== null) {
       const cap =
         this.executedAtStart + p.maxParticipation * Math.max(0, market.volume - this.volumeAtStart) + p.minChildLots;
       if (cap < ceiling) ceiling = cap;
     }
-    let floor = schedule.floor(now, market.volume);
-    if (Number.isNaN(floor)) floor = target - (1 - p.aggressiveness) * Math.max(soon - target, p.minChildLots);
+    const floor = this.floorOf(now, market.volume, target, soon);
 
     // Behind the floor: take the shortfall (what is displayed at the far touch, within the ceiling).
     if (executed + aggressiveWorking < floor) {
@@ -278,6 +273,32 @@ export class ParentAlgo {
       this.placePassive(market, limit, Math.min(rest, p.maxChildLots), out, intended);
     }
     return out.length - before;
+  }
+
+  /**
+   * The schedule's floor at `time` (after `decide` planned): below it the parent takes what it is short. `volume` is
+   * the market volume expected by then, `volumeRate` per µs after it (the look-ahead's volume).
+   */
+  floorAt(time: number, volume: number, volumeRate: number): number {
+    const target = this.schedule.target(time, volume);
+    return this.floorOf(time, volume, target, this.soon(time, volume, volumeRate, target));
+  }
+
+  /** What the schedule wants done one look-ahead after `time` (at least its target then). */
+  private soon(time: number, volume: number, volumeRate: number, target: number): number {
+    // The look-ahead never reaches past the end time: working for volume expected after the window would leave a
+    // volume-driven schedule (POV) a look-ahead period ahead of its rate when the window ends.
+    const ahead = Math.min(this.lookaheadMicros, Math.max(0, this.params.endTime - time));
+    const later = this.schedule.target(time + ahead, volume + volumeRate * ahead);
+    return Math.max(target, later);
+  }
+
+  /** The schedule's own floor, or the target less (1 - aggressiveness) of a look-ahead's want. */
+  private floorOf(time: number, volume: number, target: number, soon: number): number {
+    const floor = this.schedule.floor(time, volume);
+    if (!Number.isNaN(floor)) return floor;
+    const p = this.params;
+    return target - (1 - p.aggressiveness) * Math.max(soon - target, p.minChildLots);
   }
 
   /** Where the final phase rests when it cannot take: the far touch within the limit, behind our own contra order. */

@@ -32,6 +32,7 @@ interface Flags {
   frontier: number[];
   routing: RoutingLogic[];
   overSend: number;
+  routingOnly: boolean;
   json: boolean;
 }
 
@@ -98,6 +99,7 @@ export function registerEvaluate(program: Command, defaults: { config: string; v
       overSendFactor,
       DEFAULT_OVER_SEND,
     )
+    .option("--routing-only", "the routing comparison alone (no algorithm table, no frontier)", false)
     .option("--json", "print the report as JSON", false)
     .action((flags: Flags) => {
       if (flags.side !== "buy" && flags.side !== "sell") {
@@ -133,6 +135,7 @@ export function registerEvaluate(program: Command, defaults: { config: string; v
         povRate: flags.povRate,
         routing: flags.routing,
         overSend: flags.overSend,
+        routingOnly: flags.routingOnly,
         progress: flags.json ? undefined : (done, total) => process.stderr.write(`\r${done}/${total} sessions`),
       });
       if (!flags.json) process.stderr.write("\n");
@@ -174,36 +177,7 @@ export function formatEvaluation(report: EvaluationReport): string {
     `${report.side} ${report.shares} ${report.symbol} over ${report.windowMinutes} min, ${report.seeds} seeds ` +
       "(implementation shortfall vs arrival mid, fees and opportunity cost included; bps)",
   );
-  const [market, naive] = report.cases;
-  const header = [
-    "case".padEnd(24),
-    "IS mean",
-    "IS std",
-    "vs market",
-    "vs naive TWAP",
-    "filled",
-    "VWAP slip",
-    "(std)",
-    "particip.",
-    "track err %",
-  ];
-  lines.push(header.join("  "));
-  for (const c of report.cases) {
-    lines.push(
-      [
-        c.name.padEnd(24),
-        f(c.shortfallBps.mean).padStart(7),
-        f(c.shortfallBps.std).padStart(6),
-        paired(c, market).padStart(9),
-        paired(c, naive).padStart(13),
-        `${f(100 * c.fillRate.mean, 1)}%`.padStart(6),
-        f(c.vwapSlippageBps.mean).padStart(9),
-        f(c.vwapSlippageBps.std).padStart(5),
-        `${f(100 * c.participation.mean, 1)}%`.padStart(9),
-        f(c.trackingErrorPct.mean).padStart(11),
-      ].join("  "),
-    );
-  }
+  if (report.cases.length > 0) formatCases(report, lines);
   if (report.frontier.length > 0) {
     lines.push("");
     lines.push("IS efficient frontier: urgency (kappa T) -> mean cost and its standard deviation (risk), bps");
@@ -259,4 +233,38 @@ export function formatEvaluation(report: EvaluationReport): string {
     }
   }
   return `${lines.join("\n")}\n`;
+}
+
+/** The algorithms and baselines table. */
+function formatCases(report: EvaluationReport, lines: string[]): void {
+  const [market, naive] = report.cases;
+  const header = [
+    "case".padEnd(24),
+    "IS mean",
+    "IS std",
+    "vs market",
+    "vs naive TWAP",
+    "filled",
+    "VWAP slip",
+    "(std)",
+    "particip.",
+    "track err %",
+  ];
+  lines.push(header.join("  "));
+  for (const c of report.cases) {
+    lines.push(
+      [
+        c.name.padEnd(24),
+        f(c.shortfallBps.mean).padStart(7),
+        f(c.shortfallBps.std).padStart(6),
+        paired(c, market).padStart(9),
+        paired(c, naive).padStart(13),
+        `${f(100 * c.fillRate.mean, 1)}%`.padStart(6),
+        f(c.vwapSlippageBps.mean).padStart(9),
+        f(c.vwapSlippageBps.std).padStart(5),
+        `${f(100 * c.participation.mean, 1)}%`.padStart(9),
+        f(c.trackingErrorPct.mean).padStart(11),
+      ].join("  "),
+    );
+  }
 }

@@ -50,6 +50,8 @@ export interface EvaluationSetup {
   readonly routing: readonly RoutingLogic[];
   /** An aggressive spray's over-send multiple (default: the executor's, 1.5). */
   readonly overSend?: number | undefined;
+  /** The routing comparison alone: no algorithm table, no frontier (default false). */
+  readonly routingOnly?: boolean;
   readonly progress?: ((done: number, total: number) => void) | undefined;
 }
 
@@ -124,16 +126,21 @@ export function evaluationCases(setup: EvaluationSetup): {
   frontier: EvaluationCase[];
   routing: EvaluationCase[];
 } {
+  const algorithms = setup.routingOnly !== true;
   return {
-    main: [
-      { name: "market (baseline)", kind: "market" },
-      { name: "naive TWAP (baseline)", kind: "naive-twap" },
-      { name: "TWAP", kind: "twap" },
-      { name: "VWAP", kind: "vwap" },
-      { name: `POV ${Math.round(setup.povRate * 100)}%`, kind: "pov" },
-      { name: `IS (kappa T ${setup.moderateKappaT})`, kind: "is", kappaT: setup.moderateKappaT },
-    ],
-    frontier: setup.frontier.map((k) => ({ name: `IS kappa T ${k}`, kind: "is" as const, kappaT: k })),
+    main: !algorithms
+      ? []
+      : [
+          { name: "market (baseline)", kind: "market" },
+          { name: "naive TWAP (baseline)", kind: "naive-twap" },
+          { name: "TWAP", kind: "twap" },
+          { name: "VWAP", kind: "vwap" },
+          { name: `POV ${Math.round(setup.povRate * 100)}%`, kind: "pov" },
+          { name: `IS (kappa T ${setup.moderateKappaT})`, kind: "is", kappaT: setup.moderateKappaT },
+        ],
+    frontier: !algorithms
+      ? []
+      : setup.frontier.map((k) => ({ name: `IS kappa T ${k}`, kind: "is" as const, kappaT: k })),
     routing: setup.routing.map((logic) => ({
       name: logic === "best-venue" || logic === "equal-split" ? `${logic} (baseline)` : logic,
       kind: "is" as const,

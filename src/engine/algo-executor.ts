@@ -616,9 +616,7 @@ export class AlgoExecutor implements OrderEntryListener {
       ownBidQty: own.lotsAt("buy", quote.bid),
       ownAskQty: own.lotsAt("sell", quote.ask),
       volume: view.tape.volume,
-      volumeRate:
-        (instrument.averageDailyVolume / SESSION_MICROS) *
-        this.options.profile.multiplier((now - this.options.sessionOpen) / 1_000_000),
+      volumeRate: this.volumeRate(instrument, now),
       darkMinLots: this.board.darkMinQuantity(parent.symbol),
     };
     const actions = this.actions;
@@ -756,7 +754,7 @@ export class AlgoExecutor implements OrderEntryListener {
       tick: working.instrument.tickUnits,
       // A slice of less than a share is not worth a venue of its own (fractional lots): a child that small goes whole.
       minSliceLots: Math.max(algo.params.minChildLots, Math.ceil(1 / working.instrument.quantityToShares(1))),
-      urgency: algo.params.aggressiveness,
+      neededLots: this.neededLots(working, now),
       exclude: new Set(working.avoid.keys()),
       overSend: this.overSend,
     };
@@ -960,13 +958,46 @@ export class AlgoExecutor implements OrderEntryListener {
     }
   }
 
-  /** Every lit venue's touch in `symbol` for the router's queue-outflow estimates; the mid for the markouts. */
+  /** Expected market volume per µs in `instrument` at `now` (the volume profile's rate). */
+  private volumeRate(instrument: Instrument, now: number): number {
+    return (
+      (instrument.averageDailyVolume / SESSION_MICROS) *
+      this.options.profile.multiplier((now - this.options.sessionOpen) / 1_000_000)
+    );
+  }
+
+  /**
+   * Lots `working`'s parent must see filled within the router's horizon not to fall below its schedule's floor: the
+   * floor then (at the volume expected by then) less what it has executed and is taking now. Its resting children are
+   * not counted as done: they may not fill by then either (a large parent's children wait on each other in one queue),
+   * and counting them would make a parent with slow children look ahead of its schedule.
+   */
+  private neededLots(working: Working, now: number): number {
+    const algo = working.algo as ParentAlgo;
+    const horizon = this.router.horizonMicros;
+    const rate = this.volumeRate(working.instrument, now);
+    const volume = this.market.instrument(working.parent.symbol).tape.volume + rate * horizon;
+    let done = working.parent.cumQty;
+    for (const child of working.children) {
+      if (!child.cancelPending && child.tactic === "aggressive") done += child.leavesQty;
+    }
+    return algo.floorAt(now + horizon, volume, rate) - done;
+  }
+
+  /**
+   * Every lit venue's touch in `symbol` for the router's queue-outflow estimates, less our own lots there (our fills,
+   * re-pegs and cancels are not the queue moving ahead of a new child; up to message timing: a venue's quote can show
+   * our fill before its report arrives); the mid for the markouts.
+   */
   private observe(symbol: string, quote: { bid: number; ask: number }, now: number): void {
     if (quote.bid < quote.ask) this.scorecard.onMid(symbol, (quote.bid + quote.ask) / 2, now);
     const view = this.market.instrument(symbol);
+    const own = this.ownChildren(symbol);
     for (const index of this.litIndexes) {
       const q = view.venueQuote((this.venues[index] as Venue).id);
-      this.router.observe(symbol, index, now, q.bid, q.bidQty, q.ask, q.askQty);
+      const bidQty = Math.max(0, q.bidQty - own.lotsAtVenue(index, "buy", q.bid));
+      const askQty = Math.max(0, q.askQty - own.lotsAtVenue(index, "sell", q.ask));
+      this.router.observe(symbol, index, now, q.bid, bidQty, q.ask, askQty);
     }
   }
 
@@ -1130,25 +1161,28 @@ export class AlgoExecutor implements OrderEntryListener {
 }
 
 /**
- * Our lit children working in one instrument: their lots left per price on each side, and the best price of each side
- * cached (every decision reads both). Adding can only improve the best; only emptying the best level makes it stale.
+ * Our lit children working in one instrument: their lots left per price on each side, and per venue, price and side,
+ * and the best price of each side cached (every decision reads both). Adding can only improve the best; only emptying
+ * the best level makes it stale.
  */
 class OwnChildren {
   private readonly levels: [Map<number, number>, Map<number, number>] = [new Map(), new Map()];
+  /** Per venue (list position): its own two sides' lots per price. */
+  private readonly atVenue = new Map<number, [Map<number, number>, Map<number, number>]>();
   private readonly cached: [number, number] = [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
   private readonly stale: [boolean, boolean] = [false, false];
 
   add(child: Child): void {
-    this.change(child.side === "buy" ? 0 : 1, child.price, child.leavesQty);
+    this.change(child.side === "buy" ? 0 : 1, child.venue, child.price, child.leavesQty);
   }
 
   remove(child: Child): void {
-    this.change(child.side === "buy" ? 0 : 1, child.price, -child.leavesQty);
+    this.change(child.side === "buy" ? 0 : 1, child.venue, child.price, -child.leavesQty);
   }
 
   /** `child`'s lots left change by `delta` (before its leavesQty is updated). */
   resize(child: Child, delta: number): void {
-    this.change(child.side === "buy" ? 0 : 1, child.price, delta);
+    this.change(child.side === "buy" ? 0 : 1, child.venue, child.price, delta);
   }
 
   best(side: Side): number {
@@ -1167,8 +1201,21 @@ class OwnChildren {
     return this.levels[side === "buy" ? 0 : 1].get(price) ?? 0;
   }
 
-  private change(i: 0 | 1, price: number, delta: number): void {
+  /** Our lots working at venue `venue` (list position) at `price` on `side`. */
+  lotsAtVenue(venue: number, side: Side, price: number): number {
+    return this.atVenue.get(venue)?.[side === "buy" ? 0 : 1].get(price) ?? 0;
+  }
+
+  private change(i: 0 | 1, venue: number, price: number, delta: number): void {
     if (delta === 0) return;
+    let sides = this.atVenue.get(venue);
+    if (sides === undefined) {
+      sides = [new Map(), new Map()];
+      this.atVenue.set(venue, sides);
+    }
+    const here = (sides[i].get(price) ?? 0) + delta;
+    if (here > 0) sides[i].set(price, here);
+    else sides[i].delete(price);
     const levels = this.levels[i];
     const lots = (levels.get(price) ?? 0) + delta;
     if (lots > 0) {

@@ -840,7 +840,8 @@ export class Engine {
     const orders: OrderSnapshot[] = this.orderList.map((o) => ({
       orderId: o.orderId,
       clOrdId: o.clOrdId,
-      previousClOrdIds: o.previousClOrdIds,
+      // A copy: a later replace appends to the live list, which would change a snapshot already taken (and its hash).
+      previousClOrdIds: o.previousClOrdIds === null ? null : [...o.previousClOrdIds],
       source: o.source,
       account: o.account,
       symbol: o.symbol,

@@ -29,6 +29,7 @@ export class VenueBoard {
   private readonly facts: VenueFacts[];
   private readonly darkMin = new Map<string, number>();
   private readonly anyMin = new Map<string, number>();
+  private readonly litIds: readonly string[];
 
   constructor(
     venues: readonly Venue[],
@@ -44,6 +45,7 @@ export class VenueBoard {
       day: venue.spec.orderTypes.includes("limit") && venue.spec.timesInForce.includes("day"),
       ioc: venue.spec.orderTypes.includes("limit") && venue.spec.timesInForce.includes("ioc"),
     }));
+    this.litIds = this.facts.filter((f) => f.kind === "lit").map((f) => f.venue.id);
   }
 
   /** Every venue's state for a child of `tactic` in `instrument` at `price` (list order; unusable ones marked). */
@@ -85,11 +87,21 @@ export class VenueBoard {
     );
   }
 
-  /** Adverse selection per share filled passively at each venue (price units; 0 unknown): the 5-second markout. */
+  /**
+   * Adverse selection per share filled passively at each lit venue beyond the lit venues' own (price units; 0 for a
+   * dark pool, for a venue without passive fills, and for one no worse than the rest): the 5-second markout of our
+   * passive fills there less that of our passive fills at every lit venue pooled. What is common to every venue goes:
+   * the market's drift and our own impact mark every resting fill alike (a large buyer's own flow lifts the mid after
+   * each of its fills, taking ones most, so charging resting its whole markout, or what it exceeds taking's by, makes
+   * taking look cheaper than it is). What is left is what resting at this venue costs beyond resting elsewhere, the
+   * effective rebate's adverse-selection part; a venue not filled yet counts as the average, not as free of it.
+   */
   adverse(symbol: string, mid: number): number[] {
+    const pooled = this.scorecard.pooledMarkoutBps(this.litIds, symbol, 5, "passive");
     return this.facts.map((f) => {
-      const bps = this.scorecard.markoutBps(f.venue.id, symbol, 5);
-      return bps === null || !Number.isFinite(mid) ? 0 : Math.max(0, (bps * mid) / 10_000);
+      if (f.kind !== "lit" || pooled === null || !Number.isFinite(mid)) return 0;
+      const own = this.scorecard.markoutBps(f.venue.id, symbol, 5, "passive");
+      return own === null ? 0 : Math.max(0, ((own - pooled) * mid) / 10_000);
     });
   }
 

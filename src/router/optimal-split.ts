@@ -1,24 +1,35 @@
 /**
  * The optimal routing logic: a resting child of S lots becomes a Cont & Kukanov (2017) placement problem over the
- * available lit venues, solved by stochastic approximation over joint queue-outflow samples (optimal-placement.ts,
- * queue-outflow.ts); the market part M is taken now at the far touch (within the parent's limit), the limit parts L_k
- * rest at the child's price on each venue.
+ * available lit venues, solved exactly over joint queue-outflow samples (optimal-placement.ts, queue-outflow.ts,
+ * capped-placement.ts); the market part M is taken now at the far touch (within the parent's limit), the limit parts
+ * L_k rest at the child's price on each venue.
  *
- * The problem, in price units per share: h = half the consolidated spread; f = the cheapest taker fee among the
- * venues showing the far touch (a taker rebate counts as 0: the model's fee is not negative); theta = h / 40 (the
- * paper's ratio); r_k = venue k's maker rebate (minus its fee) less the adverse selection its fills have shown
- * (markout, when known); Q_k = what venue k shows at the child's price on our
- * side (0 when the child improves on it); lambda_u = 2 urgency^2 (h + f): a resting child's shortfall at T is not
- * bought at T (the algorithm keeps working it, and takes only when its schedule falls behind), so missing costs the
- * spread crossed later only as likely as the parent is to fall behind: a patient parent barely cares (urgency 0.2:
- * 0.08 (h + f)), an urgent one does (0.9: 1.6 (h + f)); above urgency 0.71 the market part can pay; lambda_o = h + max r_k: an extra lot costs its
- * unwinding. A taking child is not a placement problem: it sweeps the venues showing its price, cheapest taker fee
- * first; a midpoint child is sprayed over the dark pools.
- * Without outflow history for every venue (the estimator's first windows) the child is sprayed and the note says so.
- * The slices never add up to more than S (the parent's schedule, not the router, decides how much rests), so the problem
- * solved is Cont & Kukanov's over the allocations with M + sum L_k <= S, exactly (capped-placement.ts: a greedy walk
- * over the sorted outflow samples, no iteration, no randomness). The market part goes to the cheapest venue showing
- * the far touch, at most what it shows (so f is the fee it pays).
+ * The problem, in price units per share:
+ * - T = the outflow window, 10 s: about as long as the parent leaves a child where it is (it re-pegs a child the touch
+ *   left behind after its re-peg interval, 1-5 s), and the model has no re-placement before T. Not the parent's
+ *   look-ahead (a minute): over a minute every queue works through (the samples gave P(fill) = 1 at both venues), so
+ *   the solve saw no value in speed and rested everything at the rebate venue even where the parent fell behind;
+ * - xi_k = venue k's queue outflow over T as an order joining the touch sees it (queue-outflow.ts: nothing counts once
+ *   the touch leaves the order behind), less our own orders (the executor takes them out of the quotes it feeds);
+ * - h = half the consolidated spread; f = the cheapest taker fee among the venues showing the far touch (a taker rebate
+ *   counts as 0: the model's fee is not negative); theta = h / 40 (the paper's ratio);
+ * - r_k = venue k's maker rebate (minus its fee) less the adverse selection its resting fills show beyond the lit
+ *   venues' own (venue-board.ts: its passive markout less the pooled one; what is common to every venue, the drift and
+ *   our own impact, would otherwise be charged to resting as if taking escaped it);
+ * - Q_k = what venue k shows at the child's price on our side (0 when the child improves on it);
+ * - what lateness costs: of the lots short at T the parent takes pi = min(1, D / S)^2 (at h + f + theta, each losing
+ *   its credit; the rest keep resting and fill later, capped-placement.ts), D = the lots the parent needs filled by T
+ *   not to fall below its floor (the request's `neededLots`): it takes only the part of a shortfall u that leaves it
+ *   below its floor, (u - (S - D))^+, which for a shortfall spread evenly over 0..S is (D / S)^2 of it on average. A
+ *   parent ahead of its floor by the child or more (D <= 0) loses nothing by waiting, so the child rests where the
+ *   credit is best; one that needs the whole child (D >= S) is the paper's case (the lots short bought at T: lambda_u
+ *   = h + f), where a venue's speed counts as much as its credit and a queue that does not work through is taken.
+ * The whole child is placed, M + sum L_k = S (the schedule decides how much works, the router where), with M at most what
+ * the cheapest venue showing the far touch shows (so f is the fee it pays); everything at one venue is one of the
+ * allocations, so the solve never does worse in the model than the best-venue baseline (capped-placement.ts).
+ * A taking child is not a placement problem: it sweeps the venues showing its price, cheapest taker fee first; a
+ * midpoint child is sprayed over the dark pools. Without outflow history for every venue (the estimator's first
+ * windows) the child is sprayed and the note says so.
  */
 import { solveCappedPlacement } from "./capped-placement.js";
 import type { OutflowSamples, PlacementProblem } from "./optimal-placement.js";
@@ -80,19 +91,23 @@ export function optimalSplit(inputs: OptimalSplitInputs): RouteDecision {
     if (rebate > bestRebate) bestRebate = rebate;
     placed.push({ queueAhead: queueAhead(request, v), rebate });
   }
+  const fee = Number.isFinite(f) ? Math.max(0, f) : 0;
+  const needed = Math.min(1, Math.max(0, request.neededLots / request.qty));
+  const taken = needed * needed;
   const problem: PlacementProblem = {
     target: request.qty,
     halfSpread: h,
-    // Nothing to take within the limit: the market order is priced out.
-    takerFee: Number.isFinite(f) ? Math.max(0, f) : 1e9,
+    takerFee: fee,
     impact: h / 40,
-    underfillPenalty: 2 * request.urgency * request.urgency * (h + (Number.isFinite(f) ? f : 0)),
+    // The paper's terms for the record: its lambda_u is the taken share's price; lambda_o cannot bind.
+    underfillPenalty: taken * (h + fee),
     overfillPenalty: h + bestRebate,
     venues: placed,
   };
-  const solution = solveCappedPlacement(problem, samples);
-  let market =
-    cheapest === undefined ? 0 : Math.min(solution.market, request.qty, buy ? cheapest.askQty : cheapest.bidQty);
+  // Nothing to take within the limit: no market part.
+  const shows = cheapest === undefined ? 0 : buy ? cheapest.askQty : cheapest.bidQty;
+  const solution = solveCappedPlacement(problem, samples, Math.min(shows, request.qty), taken);
+  let market = solution.market;
   const limits = solution.limits;
   const slices: RouteSlice[] = [];
   if (market >= request.minSliceLots && cheapest !== undefined) {

@@ -13,6 +13,12 @@
  *   trades have not counted yet) and starts afresh at the new level, whose later decreases count too;
  * - a quote that improves the price (bid up, ask down) starts a new queue and counts nothing: an order left at the old
  *   price is no longer at the touch;
+ * - what is counted is the outflow an order joining the touch at the window's start sees (its anchor, re-set at each
+ *   window): once the touch improves past the anchor (a buyer's bid moves up and leaves it behind), nothing counts,
+ *   trades at the new touch included, until the touch comes back to the anchor (counting resumes there) or through
+ *   it (the anchor's queue as it was when the touch left is gone, and counts). Counting the new touch's outflow instead
+ *   would credit an order behind the market with fills it cannot get, which is most of a window in a market moving
+ *   away from a buyer (and a large buyer's own flow moves it so);
  * - trades at any other price are ignored (a sweep through the touch shows up as a price move).
  *
  * Windows are the grid [origin + w T, origin + (w + 1) T), shared by every venue, so the samples of the same window
@@ -116,6 +122,12 @@ class QueueTrack {
   openWindow = 0;
   openOutflow = 0;
   openPartial = true;
+  /** The level an order joining the touch at the open window's start rests at. */
+  anchor = 0;
+  /** The touch has improved past the anchor: such an order is behind it, and nothing of its queue moves. */
+  behind = false;
+  /** The size at the anchor when the touch left it for a better price. */
+  anchorSize = 0;
 
   constructor(capacity: number) {
     this.ring = new Float64Array(capacity);
@@ -151,6 +163,8 @@ class QueueTrack {
     this.openWindow = window;
     this.openOutflow = 0;
     this.openPartial = false;
+    this.anchor = this.price;
+    this.behind = false;
   }
 }
 
@@ -195,12 +209,23 @@ export class QueueOutflowEstimator {
       track.price = price;
       track.size = size;
       track.traded = 0;
+      track.anchor = price;
       return;
     }
-    if (price === track.price) {
+    const buy = side === "buy";
+    if (track.behind) {
+      // Back to the anchor: its queue moves again, from here; through it: what was there when the touch left is gone.
+      if (!(buy ? price > track.anchor : price < track.anchor)) {
+        track.behind = false;
+        if (price !== track.anchor) track.openOutflow += track.anchorSize;
+      }
+    } else if (price === track.price) {
       track.openOutflow += Math.max(track.size - size - track.traded, 0);
-    } else if (side === "buy" ? price < track.price : price > track.price) {
+    } else if (buy ? price < track.price : price > track.price) {
       track.openOutflow += Math.max(track.size - track.traded, 0);
+    } else if (buy ? price > track.anchor : price < track.anchor) {
+      track.behind = true;
+      track.anchorSize = track.price === track.anchor ? Math.max(track.size - track.traded, 0) : 0;
     }
     track.price = price;
     track.size = size;
@@ -211,7 +236,7 @@ export class QueueOutflowEstimator {
   onTrade(venue: number, side: Side, time: number, price: number, quantity: number): void {
     checkLots(quantity, "trade quantity");
     const track = this.advance(venue, side, time);
-    if (!track.started || price !== track.price) return;
+    if (!track.started || track.behind || price !== track.price) return;
     track.openOutflow += quantity;
     track.traded += quantity;
   }
@@ -252,12 +277,13 @@ export class QueueOutflowEstimator {
   }
 
   /**
-   * Joint outflow samples of the given venues (in that order) for `solvePlacement`: one row per window that every one
-   * of them holds, when there are at least `minSamples` such windows; otherwise `minSamples` rows drawn from `random`,
-   * each venue independently exponential with the mean of its own windows. Null when a venue has no window yet.
-   * The empirical samples are built once per set of closed windows and shared until a window closes on one of the
-   * venues (a 10 s window serves thousands of routing decisions; solvers keep per-object work, such as sorted
-   * columns, keyed by it): the caller must not modify them. The parametric ones are drawn afresh at every call.
+   * Joint outflow samples of the given venues (in that order) for the placement solvers: one row per window that every
+   * one of them holds, when there are at least `minSamples` such windows; otherwise `minSamples` rows drawn from
+   * `random`, each venue independently exponential with the mean of its own windows. Null when a venue has no window.
+   * Either kind is built once per set of closed windows and shared until a window closes on one of the venues (a 10 s
+   * window serves thousands of routing decisions, and solvers keep per-object work, such as sorted columns, keyed by
+   * it): the caller must not modify them. So a decision does not depend on how many decisions came before it in the
+   * same window.
    */
   jointSamples(venues: readonly number[], side: Side, random: Random): OutflowSamples | null {
     const key = `${side}:${venues.join(",")}`;
@@ -275,26 +301,28 @@ export class QueueOutflowEstimator {
       last = Math.min(last, track.newest);
     }
     const joint = k === 0 ? 0 : Math.max(last - first + 1, 0);
+    let samples: OutflowSamples;
     if (joint >= this.minSamples) {
       const values = new Float64Array(joint * k);
       for (let j = 0; j < k; j++) {
         const track = this.track(venues[j] as number, side);
         for (let n = 0; n < joint; n++) values[n * k + j] = track.at(first + n);
       }
-      const samples = { venues: k, count: joint, values };
-      this.joint.set(key, { versions: venues.map((v) => this.track(v, side).version), samples });
-      return samples;
+      samples = { venues: k, count: joint, values };
+    } else {
+      const count = this.minSamples;
+      const values = new Float64Array(count * k);
+      for (let j = 0; j < k; j++) {
+        const fitted = this.samplesOf(venues[j] as number, side);
+        let total = 0;
+        for (const x of fitted) total += x;
+        const mean = total / fitted.length;
+        for (let n = 0; n < count; n++) values[n * k + j] = random.exponential(mean);
+      }
+      samples = { venues: k, count, values };
     }
-    const count = this.minSamples;
-    const values = new Float64Array(count * k);
-    for (let j = 0; j < k; j++) {
-      const fitted = this.samplesOf(venues[j] as number, side);
-      let total = 0;
-      for (const x of fitted) total += x;
-      const mean = total / fitted.length;
-      for (let n = 0; n < count; n++) values[n * k + j] = random.exponential(mean);
-    }
-    return { venues: k, count, values };
+    this.joint.set(key, { versions: venues.map((v) => this.track(v, side).version), samples });
+    return samples;
   }
 
   private track(venue: number, side: Side): QueueTrack {

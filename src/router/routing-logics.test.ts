@@ -55,7 +55,7 @@ const request = (over: Partial<RouteRequest> = {}): RouteRequest => ({
   ask: 1_500_200,
   tick: 100,
   minSliceLots: 1,
-  urgency: 0.5,
+  neededLots: 0,
   exclude: new Set(),
   overSend: 1,
   ...over,
@@ -221,10 +221,10 @@ describe("optimal split (Cont & Kukanov) as a routing logic", () => {
     expect(rest.slices.every((s) => s.tactic === "passive")).toBe(true);
     expect(rest.slices.reduce((a, s) => a + s.qty, 0)).toBeLessThanOrEqual(400);
     expect(rest.slices.find((s) => s.venue === 0)?.qty ?? 0).toBeGreaterThan(0);
-    // Nothing ever leaves the queues: resting never fills, so (urgent) the child is taken.
+    // Nothing ever leaves the queues: resting never fills by T, so a parent that needs the whole child by T takes it.
     const dead = samples(Array.from({ length: 50 }, () => [0, 0]));
     const take = optimalSplit({
-      request: { ...passive, urgency: 1 },
+      request: { ...passive, neededLots: 400 },
       venues: VENUES,
       lit,
       samples: dead,
@@ -236,7 +236,7 @@ describe("optimal split (Cont & Kukanov) as a routing logic", () => {
     expect(taken.map((s) => [s.venue, s.qty])).toEqual([[1, 200]]);
     // ... unless the parent's limit is below the ask: then nothing is taken.
     const limited = optimalSplit({
-      request: { ...passive, urgency: 1 },
+      request: { ...passive, neededLots: 400 },
       venues: VENUES,
       lit,
       samples: dead,
@@ -244,6 +244,52 @@ describe("optimal split (Cont & Kukanov) as a routing logic", () => {
       adverse: [0, 0],
     });
     expect(limited.slices.some((s) => s.tactic === "aggressive")).toBe(false);
+  });
+
+  // LITA pays makers 20 a share, LITB charges them 10; both show 500 at the bid.
+  const rest = (rows: number[][], neededLots = 200) =>
+    optimalSplit({
+      request: request({ tactic: "passive", price: 1_500_000, qty: 400, neededLots }),
+      venues: VENUES,
+      lit: [LITA, LITB],
+      samples: samples(rows),
+      limit: null,
+      adverse: [0, 0],
+    }).slices.map((s) => [s.venue, s.tactic, s.qty]);
+
+  it("rests the whole child at the best rebate when that venue's queue works through by T", () => {
+    expect(rest(Array.from({ length: 50 }, () => [2_000, 2_000]))).toEqual([[0, "passive", 400]]);
+  });
+
+  it("splits when the best rebate's outflow reaches only part of the child and the parent needs it: the rest where it fills", () => {
+    // LITA's outflow passes its queue of 500 by 200 lots at most; LITB's always by 1,500.
+    const rows = Array.from({ length: 50 }, (_, n) => [n % 2 === 0 ? 700 : 600, 2_000]);
+    // Lots 1..100 behind LITA's queue fill by T always, 101..200 half the time. The parent needs the whole child
+    // (everything short is taken at T): a lot costs -(h + r) + (h + r + h + f + theta) P(short) with h = 100,
+    // theta = 2.5, r = +20 / -10: LITA's next lots -120 + 222.5 x 0.5 = -9 against LITB's -90, so LITA keeps its sure
+    // 100 only.
+    expect(rest(rows, 400)).toEqual([
+      [0, "passive", 100],
+      [1, "passive", 300],
+    ]);
+  });
+
+  it("the parent's schedule decides what speed is worth: ahead of its floor it rests for the rebate, behind it splits", () => {
+    // LITA's outflow passes its queue by 500 in 80% of windows, by 100 otherwise: its lots 101..400 fill by T with 0.8;
+    // LITB's always do. Ahead of its floor the parent loses nothing by waiting: a lot at LITA is worth its 120 whether
+    // it fills before T or after, LITB's 90, so LITA whole. Needing the whole child: -120 + 222.5 x 0.2 = -75.5 at
+    // LITA against -90 at LITB, so LITA keeps its sure 100 only.
+    const rows = Array.from({ length: 50 }, (_, n) => [n % 5 === 0 ? 600 : 1_000, 2_000]);
+    expect(rest(rows, 0)).toEqual([[0, "passive", 400]]);
+    expect(rest(rows, -1_000)).toEqual([[0, "passive", 400]]);
+    expect(rest(rows, 400)).toEqual([
+      [0, "passive", 100],
+      [1, "passive", 300],
+    ]);
+  });
+
+  it("places the whole child when no queue works through by T: at the best rebate, not nothing", () => {
+    expect(rest(Array.from({ length: 50 }, () => [0, 0]))).toEqual([[0, "passive", 400]]);
   });
 
   it("sprays when there is no outflow history yet, and says so", () => {

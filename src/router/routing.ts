@@ -72,8 +72,12 @@ export interface RouteRequest {
   readonly tick: number;
   /** The smallest slice worth sending (lots). */
   readonly minSliceLots: number;
-  /** 0..1: how much the parent is in a hurry (the optimal split's under-fill penalty grows with it). */
-  readonly urgency: number;
+  /**
+   * Lots the parent must see filled within the router's horizon (`SmartOrderRouter.horizonMicros`) not to fall below
+   * its schedule's floor, where it starts taking: the floor then less what it has executed and is taking; <= 0 when it
+   * is that far ahead. The optimal split's under-fill penalty grows with it.
+   */
+  readonly neededLots: number;
   /** Venue indexes not to use now (tried already by a sequential route, or avoided after a rest timeout). */
   readonly exclude: ReadonlySet<number>;
   /** Aggressive spray: the most a taking child's slices add up to, as a multiple of `qty` (>= 1). */

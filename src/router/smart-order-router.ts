@@ -30,6 +30,11 @@ export class SmartOrderRouter {
   private readonly horizon: number;
   private readonly capacity: number;
 
+  /** The optimal split's horizon T, µs. */
+  get horizonMicros(): number {
+    return this.horizon;
+  }
+
   constructor(private readonly options: SmartOrderRouterOptions) {
     options.litVenues.forEach((venue, k) => {
       this.column.set(venue, k);

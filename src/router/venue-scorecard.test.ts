@@ -201,6 +201,15 @@ describe("markouts", () => {
     const third = ((99.7 - 99.9) / 99.7) * 10_000;
     expect(card.markoutBps("XNAS", "AAPL", 1)).toBeCloseTo((400 * 10 + 100 * third) / 500, 9);
     expect(card.markoutBps("XARC", "AAPL", 1)).toBeCloseTo(-10, 9);
+    // Pooled over venues as if one, per tactic: XNAS's passive lots with XARC's (none passive), and both taking.
+    expect(card.pooledMarkoutBps(["XNAS", "XARC"], "AAPL", 1, "passive")).toBeCloseTo(
+      (400 * 10 + 100 * third) / 500,
+      9,
+    );
+    expect(card.pooledMarkoutBps(["XNAS", "XARC"], "AAPL", 1)).toBeCloseTo((400 * 10 + 100 * third - 1000) / 600, 9);
+    expect(card.pooledMarkoutBps(["XNAS", "XARC"], "AAPL", 1, "aggressive")).toBeCloseTo(-10, 9);
+    expect(card.pooledMarkoutBps(["XNAS"], "AAPL", 1, "aggressive")).toBeNull();
+    expect(card.pooledMarkoutBps(["NONE"], "AAPL", 1)).toBeNull();
   });
 
   it("keeps at most maxPendingMarkouts fills per symbol, dropping the oldest and counting", () => {

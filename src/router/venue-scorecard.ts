@@ -423,6 +423,30 @@ export class VenueScorecard {
     return w > 0 ? (stats.markoutSum[cell] as number) / w : null;
   }
 
+  /**
+   * The mean markout in bps over the fills at several venues together (each weighted by its lots, as if one venue),
+   * for one `tactic` or pooled over tactics; null without data at any of them.
+   */
+  pooledMarkoutBps(
+    venues: readonly string[],
+    symbol: string,
+    seconds: MarkoutHorizon,
+    tactic?: ChildTactic,
+  ): number | null {
+    const h = HORIZON_INDEX.get(seconds);
+    if (h === undefined) throw new InvariantError(`venue scorecard: no markout at ${seconds} s`);
+    const cell = (tactic === undefined ? ALL_TACTICS : tacticIndex(tactic)) * HORIZONS + h;
+    let sum = 0;
+    let w = 0;
+    for (const venue of venues) {
+      const stats = this.venues.get(venue)?.get(symbol);
+      if (stats === undefined) continue;
+      sum += stats.markoutSum[cell] as number;
+      w += stats.markoutWeight[cell] as number;
+    }
+    return w > 0 ? sum / w : null;
+  }
+
   /** Dark (midpoint) children that filled at least partly per midpoint child done (the prior mean without data). */
   hiddenLiquidityRate(venue: string, symbol: string): number {
     const stats = this.venues.get(venue)?.get(symbol);
