@@ -27,7 +27,7 @@ import type { Random } from "../core/random.js";
 import { formatRowReject } from "../engine/submit-rows.js";
 import { type OrderRow, orderRows } from "../intake/order-row.js";
 import { SqliteJournalStore } from "../journal/sqlite-journal-store.js";
-import { ThreadedSqliteJournal } from "../journal/threaded-journal.js";
+import { ThreadedJournal } from "../journal/threaded-journal.js";
 import { VolumeProfile } from "../market/volume-profile.js";
 import type { SourceSpec } from "../model/client-commands.js";
 import type { OrderRejectReason } from "../model/client-order-reasons.js";
@@ -133,7 +133,9 @@ export function runDemo(options: DemoOptions): DemoSummary {
   const journalPath = options.journal ?? null;
   // Written on a worker thread; "normal" sync: a simulation needs the file to survive a crash, not a power cut.
   const journal =
-    journalPath === null ? null : new ThreadedSqliteJournal(freshJournal(journalPath), { synchronous: "normal" });
+    journalPath === null
+      ? null
+      : new ThreadedJournal({ kind: "sqlite", path: freshJournal(journalPath), synchronous: "normal" });
   const tca = new TcaBuilder(data.instruments);
   let recorder = null as MarketBarRecorder | null;
 

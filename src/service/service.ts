@@ -33,7 +33,7 @@ import { OrderGateway } from "../fix/order-gateway.js";
 import { SqliteFixMessageStore } from "../fix/sqlite-message-store.js";
 import { TcpFixAcceptor, wallClock } from "../fix/tcp-acceptor.js";
 import { SqliteJournalStore } from "../journal/sqlite-journal-store.js";
-import { ThreadedSqliteJournal } from "../journal/threaded-journal.js";
+import { ThreadedJournal } from "../journal/threaded-journal.js";
 import { VolumeProfile } from "../market/volume-profile.js";
 import { SESSION_SECONDS } from "../model/market-parameters.js";
 import { startLiveDay } from "../runtime/live-day.js";
@@ -179,7 +179,7 @@ export async function startService(
   prepareJournal(config.journalPath, resume);
   const fixStore = config.fix === null ? null : openFixStore(config.fix.store);
   const journalReady: {
-    journal: ThreadedSqliteJournal | null;
+    journal: ThreadedJournal | null;
     recovered: Recovered | null;
     snapshotter: Snapshotter | null;
   } = { journal: null, recovered: null, snapshotter: null };
@@ -204,13 +204,14 @@ export async function startService(
       : undefined,
     beforeExecutor: (engine) => {
       // Opened after any recovery: it continues the file's chain from its head.
-      const journal = new ThreadedSqliteJournal(config.journalPath, { synchronous: "full" });
+      const journal = new ThreadedJournal({ kind: "sqlite", path: config.journalPath, synchronous: "full" });
       journalReady.journal = journal;
       journal.attach(engine);
       const recovered = journalReady.recovered;
       journalReady.snapshotter = new Snapshotter(
         engine,
         journal,
+        snapshotPathOf(config.journalPath),
         recovered?.openChildren ?? new OpenChildren(),
         recovered?.session ?? null,
         config.snapshotEvery,
@@ -235,7 +236,7 @@ export async function startService(
       logger.info({ scope }, "kill switch of the last shutdown lifted");
     }
   }
-  const journal = journalReady.journal as ThreadedSqliteJournal;
+  const journal = journalReady.journal as ThreadedJournal;
   const gateway = built.gateway;
   const fills = new FillLog(engine);
   if (config.allocationsFile !== null) new AllocationFile(engine, journal, config.allocationsFile);
