@@ -9,6 +9,7 @@ import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import type { TributaryError } from "../src/core/errors.js";
 import { Journal } from "../src/journal/journal.js";
+import { JournalOpenError } from "../src/journal/journal-errors.js";
 import type { JournalTarget } from "../src/journal/journal-target.js";
 import { PostgresJournalStore, quoteIdent } from "../src/journal/postgres-journal-store.js";
 import { ThreadedJournal } from "../src/journal/threaded-journal.js";
@@ -167,9 +168,26 @@ describe("ThreadedJournal on PostgreSQL", () => {
     await expect(journal.durable(21)).rejects.toThrow(/30 records left unwritten/);
   });
 
-  it("refuses to open on a server that does not answer, in one line naming it without the password", () => {
-    expect(
-      () => new ThreadedJournal({ kind: "postgres", url: "postgres://u:secret@127.0.0.1:1/test", schema: "x" }),
-    ).toThrow(/^journal: --pg postgres:\/\/u:\*\*\*@127\.0\.0\.1:1\/test: cannot connect \(ECONNREFUSED/);
+  it("refuses to open on a server that does not answer, with the store's one line naming it without the password", () => {
+    let error: unknown = null;
+    try {
+      new ThreadedJournal({ kind: "postgres", url: "postgres://u:secret@127.0.0.1:1/test", schema: "x" });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(JournalOpenError);
+    expect(error).toMatchObject({ code: "journal-pg-unreachable" });
+    expect((error as Error).message).toMatch(
+      /^--pg postgres:\/\/u:\*\*\*@127\.0\.0\.1:1\/test: cannot connect \(ECONNREFUSED/,
+    );
+  });
+
+  it("creates the schema when asked to", async () => {
+    const schema = `${RUN}_created`;
+    schemas.push(schema);
+    const journal = new ThreadedJournal({ kind: "postgres", url: URL, schema }, { create: true });
+    for (const e of manyEvents(10)) journal.append(e);
+    journal.closeSync();
+    expect(await verify({ kind: "postgres", url: URL, schema })).toMatchObject({ ok: true, records: 10 });
   });
 });

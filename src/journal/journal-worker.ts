@@ -10,6 +10,7 @@
  * in the protocol file), so the kernel thread can wait for them synchronously; commits and failures are also posted.
  */
 import { parentPort, workerData } from "node:worker_threads";
+import { JournalOpenError } from "./journal-errors.js";
 import { GENESIS_HASH, type JournalRecord } from "./journal-record.js";
 import type { JournalStore } from "./journal-store.js";
 import { openJournalStore } from "./journal-target.js";
@@ -46,13 +47,14 @@ const report = (message: WorkerReport): void => parentPort?.postMessage(message)
 function stop(error: unknown): void {
   stopped = true;
   writeText(setup.shared, SLOT.errorText, messageOf(error));
+  if (error instanceof JournalOpenError) writeText(setup.shared, SLOT.errorCode, error.code);
   Atomics.store(slots, SLOT.error, 1);
   for (const slot of [SLOT.batches, SLOT.closed, SLOT.ready]) Atomics.notify(slots, slot);
 }
 
 async function open(): Promise<void> {
   try {
-    store = await openJournalStore(setup.target, "open");
+    store = await openJournalStore(setup.target, setup.create ? "create" : "open");
     const head = await store.head();
     prevHash = head?.hash ?? GENESIS_HASH;
     lastSeq = head?.seq ?? 0;

@@ -20,6 +20,8 @@ import type { JournalTarget } from "./journal-target.js";
 
 export interface WorkerSetup {
   readonly target: JournalTarget;
+  /** Open with "create": make the file or schema when absent. */
+  readonly create: boolean;
   readonly shared: SharedArrayBuffer;
 }
 
@@ -221,6 +223,8 @@ export const SLOT = {
   headSeq: 88,
   /** Byte offset of the error text (up to 1,000 bytes). */
   errorText: 100,
+  /** Byte offset of the error's code when opening failed with a `JournalOpenError` (up to 60 bytes). */
+  errorCode: 1_104,
 } as const;
 
 export const SHARED_BYTES = 1_200;

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { manyEvents, sampleDay } from "../../test/journal-fixtures.js";
 import { Journal } from "./journal.js";
+import { JournalOpenError } from "./journal-errors.js";
 import type { JournalTarget } from "./journal-target.js";
 import { SqliteJournalStore } from "./sqlite-journal-store.js";
 import { ThreadedJournal } from "./threaded-journal.js";
@@ -81,6 +82,8 @@ describe("ThreadedJournal on SQLite", () => {
 
   it("refuses to open a file that is not there, in one line naming it", () => {
     const missing = join(dir, "missing.db");
-    expect(() => new ThreadedJournal(sqlite(missing))).toThrow(`journal: ${missing}: no such file`);
+    expect(() => new ThreadedJournal(sqlite(missing))).toThrow(
+      new JournalOpenError("journal-not-found", `${missing}: no such file`),
+    );
   });
 });

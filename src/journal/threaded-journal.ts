@@ -4,9 +4,9 @@
  * causation (read off the event object it holds; encoded into flat arrays, threaded-journal-protocol.ts), while the
  * worker chains the hashes and writes. Same records, byte for byte, as `Journal` on the same store.
  *
- * - Opening waits (synchronously, a few ms) for the worker to open the store and report its head; the chain continues
- *   from there. Open the store on the caller's thread first (`openJournalStore`, "create" for a new one) so that a
- *   missing file, a wrong URL or an unreachable server is its one clear `JournalOpenError` there.
+ * - Opening waits (synchronously, a few ms) for the worker to open the store (or create it, with `create`) and report
+ *   its head; the chain continues from there. A missing file, a wrong URL or an unreachable server is the store's own
+ *   `JournalOpenError` (one line, the URL without its password), thrown here.
  * - Batches of `batchSize` payloads are posted to the worker; a partial batch goes when the thread is idle.
  * - Back-pressure: at most `maxInFlight` batches may wait for the worker; beyond that `append` blocks on
  *   `Atomics.wait` until one commits (the kernel waits for its journal rather than buffering without bound).
@@ -24,6 +24,7 @@ import { InvariantError, TributaryError } from "../core/errors.js";
 import type { EngineEvent } from "../model/client-events.js";
 import { canonicalJson } from "./canonical-json.js";
 import type { EventSource } from "./journal.js";
+import { type JournalOpenCode, JournalOpenError } from "./journal-errors.js";
 import { type JournalTarget, targetLocation } from "./journal-target.js";
 import {
   BatchEncoder,
@@ -47,6 +48,8 @@ export interface ThreadedJournalOptions {
   readonly hashing?: "worker" | "kernel";
   /** Told of every failed write (the worker retries by itself). */
   readonly onError?: (error: TributaryError) => void;
+  /** Make the file or schema when absent (default: it must be a journal already). */
+  readonly create?: boolean;
 }
 
 /** How long opening waits for the worker to open its store (a PostgreSQL connection gives up after 5 s). */
@@ -93,7 +96,7 @@ export class ThreadedJournal {
     this.location = targetLocation(target);
     this.batchSize = options.batchSize ?? 8_192;
     this.maxInFlight = options.maxInFlight ?? 16;
-    const setup: WorkerSetup = { target, shared: this.shared };
+    const setup: WorkerSetup = { target, create: options.create ?? false, shared: this.shared };
     this.worker = new Worker(workerUrl(), { workerData: setup });
     this.worker.on("message", (m: WorkerReport) => {
       if (m.kind === "durable") this.done(m.seq);
@@ -111,8 +114,12 @@ export class ThreadedJournal {
     }
     if (Atomics.load(this.slots, SLOT.error) !== 0) {
       void this.worker.terminate();
-      // The store's own message names it (the file, or the URL without its password).
-      throw new TributaryError("journal-open-failed", `journal: ${readText(this.shared, SLOT.errorText)}`);
+      // The store's own message names it (the file, or the URL without its password), and a `JournalOpenError` (a
+      // missing file, a wrong URL, an unreachable server: the user's to fix) stays one.
+      const message = readText(this.shared, SLOT.errorText);
+      const code = readText(this.shared, SLOT.errorCode);
+      if (code !== "") throw new JournalOpenError(code as JournalOpenCode, message);
+      throw new TributaryError("journal-open-failed", `journal: ${message}`);
     }
     this.lastSeq = readHeadSeq(this.shared);
     this.committed = this.lastSeq;
