@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { hashToken } from "./auth.js";
-import { loadServiceConfig, parseServiceConfig } from "./service-config.js";
+import { loadServiceConfig, parseServiceConfig, publicConfig } from "./service-config.js";
 
 const base = {
   journal: { path: "j.db" },
@@ -11,7 +11,8 @@ const base = {
 describe("service config", () => {
   it("fills the defaults and resolves paths against the config's folder", () => {
     const c = parseServiceConfig(base, "serve.yaml", "/etc/tributary");
-    expect(c.journalPath).toBe("/etc/tributary/j.db");
+    expect(c.journal).toEqual({ kind: "sqlite", path: "/etc/tributary/j.db", synchronous: "full" });
+    expect(c.snapshotEvery).toBe(100_000);
     expect(c.http).toMatchObject({ host: "127.0.0.1", port: 8080, tls: null, maxBatchOrders: 1000 });
     expect(c.shutdown).toEqual({ children: "cancel", graceSeconds: 5 });
     expect(c.fix).toBeNull();
@@ -39,8 +40,25 @@ describe("service config", () => {
     [{ ...base, fix: { port: 0, sessions: [{ senderCompId: "T" }] } }, "serve.yaml: fix: sessions[0].targetCompId:"],
     [{ ...base, risk: { priceCollar: "2" } }, "serve.yaml: risk: priceCollar:"],
     [{ journal: { path: "j.db" } }, "serve.yaml: sources: at least one HTTP source or FIX session"],
+    [
+      { ...base, journal: {} },
+      "serve.yaml: journal: give path (a SQLite file) or pg (a postgres:// URL) for the journal",
+    ],
+    [{ ...base, journal: { path: "j.db", pg: "postgres://h/d" } }, "serve.yaml: journal: give path or pg, not both"],
+    [{ ...base, journal: { pg: "mysql://h/d" } }, "serve.yaml: journal.pg: a postgres:// URL"],
+    [{ ...base, journal: { path: "j.db", schema: "s" } }, "serve.yaml: journal.schema: only with journal.pg"],
+    [{ ...base, journal: { pg: "postgres://h/d", snapshotEvery: 10 } }, "serve.yaml: journal.snapshotEvery: snapshots"],
   ])("refuses %j with one line naming the field", (value, message) => {
     expect(() => parseServiceConfig(value, "serve.yaml", "/tmp")).toThrow(message);
+  });
+
+  it("takes a PostgreSQL journal: its URL and schema (default public), no snapshots; the public config hides the password", () => {
+    const c = parseServiceConfig({ ...base, journal: { pg: "postgres://ops:pw@db/x", schema: "live" } }, "s", "/tmp");
+    expect(c.journal).toEqual({ kind: "postgres", url: "postgres://ops:pw@db/x", schema: "live" });
+    expect(publicConfig(c).journal).toBe("postgres://ops:***@db/x (schema live)");
+    expect(parseServiceConfig({ ...base, journal: { pg: "postgresql://db/x" } }, "s", "/").journal).toMatchObject({
+      schema: "public",
+    });
   });
 
   it("loads the documented example", () => {

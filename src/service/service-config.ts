@@ -4,6 +4,8 @@
  *
  * - Relative paths (reference data, TLS files, FIX store) are read from the config file's folder; the journal path
  *   too, so a config and its journal travel together.
+ * - The journal is a SQLite file (`journal.path`) or a PostgreSQL schema (`journal.pg`, `journal.schema`), one of
+ *   them; snapshots are kept beside a SQLite file only.
  * - Tokens are never in the file: only their SHA-256 (`tributary serve hash-token`).
  * - The FIX sessions are the order gateway's own schema (fix/order-gateway-config.ts), validated by it.
  * - Every principal id (HTTP source, admin, FIX session) is unique, and so is every token hash.
@@ -17,8 +19,10 @@ import { z } from "zod";
 import { UserError } from "../core/errors.js";
 import { type OrderGatewayConfig, parseOrderGatewayConfig } from "../fix/order-gateway-config.js";
 import { parseRiskConfig, type RiskConfig } from "../intake/risk-config.js";
+import { type JournalTarget, targetLocation } from "../journal/journal-target.js";
 import { issueField } from "./zod-issue.js";
 
+const DEFAULT_SNAPSHOT_EVERY = 100_000;
 const DEFAULT_REFERENCE = fileURLToPath(new URL("../../../config/demo.yaml", import.meta.url));
 
 const idText = z.string().regex(/^[\x21-\x7e]{1,64}$/, "printable ASCII without spaces, at most 64 characters");
@@ -62,8 +66,13 @@ const serviceSchema = z.strictObject({
       rateLimit: { max: 5000, windowMs: 1000 },
     }),
   journal: z.strictObject({
-    path: z.string().min(1, "must not be empty"),
-    snapshotEvery: whole(0, 1_000_000_000).default(100_000),
+    path: z.string().min(1, "must not be empty").optional(),
+    pg: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "a postgres:// URL (postgres://user@host:port/database)")
+      .optional(),
+    schema: z.string().min(1, "must not be empty").max(63, "at most 63 characters (PostgreSQL's limit)").optional(),
+    snapshotEvery: whole(0, 1_000_000_000).optional(),
   }),
   sources: z
     .array(z.strictObject({ id: idText, tokenSha256: sha256Hex, accounts: z.array(idText).min(1).optional() }))
@@ -103,8 +112,9 @@ export interface ServiceConfig {
   /** Where the end-of-day report is written (JSON) after the close; null: logged only. */
   readonly endOfDayReport: string | null;
   readonly http: Omit<Parsed["http"], "tls"> & { readonly tls: { readonly cert: string; readonly key: string } | null };
-  readonly journalPath: string;
-  /** Events between two snapshots of the session beside the journal (0: none but the one at a stop). */
+  /** A SQLite file (synchronous FULL: durable against a power cut) or a PostgreSQL schema. */
+  readonly journal: JournalTarget;
+  /** Events between two snapshots of the session beside a SQLite journal (0: none but the one at a stop). */
   readonly snapshotEvery: number;
   readonly sources: Parsed["sources"];
   readonly admins: Parsed["admins"];
@@ -141,8 +151,11 @@ export function parseServiceConfig(value: unknown, origin: string, baseDir: stri
     sessionOpen: c.session.open ?? null,
     endOfDayReport: c.session.endOfDayReport === undefined ? null : at(c.session.endOfDayReport),
     http: { ...c.http, tls: c.http.tls === undefined ? null : { cert: at(c.http.tls.cert), key: at(c.http.tls.key) } },
-    journalPath: at(c.journal.path),
-    snapshotEvery: c.journal.snapshotEvery,
+    journal:
+      c.journal.pg === undefined
+        ? { kind: "sqlite", path: at(c.journal.path as string), synchronous: "full" }
+        : { kind: "postgres", url: c.journal.pg, schema: c.journal.schema ?? "public" },
+    snapshotEvery: c.journal.pg === undefined ? (c.journal.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY) : 0,
     sources: c.sources,
     admins: c.admins,
     fix:
@@ -182,7 +195,19 @@ export function loadServiceConfig(path: string): ServiceConfig {
   return parseServiceConfig(value, path, dirname(resolve(path)));
 }
 
+function journalCheck(j: Parsed["journal"]): string | null {
+  if (j.path === undefined && j.pg === undefined)
+    return "journal: give path (a SQLite file) or pg (a postgres:// URL) for the journal";
+  if (j.path !== undefined && j.pg !== undefined) return "journal: give path or pg, not both";
+  if (j.schema !== undefined && j.pg === undefined) return "journal.schema: only with journal.pg (a PostgreSQL schema)";
+  if (j.snapshotEvery !== undefined && j.pg !== undefined)
+    return "journal.snapshotEvery: snapshots are kept beside a SQLite journal (journal.path); with journal.pg there are none (--resume replays the journal)";
+  return null;
+}
+
 function crossCheck(c: Parsed, gateway: OrderGatewayConfig | null): string | null {
+  const journal = journalCheck(c.journal);
+  if (journal !== null) return journal;
   const ids = new Map<string, string>();
   const hashes = new Map<string, string>();
   const named: [string, string, string | null][] = [
@@ -213,7 +238,7 @@ export function publicConfig(c: ServiceConfig) {
     sessionOpen: c.sessionOpen,
     endOfDayReport: c.endOfDayReport,
     http: { ...c.http, tls: c.http.tls !== null },
-    journalPath: c.journalPath,
+    journal: targetLocation(c.journal),
     snapshotEvery: c.snapshotEvery,
     sources: c.sources.map((s) => ({ id: s.id, accounts: s.accounts ?? null })),
     admins: c.admins.map((a) => ({ id: a.id })),

@@ -1,6 +1,7 @@
 /**
  * The live service, wired: the engine on the wall clock with the simulated venues and market model
- * (runtime/live-day.ts), the journal (a new SQLite file, written on a worker thread with synchronous=FULL), the HTTP
+ * (runtime/live-day.ts), the journal (a new SQLite file with synchronous=FULL, or a PostgreSQL schema: written on a
+ * worker thread), the HTTP
  * API and its WebSocket stream, the FIX order gateway when configured, metrics and logs.
  *
  * Listeners hear the engine in this order: the journal, the FIX gateway, then the fill log, stream and metrics; the
@@ -17,6 +18,8 @@
  * `resume` (serve --resume) continues an existing journal after a crash or a stop: the engine is rebuilt from it
  * (runtime/recover.ts), the session keeps its original open and close, the executor reconciles the child orders that
  * were working and works the open parents again; clients query their orders as before.
+ * With a PostgreSQL journal there are no snapshots (a resume replays the journal), and a service with FIX sessions cannot
+ * be resumed from one yet (the reports a crash kept from the sessions are read back from a SQLite journal only).
  * Limits: FIX without TLS; the simulated venues are always up, and restart with the service (so every child order
  * open at a crash is unknown to them and ends as such); after a resume the fills list of GET /orders/:id shows the
  * fills since the restart (the journal and `tributary audit` have them all).
@@ -32,6 +35,8 @@ import { type FixMessageStore, MemoryFixMessageStore } from "../fix/message-stor
 import { OrderGateway } from "../fix/order-gateway.js";
 import { SqliteFixMessageStore } from "../fix/sqlite-message-store.js";
 import { TcpFixAcceptor, wallClock } from "../fix/tcp-acceptor.js";
+import { type JournalTarget, openJournalStore, targetLocation } from "../journal/journal-target.js";
+import { PostgresJournalStore } from "../journal/postgres-journal-store.js";
 import { SqliteJournalStore } from "../journal/sqlite-journal-store.js";
 import { ThreadedJournal } from "../journal/threaded-journal.js";
 import { VolumeProfile } from "../market/volume-profile.js";
@@ -66,10 +71,39 @@ export interface RunningService {
 }
 
 /**
- * The journal file: a new one, or with `resume` the existing one of an earlier run (its store is checked: a missing,
- * foreign or corrupt file is one clear message).
+ * The journal: a new one, or with `resume` the existing one of an earlier run (its store is checked: a missing,
+ * foreign or corrupt file, a wrong URL or an unreachable server is one clear message).
  */
-function prepareJournal(path: string, resume: boolean): void {
+async function prepareJournal(target: JournalTarget, resume: boolean): Promise<void> {
+  if (target.kind === "sqlite") prepareJournalFile(target.path, resume);
+  else await prepareJournalSchema(target, resume);
+}
+
+/** A PostgreSQL journal: made when absent and empty for a new session; a Tributary journal to resume. */
+async function prepareJournalSchema(target: JournalTarget & { kind: "postgres" }, resume: boolean): Promise<void> {
+  let store: PostgresJournalStore;
+  try {
+    store = await PostgresJournalStore.open({ ...target, mode: resume ? "open" : "create" });
+  } catch (error) {
+    // The store's message ("--pg URL: ...", as `audit --pg` says it) under the config's field.
+    throw new UserError("serve-journal", `journal.pg: ${(error as Error).message.replace(/^--pg /, "")}`, {
+      cause: error,
+    });
+  }
+  try {
+    const head = await store.head();
+    if (!resume && head !== null)
+      throw new UserError(
+        "serve-journal",
+        `journal.pg: ${targetLocation(target)} already holds a journal of ${head.seq} events (continue it with` +
+          " --resume, or choose another journal.schema)",
+      );
+  } finally {
+    await store.close();
+  }
+}
+
+function prepareJournalFile(path: string, resume: boolean): void {
   if (!resume && existsSync(path)) {
     throw new UserError(
       "serve-journal",
@@ -107,10 +141,10 @@ function openOf(config: ServiceConfig): number | undefined {
   return open * 1000;
 }
 
-/** Rebuilds the engine from the journal file and its snapshot, when it has one (serve --resume). */
-async function recoverFrom(path: string, engine: Engine, logger: Logger): Promise<Recovered> {
-  const snapshot = readSnapshot(snapshotPathOf(path));
-  const store = SqliteJournalStore.open(path, { mode: "open" });
+/** Rebuilds the engine from the journal and its snapshot, when it has one (serve --resume). */
+async function recoverFrom(target: JournalTarget, engine: Engine, logger: Logger): Promise<Recovered> {
+  const snapshot = target.kind === "sqlite" ? readSnapshot(snapshotPathOf(target.path)) : null;
+  const store = await openJournalStore(target, "open");
   try {
     const recovered = await recoverEngine(store, engine, snapshot);
     if (recovered.snapshotIgnored !== null) {
@@ -118,7 +152,7 @@ async function recoverFrom(path: string, engine: Engine, logger: Logger): Promis
     }
     logger.info(
       {
-        journal: path,
+        journal: targetLocation(target),
         events: recovered.lastSeq,
         fromSnapshot: recovered.fromSnapshot,
         orders: engine.orders.length,
@@ -131,7 +165,7 @@ async function recoverFrom(path: string, engine: Engine, logger: Logger): Promis
     );
     return recovered;
   } finally {
-    store.closeSync();
+    await store.close();
   }
 }
 
@@ -176,7 +210,13 @@ export async function startService(
   const tls = config.http.tls === null ? null : readTls(config.http.tls, "http.tls");
   const fixTls = config.fix?.tls == null ? null : readTls(config.fix.tls, "fix.tls");
   const resume = options.resume ?? false;
-  prepareJournal(config.journalPath, resume);
+  if (resume && config.journal.kind === "postgres" && config.fix !== null)
+    throw new UserError(
+      "serve-resume",
+      "serve --resume: a service with FIX sessions cannot be resumed from a PostgreSQL journal (journal.pg) yet: the" +
+        " execution reports a crash kept from the sessions are redelivered from a SQLite journal (journal.path) only",
+    );
+  await prepareJournal(config.journal, resume);
   const fixStore = config.fix === null ? null : openFixStore(config.fix.store);
   const journalReady: {
     journal: ThreadedJournal | null;
@@ -198,26 +238,30 @@ export async function startService(
     risk: config.risk,
     recover: resume
       ? async (engine) => {
-          journalReady.recovered = await recoverFrom(config.journalPath, engine, logger);
+          journalReady.recovered = await recoverFrom(config.journal, engine, logger);
           return journalReady.recovered;
         }
       : undefined,
     beforeExecutor: (engine) => {
       // Opened after any recovery: it continues the file's chain from its head.
-      const journal = new ThreadedJournal({ kind: "sqlite", path: config.journalPath, synchronous: "full" });
+      const journal = new ThreadedJournal(config.journal);
       journalReady.journal = journal;
       journal.attach(engine);
       const recovered = journalReady.recovered;
-      journalReady.snapshotter = new Snapshotter(
-        engine,
-        journal,
-        snapshotPathOf(config.journalPath),
-        recovered?.openChildren ?? new OpenChildren(),
-        recovered?.session ?? null,
-        config.snapshotEvery,
-        (error) => logger.warn({ err: error }, "snapshot failed (the journal alone still recovers everything)"),
-        recovered?.fromSnapshot ?? 0,
-      );
+      // Snapshots live beside a SQLite journal; a PostgreSQL journal's resume replays it.
+      journalReady.snapshotter =
+        config.journal.kind === "sqlite"
+          ? new Snapshotter(
+              engine,
+              journal,
+              snapshotPathOf(config.journal.path),
+              recovered?.openChildren ?? new OpenChildren(),
+              recovered?.session ?? null,
+              config.snapshotEvery,
+              (error) => logger.warn({ err: error }, "snapshot failed (the journal alone still recovers everything)"),
+              recovered?.fromSnapshot ?? 0,
+            )
+          : null;
       if (config.fix !== null) {
         built.gateway = new OrderGateway(engine, config.fix.gateway, {
           clock: wallClock,
@@ -245,8 +289,8 @@ export async function startService(
     gateway === null || fixStore === null
       ? null
       : new FixAcceptor(wallClock, gateway.createSessions(fixStore), { log: (line) => fixLog.debug(line) });
-  if (gateway !== null && fixStore !== null && journalReady.recovered !== null) {
-    const counts = redeliverMissedReports(gateway, fixStore, config.journalPath, journalReady.recovered.lastSeq);
+  if (gateway !== null && fixStore !== null && journalReady.recovered !== null && config.journal.kind === "sqlite") {
+    const counts = redeliverMissedReports(gateway, fixStore, config.journal.path, journalReady.recovered.lastSeq);
     if (counts.size > 0) logger.info({ reports: Object.fromEntries(counts) }, "FIX reports the sessions missed, sent");
   }
   const venues = () => sim.venues.map((v) => ({ id: v.id, kind: v.kind, up: true }));
@@ -308,7 +352,7 @@ export async function startService(
       fixPort,
       sources: config.sources.map((s) => s.id),
       fixSessions: config.fix?.gateway.sessions.map((s) => s.id) ?? [],
-      journal: config.journalPath,
+      journal: journal.location,
       sessionOpen: new Date(day.startMicros / 1000).toISOString(),
       sessionEnd: new Date(day.endMicros / 1000).toISOString(),
     },
