@@ -23,6 +23,7 @@ import { Worker } from "node:worker_threads";
 import { InvariantError, TributaryError } from "../core/errors.js";
 import type { EngineEvent } from "../model/client-events.js";
 import { canonicalJson } from "./canonical-json.js";
+import { DurableWaiters } from "./durable-waiters.js";
 import type { EventSource } from "./journal.js";
 import { type JournalOpenCode, JournalOpenError } from "./journal-errors.js";
 import { type JournalTarget, targetLocation } from "./journal-target.js";
@@ -62,12 +63,6 @@ function workerUrl(): URL {
   return new URL("../../dist/src/journal/journal-worker.js", import.meta.url);
 }
 
-interface Waiter {
-  readonly seq: number;
-  readonly resolve: () => void;
-  readonly reject: (error: Error) => void;
-}
-
 export class ThreadedJournal {
   /** The file, or the URL without its password and the schema, for messages. */
   readonly location: string;
@@ -82,7 +77,7 @@ export class ThreadedJournal {
   private detach: (() => void) | null = null;
   private closed = false;
   private finalHash: string | null = null;
-  private waiters: Waiter[] = [];
+  private readonly waiters = new DurableWaiters();
   private readonly durableListeners: ((seq: number) => void)[] = [];
   private readonly batchSize: number;
   private readonly maxInFlight: number;
@@ -169,17 +164,7 @@ export class ThreadedJournal {
   durable(seq: number): Promise<void> {
     if (seq <= this.committed) return Promise.resolve();
     if (Atomics.load(this.slots, SLOT.error) !== 0) return Promise.reject(this.stoppedError());
-    return new Promise((resolve, reject) => {
-      const waiter = { seq, resolve, reject };
-      const w = this.waiters;
-      if (w.length === 0 || (w[w.length - 1] as Waiter).seq <= seq) w.push(waiter);
-      else
-        w.splice(
-          w.findIndex((x) => x.seq > seq),
-          0,
-          waiter,
-        );
-    });
+    return this.waiters.wait(seq);
   }
 
   onDurable(listener: (seq: number) => void): void {
@@ -237,24 +222,21 @@ export class ThreadedJournal {
   private check(): void {
     if (Atomics.load(this.slots, SLOT.error) === 0) return;
     const error = this.stoppedError();
-    for (const w of this.waiters.splice(0)) w.reject(error);
+    this.waiters.rejectAll(error);
     throw error;
   }
 
   /** A write failed; the worker keeps its records and retries. */
   private failed(message: string): void {
     const error = this.writeFailed(`${message} (retrying)`);
-    for (const w of this.waiters.splice(0)) w.reject(error);
+    this.waiters.rejectAll(error);
     this.options.onError?.(error);
   }
 
   private done(seq: number): void {
     if (seq <= this.committed && seq !== this.lastSeq) return;
     this.committed = Math.max(this.committed, seq);
-    let n = 0;
-    while (n < this.waiters.length && (this.waiters[n] as Waiter).seq <= this.committed)
-      (this.waiters[n++] as Waiter).resolve();
-    if (n > 0) this.waiters = this.waiters.slice(n);
+    this.waiters.resolveThrough(this.committed);
     for (const listener of this.durableListeners) listener(this.committed);
   }
 }
