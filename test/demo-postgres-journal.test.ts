@@ -1,8 +1,9 @@
 /**
  * `tributary demo --pg URL --pg-schema S` as a user runs it (the built binary in a child process) against the real
  * PostgreSQL server of this machine (127.0.0.1:5432, database `test`, or TRIBUTARY_TEST_PG): the same seed writes the
- * same journal to PostgreSQL as to SQLite (same head hash, same index rows), a schema already holding a journal is
- * refused, and a server that does not answer is one line and exit status 2.
+ * same journal to PostgreSQL as to SQLite (same head hash, same index rows), `audit verify --pg` finds its chain
+ * intact, a schema already holding a journal is refused, and a server that does not answer is one line and exit
+ * status 2.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -46,6 +47,11 @@ describe("tributary demo --pg", () => {
     const b = JSON.parse(postgres.stdout).journal;
     expect(a.events).toBeGreaterThan(1_000);
     expect(b).toEqual({ path: `${URL} (schema ${SCHEMA})`, events: a.events, headHash: a.headHash });
+
+    const verify = run("audit", "verify", "--pg", URL, "--pg-schema", SCHEMA);
+    expect(verify.stderr).toBe("");
+    expect(verify.status).toBe(0);
+    expect(verify.stdout).toContain(a.headHash);
 
     const file = SqliteJournalStore.open(join(out, "journal.db"), { mode: "open" });
     const server = await PostgresJournalStore.open({ url: URL, schema: SCHEMA, mode: "open" });

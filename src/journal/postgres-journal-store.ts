@@ -1,11 +1,12 @@
 /**
  * The journal in PostgreSQL (node-postgres). Each batch is one transaction: the records and their index rows go in by
  * COPY FROM STDIN (pg-copy-streams), the fastest way into PostgreSQL from Node (bench/journal.bench.ts compares it with
- * a multi-row `INSERT ... SELECT FROM unnest($1, ...)`, available here as `method: "unnest"`). Tables live in one
- * schema (default `public`; tests use a schema of their own and drop it). Opening checks the server answers, the
- * schema holds a Tributary journal (`tributary_schema`) and is not from a newer version; a writer applies missing
- * migrations under an advisory lock. Limits: one connection, so reads wait behind a write in progress; bigint columns
- * come back as JS numbers (seqs and times stay below 2^53).
+ * a multi-row `INSERT ... SELECT FROM unnest($1, ...)`, available here as `method: "unnest"`). A writer with time to
+ * spare between writes (the threaded journal's worker) formats batches ahead with `copyRows` and appends several in one
+ * transaction with `appendCopyRows`. Tables live in one schema (default `public`; tests use a schema of their own and
+ * drop it). Opening checks the server answers, the schema holds a Tributary journal (`tributary_schema`) and is not
+ * from a newer version; a writer applies missing migrations under an advisory lock. Limits: one connection, so reads
+ * wait behind a write in progress; bigint columns come back as JS numbers (seqs and times stay below 2^53).
  */
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
