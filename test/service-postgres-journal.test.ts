@@ -2,13 +2,16 @@
  * `tributary serve` with its journal in PostgreSQL (`journal: { pg, schema }`), as a real process against the real
  * server of this machine (127.0.0.1:5432, database `test`, or TRIBUTARY_TEST_PG), a schema of its own dropped after:
  * every acknowledged order is in the journal, whose chain verifies; `--resume` rebuilds the engine from it and the
- * chain continues; a schema already holding a journal without `--resume`, a server that does not answer, and a resume
- * with FIX sessions (not supported from PostgreSQL yet) are each one line and exit status 2.
+ * chain continues; with `fix.store` a postgres:// URL the FIX sessions' numbers are kept there; a schema already
+ * holding a journal without `--resume`, a server that does not answer, and a resume with FIX sessions (not supported
+ * from PostgreSQL yet) are each one line and exit status 2.
  */
 import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
+import { wallClock } from "../src/fix/tcp-acceptor.js";
+import { FixTestInitiator } from "../src/fix/test-initiator.js";
 import { PostgresJournalStore, quoteIdent } from "../src/journal/postgres-journal-store.js";
 import { verifyJournal } from "../src/journal/verify.js";
 import {
@@ -111,6 +114,39 @@ describe("tributary serve with a PostgreSQL journal", () => {
     expect(r.stderr).toMatch(
       /^tributary: journal\.pg: postgres:\/\/ops:\*\*\*@127\.0\.0\.1:1\/test: cannot connect \(ECONNREFUSED.*\)\n$/,
     );
+  });
+
+  it("keeps the FIX sessions' sequence numbers in PostgreSQL with fix.store a postgres:// URL", async () => {
+    const fixSchema = `${SCHEMA}_fix`;
+    const session = { id: "OMS1", senderCompId: "TRIBUTARY", targetCompId: "OMS1" };
+    const fix = { port: 0, store: URL, storeSchema: fixSchema, sessions: [session] };
+    const service = await startServiceProcess(dir, config({ pg: URL, schema: `${SCHEMA}_j2` }, { fix }, "fixpg.yaml"));
+    started.push(service);
+    const oms = await FixTestInitiator.open({
+      port: service.fixPort as number,
+      senderCompId: "OMS1",
+      targetCompId: "TRIBUTARY",
+      clock: wallClock,
+    });
+    try {
+      expect((await oms.logon()).msgType).toBe("A");
+    } finally {
+      oms.close();
+    }
+    expect(await service.stop()).toBe(0);
+    const client = new pg.Client({ connectionString: URL });
+    await client.connect();
+    try {
+      const rows = await client.query(`SELECT next_sender, next_target FROM ${quoteIdent(fixSchema)}.fix_session`);
+      // Both Logons counted (ours sent, theirs received), then the Logouts of the stop.
+      expect(rows.rows).toHaveLength(1);
+      expect(Number(rows.rows[0].next_sender)).toBeGreaterThanOrEqual(2);
+      expect(Number(rows.rows[0].next_target)).toBeGreaterThanOrEqual(2);
+    } finally {
+      await client.query(`DROP SCHEMA IF EXISTS ${quoteIdent(fixSchema)} CASCADE`);
+      await client.query(`DROP SCHEMA IF EXISTS ${quoteIdent(`${SCHEMA}_j2`)} CASCADE`);
+      await client.end();
+    }
   });
 
   it("refuses --resume with FIX sessions from a PostgreSQL journal, saying why", () => {

@@ -61,6 +61,24 @@ describe("service config", () => {
     });
   });
 
+  it("keeps the FIX store in PostgreSQL when fix.store is a postgres:// URL (fix.storeSchema, default public)", () => {
+    const fix = { port: 0, sessions: [{ senderCompId: "T", targetCompId: "OMS" }] };
+    const c = parseServiceConfig(
+      { ...base, fix: { ...fix, store: "postgres://ops:pw@db/x", storeSchema: "fix" } },
+      "s",
+      "/",
+    );
+    expect(c.fix?.store).toEqual({ kind: "postgres", url: "postgres://ops:pw@db/x", schema: "fix" });
+    expect(publicConfig(c).fix?.store).toBe("postgres://ops:***@db/x (schema fix)");
+    expect(parseServiceConfig({ ...base, fix: { ...fix, store: "f.db" } }, "s", "/etc").fix?.store).toEqual({
+      kind: "sqlite",
+      path: "/etc/f.db",
+    });
+    expect(() =>
+      parseServiceConfig({ ...base, fix: { ...fix, store: "f.db", storeSchema: "x" } }, "s.yaml", "/"),
+    ).toThrow("s.yaml: fix.storeSchema: only with a PostgreSQL fix.store (a postgres:// URL)");
+  });
+
   it("loads the documented example", () => {
     const c = loadServiceConfig(join(import.meta.dirname, "..", "..", "examples", "serve.yaml"));
     expect(c.sources.map((s) => s.id)).toEqual(["DESK", "ROBO"]);

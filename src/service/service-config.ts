@@ -5,7 +5,8 @@
  * - Relative paths (reference data, TLS files, FIX store) are read from the config file's folder; the journal path
  *   too, so a config and its journal travel together.
  * - The journal is a SQLite file (`journal.path`) or a PostgreSQL schema (`journal.pg`, `journal.schema`), one of
- *   them; snapshots are kept beside a SQLite file only.
+ *   them; snapshots are kept beside a SQLite file only. The FIX store is a file or, as a postgres:// URL, a schema
+ *   (`fix.storeSchema`).
  * - Tokens are never in the file: only their SHA-256 (`tributary serve hash-token`).
  * - The FIX sessions are the order gateway's own schema (fix/order-gateway-config.ts), validated by it.
  * - Every principal id (HTTP source, admin, FIX session) is unique, and so is every token hash.
@@ -83,6 +84,11 @@ const serviceSchema = z.strictObject({
       host: z.string().min(1).default("127.0.0.1"),
       port: whole(0, 65535),
       store: z.string().min(1).optional(),
+      storeSchema: z
+        .string()
+        .min(1, "must not be empty")
+        .max(63, "at most 63 characters (PostgreSQL's limit)")
+        .optional(),
       tls: z.strictObject({ cert: z.string().min(1), key: z.string().min(1) }).optional(),
       sessions: z.array(z.unknown()),
     })
@@ -121,7 +127,8 @@ export interface ServiceConfig {
   readonly fix: {
     readonly host: string;
     readonly port: number;
-    readonly store: string | null;
+    /** A SQLite file, or a PostgreSQL schema (`store` a postgres:// URL); null: in memory. */
+    readonly store: FixStoreTarget | null;
     readonly tls: { readonly cert: string; readonly key: string } | null;
     readonly gateway: OrderGatewayConfig;
   } | null;
@@ -164,7 +171,7 @@ export function parseServiceConfig(value: unknown, origin: string, baseDir: stri
         : {
             host: c.fix.host,
             port: c.fix.port,
-            store: c.fix.store === undefined ? null : at(c.fix.store),
+            store: fixStore(c.fix.store, c.fix.storeSchema, at),
             tls: c.fix.tls === undefined ? null : { cert: at(c.fix.tls.cert), key: at(c.fix.tls.key) },
             gateway,
           },
@@ -195,6 +202,22 @@ export function loadServiceConfig(path: string): ServiceConfig {
   return parseServiceConfig(value, path, dirname(resolve(path)));
 }
 
+export type FixStoreTarget =
+  | { readonly kind: "sqlite"; readonly path: string }
+  | { readonly kind: "postgres"; readonly url: string; readonly schema: string };
+
+const POSTGRES_URL = /^postgres(ql)?:\/\//;
+
+function fixStore(
+  store: string | undefined,
+  schema: string | undefined,
+  at: (path: string) => string,
+): FixStoreTarget | null {
+  if (store === undefined) return null;
+  if (POSTGRES_URL.test(store)) return { kind: "postgres", url: store, schema: schema ?? "public" };
+  return { kind: "sqlite", path: at(store) };
+}
+
 function journalCheck(j: Parsed["journal"]): string | null {
   if (j.path === undefined && j.pg === undefined)
     return "journal: give path (a SQLite file) or pg (a postgres:// URL) for the journal";
@@ -208,6 +231,8 @@ function journalCheck(j: Parsed["journal"]): string | null {
 function crossCheck(c: Parsed, gateway: OrderGatewayConfig | null): string | null {
   const journal = journalCheck(c.journal);
   if (journal !== null) return journal;
+  if (c.fix?.storeSchema !== undefined && !POSTGRES_URL.test(c.fix.store ?? ""))
+    return "fix.storeSchema: only with a PostgreSQL fix.store (a postgres:// URL)";
   const ids = new Map<string, string>();
   const hashes = new Map<string, string>();
   const named: [string, string, string | null][] = [
@@ -248,7 +273,12 @@ export function publicConfig(c: ServiceConfig) {
         : {
             host: c.fix.host,
             port: c.fix.port,
-            store: c.fix.store,
+            store:
+              c.fix.store === null
+                ? null
+                : c.fix.store.kind === "sqlite"
+                  ? c.fix.store.path
+                  : targetLocation(c.fix.store),
             tls: c.fix.tls !== null,
             sessions: c.fix.gateway.sessions.map(({ password, passwordSha256, ...s }) => ({
               ...s,

@@ -33,6 +33,7 @@ import { OpenChildren } from "../engine/open-children.js";
 import { FixAcceptor } from "../fix/acceptor.js";
 import { type FixMessageStore, MemoryFixMessageStore } from "../fix/message-store.js";
 import { OrderGateway } from "../fix/order-gateway.js";
+import { PostgresFixMessageStore } from "../fix/postgres-message-store.js";
 import { SqliteFixMessageStore } from "../fix/sqlite-message-store.js";
 import { TcpFixAcceptor, wallClock } from "../fix/tcp-acceptor.js";
 import { type JournalTarget, openJournalStore, targetLocation } from "../journal/journal-target.js";
@@ -55,7 +56,7 @@ import { createLogger } from "./logger.js";
 import { ServiceMetrics } from "./metrics.js";
 import { FillLog } from "./order-view.js";
 import { parentProgress } from "./parent-progress.js";
-import { publicConfig, type ServiceConfig } from "./service-config.js";
+import { type FixStoreTarget, publicConfig, type ServiceConfig } from "./service-config.js";
 
 export interface StopSummary {
   readonly ordersAccepted: number;
@@ -180,12 +181,15 @@ function readTls(tls: { cert: string; key: string }, where: string): { cert: Buf
   return { cert: read("cert", tls.cert), key: read("key", tls.key) };
 }
 
-function openFixStore(path: string | null): FixMessageStore {
-  if (path === null) return new MemoryFixMessageStore();
+function openFixStore(store: FixStoreTarget | null): FixMessageStore {
+  if (store === null) return new MemoryFixMessageStore();
   try {
-    return new SqliteFixMessageStore(path);
+    if (store.kind === "postgres") return new PostgresFixMessageStore(store.url, store.schema);
+    return new SqliteFixMessageStore(store.path);
   } catch (error) {
-    throw new UserError("serve-fix-store", `fix.store: ${path}: ${(error as Error).message}`, { cause: error });
+    const message = (error as Error).message;
+    const where = store.kind === "sqlite" && !message.startsWith(store.path) ? `${store.path}: ` : "";
+    throw new UserError("serve-fix-store", `fix.store: ${where}${message}`, { cause: error });
   }
 }
 
