@@ -1,10 +1,10 @@
 /**
  * `tributary serve` with its journal in PostgreSQL (`journal: { pg, schema }`), as a real process against the real
  * server of this machine (127.0.0.1:5432, database `test`, or TRIBUTARY_TEST_PG), a schema of its own dropped after:
- * every acknowledged order is in the journal, whose chain verifies; `--resume` rebuilds the engine from it and the
- * chain continues; with `fix.store` a postgres:// URL the FIX sessions' numbers are kept there; a schema already
- * holding a journal without `--resume`, a server that does not answer, and a resume with FIX sessions (not supported
- * from PostgreSQL yet) are each one line and exit status 2.
+ * every acknowledged order is in the journal, whose chain verifies; `--resume` rebuilds the engine from it (or from a
+ * snapshot file, with `journal.snapshot`) and the chain continues; with `fix.store` a postgres:// URL the FIX sessions'
+ * numbers are kept there; a schema already holding a journal without `--resume`, a server that does not answer, and a
+ * resume with FIX sessions (not supported from PostgreSQL yet) are each one line and exit status 2.
  */
 import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
@@ -96,6 +96,24 @@ describe("tributary serve with a PostgreSQL journal", () => {
     expect(second.accepted.has("pg-after")).toBe(true);
     expect(second.head).toBeGreaterThan(first.head);
     expect(second.verified).toMatchObject({ ok: true, records: second.head });
+  });
+
+  it("resumes from a snapshot file with journal.snapshot: written at the stop, used by the next resume", async () => {
+    const snapshotted = config({ pg: URL, schema: SCHEMA, snapshot: "pg.snapshot" }, {}, "snap.yaml");
+    const first = await startServiceProcess(dir, snapshotted, ["--resume"]);
+    started.push(first);
+    expect(first.logs.find((l) => l.msg === "resumed from the journal")).toMatchObject({ fromSnapshot: 0 });
+    expect(await first.stop()).toBe(0);
+    const head = (await readJournal()).head;
+    const second = await startServiceProcess(dir, snapshotted, ["--resume"]);
+    started.push(second);
+    expect(second.logs.find((l) => l.msg === "resumed from the journal")).toMatchObject({
+      events: head,
+      fromSnapshot: head,
+      orders: 21,
+    });
+    expect((await call(second.url, "GET", "/orders/pg-after", DESK)).status).toBe(200);
+    expect(await second.stop()).toBe(0);
   });
 
   it("refuses, in one line, a schema already holding a journal without --resume", () => {

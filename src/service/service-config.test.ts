@@ -13,6 +13,7 @@ describe("service config", () => {
     const c = parseServiceConfig(base, "serve.yaml", "/etc/tributary");
     expect(c.journal).toEqual({ kind: "sqlite", path: "/etc/tributary/j.db", synchronous: "full" });
     expect(c.snapshotEvery).toBe(100_000);
+    expect(c.snapshotPath).toBe("/etc/tributary/j.db.snapshot");
     expect(c.http).toMatchObject({ host: "127.0.0.1", port: 8080, tls: null, maxBatchOrders: 1000 });
     expect(c.shutdown).toEqual({ children: "cancel", graceSeconds: 5 });
     expect(c.fix).toBeNull();
@@ -47,15 +48,28 @@ describe("service config", () => {
     [{ ...base, journal: { path: "j.db", pg: "postgres://h/d" } }, "serve.yaml: journal: give path or pg, not both"],
     [{ ...base, journal: { pg: "mysql://h/d" } }, "serve.yaml: journal.pg: a postgres:// URL"],
     [{ ...base, journal: { path: "j.db", schema: "s" } }, "serve.yaml: journal.schema: only with journal.pg"],
-    [{ ...base, journal: { pg: "postgres://h/d", snapshotEvery: 10 } }, "serve.yaml: journal.snapshotEvery: snapshots"],
+    [
+      { ...base, journal: { pg: "postgres://h/d", snapshotEvery: 10 } },
+      "serve.yaml: journal.snapshotEvery: with journal.pg, name the snapshot file too (journal.snapshot)",
+    ],
+    [
+      { ...base, journal: { path: "j.db", snapshot: "s" } },
+      "serve.yaml: journal.snapshot: only with journal.pg (a SQLite journal keeps its snapshots beside it)",
+    ],
   ])("refuses %j with one line naming the field", (value, message) => {
     expect(() => parseServiceConfig(value, "serve.yaml", "/tmp")).toThrow(message);
   });
 
-  it("takes a PostgreSQL journal: its URL and schema (default public), no snapshots; the public config hides the password", () => {
+  it("takes a PostgreSQL journal: URL, schema (default public), snapshots only in a file named; the password hidden", () => {
     const c = parseServiceConfig({ ...base, journal: { pg: "postgres://ops:pw@db/x", schema: "live" } }, "s", "/tmp");
     expect(c.journal).toEqual({ kind: "postgres", url: "postgres://ops:pw@db/x", schema: "live" });
     expect(publicConfig(c).journal).toBe("postgres://ops:***@db/x (schema live)");
+    expect(c.snapshotPath).toBeNull();
+    const snap = { pg: "postgres://db/x", snapshot: "live.snapshot", snapshotEvery: 500 };
+    expect(parseServiceConfig({ ...base, journal: snap }, "s", "/srv")).toMatchObject({
+      snapshotPath: "/srv/live.snapshot",
+      snapshotEvery: 500,
+    });
     expect(parseServiceConfig({ ...base, journal: { pg: "postgresql://db/x" } }, "s", "/").journal).toMatchObject({
       schema: "public",
     });

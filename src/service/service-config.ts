@@ -5,7 +5,7 @@
  * - Relative paths (reference data, TLS files, FIX store) are read from the config file's folder; the journal path
  *   too, so a config and its journal travel together.
  * - The journal is a SQLite file (`journal.path`) or a PostgreSQL schema (`journal.pg`, `journal.schema`), one of
- *   them; snapshots are kept beside a SQLite file only. The FIX store is a file or, as a postgres:// URL, a schema
+ *   them; snapshots are kept beside a SQLite file, or for PostgreSQL in the file `journal.snapshot` names. The FIX store is a file or, as a postgres:// URL, a schema
  *   (`fix.storeSchema`).
  * - Tokens are never in the file: only their SHA-256 (`tributary serve hash-token`).
  * - The FIX sessions are the order gateway's own schema (fix/order-gateway-config.ts), validated by it.
@@ -21,6 +21,7 @@ import { UserError } from "../core/errors.js";
 import { type OrderGatewayConfig, parseOrderGatewayConfig } from "../fix/order-gateway-config.js";
 import { parseRiskConfig, type RiskConfig } from "../intake/risk-config.js";
 import { type JournalTarget, targetLocation } from "../journal/journal-target.js";
+import { snapshotPathOf } from "../runtime/snapshot-file.js";
 import { issueField } from "./zod-issue.js";
 
 const DEFAULT_SNAPSHOT_EVERY = 100_000;
@@ -73,6 +74,7 @@ const serviceSchema = z.strictObject({
       .regex(/^postgres(ql)?:\/\//, "a postgres:// URL (postgres://user@host:port/database)")
       .optional(),
     schema: z.string().min(1, "must not be empty").max(63, "at most 63 characters (PostgreSQL's limit)").optional(),
+    snapshot: z.string().min(1, "must not be empty").optional(),
     snapshotEvery: whole(0, 1_000_000_000).optional(),
   }),
   sources: z
@@ -120,7 +122,9 @@ export interface ServiceConfig {
   readonly http: Omit<Parsed["http"], "tls"> & { readonly tls: { readonly cert: string; readonly key: string } | null };
   /** A SQLite file (synchronous FULL: durable against a power cut) or a PostgreSQL schema. */
   readonly journal: JournalTarget;
-  /** Events between two snapshots of the session beside a SQLite journal (0: none but the one at a stop). */
+  /** The session's snapshots (beside a SQLite journal; for PostgreSQL `journal.snapshot`), or null: none. */
+  readonly snapshotPath: string | null;
+  /** Events between two snapshots (0: none but the one at a stop). */
   readonly snapshotEvery: number;
   readonly sources: Parsed["sources"];
   readonly admins: Parsed["admins"];
@@ -162,7 +166,13 @@ export function parseServiceConfig(value: unknown, origin: string, baseDir: stri
       c.journal.pg === undefined
         ? { kind: "sqlite", path: at(c.journal.path as string), synchronous: "full" }
         : { kind: "postgres", url: c.journal.pg, schema: c.journal.schema ?? "public" },
-    snapshotEvery: c.journal.pg === undefined ? (c.journal.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY) : 0,
+    snapshotPath:
+      c.journal.pg === undefined
+        ? snapshotPathOf(at(c.journal.path as string))
+        : c.journal.snapshot === undefined
+          ? null
+          : at(c.journal.snapshot),
+    snapshotEvery: c.journal.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY,
     sources: c.sources,
     admins: c.admins,
     fix:
@@ -223,8 +233,10 @@ function journalCheck(j: Parsed["journal"]): string | null {
     return "journal: give path (a SQLite file) or pg (a postgres:// URL) for the journal";
   if (j.path !== undefined && j.pg !== undefined) return "journal: give path or pg, not both";
   if (j.schema !== undefined && j.pg === undefined) return "journal.schema: only with journal.pg (a PostgreSQL schema)";
-  if (j.snapshotEvery !== undefined && j.pg !== undefined)
-    return "journal.snapshotEvery: snapshots are kept beside a SQLite journal (journal.path); with journal.pg there are none (--resume replays the journal)";
+  if (j.snapshot !== undefined && j.pg === undefined)
+    return "journal.snapshot: only with journal.pg (a SQLite journal keeps its snapshots beside it)";
+  if (j.snapshotEvery !== undefined && j.pg !== undefined && j.snapshot === undefined)
+    return "journal.snapshotEvery: with journal.pg, name the snapshot file too (journal.snapshot)";
   return null;
 }
 
@@ -264,6 +276,7 @@ export function publicConfig(c: ServiceConfig) {
     endOfDayReport: c.endOfDayReport,
     http: { ...c.http, tls: c.http.tls !== null },
     journal: targetLocation(c.journal),
+    snapshotPath: c.snapshotPath,
     snapshotEvery: c.snapshotEvery,
     sources: c.sources.map((s) => ({ id: s.id, accounts: s.accounts ?? null })),
     admins: c.admins.map((a) => ({ id: a.id })),

@@ -18,8 +18,9 @@
  * `resume` (serve --resume) continues an existing journal after a crash or a stop: the engine is rebuilt from it
  * (runtime/recover.ts), the session keeps its original open and close, the executor reconciles the child orders that
  * were working and works the open parents again; clients query their orders as before.
- * With a PostgreSQL journal there are no snapshots (a resume replays the journal), and a service with FIX sessions cannot
- * be resumed from one yet (the reports a crash kept from the sessions are read back from a SQLite journal only).
+ * With a PostgreSQL journal, snapshots only with `journal.snapshot` (else a resume replays the journal); a service with
+ * FIX sessions cannot be resumed from one yet (the reports a crash kept from the sessions are read back from a SQLite
+ * journal only).
  * Limits: FIX without TLS; the simulated venues are always up, and restart with the service (so every child order
  * open at a crash is unknown to them and ends as such); after a resume the fills list of GET /orders/:id shows the
  * fills since the restart (the journal and `tributary audit` have them all).
@@ -44,7 +45,7 @@ import { VolumeProfile } from "../market/volume-profile.js";
 import { SESSION_SECONDS } from "../model/market-parameters.js";
 import { startLiveDay } from "../runtime/live-day.js";
 import { type Recovered, recoverEngine } from "../runtime/recover.js";
-import { readSnapshot, snapshotPathOf } from "../runtime/snapshot-file.js";
+import { readSnapshot } from "../runtime/snapshot-file.js";
 import { Snapshotter } from "../runtime/snapshotter.js";
 import { AllocationFile } from "./allocation-file.js";
 import { Authenticator } from "./auth.js";
@@ -143,8 +144,13 @@ function openOf(config: ServiceConfig): number | undefined {
 }
 
 /** Rebuilds the engine from the journal and its snapshot, when it has one (serve --resume). */
-async function recoverFrom(target: JournalTarget, engine: Engine, logger: Logger): Promise<Recovered> {
-  const snapshot = target.kind === "sqlite" ? readSnapshot(snapshotPathOf(target.path)) : null;
+async function recoverFrom(
+  target: JournalTarget,
+  snapshotPath: string | null,
+  engine: Engine,
+  logger: Logger,
+): Promise<Recovered> {
+  const snapshot = snapshotPath === null ? null : readSnapshot(snapshotPath);
   const store = await openJournalStore(target, "open");
   try {
     const recovered = await recoverEngine(store, engine, snapshot);
@@ -242,7 +248,7 @@ export async function startService(
     risk: config.risk,
     recover: resume
       ? async (engine) => {
-          journalReady.recovered = await recoverFrom(config.journal, engine, logger);
+          journalReady.recovered = await recoverFrom(config.journal, config.snapshotPath, engine, logger);
           return journalReady.recovered;
         }
       : undefined,
@@ -252,13 +258,14 @@ export async function startService(
       journalReady.journal = journal;
       journal.attach(engine);
       const recovered = journalReady.recovered;
-      // Snapshots live beside a SQLite journal; a PostgreSQL journal's resume replays it.
+      // No snapshot file (a PostgreSQL journal without journal.snapshot): a resume replays the journal.
+      const snapshotPath = config.snapshotPath;
       journalReady.snapshotter =
-        config.journal.kind === "sqlite"
+        snapshotPath !== null
           ? new Snapshotter(
               engine,
               journal,
-              snapshotPathOf(config.journal.path),
+              snapshotPath,
               recovered?.openChildren ?? new OpenChildren(),
               recovered?.session ?? null,
               config.snapshotEvery,
