@@ -9,19 +9,24 @@
  * fsyncs every commit, so it runs fewer messages: it measures the disk, not the code). Each SQLite store is measured
  * with one message per TCP read and with `batch` messages per read, as a pipelining client sends them; either way
  * `receiveAll` makes one commit per read (the next expected MsgSeqNum and the echo together) and writes after it.
+ * PostgreSQL (`PostgresFixMessageStore`, the server's defaults: a commit is durable) the same two ways, with as many
+ * messages as SQLite FULL; each store call is a round trip to the server, waited for on the session's thread.
  * Baseline measured in the same run, the raw cost of the layer below: decode every incoming message and encode its
  * echo (codec only, no session rules, no store).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import pg from "pg";
 import { decodeFix, encodeFix } from "../src/fix/codec.js";
 import { EchoApplication } from "../src/fix/echo-application.js";
 import { FIX44_DICTIONARY } from "../src/fix/fix-dictionaries.js";
 import { formatUtcTimestamp } from "../src/fix/fix-time.js";
 import { type FixMessageStore, MemoryFixMessageStore } from "../src/fix/message-store.js";
+import { PostgresFixMessageStore } from "../src/fix/postgres-message-store.js";
 import { type FixField, FixSession } from "../src/fix/session.js";
 import { SqliteFixMessageStore } from "../src/fix/sqlite-message-store.js";
+import { quoteIdent } from "../src/journal/postgres-journal-store.js";
 import { collectGarbage, median, si } from "./harness.js";
 
 export interface FixSessionBenchOptions {
@@ -34,6 +39,7 @@ export interface FixSessionBenchOptions {
   /** Messages per TCP read in the batched runs. */
   batch: number;
   rounds: number;
+  pgUrl: string;
 }
 
 export const DEFAULT_FIX_SESSION: FixSessionBenchOptions = {
@@ -42,6 +48,7 @@ export const DEFAULT_FIX_SESSION: FixSessionBenchOptions = {
   fullSyncMessages: 500,
   batch: 20,
   rounds: 3,
+  pgUrl: process.env.TRIBUTARY_BENCH_PG ?? "postgres://postgres@127.0.0.1:5432/test",
 };
 
 const START = Date.UTC(2026, 0, 5, 14, 30) * 1000;
@@ -131,7 +138,7 @@ function codecOnly(messages: readonly string[]): number {
   return seconds;
 }
 
-export function runFixSessionBench(options: FixSessionBenchOptions, log: (line: string) => void): void {
+export async function runFixSessionBench(options: FixSessionBenchOptions, log: (line: string) => void): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "tributary-fix-bench-"));
   const many = orders(options.messages);
   const some = many.slice(0, options.sqliteMessages);
@@ -152,6 +159,11 @@ export function runFixSessionBench(options: FixSessionBenchOptions, log: (line: 
   };
   const sqlite = (synchronous: "FULL" | "NORMAL") =>
     new SqliteFixMessageStore(join(dir, `s${n++}.sqlite`), { synchronous });
+  const schemas: string[] = [];
+  const postgres = () => {
+    schemas.push(`bench_fix_${process.pid}_${n++}`);
+    return new PostgresFixMessageStore(options.pgUrl, schemas[schemas.length - 1]);
+  };
   const results: [string, number][] = [
     ["baseline: decode + encode only (codec)", rate(many.length, () => codecOnly(many), true)],
     ["session, memory store", rate(many.length, () => throughSession(many, new MemoryFixMessageStore()), true)],
@@ -159,8 +171,14 @@ export function runFixSessionBench(options: FixSessionBenchOptions, log: (line: 
     [`session, SQLite NORMAL, ${b} per read`, rate(many.length, () => throughSession(many, sqlite("NORMAL"), b))],
     ["session, SQLite FULL, 1 per read", rate(few.length, () => throughSession(few, sqlite("FULL")))],
     [`session, SQLite FULL, ${b} per read`, rate(some.length, () => throughSession(some, sqlite("FULL"), b))],
+    ["session, PostgreSQL, 1 per read", rate(few.length, () => throughSession(few, postgres()))],
+    [`session, PostgreSQL, ${b} per read`, rate(few.length, () => throughSession(few, postgres(), b))],
   ];
   rmSync(dir, { recursive: true, force: true });
+  const admin = new pg.Client({ connectionString: options.pgUrl });
+  await admin.connect();
+  for (const s of schemas) await admin.query(`DROP SCHEMA IF EXISTS ${quoteIdent(s)} CASCADE`);
+  await admin.end();
   const base = results[0]?.[1] ?? Number.NaN;
   log("");
   log("| path | messages/s (each echoed) | vs codec only |");

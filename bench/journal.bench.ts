@@ -7,8 +7,9 @@
  * Append, per store, each timed from the first event to the last commit, median of `runs` runs (alternating ours and
  * raw, a fresh database each):
  * - ours: the `Journal` subscribed path (canonical JSON, correlation, causation, SHA-256 chain, group commit of
- *   `batchSize`); for SQLite also `ThreadedSqliteJournal` (same records, written on a worker thread; the figure that
- *   matters to the kernel is the time its thread spends in `append`, back-pressure waits included);
+ *   `batchSize`); and `ThreadedJournal` on each store (same records, written on a worker thread, which writes what
+ *   queued during its last write in one transaction; the figure that matters to the kernel is the time its thread
+ *   spends in `append`, back-pressure waits included);
  * - raw: the driver inserting the very same rows (built untimed beforehand) into the same tables in the best way it
  *   can: better-sqlite3 multi-row prepared INSERTs (64 rows a statement) in one transaction per batch; node-postgres
  *   COPY FROM STDIN (pg-copy-streams) in one transaction per batch, and for comparison a multi-row
@@ -33,10 +34,11 @@ import { Journal } from "../src/journal/journal.js";
 import { GENESIS_HASH, type JournalRecord, makeRecord } from "../src/journal/journal-record.js";
 import { RECORD_COLUMNS, recordValues } from "../src/journal/journal-row.js";
 import type { JournalStore } from "../src/journal/journal-store.js";
+import type { JournalTarget } from "../src/journal/journal-target.js";
 import { orderLife } from "../src/journal/order-life.js";
 import { PostgresJournalStore, quoteIdent } from "../src/journal/postgres-journal-store.js";
 import { ROWS_PER_INSERT, SqliteJournalStore } from "../src/journal/sqlite-journal-store.js";
-import { ThreadedSqliteJournal } from "../src/journal/threaded-journal.js";
+import { ThreadedJournal } from "../src/journal/threaded-journal.js";
 import type { EngineEvent } from "../src/model/client-events.js";
 import { collectGarbage, median, pad, si } from "./harness.js";
 import { journalEvents } from "./journal-workload.js";
@@ -95,22 +97,39 @@ function sqliteOurs(dir: string, events: readonly EngineEvent[], batchSize: numb
   return seconds(start);
 }
 
+type Timing = { total: number; kernel: number; open: number };
+
+/**
+ * `ThreadedJournal` on a fresh store: the time from the first event to the last commit, the kernel thread's time in
+ * `append`, and apart, the time to open (start the worker, which loads its modules and connects: the raw side's
+ * connection is made untimed too).
+ */
+function threaded(
+  target: JournalTarget,
+  events: readonly EngineEvent[],
+  batchSize: number,
+  hashing: "worker" | "kernel",
+): Timing {
+  collectGarbage();
+  const opening = process.hrtime.bigint();
+  const journal = new ThreadedJournal(target, { hashing, batchSize });
+  const open = seconds(opening);
+  const start = process.hrtime.bigint();
+  for (const e of events) journal.append(e);
+  const kernel = seconds(start);
+  journal.closeSync();
+  return { total: seconds(start), kernel, open };
+}
+
 function sqliteThreaded(
   dir: string,
   events: readonly EngineEvent[],
   batchSize: number,
   hashing: "worker" | "kernel",
-): { total: number; kernel: number } {
+): Timing {
   const { path, store } = freshSqlite(dir, "threaded");
   store.closeSync();
-  collectGarbage();
-  const start = process.hrtime.bigint();
-  const journal = new ThreadedSqliteJournal(path, { hashing, batchSize });
-  const appending = process.hrtime.bigint();
-  for (const e of events) journal.append(e);
-  const kernel = seconds(appending);
-  journal.closeSync();
-  return { total: seconds(start), kernel };
+  return threaded({ kind: "sqlite", path, synchronous: "full" }, events, batchSize, hashing);
 }
 
 /**
@@ -173,6 +192,17 @@ async function freshPg(url: string, schema: string, method: "copy" | "unnest"): 
   await admin.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
   await admin.end();
   return PostgresJournalStore.open({ url, schema, mode: "create", method });
+}
+
+async function pgThreaded(
+  url: string,
+  schema: string,
+  events: readonly EngineEvent[],
+  batchSize: number,
+  hashing: "worker" | "kernel",
+): Promise<Timing> {
+  await (await freshPg(url, schema, "copy")).close();
+  return threaded({ kind: "postgres", url, schema }, events, batchSize, hashing);
 }
 
 async function pgOurs(
@@ -326,6 +356,17 @@ async function lookups(store: JournalStore, orders: number, count: number): Prom
 
 // ---- the bench ---------------------------------------------------------------------------------------------------
 
+/**
+ * Each run times ours and raw back to back, so on a shared machine a run's own ratio is the fairer comparison: the
+ * median of the runs' ratios (raw's time over ours), and each run's.
+ */
+function runRatios(raw: readonly number[]): (ours: readonly number[]) => string {
+  return (ours) => {
+    const byRun = ours.map((x, r) => (raw[r] as number) / x);
+    return `median of runs' ratios ${median(byRun).toFixed(2)}; by run: ${byRun.map((x) => x.toFixed(2)).join(" ")}`;
+  };
+}
+
 type Line = (name: string, eventsPerSecond: number, extra?: string) => void;
 
 function sqliteAppend(
@@ -340,7 +381,6 @@ function sqliteAppend(
   const rate = (s: number): number => options.events / s;
   const ours: number[] = [];
   const raw: number[] = [];
-  type Timing = { total: number; kernel: number };
   const threaded: Record<"worker" | "kernel", Timing[]> = { worker: [], kernel: [] };
   for (let r = 0; r < options.runs; r++) {
     ours.push(sqliteOurs(dir, events, options.batchSize));
@@ -348,12 +388,7 @@ function sqliteAppend(
     threaded.worker.push(sqliteThreaded(dir, events, options.batchSize, "worker"));
     threaded.kernel.push(sqliteThreaded(dir, events, options.batchSize, "kernel"));
   }
-  // Each run times ours and raw back to back, so on a shared machine a run's own ratio is the fairer comparison.
-  const byRun = (xs: readonly number[]): number[] => xs.map((x, r) => (raw[r] as number) / x);
-  const ratios = (xs: readonly number[]): string =>
-    `median of runs' ratios ${median(byRun(xs)).toFixed(2)}; by run: ${byRun(xs)
-      .map((x) => x.toFixed(2))
-      .join(" ")}`;
+  const ratios = runRatios(raw);
   log(
     `SQLite append (1-minute load average ${loadBefore.toFixed(1)} before, ${(loadavg()[0] ?? 0).toFixed(1)} after):`,
   );
@@ -366,7 +401,7 @@ function sqliteAppend(
     const totals = runs.map((x) => x.total);
     const t = rate(median(totals));
     line(
-      `ThreadedSqliteJournal, hashing on the ${hashing}`,
+      `ThreadedJournal (SQLite), hashing on the ${hashing}`,
       t,
       `  ratio to raw ${(t / w).toFixed(2)} (${ratios(totals)})`,
     );
@@ -382,25 +417,51 @@ async function postgresAppend(
   log: (line: string) => void,
   line: Line,
 ): Promise<void> {
+  const loadBefore = loadavg()[0] ?? 0;
   const rate = (s: number): number => options.events / s;
   const pgOur: number[] = [];
   const pgOurUnnest: number[] = [];
   const pgCopy: number[] = [];
   const pgUnnest: number[] = [];
+  const pgThreadedRuns: Record<"worker" | "kernel", Timing[]> = { worker: [], kernel: [] };
+  const url = options.pgUrl;
   for (let r = 0; r < options.runs; r++) {
-    pgOur.push(await pgOurs(options.pgUrl, schema, events, options.batchSize, "copy"));
-    pgCopy.push(await pgRaw(options.pgUrl, schema, rows, options.batchSize, "copy"));
-    pgOurUnnest.push(await pgOurs(options.pgUrl, schema, events, options.batchSize, "unnest"));
-    pgUnnest.push(await pgRaw(options.pgUrl, schema, rows, options.batchSize, "unnest"));
+    pgOur.push(await pgOurs(url, schema, events, options.batchSize, "copy"));
+    pgCopy.push(await pgRaw(url, schema, rows, options.batchSize, "copy"));
+    pgThreadedRuns.worker.push(await pgThreaded(url, schema, events, options.batchSize, "worker"));
+    pgThreadedRuns.kernel.push(await pgThreaded(url, schema, events, options.batchSize, "kernel"));
+    pgOurUnnest.push(await pgOurs(url, schema, events, options.batchSize, "unnest"));
+    pgUnnest.push(await pgRaw(url, schema, rows, options.batchSize, "unnest"));
   }
-  log("PostgreSQL append:");
+  log(
+    `PostgreSQL append (1-minute load average ${loadBefore.toFixed(1)} before, ${(loadavg()[0] ?? 0).toFixed(1)} after):`,
+  );
+  const ratios = runRatios(pgCopy);
   const po = rate(median(pgOur));
   const pc = rate(median(pgCopy));
   const pu = rate(median(pgUnnest));
-  const best = Math.max(pc, pu);
-  line("Journal + PostgresJournalStore COPY (ours)", po, `  ratio to best raw ${(po / best).toFixed(2)}`);
+  line(
+    "Journal + PostgresJournalStore COPY (ours)",
+    po,
+    `  ratio to raw COPY ${(po / pc).toFixed(2)} (${ratios(pgOur)})`,
+  );
+  for (const hashing of ["worker", "kernel"] as const) {
+    const totals = pgThreadedRuns[hashing].map((x) => x.total);
+    const t = rate(median(totals));
+    line(
+      `ThreadedJournal (PostgreSQL), hashing on the ${hashing}`,
+      t,
+      `  ratio to raw COPY ${(t / pc).toFixed(2)} (${ratios(totals)})`,
+    );
+    const open = median(pgThreadedRuns[hashing].map((x) => x.open)) * 1e3;
+    line(
+      "  its kernel thread alone (time in append)",
+      rate(median(pgThreadedRuns[hashing].map((x) => x.kernel))),
+      `  (opening, untimed above: ${open.toFixed(0)} ms)`,
+    );
+  }
   line("Journal + PostgresJournalStore unnest (ours)", rate(median(pgOurUnnest)));
-  line("raw node-postgres COPY, same rows", pc);
+  line("raw node-postgres COPY, same rows", pc, `  (by run: ${pgCopy.map((x) => si(rate(x))).join(" ")})`);
   line("raw node-postgres INSERT ... unnest, same rows", pu);
 }
 

@@ -51,7 +51,7 @@ export async function runRecoveryBench(options: RecoveryBenchOptions, log: (line
       progress: () => {},
       allocation: "fifo",
       orderCount: options.orders,
-      journal: path,
+      journal: { kind: "sqlite", path, synchronous: "normal" },
     });
     const data = loadReferenceData(CONFIG);
     const sources = DEMO_SOURCES.map((s) => ({ id: s.id, kind: s.kind }));

@@ -9,8 +9,9 @@
  * Files written with --out: summary.json, orders.csv, fills.csv (parent executions), allocations.csv and
  * market-fills.csv (every execution side the market model's participants took part in: the background flow, and the
  * resting side of our children's trades).
- * With `journal` (the CLI's default with --out: <out>/journal.db) every engine event is journaled to SQLite
- * (src/journal/): the audit trail `tributary audit` reads. Journaling only listens; the run is the same without it.
+ * With `journal` (the CLI's default with --out: <out>/journal.db; or a PostgreSQL schema, --pg) every engine event is
+ * journaled (src/journal/), on a worker thread: the audit trail `tributary audit` reads. Journaling only listens; the
+ * run is the same without it, and the same seed writes the same records to either store.
  * The market is recorded into the event stream as one-second bars (tca/market-bar-recorder.ts), and at the end the
  * run's transaction cost analysis (src/tca/) is built from the same events the journal holds, printed last in the
  * summary, and written with --out as report.html and tca-*.csv. The bars only read the market: fills are unchanged.
@@ -26,8 +27,10 @@ import { UserError } from "../core/errors.js";
 import type { Random } from "../core/random.js";
 import { formatRowReject } from "../engine/submit-rows.js";
 import { type OrderRow, orderRows } from "../intake/order-row.js";
+import { JournalOpenError } from "../journal/journal-errors.js";
+import type { JournalTarget } from "../journal/journal-target.js";
 import { SqliteJournalStore } from "../journal/sqlite-journal-store.js";
-import { ThreadedSqliteJournal } from "../journal/threaded-journal.js";
+import { ThreadedJournal } from "../journal/threaded-journal.js";
 import { VolumeProfile } from "../market/volume-profile.js";
 import type { SourceSpec } from "../model/client-commands.js";
 import type { OrderRejectReason } from "../model/client-order-reasons.js";
@@ -74,10 +77,11 @@ export interface DemoOptions {
   /** Told each refused file row, as `file:line: field: message [reason] (cl_ord_id x)`. */
   onRowReject?: (line: string) => void;
   /**
-   * A SQLite file to journal every engine event to (a previous Tributary journal there is replaced; any other file is
-   * refused); null or absent: no journal.
+   * Where to journal every engine event: a SQLite file (a previous Tributary journal there is replaced; any other file
+   * is refused) or a PostgreSQL schema (made when absent; one that already holds a journal is refused); null or
+   * absent: no journal.
    */
-  journal?: string | null;
+  journal?: JournalTarget | null;
   /**
    * The router's venue scorecard (what it learned of each venue: fill probabilities, markouts, hidden liquidity), read
    * from this JSON file at the start when it exists and written back at the end: learning kept across runs.
@@ -133,10 +137,7 @@ export function runDemo(options: DemoOptions): DemoSummary {
     tally.add(report);
   };
   let clientReports = 0;
-  const journalPath = options.journal ?? null;
-  // Written on a worker thread; "normal" sync: a simulation needs the file to survive a crash, not a power cut.
-  const journal =
-    journalPath === null ? null : new ThreadedSqliteJournal(freshJournal(journalPath), { synchronous: "normal" });
+  const journal = options.journal == null ? null : newJournal(options.journal);
   const tca = new TcaBuilder(data.instruments);
   let recorder = null as MarketBarRecorder | null;
 
@@ -210,13 +211,28 @@ export function runDemo(options: DemoOptions): DemoSummary {
     day.stats,
     client,
   );
-  if (journal !== null && journalPath !== null)
-    summary.journal = { path: journalPath, events: journal.appended, headHash: journal.headHash };
+  if (journal !== null)
+    summary.journal = { path: journal.location, events: journal.appended, headHash: journal.headHash };
   const report = tca.finish();
   summary.tca = tcaSummary(report);
   if (options.out !== null) writeTcaFiles(options.out, report, `Tributary demo, seed ${options.seed}: TCA`);
   if (options.out !== null) writeFileSync(join(options.out, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
   return summary;
+}
+
+/** The run's new journal, written on a worker thread. */
+function newJournal(target: JournalTarget): ThreadedJournal {
+  if (target.kind === "sqlite") return new ThreadedJournal({ ...target, path: freshJournal(target.path) });
+  const journal = new ThreadedJournal(target, { create: true });
+  if (journal.headSeq !== 0) {
+    journal.closeSync();
+    throw new JournalOpenError(
+      "journal-not-empty",
+      `--pg ${journal.location}: already holds a journal (${journal.headSeq} events); the demo writes a new one:` +
+        " choose another --pg-schema, or drop that schema",
+    );
+  }
+  return journal;
 }
 
 /** Creates a new, empty journal at `path`; a previous Tributary journal there is replaced, any other file refused. */

@@ -29,7 +29,7 @@ import { FixSession } from "../fix/session.js";
 import { SqliteFixMessageStore } from "../fix/sqlite-message-store.js";
 import { TcpFixAcceptor, wallClock } from "../fix/tcp-acceptor.js";
 import { SqliteJournalStore } from "../journal/sqlite-journal-store.js";
-import { ThreadedSqliteJournal } from "../journal/threaded-journal.js";
+import { ThreadedJournal } from "../journal/threaded-journal.js";
 import { VolumeProfile } from "../market/volume-profile.js";
 import { SESSION_SECONDS } from "../model/market-parameters.js";
 import { startLiveDay } from "../runtime/live-day.js";
@@ -121,7 +121,7 @@ interface GatewayOptions {
 }
 
 /** A new SQLite journal file (the engine's seq starts at 1, so an existing journal cannot be continued). */
-function newJournal(path: string): ThreadedSqliteJournal {
+function newJournal(path: string): ThreadedJournal {
   if (existsSync(path))
     throw new UserError("bad-flag", `--journal: ${path} already exists (the gateway starts a new one)`);
   try {
@@ -129,7 +129,7 @@ function newJournal(path: string): ThreadedSqliteJournal {
   } catch (error) {
     throw new UserError("bad-flag", `--journal: ${path}: ${(error as Error).message}`, { cause: error });
   }
-  return new ThreadedSqliteJournal(path, { synchronous: "full" });
+  return new ThreadedJournal({ kind: "sqlite", path, synchronous: "full" });
 }
 
 function positiveNumber(flag: string): (value: string) => number {

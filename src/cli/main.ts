@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { UserError } from "../core/errors.js";
+import type { JournalTarget } from "../journal/journal-target.js";
 import { ROUTING_LOGICS, type RoutingLogic } from "../router/routing.js";
 import { registerAudit } from "./audit-command.js";
 import { DEFAULT_ORDER_COUNT, DEMO_ALLOCATIONS, type DemoAllocation, runDemo } from "./demo.js";
@@ -85,6 +86,12 @@ program
   .option("--out <dir>", "write summary.json, orders.csv, fills.csv, allocations.csv and market-fills.csv here")
   .option("--json", "print the summary as JSON on stdout (no table, no progress bar)", false)
   .option("--db <file>", "journal every engine event to this SQLite file (default with --out: <out>/journal.db)")
+  .option("--pg <url>", "journal every engine event to PostgreSQL instead, postgres://user@host:port/database")
+  .option(
+    "--pg-schema <name>",
+    "the PostgreSQL schema for the journal (made when absent; must hold no journal)",
+    "public",
+  )
   .option("--no-journal", "write no journal")
   .option("--scorecard <file>", "the router's venue scorecard: read at the start if it exists, written at the end")
   .addOption(
@@ -106,10 +113,25 @@ program
       out?: string;
       json: boolean;
       db?: string;
+      pg?: string;
+      pgSchema: string;
       journal: boolean;
       scorecard?: string;
       routing?: RoutingLogic;
     }) => {
+      if (opts.pg !== undefined && opts.db !== undefined)
+        throw new UserError("bad-flag", "demo: give --db or --pg, not both");
+      if (opts.pg !== undefined && !opts.journal)
+        throw new UserError("bad-flag", "demo: --pg names a journal and --no-journal asks for none: give one");
+      const sqlite = opts.db ?? (opts.out === undefined ? null : join(opts.out, "journal.db"));
+      // "normal" sync for SQLite: a simulation needs the file to survive a crash, not a power cut.
+      const journal: JournalTarget | null = !opts.journal
+        ? null
+        : opts.pg !== undefined
+          ? { kind: "postgres", url: opts.pg, schema: opts.pgSchema }
+          : sqlite === null
+            ? null
+            : { kind: "sqlite", path: sqlite, synchronous: "normal" };
       const bar = progressBar(!opts.json && process.stderr.isTTY === true, opts.minutes, "simulated minutes");
       const summary = runDemo({
         seed: opts.seed,
@@ -124,7 +146,7 @@ program
         orders: opts.orders ?? null,
         onRowReject: (line) => process.stderr.write(`${line}\n`),
         progress: (done) => bar.update(done),
-        journal: opts.journal ? (opts.db ?? (opts.out === undefined ? null : join(opts.out, "journal.db"))) : null,
+        journal,
         scorecard: opts.scorecard ?? null,
         routing: opts.routing ?? null,
       });

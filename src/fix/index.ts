@@ -12,6 +12,7 @@ export * from "./framer.js";
 export * from "./message-store.js";
 export * from "./order-gateway.js";
 export * from "./order-gateway-config.js";
+export * from "./postgres-message-store.js";
 export * from "./session.js";
 export * from "./sqlite-message-store.js";
 export * from "./tags.js";

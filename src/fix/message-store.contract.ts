@@ -1,7 +1,7 @@
 /**
- * The `FixMessageStore` contract, run against every implementation (memory, SQLite): sequence numbers start at 1,
- * recordSent stores and advances the sender number together, sentBetween returns the range in order, reset clears
- * one session only.
+ * The `FixMessageStore` contract, run against every implementation (memory, SQLite; PostgreSQL in
+ * test/fix-message-store-postgres.test.ts): sequence numbers start at 1, recordSent stores and advances the sender
+ * number together, sentBetween returns the range in order, reset clears one session only.
  */
 import { expect, it } from "vitest";
 import type { FixMessageStore } from "./message-store.js";

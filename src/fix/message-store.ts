@@ -7,7 +7,7 @@
  * `recordSent` stores the message and the new next-sender number atomically; `transaction` groups many calls into
  * one commit. Sessions are keyed by their id
  * ("FIX.4.4:ISLD->TW44"). `MemoryFixMessageStore` is the reference implementation for tests; `SqliteFixMessageStore`
- * is the durable one. One contract suite (message-store.contract.ts) runs against both.
+ * and `PostgresFixMessageStore` are the durable ones. One contract suite (message-store.contract.ts) runs against all.
  */
 
 export interface FixSeqNums {

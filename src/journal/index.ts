@@ -5,6 +5,7 @@ export * from "./journal-errors.js";
 export * from "./journal-record.js";
 export * from "./journal-row.js";
 export * from "./journal-store.js";
+export * from "./journal-target.js";
 export * from "./migrations.js";
 export * from "./order-life.js";
 export * from "./postgres-journal-store.js";

@@ -20,6 +20,7 @@ import { InvariantError, TributaryError } from "../core/errors.js";
 import type { EngineEvent, EngineListener } from "../model/client-events.js";
 import { canonicalJson } from "./canonical-json.js";
 import { CausationTracker } from "./correlation.js";
+import { DurableWaiters } from "./durable-waiters.js";
 import { GENESIS_HASH, type JournalRecord, makeRecord } from "./journal-record.js";
 import { isSyncStore, type JournalHead, type JournalStore, type SyncJournalStore } from "./journal-store.js";
 
@@ -35,12 +36,6 @@ export interface JournalOptions {
 /** Anything that emits engine events: the Engine, or a test double. */
 export interface EventSource {
   on(listener: EngineListener): () => void;
-}
-
-interface Waiter {
-  readonly seq: number;
-  readonly resolve: () => void;
-  readonly reject: (error: Error) => void;
 }
 
 const RETRY_FIRST_MS = 100;
@@ -60,7 +55,7 @@ export class Journal {
   private flushHandle: NodeJS.Immediate | null = null;
   private retryHandle: NodeJS.Timeout | null = null;
   private retryMs = RETRY_FIRST_MS;
-  private waiters: Waiter[] = [];
+  private readonly waiters = new DurableWaiters();
   private writableWaiters: (() => void)[] = [];
   private readonly durableListeners: ((seq: number) => void)[] = [];
   private detach: (() => void) | null = null;
@@ -153,17 +148,7 @@ export class Journal {
   /** Resolves once `seq` is committed. */
   durable(seq: number): Promise<void> {
     if (seq <= this.committed) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const waiter = { seq, resolve, reject };
-      const w = this.waiters;
-      if (w.length === 0 || (w[w.length - 1] as Waiter).seq <= seq) w.push(waiter);
-      else
-        w.splice(
-          w.findIndex((x) => x.seq > seq),
-          0,
-          waiter,
-        );
-    });
+    return this.waiters.wait(seq);
   }
 
   /** Called with the last seq of every committed batch. */
@@ -269,9 +254,7 @@ export class Journal {
     this.batches++;
     this.retryMs = RETRY_FIRST_MS;
     this.lastError = null;
-    let n = 0;
-    while (n < this.waiters.length && (this.waiters[n] as Waiter).seq <= seq) (this.waiters[n++] as Waiter).resolve();
-    if (n > 0) this.waiters = this.waiters.slice(n);
+    this.waiters.resolveThrough(seq);
     for (const listener of this.durableListeners) listener(seq);
     if (this.writableWaiters.length > 0 && this.writable) {
       const ready = this.writableWaiters;
@@ -287,9 +270,7 @@ export class Journal {
       { cause },
     );
     this.lastError = error;
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const w of waiters) w.reject(error);
+    this.waiters.rejectAll(error);
     this.options.onError?.(error);
     if (this.retryHandle === null && !this.closed) {
       this.retryHandle = setTimeout(() => {

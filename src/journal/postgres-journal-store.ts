@@ -1,11 +1,12 @@
 /**
  * The journal in PostgreSQL (node-postgres). Each batch is one transaction: the records and their index rows go in by
  * COPY FROM STDIN (pg-copy-streams), the fastest way into PostgreSQL from Node (bench/journal.bench.ts compares it with
- * a multi-row `INSERT ... SELECT FROM unnest($1, ...)`, available here as `method: "unnest"`). Tables live in one
- * schema (default `public`; tests use a schema of their own and drop it). Opening checks the server answers, the
- * schema holds a Tributary journal (`tributary_schema`) and is not from a newer version; a writer applies missing
- * migrations under an advisory lock. Limits: one connection, so reads wait behind a write in progress; bigint columns
- * come back as JS numbers (seqs and times stay below 2^53).
+ * a multi-row `INSERT ... SELECT FROM unnest($1, ...)`, available here as `method: "unnest"`). A writer with time to
+ * spare between writes (the threaded journal's worker) formats batches ahead with `copyRows` and appends several in one
+ * transaction with `appendCopyRows`. Tables live in one schema (default `public`; tests use a schema of their own and
+ * drop it). Opening checks the server answers, the schema holds a Tributary journal (`tributary_schema`) and is not
+ * from a newer version; a writer applies missing migrations under an advisory lock. Limits: one connection, so reads
+ * wait behind a write in progress; bigint columns come back as JS numbers (seqs and times stay below 2^53).
  */
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -57,6 +58,35 @@ function copyText(value: string | null): string {
 
 function copyNum(value: number | null): string {
   return value === null ? "\\N" : String(value);
+}
+
+/** A batch formatted for COPY: each table's rows as COPY text (the CPU half of an append, which can run ahead). */
+export interface CopyRows {
+  readonly records: string;
+  readonly orders: string;
+  readonly parents: string;
+  readonly clientIds: string;
+}
+
+export function copyRows(batch: readonly JournalRecord[]): CopyRows {
+  // Lines joined once: a string grown by += is a rope of every piece, all kept alive (and copied by each young-generation
+  // collection) until it is flattened.
+  const records: string[] = new Array(batch.length);
+  let orders = "";
+  let parents = "";
+  let clientIds = "";
+  for (let i = 0; i < batch.length; i++) {
+    const r = batch[i] as JournalRecord;
+    const seq = r.seq;
+    records[i] =
+      `${seq}\t${r.time}\t${copyText(r.type)}\t${copyText(r.source)}\t${copyNum(r.parentId)}\t${copyNum(r.orderId)}\t` +
+      `${copyText(r.childId)}\t${copyNum(r.causation)}\t${copyText(r.payload)}\t${r.prevHash}\t${r.hash}\n`;
+    for (let k = 0; k < r.moreOrderIds.length; k++) orders += `${r.moreOrderIds[k]}\t${seq}\n`;
+    for (let k = 0; k < r.moreParentIds.length; k++) parents += `${r.moreParentIds[k]}\t${seq}\n`;
+    for (const ref of r.clientRefs)
+      clientIds += `${copyText(ref.clOrdId)}\t${copyText(ref.source)}\t${seq}\t${copyNum(ref.orderId)}\n`;
+  }
+  return { records: records.join(""), orders, parents, clientIds };
 }
 
 export class PostgresJournalStore implements JournalStore {
@@ -111,10 +141,27 @@ export class PostgresJournalStore implements JournalStore {
 
   async append(batch: readonly JournalRecord[]): Promise<void> {
     if (batch.length === 0) return;
+    if (this.method === "copy") await this.appendCopyRows([copyRows(batch)]);
+    else await this.transaction(() => this.appendUnnest(batch));
+  }
+
+  /** Batches formatted beforehand (`copyRows`), in seq order, appended in one transaction by COPY. */
+  async appendCopyRows(parts: readonly CopyRows[]): Promise<void> {
+    if (parts.length === 0) return;
+    const text = (table: keyof CopyRows): string =>
+      parts.length === 1 ? (parts[0] as CopyRows)[table] : parts.map((p) => p[table]).join("");
+    await this.transaction(async () => {
+      await this.copy("journal", RECORD_COLUMNS, text("records"));
+      await this.copy("journal_order", "order_id, seq", text("orders"));
+      await this.copy("journal_parent", "parent_id, seq", text("parents"));
+      await this.copy("journal_client_id", "cl_ord_id, source, seq, order_id", text("clientIds"));
+    });
+  }
+
+  private async transaction(run: () => Promise<void>): Promise<void> {
     await this.client.query("BEGIN");
     try {
-      if (this.method === "copy") await this.appendCopy(batch);
-      else await this.appendUnnest(batch);
+      await run();
       await this.client.query("COMMIT");
     } catch (error) {
       await this.client.query("ROLLBACK").catch(() => {});
@@ -209,28 +256,6 @@ export class PostgresJournalStore implements JournalStore {
     if (text.length === 0) return;
     const stream = this.client.query(copyFrom(`COPY ${this.s}.${table} (${columns}) FROM STDIN`));
     await pipeline(Readable.from([text]), stream);
-  }
-
-  private async appendCopy(batch: readonly JournalRecord[]): Promise<void> {
-    let records = "";
-    let orders = "";
-    let parents = "";
-    let clientIds = "";
-    for (let i = 0; i < batch.length; i++) {
-      const r = batch[i] as JournalRecord;
-      const seq = r.seq;
-      records +=
-        `${seq}\t${r.time}\t${copyText(r.type)}\t${copyText(r.source)}\t${copyNum(r.parentId)}\t${copyNum(r.orderId)}\t` +
-        `${copyText(r.childId)}\t${copyNum(r.causation)}\t${copyText(r.payload)}\t${r.prevHash}\t${r.hash}\n`;
-      for (let k = 0; k < r.moreOrderIds.length; k++) orders += `${r.moreOrderIds[k]}\t${seq}\n`;
-      for (let k = 0; k < r.moreParentIds.length; k++) parents += `${r.moreParentIds[k]}\t${seq}\n`;
-      for (const ref of r.clientRefs)
-        clientIds += `${copyText(ref.clOrdId)}\t${copyText(ref.source)}\t${seq}\t${copyNum(ref.orderId)}\n`;
-    }
-    await this.copy("journal", RECORD_COLUMNS, records);
-    await this.copy("journal_order", "order_id, seq", orders);
-    await this.copy("journal_parent", "parent_id, seq", parents);
-    await this.copy("journal_client_id", "cl_ord_id, source, seq, order_id", clientIds);
   }
 
   private async appendUnnest(batch: readonly JournalRecord[]): Promise<void> {

@@ -1,7 +1,8 @@
 /**
- * What the kernel thread and the SQLite journal worker share: the setup, the messages, the batch encoding, and the
- * layout of the shared memory (Int32 slots, then two text areas) through which the worker reports committed batches,
- * errors and its end, so the kernel thread can wait with `Atomics.wait` and stay synchronous.
+ * What the kernel thread and the journal worker (SQLite or PostgreSQL) share: the setup, the messages, the batch
+ * encoding, and the layout of the shared memory (Int32 slots, the head seq, then two text areas) through which the
+ * worker reports its store opened (with its head), committed batches, errors and its end, so the kernel thread can
+ * wait with `Atomics.wait` and stay synchronous.
  *
  * A batch crosses the thread boundary as three flat values, never as objects (structured-cloning an object per event
  * costs more than the JSON): the canonical payloads joined by "\n" (canonical JSON has no raw newline), a Float64Array
@@ -15,10 +16,12 @@
  */
 import { CausationTracker, type ClientRef, correlationOf } from "./correlation.js";
 import { chainHash, type JournalRecord } from "./journal-record.js";
+import type { JournalTarget } from "./journal-target.js";
 
 export interface WorkerSetup {
-  readonly path: string;
-  readonly synchronous: "full" | "normal";
+  readonly target: JournalTarget;
+  /** Open with "create": make the file or schema when absent. */
+  readonly create: boolean;
   readonly shared: SharedArrayBuffer;
 }
 
@@ -47,6 +50,11 @@ export interface EncodedBatch {
 }
 
 export type BatchMessage = ({ readonly kind: "batch" } & EncodedBatch) | { readonly kind: "close" };
+
+/** From the worker: a commit (the last seq now durable), or a failed write it keeps and retries. */
+export type WorkerReport =
+  | { readonly kind: "durable"; readonly seq: number }
+  | { readonly kind: "failed"; readonly message: string };
 
 const NONE: readonly never[] = [];
 
@@ -204,13 +212,19 @@ export const SLOT = {
   batches: 0,
   /** 1 once the worker has closed the store. */
   closed: 1,
-  /** 1 once a batch failed. */
+  /** 1 once the journal stopped: its store would not open, a batch was not the next one, or its last write failed. */
   error: 2,
+  /** 1 once the worker has opened its store (or failed to: then `error` is 1 too). */
+  ready: 3,
   count: 4,
-  /** Byte offset of the head hash text (64 bytes + length). */
+  /** Byte offset of the head hash text (64 bytes + length): the store's head once ready, the last one once closed. */
   headText: 16,
+  /** Byte offset of the store's head seq when opened (a Float64). */
+  headSeq: 88,
   /** Byte offset of the error text (up to 1,000 bytes). */
   errorText: 100,
+  /** Byte offset of the error's code when opening failed with a `JournalOpenError` (up to 60 bytes). */
+  errorCode: 1_104,
 } as const;
 
 export const SHARED_BYTES = 1_200;
@@ -221,6 +235,14 @@ export function writeText(shared: SharedArrayBuffer, offset: number, text: strin
   const bytes = Buffer.from(text, "utf8").subarray(0, TEXT_MAX);
   new DataView(shared).setUint32(offset, bytes.length);
   new Uint8Array(shared, offset + 4, bytes.length).set(bytes);
+}
+
+export function writeHeadSeq(shared: SharedArrayBuffer, seq: number): void {
+  new Float64Array(shared, SLOT.headSeq, 1)[0] = seq;
+}
+
+export function readHeadSeq(shared: SharedArrayBuffer): number {
+  return new Float64Array(shared, SLOT.headSeq, 1)[0] as number;
 }
 
 export function readText(shared: SharedArrayBuffer, offset: number): string {

@@ -4,13 +4,17 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { manyEvents, sampleDay } from "../../test/journal-fixtures.js";
 import { Journal } from "./journal.js";
+import { JournalOpenError } from "./journal-errors.js";
+import type { JournalTarget } from "./journal-target.js";
 import { SqliteJournalStore } from "./sqlite-journal-store.js";
-import { ThreadedSqliteJournal } from "./threaded-journal.js";
+import { ThreadedJournal } from "./threaded-journal.js";
 import { verifyJournal } from "./verify.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tributary-threaded-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
+
+const sqlite = (path: string): JournalTarget => ({ kind: "sqlite", path, synchronous: "full" });
 
 function fresh(): string {
   const path = join(dir, `j${++n}.db`);
@@ -31,7 +35,7 @@ function dump(path: string): unknown[] {
   }
 }
 
-describe("ThreadedSqliteJournal", () => {
+describe("ThreadedJournal on SQLite", () => {
   it.each(["worker", "kernel"] as const)(
     "writes, row for row, what Journal writes in-thread, and the journal verifies (hashing on the %s)",
     async (hashing) => {
@@ -43,7 +47,7 @@ describe("ThreadedSqliteJournal", () => {
       journal.closeSync();
 
       const threadedPath = fresh();
-      const threaded = new ThreadedSqliteJournal(threadedPath, { batchSize: 333, maxInFlight: 2, hashing });
+      const threaded = new ThreadedJournal(sqlite(threadedPath), { batchSize: 333, maxInFlight: 2, hashing });
       const heard: number[] = [];
       threaded.onDurable((seq) => heard.push(seq));
       for (const e of events) threaded.append(e);
@@ -63,10 +67,10 @@ describe("ThreadedSqliteJournal", () => {
 
   it("continues the chain of a journal reopened, whichever thread hashes", async () => {
     const path = fresh();
-    const first = new ThreadedSqliteJournal(path, { hashing: "worker" });
+    const first = new ThreadedJournal(sqlite(path), { hashing: "worker" });
     for (const e of manyEvents(100)) first.append(e);
     first.closeSync();
-    const second = new ThreadedSqliteJournal(path, { hashing: "kernel" });
+    const second = new ThreadedJournal(sqlite(path), { hashing: "kernel" });
     expect(second.headSeq).toBe(100);
     for (const e of manyEvents(50, 101)) second.append(e);
     second.closeSync();
@@ -74,5 +78,12 @@ describe("ThreadedSqliteJournal", () => {
     const result = await verifyJournal(store);
     store.closeSync();
     expect(result).toMatchObject({ ok: true, records: 150, headHash: second.headHash });
+  });
+
+  it("refuses to open a file that is not there, in one line naming it", () => {
+    const missing = join(dir, "missing.db");
+    expect(() => new ThreadedJournal(sqlite(missing))).toThrow(
+      new JournalOpenError("journal-not-found", `${missing}: no such file`),
+    );
   });
 });

@@ -1,17 +1,21 @@
 /**
- * A SQLite journal whose writing runs on a worker thread, so a simulation's kernel thread pays only for the canonical
- * JSON of each event and its correlation and causation (read off the event object it holds; encoded into flat arrays,
- * threaded-journal-protocol.ts): the worker chains the hashes and commits the batches. Same records, byte for byte,
- * as `Journal` on a `SqliteJournalStore`.
+ * A journal whose store (a SQLite file or a PostgreSQL schema: journal-target.ts) is written on a worker thread
+ * (journal-worker.ts), so the kernel thread pays only for the canonical JSON of each event and its correlation and
+ * causation (read off the event object it holds; encoded into flat arrays, threaded-journal-protocol.ts), while the
+ * worker chains the hashes and writes. Same records, byte for byte, as `Journal` on the same store.
  *
+ * - Opening waits (synchronously, a few ms) for the worker to open the store (or create it, with `create`) and report
+ *   its head; the chain continues from there. A missing file, a wrong URL or an unreachable server is the store's own
+ *   `JournalOpenError` (one line, the URL without its password), thrown here.
  * - Batches of `batchSize` payloads are posted to the worker; a partial batch goes when the thread is idle.
  * - Back-pressure: at most `maxInFlight` batches may wait for the worker; beyond that `append` blocks on
- *   `Atomics.wait` until one commits (a simulation waits for its journal rather than buffering without bound).
- * - `closeSync()` waits synchronously for the last commit; `durable(seq)` / `onDurable` work as in `Journal` (told by
- *   messages from the worker, so only when the thread is not blocked).
- * Limits: SQLite only (the store must already exist: create it with `SqliteJournalStore.open(path, { mode: "create" })`
- * first, so errors in opening are reported on the caller's thread); a write error stops the journal and surfaces at
- * the next `append`, `closeSync` or `durable`.
+ *   `Atomics.wait` until one commits (the kernel waits for its journal rather than buffering without bound).
+ * - `durable(seq)` resolves once the batch holding seq is committed; `onDurable` hears every commit (told by messages
+ *   from the worker, so only when the thread is not blocked). `closeSync()` waits synchronously for the last commit.
+ * - A failed write keeps its batch: the worker retries it (reopening the store) with back-off; meanwhile the pending
+ *   `durable` promises are rejected with a `TributaryError` "journal-write-failed" and `onError` is told. At close the
+ *   worker tries once more; what it then cannot write, or a batch that does not follow the head (a bug), stops the
+ *   journal and surfaces at the next `append`, `closeSync` or `durable`.
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -19,15 +23,18 @@ import { Worker } from "node:worker_threads";
 import { InvariantError, TributaryError } from "../core/errors.js";
 import type { EngineEvent } from "../model/client-events.js";
 import { canonicalJson } from "./canonical-json.js";
+import { DurableWaiters } from "./durable-waiters.js";
 import type { EventSource } from "./journal.js";
-import { GENESIS_HASH } from "./journal-record.js";
-import { SqliteJournalStore } from "./sqlite-journal-store.js";
+import { type JournalOpenCode, JournalOpenError } from "./journal-errors.js";
+import { type JournalTarget, targetLocation } from "./journal-target.js";
 import {
   BatchEncoder,
   type BatchMessage,
+  readHeadSeq,
   readText,
   SHARED_BYTES,
   SLOT,
+  type WorkerReport,
   type WorkerSetup,
 } from "./threaded-journal-protocol.js";
 
@@ -36,22 +43,29 @@ export interface ThreadedJournalOptions {
   readonly maxInFlight?: number;
   /**
    * Where the hash chain is computed: "worker" (default: the kernel thread pays only for JSON and correlation) or
-   * "kernel" (the worker only inserts: faster end to end when the kernel thread has time to spare, as when the
+   * "kernel" (the worker only writes: faster end to end when the kernel thread has time to spare, as when the
    * journal is all it does).
    */
   readonly hashing?: "worker" | "kernel";
-  /** SQLite `synchronous`: "full" (default, durable against power loss) or "normal" (against crashes only). */
-  readonly synchronous?: "full" | "normal";
+  /** Told of every failed write (the worker retries by itself). */
+  readonly onError?: (error: TributaryError) => void;
+  /** Make the file or schema when absent (default: it must be a journal already). */
+  readonly create?: boolean;
 }
+
+/** How long opening waits for the worker to open its store (a PostgreSQL connection gives up after 5 s). */
+const OPEN_WAIT_SECONDS = 30;
 
 /** The compiled worker; from TypeScript sources (tests), the built one in dist/. */
 function workerUrl(): URL {
-  const beside = new URL("./sqlite-journal-worker.js", import.meta.url);
+  const beside = new URL("./journal-worker.js", import.meta.url);
   if (existsSync(fileURLToPath(beside))) return beside;
-  return new URL("../../dist/src/journal/sqlite-journal-worker.js", import.meta.url);
+  return new URL("../../dist/src/journal/journal-worker.js", import.meta.url);
 }
 
-export class ThreadedSqliteJournal {
+export class ThreadedJournal {
+  /** The file, or the URL without its password and the schema, for messages. */
+  readonly location: string;
   private readonly worker: Worker;
   private readonly shared = new SharedArrayBuffer(SHARED_BYTES);
   private readonly slots = new Int32Array(this.shared, 0, SLOT.count);
@@ -63,7 +77,7 @@ export class ThreadedSqliteJournal {
   private detach: (() => void) | null = null;
   private closed = false;
   private finalHash: string | null = null;
-  private waiters: { seq: number; resolve: () => void; reject: (e: Error) => void }[] = [];
+  private readonly waiters = new DurableWaiters();
   private readonly durableListeners: ((seq: number) => void)[] = [];
   private readonly batchSize: number;
   private readonly maxInFlight: number;
@@ -71,25 +85,43 @@ export class ThreadedSqliteJournal {
   appended = 0;
 
   constructor(
-    readonly path: string,
-    options: ThreadedJournalOptions = {},
+    readonly target: JournalTarget,
+    private readonly options: ThreadedJournalOptions = {},
   ) {
-    const store = SqliteJournalStore.open(path, { mode: "open" });
-    const head = store.headSync();
-    store.closeSync();
-    this.lastSeq = head?.seq ?? 0;
-    this.committed = this.lastSeq;
+    this.location = targetLocation(target);
     this.batchSize = options.batchSize ?? 8_192;
     this.maxInFlight = options.maxInFlight ?? 16;
-    this.encoder = new BatchEncoder(this.batchSize, options.hashing === "kernel" ? (head?.hash ?? GENESIS_HASH) : null);
-    const setup: WorkerSetup = { path, synchronous: options.synchronous ?? "full", shared: this.shared };
+    const setup: WorkerSetup = { target, create: options.create ?? false, shared: this.shared };
     this.worker = new Worker(workerUrl(), { workerData: setup });
-    this.worker.on("message", (m: { kind: string; seq: number }) => {
+    this.worker.on("message", (m: WorkerReport) => {
       if (m.kind === "durable") this.done(m.seq);
+      else this.failed(m.message);
     });
     this.worker.on("error", () => {
       Atomics.store(this.slots, SLOT.error, 1);
     });
+    for (let waited = 0; Atomics.load(this.slots, SLOT.ready) === 0; waited++) {
+      if (waited >= OPEN_WAIT_SECONDS) {
+        void this.worker.terminate();
+        throw new TributaryError("journal-open-failed", `journal: ${this.location}: its writer did not start`);
+      }
+      Atomics.wait(this.slots, SLOT.ready, 0, 1_000);
+    }
+    if (Atomics.load(this.slots, SLOT.error) !== 0) {
+      void this.worker.terminate();
+      // The store's own message names it (the file, or the URL without its password), and a `JournalOpenError` (a
+      // missing file, a wrong URL, an unreachable server: the user's to fix) stays one.
+      const message = readText(this.shared, SLOT.errorText);
+      const code = readText(this.shared, SLOT.errorCode);
+      if (code !== "") throw new JournalOpenError(code as JournalOpenCode, message);
+      throw new TributaryError("journal-open-failed", `journal: ${message}`);
+    }
+    this.lastSeq = readHeadSeq(this.shared);
+    this.committed = this.lastSeq;
+    this.encoder = new BatchEncoder(
+      this.batchSize,
+      options.hashing === "kernel" ? readText(this.shared, SLOT.headText) : null,
+    );
   }
 
   /** Journals every event of `source` from now on; returns a function that stops. */
@@ -128,9 +160,11 @@ export class ThreadedSqliteJournal {
     return this.committed;
   }
 
+  /** Resolves once `seq` is committed. */
   durable(seq: number): Promise<void> {
     if (seq <= this.committed) return Promise.resolve();
-    return new Promise((resolve, reject) => this.waiters.push({ seq, resolve, reject }));
+    if (Atomics.load(this.slots, SLOT.error) !== 0) return Promise.reject(this.stoppedError());
+    return this.waiters.wait(seq);
   }
 
   onDurable(listener: (seq: number) => void): void {
@@ -146,7 +180,7 @@ export class ThreadedSqliteJournal {
     this.post();
     this.closed = true;
     this.worker.postMessage({ kind: "close" } satisfies BatchMessage);
-    // A worker that failed still answers "close"; one that died cannot, so after an error the wait is bounded.
+    // A worker that stopped still answers "close"; one that died cannot, so after an error the wait is bounded.
     for (let waited = 0; Atomics.load(this.slots, SLOT.closed) === 0; waited++) {
       if (Atomics.load(this.slots, SLOT.error) !== 0 && waited >= 30) break;
       Atomics.wait(this.slots, SLOT.closed, 0, 1_000);
@@ -176,22 +210,33 @@ export class ThreadedSqliteJournal {
     }
   }
 
+  private writeFailed(message: string): TributaryError {
+    return new TributaryError("journal-write-failed", `journal: writing to ${this.location} failed: ${message}`);
+  }
+
+  private stoppedError(): TributaryError {
+    return this.writeFailed(readText(this.shared, SLOT.errorText) || "worker stopped");
+  }
+
+  /** Throws once the worker has stopped (after rejecting every pending `durable`). */
   private check(): void {
     if (Atomics.load(this.slots, SLOT.error) === 0) return;
-    const error = new TributaryError(
-      "journal-write-failed",
-      `journal: writing to ${this.path} failed: ${readText(this.shared, SLOT.errorText) || "worker stopped"}`,
-    );
-    for (const w of this.waiters.splice(0)) w.reject(error);
+    const error = this.stoppedError();
+    this.waiters.rejectAll(error);
     throw error;
+  }
+
+  /** A write failed; the worker keeps its records and retries. */
+  private failed(message: string): void {
+    const error = this.writeFailed(`${message} (retrying)`);
+    this.waiters.rejectAll(error);
+    this.options.onError?.(error);
   }
 
   private done(seq: number): void {
     if (seq <= this.committed && seq !== this.lastSeq) return;
     this.committed = Math.max(this.committed, seq);
-    let n = 0;
-    while (n < this.waiters.length && (this.waiters[n]?.seq ?? 0) <= this.committed) this.waiters[n++]?.resolve();
-    if (n > 0) this.waiters = this.waiters.slice(n);
+    this.waiters.resolveThrough(this.committed);
     for (const listener of this.durableListeners) listener(this.committed);
   }
 }

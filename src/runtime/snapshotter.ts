@@ -9,12 +9,12 @@
 
 import type { Engine } from "../engine/engine.js";
 import type { OpenChildren } from "../engine/open-children.js";
-import { SqliteJournalStore } from "../journal/sqlite-journal-store.js";
+import { type JournalTarget, openJournalStore } from "../journal/journal-target.js";
 import type { SessionChanged } from "../model/client-events.js";
-import { captureSnapshot, snapshotPathOf, writeSnapshot } from "./snapshot-file.js";
+import { captureSnapshot, writeSnapshot } from "./snapshot-file.js";
 
 export interface SnapshotJournal {
-  readonly path: string;
+  readonly target: JournalTarget;
   durable(seq: number): Promise<void>;
 }
 
@@ -30,6 +30,8 @@ export class Snapshotter {
   constructor(
     private readonly engine: Engine,
     private readonly journal: SnapshotJournal,
+    /** The snapshot file (snapshot-file.ts). */
+    private readonly path: string,
     private readonly open: OpenChildren,
     session: SessionChanged | null,
     private readonly every: number,
@@ -60,24 +62,12 @@ export class Snapshotter {
     this.lastTaken = taken.seq;
     this.journal.durable(taken.seq).then(
       () => {
-        try {
-          const store = SqliteJournalStore.open(this.journal.path, { mode: "open" });
-          store
-            .readRange(taken.seq, taken.seq)
-            .then((records) => {
-              const record = records[0];
-              if (record === undefined) throw new Error(`journal has no record ${taken.seq}`);
-              this.write({ ...taken, recordHash: record.hash });
-            })
-            .catch((error: Error) => this.onError(error))
-            .finally(() => {
-              store.closeSync();
-              this.busy = false;
-            });
-        } catch (error) {
-          this.busy = false;
-          this.onError(error as Error);
-        }
+        this.recordHash(taken.seq)
+          .then((recordHash) => this.write({ ...taken, recordHash }))
+          .catch((error: Error) => this.onError(error))
+          .finally(() => {
+            this.busy = false;
+          });
       },
       (error: Error) => {
         this.busy = false;
@@ -86,8 +76,20 @@ export class Snapshotter {
     );
   }
 
+  /** The hash of the journal's record `seq`, read back from its store. */
+  private async recordHash(seq: number): Promise<string> {
+    const store = await openJournalStore(this.journal.target, "open");
+    try {
+      const record = (await store.readRange(seq, seq))[0];
+      if (record === undefined) throw new Error(`journal has no record ${seq}`);
+      return record.hash;
+    } finally {
+      await store.close();
+    }
+  }
+
   private write(snapshot: Parameters<typeof writeSnapshot>[1]): void {
-    writeSnapshot(snapshotPathOf(this.journal.path), snapshot);
+    writeSnapshot(this.path, snapshot);
     this.written++;
     this.lastSeq = snapshot.seq;
   }

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { hashToken } from "./auth.js";
-import { loadServiceConfig, parseServiceConfig } from "./service-config.js";
+import { loadServiceConfig, parseServiceConfig, publicConfig } from "./service-config.js";
 
 const base = {
   journal: { path: "j.db" },
@@ -11,7 +11,9 @@ const base = {
 describe("service config", () => {
   it("fills the defaults and resolves paths against the config's folder", () => {
     const c = parseServiceConfig(base, "serve.yaml", "/etc/tributary");
-    expect(c.journalPath).toBe("/etc/tributary/j.db");
+    expect(c.journal).toEqual({ kind: "sqlite", path: "/etc/tributary/j.db", synchronous: "full" });
+    expect(c.snapshotEvery).toBe(100_000);
+    expect(c.snapshotPath).toBe("/etc/tributary/j.db.snapshot");
     expect(c.http).toMatchObject({ host: "127.0.0.1", port: 8080, tls: null, maxBatchOrders: 1000 });
     expect(c.shutdown).toEqual({ children: "cancel", graceSeconds: 5 });
     expect(c.fix).toBeNull();
@@ -67,6 +69,21 @@ describe("service config", () => {
       { ...base, fixVenues: [{ venue: "LIT1", port: 9, reconnect: { minMillis: 500, maxMillis: 100 } }] },
       "serve.yaml: fixVenues[0].reconnect.maxMillis: 100 is below minMillis 500",
     ],
+    [
+      { ...base, journal: {} },
+      "serve.yaml: journal: give path (a SQLite file) or pg (a postgres:// URL) for the journal",
+    ],
+    [{ ...base, journal: { path: "j.db", pg: "postgres://h/d" } }, "serve.yaml: journal: give path or pg, not both"],
+    [{ ...base, journal: { pg: "mysql://h/d" } }, "serve.yaml: journal.pg: a postgres:// URL"],
+    [{ ...base, journal: { path: "j.db", schema: "s" } }, "serve.yaml: journal.schema: only with journal.pg"],
+    [
+      { ...base, journal: { pg: "postgres://h/d", snapshotEvery: 10 } },
+      "serve.yaml: journal.snapshotEvery: with journal.pg, name the snapshot file too (journal.snapshot)",
+    ],
+    [
+      { ...base, journal: { path: "j.db", snapshot: "s" } },
+      "serve.yaml: journal.snapshot: only with journal.pg (a SQLite journal keeps its snapshots beside it)",
+    ],
   ])("refuses %j with one line naming the field", (value, message) => {
     expect(() => parseServiceConfig(value, "serve.yaml", "/tmp")).toThrow(message);
   });
@@ -108,6 +125,39 @@ describe("service config", () => {
       ["DRKP", 9890, "DRKP"],
     ]);
     expect(c.reference).toMatch(/config[/\\]demo\.yaml$/);
+  });
+
+  it("takes a PostgreSQL journal: URL, schema (default public), snapshots only in a file named; the password hidden", () => {
+    const c = parseServiceConfig({ ...base, journal: { pg: "postgres://ops:pw@db/x", schema: "live" } }, "s", "/tmp");
+    expect(c.journal).toEqual({ kind: "postgres", url: "postgres://ops:pw@db/x", schema: "live" });
+    expect(publicConfig(c).journal).toBe("postgres://ops:***@db/x (schema live)");
+    expect(c.snapshotPath).toBeNull();
+    const snap = { pg: "postgres://db/x", snapshot: "live.snapshot", snapshotEvery: 500 };
+    expect(parseServiceConfig({ ...base, journal: snap }, "s", "/srv")).toMatchObject({
+      snapshotPath: "/srv/live.snapshot",
+      snapshotEvery: 500,
+    });
+    expect(parseServiceConfig({ ...base, journal: { pg: "postgresql://db/x" } }, "s", "/").journal).toMatchObject({
+      schema: "public",
+    });
+  });
+
+  it("keeps the FIX store in PostgreSQL when fix.store is a postgres:// URL (fix.storeSchema, default public)", () => {
+    const fix = { port: 0, sessions: [{ senderCompId: "T", targetCompId: "OMS" }] };
+    const c = parseServiceConfig(
+      { ...base, fix: { ...fix, store: "postgres://ops:pw@db/x", storeSchema: "fix" } },
+      "s",
+      "/",
+    );
+    expect(c.fix?.store).toEqual({ kind: "postgres", url: "postgres://ops:pw@db/x", schema: "fix" });
+    expect(publicConfig(c).fix?.store).toBe("postgres://ops:***@db/x (schema fix)");
+    expect(parseServiceConfig({ ...base, fix: { ...fix, store: "f.db" } }, "s", "/etc").fix?.store).toEqual({
+      kind: "sqlite",
+      path: "/etc/f.db",
+    });
+    expect(() =>
+      parseServiceConfig({ ...base, fix: { ...fix, store: "f.db", storeSchema: "x" } }, "s.yaml", "/"),
+    ).toThrow("s.yaml: fix.storeSchema: only with a PostgreSQL fix.store (a postgres:// URL)");
   });
 
   it("loads the documented example", () => {

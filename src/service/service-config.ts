@@ -4,6 +4,9 @@
  *
  * - Relative paths (reference data, TLS files, FIX store) are read from the config file's folder; the journal path
  *   too, so a config and its journal travel together.
+ * - The journal is a SQLite file (`journal.path`) or a PostgreSQL schema (`journal.pg`, `journal.schema`), one of
+ *   them; snapshots are kept beside a SQLite file, or for PostgreSQL in the file `journal.snapshot` names. The FIX store is a file or, as a postgres:// URL, a schema
+ *   (`fix.storeSchema`).
  * - Tokens are never in the file: only their SHA-256 (`tributary serve hash-token`).
  * - The FIX sessions are the order gateway's own schema (fix/order-gateway-config.ts), validated by it.
  * - `fixVenues`: venues of the reference data reached over FIX 4.4 instead of simulated (runtime/live-day.ts); each
@@ -21,9 +24,12 @@ import { z } from "zod";
 import { UserError } from "../core/errors.js";
 import { type OrderGatewayConfig, parseOrderGatewayConfig } from "../fix/order-gateway-config.js";
 import { parseRiskConfig, type RiskConfig } from "../intake/risk-config.js";
+import { type JournalTarget, targetLocation } from "../journal/journal-target.js";
 import type { FixVenueSetup } from "../runtime/live-day.js";
+import { snapshotPathOf } from "../runtime/snapshot-file.js";
 import { issueField } from "./zod-issue.js";
 
+const DEFAULT_SNAPSHOT_EVERY = 100_000;
 const DEFAULT_REFERENCE = fileURLToPath(new URL("../../../config/demo.yaml", import.meta.url));
 
 const idText = z.string().regex(/^[\x21-\x7e]{1,64}$/, "printable ASCII without spaces, at most 64 characters");
@@ -67,8 +73,14 @@ const serviceSchema = z.strictObject({
       rateLimit: { max: 5000, windowMs: 1000 },
     }),
   journal: z.strictObject({
-    path: z.string().min(1, "must not be empty"),
-    snapshotEvery: whole(0, 1_000_000_000).default(100_000),
+    path: z.string().min(1, "must not be empty").optional(),
+    pg: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "a postgres:// URL (postgres://user@host:port/database)")
+      .optional(),
+    schema: z.string().min(1, "must not be empty").max(63, "at most 63 characters (PostgreSQL's limit)").optional(),
+    snapshot: z.string().min(1, "must not be empty").optional(),
+    snapshotEvery: whole(0, 1_000_000_000).optional(),
   }),
   sources: z
     .array(z.strictObject({ id: idText, tokenSha256: sha256Hex, accounts: z.array(idText).min(1).optional() }))
@@ -79,6 +91,11 @@ const serviceSchema = z.strictObject({
       host: z.string().min(1).default("127.0.0.1"),
       port: whole(0, 65535),
       store: z.string().min(1).optional(),
+      storeSchema: z
+        .string()
+        .min(1, "must not be empty")
+        .max(63, "at most 63 characters (PostgreSQL's limit)")
+        .optional(),
       tls: z.strictObject({ cert: z.string().min(1), key: z.string().min(1) }).optional(),
       sessions: z.array(z.unknown()),
     })
@@ -132,15 +149,19 @@ export interface ServiceConfig {
   /** Where the end-of-day report is written (JSON) after the close; null: logged only. */
   readonly endOfDayReport: string | null;
   readonly http: Omit<Parsed["http"], "tls"> & { readonly tls: { readonly cert: string; readonly key: string } | null };
-  readonly journalPath: string;
-  /** Events between two snapshots of the session beside the journal (0: none but the one at a stop). */
+  /** A SQLite file (synchronous FULL: durable against a power cut) or a PostgreSQL schema. */
+  readonly journal: JournalTarget;
+  /** The session's snapshots (beside a SQLite journal; for PostgreSQL `journal.snapshot`), or null: none. */
+  readonly snapshotPath: string | null;
+  /** Events between two snapshots (0: none but the one at a stop). */
   readonly snapshotEvery: number;
   readonly sources: Parsed["sources"];
   readonly admins: Parsed["admins"];
   readonly fix: {
     readonly host: string;
     readonly port: number;
-    readonly store: string | null;
+    /** A SQLite file, or a PostgreSQL schema (`store` a postgres:// URL); null: in memory. */
+    readonly store: FixStoreTarget | null;
     readonly tls: { readonly cert: string; readonly key: string } | null;
     readonly gateway: OrderGatewayConfig;
   } | null;
@@ -180,8 +201,17 @@ export function parseServiceConfig(value: unknown, origin: string, baseDir: stri
     sessionOpen: c.session.open ?? null,
     endOfDayReport: c.session.endOfDayReport === undefined ? null : at(c.session.endOfDayReport),
     http: { ...c.http, tls: c.http.tls === undefined ? null : { cert: at(c.http.tls.cert), key: at(c.http.tls.key) } },
-    journalPath: at(c.journal.path),
-    snapshotEvery: c.journal.snapshotEvery,
+    journal:
+      c.journal.pg === undefined
+        ? { kind: "sqlite", path: at(c.journal.path as string), synchronous: "full" }
+        : { kind: "postgres", url: c.journal.pg, schema: c.journal.schema ?? "public" },
+    snapshotPath:
+      c.journal.pg === undefined
+        ? snapshotPathOf(at(c.journal.path as string))
+        : c.journal.snapshot === undefined
+          ? null
+          : at(c.journal.snapshot),
+    snapshotEvery: c.journal.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY,
     sources: c.sources,
     admins: c.admins,
     fix:
@@ -190,7 +220,7 @@ export function parseServiceConfig(value: unknown, origin: string, baseDir: stri
         : {
             host: c.fix.host,
             port: c.fix.port,
-            store: c.fix.store === undefined ? null : at(c.fix.store),
+            store: fixStore(c.fix.store, c.fix.storeSchema, at),
             tls: c.fix.tls === undefined ? null : { cert: at(c.fix.tls.cert), key: at(c.fix.tls.key) },
             gateway,
           },
@@ -238,7 +268,39 @@ export function loadServiceConfig(path: string): ServiceConfig {
   return parseServiceConfig(value, path, dirname(resolve(path)));
 }
 
+export type FixStoreTarget =
+  | { readonly kind: "sqlite"; readonly path: string }
+  | { readonly kind: "postgres"; readonly url: string; readonly schema: string };
+
+const POSTGRES_URL = /^postgres(ql)?:\/\//;
+
+function fixStore(
+  store: string | undefined,
+  schema: string | undefined,
+  at: (path: string) => string,
+): FixStoreTarget | null {
+  if (store === undefined) return null;
+  if (POSTGRES_URL.test(store)) return { kind: "postgres", url: store, schema: schema ?? "public" };
+  return { kind: "sqlite", path: at(store) };
+}
+
+function journalCheck(j: Parsed["journal"]): string | null {
+  if (j.path === undefined && j.pg === undefined)
+    return "journal: give path (a SQLite file) or pg (a postgres:// URL) for the journal";
+  if (j.path !== undefined && j.pg !== undefined) return "journal: give path or pg, not both";
+  if (j.schema !== undefined && j.pg === undefined) return "journal.schema: only with journal.pg (a PostgreSQL schema)";
+  if (j.snapshot !== undefined && j.pg === undefined)
+    return "journal.snapshot: only with journal.pg (a SQLite journal keeps its snapshots beside it)";
+  if (j.snapshotEvery !== undefined && j.pg !== undefined && j.snapshot === undefined)
+    return "journal.snapshotEvery: with journal.pg, name the snapshot file too (journal.snapshot)";
+  return null;
+}
+
 function crossCheck(c: Parsed, gateway: OrderGatewayConfig | null): string | null {
+  const journal = journalCheck(c.journal);
+  if (journal !== null) return journal;
+  if (c.fix?.storeSchema !== undefined && !POSTGRES_URL.test(c.fix.store ?? ""))
+    return "fix.storeSchema: only with a PostgreSQL fix.store (a postgres:// URL)";
   const ids = new Map<string, string>();
   const hashes = new Map<string, string>();
   const named: [string, string, string | null][] = [
@@ -278,7 +340,8 @@ export function publicConfig(c: ServiceConfig) {
     sessionOpen: c.sessionOpen,
     endOfDayReport: c.endOfDayReport,
     http: { ...c.http, tls: c.http.tls !== null },
-    journalPath: c.journalPath,
+    journal: targetLocation(c.journal),
+    snapshotPath: c.snapshotPath,
     snapshotEvery: c.snapshotEvery,
     sources: c.sources.map((s) => ({ id: s.id, accounts: s.accounts ?? null })),
     admins: c.admins.map((a) => ({ id: a.id })),
@@ -288,7 +351,12 @@ export function publicConfig(c: ServiceConfig) {
         : {
             host: c.fix.host,
             port: c.fix.port,
-            store: c.fix.store,
+            store:
+              c.fix.store === null
+                ? null
+                : c.fix.store.kind === "sqlite"
+                  ? c.fix.store.path
+                  : targetLocation(c.fix.store),
             tls: c.fix.tls !== null,
             sessions: c.fix.gateway.sessions.map(({ password, passwordSha256, ...s }) => ({
               ...s,

@@ -1,6 +1,7 @@
 /**
  * The live service, wired: the engine on the wall clock with the simulated venues and market model
- * (runtime/live-day.ts), the journal (a new SQLite file, written on a worker thread with synchronous=FULL), the HTTP
+ * (runtime/live-day.ts), the journal (a new SQLite file with synchronous=FULL, or a PostgreSQL schema: written on a
+ * worker thread), the HTTP
  * API and its WebSocket stream, the FIX order gateway when configured, metrics and logs.
  *
  * Listeners hear the engine in this order: the journal, the FIX gateway, then the fill log, stream and metrics; the
@@ -22,6 +23,9 @@
  * `<journal>.fix-venues` (SQLite), so `--resume` continues them: the venue resends what we missed, and every child
  * still working there is handed back to the venue, asked its status and cancelled, its late fills applied once.
  * GET /venues shows each venue's health (healthy, tripped, half-open, disconnected).
+ * With a PostgreSQL journal, snapshots only with `journal.snapshot` (else a resume replays the journal); a service with
+ * FIX sessions cannot be resumed from one yet (the reports a crash kept from the sessions are read back from a SQLite
+ * journal only).
  * Limits: the simulated venues restart with the service (so every child order open at a crash is unknown to them and
  * ends as such); after a resume the fills list of GET /orders/:id shows the fills since the restart (the journal and
  * `tributary audit` have them all).
@@ -35,15 +39,18 @@ import { OpenChildren } from "../engine/open-children.js";
 import { FixAcceptor } from "../fix/acceptor.js";
 import { type FixMessageStore, MemoryFixMessageStore } from "../fix/message-store.js";
 import { OrderGateway } from "../fix/order-gateway.js";
+import { PostgresFixMessageStore } from "../fix/postgres-message-store.js";
 import { SqliteFixMessageStore } from "../fix/sqlite-message-store.js";
 import { TcpFixAcceptor, wallClock } from "../fix/tcp-acceptor.js";
+import { type JournalTarget, openJournalStore, targetLocation } from "../journal/journal-target.js";
+import { PostgresJournalStore } from "../journal/postgres-journal-store.js";
 import { SqliteJournalStore } from "../journal/sqlite-journal-store.js";
-import { ThreadedSqliteJournal } from "../journal/threaded-journal.js";
+import { ThreadedJournal } from "../journal/threaded-journal.js";
 import { VolumeProfile } from "../market/volume-profile.js";
 import { SESSION_SECONDS } from "../model/market-parameters.js";
 import { type FixVenueSetup, startLiveDay } from "../runtime/live-day.js";
 import { type Recovered, recoverEngine } from "../runtime/recover.js";
-import { readSnapshot, snapshotPathOf } from "../runtime/snapshot-file.js";
+import { readSnapshot } from "../runtime/snapshot-file.js";
 import { Snapshotter } from "../runtime/snapshotter.js";
 import { AllocationFile } from "./allocation-file.js";
 import { Authenticator } from "./auth.js";
@@ -55,7 +62,7 @@ import { createLogger } from "./logger.js";
 import { ServiceMetrics } from "./metrics.js";
 import { FillLog } from "./order-view.js";
 import { parentProgress } from "./parent-progress.js";
-import { publicConfig, type ServiceConfig } from "./service-config.js";
+import { type FixStoreTarget, publicConfig, type ServiceConfig } from "./service-config.js";
 
 export interface StopSummary {
   readonly ordersAccepted: number;
@@ -71,10 +78,39 @@ export interface RunningService {
 }
 
 /**
- * The journal file: a new one, or with `resume` the existing one of an earlier run (its store is checked: a missing,
- * foreign or corrupt file is one clear message).
+ * The journal: a new one, or with `resume` the existing one of an earlier run (its store is checked: a missing,
+ * foreign or corrupt file, a wrong URL or an unreachable server is one clear message).
  */
-function prepareJournal(path: string, resume: boolean, fixVenues: boolean): void {
+async function prepareJournal(target: JournalTarget, resume: boolean, fixVenues: boolean): Promise<void> {
+  if (target.kind === "sqlite") prepareJournalFile(target.path, resume, fixVenues);
+  else await prepareJournalSchema(target, resume);
+}
+
+/** A PostgreSQL journal: made when absent and empty for a new session; a Tributary journal to resume. */
+async function prepareJournalSchema(target: JournalTarget & { kind: "postgres" }, resume: boolean): Promise<void> {
+  let store: PostgresJournalStore;
+  try {
+    store = await PostgresJournalStore.open({ ...target, mode: resume ? "open" : "create" });
+  } catch (error) {
+    // The store's message ("--pg URL: ...", as `audit --pg` says it) under the config's field.
+    throw new UserError("serve-journal", `journal.pg: ${(error as Error).message.replace(/^--pg /, "")}`, {
+      cause: error,
+    });
+  }
+  try {
+    const head = await store.head();
+    if (!resume && head !== null)
+      throw new UserError(
+        "serve-journal",
+        `journal.pg: ${targetLocation(target)} already holds a journal of ${head.seq} events (continue it with` +
+          " --resume, or choose another journal.schema)",
+      );
+  } finally {
+    await store.close();
+  }
+}
+
+function prepareJournalFile(path: string, resume: boolean, fixVenues: boolean): void {
   const venueStore = fixVenueStorePathOf(path);
   if (!resume && fixVenues && existsSync(venueStore)) {
     throw new UserError(
@@ -119,10 +155,15 @@ function openOf(config: ServiceConfig): number | undefined {
   return open * 1000;
 }
 
-/** Rebuilds the engine from the journal file and its snapshot, when it has one (serve --resume). */
-async function recoverFrom(path: string, engine: Engine, logger: Logger): Promise<Recovered> {
-  const snapshot = readSnapshot(snapshotPathOf(path));
-  const store = SqliteJournalStore.open(path, { mode: "open" });
+/** Rebuilds the engine from the journal and its snapshot, when it has one (serve --resume). */
+async function recoverFrom(
+  target: JournalTarget,
+  snapshotPath: string | null,
+  engine: Engine,
+  logger: Logger,
+): Promise<Recovered> {
+  const snapshot = snapshotPath === null ? null : readSnapshot(snapshotPath);
+  const store = await openJournalStore(target, "open");
   try {
     const recovered = await recoverEngine(store, engine, snapshot);
     if (recovered.snapshotIgnored !== null) {
@@ -130,7 +171,7 @@ async function recoverFrom(path: string, engine: Engine, logger: Logger): Promis
     }
     logger.info(
       {
-        journal: path,
+        journal: targetLocation(target),
         events: recovered.lastSeq,
         fromSnapshot: recovered.fromSnapshot,
         orders: engine.orders.length,
@@ -143,7 +184,7 @@ async function recoverFrom(path: string, engine: Engine, logger: Logger): Promis
     );
     return recovered;
   } finally {
-    store.closeSync();
+    await store.close();
   }
 }
 
@@ -202,12 +243,15 @@ function readTls(tls: { cert: string; key: string }, where: string): { cert: Buf
   return { cert: read("cert", tls.cert), key: read("key", tls.key) };
 }
 
-function openFixStore(path: string | null, field = "fix.store"): FixMessageStore {
-  if (path === null) return new MemoryFixMessageStore();
+function openFixStore(store: FixStoreTarget | null, field = "fix.store"): FixMessageStore {
+  if (store === null) return new MemoryFixMessageStore();
   try {
-    return new SqliteFixMessageStore(path);
+    if (store.kind === "postgres") return new PostgresFixMessageStore(store.url, store.schema);
+    return new SqliteFixMessageStore(store.path);
   } catch (error) {
-    throw new UserError("serve-fix-store", `${field}: ${path}: ${(error as Error).message}`, { cause: error });
+    const message = (error as Error).message;
+    const where = store.kind === "sqlite" && !message.startsWith(store.path) ? `${store.path}: ` : "";
+    throw new UserError("serve-fix-store", `${field}: ${where}${message}`, { cause: error });
   }
 }
 
@@ -233,12 +277,26 @@ export async function startService(
   const fixTls = config.fix?.tls == null ? null : readTls(config.fix.tls, "fix.tls");
   const fixVenues = fixVenueSetups(config, data.venues);
   const resume = options.resume ?? false;
-  prepareJournal(config.journalPath, resume, config.fixVenues.length > 0);
+  if (resume && config.journal.kind === "postgres" && config.fix !== null)
+    throw new UserError(
+      "serve-resume",
+      "serve --resume: a service with FIX sessions cannot be resumed from a PostgreSQL journal (journal.pg) yet: the" +
+        " execution reports a crash kept from the sessions are redelivered from a SQLite journal (journal.path) only",
+    );
+  if (config.fixVenues.length > 0 && config.journal.kind === "postgres")
+    throw new UserError(
+      "serve-journal",
+      "fixVenues: not with a PostgreSQL journal (journal.pg) yet: the FIX venue sessions are kept beside a SQLite" +
+        " journal (journal.path)",
+    );
+  await prepareJournal(config.journal, resume, config.fixVenues.length > 0);
   const fixStore = config.fix === null ? null : openFixStore(config.fix.store);
   const fixVenueStore =
-    config.fixVenues.length === 0 ? null : openFixStore(fixVenueStorePathOf(config.journalPath), "journal.path");
+    config.fixVenues.length === 0 || config.journal.kind !== "sqlite"
+      ? null
+      : openFixStore({ kind: "sqlite", path: fixVenueStorePathOf(config.journal.path) }, "journal.path");
   const journalReady: {
-    journal: ThreadedSqliteJournal | null;
+    journal: ThreadedJournal | null;
     recovered: Recovered | null;
     snapshotter: Snapshotter | null;
   } = { journal: null, recovered: null, snapshotter: null };
@@ -257,29 +315,35 @@ export async function startService(
     risk: config.risk,
     fixVenues,
     ...(fixVenueStore === null ? {} : { fixVenueStore }),
-    journal: () => journalReady.journal as ThreadedSqliteJournal,
+    journal: () => journalReady.journal as ThreadedJournal,
     fixLog: (line) => fixLog.debug(line),
     recover: resume
       ? async (engine) => {
-          journalReady.recovered = await recoverFrom(config.journalPath, engine, logger);
+          journalReady.recovered = await recoverFrom(config.journal, config.snapshotPath, engine, logger);
           return journalReady.recovered;
         }
       : undefined,
     beforeExecutor: (engine) => {
       // Opened after any recovery: it continues the file's chain from its head.
-      const journal = new ThreadedSqliteJournal(config.journalPath, { synchronous: "full" });
+      const journal = new ThreadedJournal(config.journal);
       journalReady.journal = journal;
       journal.attach(engine);
       const recovered = journalReady.recovered;
-      journalReady.snapshotter = new Snapshotter(
-        engine,
-        journal,
-        recovered?.openChildren ?? new OpenChildren(),
-        recovered?.session ?? null,
-        config.snapshotEvery,
-        (error) => logger.warn({ err: error }, "snapshot failed (the journal alone still recovers everything)"),
-        recovered?.fromSnapshot ?? 0,
-      );
+      // No snapshot file (a PostgreSQL journal without journal.snapshot): a resume replays the journal.
+      const snapshotPath = config.snapshotPath;
+      journalReady.snapshotter =
+        snapshotPath !== null
+          ? new Snapshotter(
+              engine,
+              journal,
+              snapshotPath,
+              recovered?.openChildren ?? new OpenChildren(),
+              recovered?.session ?? null,
+              config.snapshotEvery,
+              (error) => logger.warn({ err: error }, "snapshot failed (the journal alone still recovers everything)"),
+              recovered?.fromSnapshot ?? 0,
+            )
+          : null;
       if (config.fix !== null) {
         built.gateway = new OrderGateway(engine, config.fix.gateway, {
           clock: wallClock,
@@ -298,7 +362,7 @@ export async function startService(
       logger.info({ scope }, "kill switch of the last shutdown lifted");
     }
   }
-  const journal = journalReady.journal as ThreadedSqliteJournal;
+  const journal = journalReady.journal as ThreadedJournal;
   const gateway = built.gateway;
   const fills = new FillLog(engine);
   if (config.allocationsFile !== null) new AllocationFile(engine, journal, config.allocationsFile);
@@ -307,8 +371,8 @@ export async function startService(
     gateway === null || fixStore === null
       ? null
       : new FixAcceptor(wallClock, gateway.createSessions(fixStore), { log: (line) => fixLog.debug(line) });
-  if (gateway !== null && fixStore !== null && journalReady.recovered !== null) {
-    const counts = redeliverMissedReports(gateway, fixStore, config.journalPath, journalReady.recovered.lastSeq);
+  if (gateway !== null && fixStore !== null && journalReady.recovered !== null && config.journal.kind === "sqlite") {
+    const counts = redeliverMissedReports(gateway, fixStore, config.journal.path, journalReady.recovered.lastSeq);
     if (counts.size > 0) logger.info({ reports: Object.fromEntries(counts) }, "FIX reports the sessions missed, sent");
   }
   let accepting = false;
@@ -388,7 +452,7 @@ export async function startService(
       fixPort,
       sources: config.sources.map((s) => s.id),
       fixSessions: config.fix?.gateway.sessions.map((s) => s.id) ?? [],
-      journal: config.journalPath,
+      journal: journal.location,
       sessionOpen: new Date(day.startMicros / 1000).toISOString(),
       sessionEnd: new Date(day.endMicros / 1000).toISOString(),
     },

@@ -1,0 +1,154 @@
+/**
+ * A durable `FixMessageStore` in PostgreSQL (issue #9: the session layer's state in the journal's store): the same two
+ * tables as `SqliteFixMessageStore` (`fix_session`, `fix_sent_message`), in a schema of their own choosing (the
+ * journal's, typically). The store's contract is synchronous (a session writes before its bytes leave), so a worker
+ * thread owns the connection (postgres-message-store-worker.ts) and each call waits for its answer with
+ * `Atomics.wait`, then takes it with `receiveMessageOnPort`: durable (committed) when the call returns.
+ * `transaction` is one PostgreSQL transaction (calls nest; the outermost commits): its writes are kept here and sent
+ * with the commit, one round trip for the lot (a read inside it sends those before it first, so it reads them).
+ * Limits: every call outside a transaction, and every commit, is a round trip to the server on the caller's thread, so
+ * a busy gateway does better with SQLite (BENCHMARKS.md §6); stored messages are not pruned except by `reset`.
+ */
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
+import { TributaryError } from "../core/errors.js";
+import { redactUrl } from "../journal/postgres-journal-store.js";
+import type { FixMessageStore, FixSeqNums, StoredMessage } from "./message-store.js";
+import type { StoreReply, StoreRequest, StoreWorkerSetup, StoreWrite } from "./postgres-message-store-protocol.js";
+
+/** How long one call waits for the server (a connection gives up after 5 s). */
+const CALL_WAIT_SECONDS = 30;
+
+function workerUrl(): URL {
+  const beside = new URL("./postgres-message-store-worker.js", import.meta.url);
+  if (existsSync(fileURLToPath(beside))) return beside;
+  return new URL("../../dist/src/fix/postgres-message-store-worker.js", import.meta.url);
+}
+
+export class PostgresFixMessageStore implements FixMessageStore {
+  /** The URL without its password, and the schema, for messages. */
+  readonly location: string;
+  private readonly worker: Worker;
+  private readonly port: MessagePort;
+  private readonly shared = new SharedArrayBuffer(4);
+  private readonly done = new Int32Array(this.shared);
+  private depth = 0;
+  /** The open transaction's writes not yet sent; whether some were (its PostgreSQL transaction is then open). */
+  private pending: StoreWrite[] = [];
+  private sent = false;
+  private closed = false;
+
+  constructor(url: string, schema = "public") {
+    this.location = `${redactUrl(url)} (schema ${schema})`;
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    const setup: StoreWorkerSetup = { url, schema, port: port2, shared: this.shared };
+    this.worker = new Worker(workerUrl(), { workerData: setup, transferList: [port2] });
+    this.worker.unref();
+    try {
+      this.call({ op: "open" });
+    } catch (error) {
+      void this.worker.terminate();
+      throw new TributaryError(
+        "fix-store-open",
+        `${this.location}: cannot open the FIX message store: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+
+  seqNums(sessionId: string): FixSeqNums {
+    this.sendPending();
+    const [sender, target] = this.call({ op: "seqNums", sessionId }) as [number, number];
+    return { nextSenderMsgSeqNum: sender, nextTargetMsgSeqNum: target };
+  }
+
+  recordSent(sessionId: string, msgSeqNum: number, raw: string): void {
+    this.write({ op: "recordSent", sessionId, msgSeqNum, raw });
+  }
+
+  setNextSenderMsgSeqNum(sessionId: string, next: number): void {
+    this.write({ op: "setNext", sessionId, side: "sender", next });
+  }
+
+  setNextTargetMsgSeqNum(sessionId: string, next: number): void {
+    this.write({ op: "setNext", sessionId, side: "target", next });
+  }
+
+  sentBetween(sessionId: string, begin: number, end: number): StoredMessage[] {
+    this.sendPending();
+    const rows = this.call({ op: "sentBetween", sessionId, begin, end }) as [number, string][];
+    return rows.map(([msgSeqNum, raw]) => ({ msgSeqNum, raw }));
+  }
+
+  reset(sessionId: string): void {
+    this.write({ op: "reset", sessionId });
+  }
+
+  transaction<T>(work: () => T): T {
+    this.depth++;
+    let result: T;
+    try {
+      result = work();
+    } catch (error) {
+      this.depth--;
+      if (this.depth === 0) {
+        this.pending = [];
+        if (this.sent) this.call({ op: "rollback" });
+        this.sent = false;
+      }
+      throw error;
+    }
+    this.depth--;
+    if (this.depth === 0 && (this.pending.length > 0 || this.sent)) {
+      const writes = this.pending;
+      this.pending = [];
+      this.sent = false;
+      this.call({ op: "apply", writes, commit: true });
+    }
+    return result;
+  }
+
+  /** Outside a transaction, committed now; inside one, with its commit. */
+  private write(w: StoreWrite): void {
+    if (this.depth === 0) this.call({ op: "apply", writes: [w], commit: true });
+    else this.pending.push(w);
+  }
+
+  /** Before a read inside a transaction: its writes so far, into the (then open) PostgreSQL transaction. */
+  private sendPending(): void {
+    if (this.pending.length === 0) return;
+    const writes = this.pending;
+    this.pending = [];
+    this.sent = true;
+    this.call({ op: "apply", writes, commit: false });
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      this.call({ op: "close" });
+    } finally {
+      void this.worker.terminate();
+    }
+  }
+
+  /** Sends one request and waits (blocking this thread) for its answer. */
+  private call(request: StoreRequest): unknown {
+    Atomics.store(this.done, 0, 0);
+    this.port.postMessage(request);
+    for (let waited = 0; Atomics.load(this.done, 0) === 0; waited++) {
+      if (waited >= CALL_WAIT_SECONDS)
+        throw new TributaryError("fix-store-write", `${this.location}: the FIX message store did not answer`);
+      Atomics.wait(this.done, 0, 0, 1_000);
+    }
+    const reply = receiveMessageOnPort(this.port)?.message as StoreReply | undefined;
+    if (reply === undefined) throw new TributaryError("fix-store-write", `${this.location}: no answer on the port`);
+    if (!reply.ok) throw new TributaryError("fix-store-write", `${this.location}: ${reply.message}`);
+    return reply.value;
+  }
+}

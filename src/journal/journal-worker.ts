@@ -1,0 +1,170 @@
+/**
+ * The worker thread behind `ThreadedJournal`: opens the journal's store (a SQLite file or a PostgreSQL schema:
+ * journal-target.ts), receives encoded batches (payloads, correlation and causation already derived on the kernel
+ * thread: threaded-journal-protocol.ts), chains the hashes (unless the batch carries them) and writes them. While a
+ * write is in flight (PostgreSQL's COPY waits on the server) the batches arriving meanwhile are decoded, made ready
+ * (for PostgreSQL, formatted as COPY text: the worker's share of the work then overlaps the server's) and queued, and
+ * the next write takes all of them in one transaction (group commit).
+ * A failed write keeps its records: the failure is reported, the store reopened (the usual cause is a dropped
+ * connection) and the write retried with back-off (0.1 s doubling to 5 s); once asked to close, the worker tries once
+ * more and then stops, reporting what it could not write. Progress and the end go through shared memory (the layout is
+ * in the protocol file), so the kernel thread can wait for them synchronously; commits and failures are also posted.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { JournalOpenError } from "./journal-errors.js";
+import { GENESIS_HASH, type JournalRecord } from "./journal-record.js";
+import type { JournalStore } from "./journal-store.js";
+import { openJournalStore } from "./journal-target.js";
+import { type CopyRows, copyRows, PostgresJournalStore } from "./postgres-journal-store.js";
+import {
+  type BatchMessage,
+  decodeBatch,
+  SLOT,
+  type WorkerReport,
+  type WorkerSetup,
+  writeHeadSeq,
+  writeText,
+} from "./threaded-journal-protocol.js";
+
+const RETRY_FIRST_MS = 100;
+const RETRY_MAX_MS = 5_000;
+
+const setup = workerData as WorkerSetup;
+const slots = new Int32Array(setup.shared, 0, SLOT.count);
+let store: JournalStore | null = null;
+let prevHash = GENESIS_HASH;
+let lastSeq = 0;
+/** A batch ready to write: COPY text for PostgreSQL, the records for SQLite. */
+interface Ready {
+  readonly rows: CopyRows | JournalRecord[];
+  readonly count: number;
+  readonly last: number;
+}
+
+/** Batches not yet committed, oldest first. */
+let queue: Ready[] = [];
+let writing = false;
+let closing = false;
+let finished = false;
+let stopped = false;
+let retryMs = RETRY_FIRST_MS;
+let retryTimer: NodeJS.Timeout | null = null;
+
+const messageOf = (error: unknown): string => String((error as Error)?.message ?? error);
+const report = (message: WorkerReport): void => parentPort?.postMessage(message);
+
+function stop(error: unknown): void {
+  stopped = true;
+  writeText(setup.shared, SLOT.errorText, messageOf(error));
+  if (error instanceof JournalOpenError) writeText(setup.shared, SLOT.errorCode, error.code);
+  Atomics.store(slots, SLOT.error, 1);
+  for (const slot of [SLOT.batches, SLOT.closed, SLOT.ready]) Atomics.notify(slots, slot);
+}
+
+async function open(): Promise<void> {
+  try {
+    store = await openJournalStore(setup.target, setup.create ? "create" : "open");
+    const head = await store.head();
+    prevHash = head?.hash ?? GENESIS_HASH;
+    lastSeq = head?.seq ?? 0;
+    writeText(setup.shared, SLOT.headText, prevHash);
+    writeHeadSeq(setup.shared, lastSeq);
+  } catch (error) {
+    stop(error);
+  }
+  Atomics.store(slots, SLOT.ready, 1);
+  Atomics.notify(slots, SLOT.ready);
+}
+
+/** The batches in one transaction. */
+async function writeAll(to: JournalStore, batches: readonly Ready[]): Promise<void> {
+  if (to instanceof PostgresJournalStore) await to.appendCopyRows(batches.map((b) => b.rows as CopyRows));
+  else await to.append(batches.flatMap((b) => b.rows as JournalRecord[]));
+}
+
+async function write(): Promise<void> {
+  if (writing || retryTimer !== null || stopped) return;
+  writing = true;
+  try {
+    while (queue.length > 0) {
+      const batches = queue;
+      queue = [];
+      try {
+        store ??= await openJournalStore(setup.target, "open");
+        await writeAll(store, batches);
+      } catch (error) {
+        queue = batches.concat(queue);
+        failed(error);
+        return;
+      }
+      retryMs = RETRY_FIRST_MS;
+      Atomics.add(slots, SLOT.batches, batches.length);
+      Atomics.notify(slots, SLOT.batches);
+      report({ kind: "durable", seq: (batches[batches.length - 1] as Ready).last });
+    }
+  } finally {
+    writing = false;
+  }
+  if (closing) await finish();
+}
+
+function failed(error: unknown): void {
+  const broken = store;
+  store = null;
+  void broken?.close().catch(() => {});
+  if (closing) {
+    const unwritten = queue.reduce((n, b) => n + b.count, 0);
+    stop(`${messageOf(error)} (${unwritten} records left unwritten)`);
+    void finish();
+    return;
+  }
+  report({ kind: "failed", message: messageOf(error) });
+  retryTimer = setTimeout(() => {
+    retryTimer = null;
+    void write();
+  }, retryMs);
+  retryMs = Math.min(RETRY_MAX_MS, retryMs * 2);
+}
+
+async function finish(): Promise<void> {
+  if (finished) return;
+  finished = true;
+  try {
+    await store?.close();
+  } catch (error) {
+    if (!stopped) stop(error);
+  }
+  writeText(setup.shared, SLOT.headText, prevHash);
+  Atomics.store(slots, SLOT.closed, 1);
+  Atomics.notify(slots, SLOT.closed);
+  parentPort?.close();
+}
+
+parentPort?.on("message", (message: BatchMessage) => {
+  if (message.kind === "batch") {
+    if (stopped) return;
+    let records: JournalRecord[];
+    try {
+      records = decodeBatch(message, prevHash, lastSeq);
+    } catch (error) {
+      stop(error);
+      return;
+    }
+    const last = records[records.length - 1];
+    if (last === undefined) return;
+    prevHash = last.hash;
+    lastSeq = last.seq;
+    const rows = setup.target.kind === "postgres" ? copyRows(records) : records;
+    queue.push({ rows, count: records.length, last: last.seq });
+    void write();
+    return;
+  }
+  closing = true;
+  if (retryTimer !== null) clearTimeout(retryTimer);
+  retryTimer = null;
+  if (writing) return;
+  if (queue.length > 0 && !stopped) void write();
+  else void finish();
+});
+
+await open();
