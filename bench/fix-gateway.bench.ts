@@ -16,6 +16,8 @@
  *   does not refuse part of the load.
  * - acknowledgement latency: the same orders at a steady `ackRate` per second for `ackSeconds` against a fresh
  *   durable gateway; p50/p99 of NewOrderSingle sent to first ExecutionReport received, as qfpeer measures them.
+ *   Beside it, the same against a gateway with no disk at all (memory message store, no journal): what the machine
+ *   and the code give before any fsync, so the durable figures can be read against it.
  *
  * Orders/s is qfpeer's: orders that reached a final state / seconds from the first order sent to the last final
  * report. A fresh gateway per run (qfpeer's ClOrdIDs repeat across runs). Rounds alternate baseline and ours; medians.
@@ -145,15 +147,18 @@ async function baseline(peer: string, n: number): Promise<PeerResult> {
   }
 }
 
-/** A fresh durable `tributary fix gateway` driven by the initiator; checks the engine accepted every order. */
-async function ours(peer: string, n: number, rate: number): Promise<PeerResult> {
+/**
+ * A fresh `tributary fix gateway` driven by the initiator, durable (SQLite message store and journal) or not (memory
+ * store, no journal); checks that the engine accepted every order.
+ */
+async function ours(peer: string, n: number, rate: number, durable = true): Promise<PeerResult> {
   const dir = mkdtempSync(join(tmpdir(), "tributary-fix-gateway-bench-"));
   const gateway = await startUntil(
     process.execPath,
     [
       // --max-rate: the session's throttle (default 10,000 application messages/s) would refuse part of the load.
       ...[CLI, "fix", "gateway", "--port", "0", "--target", "OMS1", "--duration", "3600", "--max-rate", "1000000"],
-      ...["--store", join(dir, "fix.sqlite"), "--journal", join(dir, "journal.sqlite")],
+      ...(durable ? ["--store", join(dir, "fix.sqlite"), "--journal", join(dir, "journal.sqlite")] : []),
     ],
     /listening on [^:]+:(\d+)/,
   );
@@ -207,12 +212,17 @@ export async function runFixGatewayBench(options: FixGatewayBenchOptions, log: (
   }
   const p50: number[] = [];
   const p99: number[] = [];
+  const floor50: number[] = [];
+  const floor99: number[] = [];
   const ackN = options.ackRate * options.ackSeconds;
   for (let round = 0; round < options.ackRounds; round++) {
     log(`latency round ${round}: load average ${load()}`);
-    const r = checked(`${options.ackRate}/s`, await ours(peer, ackN, options.ackRate), ackN, log);
+    const r = checked(`${options.ackRate}/s durable`, await ours(peer, ackN, options.ackRate), ackN, log);
     p50.push(r.value("ack_us_p50"));
     p99.push(r.value("ack_us_p99"));
+    const f = checked(`${options.ackRate}/s no disk`, await ours(peer, ackN, options.ackRate, false), ackN, log);
+    floor50.push(f.value("ack_us_p50"));
+    floor99.push(f.value("ack_us_p99"));
   }
   const result = {
     quickfixOrdersPerSecond: median(qf),
@@ -220,13 +230,17 @@ export async function runFixGatewayBench(options: FixGatewayBenchOptions, log: (
     ratio: median(tr) / median(qf),
     ackP50Micros: median(p50),
     ackP99Micros: median(p99),
+    noDiskAckP50Micros: median(floor50),
+    noDiskAckP99Micros: median(floor99),
   };
   log(`QuickFIX -> QuickFIX:  ${si(result.quickfixOrdersPerSecond)} orders/s (median of ${options.rounds})`);
   log(`QuickFIX -> tributary: ${si(result.tributaryOrdersPerSecond)} orders/s (median of ${options.rounds})`);
   log(`ratio: ${result.ratio.toFixed(3)} (rounds: ${tr.map((t, i) => (t / (qf[i] as number)).toFixed(3)).join(", ")})`);
+  const ms = (micros: number) => `${(micros / 1000).toFixed(2)} ms`;
   log(
-    `ack latency at ${options.ackRate}/s: p50 ${(result.ackP50Micros / 1000).toFixed(2)} ms, ` +
-      `p99 ${(result.ackP99Micros / 1000).toFixed(2)} ms (medians of ${options.ackRounds})`,
+    `ack latency at ${options.ackRate}/s, durable: p50 ${ms(result.ackP50Micros)}, p99 ${ms(result.ackP99Micros)}; ` +
+      `without store or journal: p50 ${ms(result.noDiskAckP50Micros)}, p99 ${ms(result.noDiskAckP99Micros)} ` +
+      `(medians of ${options.ackRounds})`,
   );
   log(`load average at the end: ${load()}`);
   return result;
