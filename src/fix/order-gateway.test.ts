@@ -1,8 +1,7 @@
 /**
  * The order gateway without sockets or venues: an engine on a virtual clock, sessions fed raw messages. Checks that
- * with a `durability` the answers wait for their events to be durable and then leave in order (at the end of the
- * turn, those of one durable batch in one store commit and one write, or inside the commit of the next message read),
- * and the text helpers.
+ * with a `durability` the answers wait for their events to be durable and then leave in order (the answers of one
+ * durable batch in one store commit and one write), and the text helpers.
  */
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -42,11 +41,6 @@ class CountingStore extends MemoryFixMessageStore {
   }
 }
 
-/** Lets the event loop finish its turn (the gateway sends released answers in a `setImmediate`). */
-function endOfTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
-
 function setup(durability?: Durability) {
   const clock = new VirtualScheduler(Date.UTC(2026, 0, 5, 14, 30) * 1000);
   const config = parseOrderGatewayConfig({
@@ -71,9 +65,8 @@ function setup(durability?: Durability) {
     disconnect: () => {},
   });
   let seq = 1;
-  // One message per TCP read (a group commit each, as the transport does).
   const send = (msgType: string, body: FixField[]) =>
-    session.receiveAll([
+    session.receive(
       encodeFix("FIX.4.4", [
         [35, msgType],
         [49, "OMS1"],
@@ -82,7 +75,7 @@ function setup(durability?: Durability) {
         [52, formatUtcTimestamp(clock.now())],
         ...body,
       ]),
-    ]);
+    );
   send("A", [
     [98, 0],
     [108, 30],
@@ -101,7 +94,7 @@ function setup(durability?: Durability) {
 }
 
 describe("OrderGateway with a durability source", () => {
-  it("holds acknowledgements until the journal says durable, then sends them in order", async () => {
+  it("holds acknowledgements until the journal says durable, then sends them in order", () => {
     const journal = new FakeJournal();
     const { gateway, received, send, order, engine, store, writes } = setup(journal);
     const seqs: number[] = [];
@@ -115,13 +108,9 @@ describe("OrderGateway with a durability source", () => {
     expect(reports()).toHaveLength(0);
     expect(gateway.heldCount).toBe(3);
     journal.commit(seqs[0] as number);
-    expect(reports()).toHaveLength(0); // sent at the end of the event-loop turn
-    await endOfTurn();
     expect(reports().map((m) => m.get(11))).toEqual(["O1"]);
     const before = { commits: store.commits, writes: writes.count };
-    journal.commit(seqs[1] as number);
     journal.commit(seqs[2] as number);
-    await endOfTurn();
     // O2 and O3 are released together: one store commit, one write.
     expect({ commits: store.commits - before.commits, writes: writes.count - before.writes }).toEqual({
       commits: 1,
@@ -133,27 +122,6 @@ describe("OrderGateway with a durability source", () => {
       ["O3", "8"],
     ]);
     expect(gateway.heldCount).toBe(0);
-  });
-
-  it("answers made durable in this turn ride in the store commit of the next message read", async () => {
-    const journal = new FakeJournal();
-    const { received, send, order, engine, store, writes } = setup(journal);
-    const seqs: number[] = [];
-    engine.on((e) => {
-      if (e.type === "execution-report") seqs.push(e.seq);
-    });
-    send("D", order("O1"));
-    journal.commit(seqs[0] as number);
-    const before = { commits: store.commits, writes: writes.count };
-    send("D", order("O2"));
-    // O1's acknowledgement went out with the read of O2: its commit, its write; O2's waits for the journal.
-    expect({ commits: store.commits - before.commits, writes: writes.count - before.writes }).toEqual({
-      commits: 1,
-      writes: 1,
-    });
-    expect(received.filter((m) => m.msgType === "8").map((m) => m.get(11))).toEqual(["O1"]);
-    await endOfTurn();
-    expect(writes.count - before.writes).toBe(1);
   });
 
   it("without a durability source answers at once", () => {

@@ -23,8 +23,7 @@
  * BusinessMessageReject with Text "throttle: ...") without reaching the engine.
  *
  * Durable acknowledgement: with `durability` (the journal), answers to engine events are held until the event's seq
- * is durable, then sent in seq order: at the end of that event-loop turn, or earlier inside the store commit of a
- * message read from the same session (one fsync for both). Without it they leave at once.
+ * is durable, then sent in seq order. Without it they leave at once.
  *
  * Known limits: answers that are not engine events (OrderStatusRequest, throttle refusals) are not held, so they may
  * overtake held answers; FIX 4.2 sessions
@@ -224,9 +223,6 @@ export class OrderGateway implements FixApplication {
   /** Answers waiting for their event to be durable, in seq order. */
   private held: HeldMessage[] = [];
   private heldFrom = 0;
-  /** A send of the durable answers is due at the end of this event-loop turn (`setImmediate`). */
-  private sendDue = false;
-  private closed = false;
 
   constructor(
     private readonly engine: Engine,
@@ -239,7 +235,7 @@ export class OrderGateway implements FixApplication {
       if (c.role === "drop-copy") this.dropCopies.push(state);
     }
     this.unsubscribe = engine.on((event) => this.onEngineEvent(event));
-    options.durability?.onDurable(() => this.release());
+    options.durability?.onDurable((seq) => this.release(seq));
   }
 
   /** Answers held until their events are durable (0 without a `durability`). */
@@ -310,10 +306,9 @@ export class OrderGateway implements FixApplication {
     return sessions;
   }
 
-  /** Stops listening to the engine; answers that become durable from now on are sent at once (before the store closes). */
+  /** Stops listening to the engine. */
   close(): void {
     this.unsubscribe();
-    this.closed = true;
   }
 
   /** Messages refused by the throttle so far, per source. */
@@ -338,8 +333,6 @@ export class OrderGateway implements FixApplication {
   onMessage(session: FixSession, message: FixMessage): void {
     const state = this.bySession.get(session.id);
     if (state === undefined) return;
-    // Answers already durable ride in this read's store commit rather than in one of their own.
-    if (this.heldCount > 0) this.sendDurable(session);
     const now = this.options.clock.now();
     if (now - state.windowStart >= 1_000_000) {
       state.windowStart = now;
@@ -587,40 +580,15 @@ export class OrderGateway implements FixApplication {
   }
 
   /**
-   * The journal made more events durable: their answers are sent at the end of this event-loop turn, so that a TCP
-   * read handled in the same turn takes them into its own store commit (`onMessage`) and a burst of notifications
-   * costs one commit, not one each. After `close`, at once.
+   * Sends the answers whose events are now durable, in seq order, each session's in one group commit of its message
+   * store (one commit for the whole batch instead of one per message). A store failure disconnects that session (its
+   * answers are lost to it as a failed single send would be; after a restart `redeliver` sends what the journal has).
    */
-  private release(): void {
-    if (this.closed) {
-      this.sendDurable(null);
-      return;
-    }
-    if (this.sendDue) return;
-    this.sendDue = true;
-    setImmediate(() => {
-      this.sendDue = false;
-      this.sendDurable(null);
-    });
-  }
-
-  /**
-   * Sends the held answers whose events are durable, in seq order, each session's in one group commit of its message
-   * store (one commit for the batch instead of one per message). With `within` (called inside that session's group
-   * commit, from `onMessage`), only when every such answer is that session's, in that commit; otherwise they wait for
-   * the end of the turn. A store failure disconnects that session (its answers are lost to it as a failed single send
-   * would be; after a restart `redeliver` sends what the journal has).
-   */
-  private sendDurable(within: FixSession | null): void {
-    const durableSeq = this.options.durability?.durableSeq ?? Number.POSITIVE_INFINITY;
+  private release(durableSeq: number): void {
     const held = this.held;
     const from = this.heldFrom;
     let end = from;
     while (end < held.length && (held[end] as HeldMessage).seq <= durableSeq) end++;
-    if (end === from) return;
-    const sessions = new Set<FixSession>();
-    for (let i = from; i < end; i++) sessions.add((held[i] as HeldMessage).session);
-    if (within !== null && (sessions.size > 1 || !sessions.has(within))) return;
     if (end === held.length) {
       this.held = [];
       this.heldFrom = 0;
@@ -631,6 +599,8 @@ export class OrderGateway implements FixApplication {
         this.heldFrom = 0;
       }
     }
+    const sessions = new Set<FixSession>();
+    for (let i = from; i < end; i++) sessions.add((held[i] as HeldMessage).session);
     for (const session of sessions) {
       try {
         session.group(() => {
