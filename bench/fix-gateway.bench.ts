@@ -153,24 +153,28 @@ async function baseline(peer: string, n: number): Promise<PeerResult> {
  */
 async function ours(peer: string, n: number, rate: number, durable = true): Promise<PeerResult> {
   const dir = mkdtempSync(join(tmpdir(), "tributary-fix-gateway-bench-"));
-  const gateway = await startUntil(
-    process.execPath,
-    [
-      // --max-rate: the session's throttle (default 10,000 application messages/s) would refuse part of the load.
-      ...[CLI, "fix", "gateway", "--port", "0", "--target", "OMS1", "--duration", "3600", "--max-rate", "1000000"],
-      ...(durable ? ["--store", join(dir, "fix.sqlite"), "--journal", join(dir, "journal.sqlite")] : []),
-    ],
-    /listening on [^:]+:(\d+)/,
-  );
   let result: PeerResult;
+  let out: string;
   try {
-    const port = Number(gateway.match[1]);
-    result = parseResult(await runToEnd(peer, initiatorArgs(port, "OMS1", "TRIBUTARY", n, rate, true)));
+    const gateway = await startUntil(
+      process.execPath,
+      [
+        // --max-rate: the session's throttle (default 10,000 application messages/s) would refuse part of the load.
+        ...[CLI, "fix", "gateway", "--port", "0", "--target", "OMS1", "--duration", "3600", "--max-rate", "1000000"],
+        ...(durable ? ["--store", join(dir, "fix.sqlite"), "--journal", join(dir, "journal.sqlite")] : []),
+      ],
+      /listening on [^:]+:(\d+)/,
+    );
+    try {
+      const port = Number(gateway.match[1]);
+      result = parseResult(await runToEnd(peer, initiatorArgs(port, "OMS1", "TRIBUTARY", n, rate, true)));
+    } finally {
+      gateway.child.kill("SIGTERM");
+    }
+    out = await gateway.exited;
   } finally {
-    gateway.child.kill("SIGTERM");
+    rmSync(dir, { recursive: true, force: true });
   }
-  const out = await gateway.exited;
-  rmSync(dir, { recursive: true, force: true });
   const accepted = /stopped: (\d+) orders accepted/.exec(out)?.[1];
   if (accepted !== String(n)) throw new Error(`the gateway accepted ${accepted ?? "?"} of ${n} orders: ${out}`);
   return result;
