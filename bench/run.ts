@@ -8,6 +8,7 @@ import { DEFAULT_ALGO_DAY, runAlgoDayBench } from "./algo-day.bench.js";
 import { DEFAULT_ALGO_DECISION, runAlgoDecisionBench } from "./algo-decision.bench.js";
 import { DEFAULT_ALLOCATION, runAllocationBench } from "./allocation.bench.js";
 import { DEFAULT_BOOK_MEMORY, runBookMemoryBench } from "./book-memory.bench.js";
+import { DEFAULT_FIX_GATEWAY, runFixGatewayBench } from "./fix-gateway.bench.js";
 import { DEFAULT_FIX_SESSION, runFixSessionBench } from "./fix-session.bench.js";
 import { describeMachine } from "./harness.js";
 import { DEFAULT_HTTP_INTAKE, runHttpIntakeBench } from "./http-intake.bench.js";
@@ -40,6 +41,7 @@ const benches: Record<string, () => unknown> = {
   journal: () => runJournalBench(DEFAULT_JOURNAL_BENCH, log),
   recovery: () => runRecoveryBench(DEFAULT_RECOVERY_BENCH, log),
   "fix-session": () => runFixSessionBench(DEFAULT_FIX_SESSION, log),
+  "fix-gateway": () => runFixGatewayBench(DEFAULT_FIX_GATEWAY, log),
   "http-intake": () => runHttpIntakeBench(DEFAULT_HTTP_INTAKE, log),
   "algo-decision": () => runAlgoDecisionBench(DEFAULT_ALGO_DECISION, log),
   "algo-day": () => runAlgoDayBench(DEFAULT_ALGO_DAY, log),

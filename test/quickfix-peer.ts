@@ -1,14 +1,26 @@
 /**
- * The QuickFIX C++ peer (`qfpeer`, ../shared/tools/quickfix-peer) for the interop tests: `QFPEER` when set, else built
+ * The QuickFIX C++ peer (`qfpeer`, ../shared/tools/quickfix-peer) for the interop tests and the FIX gateway bench
+ * (bench/fix-gateway.bench.ts, which runs it from dist/test/): `QFPEER` when set, else built
  * from its sources with Debian's libquickfix-dev into the temp folder (again when the source is newer). Built aside and
  * renamed into place, since several test files may build it at once. When it cannot be had, a reason to skip.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, renameSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 
-export const PEER_DIR = join(import.meta.dirname, "..", "..", "shared", "tools", "quickfix-peer");
+/** The repository's folder: the nearest one up with a package.json (this file runs from test/ and from dist/test/). */
+function repositoryRoot(): string {
+  let dir = import.meta.dirname;
+  while (!existsSync(join(dir, "package.json"))) {
+    const up = dirname(dir);
+    if (up === dir) return join(import.meta.dirname, "..");
+    dir = up;
+  }
+  return dir;
+}
+
+export const PEER_DIR = join(repositoryRoot(), "..", "shared", "tools", "quickfix-peer");
 /** QuickFIX's FIX 4.4 dictionary, for qfpeer's --dict. */
 export const QFPEER_DICT = join(PEER_DIR, "spec", "FIX44.xml");
 

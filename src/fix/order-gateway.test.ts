@@ -1,6 +1,7 @@
 /**
  * The order gateway without sockets or venues: an engine on a virtual clock, sessions fed raw messages. Checks that
- * with a `durability` the answers wait for their events to be durable and then leave in order, and the text helpers.
+ * with a `durability` the answers wait for their events to be durable and then leave in order (the answers of one
+ * durable batch in one store commit and one write), and the text helpers.
  */
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -30,6 +31,16 @@ class FakeJournal implements Durability {
   }
 }
 
+/** Counts the message store's commits. */
+class CountingStore extends MemoryFixMessageStore {
+  commits = 0;
+  override transaction<T>(work: () => T): T {
+    const r = work();
+    this.commits++;
+    return r;
+  }
+}
+
 function setup(durability?: Durability) {
   const clock = new VirtualScheduler(Date.UTC(2026, 0, 5, 14, 30) * 1000);
   const config = parseOrderGatewayConfig({
@@ -37,12 +48,15 @@ function setup(durability?: Durability) {
   });
   const engine = new Engine({ instruments: data.instruments, scheduler: clock, sources: OrderGateway.sources(config) });
   const gateway = new OrderGateway(engine, config, { clock, ...(durability ? { durability } : {}) });
-  const [session] = gateway.createSessions(new MemoryFixMessageStore());
+  const store = new CountingStore();
+  const [session] = gateway.createSessions(store);
   if (session === undefined) throw new Error("no session");
   const framer = new FixFramer();
   const received: FixMessage[] = [];
+  const writes = { count: 0 };
   session.attach({
     write: (raw) => {
+      writes.count++;
       for (const f of framer.push(raw)) {
         const r = decodeFix(f);
         if (r.ok) received.push(r.message);
@@ -76,13 +90,13 @@ function setup(durability?: Durability) {
     [40, "2"],
     [44, "149.00"],
   ];
-  return { engine, gateway, received, send, order };
+  return { engine, gateway, received, send, order, writes, store };
 }
 
 describe("OrderGateway with a durability source", () => {
   it("holds acknowledgements until the journal says durable, then sends them in order", () => {
     const journal = new FakeJournal();
-    const { gateway, received, send, order, engine } = setup(journal);
+    const { gateway, received, send, order, engine, store, writes } = setup(journal);
     const seqs: number[] = [];
     engine.on((e) => {
       if (e.type === "execution-report" || e.type === "order-rejected") seqs.push(e.seq);
@@ -95,7 +109,13 @@ describe("OrderGateway with a durability source", () => {
     expect(gateway.heldCount).toBe(3);
     journal.commit(seqs[0] as number);
     expect(reports().map((m) => m.get(11))).toEqual(["O1"]);
+    const before = { commits: store.commits, writes: writes.count };
     journal.commit(seqs[2] as number);
+    // O2 and O3 are released together: one store commit, one write.
+    expect({ commits: store.commits - before.commits, writes: writes.count - before.writes }).toEqual({
+      commits: 1,
+      writes: 1,
+    });
     expect(reports().map((m) => [m.get(11), m.get(39)])).toEqual([
       ["O1", "0"],
       ["O2", "0"],

@@ -575,22 +575,39 @@ export class OrderGateway implements FixApplication {
     this.held.push({ seq, session, msgType, body });
   }
 
+  /**
+   * Sends the answers whose events are now durable, in seq order, each session's in one group commit of its message
+   * store (one commit for the whole batch instead of one per message). A store failure disconnects that session (its
+   * answers are lost to it as a failed single send would be; after a restart `redeliver` sends what the journal has).
+   */
   private release(durableSeq: number): void {
     const held = this.held;
-    let i = this.heldFrom;
-    for (; i < held.length; i++) {
-      const m = held[i] as HeldMessage;
-      if (m.seq > durableSeq) break;
-      m.session.send(m.msgType, m.body);
-    }
-    if (i === held.length) {
+    const from = this.heldFrom;
+    let end = from;
+    while (end < held.length && (held[end] as HeldMessage).seq <= durableSeq) end++;
+    if (end === held.length) {
       this.held = [];
       this.heldFrom = 0;
     } else {
-      this.heldFrom = i;
-      if (i > 1024 && i * 2 > held.length) {
-        this.held = held.slice(i);
+      this.heldFrom = end;
+      if (end > 1024 && end * 2 > held.length) {
+        this.held = held.slice(end);
         this.heldFrom = 0;
+      }
+    }
+    const sessions = new Set<FixSession>();
+    for (let i = from; i < end; i++) sessions.add((held[i] as HeldMessage).session);
+    for (const session of sessions) {
+      try {
+        session.group(() => {
+          for (let i = from; i < end; i++) {
+            const m = held[i] as HeldMessage;
+            if (m.session === session) session.send(m.msgType, m.body);
+          }
+        });
+      } catch (error) {
+        this.options.log?.(`${session.id}: message store failed, disconnecting: ${(error as Error).message}`);
+        session.disconnect("message store failure");
       }
     }
   }

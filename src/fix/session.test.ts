@@ -547,6 +547,72 @@ describe("group commit", () => {
   });
 });
 
+describe("group commit of sends", () => {
+  class CountingStore extends MemoryFixMessageStore {
+    readonly trace: string[] = [];
+    failCommit = false;
+    override transaction<T>(work: () => T): T {
+      this.trace.push("begin");
+      const r = work();
+      if (this.failCommit) throw new Error("disk full");
+      this.trace.push("commit");
+      return r;
+    }
+    override recordSent(sessionId: string, msgSeqNum: number, raw: string): void {
+      this.trace.push(`store ${msgSeqNum}`);
+      super.recordSent(sessionId, msgSeqNum, raw);
+    }
+  }
+
+  function grouped() {
+    const store = new CountingStore();
+    const h = harness({}, store);
+    const writes: string[] = [];
+    h.session.attach({
+      write: (raw) => {
+        store.trace.push("write");
+        writes.push(raw);
+      },
+      disconnect: () => {},
+    });
+    h.logon();
+    store.trace.length = 0;
+    writes.length = 0;
+    return { h, store, writes };
+  }
+
+  it("group: sends made outside a read are stored in one transaction, then written in one write", () => {
+    const { h, store, writes } = grouped();
+    const result = h.session.group(() => {
+      for (const id of ["a", "b", "c"]) h.session.send("8", [[11, id]]);
+      return "done";
+    });
+    expect(result).toBe("done");
+    expect(store.trace).toEqual(["begin", "store 2", "store 3", "store 4", "commit", "write"]);
+    expect(writes).toHaveLength(1);
+    expect(
+      (writes[0] ?? "")
+        .split("\x0111=")
+        .slice(1)
+        .map((f) => f[0]),
+    ).toEqual(["a", "b", "c"]);
+    expect(h.session.group(() => h.session.group(() => h.session.send("8", [[11, "d"]])))).toBe(true);
+    expect(store.trace.slice(6)).toEqual(["begin", "store 5", "commit", "write"]);
+  });
+
+  it("group: when the commit fails nothing leaves, and the numbers are the store's again", () => {
+    const { h, store, writes } = grouped();
+    store.failCommit = true;
+    expect(() => h.session.group(() => h.session.send("8", [[11, "a"]]))).toThrow("disk full");
+    expect(writes).toHaveLength(0);
+    // The memory store has no rollback, so its numbers moved; a real store's would not. The session follows the store.
+    expect(h.session.nextSenderMsgSeqNum).toBe(store.seqNums(h.session.id).nextSenderMsgSeqNum);
+    store.failCommit = false;
+    h.session.send("8", [[11, "b"]]);
+    expect(writes).toHaveLength(1);
+  });
+});
+
 describe("initiator role", () => {
   /** An initiator (TRIBUTARY -> LITA) and an acceptor (LITA -> TRIBUTARY) wired back to back, no sockets. */
   function pair() {

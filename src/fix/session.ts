@@ -125,6 +125,8 @@ export class FixSession {
   private lastReceivedAt = 0;
   private testRequestsSent = 0;
   private resendRange: { begin: number; end: number } | null = null;
+  /** Inside `group`: output is buffered until the store commits. */
+  private grouping = false;
   private readonly queue = new Map<number, FixMessage>();
   private readonly resetOnLogon: boolean;
   private readonly maxLatencyMicros: number;
@@ -212,12 +214,29 @@ export class FixSession {
   /**
    * The candidate messages of one TCP read with one store commit (group commit): everything the session stores while
    * handling them (next expected MsgSeqNum, answers) is committed once, and only then are the answers written, in one
-   * write. If the store fails,
-   * nothing is written and the error propagates (the transport closes the connection).
+   * write. If the store fails, nothing is written and the error propagates (the transport closes the connection).
    */
   receiveAll(frames: readonly string[]): void {
+    if (this.output === null || frames.length === 0) return;
+    this.group(() => {
+      for (const frame of frames) {
+        if (this.output === null) break;
+        this.receive(frame);
+      }
+    });
+  }
+
+  /**
+   * Runs `work` (sends, receives) as one group commit: everything the session stores during it (numbers, sent
+   * messages) is committed once, and only then are the bytes it wrote handed to the connection, in one write; a
+   * disconnect asked for during it happens after that write. So a burst of answers (the acknowledgements of one
+   * durable journal batch) costs one store commit (one fsync with SQLite synchronous=FULL), not one per message, and
+   * still nothing leaves before it is stored. If the store fails, nothing is written, the numbers are read back from
+   * the store and the error propagates. Inside another `group` of this session it simply runs `work`.
+   */
+  group<T>(work: () => T): T {
     const real = this.output;
-    if (real === null || frames.length === 0) return;
+    if (real === null || this.grouping) return work();
     const pending: string[] = [];
     let disconnectAfter = false;
     const buffered: FixSessionOutput = {
@@ -229,23 +248,23 @@ export class FixSession {
       },
     };
     this.output = buffered;
+    this.grouping = true;
+    let result: T;
     try {
-      this.deps.store.transaction(() => {
-        for (const frame of frames) {
-          if (this.output !== buffered) break;
-          this.receive(frame);
-        }
-      });
+      result = this.deps.store.transaction(work);
     } catch (error) {
       if (this.output === buffered) this.output = real;
       const seq = this.deps.store.seqNums(this.id);
       this.nextSender = seq.nextSenderMsgSeqNum;
       this.nextTarget = seq.nextTargetMsgSeqNum;
       throw error;
+    } finally {
+      this.grouping = false;
     }
     if (this.output === buffered) this.output = real;
-    if (pending.length > 0) real.write(pending.join(""));
+    if (pending.length > 0) real.write(pending.length === 1 ? (pending[0] as string) : pending.join(""));
     if (disconnectAfter) real.disconnect();
+    return result;
   }
 
   /** Timers: heartbeats, test requests, timeouts. Call often (every ~100-250 ms) with the clock moving. */

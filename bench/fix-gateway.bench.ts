@@ -1,0 +1,251 @@
+/**
+ * The FIX order gateway end to end, driven by QuickFIX C++ (`qfpeer initiator`, ../shared/tools/quickfix-peer) over
+ * loopback TCP, beside QuickFIX talking to itself on the same load in the same run:
+ *
+ * - baseline: `qfpeer acceptor --ack` (acknowledges and fills every order at once: one NewOrderSingle in, two
+ *   ExecutionReports out) against `qfpeer initiator --n N --rate 0`;
+ * - ours: `tributary fix gateway` in a child process as a user runs it durably: SQLite FIX message store
+ *   (`--store`, synchronous=FULL: the next MsgSeqNums and every ExecutionReport fsynced before it leaves) and a new
+ *   SQLite event journal (`--journal`, synchronous=FULL: every answer held until its event is durable), engine live on
+ *   the simulated venues of config/demo.yaml. The same initiator sends N limit buys of ACME at 100.00 (the market is
+ *   around 150, so they rest) and cancels each one after its acknowledgement (`--cancel-every 1`): order in to final
+ *   ExecutionReport (canceled) out, through intake, risk, aggregation, the algo, the cancel and the journal. Per order
+ *   that is two messages in (D, F) and two out (ack, canceled), one more in than the baseline. Market orders are not
+ *   used: their time to final is the algo's schedule against the simulated market's liquidity (seconds per order,
+ *   aggregated into one parent), not the gateway's speed. The session's throttle is raised (`--max-rate`) so that it
+ *   does not refuse part of the load.
+ * - acknowledgement latency: the same orders at a steady `ackRate` per second for `ackSeconds` against a fresh
+ *   durable gateway; p50/p99 of NewOrderSingle sent to first ExecutionReport received, as qfpeer measures them.
+ *   Beside it, the same against a gateway with no disk at all (memory message store, no journal): what the machine
+ *   and the code give before any fsync, so the durable figures can be read against it.
+ *
+ * Orders/s is qfpeer's: orders that reached a final state / seconds from the first order sent to the last final
+ * report. A fresh gateway per run (qfpeer's ClOrdIDs repeat across runs). Rounds alternate baseline and ours; medians.
+ * The load average is printed: on a shared machine it moves the absolute figures; the ratio is measured side by side.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { findQuickfixPeer, QFPEER_DICT } from "../test/quickfix-peer.js";
+import { median, si } from "./harness.js";
+
+export interface FixGatewayBenchOptions {
+  /** Orders per throughput run (baseline and ours alike). */
+  readonly orders: number;
+  readonly rounds: number;
+  /** Orders per second of the latency runs, and how long each lasts. */
+  readonly ackRate: number;
+  readonly ackSeconds: number;
+  readonly ackRounds: number;
+}
+
+export const DEFAULT_FIX_GATEWAY: FixGatewayBenchOptions = {
+  // FIX_GATEWAY_ORDERS=20000 FIX_GATEWAY_ACK_SECONDS=20 node dist/bench/run.js fix-gateway: longer runs.
+  orders: Number(process.env.FIX_GATEWAY_ORDERS ?? 10_000),
+  rounds: 3,
+  ackRate: 2000,
+  ackSeconds: Number(process.env.FIX_GATEWAY_ACK_SECONDS ?? 15),
+  ackRounds: 3,
+};
+
+const CLI = new URL("../src/cli/main.js", import.meta.url).pathname;
+const WAIT_SECONDS = 120;
+
+/** qfpeer's `RESULT key=value ...` line as numbers (and `ok`). */
+interface PeerResult {
+  readonly ok: boolean;
+  readonly line: string;
+  readonly value: (key: string) => number;
+}
+
+function parseResult(out: string): PeerResult {
+  const line = out.split("\n").find((l) => l.startsWith("RESULT")) ?? "";
+  const fields = new Map(line.split(" ").map((kv) => kv.split("=") as [string, string]));
+  return { ok: fields.get("ok") === "yes", line, value: (key) => Number(fields.get(key) ?? Number.NaN) };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (typeof address !== "object" || address === null) throw new Error("no port");
+  return address.port;
+}
+
+interface Started {
+  readonly child: ChildProcess;
+  readonly match: RegExpExecArray;
+  /** Resolves with everything the process printed once it has exited. */
+  readonly exited: Promise<string>;
+}
+
+/** Spawns a long-running process and waits for the line announcing it is ready. */
+function startUntil(command: string, args: readonly string[], ready: RegExp): Promise<Started> {
+  const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  const exited = new Promise<string>((resolve) => child.once("exit", () => resolve(out)));
+  return new Promise((resolve, reject) => {
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      const match = ready.exec(out);
+      if (match !== null) {
+        child.stdout?.off("data", onData);
+        child.stdout?.on("data", (more: Buffer) => {
+          out += more.toString();
+        });
+        resolve({ child, match, exited });
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    void exited.then((all) => reject(new Error(`${command} ${args.join(" ")} exited before ready: ${all}`)));
+  });
+}
+
+function runToEnd(command: string, args: readonly string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout?.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr?.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    child.once("error", reject);
+    child.once("exit", () => resolve(out));
+  });
+}
+
+function initiatorArgs(port: number, sender: string, target: string, n: number, rate: number, ours: boolean) {
+  return [
+    ...["initiator", "--port", String(port), "--sender", sender, "--target", target, "--dict", QFPEER_DICT],
+    ...["--n", String(n), "--rate", String(rate), "--wait", String(WAIT_SECONDS), "--symbols", "ACME"],
+    ...["--ordtype", "limit", "--price", "100", "--side", "buy", "--qty", "100"],
+    ...(ours ? ["--cancel-every", "1"] : []),
+  ];
+}
+
+/** QuickFIX to QuickFIX: qfpeer acceptor --ack against the initiator. */
+async function baseline(peer: string, n: number): Promise<PeerResult> {
+  const port = await freePort();
+  const acceptor = await startUntil(
+    peer,
+    ["acceptor", "--ack", "--port", String(port), "--sender", "SOE", "--target", "OMS", "--dict", QFPEER_DICT],
+    /listening on/,
+  );
+  try {
+    return parseResult(await runToEnd(peer, initiatorArgs(port, "OMS", "SOE", n, 0, false)));
+  } finally {
+    acceptor.child.kill("SIGTERM");
+    await acceptor.exited;
+  }
+}
+
+/**
+ * A fresh `tributary fix gateway` driven by the initiator, durable (SQLite message store and journal) or not (memory
+ * store, no journal); checks that the engine accepted every order.
+ */
+async function ours(peer: string, n: number, rate: number, durable = true): Promise<PeerResult> {
+  const dir = mkdtempSync(join(tmpdir(), "tributary-fix-gateway-bench-"));
+  let result: PeerResult;
+  let out: string;
+  try {
+    const gateway = await startUntil(
+      process.execPath,
+      [
+        // --max-rate: the session's throttle (default 10,000 application messages/s) would refuse part of the load.
+        ...[CLI, "fix", "gateway", "--port", "0", "--target", "OMS1", "--duration", "3600", "--max-rate", "1000000"],
+        ...(durable ? ["--store", join(dir, "fix.sqlite"), "--journal", join(dir, "journal.sqlite")] : []),
+      ],
+      /listening on [^:]+:(\d+)/,
+    );
+    try {
+      const port = Number(gateway.match[1]);
+      result = parseResult(await runToEnd(peer, initiatorArgs(port, "OMS1", "TRIBUTARY", n, rate, true)));
+    } finally {
+      gateway.child.kill("SIGTERM");
+    }
+    out = await gateway.exited;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const accepted = /stopped: (\d+) orders accepted/.exec(out)?.[1];
+  if (accepted !== String(n)) throw new Error(`the gateway accepted ${accepted ?? "?"} of ${n} orders: ${out}`);
+  return result;
+}
+
+function load(): string {
+  return loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ");
+}
+
+function checked(what: string, r: PeerResult, n: number, log: (line: string) => void): PeerResult {
+  if (!r.ok || r.value("final") !== n) throw new Error(`${what}: not every order reached a final state: ${r.line}`);
+  log(`  ${what}: ${r.line}`);
+  return r;
+}
+
+export async function runFixGatewayBench(options: FixGatewayBenchOptions, log: (line: string) => void) {
+  const found = findQuickfixPeer();
+  if ("skip" in found) {
+    log(`skipped: ${found.skip}`);
+    return null;
+  }
+  const peer = found.path;
+  const n = options.orders;
+  log(
+    `workload: qfpeer initiator, ${n} limit buys of 100 ACME at 100.00 as fast as it sends them; baseline qfpeer ` +
+      `acceptor --ack (ack + fill); ours tributary fix gateway --store --journal (both SQLite synchronous=FULL), ` +
+      `each order cancelled after its ack (final = canceled); ${options.rounds} rounds alternating; then ` +
+      `${options.ackRounds} x ${options.ackSeconds} s at ${options.ackRate} orders/s against the gateway`,
+  );
+  const qf: number[] = [];
+  const tr: number[] = [];
+  for (let round = 0; round < options.rounds; round++) {
+    log(`round ${round}: load average ${load()}`);
+    qf.push(checked("QuickFIX -> QuickFIX", await baseline(peer, n), n, log).value("orders_per_s"));
+    tr.push(checked("QuickFIX -> tributary", await ours(peer, n, 0), n, log).value("orders_per_s"));
+    log(`round ${round}: QuickFIX ${si(qf[round] as number)}/s, tributary ${si(tr[round] as number)}/s`);
+  }
+  const p50: number[] = [];
+  const p99: number[] = [];
+  const floor50: number[] = [];
+  const floor99: number[] = [];
+  const ackN = options.ackRate * options.ackSeconds;
+  for (let round = 0; round < options.ackRounds; round++) {
+    log(`latency round ${round}: load average ${load()}`);
+    const r = checked(`${options.ackRate}/s durable`, await ours(peer, ackN, options.ackRate), ackN, log);
+    p50.push(r.value("ack_us_p50"));
+    p99.push(r.value("ack_us_p99"));
+    const f = checked(`${options.ackRate}/s no disk`, await ours(peer, ackN, options.ackRate, false), ackN, log);
+    floor50.push(f.value("ack_us_p50"));
+    floor99.push(f.value("ack_us_p99"));
+  }
+  const result = {
+    quickfixOrdersPerSecond: median(qf),
+    tributaryOrdersPerSecond: median(tr),
+    ratio: median(tr) / median(qf),
+    ackP50Micros: median(p50),
+    ackP99Micros: median(p99),
+    noDiskAckP50Micros: median(floor50),
+    noDiskAckP99Micros: median(floor99),
+  };
+  log(`QuickFIX -> QuickFIX:  ${si(result.quickfixOrdersPerSecond)} orders/s (median of ${options.rounds})`);
+  log(`QuickFIX -> tributary: ${si(result.tributaryOrdersPerSecond)} orders/s (median of ${options.rounds})`);
+  log(`ratio: ${result.ratio.toFixed(3)} (rounds: ${tr.map((t, i) => (t / (qf[i] as number)).toFixed(3)).join(", ")})`);
+  const ms = (micros: number) => `${(micros / 1000).toFixed(2)} ms`;
+  log(
+    `ack latency at ${options.ackRate}/s, durable: p50 ${ms(result.ackP50Micros)}, p99 ${ms(result.ackP99Micros)}; ` +
+      `without store or journal: p50 ${ms(result.noDiskAckP50Micros)}, p99 ${ms(result.noDiskAckP99Micros)} ` +
+      `(medians of ${options.ackRounds})`,
+  );
+  log(`load average at the end: ${load()}`);
+  return result;
+}
