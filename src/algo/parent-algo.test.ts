@@ -90,6 +90,14 @@ describe("ParentAlgo: schedule, tactics, recalibration", () => {
     expect(decide(twap(), 0, 0, 1000)).toEqual([{ kind: "place", tactic: "passive", price: 1_500_000, qty: 100 }]);
   });
 
+  it("tops up passive quantity only once the gap is worth a child: an eighth of a look-ahead period's want", () => {
+    // 100 lots due within the next minute: 95 working leaves a gap of 5 (under 12.5), 80 working one of 20.
+    expect(decide(twap(), 0, 0, 1000, [child("P1", "passive", 1_500_000, 95)])).toEqual([]);
+    expect(decide(twap(), 0, 0, 1000, [child("P1", "passive", 1_500_000, 80)])).toEqual([
+      { kind: "place", tactic: "passive", price: 1_500_000, qty: 20 },
+    ]);
+  });
+
   it("improves the bid by a tick when in a hurry and the spread allows, never onto the ask", () => {
     expect(decide(twap({ aggressiveness: 0.6 }), 0, 0, 1000)[0]).toMatchObject({ price: 1_500_100 });
     const locked = market({ ask: 1_500_100 });
