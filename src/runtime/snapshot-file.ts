@@ -30,17 +30,20 @@ export function snapshotPathOf(journalPath: string): string {
   return `${journalPath}.snapshot`;
 }
 
-/** Writes `snapshot` to `path` durably and atomically (temporary file, fsync, rename). */
-export function writeSnapshot(path: string, snapshot: SessionSnapshot): void {
+/** Writes `snapshot` to `path` durably and atomically (temporary file, fsync, rename); returns its size in bytes. */
+export function writeSnapshot(path: string, snapshot: SessionSnapshot): number {
   const temporary = `${path}.tmp`;
+  const text = JSON.stringify(snapshot);
   const fd = openSync(temporary, "w");
+  let bytes: number;
   try {
-    writeSync(fd, JSON.stringify(snapshot));
+    bytes = writeSync(fd, text);
     fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
   renameSync(temporary, path);
+  return bytes;
 }
 
 /** The snapshot at `path`, or null when there is none; a file that is not one is a clear error. */

@@ -2,7 +2,11 @@
  * Takes the live session's snapshots (snapshot-file.ts) so that a restart replays a bounded tail of the journal: one
  * whenever `every` events have been journaled since the last one (counted across restarts, from the seq of the
  * snapshot the session was resumed from), taken between two kernel steps (the next macrotask after the count is reached) and written once
- * the journal is durable up to its seq; and a last one at a graceful stop. It follows the child orders working
+ * the journal is durable up to its seq; and a last one at a graceful stop.
+ * A snapshot costs in proportion to the state it holds (every open order is hashed and serialised, on the kernel
+ * thread), so the interval grows with it: never fewer events than one per `SNAPSHOT_BYTES_PER_EVENT` bytes of the last
+ * snapshot. A state of 100,000 resting orders is not re-serialised every 100,000 events (the cost per event stays
+ * constant), and a restart still replays no more events than the state's own size warrants. It follows the child orders working
  * (`OpenChildren`) and the session record from the engine's events. A failed write is reported and the next one is
  * tried at the next count: the journal alone is always enough to recover.
  */
@@ -18,8 +22,13 @@ export interface SnapshotJournal {
   durable(seq: number): Promise<void>;
 }
 
+/** Bytes of snapshot per event of interval: at 64, taking a snapshot costs about as much as journaling its interval. */
+export const SNAPSHOT_BYTES_PER_EVENT = 64;
+
 export class Snapshotter {
   private busy = false;
+  /** Events between two snapshots: `every`, or more once the state is large (above). */
+  private interval: number;
   /** The seq of the last snapshot taken (or resumed from). */
   private lastTaken: number;
   private session: SessionChanged | null;
@@ -40,10 +49,11 @@ export class Snapshotter {
   ) {
     this.session = session;
     this.lastTaken = resumedFrom;
+    this.interval = every;
     engine.on((event) => {
       open.apply(event);
       if (event.type === "session" && this.session === null) this.session = event;
-      if (this.every > 0 && event.seq - this.lastTaken >= this.every && !this.busy) {
+      if (this.every > 0 && event.seq - this.lastTaken >= this.interval && !this.busy) {
         this.busy = true;
         setImmediate(() => this.take());
       }
@@ -89,7 +99,8 @@ export class Snapshotter {
   }
 
   private write(snapshot: Parameters<typeof writeSnapshot>[1]): void {
-    writeSnapshot(this.path, snapshot);
+    const bytes = writeSnapshot(this.path, snapshot);
+    this.interval = Math.max(this.every, Math.ceil(bytes / SNAPSHOT_BYTES_PER_EVENT));
     this.written++;
     this.lastSeq = snapshot.seq;
   }
