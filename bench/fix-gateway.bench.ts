@@ -28,7 +28,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { findQuickfixPeer, QFPEER_DICT } from "../test/quickfix-peer.js";
+import { findQuickfixPeer, QFPEER_DICT, runPeer } from "../test/quickfix-peer.js";
 import { median, si } from "./harness.js";
 
 export interface FixGatewayBenchOptions {
@@ -107,21 +107,6 @@ function startUntil(command: string, args: readonly string[], ready: RegExp): Pr
   });
 }
 
-function runToEnd(command: string, args: readonly string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    child.stdout?.on("data", (d: Buffer) => {
-      out += d.toString();
-    });
-    child.stderr?.on("data", (d: Buffer) => {
-      out += d.toString();
-    });
-    child.once("error", reject);
-    child.once("exit", () => resolve(out));
-  });
-}
-
 function initiatorArgs(port: number, sender: string, target: string, n: number, rate: number, ours: boolean) {
   return [
     ...["initiator", "--port", String(port), "--sender", sender, "--target", target, "--dict", QFPEER_DICT],
@@ -140,7 +125,7 @@ async function baseline(peer: string, n: number): Promise<PeerResult> {
     /listening on/,
   );
   try {
-    return parseResult(await runToEnd(peer, initiatorArgs(port, "OMS", "SOE", n, 0, false)));
+    return parseResult(await runPeer(peer, initiatorArgs(port, "OMS", "SOE", n, 0, false)));
   } finally {
     acceptor.child.kill("SIGTERM");
     await acceptor.exited;
@@ -167,7 +152,7 @@ async function ours(peer: string, n: number, rate: number, durable = true): Prom
     );
     try {
       const port = Number(gateway.match[1]);
-      result = parseResult(await runToEnd(peer, initiatorArgs(port, "OMS1", "TRIBUTARY", n, rate, true)));
+      result = parseResult(await runPeer(peer, initiatorArgs(port, "OMS1", "TRIBUTARY", n, rate, true)));
     } finally {
       gateway.child.kill("SIGTERM");
     }

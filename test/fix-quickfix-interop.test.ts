@@ -16,7 +16,7 @@ import { mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { findQuickfixPeer, QFPEER_DICT } from "./quickfix-peer.js";
+import { findQuickfixPeer, QFPEER_DICT, runPeer } from "./quickfix-peer.js";
 
 const ROOT = join(import.meta.dirname, "..");
 const CLI = join(ROOT, "dist", "src", "cli", "main.js");
@@ -42,21 +42,6 @@ function startGateway(args: string[]): Promise<{ child: ChildProcess; port: numb
   });
 }
 
-function run(command: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    child.stdout?.on("data", (d: Buffer) => {
-      out += d.toString();
-    });
-    child.stderr?.on("data", (d: Buffer) => {
-      out += d.toString();
-    });
-    child.once("error", reject);
-    child.once("exit", () => resolve(out));
-  });
-}
-
 describe.skipIf("skip" in peer)("QuickFIX C++ initiator against `tributary fix gateway`", () => {
   const gateways: ChildProcess[] = [];
   afterAll(() => {
@@ -69,7 +54,7 @@ describe.skipIf("skip" in peer)("QuickFIX C++ initiator against `tributary fix g
       ...extra,
     ]);
     gateways.push(started.child);
-    const out = await run((peer as { path: string }).path, [
+    const out = await runPeer((peer as { path: string }).path, [
       ...["initiator", "--port", String(started.port), "--sender", "OMS1", "--target", "TRIBUTARY"],
       ...["--n", String(n), "--rate", "0", "--cancel-every", "10", "--dict", QFPEER_DICT],
       ...["--symbols", "ACME", "--ordtype", "market", "--wait", "60"],

@@ -4,7 +4,7 @@
  * from its sources with Debian's libquickfix-dev into the temp folder (again when the source is newer). Built aside and
  * renamed into place, since several test files may build it at once. When it cannot be had, a reason to skip.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, renameSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -48,4 +48,20 @@ export function findQuickfixPeer(): { path: string } | { skip: string } {
     renameSync(aside, out);
   }
   return { path: out };
+}
+
+/** Runs a qfpeer command to its end; resolves with everything it printed (stdout and stderr). */
+export function runPeer(command: string, args: readonly string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout?.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr?.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    child.once("error", reject);
+    child.once("exit", () => resolve(out));
+  });
 }

@@ -320,25 +320,7 @@ export class FixVenue implements Venue {
     }
     const wire = session.prefix + order.clOrdId;
     const existing = this.orders.get(wire);
-    const record: OrderRecord = {
-      session,
-      prefix: session.prefix,
-      account: order.account,
-      symbol: order.symbol,
-      side: order.side,
-      ordType: order.ordType,
-      timeInForce: order.timeInForce,
-      orderQty: order.orderQty,
-      price: order.price,
-      wireClOrdId: wire,
-      wireIds: [wire],
-      acknowledged: false,
-      open: true,
-      cumQty: 0,
-      avgPx: 0,
-      venueOrderId: "",
-      lastTransactTime: 0,
-    };
+    const record = trackedOrder(session, order, wire, [wire], { acknowledged: false, cumQty: 0, avgPx: 0 });
     // A reused ClOrdID is the venue's to refuse; the live order keeps its record.
     if (existing === undefined) this.orders.set(wire, record);
     else this.amends.set(`new:${wire}`, { record, session });
@@ -410,25 +392,11 @@ export class FixVenue implements Venue {
   /** An order of `session` placed before a restart of ours (see the header): tracked again, its status asked. */
   resumeFrom(session: FixOrderEntrySession, order: ResumedOrder): void {
     const wireIds = order.clOrdIds.map((id) => session.prefix + id);
-    const record: OrderRecord = {
-      session,
-      prefix: session.prefix,
-      account: order.account,
-      symbol: order.symbol,
-      side: order.side,
-      ordType: order.ordType,
-      timeInForce: order.timeInForce,
-      orderQty: order.orderQty,
-      price: order.price,
-      wireClOrdId: session.prefix + order.clOrdId,
-      wireIds,
+    const record = trackedOrder(session, order, session.prefix + order.clOrdId, wireIds, {
       acknowledged: true,
-      open: true,
       cumQty: order.cumQty,
       avgPx: order.avgPx,
-      venueOrderId: "",
-      lastTransactTime: 0,
-    };
+    });
     for (const id of wireIds) this.orders.set(id, record);
     if (this.session.isLoggedOn) this.requestStatus(record);
   }
@@ -768,4 +736,33 @@ export class FixVenue implements Venue {
   private portId(record: OrderRecord, wire: string): string {
     return wire.startsWith(record.prefix) ? wire.slice(record.prefix.length) : wire;
   }
+}
+
+/** The record of an order we track at the venue: its terms, its ClOrdIDs on the wire and what we know it has done. */
+function trackedOrder(
+  session: FixOrderEntrySession,
+  terms: Pick<OrderRecord, "account" | "symbol" | "side" | "ordType" | "timeInForce" | "orderQty" | "price">,
+  wireClOrdId: string,
+  wireIds: string[],
+  known: Pick<OrderRecord, "acknowledged" | "cumQty" | "avgPx">,
+): OrderRecord {
+  return {
+    session,
+    prefix: session.prefix,
+    account: terms.account,
+    symbol: terms.symbol,
+    side: terms.side,
+    ordType: terms.ordType,
+    timeInForce: terms.timeInForce,
+    orderQty: terms.orderQty,
+    price: terms.price,
+    wireClOrdId,
+    wireIds,
+    acknowledged: known.acknowledged,
+    open: true,
+    cumQty: known.cumQty,
+    avgPx: known.avgPx,
+    venueOrderId: "",
+    lastTransactTime: 0,
+  };
 }
