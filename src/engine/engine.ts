@@ -802,8 +802,9 @@ export class Engine {
     const orders: OrderSnapshot[] = [...this.held.values()].map((o) => ({
       orderId: o.orderId,
       clOrdId: o.clOrdId,
-      previousClOrdIds: o.previousClOrdIds,
-      requestClOrdIds: o.requestClOrdIds,
+      // Copies: the order's lists grow after the snapshot is taken (it is written later, once durable).
+      previousClOrdIds: o.previousClOrdIds === null ? null : [...o.previousClOrdIds],
+      requestClOrdIds: o.requestClOrdIds === null ? null : [...o.requestClOrdIds],
       source: o.source,
       account: o.account,
       symbol: o.symbol,

@@ -12,6 +12,7 @@ import { UserError } from "../core/errors.js";
 import { Random } from "../core/random.js";
 import { AlgoExecutor } from "../engine/algo-executor.js";
 import { Engine } from "../engine/engine.js";
+import type { OrderReleaseOptions } from "../engine/order-release.js";
 import type { RiskConfig } from "../intake/risk-config.js";
 import { MarketModel } from "../market/market-model.js";
 import type { VolumeProfile } from "../market/volume-profile.js";
@@ -36,6 +37,8 @@ export interface LiveDaySetup {
   readonly allocation?: AllocationPolicyConfig;
   /** Pre-trade risk limits (default: none). */
   readonly risk?: RiskConfig | undefined;
+  /** Release done orders from the engine's memory (default: keep every order). */
+  readonly release?: OrderReleaseOptions | undefined;
   /** Every execution report of the market model's participants (default: ignored). */
   readonly onReport?: (report: ExecutionReport) => void;
   readonly onChildReport?: (report: ExecutionReport) => void;
@@ -80,6 +83,7 @@ export async function startLiveDay(setup: LiveDaySetup): Promise<LiveDay> {
     sources: setup.sources,
     allocation: setup.allocation,
     risk: setup.risk,
+    release: setup.release,
     crossing: { takerFeeMicrosPerShare: highestLitTakerFee(setup.data) },
   });
   const recovered = setup.recover === undefined ? null : await setup.recover(engine);

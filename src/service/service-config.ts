@@ -21,6 +21,8 @@ import { issueField } from "./zod-issue.js";
 
 const DEFAULT_REFERENCE = fileURLToPath(new URL("../../../config/demo.yaml", import.meta.url));
 
+const DEFAULT_RELEASE_SECONDS = 60;
+
 const idText = z.string().regex(/^[\x21-\x7e]{1,64}$/, "printable ASCII without spaces, at most 64 characters");
 const sha256Hex = z
   .string()
@@ -79,6 +81,16 @@ const serviceSchema = z.strictObject({
     })
     .optional(),
   risk: z.unknown().optional(),
+  engine: z
+    .strictObject({
+      releaseDoneOrdersAfter: z
+        .number()
+        .min(0, "must be at least 0")
+        .max(86_400, "at most 86400")
+        .nullable()
+        .default(DEFAULT_RELEASE_SECONDS),
+    })
+    .default({ releaseDoneOrdersAfter: DEFAULT_RELEASE_SECONDS }),
   postTrade: z.strictObject({ allocations: z.string().min(1, "must not be empty").optional() }).default({}),
   shutdown: z
     .strictObject({
@@ -106,6 +118,8 @@ export interface ServiceConfig {
   readonly journalPath: string;
   /** Events between two snapshots of the session beside the journal (0: none but the one at a stop). */
   readonly snapshotEvery: number;
+  /** Seconds a done order stays in the engine's memory before it is released (null: never). */
+  readonly releaseDoneOrdersAfter: number | null;
   readonly sources: Parsed["sources"];
   readonly admins: Parsed["admins"];
   readonly fix: {
@@ -143,6 +157,7 @@ export function parseServiceConfig(value: unknown, origin: string, baseDir: stri
     http: { ...c.http, tls: c.http.tls === undefined ? null : { cert: at(c.http.tls.cert), key: at(c.http.tls.key) } },
     journalPath: at(c.journal.path),
     snapshotEvery: c.journal.snapshotEvery,
+    releaseDoneOrdersAfter: c.engine.releaseDoneOrdersAfter,
     sources: c.sources,
     admins: c.admins,
     fix:
@@ -215,6 +230,7 @@ export function publicConfig(c: ServiceConfig) {
     http: { ...c.http, tls: c.http.tls !== null },
     journalPath: c.journalPath,
     snapshotEvery: c.snapshotEvery,
+    releaseDoneOrdersAfter: c.releaseDoneOrdersAfter,
     sources: c.sources.map((s) => ({ id: s.id, accounts: s.accounts ?? null })),
     admins: c.admins.map((a) => ({ id: a.id })),
     fix:

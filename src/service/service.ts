@@ -32,6 +32,7 @@ import { type FixMessageStore, MemoryFixMessageStore } from "../fix/message-stor
 import { OrderGateway } from "../fix/order-gateway.js";
 import { SqliteFixMessageStore } from "../fix/sqlite-message-store.js";
 import { TcpFixAcceptor, wallClock } from "../fix/tcp-acceptor.js";
+import { JournalReleasedOrders } from "../journal/released-orders.js";
 import { SqliteJournalStore } from "../journal/sqlite-journal-store.js";
 import { ThreadedSqliteJournal } from "../journal/threaded-journal.js";
 import { VolumeProfile } from "../market/volume-profile.js";
@@ -121,7 +122,8 @@ async function recoverFrom(path: string, engine: Engine, logger: Logger): Promis
         journal: path,
         events: recovered.lastSeq,
         fromSnapshot: recovered.fromSnapshot,
-        orders: engine.orders.length,
+        orders: engine.ordersAccepted,
+        ordersHeld: engine.ordersHeld,
         openOrders: engine.orders.filter((o) => o.done === null).length,
         childrenToReconcile: recovered.openChildren.list().length,
         ms: Math.round(recovered.millis),
@@ -155,6 +157,22 @@ function openFixStore(path: string | null): FixMessageStore {
   }
 }
 
+/** Memory after a full GC (when node runs with --expose-gc; otherwise as it is), and the orders the engine holds. */
+function memoryReport(engine: Engine) {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const m = process.memoryUsage();
+  return {
+    afterGc: gc !== undefined,
+    heapUsedBytes: m.heapUsed,
+    rssBytes: m.rss,
+    externalBytes: m.external,
+    ordersAccepted: engine.ordersAccepted,
+    ordersHeld: engine.ordersHeld,
+    ordersReleased: engine.releasedOrders,
+  };
+}
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Waits until `done()` or `ms` have passed; true when done. */
@@ -177,6 +195,7 @@ export async function startService(
   const fixTls = config.fix?.tls == null ? null : readTls(config.fix.tls, "fix.tls");
   const resume = options.resume ?? false;
   prepareJournal(config.journalPath, resume);
+  const released = config.releaseDoneOrdersAfter === null ? null : new JournalReleasedOrders(config.journalPath);
   const fixStore = config.fix === null ? null : openFixStore(config.fix.store);
   const journalReady: {
     journal: ThreadedSqliteJournal | null;
@@ -196,6 +215,10 @@ export async function startService(
       ...(config.fix === null ? [] : OrderGateway.sources(config.fix.gateway)),
     ],
     risk: config.risk,
+    release:
+      released === null
+        ? undefined
+        : { afterMicros: Math.round((config.releaseDoneOrdersAfter as number) * 1e6), clOrdIds: released },
     recover: resume
       ? async (engine) => {
           journalReady.recovered = await recoverFrom(config.journalPath, engine, logger);
@@ -221,6 +244,7 @@ export async function startService(
         built.gateway = new OrderGateway(engine, config.fix.gateway, {
           clock: wallClock,
           durability: journal,
+          released,
           log: (line) => fixLog.debug(line),
         });
       }
@@ -259,6 +283,8 @@ export async function startService(
     venues,
     streamClients: () => stream.clientCount,
     fixSessionsLoggedOn: () => fixAcceptor?.allSessions().filter((s) => s.isLoggedOn).length ?? 0,
+    ordersHeld: () => engine.ordersHeld,
+    ordersReleased: () => engine.releasedOrders,
   });
   engine.on(metrics.onEvent);
 
@@ -276,6 +302,8 @@ export async function startService(
       venues,
       parents: () => parentProgress(engine, executor, sim.quotes, day.scheduler.now()),
       config: () => publicConfig(config),
+      released,
+      memory: () => memoryReport(engine),
       intake: () => (!accepting ? "stopping" : day.scheduler.now() < day.endMicros ? "open" : "closed"),
       dayEnd: day.endMicros,
     },
@@ -295,10 +323,29 @@ export async function startService(
   } catch (error) {
     day.stop();
     journal.closeSync();
+    released?.close();
     fixStore?.close();
     await app.close();
     throw new UserError("serve-listen", `cannot listen: ${(error as Error).message}`);
   }
+  // Done orders leave the engine's memory once their events are durable (so every answer about them is sent and the
+  // journal can answer from then on) and they have been done `releaseDoneOrdersAfter` seconds.
+  let releasing = false;
+  const releaseTimer =
+    released === null
+      ? null
+      : setInterval(() => {
+          if (releasing) return;
+          releasing = true;
+          const now = day.scheduler.now();
+          journal
+            .durable(engine.lastSeq)
+            .then(() => engine.releaseDone(now))
+            .catch((error: Error) => logger.warn({ err: error }, "releasing done orders failed"))
+            .finally(() => {
+              releasing = false;
+            });
+        }, 1000);
   accepting = true;
   const httpUrl = `${tls === null ? "http" : "https"}://${config.http.host}:${httpPort}`;
   logger.info(
@@ -361,9 +408,11 @@ export async function startService(
     if (!drained) app.server.closeAllConnections();
     await httpClosed;
     const childrenLeftWorking = executor.workingChildren;
+    if (releaseTimer !== null) clearInterval(releaseTimer);
     day.stop();
     gateway?.close();
     journal.closeSync();
+    released?.close();
     try {
       journalReady.snapshotter?.final(journal.headHash);
     } catch (error) {
@@ -371,7 +420,12 @@ export async function startService(
     }
     await fixTcp?.close();
     fixStore?.close();
-    const summary = { ordersAccepted: engine.orders.length, eventsJournaled: journal.appended, childrenLeftWorking };
+    const summary = {
+      ordersAccepted: engine.ordersAccepted,
+      ordersReleased: engine.releasedOrders,
+      eventsJournaled: journal.appended,
+      childrenLeftWorking,
+    };
     logger.info(summary, "stopped: journal flushed and closed");
     return summary;
   };
