@@ -15,6 +15,10 @@ describe("service config", () => {
     expect(c.http).toMatchObject({ host: "127.0.0.1", port: 8080, tls: null, maxBatchOrders: 1000 });
     expect(c.shutdown).toEqual({ children: "cancel", graceSeconds: 5 });
     expect(c.fix).toBeNull();
+    expect(c.releaseDoneOrdersAfter).toBe(60);
+    expect(
+      parseServiceConfig({ ...base, engine: { releaseDoneOrdersAfter: null } }, "s", "/").releaseDoneOrdersAfter,
+    ).toBe(null);
     expect(c.reference).toMatch(/config[/\\]demo\.yaml$/);
   });
 
@@ -23,6 +27,10 @@ describe("service config", () => {
     [{ ...base, http: { port: 70000 } }, "serve.yaml: http.port: must be at most 65535"],
     [{ ...base, sources: [{ id: "DESK", tokenSha256: "abc" }] }, "serve.yaml: sources[0].tokenSha256: a SHA-256"],
     [{ ...base, colour: "red" }, "serve.yaml: colour: unknown field"],
+    [
+      { ...base, engine: { releaseDoneOrdersAfter: -1 } },
+      "serve.yaml: engine.releaseDoneOrdersAfter: must be at least 0",
+    ],
     [{ ...base, shutdown: { children: "drop" } }, "serve.yaml: shutdown.children:"],
     [
       { ...base, admins: [{ id: "DESK", tokenSha256: hashToken("t2") }] },
@@ -47,5 +55,6 @@ describe("service config", () => {
     const c = loadServiceConfig(join(import.meta.dirname, "..", "..", "examples", "serve.yaml"));
     expect(c.sources.map((s) => s.id)).toEqual(["DESK", "ROBO"]);
     expect(c.fix?.gateway.sessions[0]?.id).toBe("OMS1");
+    expect(c.releaseDoneOrdersAfter).toBe(60);
   });
 });
