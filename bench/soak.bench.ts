@@ -35,7 +35,7 @@ export interface SoakBenchOptions {
 export const DEFAULT_SOAK: SoakBenchOptions = {
   seconds: Number(process.env.SOAK_SECONDS ?? 120),
   pairs: 8,
-  resting: 4,
+  resting: Number(process.env.SOAK_RESTING ?? 4),
   cancelAfterMs: 1000,
   openOrders: 1000,
   samples: 30,
