@@ -29,6 +29,7 @@ import type { Instrument } from "../src/model/instrument.js";
 import { SESSION_SECONDS } from "../src/model/market-parameters.js";
 import { recoverEngine } from "../src/runtime/recover.js";
 import { captureSnapshot, type SessionSnapshot } from "../src/runtime/snapshot-file.js";
+import { endOfDayReport } from "../src/service/end-of-day.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tributary-release-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -167,6 +168,12 @@ describe("releasing done orders", () => {
       const same = kept.day.engine.orderById(o.orderId);
       expect(same?.done === null || o.done !== null).toBe(true);
     }
+  });
+
+  it("gives the same end-of-day report, counting the released orders", () => {
+    const report = endOfDayReport(kept.day.engine);
+    expect(Object.values(report).reduce((n, day) => n + day.accepted, 0)).toBe(kept.day.engine.ordersAccepted);
+    expect(endOfDayReport(releasing.day.engine)).toEqual(report);
   });
 
   it("refused the reused ClOrDIDs of released orders as duplicates, as the engine that kept them did", () => {

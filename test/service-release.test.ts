@@ -88,11 +88,11 @@ describe("tributary serve: done orders released from memory", () => {
     expect((await call(url, "POST", "/orders/fill-1/cancel", DESK, { cl_ord_id: "cxl-f" })).status).toBe(200);
 
     // Done, still in memory (released 2 s after): what a client sees now.
-    const filled = await until(async () => {
+    const traded = await until(async () => {
       const r = await call(url, "GET", "/orders/fill-1", DESK);
       return r.body.status === "canceled" ? r.body : undefined;
     }, "the marketable order cancelled");
-    expect((filled.fills as unknown[]).length).toBeGreaterThan(0);
+    expect((traded.fills as unknown[]).length).toBeGreaterThan(0);
     const cancelled = (await call(url, "GET", "/orders/cxl-1", DESK)).body;
     expect(cancelled).toMatchObject({ cl_ord_id: "rest-1", status: "canceled" });
     expect(await released(url)).toBe(0);
@@ -118,7 +118,7 @@ describe("tributary serve: done orders released from memory", () => {
     const refusal = await fix.next((m) => m.msgType === "9", "cancel reject of a released order");
     expect([refusal.get(39), refusal.get(102), refusal.get(37)]).toEqual(["4", "0", "4"]);
     fix.close();
-    expect(await call(url, "GET", "/orders/fill-1", DESK)).toEqual({ status: 200, body: filled });
+    expect(await call(url, "GET", "/orders/fill-1", DESK)).toEqual({ status: 200, body: traded });
     expect(await call(url, "GET", "/orders/cxl-1", DESK)).toEqual({ status: 200, body: cancelled });
     expect(await call(url, "GET", "/orders/rest-1", DESK)).toEqual({ status: 200, body: cancelled });
     expect((await call(url, "GET", "/orders/open-1", DESK)).body).toMatchObject({ status: "new" });
@@ -140,7 +140,7 @@ describe("tributary serve: done orders released from memory", () => {
     const resumed = await startServiceProcess(dir, config, ["--resume"]);
     started.push(resumed);
     await until(async () => ((await released(resumed.url)) >= 3 ? true : undefined), "released after the resume");
-    expect(await call(resumed.url, "GET", "/orders/fill-1", DESK)).toEqual({ status: 200, body: filled });
+    expect(await call(resumed.url, "GET", "/orders/fill-1", DESK)).toEqual({ status: 200, body: traded });
     expect(await call(resumed.url, "GET", "/orders/cxl-1", DESK)).toEqual({ status: 200, body: cancelled });
     const dup = await call(resumed.url, "POST", "/orders", DESK, restingOrder("fill-1", "D1"));
     expect(dup).toMatchObject({ status: 409, body: { error: "duplicate-cl-ord-id" } });

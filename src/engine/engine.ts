@@ -11,7 +11,9 @@
  * - nothing accepted disappears: every order is working, filled, cancelled or expired, and every refusal is an event;
  * - child reservations stay covered (parent-order.ts), so a cancel or a shrinking replace that would uncover them
  *   waits (pending-cancel / pending-replace) until the child orders shrink, as in FIX.
- * Known limits: no journal yet (the event stream is the audit trail); one reservation price per parent at a time.
+ * With `release` (the live service), a done order leaves memory a while after it is done (order-release.ts): queries
+ * for it go to the journal, its ClOrdIDs stay used through `ReleasedClOrdIds`, and the state hash still covers it.
+ * Known limits: one reservation price per parent at a time.
  */
 import { createHash } from "node:crypto";
 import { aggregationKey, DEFAULT_WINDOW_GRAIN_MICROS } from "../aggregation/aggregation-key.js";

@@ -17,6 +17,8 @@
  * `resume` (serve --resume) continues an existing journal after a crash or a stop: the engine is rebuilt from it
  * (runtime/recover.ts), the session keeps its original open and close, the executor reconciles the child orders that
  * were working and works the open parents again; clients query their orders as before.
+ * Done orders leave the engine's memory `engine.releaseDoneOrdersAfter` seconds after they are done, once durable
+ * (engine/order-release.ts); queries read them back from the journal (journal/released-orders.ts).
  * Limits: FIX without TLS; the simulated venues are always up, and restart with the service (so every child order
  * open at a crash is unknown to them and ends as such); after a resume the fills list of GET /orders/:id shows the
  * fills since the restart (the journal and `tributary audit` have them all).
