@@ -137,8 +137,9 @@ export class Engine {
   private readonly bySymbol = new Map<string, SymbolParents>();
   private readonly children = new Map<string, ParentOrder>();
   private readonly pendingByParent = new Map<ParentOrder, Set<ClientOrder>>();
-  private readonly startTimers = new Map<number, ClientOrder[]>();
-  private readonly endTimers = new Map<number, ClientOrder[]>();
+  /** Order ids by start and end time (ids: a timer must not keep an order released before it fires). */
+  private readonly startTimers = new Map<number, number[]>();
+  private readonly endTimers = new Map<number, number[]>();
   private readonly crossStats = new CrossingStats();
   private readonly execIds = new IdSequence("X");
   private seq = 0;
@@ -1346,7 +1347,7 @@ export class Engine {
   // ---- internals: time, kill switch ---------------------------------------------------------------------------------
 
   private schedule(
-    timers: Map<number, ClientOrder[]>,
+    timers: Map<number, number[]>,
     time: number,
     order: ClientOrder,
     fire: (orders: ClientOrder[]) => void,
@@ -1354,20 +1355,26 @@ export class Engine {
     const list = timers.get(time);
     if (list !== undefined) {
       // Day orders share the close's timer: drop the done ones now and then (amortised O(1)), so that a list does not
-      // keep every order of the day (endOrders skips done ones anyway).
+      // grow with every order of the day (the timer skips done ones anyway).
       if (list.length >= 1024 && (list.length & (list.length - 1)) === 0) {
         let kept = 0;
-        for (const o of list) if (o.done === null) list[kept++] = o;
+        for (const id of list) if (this.held.get(id)?.done === null) list[kept++] = id;
         list.length = kept;
       }
-      list.push(order);
+      list.push(order.orderId);
       return;
     }
-    const fresh = [order];
+    const fresh = [order.orderId];
     timers.set(time, fresh);
     this.scheduler.at(time, () => {
       timers.delete(time);
-      fire(fresh);
+      // An order released before its timer is done: nothing to start or end.
+      const orders: ClientOrder[] = [];
+      for (const id of fresh) {
+        const held = this.held.get(id);
+        if (held !== undefined) orders.push(held);
+      }
+      fire(orders);
     });
   }
 
