@@ -20,6 +20,7 @@ import { DEFAULT_RECOVERY_BENCH, runRecoveryBench } from "./recovery.bench.js";
 import { DEFAULT_REPLAY_BENCH, runReplayBench } from "./replay.bench.js";
 import { DEFAULT_ROUTING_DECISION, runRoutingDecisionBench } from "./routing-decision.bench.js";
 import { DEFAULT_SIM_DAY, runSimDayBench } from "./sim-day.bench.js";
+import { DEFAULT_SOAK, runSoakBench } from "./soak.bench.js";
 import { DEFAULT_WORKLOAD } from "./workload.js";
 
 const benches: Record<string, () => unknown> = {
@@ -43,6 +44,7 @@ const benches: Record<string, () => unknown> = {
   "fix-session": () => runFixSessionBench(DEFAULT_FIX_SESSION, log),
   "fix-gateway": () => runFixGatewayBench(DEFAULT_FIX_GATEWAY, log),
   "http-intake": () => runHttpIntakeBench(DEFAULT_HTTP_INTAKE, log),
+  soak: () => runSoakBench(DEFAULT_SOAK, log),
   "algo-decision": () => runAlgoDecisionBench(DEFAULT_ALGO_DECISION, log),
   "algo-day": () => runAlgoDayBench(DEFAULT_ALGO_DAY, log),
   "optimal-placement": () => runOptimalPlacementBench(DEFAULT_OPTIMAL_PLACEMENT, log),

@@ -117,11 +117,10 @@ export class ClientFiles {
 
   /** Writes orders.csv (one row per submission, in order) and closes the files. */
   finish(engine: Engine, submissions: readonly Submission[]): void {
-    const orders = engine.orders;
     for (const s of submissions) {
       let row: string[];
       if ("orderId" in s) {
-        const o = orders[s.orderId - 1];
+        const o = engine.orderById(s.orderId);
         if (o === undefined || o.orderId !== s.orderId) throw new Error(`order ${s.orderId} is not the engine's`);
         const instrument = this.instruments.get(o.symbol) as Instrument;
         row = [

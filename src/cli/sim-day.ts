@@ -17,6 +17,7 @@ import { Random } from "../core/random.js";
 import { VirtualScheduler } from "../core/scheduler.js";
 import { AlgoExecutor, type AlgoExecutorOptions } from "../engine/algo-executor.js";
 import { Engine } from "../engine/engine.js";
+import type { OrderReleaseOptions } from "../engine/order-release.js";
 import { MarketModel } from "../market/market-model.js";
 import type { VolumeProfile } from "../market/volume-profile.js";
 import type { SourceSpec } from "../model/client-commands.js";
@@ -40,6 +41,8 @@ export interface DaySetup {
   /** The order sources the engine accepts (default: none, so every client order is refused). */
   readonly sources?: readonly SourceSpec[];
   readonly allocation?: AllocationPolicyConfig;
+  /** Release done orders from the engine's memory (default: the engine keeps every order for the day's reports). */
+  readonly release?: OrderReleaseOptions | undefined;
   /**
    * Schedules the client orders of the day (called once, after the day is built and before it runs, with a random
    * stream of its own). Absent: no client orders and no algorithm executor.
@@ -87,6 +90,7 @@ export function buildDay(setup: DaySetup): Day {
     quotes: sim.quotes,
     sources: setup.sources ?? [],
     allocation: setup.allocation,
+    release: setup.release,
     // A cross saves the taker fee of the dearest lit venue it would otherwise have paid.
     crossing: { takerFeeMicrosPerShare: highestLitTakerFee(setup.data) },
   });

@@ -7,6 +7,7 @@ import type { Scheduler } from "../core/scheduler.js";
 import type { RiskConfig } from "../intake/risk-config.js";
 import type { SourceSpec } from "../model/client-commands.js";
 import type { Instrument } from "../model/instrument.js";
+import type { OrderReleaseOptions } from "./order-release.js";
 
 /** The NBBO the engine reads (the consolidated quote implements it). */
 export interface EngineQuotes {
@@ -35,6 +36,11 @@ export interface EngineOptions {
         readonly onQuoteChange?: boolean | undefined;
       }
     | undefined;
+  /**
+   * Release done orders from memory this long after they are done (order-release.ts; the live service). None: the
+   * engine keeps every order of the session (a simulation reports on them at the end).
+   */
+  readonly release?: OrderReleaseOptions | undefined;
   /** Check every parent's invariants after each change (slow: for tests). */
   readonly audit?: boolean | undefined;
 }

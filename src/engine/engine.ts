@@ -13,6 +13,8 @@
  *   waits (pending-cancel / pending-replace) until the child orders shrink, as in FIX.
  * - a child fill beyond every open order of its parent (an aggressive spray's over-sent lots filling in a race with
  *   their cancels) is never allocated: it is an `over-fill` event and the firm's over-fill position (over-fill-book.ts).
+ * With `release` (the live service), a done order leaves memory a while after it is done (order-release.ts): queries
+ * for it go to the journal, its ClOrdIDs stay used through `ReleasedClOrdIds`, and the state hash still covers it.
  * Known limits: one reservation price per parent at a time.
  */
 import { createHash } from "node:crypto";
@@ -79,6 +81,8 @@ import {
   type OrderSnapshot,
   type ParentSnapshot,
 } from "./kernel-snapshot.js";
+import { addDigests, doneOrderDigest, orderClOrdIds, orderStateRecord } from "./order-digest.js";
+import { OrderRelease, type ReleasedCounts } from "./order-release.js";
 
 export type SubmitResult =
   | { readonly ok: true; readonly orderId: number; readonly parentId: number }
@@ -96,7 +100,7 @@ export type AmendResult =
 interface SourceState {
   readonly spec: SourceSpec;
   readonly metadata: Readonly<Record<string, string>>;
-  /** Every ClOrdID accepted from this source (orders, replaces, cancels) -> its order. */
+  /** Every ClOrdID accepted from this source (orders, replaces, cancels) -> its order, while the order is held. */
   readonly ids: ClOrdIdIndex<ClientOrder>;
 }
 
@@ -105,6 +109,7 @@ interface SymbolParents {
   readonly sell: Set<ParentOrder>;
 }
 
+const NO_RELEASED: ReadonlyMap<string, ReleasedCounts> = new Map();
 const EMPTY_METADATA: Readonly<Record<string, string>> = Object.freeze({});
 const INTENT_INDEX = Object.fromEntries(INTENTS.map((intent, i) => [intent, i])) as Record<Intent, number>;
 
@@ -124,7 +129,10 @@ export class Engine {
   /** Events emitted while another is being delivered, in sequence order (see `emit`). */
   private readonly nested: EngineEvent[] = [];
   private delivering = false;
-  private readonly orderList: ClientOrder[] = [];
+  /** The orders held in memory by order id, in arrival order: every one, unless done ones are released. */
+  private readonly held = new Map<number, ClientOrder>();
+  private accepted = 0;
+  private readonly release: OrderRelease | null;
   private readonly parentsByKey = new Map<string, ParentOrder>();
   /** Per symbol, the windowless parent of each (side, intent), for the fast path of `parentFor`. */
   private readonly windowlessParents = new Map<string, (ParentOrder | undefined)[]>();
@@ -132,8 +140,9 @@ export class Engine {
   private readonly bySymbol = new Map<string, SymbolParents>();
   private readonly children = new Map<string, ParentOrder>();
   private readonly pendingByParent = new Map<ParentOrder, Set<ClientOrder>>();
-  private readonly startTimers = new Map<number, ClientOrder[]>();
-  private readonly endTimers = new Map<number, ClientOrder[]>();
+  /** Order ids by start and end time (ids: a timer must not keep an order released before it fires). */
+  private readonly startTimers = new Map<number, number[]>();
+  private readonly endTimers = new Map<number, number[]>();
   private readonly crossStats = new CrossingStats();
   private readonly overFillBook = new OverFillBook();
   private readonly execIds = new IdSequence("X");
@@ -157,6 +166,7 @@ export class Engine {
     this.crossingEnabled = options.crossing?.enabled ?? true;
     this.takerFeeMicros = options.crossing?.takerFeeMicrosPerShare ?? 0;
     this.auditing = options.audit ?? false;
+    this.release = options.release === undefined ? null : new OrderRelease(options.release);
     for (const spec of options.sources) {
       this.sources.set(spec.id, { spec, metadata: spec.metadata ?? EMPTY_METADATA, ids: new ClOrdIdIndex() });
     }
@@ -181,14 +191,43 @@ export class Engine {
     return this.seq;
   }
 
-  /** The order a source knows by `clOrdId` (any ClOrdID it has had). */
+  /** The order a source knows by `clOrdId` (any ClOrdID it has had), while the engine holds it (not released). */
   order(source: string, clOrdId: string): ClientOrder | undefined {
     return this.sources.get(source)?.ids.get(clOrdId);
   }
 
-  /** Every accepted order, in arrival order (done ones included). Treat as read-only. */
-  get orders(): readonly ClientOrder[] {
-    return this.orderList;
+  /** The order with this engine order id, while the engine holds it. */
+  orderById(orderId: number): ClientOrder | undefined {
+    return this.held.get(orderId);
+  }
+
+  /** The orders the engine holds, in arrival order (done ones included until released), as a new array. */
+  get orders(): ClientOrder[] {
+    return [...this.held.values()];
+  }
+
+  /** How many orders the engine holds now. */
+  get ordersHeld(): number {
+    return this.held.size;
+  }
+
+  /** Orders accepted since the start of the session (released ones included). */
+  get ordersAccepted(): number {
+    return this.accepted;
+  }
+
+  /** Orders released from memory so far, and per source by outcome (end-of-day counts). */
+  get releasedOrders(): number {
+    return this.release?.count ?? 0;
+  }
+
+  releasedCounts(): ReadonlyMap<string, Readonly<ReleasedCounts>> {
+    return this.release?.bySource ?? NO_RELEASED;
+  }
+
+  /** Whether `source` used `clOrdId` for an order the engine has released. */
+  isReleased(source: string, clOrdId: string): boolean {
+    return this.release?.options.clOrdIds.has(source, clOrdId) === true;
   }
 
   parent(parentId: number): ParentOrder | undefined {
@@ -255,7 +294,7 @@ export class Engine {
     if (isRefusal(terms)) return this.reject(input, terms);
     // One probe: the slot found here is where the id goes if the order is accepted (nothing is inserted before).
     const idSlot = source.ids.find(terms.clOrdId);
-    if (idSlot >= 0) {
+    if (idSlot >= 0 || this.isReleased(terms.source, terms.clOrdId)) {
       return this.reject(input, {
         reason: "duplicate-cl-ord-id",
         field: "cl_ord_id",
@@ -282,9 +321,9 @@ export class Engine {
     );
     if (risk !== null) return this.reject(input, risk);
 
-    const order = ClientOrder.create(this.orderList.length + 1, terms, now, mid, source.metadata);
+    const order = ClientOrder.create(++this.accepted, terms, now, mid, source.metadata);
     order.riskPrice = terms.limitPrice ?? reference;
-    this.orderList.push(order);
+    this.held.set(order.orderId, order);
     source.ids.insertAt(idSlot, order.clOrdId, order);
     this.risk.recount(order);
     const parent = this.parentFor(order);
@@ -633,6 +672,8 @@ export class Engine {
       if (event.seq !== this.seq + 1) throw new InvariantError(`restore: event seq ${event.seq} after ${this.seq}`);
       this.seq = event.seq;
       this.restoreEvent(event, this.restoringFills);
+      // Everything restored is durable: done orders leave as they would have live, so memory stays bounded here too.
+      if (this.release !== null) this.releaseDone(event.time);
     }
     return this.seq;
   }
@@ -643,7 +684,7 @@ export class Engine {
    */
   finishRestore(): void {
     this.restoringFills.clear();
-    for (const order of this.orderList) {
+    for (const order of this.held.values()) {
       const parent = order.done === null ? this.parentsById.get(order.parentId) : undefined;
       if (parent === undefined) continue;
       const killed = this.killSwitch.isKilled(order.source, order.account);
@@ -653,7 +694,7 @@ export class Engine {
       }
     }
     for (const parent of this.parentsById.values()) parent.audit();
-    for (const order of this.orderList) {
+    for (const order of this.held.values()) {
       if (order.done !== null) continue;
       if (!order.started && order.startTime !== null)
         this.schedule(this.startTimers, order.startTime, order, (list) => this.startOrders(list));
@@ -679,7 +720,7 @@ export class Engine {
         const parent = this.parentsById.get(event.parentId);
         if (source === undefined)
           throw new InvariantError(`restore: order ${event.orderId} of unknown source ${event.source}`);
-        if (parent === undefined || event.orderId !== this.orderList.length + 1) {
+        if (parent === undefined || event.orderId !== this.accepted + 1) {
           throw new InvariantError(`restore: order ${event.orderId} out of place (parent ${event.parentId})`);
         }
         const order = ClientOrder.create(
@@ -691,14 +732,15 @@ export class Engine {
         );
         const instrument = this.instruments.get(order.symbol) as Instrument;
         order.riskPrice = order.limitPrice ?? event.arrivalMid ?? instrument.referencePriceUnits;
-        this.orderList.push(order);
+        this.accepted = order.orderId;
+        this.held.set(order.orderId, order);
         source.ids.set(order.clOrdId, order);
         parent.join(order);
         this.risk.recount(order);
         return;
       }
       case "amend-pending": {
-        const order = this.orderList[event.orderId - 1] as ClientOrder;
+        const order = this.heldOrder(event.orderId);
         const parent = this.parentOf(order);
         this.claim(order, event.clOrdId);
         order.pending = {
@@ -713,7 +755,7 @@ export class Engine {
       }
       case "execution-report": {
         this.execIds.continueAfter(Number(event.execId.slice(1)));
-        const order = this.orderList[event.orderId - 1] as ClientOrder;
+        const order = this.heldOrder(event.orderId);
         if (event.execType === "canceled" || event.execType === "expired") {
           const parent = this.parentOf(order);
           this.claim(order, event.clOrdId === order.clOrdId ? null : event.clOrdId);
@@ -724,6 +766,7 @@ export class Engine {
           this.risk.recount(order);
           parent.remove(order);
           parent.version++;
+          this.finished(order, event.time);
         } else if (event.execType === "replaced") {
           const parent = this.parentOf(order);
           this.pendingByParent.get(parent)?.delete(order);
@@ -739,7 +782,10 @@ export class Engine {
           parent.version++;
           parent.refresh(order);
           this.risk.recount(order);
-          if (order.done !== null) parent.remove(order);
+          if (order.done !== null) {
+            parent.remove(order);
+            this.finished(order, event.time);
+          }
         }
         return;
       }
@@ -762,7 +808,7 @@ export class Engine {
         parent.cumQty += event.qty;
         parent.cumNotional += event.qty * event.price;
         for (const a of event.allocations) {
-          const order = this.orderList[a.orderId - 1] as ClientOrder;
+          const order = this.heldOrder(a.orderId);
           order.cumQty += a.qty;
           order.cumNotional += a.qty * event.price;
           if (order.cumQty === order.orderQty) order.done = "filled";
@@ -772,6 +818,7 @@ export class Engine {
             if (order.pending !== null) this.pendingByParent.get(parent)?.delete(order);
             order.pending = null;
             parent.remove(order);
+            this.finished(order, event.time);
           }
         }
         return;
@@ -837,11 +884,12 @@ export class Engine {
 
   /** The kernel's state now, as plain data (kernel-snapshot.ts); `restoreSnapshot` on a new engine gives it back. */
   snapshot(): KernelSnapshot {
-    const orders: OrderSnapshot[] = this.orderList.map((o) => ({
+    const orders: OrderSnapshot[] = [...this.held.values()].map((o) => ({
       orderId: o.orderId,
       clOrdId: o.clOrdId,
-      // A copy: a later replace appends to the live list, which would change a snapshot already taken (and its hash).
+      // Copies: the order's lists grow after the snapshot is taken (it is written later, once durable).
       previousClOrdIds: o.previousClOrdIds === null ? null : [...o.previousClOrdIds],
+      requestClOrdIds: o.requestClOrdIds === null ? null : [...o.requestClOrdIds],
       source: o.source,
       account: o.account,
       symbol: o.symbol,
@@ -893,6 +941,8 @@ export class Engine {
       nextCrossId: this.nextCrossId,
       execIdsIssued: this.execIds.issued,
       crossedLots: this.crossedLots,
+      ordersAccepted: this.accepted,
+      released: this.release?.state() ?? null,
       orders,
       parents,
       clOrdIds,
@@ -916,6 +966,7 @@ export class Engine {
       if (source === undefined) throw new InvariantError(`snapshot: order ${s.orderId} of unknown source ${s.source}`);
       const order = ClientOrder.create(s.orderId, s, s.arrivalTime, s.arrivalMid, source.metadata);
       order.previousClOrdIds = s.previousClOrdIds === null ? null : [...s.previousClOrdIds];
+      order.requestClOrdIds = s.requestClOrdIds === null ? null : [...s.requestClOrdIds];
       order.parentId = s.parentId;
       order.cumQty = s.cumQty;
       order.cumNotional = s.cumNotional;
@@ -924,14 +975,21 @@ export class Engine {
       order.suspended = s.suspended;
       order.started = s.started;
       order.riskPrice = s.riskPrice;
-      this.orderList.push(order);
+      this.held.set(order.orderId, order);
       this.risk.recount(order);
+      // Done before the snapshot, so durable: released at the next pass.
+      if (order.done !== null) this.finished(order, Number.NEGATIVE_INFINITY);
     }
+    if (snapshot.released !== null && snapshot.released.count > 0) {
+      if (this.release === null) throw new InvariantError("snapshot has released orders: this engine releases none");
+      this.release.restore(snapshot.released);
+    }
+    this.accepted = snapshot.ordersAccepted;
     for (const s of snapshot.parents) {
       const parent = new ParentOrder(s.parentId, s.key, s.symbol, s.side, s.intent);
       this.registerParent(parent);
       for (const id of s.members) {
-        const order = this.orderList[id - 1] as ClientOrder;
+        const order = this.heldOrder(id);
         parent.join(order);
         if (order.pending !== null) this.addPending(parent, order);
       }
@@ -948,7 +1006,7 @@ export class Engine {
     for (const [id, entries] of Object.entries(snapshot.clOrdIds)) {
       const source = this.sources.get(id);
       if (source === undefined) throw new InvariantError(`snapshot: unknown source ${id}`);
-      for (const [clOrdId, orderId] of entries) source.ids.set(clOrdId, this.orderList[orderId - 1] as ClientOrder);
+      for (const [clOrdId, orderId] of entries) source.ids.set(clOrdId, this.heldOrder(orderId));
     }
     for (const { scope, reason } of snapshot.killed) this.killSwitch.set(scope, true, reason);
     for (const [symbol, totals] of snapshot.crossing) this.crossStats.restore(symbol, totals);
@@ -962,51 +1020,32 @@ export class Engine {
   }
 
   /**
-   * A SHA-256 of the kernel's state: every order (terms, ClOrdIDs, fills, status, pending amendment, suspension),
-   * every open parent (fills, members, child reservations), every ClOrdID each source has used, the kill switch,
+   * A SHA-256 of the kernel's state: every open order (terms, ClOrdIDs, fills, status, pending amendment, suspension),
+   * every done order as a digest (order-digest.ts: the same whether the engine still holds the order or released it),
+   * every open parent (fills, members, child reservations), the ClOrdIDs of the open orders, the kill switch,
    * crossing totals, the over-fill positions and the id counters.
    * Two engines with the same hash hold the same orders in the same state (recovery's proof: replay from the start and
-   * from a snapshot, or the engine that ran and the one rebuilt from its journal, give one hash).
+   * from a snapshot, or the engine that ran and the one rebuilt from its journal, give one hash), whichever done
+   * orders each has released.
    */
   stateHash(): string {
     const hash = createHash("sha256");
-    hash.update(JSON.stringify([this.seq, this.nextParentId, this.nextFillId, this.nextCrossId, this.execIds.issued]));
-    for (const o of this.orderList) {
-      const tags = Object.keys(o.tags)
-        .sort()
-        .map((k) => [k, o.tags[k]]);
-      hash.update(
-        JSON.stringify([
-          o.orderId,
-          o.clOrdId,
-          o.previousClOrdIds,
-          o.source,
-          o.account,
-          o.symbol,
-          o.side,
-          o.ordType,
-          o.orderQty,
-          o.limitPrice,
-          o.urgency,
-          o.strategy,
-          o.startTime,
-          o.endTime,
-          o.maxParticipation,
-          o.allowCross,
-          tags,
-          o.arrivalTime,
-          o.arrivalMid,
-          o.parentId,
-          o.cumQty,
-          o.cumNotional,
-          o.done,
-          o.pending,
-          o.suspended,
-          o.started,
-          o.riskPrice,
-        ]),
-      );
+    hash.update(
+      JSON.stringify([
+        this.seq,
+        this.nextParentId,
+        this.nextFillId,
+        this.nextCrossId,
+        this.execIds.issued,
+        this.accepted,
+      ]),
+    );
+    let done = this.release?.digest ?? 0n;
+    for (const o of this.held.values()) {
+      if (o.done === null) hash.update(JSON.stringify(orderStateRecord(o)));
+      else done = addDigests(done, doneOrderDigest(o));
     }
+    hash.update(done.toString(16));
     for (const p of this.parentsById.values()) {
       const reservations = [...p.reservations.values()].map((r) => [r.childId, r.price, r.qty]).sort();
       const members = [...p.orders()].map((o) => o.orderId);
@@ -1026,7 +1065,10 @@ export class Engine {
       );
     }
     for (const [id, source] of [...this.sources].sort((x, y) => (x[0] < y[0] ? -1 : 1))) {
-      const ids = [...source.ids.entries()].map(([clOrdId, order]) => `${clOrdId}\u0000${order.orderId}`).sort();
+      const ids = [...source.ids.entries()]
+        .filter(([, order]) => order.done === null)
+        .map(([clOrdId, order]) => `${clOrdId}\u0000${order.orderId}`)
+        .sort();
       hash.update(JSON.stringify([id, ids]));
     }
     hash.update(JSON.stringify(this.killSwitch.activeKills()));
@@ -1148,6 +1190,7 @@ export class Engine {
           }
         }
         parent.remove(order);
+        this.finished(order, now);
       }
     }
     eligible.length = 0;
@@ -1227,11 +1270,13 @@ export class Engine {
       return refuse("invalid-cl-ord-id", "cl_ord_id", `invalid ClOrdID ${JSON.stringify(requestId)}`);
     }
     const order = source.ids.get(input.origClOrdId);
-    if (order === undefined)
+    const released = order === undefined && this.isReleased(input.source, input.origClOrdId);
+    if (order === undefined && !released)
       return refuse("unknown-order", "orig_cl_ord_id", `no order ${input.origClOrdId} from source ${input.source}`);
-    if (requestId !== null && source.ids.has(requestId)) {
+    if (requestId !== null && (source.ids.has(requestId) || this.isReleased(input.source, requestId))) {
       return refuse("duplicate-cl-ord-id", "cl_ord_id", `${requestId} was already used by source ${input.source}`);
     }
+    if (order === undefined) return refuse("too-late-to-cancel", null, `order ${input.origClOrdId} is already done`);
     if (order.done !== null)
       return refuse("too-late-to-cancel", null, `order ${input.origClOrdId} is already ${order.done}`);
     if (order.pending !== null)
@@ -1242,6 +1287,9 @@ export class Engine {
   private claim(order: ClientOrder, clOrdId: string | null): void {
     if (clOrdId === null) return;
     (this.sources.get(order.source) as SourceState).ids.set(clOrdId, order);
+    if (clOrdId === order.clOrdId) return;
+    if (order.requestClOrdIds === null) order.requestClOrdIds = [clOrdId];
+    else if (!order.requestClOrdIds.includes(clOrdId)) order.requestClOrdIds.push(clOrdId);
   }
 
   private makePending(order: ClientOrder, pending: PendingAmendment): void {
@@ -1303,6 +1351,7 @@ export class Engine {
     parent.refresh(order);
     this.risk.recount(order);
     parent.remove(order);
+    this.finished(order, this.scheduler.now());
     parent.version++;
     this.report(
       order,
@@ -1335,30 +1384,85 @@ export class Engine {
     this.report(order, "replaced", 0, 0, null, origClOrdId, null);
     if (order.done !== null) {
       parent.remove(order);
+      this.finished(order, this.scheduler.now());
       this.parentChanged(parent, "left");
     } else this.parentChanged(parent, "amended");
     this.afterChange(parent);
     if (order.done === null && order.allowCross && order.started) this.requestCross(parent);
   }
 
+  // ---- internals: release of done orders -----------------------------------------------------------------------------
+
+  /**
+   * Releases the done orders due at `now` (done `release.afterMicros` before it, or earlier): they leave the engine's
+   * tables (order-release.ts) and the release listeners hear of each. Only for orders whose events are durable: the
+   * caller waits for the journal first. Returns how many were released.
+   */
+  releaseDone(now: number): number {
+    const release = this.release;
+    if (release === null) return 0;
+    let n = 0;
+    for (let order = release.nextDue(now); order !== undefined; order = release.nextDue(now)) {
+      if (order.done === null) throw new InvariantError(`order ${order.orderId} released while open`);
+      const source = this.sources.get(order.source) as SourceState;
+      for (const id of orderClOrdIds(order)) if (source.ids.get(id) === order) source.ids.delete(id);
+      this.held.delete(order.orderId);
+      release.released(order);
+      for (const listener of this.releaseListeners) listener(order);
+      n++;
+    }
+    return n;
+  }
+
+  /** Adds a listener told of every order released (to drop what it keeps per order). */
+  onRelease(listener: (order: ClientOrder) => void): void {
+    this.releaseListeners.push(listener);
+  }
+
+  private readonly releaseListeners: ((order: ClientOrder) => void)[] = [];
+
+  /** `order` became done at `time`: with release on, it is queued to leave memory. */
+  private finished(order: ClientOrder, time: number): void {
+    this.release?.retain(order, time);
+  }
+
+  private heldOrder(orderId: number): ClientOrder {
+    const order = this.held.get(orderId);
+    if (order === undefined) throw new InvariantError(`order ${orderId} is not held (unknown or released)`);
+    return order;
+  }
+
   // ---- internals: time, kill switch ---------------------------------------------------------------------------------
 
   private schedule(
-    timers: Map<number, ClientOrder[]>,
+    timers: Map<number, number[]>,
     time: number,
     order: ClientOrder,
     fire: (orders: ClientOrder[]) => void,
   ): void {
     const list = timers.get(time);
     if (list !== undefined) {
-      list.push(order);
+      // Day orders share the close's timer: drop the done ones now and then (amortised O(1)), so that a list does not
+      // grow with every order of the day (the timer skips done ones anyway).
+      if (list.length >= 1024 && (list.length & (list.length - 1)) === 0) {
+        let kept = 0;
+        for (const id of list) if (this.held.get(id)?.done === null) list[kept++] = id;
+        list.length = kept;
+      }
+      list.push(order.orderId);
       return;
     }
-    const fresh = [order];
+    const fresh = [order.orderId];
     timers.set(time, fresh);
     this.scheduler.at(time, () => {
       timers.delete(time);
-      fire(fresh);
+      // An order released before its timer is done: nothing to start or end.
+      const orders: ClientOrder[] = [];
+      for (const id of fresh) {
+        const held = this.held.get(id);
+        if (held !== undefined) orders.push(held);
+      }
+      fire(orders);
     });
   }
 

@@ -1,8 +1,9 @@
 /**
  * The kernel's state at one seq, as plain data (JSON): what `Engine.snapshot` writes and `Engine.restoreSnapshot`
- * reads, so that a restart replays only the journal after it. Everything the state hash covers is here: orders with
- * their current terms and fills, the open parents with their members and child reservations, every ClOrdID each
- * source has used, the kill switch, crossing totals, the over-fill positions and the id counters. Derived books (price ladders, risk counts) are
+ * reads, so that a restart replays only the journal after it. Everything the state hash covers is here: the orders the
+ * engine holds with their current terms and fills, the released ones as counts and a digest (order-release.ts), the
+ * open parents with their members and child reservations, the ClOrdIDs of the held orders, the kill switch, crossing
+ * totals, the over-fill positions and the id counters. Derived books (price ladders, risk counts) are
  * rebuilt from it. Bump `KERNEL_SNAPSHOT_VERSION` on any change of shape: an older snapshot is then ignored (the
  * journal is replayed from the start instead).
  */
@@ -11,13 +12,15 @@ import type { OverFillPosition } from "../aggregation/over-fill-book.js";
 import type { KillScope } from "../model/client-commands.js";
 import type { Intent, PendingAmendment, Strategy, Urgency } from "../model/client-order.js";
 import type { OrdType, Side } from "../model/order-types.js";
+import type { ReleasedState } from "./order-release.js";
 
-export const KERNEL_SNAPSHOT_VERSION = 2;
+export const KERNEL_SNAPSHOT_VERSION = 3;
 
 export interface OrderSnapshot {
   readonly orderId: number;
   readonly clOrdId: string;
   readonly previousClOrdIds: readonly string[] | null;
+  readonly requestClOrdIds: readonly string[] | null;
   readonly source: string;
   readonly account: string;
   readonly symbol: string;
@@ -70,9 +73,14 @@ export interface KernelSnapshot {
   readonly nextCrossId: number;
   readonly execIdsIssued: number;
   readonly crossedLots: number;
+  /** Orders accepted since the start (the last order id). */
+  readonly ordersAccepted: number;
+  /** The orders released from memory (null: the engine releases none). */
+  readonly released: ReleasedState | null;
+  /** The orders the engine holds, in arrival order. */
   readonly orders: readonly OrderSnapshot[];
   readonly parents: readonly ParentSnapshot[];
-  /** Per source, every ClOrdID it has used and the order it names. */
+  /** Per source, every ClOrdID of a held order and the order it names. */
   readonly clOrdIds: Readonly<Record<string, readonly (readonly [string, number])[]>>;
   readonly killed: readonly { readonly scope: KillScope; readonly reason: string }[];
   readonly crossing: readonly (readonly [string, CrossingTotals])[];

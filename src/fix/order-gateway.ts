@@ -202,6 +202,11 @@ export interface OrderGatewayOptions {
    * throughput, not per-order latency. Absent: answers leave as soon as the engine has decided.
    */
   readonly durability?: Durability;
+  /**
+   * Where orders the engine has released from memory are read back (the journal), for status requests and cancel
+   * rejects about them. Absent: the engine releases none.
+   */
+  readonly released?: { find(source: string, clOrdId: string): { readonly order: ClientOrder } | null } | null;
 }
 
 interface HeldMessage {
@@ -457,7 +462,7 @@ export class OrderGateway implements FixApplication {
 
   private statusRequest(session: FixSession, state: SessionState, m: FixMessage): void {
     const clOrdId = m.get(OrderTag.ClOrdID) ?? "";
-    const order = this.engine.order(state.config.id, clOrdId);
+    const order = this.orderOf(state.config.id, clOrdId);
     const reqId = m.get(OrderTag.OrdStatusReqID);
     const tail: FixField[] = reqId === undefined ? [] : [[OrderTag.OrdStatusReqID, reqId]];
     if (order === undefined) {
@@ -528,7 +533,7 @@ export class OrderGateway implements FixApplication {
         return;
       case "F":
       case "G": {
-        const order = this.engine.order(state.config.id, m.get(OrderTag.OrigClOrdID) ?? "");
+        const order = this.orderOf(state.config.id, m.get(OrderTag.OrigClOrdID) ?? "");
         const clOrdId = m.get(OrderTag.ClOrdID) ?? "";
         const orig = m.get(OrderTag.OrigClOrdID) ?? "";
         session.send(
@@ -677,7 +682,7 @@ export class OrderGateway implements FixApplication {
   }
 
   private cancelReject(state: SessionState, e: CancelRejected): FixField[] {
-    const order = this.engine.order(state.config.id, e.origClOrdId);
+    const order = this.orderOf(state.config.id, e.origClOrdId);
     const text = fixRefusalText(e.field, e.message);
     const reason = cxlRejReason(e.reason);
     return this.cancelRejectBody(e.responseTo, e.clOrdId, e.origClOrdId, order, reason, text);
@@ -700,6 +705,11 @@ export class OrderGateway implements FixApplication {
       [OrderTag.CxlRejReason, reason],
       [OrderTag.Text, text],
     ];
+  }
+
+  /** The order a session knows by `clOrdId`: held by the engine, or released and read back from the journal. */
+  private orderOf(source: string, clOrdId: string): ClientOrder | undefined {
+    return this.engine.order(source, clOrdId) ?? this.options.released?.find(source, clOrdId)?.order;
   }
 
   private execTransType(session: FixSession, value = "0"): FixField[] {

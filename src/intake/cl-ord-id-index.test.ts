@@ -31,4 +31,27 @@ describe("ClOrdIdIndex", () => {
       { seed: 3, numRuns: 200 },
     );
   });
+
+  it("behaves like a Map under inserts, deletes and lookups (through growth, with collisions in small tables)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.boolean(), fc.string({ maxLength: 3 }), fc.integer()), { maxLength: 3000 }),
+        (ops) => {
+          const index = new ClOrdIdIndex<number>(2);
+          const map = new Map<string, number>();
+          for (const [remove, key, value] of ops) {
+            if (remove) expect(index.delete(key)).toBe(map.delete(key));
+            else {
+              index.set(key, value);
+              map.set(key, value);
+            }
+            expect(index.size).toBe(map.size);
+          }
+          for (const [key, value] of map) expect(index.get(key)).toBe(value);
+          expect([...index.entries()].length).toBe(map.size);
+        },
+      ),
+      { seed: 5, numRuns: 200 },
+    );
+  });
 });

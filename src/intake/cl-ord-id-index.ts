@@ -7,9 +7,12 @@
  * Int32Array beside it, so a probe compares strings only on a full hash match, and `find` returns the free slot where
  * an absent key goes: intake probes once, and inserts there if the order is accepted.
  *
- * Invariants: keys are never removed (a ClOrdID stays used for the life of the engine); a slot from `find` is valid
- * until the next insertion; hash 0 marks an empty slot (a key hashing to 0 is stored as 1).
+ * Invariants: a slot from `find` is valid until the next insertion or deletion; hash 0 marks an empty slot (a key
+ * hashing to 0 is stored as 1); `delete` shifts the keys after it back (no tombstones), so every key stays reachable
+ * from its home slot. The table does not shrink: it keeps the capacity of its largest size.
  */
+import { stringHash } from "../core/string-hash.js";
+
 export class ClOrdIdIndex<V> {
   private hashes: Int32Array;
   private keys: (string | undefined)[];
@@ -79,6 +82,34 @@ export class ClOrdIdIndex<V> {
     else this.insertAt(slot, key, value);
   }
 
+  /** Removes `key`; false when absent. */
+  delete(key: string): boolean {
+    let hole = this.find(key);
+    if (hole < 0) return false;
+    const hashes = this.hashes;
+    const mask = this.mask;
+    // Backward-shift deletion: move each later key of the run into the hole unless its home slot lies in (hole, j].
+    let j = hole;
+    for (;;) {
+      j = (j + 1) & mask;
+      const h = hashes[j] as number;
+      if (h === 0) break;
+      const home = h & mask;
+      const between = hole <= j ? hole < home && home <= j : hole < home || home <= j;
+      if (between) continue;
+      hashes[hole] = h;
+      this.keys[hole] = this.keys[j];
+      this.values[hole] = this.values[j];
+      hole = j;
+    }
+    hashes[hole] = 0;
+    this.keys[hole] = undefined;
+    this.values[hole] = undefined;
+    this.count--;
+    this.lastKey = undefined;
+    return true;
+  }
+
   /** Every key and its value, in table order. */
   *entries(): Generator<[string, V]> {
     for (let i = 0; i < this.hashes.length; i++) {
@@ -111,12 +142,8 @@ export class ClOrdIdIndex<V> {
   }
 }
 
-/** FNV-1a over the UTF-16 code units with a final avalanche (ids are often a prefix and a counter); never 0. */
+/** Never 0 (0 marks an empty slot). */
 function hashOf(key: string): number {
-  let h = 0x811c9dc5 | 0;
-  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
+  const h = stringHash(key);
   return h === 0 ? 1 : h;
 }

@@ -9,6 +9,7 @@ export * from "./journal-target.js";
 export * from "./migrations.js";
 export * from "./order-life.js";
 export * from "./postgres-journal-store.js";
+export * from "./released-orders.js";
 export * from "./sqlite-journal-store.js";
 export * from "./threaded-journal.js";
 export * from "./verify.js";

@@ -97,6 +97,8 @@ export class ClientOrder {
   declare clOrdId: string;
   /** The ClOrdIDs the order had before its replaces, oldest first; null until the first replace. */
   declare previousClOrdIds: string[] | null;
+  /** The ClOrdIDs of cancel and replace requests against the order, in arrival order; null until the first. */
+  declare requestClOrdIds: string[] | null;
   declare readonly source: string;
   declare readonly account: string;
   declare readonly symbol: string;
@@ -168,6 +170,7 @@ export class ClientOrder {
       orderId,
       clOrdId: terms.clOrdId,
       previousClOrdIds: null,
+      requestClOrdIds: null,
       source: terms.source,
       account: terms.account,
       symbol: terms.symbol,

@@ -20,6 +20,7 @@ import { InvariantError, UserError } from "../core/errors.js";
 import { Random } from "../core/random.js";
 import { AlgoExecutor } from "../engine/algo-executor.js";
 import { Engine } from "../engine/engine.js";
+import type { OrderReleaseOptions } from "../engine/order-release.js";
 import type { FixMessageStore } from "../fix/message-store.js";
 import type { InitiatorTls } from "../fix/tcp-initiator.js";
 import type { RiskConfig } from "../intake/risk-config.js";
@@ -71,6 +72,8 @@ export interface LiveDaySetup {
   readonly allocation?: AllocationPolicyConfig;
   /** Pre-trade risk limits (default: none). */
   readonly risk?: RiskConfig | undefined;
+  /** Release done orders from the engine's memory (default: keep every order). */
+  readonly release?: OrderReleaseOptions | undefined;
   /** Every execution report of the market model's participants (default: ignored). */
   readonly onReport?: (report: ExecutionReport) => void;
   readonly onChildReport?: (report: ExecutionReport) => void;
@@ -130,6 +133,7 @@ export async function startLiveDay(setup: LiveDaySetup): Promise<LiveDay> {
     sources: setup.sources,
     allocation: setup.allocation,
     risk: setup.risk,
+    release: setup.release,
     crossing: { takerFeeMicrosPerShare: highestLitTakerFee(setup.data) },
   });
   const recovered = setup.recover === undefined ? null : await setup.recover(engine);

@@ -35,7 +35,7 @@ export class AllocationFile {
       this.venues.delete(event.fillId);
       let text = "";
       for (const a of event.allocations) {
-        const order = engine.orders[a.orderId - 1];
+        const order = engine.orderById(a.orderId);
         if (order === undefined) continue;
         const instrument = engine.instruments.get(order.symbol) as Instrument;
         text += `${JSON.stringify({

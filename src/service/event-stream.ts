@@ -59,15 +59,24 @@ interface Client {
 export class EventStream {
   private readonly clients = new Set<Client>();
   private held: EngineEvent[] = [];
+  /** The source of each allocation of a held fill, read when it happens (the order may be released by delivery). */
+  private readonly allocationSources = new WeakMap<FillAllocated, readonly (string | undefined)[]>();
   private readonly unsubscribe: () => void;
 
   constructor(
-    private readonly engine: Engine,
+    engine: Engine,
     durability: Durability,
     private readonly maxBufferedBytes = 16 * 1024 * 1024,
   ) {
     this.unsubscribe = engine.on((event) => {
-      if (this.clients.size > 0) this.held.push(event);
+      if (this.clients.size === 0) return;
+      this.held.push(event);
+      if (event.type === "fill-allocated") {
+        this.allocationSources.set(
+          event,
+          event.allocations.map((a) => engine.orderById(a.orderId)?.source),
+        );
+      }
     });
     durability.onDurable((seq) => this.release(seq));
   }
@@ -135,8 +144,8 @@ export class EventStream {
   }
 
   private ownAllocations(event: FillAllocated, source: string): FillAllocated | null {
-    const orders = this.engine.orders;
-    const own = event.allocations.filter((a) => orders[a.orderId - 1]?.source === source);
+    const sources = this.allocationSources.get(event);
+    const own = event.allocations.filter((_, i) => sources?.[i] === source);
     if (own.length === 0) return null;
     if (own.length === event.allocations.length) return event;
     let qty = 0;

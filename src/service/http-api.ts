@@ -21,6 +21,7 @@ import websocket from "@fastify/websocket";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from "fastify";
 import type { Logger } from "pino";
 import type { AmendResult, Engine, SubmitResult } from "../engine/engine.js";
+import type { ReleasedOrder } from "../journal/released-orders.js";
 import type { KillScope } from "../model/client-commands.js";
 import { type OrderRejectReason, rejectCategory } from "../model/client-order-reasons.js";
 import type { Authenticator, Principal } from "./auth.js";
@@ -74,6 +75,10 @@ export interface HttpApiDeps {
   readonly parents: () => unknown[];
   /** The configuration in effect, without secrets (for GET /config). */
   readonly config: () => unknown;
+  /** Where orders the engine has released are read back (null: the engine releases none). */
+  readonly released: { find(source: string, clOrdId: string): ReleasedOrder | null } | null;
+  /** Memory use after a full garbage collection when the process can run one (node --expose-gc), with counts. */
+  readonly memory: () => unknown;
   /** The session's close (µs): an order without an end time is a day order, expiring then. */
   readonly dayEnd: number;
   /** Whether orders are taken now: not while stopping, nor after the close (order routes and /ready answer 503). */
@@ -313,17 +318,22 @@ export async function createHttpApi(deps: HttpApiDeps, tls: { cert: Buffer; key:
     },
     async (request) => {
       const source = targetSource(request);
-      const order = engine.order(source, request.params.clOrdId);
-      if (order === undefined)
+      const held = engine.order(source, request.params.clOrdId);
+      const found =
+        held !== undefined
+          ? { order: held, trades: deps.fills.of(held.orderId) }
+          : deps.released?.find(source, request.params.clOrdId);
+      if (found === undefined || found === null)
         throw new RequestRefusal(
           404,
           "unknown-order",
           "cl_ord_id",
           `no order ${request.params.clOrdId} from source ${source}`,
         );
+      const { order, trades } = found;
       const instrument = engine.instruments.get(order.symbol);
       if (instrument === undefined) throw new Error(`order ${order.orderId} of unknown symbol ${order.symbol}`);
-      return orderView(order, instrument, deps.fills.of(order.orderId));
+      return orderView(order, instrument, trades);
     },
   );
 
@@ -356,6 +366,21 @@ export async function createHttpApi(deps: HttpApiDeps, tls: { cert: Buffer; key:
     async (request) => {
       adminOf(request);
       return deps.config();
+    },
+  );
+
+  app.get(
+    "/debug/memory",
+    {
+      schema: {
+        summary: "memory after a full GC when run with node --expose-gc, and the orders held (admin)",
+        tags: ["operators"],
+        security: bearer,
+      },
+    },
+    async (request) => {
+      adminOf(request);
+      return deps.memory();
     },
   );
 

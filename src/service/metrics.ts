@@ -16,6 +16,9 @@ export interface MetricsProbes {
   venues(): readonly { readonly id: string; readonly up: boolean }[];
   streamClients(): number;
   fixSessionsLoggedOn(): number;
+  /** Client orders in the engine's memory, and released from it (to the journal) so far. */
+  ordersHeld(): number;
+  ordersReleased(): number;
 }
 
 export class ServiceMetrics {
@@ -91,6 +94,22 @@ export class ServiceMetrics {
       registers,
       collect() {
         this.set(probes.streamClients());
+      },
+    });
+    new Gauge({
+      name: "tributary_orders_held",
+      help: "client orders in the engine's memory (open ones, and done ones until released)",
+      registers,
+      collect() {
+        this.set(probes.ordersHeld());
+      },
+    });
+    new Gauge({
+      name: "tributary_orders_released",
+      help: "done client orders released from the engine's memory so far (the journal keeps them)",
+      registers,
+      collect() {
+        this.set(probes.ordersReleased());
       },
     });
     new Gauge({

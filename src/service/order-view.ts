@@ -3,7 +3,9 @@
  * engine, and its fills (LastQty, LastPx, LastMkt of every trade execution report, kept by `FillLog`). Quantities are
  * shares and prices the currency, formatted exactly from the engine's integers (avgPx, an average, with 4 more
  * decimals than the price precision), as in the order file and FIX.
- * Limits: the fill log lives in memory for the session (like the engine's orders); a restarted service starts empty.
+ * The fill log holds the fills of the orders the engine holds: an order the engine releases leaves it too (its fills
+ * are then read from the journal, released-orders.ts). Limits: a restarted service starts it empty, so until then an
+ * order restored from the journal lists the fills since the restart.
  */
 import type { Engine } from "../engine/engine.js";
 import { formatAvgPx } from "../fix/order-gateway.js";
@@ -23,6 +25,7 @@ export class FillLog {
   private readonly byOrder = new Map<number, Fill[]>();
 
   constructor(engine: Engine) {
+    engine.onRelease((order) => this.byOrder.delete(order.orderId));
     engine.on((event) => {
       if (event.type !== "execution-report" || event.execType !== "trade") return;
       const fill = {

@@ -17,6 +17,10 @@ describe("service config", () => {
     expect(c.http).toMatchObject({ host: "127.0.0.1", port: 8080, tls: null, maxBatchOrders: 1000 });
     expect(c.shutdown).toEqual({ children: "cancel", graceSeconds: 5 });
     expect(c.fix).toBeNull();
+    expect(c.releaseDoneOrdersAfter).toBe(60);
+    expect(
+      parseServiceConfig({ ...base, engine: { releaseDoneOrdersAfter: null } }, "s", "/").releaseDoneOrdersAfter,
+    ).toBe(null);
     expect(c.reference).toMatch(/config[/\\]demo\.yaml$/);
   });
 
@@ -25,6 +29,10 @@ describe("service config", () => {
     [{ ...base, http: { port: 70000 } }, "serve.yaml: http.port: must be at most 65535"],
     [{ ...base, sources: [{ id: "DESK", tokenSha256: "abc" }] }, "serve.yaml: sources[0].tokenSha256: a SHA-256"],
     [{ ...base, colour: "red" }, "serve.yaml: colour: unknown field"],
+    [
+      { ...base, engine: { releaseDoneOrdersAfter: -1 } },
+      "serve.yaml: engine.releaseDoneOrdersAfter: must be at least 0",
+    ],
     [{ ...base, shutdown: { children: "drop" } }, "serve.yaml: shutdown.children:"],
     [
       { ...base, admins: [{ id: "DESK", tokenSha256: hashToken("t2") }] },
@@ -75,6 +83,14 @@ describe("service config", () => {
     ],
     [{ ...base, journal: { path: "j.db", pg: "postgres://h/d" } }, "serve.yaml: journal: give path or pg, not both"],
     [{ ...base, journal: { pg: "mysql://h/d" } }, "serve.yaml: journal.pg: a postgres:// URL"],
+    [
+      { ...base, journal: { pg: "postgres://h/d" }, engine: { releaseDoneOrdersAfter: 60 } },
+      "serve.yaml: engine.releaseDoneOrdersAfter: not with a PostgreSQL journal (journal.pg) yet",
+    ],
+    [
+      { ...base, journal: { pg: "postgres://h/d" }, fixVenues: [{ venue: "LIT1", port: 9 }] },
+      "serve.yaml: fixVenues: not with a PostgreSQL journal (journal.pg) yet",
+    ],
     [{ ...base, journal: { path: "j.db", schema: "s" } }, "serve.yaml: journal.schema: only with journal.pg"],
     [
       { ...base, journal: { pg: "postgres://h/d", snapshotEvery: 10 } },
@@ -130,6 +146,8 @@ describe("service config", () => {
   it("takes a PostgreSQL journal: URL, schema (default public), snapshots only in a file named; the password hidden", () => {
     const c = parseServiceConfig({ ...base, journal: { pg: "postgres://ops:pw@db/x", schema: "live" } }, "s", "/tmp");
     expect(c.journal).toEqual({ kind: "postgres", url: "postgres://ops:pw@db/x", schema: "live" });
+    // Done orders stay in memory with a PostgreSQL journal (released ones are read back from SQLite only).
+    expect(c.releaseDoneOrdersAfter).toBeNull();
     expect(publicConfig(c).journal).toBe("postgres://ops:***@db/x (schema live)");
     expect(c.snapshotPath).toBeNull();
     const snap = { pg: "postgres://db/x", snapshot: "live.snapshot", snapshotEvery: 500 };
@@ -164,5 +182,6 @@ describe("service config", () => {
     const c = loadServiceConfig(join(import.meta.dirname, "..", "..", "examples", "serve.yaml"));
     expect(c.sources.map((s) => s.id)).toEqual(["DESK", "ROBO"]);
     expect(c.fix?.gateway.sessions[0]?.id).toBe("OMS1");
+    expect(c.releaseDoneOrdersAfter).toBe(60);
   });
 });

@@ -32,6 +32,8 @@ import { issueField } from "./zod-issue.js";
 const DEFAULT_SNAPSHOT_EVERY = 100_000;
 const DEFAULT_REFERENCE = fileURLToPath(new URL("../../../config/demo.yaml", import.meta.url));
 
+const DEFAULT_RELEASE_SECONDS = 60;
+
 const idText = z.string().regex(/^[\x21-\x7e]{1,64}$/, "printable ASCII without spaces, at most 64 characters");
 const sha256Hex = z
   .string()
@@ -125,6 +127,16 @@ const serviceSchema = z.strictObject({
     )
     .default([]),
   risk: z.unknown().optional(),
+  engine: z
+    .strictObject({
+      releaseDoneOrdersAfter: z
+        .number()
+        .min(0, "must be at least 0")
+        .max(86_400, "at most 86400")
+        .nullable()
+        .optional(),
+    })
+    .default({}),
   postTrade: z.strictObject({ allocations: z.string().min(1, "must not be empty").optional() }).default({}),
   shutdown: z
     .strictObject({
@@ -155,6 +167,8 @@ export interface ServiceConfig {
   readonly snapshotPath: string | null;
   /** Events between two snapshots (0: none but the one at a stop). */
   readonly snapshotEvery: number;
+  /** Seconds a done order stays in the engine's memory before it is released (null: never). */
+  readonly releaseDoneOrdersAfter: number | null;
   readonly sources: Parsed["sources"];
   readonly admins: Parsed["admins"];
   readonly fix: {
@@ -212,6 +226,7 @@ export function parseServiceConfig(value: unknown, origin: string, baseDir: stri
           ? null
           : at(c.journal.snapshot),
     snapshotEvery: c.journal.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY,
+    releaseDoneOrdersAfter: releaseAfter(c),
     sources: c.sources,
     admins: c.admins,
     fix:
@@ -296,11 +311,22 @@ function journalCheck(j: Parsed["journal"]): string | null {
   return null;
 }
 
+/** Seconds a done order stays in memory (null: kept all day): by default a minute with a SQLite journal, never with PostgreSQL. */
+function releaseAfter(c: Parsed): number | null {
+  const given = c.engine.releaseDoneOrdersAfter;
+  if (given !== undefined) return given;
+  return c.journal.pg === undefined ? DEFAULT_RELEASE_SECONDS : null;
+}
+
 function crossCheck(c: Parsed, gateway: OrderGatewayConfig | null): string | null {
   const journal = journalCheck(c.journal);
   if (journal !== null) return journal;
   if (c.fix?.storeSchema !== undefined && !POSTGRES_URL.test(c.fix.store ?? ""))
     return "fix.storeSchema: only with a PostgreSQL fix.store (a postgres:// URL)";
+  if (c.journal.pg !== undefined && c.engine.releaseDoneOrdersAfter != null)
+    return "engine.releaseDoneOrdersAfter: not with a PostgreSQL journal (journal.pg) yet: released orders are read back from a SQLite journal (journal.path); leave it out or set it to null";
+  if (c.journal.pg !== undefined && c.fixVenues.length > 0)
+    return "fixVenues: not with a PostgreSQL journal (journal.pg) yet: the FIX venue sessions are kept beside a SQLite journal (journal.path)";
   const ids = new Map<string, string>();
   const hashes = new Map<string, string>();
   const named: [string, string, string | null][] = [
@@ -343,6 +369,7 @@ export function publicConfig(c: ServiceConfig) {
     journal: targetLocation(c.journal),
     snapshotPath: c.snapshotPath,
     snapshotEvery: c.snapshotEvery,
+    releaseDoneOrdersAfter: c.releaseDoneOrdersAfter,
     sources: c.sources.map((s) => ({ id: s.id, accounts: s.accounts ?? null })),
     admins: c.admins.map((a) => ({ id: a.id })),
     fix:

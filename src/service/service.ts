@@ -26,6 +26,8 @@
  * With a PostgreSQL journal, snapshots only with `journal.snapshot` (else a resume replays the journal); a service with
  * FIX sessions cannot be resumed from one yet (the reports a crash kept from the sessions are read back from a SQLite
  * journal only).
+ * Done orders leave the engine's memory `engine.releaseDoneOrdersAfter` seconds after they are done, once durable
+ * (engine/order-release.ts); queries read them back from the journal (journal/released-orders.ts).
  * Limits: the simulated venues restart with the service (so every child order open at a crash is unknown to them and
  * ends as such); after a resume the fills list of GET /orders/:id shows the fills since the restart (the journal and
  * `tributary audit` have them all).
@@ -44,6 +46,7 @@ import { SqliteFixMessageStore } from "../fix/sqlite-message-store.js";
 import { TcpFixAcceptor, wallClock } from "../fix/tcp-acceptor.js";
 import { type JournalTarget, openJournalStore, targetLocation } from "../journal/journal-target.js";
 import { PostgresJournalStore } from "../journal/postgres-journal-store.js";
+import { JournalReleasedOrders } from "../journal/released-orders.js";
 import { SqliteJournalStore } from "../journal/sqlite-journal-store.js";
 import { ThreadedJournal } from "../journal/threaded-journal.js";
 import { VolumeProfile } from "../market/volume-profile.js";
@@ -174,7 +177,8 @@ async function recoverFrom(
         journal: targetLocation(target),
         events: recovered.lastSeq,
         fromSnapshot: recovered.fromSnapshot,
-        orders: engine.orders.length,
+        orders: engine.ordersAccepted,
+        ordersHeld: engine.ordersHeld,
         openOrders: engine.orders.filter((o) => o.done === null).length,
         childrenToReconcile: recovered.openChildren.list().length,
         ms: Math.round(recovered.millis),
@@ -255,6 +259,22 @@ function openFixStore(store: FixStoreTarget | null, field = "fix.store"): FixMes
   }
 }
 
+/** Memory after a full GC (when node runs with --expose-gc; otherwise as it is), and the orders the engine holds. */
+function memoryReport(engine: Engine) {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const m = process.memoryUsage();
+  return {
+    afterGc: gc !== undefined,
+    heapUsedBytes: m.heapUsed,
+    rssBytes: m.rss,
+    externalBytes: m.external,
+    ordersAccepted: engine.ordersAccepted,
+    ordersHeld: engine.ordersHeld,
+    ordersReleased: engine.releasedOrders,
+  };
+}
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Waits until `done()` or `ms` have passed; true when done. */
@@ -283,13 +303,12 @@ export async function startService(
       "serve --resume: a service with FIX sessions cannot be resumed from a PostgreSQL journal (journal.pg) yet: the" +
         " execution reports a crash kept from the sessions are redelivered from a SQLite journal (journal.path) only",
     );
-  if (config.fixVenues.length > 0 && config.journal.kind === "postgres")
-    throw new UserError(
-      "serve-journal",
-      "fixVenues: not with a PostgreSQL journal (journal.pg) yet: the FIX venue sessions are kept beside a SQLite" +
-        " journal (journal.path)",
-    );
   await prepareJournal(config.journal, resume, config.fixVenues.length > 0);
+  // Released orders are read back from a SQLite journal (the config refuses release with journal.pg).
+  const released =
+    config.releaseDoneOrdersAfter === null || config.journal.kind !== "sqlite"
+      ? null
+      : new JournalReleasedOrders(config.journal.path);
   const fixStore = config.fix === null ? null : openFixStore(config.fix.store);
   const fixVenueStore =
     config.fixVenues.length === 0 || config.journal.kind !== "sqlite"
@@ -317,6 +336,10 @@ export async function startService(
     ...(fixVenueStore === null ? {} : { fixVenueStore }),
     journal: () => journalReady.journal as ThreadedJournal,
     fixLog: (line) => fixLog.debug(line),
+    release:
+      released === null
+        ? undefined
+        : { afterMicros: Math.round((config.releaseDoneOrdersAfter as number) * 1e6), clOrdIds: released },
     recover: resume
       ? async (engine) => {
           journalReady.recovered = await recoverFrom(config.journal, config.snapshotPath, engine, logger);
@@ -348,6 +371,7 @@ export async function startService(
         built.gateway = new OrderGateway(engine, config.fix.gateway, {
           clock: wallClock,
           durability: journal,
+          released,
           log: (line) => fixLog.debug(line),
         });
       }
@@ -404,6 +428,8 @@ export async function startService(
     venues,
     streamClients: () => stream.clientCount,
     fixSessionsLoggedOn: () => fixAcceptor?.allSessions().filter((s) => s.isLoggedOn).length ?? 0,
+    ordersHeld: () => engine.ordersHeld,
+    ordersReleased: () => engine.releasedOrders,
   });
   engine.on(metrics.onEvent);
 
@@ -420,6 +446,8 @@ export async function startService(
       venues,
       parents: () => parentProgress(engine, executor, sim.quotes, day.scheduler.now()),
       config: () => publicConfig(config),
+      released,
+      memory: () => memoryReport(engine),
       intake: () => (!accepting ? "stopping" : day.scheduler.now() < day.endMicros ? "open" : "closed"),
       dayEnd: day.endMicros,
     },
@@ -439,11 +467,30 @@ export async function startService(
   } catch (error) {
     await day.stop();
     journal.closeSync();
+    released?.close();
     fixStore?.close();
     fixVenueStore?.close();
     await app.close();
     throw new UserError("serve-listen", `cannot listen: ${(error as Error).message}`);
   }
+  // Done orders leave the engine's memory once their events are durable (so every answer about them is sent and the
+  // journal can answer from then on) and they have been done `releaseDoneOrdersAfter` seconds.
+  let releasing = false;
+  const releaseTimer =
+    released === null
+      ? null
+      : setInterval(() => {
+          if (releasing) return;
+          releasing = true;
+          const now = day.scheduler.now();
+          journal
+            .durable(engine.lastSeq)
+            .then(() => engine.releaseDone(now))
+            .catch((error: Error) => logger.warn({ err: error }, "releasing done orders failed"))
+            .finally(() => {
+              releasing = false;
+            });
+        }, 1000);
   accepting = true;
   const httpUrl = `${tls === null ? "http" : "https"}://${config.http.host}:${httpPort}`;
   logger.info(
@@ -506,9 +553,11 @@ export async function startService(
     if (!drained) app.server.closeAllConnections();
     await httpClosed;
     const childrenLeftWorking = executor.workingChildren;
+    if (releaseTimer !== null) clearInterval(releaseTimer);
     await day.stop();
     gateway?.close();
     journal.closeSync();
+    released?.close();
     try {
       journalReady.snapshotter?.final(journal.headHash);
     } catch (error) {
@@ -517,7 +566,12 @@ export async function startService(
     await fixTcp?.close();
     fixStore?.close();
     fixVenueStore?.close();
-    const summary = { ordersAccepted: engine.orders.length, eventsJournaled: journal.appended, childrenLeftWorking };
+    const summary = {
+      ordersAccepted: engine.ordersAccepted,
+      ordersReleased: engine.releasedOrders,
+      eventsJournaled: journal.appended,
+      childrenLeftWorking,
+    };
     logger.info(summary, "stopped: journal flushed and closed");
     return summary;
   };
