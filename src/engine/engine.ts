@@ -75,6 +75,7 @@ import type { Instrument } from "../model/instrument.js";
 import type { MarketBar } from "../model/market-bar.js";
 import type { Side } from "../model/order-types.js";
 import type { EngineOptions, EngineQuotes } from "./engine-options.js";
+import { HeldOrders } from "./held-orders.js";
 import {
   KERNEL_SNAPSHOT_VERSION,
   type KernelSnapshot,
@@ -130,7 +131,7 @@ export class Engine {
   private readonly nested: EngineEvent[] = [];
   private delivering = false;
   /** The orders held in memory by order id, in arrival order: every one, unless done ones are released. */
-  private readonly held = new Map<number, ClientOrder>();
+  private readonly held = new HeldOrders();
   private accepted = 0;
   private readonly release: OrderRelease | null;
   private readonly parentsByKey = new Map<string, ParentOrder>();
@@ -323,7 +324,7 @@ export class Engine {
 
     const order = ClientOrder.create(++this.accepted, terms, now, mid, source.metadata);
     order.riskPrice = terms.limitPrice ?? reference;
-    this.held.set(order.orderId, order);
+    this.held.add(order);
     source.ids.insertAt(idSlot, order.clOrdId, order);
     this.risk.recount(order);
     const parent = this.parentFor(order);
@@ -733,7 +734,7 @@ export class Engine {
         const instrument = this.instruments.get(order.symbol) as Instrument;
         order.riskPrice = order.limitPrice ?? event.arrivalMid ?? instrument.referencePriceUnits;
         this.accepted = order.orderId;
-        this.held.set(order.orderId, order);
+        this.held.add(order);
         source.ids.set(order.clOrdId, order);
         parent.join(order);
         this.risk.recount(order);
@@ -975,7 +976,7 @@ export class Engine {
       order.suspended = s.suspended;
       order.started = s.started;
       order.riskPrice = s.riskPrice;
-      this.held.set(order.orderId, order);
+      this.held.add(order);
       this.risk.recount(order);
       // Done before the snapshot, so durable: released at the next pass.
       if (order.done !== null) this.finished(order, Number.NEGATIVE_INFINITY);
