@@ -25,10 +25,9 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { findQuickfixPeer, QFPEER_DICT, runPeer } from "../test/quickfix-peer.js";
+import { findQuickfixPeer, freePort, QFPEER_DICT, runPeer } from "../test/quickfix-peer.js";
 import { median, si } from "./harness.js";
 
 export interface FixGatewayBenchOptions {
@@ -64,15 +63,6 @@ function parseResult(out: string): PeerResult {
   const line = out.split("\n").find((l) => l.startsWith("RESULT")) ?? "";
   const fields = new Map(line.split(" ").map((kv) => kv.split("=") as [string, string]));
   return { ok: fields.get("ok") === "yes", line, value: (key) => Number(fields.get(key) ?? Number.NaN) };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (typeof address !== "object" || address === null) throw new Error("no port");
-  return address.port;
 }
 
 interface Started {

@@ -12,7 +12,6 @@
  * already built peer.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
 import type { CancelReject, ExecutionReport } from "../src/model/execution-report.js";
 import type { Side } from "../src/model/order-types.js";
@@ -20,20 +19,11 @@ import { parseReferenceData } from "../src/model/reference-data.js";
 import { WallScheduler } from "../src/runtime/wall-scheduler.js";
 import { FixVenue } from "../src/venue/fix/fix-venue.js";
 import type { NewOrderRequest, OrderEntryListener } from "../src/venue/venue.js";
-import { findQuickfixPeer, QFPEER_DICT } from "./quickfix-peer.js";
+import { findQuickfixPeer, freePort, QFPEER_DICT } from "./quickfix-peer.js";
 import { config } from "./sim-fixtures.js";
 
 const peer = findQuickfixPeer();
 if ("skip" in peer) process.stderr.write(`fix-venue-quickfix: skipped: ${peer.skip}\n`);
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (typeof address !== "object" || address === null) throw new Error("no port");
-  return address.port;
-}
 
 async function until(predicate: () => boolean, what: string, ms = 20_000): Promise<void> {
   const deadline = Date.now() + ms;

@@ -6,6 +6,7 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, renameSync, statSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 
@@ -64,4 +65,14 @@ export function runPeer(command: string, args: readonly string[]): Promise<strin
     child.once("error", reject);
     child.once("exit", () => resolve(out));
   });
+}
+
+/** A TCP port free on 127.0.0.1 now: for a qfpeer acceptor, which must be told its port before it listens. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (typeof address !== "object" || address === null) throw new Error("no port");
+  return address.port;
 }
