@@ -320,31 +320,71 @@ describe("tributary serve: live", () => {
     expect(Math.min(...placed)).toBeGreaterThanOrEqual(open);
   });
 
-  it("closes the session on time: day orders expire with a report, intake stops, the end-of-day report is logged", async () => {
+  it("closes the session on time: day orders (HTTP and FIX) expire with a report, intake stops, the end-of-day report is logged", async () => {
     const service = await start({
       sources: [{ id: "DESK", token: DESK }],
-      extra: { session: { minutes: 0.04, endOfDayReport: "eod.json" } },
+      fix: { port: 0, sessions: [FIX_SESSION] },
+      extra: { session: { minutes: 0.08, endOfDayReport: "eod.json" } },
     });
     const { url } = service;
-    expect((await call(url, "POST", "/orders", DESK, restingOrder("day-1", "D1"))).status).toBe(201);
-    const stream = await openStream(url, DESK, "?types=execution-report");
-    const deadline = Date.now() + 15_000;
-    while (!service.logs.some((l) => l.msg === "session closed: end-of-day report") && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 100));
-    const report = service.logs.find((l) => l.msg === "session closed: end-of-day report");
-    const day = { DESK: { accepted: 1, filled: 0, partiallyFilled: 0, expired: 1, canceled: 0, open: 0 } };
-    expect(report?.sources).toEqual(day);
-    // The same report in the configured file, with the session's times.
-    const file = JSON.parse(readFileSync(join(service.dir, "eod.json"), "utf8")) as Record<string, unknown>;
-    expect(file).toMatchObject({ sources: day });
-    expect(Date.parse(file.sessionClose as string) - Date.parse(file.sessionOpen as string)).toBe(0.04 * 60_000);
-    expect((await call(url, "GET", "/orders/day-1", DESK)).body).toMatchObject({ status: "expired", leaves_qty: "0" });
-    await stream.until((e) => e.clOrdId === "day-1" && e.execType === "expired", "the expiry report");
-    expect(await call(url, "GET", "/ready", null)).toEqual({ status: 503, body: { status: "closed" } });
-    const late = await call(url, "POST", "/orders", DESK, restingOrder("day-2", "D1"));
-    expect(late).toMatchObject({ status: 503, body: { error: "session-closed" } });
-    stream.close();
-    expect(await service.stop()).toBe(0);
+    const fix = await FixTestInitiator.open({
+      port: service.fixPort as number,
+      senderCompId: "OMS1",
+      targetCompId: "TRIBUTARY",
+      clock: wallClock,
+    });
+    try {
+      expect((await fix.logon([[554, "pw1"]])).msgType).toBe("A");
+      expect((await call(url, "POST", "/orders", DESK, restingOrder("day-1", "D1"))).status).toBe(201);
+      // A FIX Day order without ExpireTime (126): it ends at the close too.
+      fix.send(
+        "D",
+        newOrder("fday-1", [
+          [38, "100"],
+          [40, "2"],
+          [44, "90.00"],
+        ]),
+      );
+      await fix.next((m) => m.msgType === "8" && m.get(11) === "fday-1" && m.get(150) === "0", "fday-1's ack");
+      const stream = await openStream(url, DESK, "?types=execution-report");
+      const deadline = Date.now() + 15_000;
+      while (!service.logs.some((l) => l.msg === "session closed: end-of-day report") && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 100));
+      const report = service.logs.find((l) => l.msg === "session closed: end-of-day report");
+      const one = { accepted: 1, filled: 0, partiallyFilled: 0, expired: 1, canceled: 0, open: 0 };
+      const day = { DESK: one, OMS1: one };
+      expect(report?.sources).toEqual(day);
+      // The same report in the configured file, with the session's times.
+      const file = JSON.parse(readFileSync(join(service.dir, "eod.json"), "utf8")) as Record<string, unknown>;
+      expect(file).toMatchObject({ sources: day });
+      expect(Date.parse(file.sessionClose as string) - Date.parse(file.sessionOpen as string)).toBe(0.08 * 60_000);
+      expect((await call(url, "GET", "/orders/day-1", DESK)).body).toMatchObject({
+        status: "expired",
+        leaves_qty: "0",
+      });
+      await stream.until((e) => e.clOrdId === "day-1" && e.execType === "expired", "the expiry report");
+      const expired = await fix.next(
+        (m) => m.msgType === "8" && m.get(11) === "fday-1" && m.get(150) === "C",
+        "fday-1's expiry report",
+      );
+      expect([expired.get(39), expired.get(151)]).toEqual(["C", "0"]);
+      expect(await call(url, "GET", "/ready", null)).toEqual({ status: 503, body: { status: "closed" } });
+      const late = await call(url, "POST", "/orders", DESK, restingOrder("day-2", "D1"));
+      expect(late).toMatchObject({ status: 503, body: { error: "session-closed" } });
+      fix.send(
+        "D",
+        newOrder("fday-2", [
+          [38, "100"],
+          [40, "1"],
+        ]),
+      );
+      const refused = await fix.next((m) => m.msgType === "8" && m.get(11) === "fday-2", "fday-2's reject");
+      expect([refused.get(150), refused.get(103)]).toEqual(["8", "2"]);
+      stream.close();
+      expect(await service.stop()).toBe(0);
+    } finally {
+      fix.close();
+    }
   });
 
   it("serves HTTPS and FIX over TLS with the configured certificates; a FIX password kept as its SHA-256", async () => {

@@ -185,10 +185,11 @@ async function runGateway(opts: GatewayOptions): Promise<void> {
     minutes: opts.minutes,
     sources: OrderGateway.sources(config),
     // The journal, then the gateway, hear every event before the executor reacts to it (seq order).
-    beforeExecutor: (engine) => {
+    beforeExecutor: (engine, session) => {
       journal?.attach(engine);
       built.gateway = new OrderGateway(engine, config, {
         clock: wallClock,
+        sessionClose: session.close,
         ...(log ? { log } : {}),
         ...(journal ? { durability: journal } : {}),
       });

@@ -41,13 +41,20 @@ class CountingStore extends MemoryFixMessageStore {
   }
 }
 
-function setup(durability?: Durability) {
-  const clock = new VirtualScheduler(Date.UTC(2026, 0, 5, 14, 30) * 1000);
+const OPEN = Date.UTC(2026, 0, 5, 14, 30) * 1000;
+
+function setup(durability?: Durability, options: { sessionClose?: number; durationSeconds?: number } = {}) {
+  const clock = new VirtualScheduler(OPEN);
+  const defaults = options.durationSeconds === undefined ? {} : { durationSeconds: options.durationSeconds };
   const config = parseOrderGatewayConfig({
-    sessions: [{ senderCompId: "TRIBUTARY", targetCompId: "OMS1", defaultAccount: "A1" }],
+    sessions: [{ senderCompId: "TRIBUTARY", targetCompId: "OMS1", defaultAccount: "A1", defaults }],
   });
   const engine = new Engine({ instruments: data.instruments, scheduler: clock, sources: OrderGateway.sources(config) });
-  const gateway = new OrderGateway(engine, config, { clock, ...(durability ? { durability } : {}) });
+  const gateway = new OrderGateway(engine, config, {
+    clock,
+    ...(durability ? { durability } : {}),
+    ...(options.sessionClose === undefined ? {} : { sessionClose: options.sessionClose }),
+  });
   const store = new CountingStore();
   const [session] = gateway.createSessions(store);
   if (session === undefined) throw new Error("no session");
@@ -90,7 +97,7 @@ function setup(durability?: Durability) {
     [40, "2"],
     [44, "149.00"],
   ];
-  return { engine, gateway, received, send, order, writes, store };
+  return { clock, engine, gateway, received, send, order, writes, store };
 }
 
 describe("OrderGateway with a durability source", () => {
@@ -128,6 +135,47 @@ describe("OrderGateway with a durability source", () => {
     const { received, send, order } = setup();
     send("D", order("O1"));
     expect(received.filter((m) => m.msgType === "8").map((m) => m.get(150))).toEqual(["0"]);
+  });
+});
+
+describe("Day orders and the session close", () => {
+  const CLOSE = OPEN + 60 * 60 * 1_000_000;
+  const reports = (received: FixMessage[], clOrdId: string) =>
+    received.filter((m) => m.msgType === "8" && m.get(11) === clOrdId).map((m) => [m.get(150), m.get(39)]);
+
+  it("ends an order without ExpireTime at the close, where it expires with a report", () => {
+    const { clock, engine, received, send, order } = setup(undefined, { sessionClose: CLOSE });
+    send("D", order("O1"));
+    expect(engine.order("OMS1", "O1")?.endTime).toBe(CLOSE);
+    clock.runUntil(CLOSE);
+    expect(reports(received, "O1")).toEqual([
+      ["0", "0"],
+      ["C", "C"],
+    ]);
+  });
+
+  it("keeps an ExpireTime as sent, and ends a default duration no later than the close", () => {
+    const { engine, send, order } = setup(undefined, { sessionClose: CLOSE, durationSeconds: 7200 });
+    const expire = OPEN + 10 * 60 * 1_000_000;
+    send("D", [...order("O1"), [126, formatUtcTimestamp(expire)]]);
+    send("D", order("O2"));
+    expect(engine.order("OMS1", "O1")?.endTime).toBe(expire);
+    expect(engine.order("OMS1", "O2")?.endTime).toBe(CLOSE);
+  });
+
+  it("refuses a NewOrderSingle at or after the close: OrdRejReason 2 (exchange closed)", () => {
+    const { clock, received, send, order } = setup(undefined, { sessionClose: CLOSE });
+    clock.runUntil(CLOSE);
+    send("D", order("LATE"));
+    const reject = received.find((m) => m.msgType === "8" && m.get(11) === "LATE");
+    expect([reject?.get(150), reject?.get(103)]).toEqual(["8", "2"]);
+    expect(reject?.get(58)).toMatch(/^the trading session closed at /);
+  });
+
+  it("without a session close, an order without ExpireTime has no end time", () => {
+    const { engine, send, order } = setup();
+    send("D", order("O1"));
+    expect(engine.order("OMS1", "O1")?.endTime).toBeNull();
   });
 });
 

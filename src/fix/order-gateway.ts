@@ -123,6 +123,8 @@ function ordRejReason(reason: OrderRejectReason): number {
       return 6;
     case "kill-switch":
       return 0;
+    case "session-closed":
+      return 2;
     case "restricted-symbol":
     case "max-order-quantity":
     case "max-order-notional":
@@ -207,6 +209,14 @@ export interface OrderGatewayOptions {
    * rejects about them. Absent: the engine releases none.
    */
   readonly released?: { find(source: string, clOrdId: string): { readonly order: ClientOrder } | null } | null;
+  /**
+   * The trading session's close (µs since the epoch). Every order here is a Day order (TimeInForce 0, or absent, which
+   * FIX reads as Day): without ExpireTime (126) it ends at the close, where the engine expires what is left of it with
+   * an execution report; with the session's `defaults.durationSeconds` it ends at the earlier of the two. A
+   * NewOrderSingle at or after the close is refused (OrdRejReason 2, exchange closed). Absent: no session close (an
+   * order without ExpireTime or a default duration has no end time).
+   */
+  readonly sessionClose?: number;
 }
 
 interface HeldMessage {
@@ -392,10 +402,14 @@ export class OrderGateway implements FixApplication {
     const clOrdId = m.get(OrderTag.ClOrdID) ?? "";
     const account = m.get(OrderTag.Account) ?? c.defaultAccount ?? "";
     const symbol = m.get(OrderTag.Symbol) ?? "";
-    const refuse = (reason: OrderRejectReason, field: string, message: string): false => {
+    const refuse = (reason: OrderRejectReason, field: string | null, message: string): false => {
       this.engine.recordReject({ source, clOrdId, account, symbol }, { reason, field, message });
       return false;
     };
+    const close = this.options.sessionClose;
+    if (close !== undefined && this.options.clock.now() >= close) {
+      return refuse("session-closed", null, `the trading session closed at ${formatUtcTimestamp(close)}`);
+    }
 
     if (account === "") return refuse("missing-field", "account", "missing (and the session has no defaultAccount)");
     if (c.accounts !== undefined && !c.accounts.includes(account)) {
@@ -440,6 +454,9 @@ export class OrderGateway implements FixApplication {
       if (Number.isNaN(endTime)) return refuse("invalid-time", "end_time", `not a UTCTimestamp: ${expire}`);
     } else if (c.defaults.durationSeconds !== undefined) {
       endTime = Math.max(startTime ?? 0, this.options.clock.now()) + Math.round(c.defaults.durationSeconds * 1e6);
+      if (close !== undefined) endTime = Math.min(endTime, close);
+    } else {
+      endTime = close;
     }
     const input: NewOrderInput = {
       clOrdId,

@@ -42,7 +42,8 @@ export type RiskRejectReason =
   | "price-collar"
   | "account-gross-notional"
   | "source-gross-notional"
-  | "kill-switch";
+  | "kill-switch"
+  | "session-closed";
 
 export type OrderRejectReason = ValidationRejectReason | RiskRejectReason;
 
@@ -76,6 +77,7 @@ const RISK: ReadonlySet<string> = new Set<RiskRejectReason>([
   "account-gross-notional",
   "source-gross-notional",
   "kill-switch",
+  "session-closed",
 ]);
 
 export function rejectCategory(reason: OrderRejectReason): RejectCategory {

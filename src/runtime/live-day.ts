@@ -80,9 +80,10 @@ export interface LiveDaySetup {
   /**
    * Called with the engine before the execution side subscribes to it: listeners added here (the journal, the FIX
    * gateway) hear every event in seq order. One added later hears the events the executor emits while handling an
-   * event (child orders, fills) before the rest of that event's listeners have.
+   * event (child orders, fills) before the rest of that event's listeners have. `session` is the trading session's
+   * open and close (µs since the epoch; a resumed session keeps its own).
    */
-  readonly beforeExecutor?: (engine: Engine) => void;
+  readonly beforeExecutor?: (engine: Engine, session: { readonly open: number; readonly close: number }) => void;
   /**
    * Continues a session from its journal (`serve --resume`): rebuilds the new engine before anything listens to it
    * (runtime/recover.ts). The session keeps the open and close of its `session` record; the executor then takes over
@@ -147,7 +148,7 @@ export async function startLiveDay(setup: LiveDaySetup): Promise<LiveDay> {
     sessionStart: startMicros,
     onReport: setup.onReport ?? (() => {}),
   });
-  setup.beforeExecutor?.(engine);
+  setup.beforeExecutor?.(engine, { open: startMicros, close: endMicros });
   const fixVenues = fixSetups.map((f) => {
     const spec = setup.data.venues.find((v) => v.id === f.venue);
     if (spec === undefined) throw new UserError("fix-venue", `fixVenues: no venue ${f.venue} in the reference data`);

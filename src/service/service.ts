@@ -346,7 +346,7 @@ export async function startService(
           return journalReady.recovered;
         }
       : undefined,
-    beforeExecutor: (engine) => {
+    beforeExecutor: (engine, session) => {
       // Opened after any recovery: it continues the file's chain from its head.
       const journal = new ThreadedJournal(config.journal);
       journalReady.journal = journal;
@@ -370,6 +370,7 @@ export async function startService(
       if (config.fix !== null) {
         built.gateway = new OrderGateway(engine, config.fix.gateway, {
           clock: wallClock,
+          sessionClose: session.close,
           durability: journal,
           released,
           log: (line) => fixLog.debug(line),
