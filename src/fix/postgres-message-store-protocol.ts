@@ -1,12 +1,7 @@
-/** What `PostgresFixMessageStore` and its worker thread exchange: the setup, one request at a time, its answer. */
-import type { MessagePort } from "node:worker_threads";
-
+/** What `PostgresFixMessageStore` and its worker thread exchange: the setup and the requests (one at a time). */
 export interface StoreWorkerSetup {
   readonly url: string;
   readonly schema: string;
-  readonly port: MessagePort;
-  /** One Int32: 0 while a request runs, 1 once its answer is on the port. */
-  readonly shared: SharedArrayBuffer;
 }
 
 /** A change to the store. */
@@ -21,7 +16,3 @@ export type StoreRequest =
   | { readonly op: "apply"; readonly writes: readonly StoreWrite[]; readonly commit: boolean }
   | { readonly op: "seqNums"; readonly sessionId: string }
   | { readonly op: "sentBetween"; readonly sessionId: string; readonly begin: number; readonly end: number };
-
-export type StoreReply =
-  | { readonly ok: true; readonly value: unknown }
-  | { readonly ok: false; readonly message: string };

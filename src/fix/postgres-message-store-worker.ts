@@ -4,14 +4,13 @@
  * memory. Writes come in lists (`apply`): run in the open transaction, or in one begun for them, committed when the
  * request says so.
  */
-import { type MessagePort, workerData } from "node:worker_threads";
 import pg from "pg";
+import { blockingWorkerSide } from "../core/blocking-worker.js";
 import { quoteIdent } from "../journal/postgres-journal-store.js";
-import type { StoreReply, StoreRequest, StoreWorkerSetup, StoreWrite } from "./postgres-message-store-protocol.js";
+import type { StoreRequest, StoreWorkerSetup, StoreWrite } from "./postgres-message-store-protocol.js";
 
-const setup = workerData as StoreWorkerSetup;
-const port: MessagePort = setup.port;
-const done = new Int32Array(setup.shared);
+const side = blockingWorkerSide<StoreRequest, StoreWorkerSetup>();
+const setup = side.setup;
 const s = quoteIdent(setup.schema);
 const client = new pg.Client({ connectionString: setup.url, connectionTimeoutMillis: 5_000 });
 client.on("error", () => {}); // a dropped connection surfaces as the next request's error
@@ -122,15 +121,4 @@ async function run(request: StoreRequest): Promise<unknown> {
   }
 }
 
-port.on("message", (request: StoreRequest) => {
-  run(request).then(
-    (value) => answer({ ok: true, value }),
-    (error: Error) => answer({ ok: false, message: error.message || String(error) }),
-  );
-});
-
-function answer(reply: StoreReply): void {
-  port.postMessage(reply);
-  Atomics.store(done, 0, 1);
-  Atomics.notify(done, 0);
-}
+side.serve(run);

@@ -9,30 +9,16 @@
  * Limits: every call outside a transaction, and every commit, is a round trip to the server on the caller's thread, so
  * a busy gateway does better with SQLite (BENCHMARKS.md §6); stored messages are not pruned except by `reset`.
  */
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
+import { BlockingWorker, workerScript } from "../core/blocking-worker.js";
 import { TributaryError } from "../core/errors.js";
 import { redactUrl } from "../journal/postgres-journal-store.js";
 import type { FixMessageStore, FixSeqNums, StoredMessage } from "./message-store.js";
-import type { StoreReply, StoreRequest, StoreWorkerSetup, StoreWrite } from "./postgres-message-store-protocol.js";
-
-/** How long one call waits for the server (a connection gives up after 5 s). */
-const CALL_WAIT_SECONDS = 30;
-
-function workerUrl(): URL {
-  const beside = new URL("./postgres-message-store-worker.js", import.meta.url);
-  if (existsSync(fileURLToPath(beside))) return beside;
-  return new URL("../../dist/src/fix/postgres-message-store-worker.js", import.meta.url);
-}
+import type { StoreRequest, StoreWorkerSetup, StoreWrite } from "./postgres-message-store-protocol.js";
 
 export class PostgresFixMessageStore implements FixMessageStore {
   /** The URL without its password, and the schema, for messages. */
   readonly location: string;
-  private readonly worker: Worker;
-  private readonly port: MessagePort;
-  private readonly shared = new SharedArrayBuffer(4);
-  private readonly done = new Int32Array(this.shared);
+  private readonly worker: BlockingWorker<StoreRequest, StoreWorkerSetup>;
   private depth = 0;
   /** The open transaction's writes not yet sent; whether some were (its PostgreSQL transaction is then open). */
   private pending: StoreWrite[] = [];
@@ -41,15 +27,16 @@ export class PostgresFixMessageStore implements FixMessageStore {
 
   constructor(url: string, schema = "public") {
     this.location = `${redactUrl(url)} (schema ${schema})`;
-    const { port1, port2 } = new MessageChannel();
-    this.port = port1;
-    const setup: StoreWorkerSetup = { url, schema, port: port2, shared: this.shared };
-    this.worker = new Worker(workerUrl(), { workerData: setup, transferList: [port2] });
-    this.worker.unref();
+    const script = workerScript(import.meta.url, "postgres-message-store-worker.js", "fix");
+    this.worker = new BlockingWorker(
+      script,
+      { url, schema },
+      (message) => new TributaryError("fix-store-write", `${this.location}: ${message}`),
+    );
     try {
       this.call({ op: "open" });
     } catch (error) {
-      void this.worker.terminate();
+      this.worker.terminate();
       throw new TributaryError(
         "fix-store-open",
         `${this.location}: cannot open the FIX message store: ${(error as Error).message}`,
@@ -133,22 +120,11 @@ export class PostgresFixMessageStore implements FixMessageStore {
     try {
       this.call({ op: "close" });
     } finally {
-      void this.worker.terminate();
+      this.worker.terminate();
     }
   }
 
-  /** Sends one request and waits (blocking this thread) for its answer. */
   private call(request: StoreRequest): unknown {
-    Atomics.store(this.done, 0, 0);
-    this.port.postMessage(request);
-    for (let waited = 0; Atomics.load(this.done, 0) === 0; waited++) {
-      if (waited >= CALL_WAIT_SECONDS)
-        throw new TributaryError("fix-store-write", `${this.location}: the FIX message store did not answer`);
-      Atomics.wait(this.done, 0, 0, 1_000);
-    }
-    const reply = receiveMessageOnPort(this.port)?.message as StoreReply | undefined;
-    if (reply === undefined) throw new TributaryError("fix-store-write", `${this.location}: no answer on the port`);
-    if (!reply.ok) throw new TributaryError("fix-store-write", `${this.location}: ${reply.message}`);
-    return reply.value;
+    return this.worker.call(request);
   }
 }
