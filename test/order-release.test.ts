@@ -5,12 +5,15 @@
  * Releasing must change nothing the engine does (the same events, byte for byte, and the same state hash), must
  * bound what it holds, must still refuse a released order's ClOrdID, and a released order must read back from the
  * journal as the engine held it. Recovery with release on (from the start, and from a snapshot taken mid-session)
- * rebuilds the live state hash.
+ * rebuilds the live state hash. The same journal copied into PostgreSQL (the real server of this machine,
+ * 127.0.0.1:5432, database `test`, or TRIBUTARY_TEST_PG; a schema of its own, dropped after) reads back the same.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import Database from "better-sqlite3";
+import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { DEMO_SOURCES, generateOrders, toOrderInput } from "../src/cli/demo-orders.js";
 import { buildDay, type Day } from "../src/cli/sim-day.js";
@@ -21,8 +24,11 @@ import { VirtualScheduler } from "../src/core/scheduler.js";
 import { Engine } from "../src/engine/engine.js";
 import { OpenChildren } from "../src/engine/open-children.js";
 import { Journal } from "../src/journal/journal.js";
-import { JournalReleasedOrders } from "../src/journal/released-orders.js";
+import { PostgresJournalStore, quoteIdent } from "../src/journal/postgres-journal-store.js";
+import { PostgresReleasedOrderRecords } from "../src/journal/postgres-released-order-records.js";
+import { ReleasedOrders } from "../src/journal/released-orders.js";
 import { SqliteJournalStore } from "../src/journal/sqlite-journal-store.js";
+import { SqliteReleasedOrderRecords } from "../src/journal/sqlite-released-order-records.js";
 import { VolumeProfile } from "../src/market/volume-profile.js";
 import type { EngineEvent } from "../src/model/client-events.js";
 import type { Instrument } from "../src/model/instrument.js";
@@ -33,6 +39,44 @@ import { endOfDayReport } from "../src/service/end-of-day.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tributary-release-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const PG_URL = process.env.TRIBUTARY_TEST_PG ?? "postgres://postgres@127.0.0.1:5432/test";
+const PG_SCHEMA = `trelorders_${process.pid}_${Date.now().toString(36)}`;
+
+/** A new journal schema in PostgreSQL holding the SQLite journal's records and client-id index, row for row. */
+async function copyToPostgres(path: string): Promise<void> {
+  await (await PostgresJournalStore.open({ url: PG_URL, schema: PG_SCHEMA, mode: "create" })).close();
+  const db = new Database(path, { readonly: true });
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  try {
+    const s = quoteIdent(PG_SCHEMA);
+    const columns = (rows: Record<string, unknown>[], names: string[]) => names.map((n) => rows.map((r) => r[n]));
+    const journal = db.prepare("SELECT * FROM journal ORDER BY seq").all() as Record<string, unknown>[];
+    const names = ["seq", "time", "type", "source", "parent_id", "order_id", "child_id", "causation", "payload"];
+    await client.query(
+      `INSERT INTO ${s}.journal (${names.join(", ")}, prev_hash, hash) SELECT * FROM unnest($1::bigint[],` +
+        " $2::bigint[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::text[], $8::bigint[], $9::text[]," +
+        " $10::text[], $11::text[])",
+      columns(journal, [...names, "prev_hash", "hash"]),
+    );
+    const ids = db.prepare("SELECT * FROM journal_client_id").all() as Record<string, unknown>[];
+    await client.query(
+      `INSERT INTO ${s}.journal_client_id (cl_ord_id, source, seq, order_id)` +
+        " SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[])",
+      columns(ids, ["cl_ord_id", "source", "seq", "order_id"]),
+    );
+  } finally {
+    db.close();
+    await client.end();
+  }
+}
+
+afterAll(async () => {
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  await client.query(`DROP SCHEMA IF EXISTS ${quoteIdent(PG_SCHEMA)} CASCADE`);
+  await client.end();
+});
 
 const START = Date.UTC(2026, 0, 5, 14, 30) * 1000;
 const MINUTES = 10;
@@ -85,12 +129,12 @@ interface Run {
 
 function run(release: { path: string; snapshotAt: number } | null): Run & {
   store?: SqliteJournalStore;
-  released?: JournalReleasedOrders;
+  released?: ReleasedOrders;
   snapshot?: Omit<SessionSnapshot, "recordHash">;
 } {
   const events: EngineEvent[] = [];
   const store = release === null ? undefined : SqliteJournalStore.open(release.path, { mode: "create" });
-  const released = release === null ? undefined : new JournalReleasedOrders(release.path);
+  const released = release === null ? undefined : new ReleasedOrders(new SqliteReleasedOrderRecords(release.path));
   const open = new OpenChildren();
   let journal: Journal | null = null;
   const day = buildDay({
@@ -145,7 +189,7 @@ describe("releasing done orders", () => {
   const path = join(dir, "journal.db");
   const kept = run(null);
   const releasing = run({ path, snapshotAt: START + 6 * 60 * MICROS_PER_SECOND });
-  const released = releasing.released as JournalReleasedOrders;
+  const released = releasing.released as ReleasedOrders;
   afterAll(() => {
     released.close();
     releasing.store?.closeSync();
@@ -209,6 +253,34 @@ describe("releasing done orders", () => {
     }
     expect(states).toEqual(new Set(["filled", "canceled", "filled replaced", "canceled replaced"]));
     expect(released.find("ROBO", "never-used")).toBeNull();
+  });
+
+  it("reads the same back from the journal in PostgreSQL: the same ids, answers and orders", async () => {
+    await copyToPostgres(path);
+    const sqlite = new SqliteReleasedOrderRecords(path);
+    const records = new PostgresReleasedOrderRecords(PG_URL, PG_SCHEMA);
+    try {
+      const ids = (r: SqliteReleasedOrderRecords | PostgresReleasedOrderRecords) => {
+        const all: string[] = [];
+        r.eachUsedId((source, clOrdId) => all.push(`${source} ${clOrdId}`));
+        return all.sort();
+      };
+      const used = ids(sqlite);
+      expect(used.length).toBeGreaterThan(500);
+      expect(ids(records)).toEqual(used);
+      for (const key of [...used, "ROBO never-used"]) {
+        const [source, clOrdId] = key.split(" ") as [string, string];
+        expect(records.isUsed(source, clOrdId), key).toBe(sqlite.isUsed(source, clOrdId));
+        expect(records.recordsOf(source, clOrdId), key).toEqual(sqlite.recordsOf(source, clOrdId));
+      }
+      const fromPostgres = new ReleasedOrders(records);
+      for (const o of kept.day.engine.orders.filter((x) => releasing.day.engine.orderById(x.orderId) === undefined))
+        expect(fromPostgres.find(o.source, o.clOrdId)).toEqual(released.find(o.source, o.clOrdId));
+      expect(fromPostgres.has("ROBO", "never-used")).toBe(false);
+    } finally {
+      sqlite.close();
+      records.close();
+    }
   });
 
   it("refuses a new order, a cancel or a replace naming a released order after the session", () => {

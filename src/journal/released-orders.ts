@@ -7,13 +7,12 @@
  *   settled by one indexed query of the client-id index, so the answer is exact.
  * - `find(source, clOrdId)`: a released order as the engine last held it, folded from its own journal records (its
  *   acceptance and execution reports), with its trades: for HTTP and FIX status queries.
- * Reads go through their own read-only connection to the journal file (WAL: the writer is not blocked); every record
- * read is durable, as the engine releases only orders whose events are.
+ * The records come from the journal's store (`ReleasedOrderRecords`: the SQLite file, or PostgreSQL through a worker
+ * thread); every record read is durable, as the engine releases only orders whose events are.
  * Limits: a cancel or replace request id that was pending when its order filled has no client-id row naming the order,
  * so once the order is released, that id can be used again; past about 10 million released ids the filter answers
  * "maybe" more often (1% at 10 million) and intake pays a query for those.
  */
-import Database from "better-sqlite3";
 import { BloomFilter } from "../core/bloom-filter.js";
 import type { ClientExecutionReport, OrderAccepted } from "../model/client-events.js";
 import { ClientOrder } from "../model/client-order.js";
@@ -27,35 +26,28 @@ export interface ReleasedOrder {
 const FILTER_LOG2_BITS = 26;
 const NO_METADATA: Readonly<Record<string, string>> = Object.freeze({});
 
-export class JournalReleasedOrders {
-  private readonly db: Database.Database;
+/** What `ReleasedOrders` reads from the journal's store (synchronously: intake and status queries wait for it). */
+export interface ReleasedOrderRecords {
+  /** Calls `each` with the source and ClOrdID of every client id of an accepted order in the journal. */
+  eachUsedId(each: (source: string, clOrdId: string) => void): void;
+  /** Whether `source` used `clOrdId` for an accepted order. */
+  isUsed(source: string, clOrdId: string): boolean;
+  /**
+   * The payloads (JSON) of the order-accepted and execution-report records of the order `source` knows by `clOrdId`
+   * (any ClOrdID it has had), in seq order; empty when there is none.
+   */
+  recordsOf(source: string, clOrdId: string): string[];
+  close(): void;
+}
+
+export class ReleasedOrders {
   private readonly filter = new BloomFilter(FILTER_LOG2_BITS);
-  private readonly usedId: Database.Statement;
-  private readonly orderOf: Database.Statement;
-  private readonly recordsOf: Database.Statement;
   /** Journal queries made by `has` (the filter's "maybe"s). */
   lookups = 0;
 
-  /** Opens the journal file (it must exist) and fills the filter with every client id of an accepted order in it. */
-  constructor(path: string) {
-    this.db = new Database(path, { readonly: true, fileMustExist: true });
-    this.usedId = this.db.prepare(
-      "SELECT 1 FROM journal_client_id WHERE cl_ord_id = ? AND source = ? AND order_id IS NOT NULL LIMIT 1",
-    );
-    this.orderOf = this.db
-      .prepare(
-        "SELECT order_id FROM journal_client_id WHERE cl_ord_id = ? AND source = ? AND order_id IS NOT NULL LIMIT 1",
-      )
-      .pluck();
-    this.recordsOf = this.db
-      .prepare(
-        "SELECT payload FROM journal WHERE order_id = ? AND type IN ('order-accepted', 'execution-report') ORDER BY seq",
-      )
-      .pluck();
-    const all = this.db
-      .prepare("SELECT source, cl_ord_id AS clOrdId FROM journal_client_id WHERE order_id IS NOT NULL")
-      .iterate() as IterableIterator<{ source: string; clOrdId: string }>;
-    for (const row of all) this.remember(row.source, row.clOrdId);
+  /** Fills the filter with every client id of an accepted order in the journal. */
+  constructor(private readonly records: ReleasedOrderRecords) {
+    records.eachUsedId((source, clOrdId) => this.remember(source, clOrdId));
   }
 
   remember(source: string, clOrdId: string): void {
@@ -65,16 +57,14 @@ export class JournalReleasedOrders {
   has(source: string, clOrdId: string): boolean {
     if (!this.filter.mightHold(keyOf(source, clOrdId))) return false;
     this.lookups++;
-    return this.usedId.get(clOrdId, source) !== undefined;
+    return this.records.isUsed(source, clOrdId);
   }
 
   /** The order `source` knows by `clOrdId` (any ClOrdID it has had), from the journal; null when none. */
   find(source: string, clOrdId: string): ReleasedOrder | null {
-    const orderId = this.orderOf.get(clOrdId, source) as number | undefined;
-    if (orderId === undefined) return null;
-    const events = (this.recordsOf.all(orderId) as string[]).map(
-      (payload) => JSON.parse(payload) as OrderAccepted | ClientExecutionReport,
-    );
+    const events = this.records
+      .recordsOf(source, clOrdId)
+      .map((payload) => JSON.parse(payload) as OrderAccepted | ClientExecutionReport);
     const accepted = events[0];
     if (accepted?.type !== "order-accepted") return null;
     const order = ClientOrder.create(
@@ -104,7 +94,7 @@ export class JournalReleasedOrders {
   }
 
   close(): void {
-    this.db.close();
+    this.records.close();
   }
 }
 

@@ -84,10 +84,6 @@ describe("service config", () => {
     [{ ...base, journal: { path: "j.db", pg: "postgres://h/d" } }, "serve.yaml: journal: give path or pg, not both"],
     [{ ...base, journal: { pg: "mysql://h/d" } }, "serve.yaml: journal.pg: a postgres:// URL"],
     [
-      { ...base, journal: { pg: "postgres://h/d" }, engine: { releaseDoneOrdersAfter: 60 } },
-      "serve.yaml: engine.releaseDoneOrdersAfter: not with a PostgreSQL journal (journal.pg) yet",
-    ],
-    [
       { ...base, journal: { pg: "postgres://h/d" }, fixVenues: [{ venue: "LIT1", port: 9 }] },
       "serve.yaml: fixVenues: not with a PostgreSQL journal (journal.pg) yet",
     ],
@@ -146,8 +142,8 @@ describe("service config", () => {
   it("takes a PostgreSQL journal: URL, schema (default public), snapshots only in a file named; the password hidden", () => {
     const c = parseServiceConfig({ ...base, journal: { pg: "postgres://ops:pw@db/x", schema: "live" } }, "s", "/tmp");
     expect(c.journal).toEqual({ kind: "postgres", url: "postgres://ops:pw@db/x", schema: "live" });
-    // Done orders stay in memory with a PostgreSQL journal (released ones are read back from SQLite only).
-    expect(c.releaseDoneOrdersAfter).toBeNull();
+    // Done orders are released after a minute, as with SQLite (read back from PostgreSQL).
+    expect(c.releaseDoneOrdersAfter).toBe(60);
     expect(publicConfig(c).journal).toBe("postgres://ops:***@db/x (schema live)");
     expect(c.snapshotPath).toBeNull();
     const snap = { pg: "postgres://db/x", snapshot: "live.snapshot", snapshotEvery: 500 };

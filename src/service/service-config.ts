@@ -311,11 +311,10 @@ function journalCheck(j: Parsed["journal"]): string | null {
   return null;
 }
 
-/** Seconds a done order stays in memory (null: kept all day): by default a minute with a SQLite journal, never with PostgreSQL. */
+/** Seconds a done order stays in memory (null: kept all day); by default a minute. */
 function releaseAfter(c: Parsed): number | null {
   const given = c.engine.releaseDoneOrdersAfter;
-  if (given !== undefined) return given;
-  return c.journal.pg === undefined ? DEFAULT_RELEASE_SECONDS : null;
+  return given === undefined ? DEFAULT_RELEASE_SECONDS : given;
 }
 
 function crossCheck(c: Parsed, gateway: OrderGatewayConfig | null): string | null {
@@ -323,8 +322,6 @@ function crossCheck(c: Parsed, gateway: OrderGatewayConfig | null): string | nul
   if (journal !== null) return journal;
   if (c.fix?.storeSchema !== undefined && !POSTGRES_URL.test(c.fix.store ?? ""))
     return "fix.storeSchema: only with a PostgreSQL fix.store (a postgres:// URL)";
-  if (c.journal.pg !== undefined && c.engine.releaseDoneOrdersAfter != null)
-    return "engine.releaseDoneOrdersAfter: not with a PostgreSQL journal (journal.pg) yet: released orders are read back from a SQLite journal (journal.path); leave it out or set it to null";
   if (c.journal.pg !== undefined && c.fixVenues.length > 0)
     return "fixVenues: not with a PostgreSQL journal (journal.pg) yet: the FIX venue sessions are kept beside a SQLite journal (journal.path)";
   const ids = new Map<string, string>();

@@ -46,8 +46,10 @@ import { SqliteFixMessageStore } from "../fix/sqlite-message-store.js";
 import { TcpFixAcceptor, wallClock } from "../fix/tcp-acceptor.js";
 import { type JournalTarget, openJournalStore, targetLocation } from "../journal/journal-target.js";
 import { PostgresJournalStore } from "../journal/postgres-journal-store.js";
-import { JournalReleasedOrders } from "../journal/released-orders.js";
+import { PostgresReleasedOrderRecords } from "../journal/postgres-released-order-records.js";
+import { ReleasedOrders } from "../journal/released-orders.js";
 import { SqliteJournalStore } from "../journal/sqlite-journal-store.js";
+import { SqliteReleasedOrderRecords } from "../journal/sqlite-released-order-records.js";
 import { ThreadedJournal } from "../journal/threaded-journal.js";
 import { VolumeProfile } from "../market/volume-profile.js";
 import { SESSION_SECONDS } from "../model/market-parameters.js";
@@ -304,11 +306,15 @@ export async function startService(
         " execution reports a crash kept from the sessions are redelivered from a SQLite journal (journal.path) only",
     );
   await prepareJournal(config.journal, resume, config.fixVenues.length > 0);
-  // Released orders are read back from a SQLite journal (the config refuses release with journal.pg).
+  // Released orders are read back from the journal, in its file or its PostgreSQL schema.
   const released =
-    config.releaseDoneOrdersAfter === null || config.journal.kind !== "sqlite"
+    config.releaseDoneOrdersAfter === null
       ? null
-      : new JournalReleasedOrders(config.journal.path);
+      : new ReleasedOrders(
+          config.journal.kind === "sqlite"
+            ? new SqliteReleasedOrderRecords(config.journal.path)
+            : new PostgresReleasedOrderRecords(config.journal.url, config.journal.schema),
+        );
   const fixStore = config.fix === null ? null : openFixStore(config.fix.store);
   const fixVenueStore =
     config.fixVenues.length === 0 || config.journal.kind !== "sqlite"
