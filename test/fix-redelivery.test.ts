@@ -15,6 +15,7 @@ import { OrderGateway } from "../src/fix/order-gateway.js";
 import { parseOrderGatewayConfig } from "../src/fix/order-gateway-config.js";
 import { wallClock } from "../src/fix/tcp-acceptor.js";
 import { Journal } from "../src/journal/journal.js";
+import { SqliteJournalReader } from "../src/journal/sqlite-journal-reader.js";
 import { SqliteJournalStore } from "../src/journal/sqlite-journal-store.js";
 import { redeliverMissedReports } from "../src/service/fix-redelivery.js";
 import { INSTRUMENTS, START, TestQuotes } from "./engine-fixtures.js";
@@ -63,7 +64,8 @@ describe("FIX reports missed at a crash", () => {
     const second = new OrderGateway(engine, config, { clock: wallClock });
     const [session] = second.createSessions(fixStore);
     const before = fixStore.seqNums(session?.id as string).nextSenderMsgSeqNum;
-    const counts = redeliverMissedReports(second, fixStore, path, engine.lastSeq);
+    const reader = new SqliteJournalReader(path);
+    const counts = redeliverMissedReports(second, fixStore, reader, engine.lastSeq);
     expect(counts).toEqual(new Map([["OMS1", 2]]));
     const stored = fixStore
       .sentBetween(session?.id as string, 1, 100)
@@ -72,7 +74,8 @@ describe("FIX reports missed at a crash", () => {
     expect(stored).toEqual(["a:X1", "b:X2", "c:X3", "d:X4"]);
     expect(fixStore.seqNums(session?.id as string).nextSenderMsgSeqNum).toBe(before + 2);
     // Run again (a second restart): nothing is missing any more.
-    expect(redeliverMissedReports(second, fixStore, path, engine.lastSeq)).toEqual(new Map());
+    expect(redeliverMissedReports(second, fixStore, reader, engine.lastSeq)).toEqual(new Map());
+    reader.close();
     second.close();
     journal.closeSync();
   });

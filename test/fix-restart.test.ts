@@ -4,33 +4,54 @@
  * (SIGKILL) and resumed from its journal (`--resume`), and trades on; the OMS logs on again continuing its sequence
  * numbers, sees the gap in ours, asks for a resend, and gets the reports it missed (PossDupFlag=Y), in order, with
  * the bookkeeping right: its trade reports add up to the cumulative quantity the engine holds for the order.
+ * Once with the journal and the FIX store in SQLite files, once with both in PostgreSQL (the real server of this
+ * machine, 127.0.0.1:5432, database `test`, or TRIBUTARY_TEST_PG; schemas of their own, dropped after).
  */
 import { rmSync } from "node:fs";
+import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import type { FixMessage } from "../src/fix/codec.js";
 import { formatUtcTimestamp } from "../src/fix/fix-time.js";
 import { wallClock } from "../src/fix/tcp-acceptor.js";
 import { FixTestInitiator } from "../src/fix/test-initiator.js";
+import { quoteIdent } from "../src/journal/postgres-journal-store.js";
 import { call, type ServiceProcess, serviceConfig, startServiceProcess, tempDir } from "./service-fixtures.js";
 
 const ADMIN = "admin-restart-token";
+const PG_URL = process.env.TRIBUTARY_TEST_PG ?? "postgres://postgres@127.0.0.1:5432/test";
+const PG_SCHEMA = `tfixrestart_${process.pid}_${Date.now().toString(36)}`;
+const cases = [
+  { stores: "SQLite", journal: { path: "journal.db" }, fixStore: { store: "fix-store.db" } },
+  {
+    stores: "PostgreSQL",
+    journal: { pg: PG_URL, schema: PG_SCHEMA },
+    fixStore: { store: PG_URL, storeSchema: `${PG_SCHEMA}_fix` },
+  },
+];
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-describe("FIX: an OMS reconnecting after our restart", () => {
+describe.each(cases)("FIX: an OMS reconnecting after our restart (journal and FIX store in $stores)", (c) => {
   const dir = tempDir();
   const config = serviceConfig(dir, {
     sources: [{ id: "DESK", token: "desk-restart-token" }],
     admins: [{ id: "ops", token: ADMIN }],
     fix: {
       port: 0,
-      store: "fix-store.db",
+      ...c.fixStore,
       sessions: [{ id: "OMS1", senderCompId: "TRIBUTARY", targetCompId: "OMS1" }],
     },
+    extra: { journal: c.journal },
   });
   const services: ServiceProcess[] = [];
-  afterAll(() => {
+  afterAll(async () => {
     for (const s of services) if (s.child.exitCode === null) s.child.kill("SIGKILL");
     rmSync(dir, { recursive: true, force: true });
+    if (c.stores !== "PostgreSQL") return;
+    const client = new pg.Client({ connectionString: PG_URL });
+    await client.connect();
+    for (const schema of [PG_SCHEMA, `${PG_SCHEMA}_fix`])
+      await client.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
+    await client.end();
   });
 
   it("receives every execution report it missed, by resend, after a SIGKILL and --resume", async () => {

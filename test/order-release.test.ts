@@ -24,11 +24,11 @@ import { VirtualScheduler } from "../src/core/scheduler.js";
 import { Engine } from "../src/engine/engine.js";
 import { OpenChildren } from "../src/engine/open-children.js";
 import { Journal } from "../src/journal/journal.js";
+import { PostgresJournalReader } from "../src/journal/postgres-journal-reader.js";
 import { PostgresJournalStore, quoteIdent } from "../src/journal/postgres-journal-store.js";
-import { PostgresReleasedOrderRecords } from "../src/journal/postgres-released-order-records.js";
 import { ReleasedOrders } from "../src/journal/released-orders.js";
+import { SqliteJournalReader } from "../src/journal/sqlite-journal-reader.js";
 import { SqliteJournalStore } from "../src/journal/sqlite-journal-store.js";
-import { SqliteReleasedOrderRecords } from "../src/journal/sqlite-released-order-records.js";
 import { VolumeProfile } from "../src/market/volume-profile.js";
 import type { EngineEvent } from "../src/model/client-events.js";
 import type { Instrument } from "../src/model/instrument.js";
@@ -130,11 +130,13 @@ interface Run {
 function run(release: { path: string; snapshotAt: number } | null): Run & {
   store?: SqliteJournalStore;
   released?: ReleasedOrders;
+  reader?: SqliteJournalReader;
   snapshot?: Omit<SessionSnapshot, "recordHash">;
 } {
   const events: EngineEvent[] = [];
   const store = release === null ? undefined : SqliteJournalStore.open(release.path, { mode: "create" });
-  const released = release === null ? undefined : new ReleasedOrders(new SqliteReleasedOrderRecords(release.path));
+  const reader = release === null ? undefined : new SqliteJournalReader(release.path);
+  const released = reader === undefined ? undefined : new ReleasedOrders(reader);
   const open = new OpenChildren();
   let journal: Journal | null = null;
   const day = buildDay({
@@ -181,6 +183,7 @@ function run(release: { path: string; snapshotAt: number } | null): Run & {
     heldMax,
     ...(store === undefined ? {} : { store }),
     ...(released === undefined ? {} : { released }),
+    ...(reader === undefined ? {} : { reader }),
     ...(snapshot === undefined ? {} : { snapshot }),
   };
 }
@@ -191,7 +194,7 @@ describe("releasing done orders", () => {
   const releasing = run({ path, snapshotAt: START + 6 * 60 * MICROS_PER_SECOND });
   const released = releasing.released as ReleasedOrders;
   afterAll(() => {
-    released.close();
+    releasing.reader?.close();
     releasing.store?.closeSync();
   });
 
@@ -257,10 +260,10 @@ describe("releasing done orders", () => {
 
   it("reads the same back from the journal in PostgreSQL: the same ids, answers and orders", async () => {
     await copyToPostgres(path);
-    const sqlite = new SqliteReleasedOrderRecords(path);
-    const records = new PostgresReleasedOrderRecords(PG_URL, PG_SCHEMA);
+    const sqlite = new SqliteJournalReader(path);
+    const records = new PostgresJournalReader(PG_URL, PG_SCHEMA);
     try {
-      const ids = (r: SqliteReleasedOrderRecords | PostgresReleasedOrderRecords) => {
+      const ids = (r: SqliteJournalReader | PostgresJournalReader) => {
         const all: string[] = [];
         r.eachUsedId((source, clOrdId) => all.push(`${source} ${clOrdId}`));
         return all.sort();

@@ -3,8 +3,8 @@
  * server of this machine (127.0.0.1:5432, database `test`, or TRIBUTARY_TEST_PG), a schema of its own dropped after:
  * every acknowledged order is in the journal, whose chain verifies; `--resume` rebuilds the engine from it (or from a
  * snapshot file, with `journal.snapshot`) and the chain continues; with `fix.store` a postgres:// URL the FIX sessions'
- * numbers are kept there; a schema already holding a journal without `--resume`, a server that does not answer, and a
- * resume with FIX sessions (not supported from PostgreSQL yet) are each one line and exit status 2.
+ * numbers are kept there; a schema already holding a journal without `--resume` and a server that does not answer are
+ * each one line and exit status 2. (A resume with FIX sessions from PostgreSQL: test/fix-restart.test.ts.)
  */
 import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
@@ -165,16 +165,5 @@ describe("tributary serve with a PostgreSQL journal", () => {
       await client.query(`DROP SCHEMA IF EXISTS ${quoteIdent(`${SCHEMA}_j2`)} CASCADE`);
       await client.end();
     }
-  });
-
-  it("refuses --resume with FIX sessions from a PostgreSQL journal, saying why", () => {
-    const fix = { port: 0, sessions: [{ senderCompId: "TRIB", targetCompId: "OMS1" }] };
-    const r = refused(config({ pg: URL, schema: SCHEMA }, { fix }, "fix.yaml"), "--resume");
-    expect(r.status).toBe(2);
-    expect(r.stderr).toBe(
-      "tributary: serve --resume: a service with FIX sessions cannot be resumed from a PostgreSQL journal" +
-        " (journal.pg) yet: the execution reports a crash kept from the sessions are redelivered from a SQLite" +
-        " journal (journal.path) only\n",
-    );
   });
 });

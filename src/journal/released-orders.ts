@@ -7,8 +7,9 @@
  *   settled by one indexed query of the client-id index, so the answer is exact.
  * - `find(source, clOrdId)`: a released order as the engine last held it, folded from its own journal records (its
  *   acceptance and execution reports), with its trades: for HTTP and FIX status queries.
- * The records come from the journal's store (`ReleasedOrderRecords`: the SQLite file, or PostgreSQL through a worker
- * thread); every record read is durable, as the engine releases only orders whose events are.
+ * The records come from the journal (`ReleasedOrderRecords`, which a `JournalReader` is: the SQLite file, or
+ * PostgreSQL through a worker thread); every record read is durable, as the engine releases only orders whose events
+ * are.
  * Limits: a cancel or replace request id that was pending when its order filled has no client-id row naming the order,
  * so once the order is released, that id can be used again; past about 10 million released ids the filter answers
  * "maybe" more often (1% at 10 million) and intake pays a query for those.
@@ -37,7 +38,6 @@ export interface ReleasedOrderRecords {
    * (any ClOrdID it has had), in seq order; empty when there is none.
    */
   recordsOf(source: string, clOrdId: string): string[];
-  close(): void;
 }
 
 export class ReleasedOrders {
@@ -91,10 +91,6 @@ export class ReleasedOrders {
       if (order.done === null && order.cumQty === order.orderQty) order.done = "filled";
     }
     return { order, trades };
-  }
-
-  close(): void {
-    this.records.close();
   }
 }
 

@@ -9,7 +9,7 @@
  */
 import type { FixMessageStore } from "../fix/message-store.js";
 import type { OrderGateway } from "../fix/order-gateway.js";
-import { SqliteJournalStore } from "../journal/sqlite-journal-store.js";
+import type { JournalReader } from "../journal/journal-reader.js";
 import type { ClientExecutionReport, EngineEvent } from "../model/client-events.js";
 
 const CHUNK = 5_000;
@@ -21,35 +21,23 @@ const CHUNK = 5_000;
 export function redeliverMissedReports(
   gateway: OrderGateway,
   fixStore: FixMessageStore,
-  journalPath: string,
+  journal: Pick<JournalReader, "readRange">,
   lastRecoveredSeq: number,
 ): Map<string, number> {
   const delivered = gateway.deliveredExecIds(fixStore);
   const missing: ClientExecutionReport[] = [];
   const passed = new Set<string>();
-  const store = SqliteJournalStore.open(journalPath, { mode: "open" });
-  try {
-    const range = store.database.prepare(
-      "SELECT type, source, payload FROM journal WHERE seq BETWEEN ? AND ? ORDER BY seq",
-    );
-    for (let to = lastRecoveredSeq; to >= 1 && passed.size < delivered.size; to -= CHUNK) {
-      const records = range.all(Math.max(1, to - CHUNK + 1), to) as {
-        type: string;
-        source: string | null;
-        payload: string;
-      }[];
-      for (let i = records.length - 1; i >= 0; i--) {
-        const record = records[i] as (typeof records)[number];
-        if (record.type !== "execution-report" || record.source === null) continue;
-        const last = delivered.get(record.source);
-        if (last === undefined || passed.has(record.source)) continue;
-        const event = JSON.parse(record.payload) as EngineEvent as ClientExecutionReport;
-        if (Number(event.execId.slice(1)) <= last) passed.add(record.source);
-        else missing.push(event);
-      }
+  for (let to = lastRecoveredSeq; to >= 1 && passed.size < delivered.size; to -= CHUNK) {
+    const records = journal.readRange(Math.max(1, to - CHUNK + 1), to);
+    for (let i = records.length - 1; i >= 0; i--) {
+      const record = records[i] as (typeof records)[number];
+      if (record.type !== "execution-report" || record.source === null) continue;
+      const last = delivered.get(record.source);
+      if (last === undefined || passed.has(record.source)) continue;
+      const event = JSON.parse(record.payload) as EngineEvent as ClientExecutionReport;
+      if (Number(event.execId.slice(1)) <= last) passed.add(record.source);
+      else missing.push(event);
     }
-  } finally {
-    store.closeSync();
   }
   const counts = new Map<string, number>();
   for (const event of missing.reverse()) {

@@ -44,12 +44,11 @@ import { OrderGateway } from "../fix/order-gateway.js";
 import { PostgresFixMessageStore } from "../fix/postgres-message-store.js";
 import { SqliteFixMessageStore } from "../fix/sqlite-message-store.js";
 import { TcpFixAcceptor, wallClock } from "../fix/tcp-acceptor.js";
-import { type JournalTarget, openJournalStore, targetLocation } from "../journal/journal-target.js";
+import type { JournalReader } from "../journal/journal-reader.js";
+import { type JournalTarget, openJournalReader, openJournalStore, targetLocation } from "../journal/journal-target.js";
 import { PostgresJournalStore } from "../journal/postgres-journal-store.js";
-import { PostgresReleasedOrderRecords } from "../journal/postgres-released-order-records.js";
 import { ReleasedOrders } from "../journal/released-orders.js";
 import { SqliteJournalStore } from "../journal/sqlite-journal-store.js";
-import { SqliteReleasedOrderRecords } from "../journal/sqlite-released-order-records.js";
 import { ThreadedJournal } from "../journal/threaded-journal.js";
 import { VolumeProfile } from "../market/volume-profile.js";
 import { SESSION_SECONDS } from "../model/market-parameters.js";
@@ -299,22 +298,14 @@ export async function startService(
   const fixTls = config.fix?.tls == null ? null : readTls(config.fix.tls, "fix.tls");
   const fixVenues = fixVenueSetups(config, data.venues);
   const resume = options.resume ?? false;
-  if (resume && config.journal.kind === "postgres" && config.fix !== null)
-    throw new UserError(
-      "serve-resume",
-      "serve --resume: a service with FIX sessions cannot be resumed from a PostgreSQL journal (journal.pg) yet: the" +
-        " execution reports a crash kept from the sessions are redelivered from a SQLite journal (journal.path) only",
-    );
   await prepareJournal(config.journal, resume, config.fixVenues.length > 0);
-  // Released orders are read back from the journal, in its file or its PostgreSQL schema.
-  const released =
-    config.releaseDoneOrdersAfter === null
-      ? null
-      : new ReleasedOrders(
-          config.journal.kind === "sqlite"
-            ? new SqliteReleasedOrderRecords(config.journal.path)
-            : new PostgresReleasedOrderRecords(config.journal.url, config.journal.schema),
-        );
+  // The journal read back on this thread (its file, or its PostgreSQL schema): released orders, and after a resume the
+  // FIX reports a crash kept from the sessions.
+  const journalReader =
+    config.releaseDoneOrdersAfter !== null || (resume && config.fix !== null)
+      ? openJournalReader(config.journal)
+      : null;
+  const released = config.releaseDoneOrdersAfter === null ? null : new ReleasedOrders(journalReader as JournalReader);
   const fixStore = config.fix === null ? null : openFixStore(config.fix.store);
   const fixVenueStore =
     config.fixVenues.length === 0 || config.journal.kind !== "sqlite"
@@ -402,8 +393,9 @@ export async function startService(
     gateway === null || fixStore === null
       ? null
       : new FixAcceptor(wallClock, gateway.createSessions(fixStore), { log: (line) => fixLog.debug(line) });
-  if (gateway !== null && fixStore !== null && journalReady.recovered !== null && config.journal.kind === "sqlite") {
-    const counts = redeliverMissedReports(gateway, fixStore, config.journal.path, journalReady.recovered.lastSeq);
+  if (gateway !== null && fixStore !== null && journalReady.recovered !== null) {
+    const reader = journalReader as JournalReader;
+    const counts = redeliverMissedReports(gateway, fixStore, reader, journalReady.recovered.lastSeq);
     if (counts.size > 0) logger.info({ reports: Object.fromEntries(counts) }, "FIX reports the sessions missed, sent");
   }
   let accepting = false;
@@ -474,7 +466,7 @@ export async function startService(
   } catch (error) {
     await day.stop();
     journal.closeSync();
-    released?.close();
+    journalReader?.close();
     fixStore?.close();
     fixVenueStore?.close();
     await app.close();
@@ -564,7 +556,7 @@ export async function startService(
     await day.stop();
     gateway?.close();
     journal.closeSync();
-    released?.close();
+    journalReader?.close();
     try {
       journalReady.snapshotter?.final(journal.headHash);
     } catch (error) {

@@ -1,34 +1,35 @@
 /**
- * The records behind released orders (released-orders.ts) from a PostgreSQL journal (`journal.pg`): the same queries
- * as the SQLite reader, on a connection of its own owned by a worker thread (postgres-released-order-records-worker.ts)
- * that this thread waits on (`BlockingWorker`): the engine's duplicate check asks only on the Bloom filter's rare
- * "maybe", and status queries only for released orders, so the round trip is paid seldom.
+ * The journal read synchronously (journal-reader.ts) from PostgreSQL (`journal.pg`): the same queries as the SQLite
+ * reader, on a connection of its own owned by a worker thread (postgres-journal-reader-worker.ts) that this thread
+ * waits on (`BlockingWorker`). The round trip is paid seldom: the engine's duplicate check asks only on the Bloom
+ * filter's rare "maybe", status queries only for released orders, and a resume reads a short tail once.
  */
 import { BlockingWorker, workerScript } from "../core/blocking-worker.js";
 import { TributaryError } from "../core/errors.js";
+import type { JournalReader, ReadRecord } from "./journal-reader.js";
 import { redactUrl } from "./postgres-journal-store.js";
-import type { ReleasedOrderRecords } from "./released-orders.js";
 
-export interface ReleasedRecordsSetup {
+export interface JournalReaderSetup {
   readonly url: string;
   readonly schema: string;
 }
 
-export type ReleasedRecordsRequest =
+export type JournalReaderRequest =
   | { readonly op: "open" | "usedIds" | "close" }
-  | { readonly op: "isUsed" | "recordsOf"; readonly source: string; readonly clOrdId: string };
+  | { readonly op: "isUsed" | "recordsOf"; readonly source: string; readonly clOrdId: string }
+  | { readonly op: "readRange"; readonly fromSeq: number; readonly toSeq: number };
 
-export class PostgresReleasedOrderRecords implements ReleasedOrderRecords {
-  private readonly worker: BlockingWorker<ReleasedRecordsRequest, ReleasedRecordsSetup>;
+export class PostgresJournalReader implements JournalReader {
+  private readonly worker: BlockingWorker<JournalReaderRequest, JournalReaderSetup>;
   private closed = false;
 
   /** Connects to the journal's database; its schema must hold a journal. */
   constructor(url: string, schema = "public") {
     const location = `${redactUrl(url)} (schema ${schema})`;
     this.worker = new BlockingWorker(
-      workerScript(import.meta.url, "postgres-released-order-records-worker.js", "journal"),
+      workerScript(import.meta.url, "postgres-journal-reader-worker.js", "journal"),
       { url, schema },
-      (message) => new TributaryError("released-orders", `${location}: released orders: ${message}`),
+      (message) => new TributaryError("journal-read", `${location}: reading the journal: ${message}`),
     );
     try {
       this.worker.call({ op: "open" });
@@ -49,6 +50,10 @@ export class PostgresReleasedOrderRecords implements ReleasedOrderRecords {
 
   recordsOf(source: string, clOrdId: string): string[] {
     return this.worker.call({ op: "recordsOf", source, clOrdId }) as string[];
+  }
+
+  readRange(fromSeq: number, toSeq: number): ReadRecord[] {
+    return this.worker.call({ op: "readRange", fromSeq, toSeq }) as ReadRecord[];
   }
 
   close(): void {

@@ -1,20 +1,20 @@
 /**
- * The worker thread behind `PostgresReleasedOrderRecords`: owns a connection to the journal's database and answers
+ * The worker thread behind `PostgresJournalReader`: owns a connection to the journal's database and answers
  * each request of the service's thread (one at a time: that thread waits for every answer).
  */
 import pg from "pg";
 import { blockingWorkerSide } from "../core/blocking-worker.js";
+import type { JournalReaderRequest, JournalReaderSetup } from "./postgres-journal-reader.js";
 import { quoteIdent } from "./postgres-journal-store.js";
-import type { ReleasedRecordsRequest, ReleasedRecordsSetup } from "./postgres-released-order-records.js";
 
-const side = blockingWorkerSide<ReleasedRecordsRequest, ReleasedRecordsSetup>();
+const side = blockingWorkerSide<JournalReaderRequest, JournalReaderSetup>();
 const s = quoteIdent(side.setup.schema);
 const client = new pg.Client({ connectionString: side.setup.url, connectionTimeoutMillis: 5_000 });
 client.on("error", () => {}); // a dropped connection surfaces as the next request's error
 
 const USED = `FROM ${s}.journal_client_id WHERE cl_ord_id = $1 AND source = $2 AND order_id IS NOT NULL`;
 
-async function run(request: ReleasedRecordsRequest): Promise<unknown> {
+async function run(request: JournalReaderRequest): Promise<unknown> {
   switch (request.op) {
     case "open":
       await client.connect();
@@ -40,6 +40,13 @@ async function run(request: ReleasedRecordsRequest): Promise<unknown> {
         rowMode: "array",
       });
       return r.rows.map((row) => row[0]);
+    }
+    case "readRange": {
+      const r = await client.query<{ type: string; source: string | null; payload: string }>(
+        `SELECT type, source, payload FROM ${s}.journal WHERE seq BETWEEN $1 AND $2 ORDER BY seq`,
+        [request.fromSeq, request.toSeq],
+      );
+      return r.rows;
     }
     case "close":
       await client.end();

@@ -1,15 +1,16 @@
 /**
- * The records behind released orders (released-orders.ts) from a SQLite journal file: its own read-only connection
- * (WAL: the writer is not blocked), the client-id index and the journal's order index.
+ * The journal read synchronously (journal-reader.ts) from a SQLite file: its own read-only connection (WAL: the
+ * writer is not blocked), through the client-id and order indexes.
  */
 import Database from "better-sqlite3";
-import type { ReleasedOrderRecords } from "./released-orders.js";
+import type { JournalReader, ReadRecord } from "./journal-reader.js";
 
-export class SqliteReleasedOrderRecords implements ReleasedOrderRecords {
+export class SqliteJournalReader implements JournalReader {
   private readonly db: Database.Database;
   private readonly usedId: Database.Statement;
   private readonly orderOf: Database.Statement;
   private readonly recordsOfOrder: Database.Statement;
+  private readonly range: Database.Statement;
 
   /** Opens the journal file (it must exist). */
   constructor(path: string) {
@@ -27,6 +28,7 @@ export class SqliteReleasedOrderRecords implements ReleasedOrderRecords {
         "SELECT payload FROM journal WHERE order_id = ? AND type IN ('order-accepted', 'execution-report') ORDER BY seq",
       )
       .pluck();
+    this.range = this.db.prepare("SELECT type, source, payload FROM journal WHERE seq BETWEEN ? AND ? ORDER BY seq");
   }
 
   eachUsedId(each: (source: string, clOrdId: string) => void): void {
@@ -43,6 +45,10 @@ export class SqliteReleasedOrderRecords implements ReleasedOrderRecords {
   recordsOf(source: string, clOrdId: string): string[] {
     const orderId = this.orderOf.get(clOrdId, source) as number | undefined;
     return orderId === undefined ? [] : (this.recordsOfOrder.all(orderId) as string[]);
+  }
+
+  readRange(fromSeq: number, toSeq: number): ReadRecord[] {
+    return this.range.all(fromSeq, toSeq) as ReadRecord[];
   }
 
   close(): void {
