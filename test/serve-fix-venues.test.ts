@@ -14,17 +14,21 @@
  * Checked at the end on serve's journal and on venue-sim's own FIX store (every execution report it sent, across both
  * of its lives): no child id placed twice, every child ended, and for every child the lots the journal applied are
  * exactly the lots the venue reported filled (nothing lost, nothing twice).
- * Every wait is on a condition (generous timeouts), never a sleep.
+ * Every wait is on a condition (generous timeouts), never a sleep. Once with serve's journal (and the venue sessions
+ * beside it) in SQLite, once in PostgreSQL (the real server of this machine, 127.0.0.1:5432, database `test`, or
+ * TRIBUTARY_TEST_PG; schemas of their own, dropped after).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { rmSync } from "node:fs";
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { join } from "node:path";
+import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadReferenceData } from "../src/config/load-config.js";
 import { decodeFix } from "../src/fix/codec.js";
 import { SqliteFixMessageStore } from "../src/fix/sqlite-message-store.js";
-import { SqliteJournalStore } from "../src/journal/sqlite-journal-store.js";
+import { type JournalTarget, openJournalStore } from "../src/journal/journal-target.js";
+import { quoteIdent } from "../src/journal/postgres-journal-store.js";
 import { verifyJournal } from "../src/journal/verify.js";
 import type { ChildOrderChanged, EngineEvent, ParentFilled } from "../src/model/client-events.js";
 import type { Instrument } from "../src/model/instrument.js";
@@ -43,6 +47,12 @@ import {
 const DESK = "desk-token";
 const ADMIN = "admin-token";
 const VENUES = ["LITA", "LITB", "DRKP"];
+const PG_URL = process.env.TRIBUTARY_TEST_PG ?? "postgres://postgres@127.0.0.1:5432/test";
+const PG_SCHEMA = `tfixvenues_${process.pid}_${Date.now().toString(36)}`;
+const cases = [
+  { journal: "SQLite", config: { path: "journal.db" } },
+  { journal: "PostgreSQL", config: { pg: PG_URL, schema: PG_SCHEMA } },
+];
 
 async function until(check: () => boolean | Promise<boolean>, what: string, ms = 60_000): Promise<void> {
   const deadline = Date.now() + ms;
@@ -131,7 +141,7 @@ class CuttableProxy {
   }
 }
 
-describe("tributary serve with FIX venues, venue-sim as its own process", () => {
+describe.each(cases)("tributary serve with FIX venues, venue-sim as its own process ($journal journal)", (c) => {
   const dir = tempDir();
   const processes: ChildProcess[] = [];
   let proxy: CuttableProxy | null = null;
@@ -139,6 +149,12 @@ describe("tributary serve with FIX venues, venue-sim as its own process", () => 
     for (const child of processes) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
     await proxy?.close();
     rmSync(dir, { recursive: true, force: true });
+    if (c.journal !== "PostgreSQL") return;
+    const client = new pg.Client({ connectionString: PG_URL });
+    await client.connect();
+    for (const schema of [PG_SCHEMA, `${PG_SCHEMA}_fix_venues`])
+      await client.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
+    await client.end();
   });
 
   it("fills over FIX, routes around a cut venue, survives a venue restart and its own, every fill once", async () => {
@@ -153,6 +169,7 @@ describe("tributary serve with FIX venues, venue-sim as its own process", () => 
       admins: [{ id: "ops", token: ADMIN }],
       shutdown: { children: "keep", graceSeconds: 2 },
       extra: {
+        journal: c.config,
         fixVenues: [fixVenue("LITA", proxyPort), fixVenue("LITB", sim.port), fixVenue("DRKP", sim.port)],
       },
     });
@@ -250,14 +267,18 @@ describe("tributary serve with FIX venues, venue-sim as its own process", () => 
     expect(await sim.exited).toBe(0);
 
     // The journal: one chain, no child placed twice, every child ended, none of F2's at LITA.
-    const journal = SqliteJournalStore.open(service.journal, { mode: "open" });
+    const target: JournalTarget =
+      c.journal === "SQLite"
+        ? { kind: "sqlite", path: service.journal, synchronous: "full" }
+        : { kind: "postgres", url: PG_URL, schema: PG_SCHEMA };
+    const journal = await openJournalStore(target, "open");
     let events: EngineEvent[];
     try {
       expect((await verifyJournal(journal)).ok).toBe(true);
       const head = (await journal.head())?.seq ?? 0;
       events = (await journal.readRange(1, head)).map((r) => JSON.parse(r.payload) as EngineEvent);
     } finally {
-      journal.closeSync();
+      await journal.close();
     }
     const childEvents = events.filter((e): e is ChildOrderChanged => e.type === "child-order");
     const placed = childEvents.filter((e) => e.action === "placed");

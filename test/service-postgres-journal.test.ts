@@ -3,13 +3,14 @@
  * server of this machine (127.0.0.1:5432, database `test`, or TRIBUTARY_TEST_PG), a schema of its own dropped after:
  * every acknowledged order is in the journal, whose chain verifies; `--resume` rebuilds the engine from it (or from a
  * snapshot file, with `journal.snapshot`) and the chain continues; with `fix.store` a postgres:// URL the FIX sessions'
- * numbers are kept there; a schema already holding a journal without `--resume` and a server that does not answer are
- * each one line and exit status 2. (A resume with FIX sessions from PostgreSQL: test/fix-restart.test.ts.)
+ * numbers are kept there; a schema already holding a journal without `--resume`, a FIX venue schema holding the
+ * sessions of an earlier run, and a server that does not answer are each one line and exit status 2. (A resume with FIX sessions from PostgreSQL: test/fix-restart.test.ts.)
  */
 import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
+import { PostgresFixMessageStore } from "../src/fix/postgres-message-store.js";
 import { wallClock } from "../src/fix/tcp-acceptor.js";
 import { FixTestInitiator } from "../src/fix/test-initiator.js";
 import { PostgresJournalStore, quoteIdent } from "../src/journal/postgres-journal-store.js";
@@ -45,7 +46,10 @@ function config(journal: Record<string, unknown>, extra: Record<string, unknown>
 
 /** `serve` expected to refuse at start-up: its status and stderr. */
 function refused(configPath: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, "serve", "--config", configPath, ...args], { encoding: "utf8" });
+  const r = spawnSync(process.execPath, [CLI, "serve", "--config", configPath, ...args], {
+    encoding: "utf8",
+    timeout: 30_000,
+  });
   return { status: r.status, stderr: r.stderr };
 }
 
@@ -124,6 +128,27 @@ describe("tributary serve with a PostgreSQL journal", () => {
         `^tributary: journal\\.pg: ${URL.replace(/[/.?]/g, "\\$&")} \\(schema ${SCHEMA}\\) already holds a journal of \\d+ events \\(continue it with --resume, or choose another journal\\.schema\\)\\n$`,
       ),
     );
+  });
+
+  it("refuses, in one line, FIX venue sessions of an earlier run in a new session's venue schema", async () => {
+    const schema = `${SCHEMA}_v`;
+    const earlier = new PostgresFixMessageStore(URL, `${schema}_fix_venues`);
+    earlier.setNextSenderMsgSeqNum("FIX.4.4:TRIBUTARY->LITA", 7);
+    earlier.close();
+    try {
+      const r = refused(config({ pg: URL, schema }, { fixVenues: [{ venue: "LITA", port: 9 }] }, "venues.yaml"));
+      expect(r.status).toBe(2);
+      expect(r.stderr).toBe(
+        `tributary: journal.pg: schema ${schema}_fix_venues (the FIX venue sessions of an earlier run) already holds` +
+          " sessions: continue it with --resume, or choose another journal.schema\n",
+      );
+    } finally {
+      const client = new pg.Client({ connectionString: URL });
+      await client.connect();
+      for (const s of [schema, `${schema}_fix_venues`])
+        await client.query(`DROP SCHEMA IF EXISTS ${quoteIdent(s)} CASCADE`);
+      await client.end();
+    }
   });
 
   it("refuses, in one line, a server that does not answer (no password shown)", () => {

@@ -83,10 +83,6 @@ describe("service config", () => {
     ],
     [{ ...base, journal: { path: "j.db", pg: "postgres://h/d" } }, "serve.yaml: journal: give path or pg, not both"],
     [{ ...base, journal: { pg: "mysql://h/d" } }, "serve.yaml: journal.pg: a postgres:// URL"],
-    [
-      { ...base, journal: { pg: "postgres://h/d" }, fixVenues: [{ venue: "LIT1", port: 9 }] },
-      "serve.yaml: fixVenues: not with a PostgreSQL journal (journal.pg) yet",
-    ],
     [{ ...base, journal: { path: "j.db", schema: "s" } }, "serve.yaml: journal.schema: only with journal.pg"],
     [
       { ...base, journal: { pg: "postgres://h/d", snapshotEvery: 10 } },

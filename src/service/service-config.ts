@@ -11,7 +11,8 @@
  * - The FIX sessions are the order gateway's own schema (fix/order-gateway-config.ts), validated by it.
  * - `fixVenues`: venues of the reference data reached over FIX 4.4 instead of simulated (runtime/live-day.ts); each
  *   names its venue once (that the reference data has it is checked when the service loads it). Their sessions are
- *   kept beside the journal (`<journal>.fix-venues`, SQLite), so `--resume` continues them.
+ *   kept beside the journal (`<journal>.fix-venues`, SQLite, or the schema `<schema>_fix_venues` beside a PostgreSQL
+ *   journal), so `--resume` continues them.
  * - Every principal id (HTTP source, admin, FIX session) is unique, and so is every token hash.
  * - A FIX venue's Logon password is never in the file: `passwordFile` names a file holding it.
  * Limits: one HTTP listener.
@@ -322,8 +323,6 @@ function crossCheck(c: Parsed, gateway: OrderGatewayConfig | null): string | nul
   if (journal !== null) return journal;
   if (c.fix?.storeSchema !== undefined && !POSTGRES_URL.test(c.fix.store ?? ""))
     return "fix.storeSchema: only with a PostgreSQL fix.store (a postgres:// URL)";
-  if (c.journal.pg !== undefined && c.fixVenues.length > 0)
-    return "fixVenues: not with a PostgreSQL journal (journal.pg) yet: the FIX venue sessions are kept beside a SQLite journal (journal.path)";
   const ids = new Map<string, string>();
   const hashes = new Map<string, string>();
   const named: [string, string, string | null][] = [

@@ -20,12 +20,11 @@
  * were working and works the open parents again; clients query their orders as before.
  * FIX venues (`fixVenues`) replace the simulated venues they name (runtime/live-day.ts). A dropped session trips its
  * venue (the router keeps away until it is logged on again and a probe succeeds); the sessions are kept in
- * `<journal>.fix-venues` (SQLite), so `--resume` continues them: the venue resends what we missed, and every child
+ * `<journal>.fix-venues` (SQLite; with a PostgreSQL journal, the schema `<schema>_fix_venues`), so `--resume` continues
+ * them: the venue resends what we missed, and every child
  * still working there is handed back to the venue, asked its status and cancelled, its late fills applied once.
  * GET /venues shows each venue's health (healthy, tripped, half-open, disconnected).
- * With a PostgreSQL journal, snapshots only with `journal.snapshot` (else a resume replays the journal); a service with
- * FIX sessions cannot be resumed from one yet (the reports a crash kept from the sessions are read back from a SQLite
- * journal only).
+ * With a PostgreSQL journal, snapshots only with `journal.snapshot` (else a resume replays the journal).
  * Done orders leave the engine's memory `engine.releaseDoneOrdersAfter` seconds after they are done, once durable
  * (engine/order-release.ts); queries read them back from the journal (journal/released-orders.ts).
  * Limits: the simulated venues restart with the service (so every child order open at a crash is unknown to them and
@@ -33,6 +32,7 @@
  * `tributary audit` have them all).
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import pg from "pg";
 import type { Logger } from "pino";
 import { loadReferenceData } from "../config/load-config.js";
 import { UserError } from "../core/errors.js";
@@ -46,7 +46,7 @@ import { SqliteFixMessageStore } from "../fix/sqlite-message-store.js";
 import { TcpFixAcceptor, wallClock } from "../fix/tcp-acceptor.js";
 import type { JournalReader } from "../journal/journal-reader.js";
 import { type JournalTarget, openJournalReader, openJournalStore, targetLocation } from "../journal/journal-target.js";
-import { PostgresJournalStore } from "../journal/postgres-journal-store.js";
+import { PostgresJournalStore, quoteIdent } from "../journal/postgres-journal-store.js";
 import { ReleasedOrders } from "../journal/released-orders.js";
 import { SqliteJournalStore } from "../journal/sqlite-journal-store.js";
 import { ThreadedJournal } from "../journal/threaded-journal.js";
@@ -87,11 +87,15 @@ export interface RunningService {
  */
 async function prepareJournal(target: JournalTarget, resume: boolean, fixVenues: boolean): Promise<void> {
   if (target.kind === "sqlite") prepareJournalFile(target.path, resume, fixVenues);
-  else await prepareJournalSchema(target, resume);
+  else await prepareJournalSchema(target, resume, fixVenues);
 }
 
 /** A PostgreSQL journal: made when absent and empty for a new session; a Tributary journal to resume. */
-async function prepareJournalSchema(target: JournalTarget & { kind: "postgres" }, resume: boolean): Promise<void> {
+async function prepareJournalSchema(
+  target: JournalTarget & { kind: "postgres" },
+  resume: boolean,
+  fixVenues: boolean,
+): Promise<void> {
   let store: PostgresJournalStore;
   try {
     store = await PostgresJournalStore.open({ ...target, mode: resume ? "open" : "create" });
@@ -112,10 +116,32 @@ async function prepareJournalSchema(target: JournalTarget & { kind: "postgres" }
   } finally {
     await store.close();
   }
+  if (!resume && fixVenues) await refuseEarlierVenueSessions(target);
+}
+
+/** A new session's FIX venue schema holds no sessions: those of an earlier run are continued with --resume only. */
+async function refuseEarlierVenueSessions(target: JournalTarget & { kind: "postgres" }): Promise<void> {
+  const schema = fixVenueSchemaOf(target.schema);
+  const client = new pg.Client({ connectionString: target.url, connectionTimeoutMillis: 5_000 });
+  await client.connect();
+  try {
+    const table = `${quoteIdent(schema)}.fix_session`;
+    const found = await client.query<{ t: string | null }>("SELECT to_regclass($1)::text AS t", [table]);
+    if (found.rows[0]?.t == null) return;
+    const sessions = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
+    if ((sessions.rows[0]?.n ?? 0) > 0)
+      throw new UserError(
+        "serve-journal",
+        `journal.pg: schema ${schema} (the FIX venue sessions of an earlier run) already holds sessions:` +
+          " continue it with --resume, or choose another journal.schema",
+      );
+  } finally {
+    await client.end();
+  }
 }
 
 function prepareJournalFile(path: string, resume: boolean, fixVenues: boolean): void {
-  const venueStore = fixVenueStorePathOf(path);
+  const venueStore = fixVenueFileOf(path);
   if (!resume && fixVenues && existsSync(venueStore)) {
     throw new UserError(
       "serve-journal",
@@ -193,10 +219,18 @@ async function recoverFrom(
   }
 }
 
-/** Where the FIX venue sessions keep their sequence numbers and sent messages: beside the journal, travelling with it. */
-export function fixVenueStorePathOf(journalPath: string): string {
-  return `${journalPath}.fix-venues`;
+/**
+ * Where the FIX venue sessions keep their sequence numbers and sent messages: beside the journal, travelling with it
+ * (the file `<journal>.fix-venues` beside a SQLite journal; the schema `<schema>_fix_venues` beside a PostgreSQL one).
+ */
+export function fixVenueStoreOf(journal: JournalTarget): FixStoreTarget {
+  return journal.kind === "sqlite"
+    ? { kind: "sqlite", path: fixVenueFileOf(journal.path) }
+    : { kind: "postgres", url: journal.url, schema: fixVenueSchemaOf(journal.schema) };
 }
+
+const fixVenueFileOf = (journalPath: string): string => `${journalPath}.fix-venues`;
+const fixVenueSchemaOf = (journalSchema: string): string => `${journalSchema}_fix_venues`;
 
 /**
  * The FIX venues as the live day takes them: each names a venue of the reference data, its TLS CA and password files
@@ -308,9 +342,9 @@ export async function startService(
   const released = config.releaseDoneOrdersAfter === null ? null : new ReleasedOrders(journalReader as JournalReader);
   const fixStore = config.fix === null ? null : openFixStore(config.fix.store);
   const fixVenueStore =
-    config.fixVenues.length === 0 || config.journal.kind !== "sqlite"
+    config.fixVenues.length === 0
       ? null
-      : openFixStore({ kind: "sqlite", path: fixVenueStorePathOf(config.journal.path) }, "journal.path");
+      : openFixStore(fixVenueStoreOf(config.journal), config.journal.kind === "sqlite" ? "journal.path" : "journal.pg");
   const journalReady: {
     journal: ThreadedJournal | null;
     recovered: Recovered | null;
