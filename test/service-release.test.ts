@@ -58,7 +58,7 @@ describe.each(cases)("tributary serve: done orders released from memory ($journa
     sources: [{ id: "DESK", token: DESK }],
     admins: [{ id: "ops", token: ADMIN }],
     ...(c.fix ? { fix: { port: 0, sessions: [{ id: "OMS1", senderCompId: "TRIBUTARY", targetCompId: "OMS1" }] } } : {}),
-    extra: { journal: c.config, engine: { releaseDoneOrdersAfter: 2 } },
+    extra: { journal: c.config, engine: { releaseDoneOrdersAfter: 5 } },
   });
   // Released: fill-1, rest-1 and, with FIX, F-1; open-1 stays.
   const releasedCount = c.fix ? 3 : 2;
@@ -110,7 +110,7 @@ describe.each(cases)("tributary serve: done orders released from memory ($journa
     }, "the marketable order traded");
     expect((await call(url, "POST", "/orders/fill-1/cancel", DESK, { cl_ord_id: "cxl-f" })).status).toBe(200);
 
-    // Done, still in memory (released 2 s after): what a client sees now.
+    // Done, still in memory (released 5 s after): what a client sees now.
     const traded = await until(async () => {
       const r = await call(url, "GET", "/orders/fill-1", DESK);
       return r.body.status === "canceled" ? r.body : undefined;
