@@ -1,5 +1,6 @@
 /** What `PostgresFixMessageStore` and its worker thread exchange: the setup, one request at a time, its answer. */
 import type { MessagePort } from "node:worker_threads";
+import type { StoreWrite } from "./message-store-write.js";
 
 export interface StoreWorkerSetup {
   readonly url: string;
@@ -8,12 +9,6 @@ export interface StoreWorkerSetup {
   /** One Int32: 0 while a request runs, 1 once its answer is on the port. */
   readonly shared: SharedArrayBuffer;
 }
-
-/** A change to the store. */
-export type StoreWrite =
-  | { readonly op: "recordSent"; readonly sessionId: string; readonly msgSeqNum: number; readonly raw: string }
-  | { readonly op: "setNext"; readonly sessionId: string; readonly side: "sender" | "target"; readonly next: number }
-  | { readonly op: "reset"; readonly sessionId: string };
 
 export type StoreRequest =
   | { readonly op: "open" | "rollback" | "close" }

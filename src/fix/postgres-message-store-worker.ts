@@ -7,7 +7,8 @@
 import { type MessagePort, workerData } from "node:worker_threads";
 import pg from "pg";
 import { quoteIdent } from "../journal/postgres-journal-store.js";
-import type { StoreReply, StoreRequest, StoreWorkerSetup, StoreWrite } from "./postgres-message-store-protocol.js";
+import type { StoreWrite } from "./message-store-write.js";
+import type { StoreReply, StoreRequest, StoreWorkerSetup } from "./postgres-message-store-protocol.js";
 
 const setup = workerData as StoreWorkerSetup;
 const port: MessagePort = setup.port;

@@ -15,7 +15,8 @@ import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "
 import { TributaryError } from "../core/errors.js";
 import { redactUrl } from "../journal/postgres-journal-store.js";
 import type { FixMessageStore, FixSeqNums, StoredMessage } from "./message-store.js";
-import type { StoreReply, StoreRequest, StoreWorkerSetup, StoreWrite } from "./postgres-message-store-protocol.js";
+import type { StoreWrite } from "./message-store-write.js";
+import type { StoreReply, StoreRequest, StoreWorkerSetup } from "./postgres-message-store-protocol.js";
 
 /** How long one call waits for the server (a connection gives up after 5 s). */
 const CALL_WAIT_SECONDS = 30;
@@ -125,6 +126,11 @@ export class PostgresFixMessageStore implements FixMessageStore {
     this.pending = [];
     this.sent = true;
     this.call({ op: "apply", writes, commit: false });
+  }
+
+  /** Durable when a call returns. */
+  whenDurable(done: (error: Error | null) => void): void {
+    done(null);
   }
 
   close(): void {
