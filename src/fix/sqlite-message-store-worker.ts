@@ -42,9 +42,9 @@ function commit(): void {
         for (const w of writes) applyWrite(to, w);
       });
     } catch (error) {
-      failedThrough = touched;
-      reported = Math.max(reported, touched);
-      report({ kind: "failed", unit: touched, message: String((error as Error)?.message ?? error) });
+      failedThrough = Math.max(touched, ended);
+      reported = Math.max(reported, failedThrough);
+      report({ kind: "failed", unit: failedThrough, message: String((error as Error)?.message ?? error) });
       return;
     }
   }
