@@ -5,7 +5,8 @@
  * - baseline: `qfpeer acceptor --ack` (acknowledges and fills every order at once: one NewOrderSingle in, two
  *   ExecutionReports out) against `qfpeer initiator --n N --rate 0`;
  * - ours: `tributary fix gateway` in a child process as a user runs it durably: SQLite FIX message store
- *   (`--store`, synchronous=FULL: the next MsgSeqNums and every ExecutionReport fsynced before it leaves) and a new
+ *   (`--store`, synchronous=FULL, written on its own thread: the next MsgSeqNums and every ExecutionReport fsynced
+ *   before it leaves) and a new
  *   SQLite event journal (`--journal`, synchronous=FULL: every answer held until its event is durable), engine live on
  *   the simulated venues of config/demo.yaml. The same initiator sends N limit buys of ACME at 100.00 (the market is
  *   around 150, so they rest) and cancels each one after its acknowledgement (`--cancel-every 1`): order in to final
