@@ -5,7 +5,8 @@
  * - baseline: `qfpeer acceptor --ack` (acknowledges and fills every order at once: one NewOrderSingle in, two
  *   ExecutionReports out) against `qfpeer initiator --n N --rate 0`;
  * - ours: `tributary fix gateway` in a child process as a user runs it durably: SQLite FIX message store
- *   (`--store`, synchronous=FULL: the next MsgSeqNums and every ExecutionReport fsynced before it leaves) and a new
+ *   (`--store`, synchronous=FULL, written on its own thread: the next MsgSeqNums and every ExecutionReport fsynced
+ *   before it leaves) and a new
  *   SQLite event journal (`--journal`, synchronous=FULL: every answer held until its event is durable), engine live on
  *   the simulated venues of config/demo.yaml. The same initiator sends N limit buys of ACME at 100.00 (the market is
  *   around 150, so they rest) and cancels each one after its acknowledgement (`--cancel-every 1`): order in to final
@@ -22,9 +23,11 @@
  * Orders/s is qfpeer's: orders that reached a final state / seconds from the first order sent to the last final
  * report. A fresh gateway per run (qfpeer's ClOrdIDs repeat across runs). Rounds alternate baseline and ours; medians.
  * The load average is printed: on a shared machine it moves the absolute figures; the ratio is measured side by side.
+ * So is the CPU time the gateway spends per order in the throughput runs (its main thread, and the whole process with
+ * its journal and store threads; from /proc, Linux only): what a loaded machine disturbs least.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { findQuickfixPeer, freePort, QFPEER_DICT, runPeer } from "../test/quickfix-peer.js";
@@ -57,6 +60,30 @@ interface PeerResult {
   readonly ok: boolean;
   readonly line: string;
   readonly value: (key: string) => number;
+}
+
+/** Linux's clock ticks per second for /proc times (USER_HZ: 100 on every mainstream architecture). */
+const USER_HZ = 100;
+
+/** CPU seconds (user + system) of a process and of its main thread so far; null where /proc cannot tell. */
+function cpuSeconds(pid: number | undefined): { process: number; main: number } | null {
+  if (pid === undefined) return null;
+  const seconds = (path: string): number => {
+    const stat = readFileSync(path, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / USER_HZ;
+  };
+  try {
+    return { process: seconds(`/proc/${pid}/stat`), main: seconds(`/proc/${pid}/task/${pid}/stat`) };
+  } catch {
+    return null;
+  }
+}
+
+/** The gateway's CPU per order over a run, in microseconds. */
+interface GatewayCpu {
+  readonly mainMicrosPerOrder: number;
+  readonly processMicrosPerOrder: number;
 }
 
 function parseResult(out: string): PeerResult {
@@ -126,9 +153,15 @@ async function baseline(peer: string, n: number): Promise<PeerResult> {
  * A fresh `tributary fix gateway` driven by the initiator, durable (SQLite message store and journal) or not (memory
  * store, no journal); checks that the engine accepted every order.
  */
-async function ours(peer: string, n: number, rate: number, durable = true): Promise<PeerResult> {
+async function ours(
+  peer: string,
+  n: number,
+  rate: number,
+  durable = true,
+): Promise<{ result: PeerResult; cpu: GatewayCpu | null }> {
   const dir = mkdtempSync(join(tmpdir(), "tributary-fix-gateway-bench-"));
   let result: PeerResult;
+  let cpu: GatewayCpu | null = null;
   let out: string;
   try {
     const gateway = await startUntil(
@@ -142,7 +175,15 @@ async function ours(peer: string, n: number, rate: number, durable = true): Prom
     );
     try {
       const port = Number(gateway.match[1]);
+      const before = cpuSeconds(gateway.child.pid);
       result = parseResult(await runPeer(peer, initiatorArgs(port, "OMS1", "TRIBUTARY", n, rate, true)));
+      const after = cpuSeconds(gateway.child.pid);
+      if (before !== null && after !== null) {
+        cpu = {
+          mainMicrosPerOrder: ((after.main - before.main) / n) * 1e6,
+          processMicrosPerOrder: ((after.process - before.process) / n) * 1e6,
+        };
+      }
     } finally {
       gateway.child.kill("SIGTERM");
     }
@@ -152,7 +193,7 @@ async function ours(peer: string, n: number, rate: number, durable = true): Prom
   }
   const accepted = /stopped: (\d+) orders accepted/.exec(out)?.[1];
   if (accepted !== String(n)) throw new Error(`the gateway accepted ${accepted ?? "?"} of ${n} orders: ${out}`);
-  return result;
+  return { result, cpu };
 }
 
 function load(): string {
@@ -183,10 +224,17 @@ export async function runFixGatewayBench(options: FixGatewayBenchOptions, log: (
   );
   const qf: number[] = [];
   const tr: number[] = [];
+  const mainCpu: number[] = [];
+  const processCpu: number[] = [];
   for (let round = 0; round < options.rounds; round++) {
     log(`round ${round}: load average ${load()}`);
     qf.push(checked("QuickFIX -> QuickFIX", await baseline(peer, n), n, log).value("orders_per_s"));
-    tr.push(checked("QuickFIX -> tributary", await ours(peer, n, 0), n, log).value("orders_per_s"));
+    const run = await ours(peer, n, 0);
+    tr.push(checked("QuickFIX -> tributary", run.result, n, log).value("orders_per_s"));
+    if (run.cpu !== null) {
+      mainCpu.push(run.cpu.mainMicrosPerOrder);
+      processCpu.push(run.cpu.processMicrosPerOrder);
+    }
     log(`round ${round}: QuickFIX ${si(qf[round] as number)}/s, tributary ${si(tr[round] as number)}/s`);
   }
   const p50: number[] = [];
@@ -196,10 +244,15 @@ export async function runFixGatewayBench(options: FixGatewayBenchOptions, log: (
   const ackN = options.ackRate * options.ackSeconds;
   for (let round = 0; round < options.ackRounds; round++) {
     log(`latency round ${round}: load average ${load()}`);
-    const r = checked(`${options.ackRate}/s durable`, await ours(peer, ackN, options.ackRate), ackN, log);
+    const r = checked(`${options.ackRate}/s durable`, (await ours(peer, ackN, options.ackRate)).result, ackN, log);
     p50.push(r.value("ack_us_p50"));
     p99.push(r.value("ack_us_p99"));
-    const f = checked(`${options.ackRate}/s no disk`, await ours(peer, ackN, options.ackRate, false), ackN, log);
+    const f = checked(
+      `${options.ackRate}/s no disk`,
+      (await ours(peer, ackN, options.ackRate, false)).result,
+      ackN,
+      log,
+    );
     floor50.push(f.value("ack_us_p50"));
     floor99.push(f.value("ack_us_p99"));
   }
@@ -207,6 +260,8 @@ export async function runFixGatewayBench(options: FixGatewayBenchOptions, log: (
     quickfixOrdersPerSecond: median(qf),
     tributaryOrdersPerSecond: median(tr),
     ratio: median(tr) / median(qf),
+    gatewayMainCpuMicrosPerOrder: mainCpu.length > 0 ? median(mainCpu) : Number.NaN,
+    gatewayCpuMicrosPerOrder: processCpu.length > 0 ? median(processCpu) : Number.NaN,
     ackP50Micros: median(p50),
     ackP99Micros: median(p99),
     noDiskAckP50Micros: median(floor50),
@@ -215,6 +270,11 @@ export async function runFixGatewayBench(options: FixGatewayBenchOptions, log: (
   log(`QuickFIX -> QuickFIX:  ${si(result.quickfixOrdersPerSecond)} orders/s (median of ${options.rounds})`);
   log(`QuickFIX -> tributary: ${si(result.tributaryOrdersPerSecond)} orders/s (median of ${options.rounds})`);
   log(`ratio: ${result.ratio.toFixed(3)} (rounds: ${tr.map((t, i) => (t / (qf[i] as number)).toFixed(3)).join(", ")})`);
+  log(
+    `gateway CPU per order in the throughput runs: main thread ${result.gatewayMainCpuMicrosPerOrder.toFixed(0)} µs, ` +
+      `whole process ${result.gatewayCpuMicrosPerOrder.toFixed(0)} µs (medians; rounds: ` +
+      `${mainCpu.map((c, i) => `${c.toFixed(0)}/${(processCpu[i] as number).toFixed(0)}`).join(", ")})`,
+  );
   const ms = (micros: number) => `${(micros / 1000).toFixed(2)} ms`;
   log(
     `ack latency at ${options.ackRate}/s, durable: p50 ${ms(result.ackP50Micros)}, p99 ${ms(result.ackP99Micros)}; ` +

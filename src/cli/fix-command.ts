@@ -26,8 +26,8 @@ import {
   parseOrderGatewayConfig,
 } from "../fix/order-gateway-config.js";
 import { FixSession } from "../fix/session.js";
-import { SqliteFixMessageStore } from "../fix/sqlite-message-store.js";
 import { TcpFixAcceptor, wallClock } from "../fix/tcp-acceptor.js";
+import { ThreadedSqliteFixMessageStore } from "../fix/threaded-sqlite-message-store.js";
 import { SqliteJournalStore } from "../journal/sqlite-journal-store.js";
 import { ThreadedJournal } from "../journal/threaded-journal.js";
 import { VolumeProfile } from "../market/volume-profile.js";
@@ -56,7 +56,7 @@ interface EchoServerOptions {
 function openStore(path: string | undefined): FixMessageStore {
   if (path === undefined) return new MemoryFixMessageStore();
   try {
-    return new SqliteFixMessageStore(path);
+    return new ThreadedSqliteFixMessageStore(path);
   } catch (error) {
     const cause = (error as Error).cause;
     const why = cause instanceof Error ? cause.message : (error as Error).message;

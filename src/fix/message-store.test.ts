@@ -1,4 +1,7 @@
-/** The store contract against the memory and SQLite stores; the SQLite store survives a reopen (a restart). */
+/**
+ * The store contract against the memory and SQLite stores (on this thread and on a writer thread); the SQLite stores
+ * survive a reopen (a restart); the threaded one says durable only after its writer's commit, in order.
+ */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { fixMessageStoreContract } from "./message-store.contract.js";
 import { MemoryFixMessageStore } from "./message-store.js";
 import { SqliteFixMessageStore } from "./sqlite-message-store.js";
+import { ThreadedSqliteFixMessageStore } from "./threaded-sqlite-message-store.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tributary-fix-store-"));
 let n = 0;
@@ -32,5 +36,55 @@ describe("SqliteFixMessageStore", () => {
 
   it("names the file when it cannot be opened", () => {
     expect(() => new SqliteFixMessageStore(join(dir, "no", "such", "dir", "x.sqlite"))).toThrow(/x\.sqlite/);
+  });
+});
+
+describe("ThreadedSqliteFixMessageStore", () => {
+  fixMessageStoreContract(() => new ThreadedSqliteFixMessageStore(join(dir, `threaded-contract-${n++}.sqlite`)));
+
+  it("says durable after the writer's commit, in the order asked, and the writes survive a reopen", async () => {
+    const file = join(dir, "threaded-restart.sqlite");
+    const a = new ThreadedSqliteFixMessageStore(file);
+    const said: string[] = [];
+    a.transaction(() => {
+      a.recordSent("S", 1, "one\x01");
+      a.setNextTargetMsgSeqNum("S", 4);
+    });
+    a.whenDurable((error) => said.push(`first ${error}`));
+    a.recordSent("S", 2, "two\x01");
+    a.whenDurable((error) => said.push(`second ${error}`));
+    expect(said).toEqual([]);
+    await new Promise<void>((resolve) => a.whenDurable(() => resolve()));
+    expect(said).toEqual(["first null", "second null"]);
+    const once: string[] = [];
+    a.whenDurable(() => once.push("nothing pending"));
+    expect(once).toEqual(["nothing pending"]);
+    a.close();
+    const b = new SqliteFixMessageStore(file);
+    expect(b.seqNums("S")).toEqual({ nextSenderMsgSeqNum: 3, nextTargetMsgSeqNum: 4 });
+    expect(b.sentBetween("S", 1, 2)).toEqual([
+      { msgSeqNum: 1, raw: "one\x01" },
+      { msgSeqNum: 2, raw: "two\x01" },
+    ]);
+    b.close();
+  });
+
+  it("a read inside a transaction sees the writes before it, and the transaction's end is still awaited", async () => {
+    const store = new ThreadedSqliteFixMessageStore(join(dir, "threaded-read.sqlite"));
+    const said: string[] = [];
+    store.transaction(() => {
+      store.recordSent("S", 1, "a");
+      expect(store.sentBetween("S", 1, 1)).toEqual([{ msgSeqNum: 1, raw: "a" }]);
+      store.setNextTargetMsgSeqNum("S", 2);
+      store.whenDurable(() => said.push("inside"));
+    });
+    await new Promise<void>((resolve) => store.whenDurable(() => resolve()));
+    expect(said).toEqual(["inside"]);
+    expect(store.seqNums("S")).toEqual({ nextSenderMsgSeqNum: 2, nextTargetMsgSeqNum: 2 });
+    store.close();
+  });
+
+  it("names the file when it cannot be opened", () => {
+    expect(() => new ThreadedSqliteFixMessageStore(join(dir, "no", "such", "dir", "y.sqlite"))).toThrow(/y\.sqlite/);
   });
 });

@@ -3,11 +3,14 @@
  * the next it expects) and the application messages it sent (to answer a ResendRequest with the messages themselves,
  * PossDupFlag=Y; admin messages are never resent, so they are not kept: a resend gap-fills over them).
  *
- * Contract: every call is synchronous and durable when it returns (the session writes BEFORE the bytes leave);
- * `recordSent` stores the message and the new next-sender number atomically; `transaction` groups many calls into
- * one commit. Sessions are keyed by their id
- * ("FIX.4.4:ISLD->TW44"). `MemoryFixMessageStore` is the reference implementation for tests; `SqliteFixMessageStore`
- * and `PostgresFixMessageStore` are the durable ones. One contract suite (message-store.contract.ts) runs against all.
+ * Contract: writes and reads are synchronous calls; `recordSent` stores the message and the new next-sender number
+ * atomically; `transaction` groups many calls into one commit; a read sees every write made before it. A write is
+ * durable once `whenDurable` says so, and the session lets no byte leave before that (it writes BEFORE the bytes
+ * leave). The synchronous stores (`MemoryFixMessageStore`, `SqliteFixMessageStore`, `PostgresFixMessageStore`) are
+ * durable when a call returns and answer `whenDurable` at once; `ThreadedSqliteFixMessageStore` commits on a writer
+ * thread, the writes of many transactions in one commit, and answers later. Sessions are keyed by their id
+ * ("FIX.4.4:ISLD->TW44"). `MemoryFixMessageStore` is the reference implementation for tests. One contract suite
+ * (message-store.contract.ts) runs against all.
  */
 
 export interface FixSeqNums {
@@ -39,6 +42,12 @@ export interface FixMessageStore {
    * inside one transaction and writes its answers only after the commit. Calls nest.
    */
   transaction<T>(work: () => T): T;
+  /**
+   * Calls `done` once every write made so far is durable (`null`), or with the error that kept one of them from being
+   * written; in the order asked. A synchronous store calls it at once.
+   */
+  whenDurable(done: (error: Error | null) => void): void;
+  /** Commits what is pending and waits for it. */
   close(): void;
 }
 
@@ -88,6 +97,10 @@ export class MemoryFixMessageStore implements FixMessageStore {
   /** No rollback: a failure part-way leaves what was written (the memory store is for tests). */
   transaction<T>(work: () => T): T {
     return work();
+  }
+
+  whenDurable(done: (error: Error | null) => void): void {
+    done(null);
   }
 
   close(): void {}

@@ -131,6 +131,21 @@ describe("OrderGateway with a durability source", () => {
     expect(gateway.heldCount).toBe(0);
   });
 
+  it("a NewOrderSingle resent with PossDupFlag=Y for an order it has is answered with its status, not run again", () => {
+    const { received, send, order, engine } = setup();
+    send("D", order("O1"));
+    const resent = formatUtcTimestamp(Date.UTC(2026, 0, 5, 14, 30) * 1000);
+    send("D", [[43, "Y"], [122, resent], ...order("O1")]);
+    send("D", [[43, "Y"], [122, resent], ...order("O2")]);
+    const reports = received.filter((m) => m.msgType === "8").map((m) => [m.get(11), m.get(150), m.get(39)]);
+    expect(reports).toEqual([
+      ["O1", "0", "0"],
+      ["O1", "I", "0"],
+      ["O2", "0", "0"],
+    ]);
+    expect(engine.orders.map((o) => o.clOrdId)).toEqual(["O1", "O2"]);
+  });
+
   it("without a durability source answers at once", () => {
     const { received, send, order } = setup();
     send("D", order("O1"));

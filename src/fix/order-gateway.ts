@@ -18,7 +18,8 @@
  * price units are formatted exactly by the instrument; AvgPx is a float (analytics), printed with 4 more decimals than
  * the instrument's price precision.
  *
- * A session sees and can amend only its own orders: the engine keys ClOrdIDs per source. Each session has a throttle
+ * A session sees and can amend only its own orders: the engine keys ClOrdIDs per source. A NewOrderSingle resent with
+ * PossDupFlag=Y for a ClOrdID the engine knows is answered with the order's status (ExecType I), not executed again. Each session has a throttle
  * (application messages per one-second window); a message over it is refused (ExecutionReport / OrderCancelReject /
  * BusinessMessageReject with Text "throttle: ...") without reaching the engine.
  *
@@ -46,7 +47,7 @@ import { logonPasswordProblem, sha256Hex } from "./logon-password.js";
 import type { FixMessageStore } from "./message-store.js";
 import type { OrderGatewayConfig, OrderSessionConfig } from "./order-gateway-config.js";
 import { type FixApplication, type FixField, FixSession } from "./session.js";
-import { BusinessRejectReason, MsgType } from "./tags.js";
+import { BusinessRejectReason, MsgType, Tag } from "./tags.js";
 
 /** Tributary's user-defined tags (FIX reserves 5000-9999 for bilateral use). */
 export const CustomTag = {
@@ -362,7 +363,12 @@ export class OrderGateway implements FixApplication {
       }
       switch (message.msgType) {
         case MsgType.NewOrderSingle:
-          this.newOrder(state, message);
+          // A resend (PossDupFlag=Y) of an order the engine already has: the session delivers it again when the
+          // journal's commit of the order landed before a crash and the store's commit of its MsgSeqNum did not.
+          // It is answered with the order's status, neither executed twice nor refused as a duplicate ClOrdID.
+          if (message.getFlag(Tag.PossDupFlag) && this.orderOf(state.config.id, message.get(OrderTag.ClOrdID) ?? "")) {
+            this.statusRequest(session, state, message);
+          } else this.newOrder(state, message);
           break;
         case "F":
           this.engine.cancel({

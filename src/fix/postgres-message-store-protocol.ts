@@ -1,14 +1,10 @@
 /** What `PostgresFixMessageStore` and its worker thread exchange: the setup and the requests (one at a time). */
+import type { StoreWrite } from "./message-store-write.js";
+
 export interface StoreWorkerSetup {
   readonly url: string;
   readonly schema: string;
 }
-
-/** A change to the store. */
-export type StoreWrite =
-  | { readonly op: "recordSent"; readonly sessionId: string; readonly msgSeqNum: number; readonly raw: string }
-  | { readonly op: "setNext"; readonly sessionId: string; readonly side: "sender" | "target"; readonly next: number }
-  | { readonly op: "reset"; readonly sessionId: string };
 
 export type StoreRequest =
   | { readonly op: "open" | "rollback" | "close" }

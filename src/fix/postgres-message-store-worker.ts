@@ -7,7 +7,8 @@
 import pg from "pg";
 import { blockingWorkerSide } from "../core/blocking-worker.js";
 import { quoteIdent } from "../journal/postgres-journal-store.js";
-import type { StoreRequest, StoreWorkerSetup, StoreWrite } from "./postgres-message-store-protocol.js";
+import type { StoreWrite } from "./message-store-write.js";
+import type { StoreRequest, StoreWorkerSetup } from "./postgres-message-store-protocol.js";
 
 const side = blockingWorkerSide<StoreRequest, StoreWorkerSetup>();
 const setup = side.setup;

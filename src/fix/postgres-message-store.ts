@@ -13,7 +13,8 @@ import { BlockingWorker, workerScript } from "../core/blocking-worker.js";
 import { TributaryError } from "../core/errors.js";
 import { redactUrl } from "../journal/postgres-journal-store.js";
 import type { FixMessageStore, FixSeqNums, StoredMessage } from "./message-store.js";
-import type { StoreRequest, StoreWorkerSetup, StoreWrite } from "./postgres-message-store-protocol.js";
+import type { StoreWrite } from "./message-store-write.js";
+import type { StoreRequest, StoreWorkerSetup } from "./postgres-message-store-protocol.js";
 
 export class PostgresFixMessageStore implements FixMessageStore {
   /** The URL without its password, and the schema, for messages. */
@@ -112,6 +113,11 @@ export class PostgresFixMessageStore implements FixMessageStore {
     this.pending = [];
     this.sent = true;
     this.call({ op: "apply", writes, commit: false });
+  }
+
+  /** Durable when a call returns. */
+  whenDurable(done: (error: Error | null) => void): void {
+    done(null);
   }
 
   close(): void {

@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { decodeFix, encodeFix, type FixMessage } from "./codec.js";
 import { FIX42_DICTIONARY, FIX44_DICTIONARY } from "./fix-dictionaries.js";
 import { formatUtcTimestamp } from "./fix-time.js";
+import { FixFramer } from "./framer.js";
 import { type FixMessageStore, MemoryFixMessageStore } from "./message-store.js";
 import { type FixField, FixSession, type FixSessionConfig } from "./session.js";
 import { SqliteFixMessageStore } from "./sqlite-message-store.js";
@@ -38,12 +39,16 @@ function harness(config: Partial<FixSessionConfig> = {}, store: FixMessageStore 
   );
   let out: FixMessage[] = [];
   let disconnects = 0;
+  const framer = new FixFramer();
   const connect = () =>
     session.attach({
-      write: (raw) => {
-        const r = decodeFix(raw);
-        if (!r.ok) throw new Error(`we sent a garbled message: ${r.reason}`);
-        out.push(r.message);
+      // One write per group commit: a received message and its answers, or a batch of answers.
+      write: (bytes) => {
+        for (const raw of framer.push(bytes)) {
+          const r = decodeFix(raw);
+          if (!r.ok) throw new Error(`we sent a garbled message: ${r.reason}`);
+          out.push(r.message);
+        }
       },
       disconnect: () => disconnects++,
     });
@@ -431,6 +436,50 @@ describe("durability", () => {
     ]);
     expect(b.take(35, 34, 43, 11)).toEqual(["35=A|34=3", "35=4|34=1|43=Y", "35=8|34=2|43=Y|11=a", "35=4|34=3|43=Y"]);
   });
+
+  /** A store that commits later (as the threaded SQLite store does): `commit` says durable, `fail` says it failed. */
+  class LaterStore extends MemoryFixMessageStore {
+    private waiting: ((error: Error | null) => void)[] = [];
+    override whenDurable(done: (error: Error | null) => void): void {
+      this.waiting.push(done);
+    }
+    commit(error: Error | null = null): void {
+      const waiting = this.waiting;
+      this.waiting = [];
+      for (const done of waiting) done(error);
+    }
+  }
+
+  it("with a store that commits later, nothing leaves before its commit, then everything in order", () => {
+    const store = new LaterStore();
+    const h = harness({}, store);
+    h.logon();
+    expect(h.take()).toEqual([]);
+    h.order(2, "a");
+    h.session.send("8", [[11, "unprompted"]]);
+    expect(h.take()).toEqual([]);
+    store.commit();
+    expect(h.take(35, 34, 11)).toEqual(["35=A|34=1", "35=8|34=2|11=a", "35=8|34=3|11=unprompted"]);
+    h.send(3, "5");
+    expect(h.take()).toEqual([]);
+    expect(h.disconnects).toBe(0);
+    store.commit();
+    expect(h.take()).toEqual(["35=5|34=4"]);
+    expect(h.disconnects).toBe(1);
+  });
+
+  it("with a store whose commit fails, the held bytes are dropped and the connection closed", () => {
+    const store = new LaterStore();
+    const h = harness({}, store);
+    h.logon();
+    store.commit();
+    h.take();
+    h.order(2, "a");
+    store.commit(new Error("disk full"));
+    expect(h.take()).toEqual([]);
+    expect(h.disconnects).toBe(1);
+    expect(h.session.isLoggedOn).toBe(false);
+  });
 });
 
 describe("FIX 4.2", () => {
@@ -647,11 +696,17 @@ describe("initiator role", () => {
     const wire: string[] = [];
     const connect = () => {
       let open = true;
-      const toAcceptor = { write: (raw: string) => open && acceptor.receive(raw), disconnect: () => drop() };
+      const toAcceptorFramer = new FixFramer();
+      const toInitiatorFramer = new FixFramer();
+      const toAcceptor = {
+        write: (bytes: string) => open && acceptor.receiveAll(toAcceptorFramer.push(bytes)),
+        disconnect: () => drop(),
+      };
       const toInitiator = {
-        write: (raw: string) => {
-          wire.push(raw);
-          if (open) initiator.receive(raw);
+        write: (bytes: string) => {
+          const frames = toInitiatorFramer.push(bytes);
+          wire.push(...frames);
+          if (open) initiator.receiveAll(frames);
         },
         disconnect: () => drop(),
       };

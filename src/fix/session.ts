@@ -23,9 +23,13 @@
  * - heartbeats every HeartBtInt when nothing was sent, a TestRequest after 1.2 HeartBtInt of silence, disconnect
  *   after 2.4; Logout answered with Logout, and our Logout waits `logoutTimeoutMicros` for the answer.
  *
- * Invariants: the next MsgSeqNum to send and to expect, and every application message sent, are written to the
- * `FixMessageStore` before the bytes leave (`receiveAll` does it as one group commit per TCP read); the application (`FixApplication.onMessage`) receives application
- * messages strictly in MsgSeqNum order and never a PossDup duplicate of one it has already had.
+ * Invariants: the next MsgSeqNum to send and to expect, and every application message sent, are durable in the
+ * `FixMessageStore` before the bytes leave: everything the session writes goes out through `group` (one group commit
+ * per TCP read, per batch of answers, per message sent on its own), whose bytes are held until the store says its
+ * writes are durable (`whenDurable`: at once for a synchronous store, after the writer thread's commit for a threaded
+ * one), and handed to the connection in the order they were made, a disconnect after them; the application
+ * (`FixApplication.onMessage`) receives application messages strictly in MsgSeqNum order and never a PossDup
+ * duplicate of one it has already had.
  *
  * Both roles: an acceptor answers the peer's Logon; an initiator sends its own with `initiateLogon` and takes the
  * peer's Logon as the answer (no Logon is sent back; a ResetSeqNumFlag we asked for is not applied a second time).
@@ -33,8 +37,10 @@
  * Known limits: no session schedule (start/end times); one connection per
  * session at a time (a second Logon for a session already logged on is disconnected). The next expected MsgSeqNum is
  * stored when a message is handed to the application, in the same commit as what the application stores through
- * this session; an application that must make a message durable elsewhere (the OMS journal) must do it inside
- * `onMessage`, synchronously, or a crash in between loses that message without a resend.
+ * this session; what the application makes durable elsewhere (the OMS journal) is committed beside it, not after it:
+ * a crash between the two commits either loses the message without a resend (the store's commit landed first) or
+ * has the peer resend a message the application already has (the journal's landed first: a NewOrderSingle resent
+ * with PossDupFlag=Y for a ClOrdID the engine knows is refused as a duplicate ClOrdID).
  */
 import type { Clock } from "../core/clock.js";
 import { decodeFix, encodeFix, type FixMessage } from "./codec.js";
@@ -98,6 +104,15 @@ const ROUTE_REVERSAL: readonly (readonly [number, number])[] = [
   [Tag.DeliverToLocationID, Tag.OnBehalfOfLocationID],
 ];
 
+/** What a group wrote, held until its store writes are durable. */
+interface HeldOutput {
+  readonly output: FixSessionOutput;
+  readonly bytes: string[];
+  disconnect: boolean;
+  done: boolean;
+  error: Error | null;
+}
+
 interface SendOptions {
   /** Resend or gap fill: this MsgSeqNum, PossDupFlag=Y, OrigSendingTime; nothing stored, no number consumed. */
   readonly resendAs?: { readonly msgSeqNum: number; readonly origSendingTime: string };
@@ -127,6 +142,8 @@ export class FixSession {
   private resendRange: { begin: number; end: number } | null = null;
   /** Inside `group`: output is buffered until the store commits. */
   private grouping = false;
+  /** The bytes of groups whose writes the store has not yet said durable, oldest first. */
+  private held: HeldOutput[] = [];
   private readonly queue = new Map<number, FixMessage>();
   private readonly resetOnLogon: boolean;
   private readonly maxLatencyMicros: number;
@@ -199,8 +216,12 @@ export class FixSession {
     this.endConnection("connection closed by peer");
   }
 
-  /** One candidate message from the framer. */
+  /** One candidate message from the framer (one group commit). */
   receive(raw: string): void {
+    this.group(() => this.handle(raw));
+  }
+
+  private handle(raw: string): void {
     if (this.output === null) return;
     const decoded = decodeFix(raw);
     if (!decoded.ok) {
@@ -221,30 +242,31 @@ export class FixSession {
     this.group(() => {
       for (const frame of frames) {
         if (this.output === null) break;
-        this.receive(frame);
+        this.handle(frame);
       }
     });
   }
 
   /**
    * Runs `work` (sends, receives) as one group commit: everything the session stores during it (numbers, sent
-   * messages) is committed once, and only then are the bytes it wrote handed to the connection, in one write; a
-   * disconnect asked for during it happens after that write. So a burst of answers (the acknowledgements of one
-   * durable journal batch) costs one store commit (one fsync with SQLite synchronous=FULL), not one per message, and
-   * still nothing leaves before it is stored. If the store fails, nothing is written, the numbers are read back from
-   * the store and the error propagates. Inside another `group` of this session it simply runs `work`.
+   * messages) is one store transaction, and the bytes it wrote are handed to the connection, in one write, once the
+   * store says that transaction is durable, after the bytes of earlier groups; a disconnect asked for during it
+   * happens after that write. So a burst of answers (the acknowledgements of one durable journal batch) costs one store
+   * commit (one fsync with SQLite synchronous=FULL; a threaded store shares it with other groups), not one per
+   * message, and still nothing leaves before it is stored. If the store throws, nothing is written, the numbers are
+   * read back from the store and the error propagates; if its commit fails later, the bytes are dropped and the
+   * connection closed. Inside another `group` of this session it simply runs `work`.
    */
   group<T>(work: () => T): T {
     const real = this.output;
     if (real === null || this.grouping) return work();
-    const pending: string[] = [];
-    let disconnectAfter = false;
+    const held: HeldOutput = { output: real, bytes: [], disconnect: false, done: false, error: null };
     const buffered: FixSessionOutput = {
       write: (raw) => {
-        pending.push(raw);
+        held.bytes.push(raw);
       },
       disconnect: () => {
-        disconnectAfter = true;
+        held.disconnect = true;
       },
     };
     this.output = buffered;
@@ -254,17 +276,47 @@ export class FixSession {
       result = this.deps.store.transaction(work);
     } catch (error) {
       if (this.output === buffered) this.output = real;
-      const seq = this.deps.store.seqNums(this.id);
-      this.nextSender = seq.nextSenderMsgSeqNum;
-      this.nextTarget = seq.nextTargetMsgSeqNum;
+      this.readSeqNums();
       throw error;
     } finally {
       this.grouping = false;
     }
     if (this.output === buffered) this.output = real;
-    if (pending.length > 0) real.write(pending.length === 1 ? (pending[0] as string) : pending.join(""));
-    if (disconnectAfter) real.disconnect();
+    if (held.bytes.length > 0 || held.disconnect) {
+      this.held.push(held);
+      this.deps.store.whenDurable((error) => {
+        held.done = true;
+        held.error = error;
+        this.releaseHeld();
+      });
+    }
     return result;
+  }
+
+  /** Hands the held bytes whose writes are durable to their connection, in order; a failed commit closes it. */
+  private releaseHeld(): void {
+    while (this.held.length > 0) {
+      const first = this.held[0] as HeldOutput;
+      if (!first.done) return;
+      if (first.error !== null) {
+        this.held = [];
+        this.log(`message store failed, disconnecting: ${first.error.message}`);
+        if (this.output === first.output) this.disconnect("message store failure");
+        else first.output.disconnect();
+        this.readSeqNums();
+        return;
+      }
+      this.held.shift();
+      const bytes = first.bytes;
+      if (bytes.length > 0) first.output.write(bytes.length === 1 ? (bytes[0] as string) : bytes.join(""));
+      if (first.disconnect) first.output.disconnect();
+    }
+  }
+
+  private readSeqNums(): void {
+    const seq = this.deps.store.seqNums(this.id);
+    this.nextSender = seq.nextSenderMsgSeqNum;
+    this.nextTarget = seq.nextTargetMsgSeqNum;
   }
 
   /** Timers: heartbeats, test requests, timeouts. Call often (every ~100-250 ms) with the clock moving. */
@@ -648,6 +700,7 @@ export class FixSession {
   }
 
   private sendRaw(msgType: string, body: readonly FixField[], options: SendOptions): boolean {
+    if (!this.grouping && this.output !== null) return this.group(() => this.sendRaw(msgType, body, options));
     const now = this.deps.clock.now();
     const resendAs = options.resendAs;
     const msgSeqNum = resendAs?.msgSeqNum ?? this.nextSender;
@@ -708,7 +761,10 @@ export class FixSession {
     this.output = null;
     if (output !== null) {
       this.log(`disconnecting: ${reason}`);
-      output.disconnect();
+      // After the bytes still held for this connection (inside a group, `output` is the group's and holds it).
+      const last = this.held[this.held.length - 1];
+      if (last !== undefined && last.output === output) last.disconnect = true;
+      else output.disconnect();
     }
     this.endConnection(reason);
   }

@@ -125,6 +125,11 @@ export class SqliteFixMessageStore implements FixMessageStore {
     return this.db.transaction(work)();
   }
 
+  /** Durable when a call returns. */
+  whenDurable(done: (error: Error | null) => void): void {
+    done(null);
+  }
+
   close(): void {
     if (this.db.open) this.db.close();
   }

@@ -42,8 +42,8 @@ import { FixAcceptor } from "../fix/acceptor.js";
 import { type FixMessageStore, MemoryFixMessageStore } from "../fix/message-store.js";
 import { OrderGateway } from "../fix/order-gateway.js";
 import { PostgresFixMessageStore } from "../fix/postgres-message-store.js";
-import { SqliteFixMessageStore } from "../fix/sqlite-message-store.js";
 import { TcpFixAcceptor, wallClock } from "../fix/tcp-acceptor.js";
+import { ThreadedSqliteFixMessageStore } from "../fix/threaded-sqlite-message-store.js";
 import type { JournalReader } from "../journal/journal-reader.js";
 import { type JournalTarget, openJournalReader, openJournalStore, targetLocation } from "../journal/journal-target.js";
 import { PostgresJournalStore, quoteIdent } from "../journal/postgres-journal-store.js";
@@ -286,7 +286,7 @@ function openFixStore(store: FixStoreTarget | null, field = "fix.store"): FixMes
   if (store === null) return new MemoryFixMessageStore();
   try {
     if (store.kind === "postgres") return new PostgresFixMessageStore(store.url, store.schema);
-    return new SqliteFixMessageStore(store.path);
+    return new ThreadedSqliteFixMessageStore(store.path);
   } catch (error) {
     const message = (error as Error).message;
     const where = store.kind === "sqlite" && !message.startsWith(store.path) ? `${store.path}: ` : "";
