@@ -39,8 +39,8 @@
  * stored when a message is handed to the application, in the same commit as what the application stores through
  * this session; what the application makes durable elsewhere (the OMS journal) is committed beside it, not after it:
  * a crash between the two commits either loses the message without a resend (the store's commit landed first) or
- * has the peer resend a message the application already has (the journal's landed first: a NewOrderSingle resent
- * with PossDupFlag=Y for a ClOrdID the engine knows is refused as a duplicate ClOrdID).
+ * has the peer resend, with PossDupFlag=Y, a message the application already has (the journal's landed first), which
+ * the application must recognise (the order gateway answers such a NewOrderSingle with the order's status).
  */
 import type { Clock } from "../core/clock.js";
 import { decodeFix, encodeFix, type FixMessage } from "./codec.js";
