@@ -5,19 +5,17 @@
  * a busy gateway pays one fsync for many TCP reads and released answers. A read first commits what came before it.
  * A failed commit is reported through the last unit it held, and the rest of those units is dropped.
  */
-import { type MessagePort, parentPort, workerData } from "node:worker_threads";
+import { blockingWorkerSide } from "../core/blocking-worker.js";
 import { applyWrite, type StoreWrite } from "./message-store-write.js";
 import { SqliteFixMessageStore } from "./sqlite-message-store.js";
 import type {
   SqliteStoreMessage,
-  SqliteStoreReply,
   SqliteStoreReport,
   SqliteStoreWorkerSetup,
 } from "./threaded-sqlite-message-store-protocol.js";
 
-const setup = workerData as SqliteStoreWorkerSetup;
-const replies: MessagePort = setup.replies;
-const answered = new Int32Array(setup.shared);
+const side = blockingWorkerSide<SqliteStoreMessage, SqliteStoreWorkerSetup>();
+const setup = side.setup;
 let store: SqliteFixMessageStore | null = null;
 /** Writes received and not yet committed, oldest first. */
 let queue: StoreWrite[] = [];
@@ -28,7 +26,7 @@ let reported = 0;
 let failedThrough = 0;
 let scheduled: NodeJS.Immediate | null = null;
 
-const report = (message: SqliteStoreReport): void => parentPort?.postMessage(message);
+const report = (message: SqliteStoreReport): void => side.report(message);
 
 function commit(): void {
   if (scheduled !== null) clearImmediate(scheduled);
@@ -74,13 +72,7 @@ function read(message: SqliteStoreMessage): unknown {
   }
 }
 
-function answer(reply: SqliteStoreReply): void {
-  replies.postMessage(reply);
-  Atomics.store(answered, 0, 1);
-  Atomics.notify(answered, 0);
-}
-
-parentPort?.on("message", (message: SqliteStoreMessage) => {
+side.listen((message) => {
   if (message.kind === "writes") {
     if (message.unit <= failedThrough) return;
     if (message.writes.length > 0) {
@@ -92,9 +84,12 @@ parentPort?.on("message", (message: SqliteStoreMessage) => {
     return;
   }
   try {
-    answer({ ok: true, value: read(message) });
+    side.answer({ ok: true, value: read(message) });
   } catch (error) {
     const cause = (error as Error).cause;
-    answer({ ok: false, message: cause instanceof Error ? cause.message : String((error as Error)?.message ?? error) });
+    side.answer({
+      ok: false,
+      message: cause instanceof Error ? cause.message : String((error as Error)?.message ?? error),
+    });
   }
 });

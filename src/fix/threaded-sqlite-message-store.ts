@@ -15,16 +15,13 @@
  * inside it (no rollback across messages); a failed commit fails every unit it held (the session disconnects and
  * reads its numbers back); one process per file, as `SqliteFixMessageStore`.
  */
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
+import { BlockingWorker, workerScript } from "../core/blocking-worker.js";
 import { TributaryError } from "../core/errors.js";
 import type { FixMessageStore, FixSeqNums, StoredMessage } from "./message-store.js";
 import type { StoreWrite } from "./message-store-write.js";
 import type { SqliteFixMessageStoreOptions } from "./sqlite-message-store.js";
 import type {
   SqliteStoreMessage,
-  SqliteStoreReply,
   SqliteStoreReport,
   SqliteStoreWorkerSetup,
 } from "./threaded-sqlite-message-store-protocol.js";
@@ -32,22 +29,13 @@ import type {
 /** How long a read waits for the worker (behind a commit on a slow disk). */
 const READ_WAIT_SECONDS = 30;
 
-function workerUrl(): URL {
-  const beside = new URL("./sqlite-message-store-worker.js", import.meta.url);
-  if (existsSync(fileURLToPath(beside))) return beside;
-  return new URL("../../dist/src/fix/sqlite-message-store-worker.js", import.meta.url);
-}
-
 interface Waiter {
   readonly unit: number;
   readonly done: (error: Error | null) => void;
 }
 
 export class ThreadedSqliteFixMessageStore implements FixMessageStore {
-  private readonly worker: Worker;
-  private readonly replies: MessagePort;
-  private readonly shared = new SharedArrayBuffer(4);
-  private readonly answered = new Int32Array(this.shared);
+  private readonly worker: BlockingWorker<SqliteStoreMessage, SqliteStoreWorkerSetup>;
   private depth = 0;
   /** The unit being written (the open transaction's), the last one sent whole, the last one the worker reported. */
   private unit = 0;
@@ -64,22 +52,20 @@ export class ThreadedSqliteFixMessageStore implements FixMessageStore {
     readonly file: string,
     options: SqliteFixMessageStoreOptions = {},
   ) {
-    const { port1, port2 } = new MessageChannel();
-    this.replies = port1;
-    const setup: SqliteStoreWorkerSetup = {
-      file,
-      synchronous: options.synchronous ?? "FULL",
-      replies: port2,
-      shared: this.shared,
-    };
-    this.worker = new Worker(workerUrl(), { workerData: setup, transferList: [port2] });
-    this.worker.unref();
-    this.worker.on("message", (report: SqliteStoreReport) => this.committed(report));
-    this.worker.on("error", (error) => this.committed({ kind: "failed", unit: this.unit, message: error.message }));
+    this.worker = new BlockingWorker(
+      workerScript(import.meta.url, "sqlite-message-store-worker.js", "fix"),
+      { file, synchronous: options.synchronous ?? "FULL" },
+      (message) => new TributaryError("fix-store-write", `${file}: ${message}`),
+      {
+        waitSeconds: READ_WAIT_SECONDS,
+        onReport: (report) => this.committed(report as SqliteStoreReport),
+        onError: (error) => this.committed({ kind: "failed", unit: this.unit, message: error.message }),
+      },
+    );
     try {
       this.call({ kind: "open" });
     } catch (error) {
-      void this.worker.terminate();
+      this.worker.terminate();
       throw new TributaryError("fix-store-open", `${file}: cannot open the FIX message store`, {
         cause: new Error((error as Error).message),
       });
@@ -143,7 +129,7 @@ export class ThreadedSqliteFixMessageStore implements FixMessageStore {
     try {
       this.call({ kind: "close" });
     } finally {
-      void this.worker.terminate();
+      this.worker.terminate();
     }
     this.committed({ kind: "durable", unit: this.sent });
   }
@@ -165,7 +151,7 @@ export class ThreadedSqliteFixMessageStore implements FixMessageStore {
     const writes = this.pending;
     this.pending = [];
     this.mustEnd = !end;
-    this.worker.postMessage({ kind: "writes", unit: this.unit, writes, end } satisfies SqliteStoreMessage);
+    this.worker.post({ kind: "writes", unit: this.unit, writes, end });
     if (end) this.sent = this.unit;
   }
 
@@ -188,16 +174,6 @@ export class ThreadedSqliteFixMessageStore implements FixMessageStore {
     if (this.closed && request.kind !== "close") {
       throw new TributaryError("fix-store-write", `${this.file}: the FIX message store is closed`);
     }
-    Atomics.store(this.answered, 0, 0);
-    this.worker.postMessage(request);
-    for (let waited = 0; Atomics.load(this.answered, 0) === 0; waited++) {
-      if (waited >= READ_WAIT_SECONDS)
-        throw new TributaryError("fix-store-write", `${this.file}: the FIX message store did not answer`);
-      Atomics.wait(this.answered, 0, 0, 1_000);
-    }
-    const reply = receiveMessageOnPort(this.replies)?.message as SqliteStoreReply | undefined;
-    if (reply === undefined) throw new TributaryError("fix-store-write", `${this.file}: no answer on the port`);
-    if (!reply.ok) throw new TributaryError("fix-store-write", `${this.file}: ${reply.message}`);
-    return reply.value;
+    return this.worker.call(request);
   }
 }
