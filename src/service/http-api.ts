@@ -29,6 +29,7 @@ import { type EventStream, STREAM_EVENT_TYPES } from "./event-stream.js";
 import type { ServiceMetrics } from "./metrics.js";
 import { type FillLog, orderView } from "./order-view.js";
 import { overFillPositions } from "./parent-progress.js";
+import { lazyRequestLogger } from "./request-logger.js";
 import {
   batchBody,
   cancelBody,
@@ -108,6 +109,7 @@ export async function createHttpApi(deps: HttpApiDeps, tls: { cert: Buffer; key:
   const app = Fastify({
     loggerInstance: deps.logger,
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: (logger, bindings, options) => lazyRequestLogger(logger as Logger, bindings, options),
     requestIdHeader: "x-request-id",
     bodyLimit: http.bodyLimitBytes,
     ...(tls === null ? {} : { https: tls }),
