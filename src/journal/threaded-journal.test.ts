@@ -80,6 +80,22 @@ describe("ThreadedJournal on SQLite", () => {
     expect(result).toMatchObject({ ok: true, records: 150, headHash: second.headHash });
   });
 
+  it("makes durable what is appended over many event-loop turns while commits are in flight", async () => {
+    const path = fresh();
+    const journal = new ThreadedJournal(sqlite(path));
+    const events = [...manyEvents(2_000)];
+    const acks: Promise<void>[] = [];
+    for (let turn = 0; turn < 40; turn++) {
+      for (const e of events.slice(turn * 50, turn * 50 + 50)) journal.append(e);
+      acks.push(journal.durable(journal.headSeq));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await Promise.all(acks);
+    expect(journal.durableSeq).toBe(2_000);
+    journal.closeSync();
+    expect((dump(path)[0] as unknown[]).length).toBe(2_000);
+  });
+
   it("refuses to open a file that is not there, in one line naming it", () => {
     const missing = join(dir, "missing.db");
     expect(() => new ThreadedJournal(sqlite(missing))).toThrow(

@@ -7,7 +7,11 @@
  * - Opening waits (synchronously, a few ms) for the worker to open the store (or create it, with `create`) and report
  *   its head; the chain continues from there. A missing file, a wrong URL or an unreachable server is the store's own
  *   `JournalOpenError` (one line, the URL without its password), thrown here.
- * - Batches of `batchSize` payloads are posted to the worker; a partial batch goes when the thread is idle.
+ * - Batches of `batchSize` payloads are posted to the worker; a partial batch goes when the thread is idle and no
+ *   batch is waiting for its commit, else as soon as that commit is reported: the events of every event-loop turn
+ *   meanwhile go together, in one transaction (a SQLite worker writes each posted batch in its own transaction and
+ *   fsync, so posting every turn's events gave one commit per turn: under HTTP load, hundreds of small commits a second
+ *   and the kernel blocked on back-pressure).
  * - Back-pressure: at most `maxInFlight` batches may wait for the worker; beyond that `append` blocks on
  *   `Atomics.wait` until one commits (the kernel waits for its journal rather than buffering without bound).
  * - `durable(seq)` resolves once the batch holding seq is committed; `onDurable` hears every commit (told by messages
@@ -74,6 +78,8 @@ export class ThreadedJournal {
   private lastSeq: number;
   private committed: number;
   private flushHandle: NodeJS.Immediate | null = null;
+  /** A partial batch waits for the commit in flight (posted when the worker reports it). */
+  private postOnCommit = false;
   private detach: (() => void) | null = null;
   private closed = false;
   private finalHash: string | null = null;
@@ -94,8 +100,13 @@ export class ThreadedJournal {
     const setup: WorkerSetup = { target, create: options.create ?? false, shared: this.shared };
     this.worker = new Worker(workerUrl(), { workerData: setup });
     this.worker.on("message", (m: WorkerReport) => {
-      if (m.kind === "durable") this.done(m.seq);
-      else this.failed(m.message);
+      if (m.kind === "durable") {
+        this.done(m.seq);
+        if (this.postOnCommit && !this.closed) {
+          this.postOnCommit = false;
+          this.post();
+        }
+      } else this.failed(m.message);
     });
     this.worker.on("error", () => {
       Atomics.store(this.slots, SLOT.error, 1);
@@ -193,7 +204,9 @@ export class ThreadedJournal {
 
   private readonly idlePost = (): void => {
     this.flushHandle = null;
-    this.post();
+    this.check();
+    if (this.posted > Atomics.load(this.slots, SLOT.batches)) this.postOnCommit = true;
+    else this.post();
   };
 
   private post(): void {

@@ -8,7 +8,6 @@
  * refused with the same reasons.
  */
 import { z } from "zod";
-import { ORDER_FILE_FIELDS } from "../intake/order-row.js";
 import type { NewOrderInput } from "../model/client-commands.js";
 import type { ClientCancelRejectReason, OrderRejectReason } from "../model/client-order-reasons.js";
 import { issueField } from "./zod-issue.js";
@@ -113,16 +112,29 @@ export function parseRequest<S extends z.ZodType>(schema: S, value: unknown): z.
   throw new RequestRefusal(400, reason, field.text === "" ? null : field.text, field.message);
 }
 
-/** An order body as the engine's input, for `source`: the JSONL file's mapping of field names. */
-export function orderInput(body: OrderBody, source: string): NewOrderInput {
-  const input: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(body)) {
-    if (value === null || value === undefined) continue;
-    const name = ORDER_FILE_FIELDS[key] as string;
-    input[name] = typeof value === "number" && (key === "quantity" || key === "limit_price") ? String(value) : value;
-  }
-  input.source = source;
-  return input as unknown as NewOrderInput;
+/**
+ * An order body as the engine's input, for `source`: the JSONL file's mapping of field names (intake/order-row.ts `ORDER_FILE_FIELDS`; the
+ * unit test holds the two together), whole numbers as decimal strings, null as absent, and a day order's end (`dayEnd`,
+ * µs) when the body has no `end_time`. One object literal of one shape for every order: intake reads it monomorphically.
+ */
+export function orderInput(body: OrderBody, source: string, dayEnd: number): NewOrderInput {
+  return {
+    clOrdId: body.cl_ord_id,
+    source,
+    account: body.account,
+    symbol: body.symbol,
+    side: body.side,
+    quantity: String(body.quantity),
+    orderType: body.order_type,
+    limitPrice: body.limit_price == null ? undefined : String(body.limit_price),
+    urgency: body.urgency ?? undefined,
+    strategy: body.strategy ?? undefined,
+    startTime: body.start_time ?? undefined,
+    endTime: body.end_time ?? dayEnd,
+    maxParticipation: body.max_participation ?? undefined,
+    allowCross: body.allow_cross ?? undefined,
+    tags: body.tags ?? undefined,
+  };
 }
 
 /** The JSON schema of a zod schema, for a Fastify route (and so the OpenAPI document). */
