@@ -2,6 +2,8 @@
  * `tributary evaluate`: runs the evaluation (evaluate.ts) and prints its tables: each algorithm and baseline's
  * implementation shortfall over the seeds, the paired differences against both baselines, VWAP slippage, POV
  * participation, tracking error, and the IS frontier. `--json` prints the report instead (per-seed runs included).
+ * Several order sizes (`--shares 300000,1500000`): one evaluation each, printed in turn, then the routing comparison
+ * pooled over them (evaluate.ts `pooledDifference`); with `--json`, an array of the reports.
  */
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
