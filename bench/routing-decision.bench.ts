@@ -93,6 +93,7 @@ function requests(count: number, random: Random): RouteRequest[] {
       tick: TICK,
       minSliceLots: 1,
       neededLots: random.int(-2_000, 5_000),
+      catchUpCost: 0,
       exclude: new Set(),
       overSend: 1,
     });

@@ -119,6 +119,19 @@ describe("tributary evaluate", () => {
     expect(r.stdout).toContain("equal-split (baseline)");
   }, 120_000);
 
+  it("--shares with several sizes: one table each, then the routing comparison pooled over them", () => {
+    const r = run(
+      ..."--seeds 2 --window 2 --warmup 1 --shares 10000,20000 --routing-only --routing optimal,best-venue,equal-split".split(
+        " ",
+      ),
+    );
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^buy 10000 ACME over 2 min, 2 seeds/);
+    expect(r.stdout).toMatch(/\nbuy 20000 ACME over 2 min, 2 seeds/);
+    expect(r.stdout).toContain("Routing pooled over 2 parent sizes (10000, 20000 ACME), 2 seeds each");
+    expect(r.stdout).toMatch(/\noptimal +-?\d+\.\d\d +-?\d+\.\d\d±\d+\.\d\d +-?\d+\.\d\d±\d+\.\d\d\n/);
+  }, 120_000);
+
   it("names a bad flag in one line and exits 2", () => {
     for (const [args, message] of [
       [["--seeds", "0"], "--seeds must be a whole number"],

@@ -6,6 +6,7 @@
 export * from "./algo-parameters.js";
 export * from "./almgren-chriss.js";
 export * from "./auto-policy.js";
+export * from "./catch-up-cost.js";
 export * from "./child-tactics.js";
 export * from "./create-schedule.js";
 export * from "./is.js";

@@ -2,6 +2,8 @@
  * `tributary evaluate`: runs the evaluation (evaluate.ts) and prints its tables: each algorithm and baseline's
  * implementation shortfall over the seeds, the paired differences against both baselines, VWAP slippage, POV
  * participation, tracking error, and the IS frontier. `--json` prints the report instead (per-seed runs included).
+ * Several order sizes (`--shares 300000,1500000`): one evaluation each, printed in turn, then the routing comparison
+ * pooled over them (evaluate.ts `pooledDifference`); with `--json`, an array of the reports.
  */
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
@@ -14,7 +16,7 @@ import { DEFAULT_OVER_SEND } from "../engine/algo-executor.js";
 import { VolumeProfile } from "../market/volume-profile.js";
 import { SESSION_SECONDS } from "../model/market-parameters.js";
 import { ROUTING_LOGICS, type RoutingLogic } from "../router/routing.js";
-import { type CaseReport, type EvaluationReport, evaluate, pairedDifference } from "./evaluate.js";
+import { type CaseReport, type EvaluationReport, evaluate, pairedDifference, pooledDifference } from "./evaluate.js";
 
 interface Flags {
   seeds: number;
@@ -24,7 +26,7 @@ interface Flags {
   start: string;
   symbol: string;
   side: string;
-  shares: string;
+  shares: string[];
   window: number;
   warmup: number;
   povRate: number;
@@ -76,7 +78,12 @@ export function registerEvaluate(program: Command, defaults: { config: string; v
     .option("--start <iso>", "session start, ISO-8601 UTC", "2026-01-05T14:30:00Z")
     .option("--symbol <symbol>", "instrument of the parent order", "ACME")
     .option("--side <side>", "buy or sell", "buy")
-    .option("--shares <qty>", "order size in shares (a decimal)", "300000")
+    .option(
+      "--shares <list>",
+      "order size in shares (a decimal); several, comma-separated: one evaluation each, and the routing comparison pooled",
+      (v: string) => v.split(",").map((x) => x.trim()),
+      ["300000"],
+    )
     .option("--window <minutes>", "execution window, minutes", positiveInt("--window", 390), 10)
     .option("--warmup <minutes>", "market warm-up before arrival, minutes", positiveInt("--warmup", 60), 2)
     .option("--pov-rate <rate>", "POV target participation", fraction("--pov-rate"), 0.1)
@@ -112,34 +119,48 @@ export function registerEvaluate(program: Command, defaults: { config: string; v
       if (instrument === undefined) {
         throw new UserError("bad-flag", `--symbol: ${flags.symbol} is not an instrument of ${flags.config}`);
       }
-      const qty = instrument.parseQuantity(flags.shares);
-      if (!qty.ok || qty.value <= 0) {
-        throw new UserError("bad-flag", `--shares: "${flags.shares}" is not a positive number of ${flags.symbol} lots`);
+      for (const shares of flags.shares) {
+        const qty = instrument.parseQuantity(shares);
+        if (!qty.ok || qty.value <= 0) {
+          throw new UserError("bad-flag", `--shares: "${shares}" is not a positive number of ${flags.symbol} lots`);
+        }
       }
       const profile = existsSync(flags.volumeProfile)
         ? loadVolumeProfile(flags.volumeProfile)
         : VolumeProfile.generatedU(SESSION_SECONDS);
       const seeds = Array.from({ length: flags.seeds }, (_, i) => flags.firstSeed + i);
-      const report = evaluate({
-        data,
-        profile,
-        seeds,
-        startMicros,
-        symbol: flags.symbol,
-        side: flags.side,
-        shares: flags.shares,
-        warmupMinutes: flags.warmup,
-        windowMinutes: flags.window,
-        frontier: flags.frontier,
-        moderateKappaT: flags.kappaT,
-        povRate: flags.povRate,
-        routing: flags.routing,
-        overSend: flags.overSend,
-        routingOnly: flags.routingOnly,
-        progress: flags.json ? undefined : (done, total) => process.stderr.write(`\r${done}/${total} sessions`),
-      });
-      if (!flags.json) process.stderr.write("\n");
-      process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatEvaluation(report));
+      const reports: EvaluationReport[] = [];
+      for (const shares of flags.shares) {
+        if (!flags.json && flags.shares.length > 1) process.stderr.write(`${shares} shares:\n`);
+        const report = evaluate({
+          data,
+          profile,
+          seeds,
+          startMicros,
+          symbol: flags.symbol,
+          side: flags.side,
+          shares,
+          warmupMinutes: flags.warmup,
+          windowMinutes: flags.window,
+          frontier: flags.frontier,
+          moderateKappaT: flags.kappaT,
+          povRate: flags.povRate,
+          routing: flags.routing,
+          overSend: flags.overSend,
+          routingOnly: flags.routingOnly,
+          progress: flags.json ? undefined : (done, total) => process.stderr.write(`\r${done}/${total} sessions`),
+        });
+        if (!flags.json) {
+          process.stderr.write("\n");
+          process.stdout.write(`${reports.length > 0 ? "\n" : ""}${formatEvaluation(report)}`);
+        }
+        reports.push(report);
+      }
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`);
+      } else if (reports.length > 1 && flags.routing.length > 0) {
+        process.stdout.write(`\n${formatPooledRouting(reports)}`);
+      }
     });
 }
 
@@ -267,4 +288,38 @@ function formatCases(report: EvaluationReport, lines: string[]): void {
       ].join("  "),
     );
   }
+}
+
+/**
+ * The routing comparison pooled over the evaluations of several parent sizes: each logic's cost averaged over the sizes
+ * (each weighing the same) and its paired differences against both baselines, pooled (evaluate.ts `pooledDifference`).
+ */
+export function formatPooledRouting(reports: readonly EvaluationReport[]): string {
+  const first = reports[0] as EvaluationReport;
+  const lines = [
+    `Routing pooled over ${reports.length} parent sizes (${reports.map((r) => r.shares).join(", ")} ${first.symbol}), ` +
+      `${first.seeds} seeds each, each size weighing the same: mean cost (bps) and paired differences (mean +/- ` +
+      "standard error)",
+    ["routing".padEnd(24), "cost", "vs best venue".padStart(13), "vs equal split".padStart(14)].join("  "),
+  ];
+  const pooled = (name: string, baseline: string | undefined): string => {
+    if (baseline === undefined || baseline === name) return "-";
+    const d = pooledDifference(reports, name, baseline);
+    return d === null ? "-" : `${f(d.mean)}±${f(d.stdError)}`;
+  };
+  const best = first.routing.find((c) => c.name.startsWith("best-venue"))?.name;
+  const equal = first.routing.find((c) => c.name.startsWith("equal-split"))?.name;
+  for (const c of first.routing) {
+    let cost = 0;
+    for (const r of reports) cost += r.routing.find((x) => x.name === c.name)?.shortfallBps.mean ?? Number.NaN;
+    lines.push(
+      [
+        c.name.padEnd(24),
+        f(cost / reports.length).padStart(4),
+        pooled(c.name, best).padStart(13),
+        pooled(c.name, equal).padStart(14),
+      ].join("  "),
+    );
+  }
+  return `${lines.join("\n")}\n`;
 }

@@ -121,6 +121,31 @@ export function pairedDifference(a: CaseReport, b: CaseReport): { mean: number; 
   return { mean: s.mean, stdError: s.n > 1 ? s.std / Math.sqrt(s.n) : Number.NaN };
 }
 
+/**
+ * The paired difference of routing case `name` minus `baseline` pooled over several evaluations (parent sizes, each on
+ * its own sessions): the mean of their mean differences, each evaluation weighing the same, and its standard error,
+ * sqrt(sum of their squared standard errors) / their number (independent evaluations). Null when an evaluation lacks
+ * either case.
+ */
+export function pooledDifference(
+  reports: readonly EvaluationReport[],
+  name: string,
+  baseline: string,
+): { mean: number; stdError: number } | null {
+  let mean = 0;
+  let variance = 0;
+  for (const report of reports) {
+    const a = report.routing.find((c) => c.name === name);
+    const b = report.routing.find((c) => c.name === baseline);
+    if (a === undefined || b === undefined) return null;
+    const d = pairedDifference(a, b);
+    mean += d.mean;
+    variance += d.stdError ** 2;
+  }
+  const m = reports.length;
+  return m === 0 ? null : { mean: mean / m, stdError: Math.sqrt(variance) / m };
+}
+
 export function evaluationCases(setup: EvaluationSetup): {
   main: EvaluationCase[];
   frontier: EvaluationCase[];

@@ -33,6 +33,7 @@
 import type { ParentOrder } from "../aggregation/parent-order.js";
 import type { AlgoParameters } from "../algo/algo-parameters.js";
 import { chooseAlgo, impactModel } from "../algo/auto-policy.js";
+import { catchUpCost } from "../algo/catch-up-cost.js";
 import { createSchedule } from "../algo/create-schedule.js";
 import { IsSchedule } from "../algo/is.js";
 import { type AlgoAction, type AlgoMarket, ParentAlgo, type WorkingChild } from "../algo/parent-algo.js";
@@ -754,7 +755,7 @@ export class AlgoExecutor implements OrderEntryListener {
       tick: working.instrument.tickUnits,
       // A slice of less than a share is not worth a venue of its own (fractional lots): a child that small goes whole.
       minSliceLots: Math.max(algo.params.minChildLots, Math.ceil(1 / working.instrument.quantityToShares(1))),
-      neededLots: this.neededLots(working, now),
+      ...this.needs(working, now, quote),
       exclude: new Set(working.avoid.keys()),
       overSend: this.overSend,
     };
@@ -967,21 +968,39 @@ export class AlgoExecutor implements OrderEntryListener {
   }
 
   /**
-   * Lots `working`'s parent must see filled within the router's horizon not to fall below its schedule's floor: the
-   * floor then (at the volume expected by then) less what it has executed and is taking now. Its resting children are
-   * not counted as done: they may not fill by then either (a large parent's children wait on each other in one queue),
-   * and counting them would make a parent with slow children look ahead of its schedule.
+   * What the optimal split needs to know of `working`'s parent (routing.ts `RouteRequest`). `neededLots`: the lots it
+   * must see filled within its look-ahead not to fall below its schedule's floor then (the floor at the end of the
+   * look-ahead, at the volume expected by then, less what it has executed and is taking now). The look-ahead, not the
+   * router's outflow horizon: it is the period the parent sizes its passive quantity for, so a lot of this child that
+   * is still resting after the horizon is short of that period's want, and the parent's next children for it queue
+   * behind it at the same venue (measured, BENCHMARKS.md §9: with the horizon, a 1,500,000-share parent rested its
+   * children at the rebate venue whenever it was a few seconds ahead of its floor, fell behind, and took a quarter of
+   * the order). Its resting children are not counted as done: they may not fill by then either (a large parent's
+   * children wait on each other in one queue), and counting them would make a parent with slow children look ahead.
+   * `catchUpCost`: what a lot it takes costs it beyond spread and fee, its impact on the lots it still has to buy at
+   * the schedule's pace over the look-ahead (algo/catch-up-cost.ts), at the mid (the reference price without one).
    */
-  private neededLots(working: Working, now: number): number {
+  private needs(
+    working: Working,
+    now: number,
+    quote: { bid: number; ask: number },
+  ): { neededLots: number; catchUpCost: number } {
     const algo = working.algo as ParentAlgo;
-    const horizon = this.router.horizonMicros;
+    const horizon = algo.lookaheadMicros;
     const rate = this.volumeRate(working.instrument, now);
-    const volume = this.market.instrument(working.parent.symbol).tape.volume + rate * horizon;
+    const volume = this.market.instrument(working.parent.symbol).tape.volume;
+    const floorNow = algo.floorAt(now, volume, rate);
+    const floorLater = algo.floorAt(now + horizon, volume + rate * horizon, rate);
     let done = working.parent.cumQty;
     for (const child of working.children) {
       if (!child.cancelPending && child.tactic === "aggressive") done += child.leavesQty;
     }
-    return algo.floorAt(now + horizon, volume, rate) - done;
+    const price = quote.bid < quote.ask ? (quote.bid + quote.ask) / 2 : working.instrument.referencePriceUnits;
+    const pace = ((floorLater - floorNow) * 1_000_000) / horizon;
+    return {
+      neededLots: floorLater - done,
+      catchUpCost: catchUpCost(working.instrument.impact, price, working.parent.allocatable.total, pace),
+    };
   }
 
   /**

@@ -11,22 +11,29 @@
  *   the solve saw no value in speed and rested everything at the rebate venue even where the parent fell behind;
  * - xi_k = venue k's queue outflow over T as an order joining the touch sees it (queue-outflow.ts: nothing counts once
  *   the touch leaves the order behind), less our own orders (the executor takes them out of the quotes it feeds);
- * - h = half the consolidated spread; f = the cheapest taker fee among the venues showing the far touch (a taker rebate
- *   counts as 0: the model's fee is not negative); theta = h / 40 (the paper's ratio);
+ * - h = half the consolidated spread; theta = h / 40 (the paper's ratio); f = what a lot taken costs beyond h: the
+ *   cheapest taker fee among the venues showing the far touch (a taker rebate counts as 0: the model's fee is not
+ *   negative) plus the lot's catch-up cost, the impact of taking it on the lots the parent still has to buy (the
+ *   request's `catchUpCost`, algo/catch-up-cost.ts). The paper's S is a whole order, with nothing to buy after it; a
+ *   child is a slice of a parent, and its taken lots lift the price of the rest (the simulated market moves only on
+ *   taking). For a large parent this dwarfs the spread, so speed is worth a fee, and taking now is no cheap way out;
  * - r_k = venue k's maker rebate (minus its fee) less the adverse selection its resting fills show beyond the lit
  *   venues' own (venue-board.ts: its passive markout less the pooled one; what is common to every venue, the drift and
  *   our own impact, would otherwise be charged to resting as if taking escaped it);
  * - Q_k = what venue k shows at the child's price on our side (0 when the child improves on it);
  * - what lateness costs: of the lots short at T the parent takes pi = min(1, D / S)^2 (at h + f + theta, each losing
- *   its credit; the rest keep resting and fill later, capped-placement.ts), D = the lots the parent needs filled by T
- *   not to fall below its floor (the request's `neededLots`): it takes only the part of a shortfall u that leaves it
- *   below its floor, (u - (S - D))^+, which for a shortfall spread evenly over 0..S is (D / S)^2 of it on average. A
- *   parent ahead of its floor by the child or more (D <= 0) loses nothing by waiting, so the child rests where the
+ *   its credit; the rest keep resting and fill later, capped-placement.ts), D = the lots the parent needs filled within
+ *   its look-ahead not to fall below its floor (the request's `neededLots`): it takes only the part of a shortfall u
+ *   that leaves it below its floor, (u - (S - D))^+, which for a shortfall spread evenly over 0..S is (D / S)^2 of it
+ *   on average. The look-ahead, not T: a lot short at T at a slow queue is short of the want the parent's passive
+ *   quantity is sized for, and its next children queue behind it (with D over T, a 1,500,000-share parent a few
+ *   seconds ahead of its floor rested at the rebate venue, fell behind and took; BENCHMARKS.md §9). A parent ahead of
+ *   its floor over its look-ahead by the child or more (D <= 0) loses nothing by waiting, so the child rests where the
  *   credit is best; one that needs the whole child (D >= S) is the paper's case (the lots short bought at T: lambda_u
  *   = h + f), where a venue's speed counts as much as its credit and a queue that does not work through is taken.
- * The whole child is placed, M + sum L_k = S (the schedule decides how much works, the router where), with M at most what
- * the cheapest venue showing the far touch shows (so f is the fee it pays); everything at one venue is one of the
- * allocations, so the solve never does worse in the model than the best-venue baseline (capped-placement.ts).
+ * The whole child is placed, M + sum L_k = S (the schedule decides how much works, the router where), with M at most
+ * what the cheapest venue showing the far touch shows (so the fee in f is the one it pays); everything at one venue is
+ * one of the allocations, so the solve never does worse in the model than the best-venue baseline (capped-placement.ts).
  * A taking child is not a placement problem: it sweeps the venues showing its price, cheapest taker fee first; a
  * midpoint child is sprayed over the dark pools. Without outflow history for every venue (the estimator's first
  * windows) the child is sprayed and the note says so.
@@ -91,16 +98,19 @@ export function optimalSplit(inputs: OptimalSplitInputs): RouteDecision {
     if (rebate > bestRebate) bestRebate = rebate;
     placed.push({ queueAhead: queueAhead(request, v), rebate });
   }
-  const fee = Number.isFinite(f) ? Math.max(0, f) : 0;
+  // What a lot taken costs beyond the half spread, now or when the parent falls behind: the venue's fee and the lot's
+  // impact on what the parent still has to buy (its catch-up cost). The paper's f is the fee alone: its S is the whole
+  // order, with nothing left to buy after it.
+  const taking = (Number.isFinite(f) ? Math.max(0, f) : 0) + Math.max(0, request.catchUpCost);
   const needed = Math.min(1, Math.max(0, request.neededLots / request.qty));
   const taken = needed * needed;
   const problem: PlacementProblem = {
     target: request.qty,
     halfSpread: h,
-    takerFee: fee,
+    takerFee: taking,
     impact: h / 40,
     // The paper's terms for the record: its lambda_u is the taken share's price; lambda_o cannot bind.
-    underfillPenalty: taken * (h + fee),
+    underfillPenalty: taken * (h + taking),
     overfillPenalty: h + bestRebate,
     venues: placed,
   };
@@ -145,7 +155,7 @@ export function optimalSplit(inputs: OptimalSplitInputs): RouteDecision {
     fallback: [],
     note:
       `M ${market}, ${lit.map((v, k) => `L ${v.id} ${limits[k]} (Q ${problem.venues[k]?.queueAhead})`).join(", ")}; ` +
-      `V ${solution.expectedCost.toFixed(4)} per S`,
+      `pi ${taken.toFixed(2)}, f ${taking.toFixed(1)}; V ${solution.expectedCost.toFixed(4)} per S`,
   };
 }
 

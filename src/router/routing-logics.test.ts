@@ -56,6 +56,7 @@ const request = (over: Partial<RouteRequest> = {}): RouteRequest => ({
   tick: 100,
   minSliceLots: 1,
   neededLots: 0,
+  catchUpCost: 0,
   exclude: new Set(),
   overSend: 1,
   ...over,
@@ -283,6 +284,30 @@ describe("optimal split (Cont & Kukanov) as a routing logic", () => {
     expect(rest(rows, 0)).toEqual([[0, "passive", 400]]);
     expect(rest(rows, -1_000)).toEqual([[0, "passive", 400]]);
     expect(rest(rows, 400)).toEqual([
+      [0, "passive", 100],
+      [1, "passive", 300],
+    ]);
+  });
+
+  it("a lot the parent would take costs it its impact too: a large parent pays a fee for the venue that fills sooner", () => {
+    // LITA's outflow passes its queue of 500 by 100 always, LITB's by 300. The parent needs 100 of the 400 lots within
+    // its look-ahead: pi = (100 / 400)^2 = 1/16 of the lots short at T are taken. A sure fill at LITA is worth -120, at
+    // LITB -90; a lot at LITA beyond the first 100 is short surely, costing -120 + pi (120 + 100 + f + 2.5).
+    const rows = Array.from({ length: 50 }, () => [600, 800]);
+    const split = (catchUpCost: number) =>
+      optimalSplit({
+        request: request({ tactic: "passive", price: 1_500_000, qty: 400, neededLots: 100, catchUpCost }),
+        venues: VENUES,
+        lit: [LITA, LITB],
+        samples: samples(rows),
+        limit: null,
+        adverse: [0, 0],
+      }).slices.map((s) => [s.venue, s.tactic, s.qty]);
+    // The fee alone (f = 0: LITB's taker rebate counts as 0): -120 + 222.5 / 16 = -106.1 beats LITB's -90: LITA whole.
+    expect(split(0)).toEqual([[0, "passive", 400]]);
+    // A catch-up cost of 500 a lot (f = 500): -120 + 722.5 / 16 = -74.8, dearer than LITB's sure -90: LITB takes the
+    // 300 lots it fills by T, and nothing is taken at the far touch (100 + 500 a lot).
+    expect(split(500)).toEqual([
       [0, "passive", 100],
       [1, "passive", 300],
     ]);

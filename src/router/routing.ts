@@ -73,11 +73,16 @@ export interface RouteRequest {
   /** The smallest slice worth sending (lots). */
   readonly minSliceLots: number;
   /**
-   * Lots the parent must see filled within the router's horizon (`SmartOrderRouter.horizonMicros`) not to fall below
-   * its schedule's floor, where it starts taking: the floor then less what it has executed and is taking; <= 0 when it
-   * is that far ahead. The optimal split's under-fill penalty grows with it.
+   * Lots the parent must see filled within its look-ahead (the period it sizes its passive quantity for) not to fall
+   * below its schedule's floor, where it starts taking: the floor then less what it has executed and is taking; <= 0
+   * when it is that far ahead. The optimal split's under-fill penalty grows with it.
    */
   readonly neededLots: number;
+  /**
+   * What a lot the parent takes costs it beyond the far touch's half spread and fee: the impact of taking it on the
+   * lots the parent still has to buy (algo/catch-up-cost.ts; price units per share, 0 when none is modelled).
+   */
+  readonly catchUpCost: number;
   /** Venue indexes not to use now (tried already by a sequential route, or avoided after a rest timeout). */
   readonly exclude: ReadonlySet<number>;
   /** Aggressive spray: the most a taking child's slices add up to, as a multiple of `qty` (>= 1). */
