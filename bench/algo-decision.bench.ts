@@ -70,10 +70,12 @@ const MINUTE = 60 * MICROS_PER_SECOND;
 const QUOTE_GAP = 100_000;
 const MICROS_PER_DAY = SESSION_SECONDS * MICROS_PER_SECOND;
 
+/** The recorded profile; the generated U-shape when it cannot be read, said on stderr (the figures differ). */
 export function loadProfile(path: string): VolumeProfile {
   try {
     return loadVolumeProfile(path);
-  } catch {
+  } catch (error) {
+    process.stderr.write(`bench: ${(error as Error).message}: using a generated U-shaped volume profile\n`);
     return VolumeProfile.generatedU(SESSION_SECONDS);
   }
 }

@@ -140,6 +140,7 @@ describe("tributary evaluate", () => {
       [["--pov-rate", "2"], "--pov-rate must be a number in (0, 1]"],
       [["--over-send", "0.5"], '--over-send must be a number from 1 to 10, got "0.5"'],
       [["--routing", "spray,teleport"], '--routing: "teleport" is not one of'],
+      [["--volume-profile", "/nonexistent/profile.csv"], "/nonexistent/profile.csv: no such file"],
     ] as const) {
       const r = run(...args);
       expect(r.status, args.join(" ")).toBe(2);

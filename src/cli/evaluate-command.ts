@@ -5,7 +5,6 @@
  * Several order sizes (`--shares 300000,1500000`): one evaluation each, printed in turn, then the routing comparison
  * pooled over them (evaluate.ts `pooledDifference`); with `--json`, an array of the reports.
  */
-import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { InvalidArgumentError } from "commander";
 import { loadReferenceData } from "../config/load-config.js";
@@ -22,7 +21,7 @@ interface Flags {
   seeds: number;
   firstSeed: number;
   config: string;
-  volumeProfile: string;
+  volumeProfile?: string;
   start: string;
   symbol: string;
   side: string;
@@ -65,7 +64,14 @@ function positiveNumber(name: string) {
   };
 }
 
-export function registerEvaluate(program: Command, defaults: { config: string; volumeProfile: string }): void {
+/**
+ * `defaults.volumeProfile` is the recorded profile's path, or null (said on stderr) when it is not beside the
+ * repository: the generated U-shape is then used. A `--volume-profile` file that cannot be read is an error.
+ */
+export function registerEvaluate(
+  program: Command,
+  defaults: { config: string; volumeProfile: () => string | null },
+): void {
   program
     .command("evaluate")
     .description(
@@ -74,7 +80,7 @@ export function registerEvaluate(program: Command, defaults: { config: string; v
     .option("--seeds <n>", "number of seeded sessions per case", positiveInt("--seeds", 1000), 30)
     .option("--first-seed <n>", "the first seed (then +1, +2, ...)", positiveInt("--first-seed", 2 ** 31 - 1), 1)
     .option("--config <file>", "reference data (instruments and venues)", defaults.config)
-    .option("--volume-profile <file>", "intraday volume profile CSV", defaults.volumeProfile)
+    .option("--volume-profile <file>", "intraday volume profile CSV (default: the recorded one in ../shared/data)")
     .option("--start <iso>", "session start, ISO-8601 UTC", "2026-01-05T14:30:00Z")
     .option("--symbol <symbol>", "instrument of the parent order", "ACME")
     .option("--side <side>", "buy or sell", "buy")
@@ -125,9 +131,8 @@ export function registerEvaluate(program: Command, defaults: { config: string; v
           throw new UserError("bad-flag", `--shares: "${shares}" is not a positive number of ${flags.symbol} lots`);
         }
       }
-      const profile = existsSync(flags.volumeProfile)
-        ? loadVolumeProfile(flags.volumeProfile)
-        : VolumeProfile.generatedU(SESSION_SECONDS);
+      const profileFile = flags.volumeProfile ?? defaults.volumeProfile();
+      const profile = profileFile === null ? VolumeProfile.generatedU(SESSION_SECONDS) : loadVolumeProfile(profileFile);
       const seeds = Array.from({ length: flags.seeds }, (_, i) => flags.firstSeed + i);
       const reports: EvaluationReport[] = [];
       for (const shares of flags.shares) {

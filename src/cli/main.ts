@@ -159,7 +159,7 @@ registerReplay(program);
 registerAudit(program);
 registerTca(program, { config: DEFAULT_CONFIG });
 registerPretrade(program);
-registerEvaluate(program, { config: DEFAULT_CONFIG, volumeProfile: DEFAULT_VOLUME_PROFILE });
+registerEvaluate(program, { config: DEFAULT_CONFIG, volumeProfile: defaultVolumeProfile });
 registerFix(program);
 registerServe(program);
 registerVenueSim(program, { config: DEFAULT_CONFIG });
