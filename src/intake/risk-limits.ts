@@ -35,6 +35,14 @@ export class RiskLimits {
   private readonly byInstrument = new Map<string, InstrumentLimits>();
   private readonly accountGross = new Map<string, Gross>();
   private readonly sourceGross = new Map<string, Gross>();
+  /**
+   * The last account and source looked up and their entries: intake checks an order and then counts it, so each
+   * entry is wanted twice in a row (entries are never removed, so a remembered one stays valid).
+   */
+  private lastAccount: string | undefined;
+  private lastAccountEntry: Gross = { value: 0, limit: null };
+  private lastSource: string | undefined;
+  private lastSourceEntry: Gross = { value: 0, limit: null };
 
   constructor(
     private readonly config: RiskConfig,
@@ -108,12 +116,7 @@ export class RiskLimits {
       }
     }
     const gross = executedNotional + openQty * price * limits.factor;
-    const accountGross = this.grossEntry(
-      this.accountGross,
-      account,
-      this.config.accounts,
-      this.config.accountGrossNotional,
-    );
+    const accountGross = this.accountEntry(account);
     if (accountGross.limit !== null) {
       const after = accountGross.value - counted + gross;
       if (after > accountGross.limit) {
@@ -124,7 +127,7 @@ export class RiskLimits {
         };
       }
     }
-    const sourceGross = this.grossEntry(this.sourceGross, source, this.config.sources, this.config.sourceGrossNotional);
+    const sourceGross = this.sourceEntry(source);
     if (sourceGross.limit !== null) {
       const after = sourceGross.value - counted + gross;
       if (after > sourceGross.limit) {
@@ -145,10 +148,8 @@ export class RiskLimits {
     const delta = now - order.riskNotional;
     if (delta === 0) return;
     order.riskNotional = now;
-    this.grossEntry(this.accountGross, order.account, this.config.accounts, this.config.accountGrossNotional).value +=
-      delta;
-    this.grossEntry(this.sourceGross, order.source, this.config.sources, this.config.sourceGrossNotional).value +=
-      delta;
+    this.accountEntry(order.account).value += delta;
+    this.sourceEntry(order.source).value += delta;
   }
 
   grossOfAccount(account: string): number {
@@ -157,6 +158,32 @@ export class RiskLimits {
 
   grossOfSource(source: string): number {
     return this.sourceGross.get(source)?.value ?? 0;
+  }
+
+  private accountEntry(account: string): Gross {
+    if (account !== this.lastAccount) {
+      this.lastAccountEntry = this.grossEntry(
+        this.accountGross,
+        account,
+        this.config.accounts,
+        this.config.accountGrossNotional,
+      );
+      this.lastAccount = account;
+    }
+    return this.lastAccountEntry;
+  }
+
+  private sourceEntry(source: string): Gross {
+    if (source !== this.lastSource) {
+      this.lastSourceEntry = this.grossEntry(
+        this.sourceGross,
+        source,
+        this.config.sources,
+        this.config.sourceGrossNotional,
+      );
+      this.lastSource = source;
+    }
+    return this.lastSourceEntry;
   }
 
   private grossEntry(
