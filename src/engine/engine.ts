@@ -1538,8 +1538,9 @@ export class Engine {
         cache = new Array(INTENTS.length * 2).fill(undefined);
         this.windowlessParents.set(order.symbol, cache);
       }
+      // Only live parents are cached: `retireParent` clears a retired one's slot.
       const cached = cache[slot];
-      if (cached !== undefined && this.parentsById.has(cached.parentId)) return cached;
+      if (cached !== undefined) return cached;
     }
     const key = aggregationKey(order, order.intent, this.grain);
     const existing = this.parentsByKey.get(key);
@@ -1595,6 +1596,9 @@ export class Engine {
     if (this.parentsByKey.get(parent.key) === parent) this.parentsByKey.delete(parent.key);
     (this.bySymbol.get(parent.symbol) as SymbolParents)[parent.side as Side].delete(parent);
     this.pendingByParent.delete(parent);
+    const cache = this.windowlessParents.get(parent.symbol);
+    const slot = cache === undefined ? -1 : cache.indexOf(parent);
+    if (slot >= 0) (cache as (ParentOrder | undefined)[])[slot] = undefined;
   }
 
   /** `order` of `parent` has an amendment waiting for its children to shrink (settlePending completes it). */
