@@ -35,7 +35,7 @@ import { IdSequence } from "../core/ids.js";
 import type { Scheduler } from "../core/scheduler.js";
 import { ClOrdIdIndex } from "../intake/cl-ord-id-index.js";
 import { KillSwitch } from "../intake/kill-switch.js";
-import { isIdText, isRefusal, normaliseOrder, parseLimit, parseLots } from "../intake/normalise-order.js";
+import { isIdText, newTermsDraft, normaliseOrderInto, parseLimit, parseLots } from "../intake/normalise-order.js";
 import { NO_RISK_LIMITS } from "../intake/risk-config.js";
 import { RiskLimits } from "../intake/risk-limits.js";
 import type {
@@ -156,6 +156,8 @@ export class Engine {
   private readonly crossQueue = new Set<ParentOrder>();
   private crossingNow = false;
   private eligibleScratch: ClientOrder[] = [];
+  /** The terms of the order being submitted (normalised in place: no object per order; read only within `submit`). */
+  private readonly terms = newTermsDraft();
 
   constructor(options: EngineOptions) {
     this.instruments = options.instruments;
@@ -291,8 +293,9 @@ export class Engine {
         message: `unknown source ${JSON.stringify(input.source ?? "")} (known: ${[...this.sources.keys()].join(", ")})`,
       });
     }
-    const terms = normaliseOrder(input, this.instruments, now);
-    if (isRefusal(terms)) return this.reject(input, terms);
+    const terms = this.terms;
+    const refusal = normaliseOrderInto(input, this.instruments, now, terms);
+    if (refusal !== null) return this.reject(input, refusal);
     // One probe: the slot found here is where the id goes if the order is accepted (nothing is inserted before).
     const idSlot = source.ids.find(terms.clOrdId);
     if (idSlot >= 0 || this.isReleased(terms.source, terms.clOrdId)) {
