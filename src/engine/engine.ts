@@ -35,7 +35,14 @@ import { IdSequence } from "../core/ids.js";
 import type { Scheduler } from "../core/scheduler.js";
 import { ClOrdIdIndex } from "../intake/cl-ord-id-index.js";
 import { KillSwitch } from "../intake/kill-switch.js";
-import { isIdText, newTermsDraft, normaliseOrderInto, parseLimit, parseLots } from "../intake/normalise-order.js";
+import {
+  isIdText,
+  isRefusal,
+  newTermsDraft,
+  normaliseOrderInto,
+  parseLimit,
+  parseLots,
+} from "../intake/normalise-order.js";
 import { NO_RISK_LIMITS } from "../intake/risk-config.js";
 import { RiskLimits } from "../intake/risk-limits.js";
 import type {
@@ -294,8 +301,8 @@ export class Engine {
       });
     }
     const terms = this.terms;
-    const refusal = normaliseOrderInto(input, this.instruments, now, terms);
-    if (refusal !== null) return this.reject(input, refusal);
+    const instrument = normaliseOrderInto(input, this.instruments, now, terms);
+    if (isRefusal(instrument)) return this.reject(input, instrument);
     // One probe: the slot found here is where the id goes if the order is accepted (nothing is inserted before).
     const idSlot = source.ids.find(terms.clOrdId);
     if (idSlot >= 0 || this.isReleased(terms.source, terms.clOrdId)) {
@@ -308,7 +315,6 @@ export class Engine {
     if (this.killSwitch.isKilled(terms.source, terms.account)) {
       return this.reject(input, { reason: "kill-switch", field: null, message: "a kill switch covers this order" });
     }
-    const instrument = this.instruments.get(terms.symbol) as Instrument;
     const mid = this.mid(terms.symbol);
     const reference = mid ?? instrument.referencePriceUnits;
     const risk = this.risk.check(

@@ -29,13 +29,13 @@ const ORDER: NewOrderInput = {
 describe("normaliseOrderInto", () => {
   it("writes the same terms as normaliseOrder into the draft, and leaves it untouched on a refusal", () => {
     const draft = newTermsDraft();
-    expect(normaliseOrderInto(ORDER, INSTRUMENTS, 1_000, draft)).toBeNull();
+    expect(normaliseOrderInto(ORDER, INSTRUMENTS, 1_000, draft)).toBe(ACME);
     expect(draft).toEqual(normaliseOrder(ORDER, INSTRUMENTS, 1_000));
     expect(draft).toMatchObject({ orderQty: 250, side: "sell", endTime: 2_000 });
     expect(ACME.formatPrice(draft.limitPrice as number)).toBe("150.25");
     const before = { ...draft };
     const refusal = normaliseOrderInto({ ...ORDER, clOrdId: "C2", quantity: "-5" }, INSTRUMENTS, 1_000, draft);
-    expect(refusal?.field).toBe("quantity");
+    expect(refusal).toMatchObject({ reason: "quantity-not-positive", field: "quantity" });
     expect(draft).toEqual(before);
   });
 });

@@ -184,19 +184,21 @@ export function normaliseOrder(
   now: number,
 ): NormaliseResult {
   const terms = newTermsDraft();
-  return normaliseOrderInto(input, instruments, now, terms) ?? terms;
+  const checked = normaliseOrderInto(input, instruments, now, terms);
+  return isRefusal(checked) ? checked : terms;
 }
 
 /**
  * `normaliseOrder` writing the terms into `into` (the engine's intake keeps one draft for every order, so that intake
- * builds no terms object per order): null when `input` is valid, else the first problem found (`into` untouched).
+ * builds no terms object per order): the order's instrument when `input` is valid (so that the caller need not look it
+ * up again), else the first problem found (`into` untouched).
  */
 export function normaliseOrderInto(
   input: NewOrderInput,
   instruments: ReadonlyMap<string, Instrument>,
   now: number,
   into: TermsDraft,
-): Refusal<ValidationRejectReason> | null {
+): Instrument | Refusal<ValidationRejectReason> {
   const idIssue = idProblem(input.clOrdId, "cl_ord_id", "invalid-cl-ord-id");
   if (idIssue !== null) return idIssue;
   const accountIssue = idProblem(input.account, "account", "invalid-account");
@@ -332,7 +334,7 @@ export function normaliseOrderInto(
   into.maxParticipation = maxParticipation;
   into.allowCross = allowCross;
   into.tags = tags;
-  return null;
+  return instrument;
 }
 
 /** A JS number given for a decimal field: exact only as a safe integer. */

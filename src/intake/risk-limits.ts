@@ -36,9 +36,11 @@ export class RiskLimits {
   private readonly accountGross = new Map<string, Gross>();
   private readonly sourceGross = new Map<string, Gross>();
   /**
-   * The last account and source looked up and their entries: intake checks an order and then counts it, so each
-   * entry is wanted twice in a row (entries are never removed, so a remembered one stays valid).
+   * The last symbol, account and source looked up and their entries: intake checks an order and then counts it, so
+   * each is wanted twice in a row (entries are never removed, so a remembered one stays valid).
    */
+  private lastSymbol: string | undefined;
+  private lastLimits: InstrumentLimits | undefined;
   private lastAccount: string | undefined;
   private lastAccountEntry: Gross = { value: 0, limit: null };
   private lastSource: string | undefined;
@@ -64,7 +66,7 @@ export class RiskLimits {
 
   /** Currency notional of `lots` at `price` units (float). */
   notional(symbol: string, lots: number, price: number): number {
-    return lots * price * (this.byInstrument.get(symbol) as InstrumentLimits).factor;
+    return lots * price * this.limitsOf(symbol).factor;
   }
 
   /**
@@ -85,7 +87,7 @@ export class RiskLimits {
     openQty: number,
     counted: number,
   ): Refusal<RiskRejectReason> | null {
-    const limits = this.byInstrument.get(symbol) as InstrumentLimits;
+    const limits = this.limitsOf(symbol);
     const instrument = limits.instrument;
     if (limits.restricted) return { reason: "restricted-symbol", field: "symbol", message: `${symbol} is restricted` };
     if (limits.maxLots !== null && orderQty > limits.maxLots) {
@@ -143,7 +145,7 @@ export class RiskLimits {
 
   /** Re-counts an order against its account and source after any change (accept, fill, amend, cancel). */
   recount(order: ClientOrder): void {
-    const factor = (this.byInstrument.get(order.symbol) as InstrumentLimits).factor;
+    const factor = this.limitsOf(order.symbol).factor;
     const now = (order.cumNotional + order.leavesQty * order.riskPrice) * factor;
     const delta = now - order.riskNotional;
     if (delta === 0) return;
@@ -158,6 +160,14 @@ export class RiskLimits {
 
   grossOfSource(source: string): number {
     return this.sourceGross.get(source)?.value ?? 0;
+  }
+
+  private limitsOf(symbol: string): InstrumentLimits {
+    if (symbol !== this.lastSymbol) {
+      this.lastLimits = this.byInstrument.get(symbol);
+      this.lastSymbol = symbol;
+    }
+    return this.lastLimits as InstrumentLimits;
   }
 
   private accountEntry(account: string): Gross {
