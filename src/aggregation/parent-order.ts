@@ -152,22 +152,23 @@ export class ParentOrder {
       workQty = Math.min(workQty, Math.max(0, pending.orderQty - order.cumQty));
       workKey = Math.min(workKey, aggressiveness(order.side, pending.limitPrice));
     }
-    const crossQty = order.allowCross ? workQty : 0;
     if (order.allocQty !== allocQty || order.allocKey !== allocKey) {
       this.allocatable.add(order.allocKey, -order.allocQty);
       this.allocatable.add(allocKey, allocQty);
     }
-    if (order.workQty !== workQty || order.workKey !== workKey || order.crossQty !== crossQty) {
+    if (order.workQty !== workQty || order.workKey !== workKey) {
       this.workable.add(order.workKey, -order.workQty);
       this.workable.add(workKey, workQty);
-      this.crossable.add(order.workKey, -order.crossQty);
-      this.crossable.add(workKey, crossQty);
+      // `crossQty` follows `workQty` (all of it when the order allows crossing, else none).
+      if (order.allowCross) {
+        this.crossable.add(order.workKey, -order.workQty);
+        this.crossable.add(workKey, workQty);
+      }
     }
     order.allocQty = allocQty;
     order.allocKey = allocKey;
     order.workQty = workQty;
     order.workKey = workKey;
-    order.crossQty = crossQty;
   }
 
   /**

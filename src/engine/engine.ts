@@ -35,7 +35,14 @@ import { IdSequence } from "../core/ids.js";
 import type { Scheduler } from "../core/scheduler.js";
 import { ClOrdIdIndex } from "../intake/cl-ord-id-index.js";
 import { KillSwitch } from "../intake/kill-switch.js";
-import { isIdText, isRefusal, normaliseOrder, parseLimit, parseLots } from "../intake/normalise-order.js";
+import {
+  isIdText,
+  isRefusal,
+  newTermsDraft,
+  normaliseOrderInto,
+  parseLimit,
+  parseLots,
+} from "../intake/normalise-order.js";
 import { NO_RISK_LIMITS } from "../intake/risk-config.js";
 import { RiskLimits } from "../intake/risk-limits.js";
 import type {
@@ -156,6 +163,8 @@ export class Engine {
   private readonly crossQueue = new Set<ParentOrder>();
   private crossingNow = false;
   private eligibleScratch: ClientOrder[] = [];
+  /** The terms of the order being submitted (normalised in place: no object per order; read only within `submit`). */
+  private readonly terms = newTermsDraft();
 
   constructor(options: EngineOptions) {
     this.instruments = options.instruments;
@@ -291,8 +300,9 @@ export class Engine {
         message: `unknown source ${JSON.stringify(input.source ?? "")} (known: ${[...this.sources.keys()].join(", ")})`,
       });
     }
-    const terms = normaliseOrder(input, this.instruments, now);
-    if (isRefusal(terms)) return this.reject(input, terms);
+    const terms = this.terms;
+    const instrument = normaliseOrderInto(input, this.instruments, now, terms);
+    if (isRefusal(instrument)) return this.reject(input, instrument);
     // One probe: the slot found here is where the id goes if the order is accepted (nothing is inserted before).
     const idSlot = source.ids.find(terms.clOrdId);
     if (idSlot >= 0 || this.isReleased(terms.source, terms.clOrdId)) {
@@ -305,7 +315,6 @@ export class Engine {
     if (this.killSwitch.isKilled(terms.source, terms.account)) {
       return this.reject(input, { reason: "kill-switch", field: null, message: "a kill switch covers this order" });
     }
-    const instrument = this.instruments.get(terms.symbol) as Instrument;
     const mid = this.mid(terms.symbol);
     const reference = mid ?? instrument.referencePriceUnits;
     const risk = this.risk.check(
@@ -1538,8 +1547,9 @@ export class Engine {
         cache = new Array(INTENTS.length * 2).fill(undefined);
         this.windowlessParents.set(order.symbol, cache);
       }
+      // Only live parents are cached: `retireParent` clears a retired one's slot.
       const cached = cache[slot];
-      if (cached !== undefined && this.parentsById.has(cached.parentId)) return cached;
+      if (cached !== undefined) return cached;
     }
     const key = aggregationKey(order, order.intent, this.grain);
     const existing = this.parentsByKey.get(key);
@@ -1595,6 +1605,9 @@ export class Engine {
     if (this.parentsByKey.get(parent.key) === parent) this.parentsByKey.delete(parent.key);
     (this.bySymbol.get(parent.symbol) as SymbolParents)[parent.side as Side].delete(parent);
     this.pendingByParent.delete(parent);
+    const cache = this.windowlessParents.get(parent.symbol);
+    const slot = cache === undefined ? -1 : cache.indexOf(parent);
+    if (slot >= 0) (cache as (ParentOrder | undefined)[])[slot] = undefined;
   }
 
   /** `order` of `parent` has an amendment waiting for its children to shrink (settlePending completes it). */

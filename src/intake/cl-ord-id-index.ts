@@ -5,7 +5,8 @@
  * each walks a bucket chain that dereferences the stored key strings (cache misses in a large table). This is an
  * open-addressing table (linear probing, power-of-two capacity, load <= 1/2) that keeps each key's 32-bit hash in an
  * Int32Array beside it, so a probe compares strings only on a full hash match, and `find` returns the free slot where
- * an absent key goes: intake probes once, and inserts there if the order is accepted.
+ * an absent key goes: intake probes once, and inserts there if the order is accepted. Each key and its value sit side
+ * by side in one array (one cache line to touch per insert, one array to allocate per growth).
  *
  * Invariants: a slot from `find` is valid until the next insertion or deletion; hash 0 marks an empty slot (a key
  * hashing to 0 is stored as 1); `delete` shifts the keys after it back (no tombstones), so every key stays reachable
@@ -15,8 +16,8 @@ import { stringHash } from "../core/string-hash.js";
 
 export class ClOrdIdIndex<V> {
   private hashes: Int32Array;
-  private keys: (string | undefined)[];
-  private values: (V | undefined)[];
+  /** Slot i's key at 2i and its value at 2i + 1 (undefined when the slot is empty). */
+  private slots: unknown[];
   private mask: number;
   private count = 0;
   /** The last key `find` hashed and its hash, so that `insertAt` after `find` does not hash twice. */
@@ -27,8 +28,7 @@ export class ClOrdIdIndex<V> {
     let capacity = 16;
     while (capacity < initialCapacity * 2) capacity *= 2;
     this.hashes = new Int32Array(capacity);
-    this.keys = new Array(capacity).fill(undefined);
-    this.values = new Array(capacity).fill(undefined);
+    this.slots = new Array(capacity * 2).fill(undefined);
     this.mask = capacity - 1;
   }
 
@@ -47,28 +47,28 @@ export class ClOrdIdIndex<V> {
     for (;;) {
       const stored = hashes[i] as number;
       if (stored === 0) return -1 - i;
-      if (stored === h && this.keys[i] === key) return i;
+      if (stored === h && this.slots[2 * i] === key) return i;
       i = (i + 1) & mask;
     }
   }
 
   /** The value in a slot returned by `find` (>= 0). */
   valueAt(slot: number): V {
-    return this.values[slot] as V;
+    return this.slots[2 * slot + 1] as V;
   }
 
   /** Stores `key` in the free slot `find` returned for it (-1 - slot), with no insertion since. */
   insertAt(free: number, key: string, value: V): void {
     const slot = -1 - free;
     this.hashes[slot] = key === this.lastKey ? this.lastHash : hashOf(key);
-    this.keys[slot] = key;
-    this.values[slot] = value;
+    this.slots[2 * slot] = key;
+    this.slots[2 * slot + 1] = value;
     if (++this.count * 2 > this.hashes.length) this.grow();
   }
 
   get(key: string): V | undefined {
     const slot = this.find(key);
-    return slot >= 0 ? (this.values[slot] as V) : undefined;
+    return slot >= 0 ? (this.slots[2 * slot + 1] as V) : undefined;
   }
 
   has(key: string): boolean {
@@ -78,7 +78,7 @@ export class ClOrdIdIndex<V> {
   /** Adds or overwrites. */
   set(key: string, value: V): void {
     const slot = this.find(key);
-    if (slot >= 0) this.values[slot] = value;
+    if (slot >= 0) this.slots[2 * slot + 1] = value;
     else this.insertAt(slot, key, value);
   }
 
@@ -98,13 +98,13 @@ export class ClOrdIdIndex<V> {
       const between = hole <= j ? hole < home && home <= j : hole < home || home <= j;
       if (between) continue;
       hashes[hole] = h;
-      this.keys[hole] = this.keys[j];
-      this.values[hole] = this.values[j];
+      this.slots[2 * hole] = this.slots[2 * j];
+      this.slots[2 * hole + 1] = this.slots[2 * j + 1];
       hole = j;
     }
     hashes[hole] = 0;
-    this.keys[hole] = undefined;
-    this.values[hole] = undefined;
+    this.slots[2 * hole] = undefined;
+    this.slots[2 * hole + 1] = undefined;
     this.count--;
     this.lastKey = undefined;
     return true;
@@ -113,18 +113,16 @@ export class ClOrdIdIndex<V> {
   /** Every key and its value, in table order. */
   *entries(): Generator<[string, V]> {
     for (let i = 0; i < this.hashes.length; i++) {
-      if (this.hashes[i] !== 0) yield [this.keys[i] as string, this.values[i] as V];
+      if (this.hashes[i] !== 0) yield [this.slots[2 * i] as string, this.slots[2 * i + 1] as V];
     }
   }
 
   private grow(): void {
     const oldHashes = this.hashes;
-    const oldKeys = this.keys;
-    const oldValues = this.values;
+    const oldSlots = this.slots;
     const capacity = oldHashes.length * 2;
     const hashes = new Int32Array(capacity);
-    const keys: (string | undefined)[] = new Array(capacity).fill(undefined);
-    const values: (V | undefined)[] = new Array(capacity).fill(undefined);
+    const slots: unknown[] = new Array(capacity * 2).fill(undefined);
     const mask = capacity - 1;
     for (let j = 0; j < oldHashes.length; j++) {
       const h = oldHashes[j] as number;
@@ -132,12 +130,11 @@ export class ClOrdIdIndex<V> {
       let i = h & mask;
       while (hashes[i] !== 0) i = (i + 1) & mask;
       hashes[i] = h;
-      keys[i] = oldKeys[j];
-      values[i] = oldValues[j];
+      slots[2 * i] = oldSlots[2 * j];
+      slots[2 * i + 1] = oldSlots[2 * j + 1];
     }
     this.hashes = hashes;
-    this.keys = keys;
-    this.values = values;
+    this.slots = slots;
     this.mask = mask;
   }
 }

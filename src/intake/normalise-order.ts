@@ -9,7 +9,7 @@
 import { isoToMicros } from "../core/clock.js";
 import { decimalUnits } from "../core/fixed-point.js";
 import type { NewOrderInput } from "../model/client-commands.js";
-import type { ClientOrderTerms, Strategy, Urgency } from "../model/client-order.js";
+import { type ClientOrderTerms, NO_TAGS, type Strategy, type Urgency } from "../model/client-order.js";
 import type { Refusal, ValidationRejectReason } from "../model/client-order-reasons.js";
 import { type Instrument, priceProblem } from "../model/instrument.js";
 import type { OrdType, Side } from "../model/order-types.js";
@@ -151,6 +151,29 @@ export function parseLimit(
   return refuse(parsed.reason === "off-tick" ? "price-off-tick" : "invalid-price", field, message);
 }
 
+/** Terms being written: `normaliseOrderInto` fills one in place. */
+export type TermsDraft = { -readonly [K in keyof ClientOrderTerms]: ClientOrderTerms[K] };
+
+export function newTermsDraft(): TermsDraft {
+  return {
+    clOrdId: "",
+    source: "",
+    account: "",
+    symbol: "",
+    side: "buy",
+    orderQty: 0,
+    ordType: "market",
+    limitPrice: null,
+    urgency: null,
+    strategy: null,
+    startTime: null,
+    endTime: null,
+    maxParticipation: null,
+    allowCross: false,
+    tags: NO_TAGS,
+  };
+}
+
 /**
  * Validates `input` against the instruments at time `now`. Returns the order's terms, or the first problem found.
  * Quantity and limit price given as JS numbers must be safe integers (shares / currency units).
@@ -160,6 +183,22 @@ export function normaliseOrder(
   instruments: ReadonlyMap<string, Instrument>,
   now: number,
 ): NormaliseResult {
+  const terms = newTermsDraft();
+  const checked = normaliseOrderInto(input, instruments, now, terms);
+  return isRefusal(checked) ? checked : terms;
+}
+
+/**
+ * `normaliseOrder` writing the terms into `into` (the engine's intake keeps one draft for every order, so that intake
+ * builds no terms object per order): the order's instrument when `input` is valid (so that the caller need not look it
+ * up again), else the first problem found (`into` untouched).
+ */
+export function normaliseOrderInto(
+  input: NewOrderInput,
+  instruments: ReadonlyMap<string, Instrument>,
+  now: number,
+  into: TermsDraft,
+): Instrument | Refusal<ValidationRejectReason> {
   const idIssue = idProblem(input.clOrdId, "cl_ord_id", "invalid-cl-ord-id");
   if (idIssue !== null) return idIssue;
   const accountIssue = idProblem(input.account, "account", "invalid-account");
@@ -271,7 +310,7 @@ export function normaliseOrder(
     return refuse("invalid-allow-cross", "allow_cross", `expected true or false, got ${show(input.allowCross)}`);
   }
 
-  const tags = input.tags ?? EMPTY_TAGS;
+  const tags = input.tags ?? NO_TAGS;
   if (typeof tags !== "object" || Array.isArray(tags)) {
     return refuse("invalid-tags", "tags", "expected a mapping of names to text");
   }
@@ -280,26 +319,23 @@ export function normaliseOrder(
       return refuse("invalid-tags", "tags", `tag ${show(key)}: expected text, got ${show(tags[key])}`);
   }
 
-  return {
-    clOrdId: input.clOrdId,
-    source: input.source,
-    account: input.account,
-    symbol,
-    side,
-    orderQty,
-    ordType,
-    limitPrice,
-    urgency,
-    strategy,
-    startTime,
-    endTime,
-    maxParticipation,
-    allowCross,
-    tags,
-  };
+  into.clOrdId = input.clOrdId;
+  into.source = input.source;
+  into.account = input.account;
+  into.symbol = symbol;
+  into.side = side;
+  into.orderQty = orderQty;
+  into.ordType = ordType;
+  into.limitPrice = limitPrice;
+  into.urgency = urgency;
+  into.strategy = strategy;
+  into.startTime = startTime;
+  into.endTime = endTime;
+  into.maxParticipation = maxParticipation;
+  into.allowCross = allowCross;
+  into.tags = tags;
+  return instrument;
 }
-
-const EMPTY_TAGS: Readonly<Record<string, string>> = Object.freeze({});
 
 /** A JS number given for a decimal field: exact only as a safe integer. */
 function integerText(value: number): string | number {

@@ -35,6 +35,16 @@ export class RiskLimits {
   private readonly byInstrument = new Map<string, InstrumentLimits>();
   private readonly accountGross = new Map<string, Gross>();
   private readonly sourceGross = new Map<string, Gross>();
+  /**
+   * The last symbol, account and source looked up and their entries: intake checks an order and then counts it, so
+   * each is wanted twice in a row (entries are never removed, so a remembered one stays valid).
+   */
+  private lastSymbol: string | undefined;
+  private lastLimits: InstrumentLimits | undefined;
+  private lastAccount: string | undefined;
+  private lastAccountEntry: Gross = { value: 0, limit: null };
+  private lastSource: string | undefined;
+  private lastSourceEntry: Gross = { value: 0, limit: null };
 
   constructor(
     private readonly config: RiskConfig,
@@ -56,7 +66,7 @@ export class RiskLimits {
 
   /** Currency notional of `lots` at `price` units (float). */
   notional(symbol: string, lots: number, price: number): number {
-    return lots * price * (this.byInstrument.get(symbol) as InstrumentLimits).factor;
+    return lots * price * this.limitsOf(symbol).factor;
   }
 
   /**
@@ -77,7 +87,7 @@ export class RiskLimits {
     openQty: number,
     counted: number,
   ): Refusal<RiskRejectReason> | null {
-    const limits = this.byInstrument.get(symbol) as InstrumentLimits;
+    const limits = this.limitsOf(symbol);
     const instrument = limits.instrument;
     if (limits.restricted) return { reason: "restricted-symbol", field: "symbol", message: `${symbol} is restricted` };
     if (limits.maxLots !== null && orderQty > limits.maxLots) {
@@ -108,12 +118,7 @@ export class RiskLimits {
       }
     }
     const gross = executedNotional + openQty * price * limits.factor;
-    const accountGross = this.grossEntry(
-      this.accountGross,
-      account,
-      this.config.accounts,
-      this.config.accountGrossNotional,
-    );
+    const accountGross = this.accountEntry(account);
     if (accountGross.limit !== null) {
       const after = accountGross.value - counted + gross;
       if (after > accountGross.limit) {
@@ -124,7 +129,7 @@ export class RiskLimits {
         };
       }
     }
-    const sourceGross = this.grossEntry(this.sourceGross, source, this.config.sources, this.config.sourceGrossNotional);
+    const sourceGross = this.sourceEntry(source);
     if (sourceGross.limit !== null) {
       const after = sourceGross.value - counted + gross;
       if (after > sourceGross.limit) {
@@ -140,15 +145,13 @@ export class RiskLimits {
 
   /** Re-counts an order against its account and source after any change (accept, fill, amend, cancel). */
   recount(order: ClientOrder): void {
-    const factor = (this.byInstrument.get(order.symbol) as InstrumentLimits).factor;
+    const factor = this.limitsOf(order.symbol).factor;
     const now = (order.cumNotional + order.leavesQty * order.riskPrice) * factor;
     const delta = now - order.riskNotional;
     if (delta === 0) return;
     order.riskNotional = now;
-    this.grossEntry(this.accountGross, order.account, this.config.accounts, this.config.accountGrossNotional).value +=
-      delta;
-    this.grossEntry(this.sourceGross, order.source, this.config.sources, this.config.sourceGrossNotional).value +=
-      delta;
+    this.accountEntry(order.account).value += delta;
+    this.sourceEntry(order.source).value += delta;
   }
 
   grossOfAccount(account: string): number {
@@ -157,6 +160,40 @@ export class RiskLimits {
 
   grossOfSource(source: string): number {
     return this.sourceGross.get(source)?.value ?? 0;
+  }
+
+  private limitsOf(symbol: string): InstrumentLimits {
+    if (symbol !== this.lastSymbol) {
+      this.lastLimits = this.byInstrument.get(symbol);
+      this.lastSymbol = symbol;
+    }
+    return this.lastLimits as InstrumentLimits;
+  }
+
+  private accountEntry(account: string): Gross {
+    if (account !== this.lastAccount) {
+      this.lastAccountEntry = this.grossEntry(
+        this.accountGross,
+        account,
+        this.config.accounts,
+        this.config.accountGrossNotional,
+      );
+      this.lastAccount = account;
+    }
+    return this.lastAccountEntry;
+  }
+
+  private sourceEntry(source: string): Gross {
+    if (source !== this.lastSource) {
+      this.lastSourceEntry = this.grossEntry(
+        this.sourceGross,
+        source,
+        this.config.sources,
+        this.config.sourceGrossNotional,
+      );
+      this.lastSource = source;
+    }
+    return this.lastSourceEntry;
   }
 
   private grossEntry(

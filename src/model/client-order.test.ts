@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { aggressiveness, ClientOrder, clientOrdStatus, intentOf } from "./client-order.js";
+import {
+  aggressiveness,
+  ClientOrder,
+  type ClientOrderTerms,
+  clientOrdStatus,
+  intentOf,
+  NO_INSTRUCTIONS,
+} from "./client-order.js";
 
 describe("client order", () => {
   it("derives the intent from an explicit strategy or the urgency bucket", () => {
@@ -61,5 +68,45 @@ describe("client order", () => {
     order.cumQty = 4;
     order.cumNotional = 4 * 1_500_100;
     expect([order.leavesQty, order.avgPx, order.ordStatus]).toEqual([6, 1_500_100, "partially-filled"]);
+  });
+
+  it("shares one instructions record among orders that give none, and derives ordType, intent and crossQty", () => {
+    const terms: ClientOrderTerms = {
+      clOrdId: "c",
+      source: "S",
+      account: "A",
+      symbol: "ACME",
+      side: "buy",
+      orderQty: 10,
+      ordType: "market",
+      limitPrice: null,
+      urgency: "high",
+      strategy: null,
+      startTime: null,
+      endTime: null,
+      maxParticipation: null,
+      allowCross: false,
+      tags: {},
+    };
+    const plain = ClientOrder.create(1, terms, 4, null, {});
+    expect(plain.instructions).toBe(NO_INSTRUCTIONS);
+    expect([plain.ordType, plain.intent, plain.tags, plain.endTime]).toEqual(["market", "urgency-high", {}, null]);
+    const windowed = ClientOrder.create(
+      2,
+      { ...terms, ordType: "limit", limitPrice: 100, endTime: 9, allowCross: true, tags: { desk: "x" } },
+      4,
+      null,
+      {},
+    );
+    expect(windowed.instructions).not.toBe(NO_INSTRUCTIONS);
+    expect([windowed.ordType, windowed.endTime, windowed.allowCross, windowed.tags]).toEqual([
+      "limit",
+      9,
+      true,
+      { desk: "x" },
+    ]);
+    windowed.workQty = 6;
+    plain.workQty = 6;
+    expect([windowed.crossQty, plain.crossQty]).toEqual([6, 0]);
   });
 });

@@ -6,6 +6,9 @@
  * Invariants (checked by the engine, tested by property tests): 0 <= cumQty <= orderQty; leavesQty = orderQty - cumQty
  * while the order is open and 0 once it is done; every execution price respects `limitPrice`; cumNotional is the sum
  * of lastQty * lastPx (a float, used only for avgPx).
+ * Intake builds a million of these a second, so the object holds only what most orders need (the field count is most
+ * of the cost of building one): the rarely given instructions sit in a shared record (`OrderInstructions`), and what
+ * derives from other fields (ordType, intent, crossQty) is a getter.
  * Known limits: avgPx is a float (price units), as in the venue reports; a replace keeps the order's arrival time.
  */
 import type { OrdType, Side } from "./order-types.js";
@@ -81,6 +84,55 @@ export interface ClientOrderTerms {
   readonly tags: Readonly<Record<string, string>>;
 }
 
+/** An order without tags. */
+export const NO_TAGS: Readonly<Record<string, string>> = Object.freeze({});
+
+/**
+ * What an order asks beyond quantity, price and intent: a time window, a participation cap, crossing, tags. Most orders
+ * ask none of it, so they share `NO_INSTRUCTIONS` and the order object stays small (one field for five).
+ */
+export interface OrderInstructions {
+  readonly startTime: number | null;
+  readonly endTime: number | null;
+  readonly maxParticipation: number | null;
+  readonly allowCross: boolean;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+export const NO_INSTRUCTIONS: OrderInstructions = Object.freeze({
+  startTime: null,
+  endTime: null,
+  maxParticipation: null,
+  allowCross: false,
+  tags: NO_TAGS,
+});
+
+/** The instructions of `terms`: the shared `NO_INSTRUCTIONS` when it asks none. */
+export function instructionsOf(terms: OrderInstructions): OrderInstructions {
+  if (
+    terms.startTime === null &&
+    terms.endTime === null &&
+    terms.maxParticipation === null &&
+    !terms.allowCross &&
+    hasNoTags(terms.tags)
+  ) {
+    return NO_INSTRUCTIONS;
+  }
+  return {
+    startTime: terms.startTime,
+    endTime: terms.endTime,
+    maxParticipation: terms.maxParticipation,
+    allowCross: terms.allowCross,
+    tags: terms.tags,
+  };
+}
+
+function hasNoTags(tags: Readonly<Record<string, string>>): boolean {
+  if (tags === NO_TAGS) return true;
+  for (const _ in tags) return false;
+  return true;
+}
+
 /** An amendment waiting for the market exposure of its parent to shrink (see engine.ts). */
 export interface PendingAmendment {
   readonly kind: "cancel" | "replace" | "expire";
@@ -103,17 +155,12 @@ export class ClientOrder {
   declare readonly account: string;
   declare readonly symbol: string;
   declare readonly side: Side;
-  declare readonly ordType: OrdType;
   declare orderQty: number;
   declare limitPrice: number | null;
   declare readonly urgency: Urgency | null;
   declare readonly strategy: Strategy | null;
-  declare readonly intent: Intent;
-  declare readonly startTime: number | null;
-  declare readonly endTime: number | null;
-  declare readonly maxParticipation: number | null;
-  declare readonly allowCross: boolean;
-  declare readonly tags: Readonly<Record<string, string>>;
+  /** Window, participation cap, crossing and tags (read them through the getters below). */
+  declare readonly instructions: OrderInstructions;
   declare readonly arrivalTime: number;
   /** NBBO midpoint at arrival in price units (exact: ticks are even), or null when there was no two-sided quote. */
   declare readonly arrivalMid: number | null;
@@ -137,7 +184,6 @@ export class ClientOrder {
   declare allocKey: number;
   declare workQty: number;
   declare workKey: number;
-  declare crossQty: number;
   /** Pro-rata epoch: the epoch the weights belong to, the weight (open lots at its start) and lots allocated in it. */
   declare epoch: number;
   declare epochWeight: number;
@@ -175,17 +221,11 @@ export class ClientOrder {
       account: terms.account,
       symbol: terms.symbol,
       side: terms.side,
-      ordType: terms.ordType,
       orderQty: terms.orderQty,
       limitPrice: terms.limitPrice,
       urgency: terms.urgency,
       strategy: terms.strategy,
-      intent: intentOf(terms.urgency, terms.strategy),
-      startTime: terms.startTime,
-      endTime: terms.endTime,
-      maxParticipation: terms.maxParticipation,
-      allowCross: terms.allowCross,
-      tags: terms.tags,
+      instructions: instructionsOf(terms),
       arrivalTime,
       arrivalMid,
       sourceMetadata,
@@ -200,7 +240,6 @@ export class ClientOrder {
       allocKey: 0,
       workQty: 0,
       workKey: 0,
-      crossQty: 0,
       epoch: -1,
       epochWeight: 0,
       epochAlloc: 0,
@@ -209,6 +248,40 @@ export class ClientOrder {
       riskNotional: 0,
     };
     return order as unknown as ClientOrder;
+  }
+
+  /** A market order has no limit price, a limit order always one (a replace cannot take it away or add one). */
+  get ordType(): OrdType {
+    return this.limitPrice === null ? "market" : "limit";
+  }
+
+  get intent(): Intent {
+    return intentOf(this.urgency, this.strategy);
+  }
+
+  get startTime(): number | null {
+    return this.instructions.startTime;
+  }
+
+  get endTime(): number | null {
+    return this.instructions.endTime;
+  }
+
+  get maxParticipation(): number | null {
+    return this.instructions.maxParticipation;
+  }
+
+  get allowCross(): boolean {
+    return this.instructions.allowCross;
+  }
+
+  get tags(): Readonly<Record<string, string>> {
+    return this.instructions.tags;
+  }
+
+  /** The lots the order contributes to its parent's crossable ladder: its workable lots when it allows crossing. */
+  get crossQty(): number {
+    return this.instructions.allowCross ? this.workQty : 0;
   }
 
   get isOpen(): boolean {
