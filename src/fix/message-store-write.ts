@@ -1,9 +1,9 @@
 /**
  * A change to a `FixMessageStore` as data, for the stores whose writes are made on another thread (the PostgreSQL
  * store's connection, the threaded SQLite store's writer): what the session's thread sends, and how it is applied to
- * a store that writes synchronously.
+ * a store that writes synchronously. `WritesAsData` is such a store's side: each change becomes one `StoreWrite`.
  */
-import type { FixMessageStore } from "./message-store.js";
+import type { FixMessageStore, FixSeqNums, StoredMessage } from "./message-store.js";
 
 export type StoreWrite =
   | { readonly op: "recordSent"; readonly sessionId: string; readonly msgSeqNum: number; readonly raw: string }
@@ -22,5 +22,31 @@ export function applyWrite(store: FixMessageStore, w: StoreWrite): void {
     case "reset":
       store.reset(w.sessionId);
       return;
+  }
+}
+
+/** A store whose changes are `StoreWrite`s handed to `write`; the reads, transactions and durability are its own. */
+export abstract class WritesAsData implements FixMessageStore {
+  protected abstract write(w: StoreWrite): void;
+  abstract seqNums(sessionId: string): FixSeqNums;
+  abstract sentBetween(sessionId: string, begin: number, end: number): StoredMessage[];
+  abstract transaction<T>(work: () => T): T;
+  abstract whenDurable(done: (error: Error | null) => void): void;
+  abstract close(): void;
+
+  recordSent(sessionId: string, msgSeqNum: number, raw: string): void {
+    this.write({ op: "recordSent", sessionId, msgSeqNum, raw });
+  }
+
+  setNextSenderMsgSeqNum(sessionId: string, next: number): void {
+    this.write({ op: "setNext", sessionId, side: "sender", next });
+  }
+
+  setNextTargetMsgSeqNum(sessionId: string, next: number): void {
+    this.write({ op: "setNext", sessionId, side: "target", next });
+  }
+
+  reset(sessionId: string): void {
+    this.write({ op: "reset", sessionId });
   }
 }

@@ -12,11 +12,11 @@
 import { BlockingWorker, workerScript } from "../core/blocking-worker.js";
 import { TributaryError } from "../core/errors.js";
 import { redactUrl } from "../journal/postgres-journal-store.js";
-import type { FixMessageStore, FixSeqNums, StoredMessage } from "./message-store.js";
-import type { StoreWrite } from "./message-store-write.js";
+import type { FixSeqNums, StoredMessage } from "./message-store.js";
+import { type StoreWrite, WritesAsData } from "./message-store-write.js";
 import type { StoreRequest, StoreWorkerSetup } from "./postgres-message-store-protocol.js";
 
-export class PostgresFixMessageStore implements FixMessageStore {
+export class PostgresFixMessageStore extends WritesAsData {
   /** The URL without its password, and the schema, for messages. */
   readonly location: string;
   private readonly worker: BlockingWorker<StoreRequest, StoreWorkerSetup>;
@@ -27,6 +27,7 @@ export class PostgresFixMessageStore implements FixMessageStore {
   private closed = false;
 
   constructor(url: string, schema = "public") {
+    super();
     this.location = `${redactUrl(url)} (schema ${schema})`;
     const script = workerScript(import.meta.url, "postgres-message-store-worker.js", "fix");
     this.worker = new BlockingWorker(
@@ -54,26 +55,10 @@ export class PostgresFixMessageStore implements FixMessageStore {
     return { nextSenderMsgSeqNum: sender, nextTargetMsgSeqNum: target };
   }
 
-  recordSent(sessionId: string, msgSeqNum: number, raw: string): void {
-    this.write({ op: "recordSent", sessionId, msgSeqNum, raw });
-  }
-
-  setNextSenderMsgSeqNum(sessionId: string, next: number): void {
-    this.write({ op: "setNext", sessionId, side: "sender", next });
-  }
-
-  setNextTargetMsgSeqNum(sessionId: string, next: number): void {
-    this.write({ op: "setNext", sessionId, side: "target", next });
-  }
-
   sentBetween(sessionId: string, begin: number, end: number): StoredMessage[] {
     this.sendPending();
     const rows = this.call({ op: "sentBetween", sessionId, begin, end }) as [number, string][];
     return rows.map(([msgSeqNum, raw]) => ({ msgSeqNum, raw }));
-  }
-
-  reset(sessionId: string): void {
-    this.write({ op: "reset", sessionId });
   }
 
   transaction<T>(work: () => T): T {
@@ -101,7 +86,7 @@ export class PostgresFixMessageStore implements FixMessageStore {
   }
 
   /** Outside a transaction, committed now; inside one, with its commit. */
-  private write(w: StoreWrite): void {
+  protected write(w: StoreWrite): void {
     if (this.depth === 0) this.call({ op: "apply", writes: [w], commit: true });
     else this.pending.push(w);
   }

@@ -17,8 +17,8 @@
  */
 import { BlockingWorker, workerScript } from "../core/blocking-worker.js";
 import { TributaryError } from "../core/errors.js";
-import type { FixMessageStore, FixSeqNums, StoredMessage } from "./message-store.js";
-import type { StoreWrite } from "./message-store-write.js";
+import type { FixSeqNums, StoredMessage } from "./message-store.js";
+import { type StoreWrite, WritesAsData } from "./message-store-write.js";
 import type { SqliteFixMessageStoreOptions } from "./sqlite-message-store.js";
 import type {
   SqliteStoreMessage,
@@ -34,7 +34,7 @@ interface Waiter {
   readonly done: (error: Error | null) => void;
 }
 
-export class ThreadedSqliteFixMessageStore implements FixMessageStore {
+export class ThreadedSqliteFixMessageStore extends WritesAsData {
   private readonly worker: BlockingWorker<SqliteStoreMessage, SqliteStoreWorkerSetup>;
   private depth = 0;
   /** The unit being written (the open transaction's), the last one sent whole, the last one the worker reported. */
@@ -52,6 +52,7 @@ export class ThreadedSqliteFixMessageStore implements FixMessageStore {
     readonly file: string,
     options: SqliteFixMessageStoreOptions = {},
   ) {
+    super();
     this.worker = new BlockingWorker(
       workerScript(import.meta.url, "sqlite-message-store-worker.js", "fix"),
       { file, synchronous: options.synchronous ?? "FULL" },
@@ -77,25 +78,9 @@ export class ThreadedSqliteFixMessageStore implements FixMessageStore {
     return this.call({ kind: "seqNums", sessionId }) as FixSeqNums;
   }
 
-  recordSent(sessionId: string, msgSeqNum: number, raw: string): void {
-    this.write({ op: "recordSent", sessionId, msgSeqNum, raw });
-  }
-
-  setNextSenderMsgSeqNum(sessionId: string, next: number): void {
-    this.write({ op: "setNext", sessionId, side: "sender", next });
-  }
-
-  setNextTargetMsgSeqNum(sessionId: string, next: number): void {
-    this.write({ op: "setNext", sessionId, side: "target", next });
-  }
-
   sentBetween(sessionId: string, begin: number, end: number): StoredMessage[] {
     this.sendPending(false);
     return this.call({ kind: "sentBetween", sessionId, begin, end }) as StoredMessage[];
-  }
-
-  reset(sessionId: string): void {
-    this.write({ op: "reset", sessionId });
   }
 
   transaction<T>(work: () => T): T {
@@ -134,7 +119,7 @@ export class ThreadedSqliteFixMessageStore implements FixMessageStore {
     this.committed({ kind: "durable", unit: this.sent });
   }
 
-  private write(w: StoreWrite): void {
+  protected write(w: StoreWrite): void {
     if (this.depth > 0) {
       this.pending.push(w);
       return;
