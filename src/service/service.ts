@@ -44,7 +44,6 @@ import { OrderGateway } from "../fix/order-gateway.js";
 import { PostgresFixMessageStore } from "../fix/postgres-message-store.js";
 import { TcpFixAcceptor, wallClock } from "../fix/tcp-acceptor.js";
 import { ThreadedSqliteFixMessageStore } from "../fix/threaded-sqlite-message-store.js";
-import type { JournalReader } from "../journal/journal-reader.js";
 import { type JournalTarget, openJournalReader, openJournalStore, targetLocation } from "../journal/journal-target.js";
 import { PostgresJournalStore, quoteIdent } from "../journal/postgres-journal-store.js";
 import { ReleasedOrders } from "../journal/released-orders.js";
@@ -339,7 +338,8 @@ export async function startService(
     config.releaseDoneOrdersAfter !== null || (resume && config.fix !== null)
       ? openJournalReader(config.journal)
       : null;
-  const released = config.releaseDoneOrdersAfter === null ? null : new ReleasedOrders(journalReader as JournalReader);
+  const released =
+    config.releaseDoneOrdersAfter === null || journalReader === null ? null : new ReleasedOrders(journalReader);
   const fixStore = config.fix === null ? null : openFixStore(config.fix.store);
   const fixVenueStore =
     config.fixVenues.length === 0
@@ -427,9 +427,8 @@ export async function startService(
     gateway === null || fixStore === null
       ? null
       : new FixAcceptor(wallClock, gateway.createSessions(fixStore), { log: (line) => fixLog.debug(line) });
-  if (gateway !== null && fixStore !== null && journalReady.recovered !== null) {
-    const reader = journalReader as JournalReader;
-    const counts = redeliverMissedReports(gateway, fixStore, reader, journalReady.recovered.lastSeq);
+  if (gateway !== null && fixStore !== null && journalReady.recovered !== null && journalReader !== null) {
+    const counts = redeliverMissedReports(gateway, fixStore, journalReader, journalReady.recovered.lastSeq);
     if (counts.size > 0) logger.info({ reports: Object.fromEntries(counts) }, "FIX reports the sessions missed, sent");
   }
   let accepting = false;
