@@ -8,18 +8,16 @@
  * machine, 127.0.0.1:5432, database `test`, or TRIBUTARY_TEST_PG; schemas of their own, dropped after).
  */
 import { rmSync } from "node:fs";
-import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import type { FixMessage } from "../src/fix/codec.js";
 import { formatUtcTimestamp } from "../src/fix/fix-time.js";
 import { wallClock } from "../src/fix/tcp-acceptor.js";
 import { FixTestInitiator } from "../src/fix/test-initiator.js";
-import { quoteIdent } from "../src/journal/postgres-journal-store.js";
+import { dropSchemas, PG_URL, testSchema } from "./postgres-fixtures.js";
 import { call, type ServiceProcess, serviceConfig, startServiceProcess, tempDir } from "./service-fixtures.js";
 
 const ADMIN = "admin-restart-token";
-const PG_URL = process.env.TRIBUTARY_TEST_PG ?? "postgres://postgres@127.0.0.1:5432/test";
-const PG_SCHEMA = `tfixrestart_${process.pid}_${Date.now().toString(36)}`;
+const PG_SCHEMA = testSchema("tfixrestart");
 const cases = [
   { stores: "SQLite", journal: { path: "journal.db" }, fixStore: { store: "fix-store.db" } },
   {
@@ -47,11 +45,7 @@ describe.each(cases)("FIX: an OMS reconnecting after our restart (journal and FI
     for (const s of services) if (s.child.exitCode === null) s.child.kill("SIGKILL");
     rmSync(dir, { recursive: true, force: true });
     if (c.stores !== "PostgreSQL") return;
-    const client = new pg.Client({ connectionString: PG_URL });
-    await client.connect();
-    for (const schema of [PG_SCHEMA, `${PG_SCHEMA}_fix`])
-      await client.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
-    await client.end();
+    await dropSchemas(PG_SCHEMA, `${PG_SCHEMA}_fix`);
   });
 
   it("receives every execution report it missed, by resend, after a SIGKILL and --resume", async () => {

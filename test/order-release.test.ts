@@ -36,11 +36,11 @@ import { SESSION_SECONDS } from "../src/model/market-parameters.js";
 import { recoverEngine } from "../src/runtime/recover.js";
 import { captureSnapshot, type SessionSnapshot } from "../src/runtime/snapshot-file.js";
 import { endOfDayReport } from "../src/service/end-of-day.js";
+import { dropSchemas, PG_URL, testSchema } from "./postgres-fixtures.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tributary-release-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const PG_URL = process.env.TRIBUTARY_TEST_PG ?? "postgres://postgres@127.0.0.1:5432/test";
-const PG_SCHEMA = `trelorders_${process.pid}_${Date.now().toString(36)}`;
+const PG_SCHEMA = testSchema("trelorders");
 
 /** A new journal schema in PostgreSQL holding the SQLite journal's records and client-id index, row for row. */
 async function copyToPostgres(path: string): Promise<void> {
@@ -71,12 +71,7 @@ async function copyToPostgres(path: string): Promise<void> {
   }
 }
 
-afterAll(async () => {
-  const client = new pg.Client({ connectionString: PG_URL });
-  await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS ${quoteIdent(PG_SCHEMA)} CASCADE`);
-  await client.end();
-});
+afterAll(() => dropSchemas(PG_SCHEMA));
 
 const START = Date.UTC(2026, 0, 5, 14, 30) * 1000;
 const MINUTES = 10;

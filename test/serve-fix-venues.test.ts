@@ -22,17 +22,16 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { rmSync } from "node:fs";
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { join } from "node:path";
-import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadReferenceData } from "../src/config/load-config.js";
 import { decodeFix } from "../src/fix/codec.js";
 import { SqliteFixMessageStore } from "../src/fix/sqlite-message-store.js";
 import { type JournalTarget, openJournalStore } from "../src/journal/journal-target.js";
-import { quoteIdent } from "../src/journal/postgres-journal-store.js";
 import { verifyJournal } from "../src/journal/verify.js";
 import type { ChildOrderChanged, EngineEvent, ParentFilled } from "../src/model/client-events.js";
 import type { Instrument } from "../src/model/instrument.js";
 import { parseLots, VenueTag } from "../src/venue/fix/fix-order-tags.js";
+import { dropSchemas, PG_URL, testSchema } from "./postgres-fixtures.js";
 import {
   CLI,
   call,
@@ -47,8 +46,7 @@ import {
 const DESK = "desk-token";
 const ADMIN = "admin-token";
 const VENUES = ["LITA", "LITB", "DRKP"];
-const PG_URL = process.env.TRIBUTARY_TEST_PG ?? "postgres://postgres@127.0.0.1:5432/test";
-const PG_SCHEMA = `tfixvenues_${process.pid}_${Date.now().toString(36)}`;
+const PG_SCHEMA = testSchema("tfixvenues");
 const cases = [
   { journal: "SQLite", config: { path: "journal.db" } },
   { journal: "PostgreSQL", config: { pg: PG_URL, schema: PG_SCHEMA } },
@@ -150,11 +148,7 @@ describe.each(cases)("tributary serve with FIX venues, venue-sim as its own proc
     await proxy?.close();
     rmSync(dir, { recursive: true, force: true });
     if (c.journal !== "PostgreSQL") return;
-    const client = new pg.Client({ connectionString: PG_URL });
-    await client.connect();
-    for (const schema of [PG_SCHEMA, `${PG_SCHEMA}_fix_venues`])
-      await client.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
-    await client.end();
+    await dropSchemas(PG_SCHEMA, `${PG_SCHEMA}_fix_venues`);
   });
 
   it("fills over FIX, routes around a cut venue, survives a venue restart and its own, every fill once", async () => {

@@ -15,6 +15,7 @@ import { wallClock } from "../src/fix/tcp-acceptor.js";
 import { FixTestInitiator } from "../src/fix/test-initiator.js";
 import { PostgresJournalStore, quoteIdent } from "../src/journal/postgres-journal-store.js";
 import { verifyJournal } from "../src/journal/verify.js";
+import { dropSchemas } from "./postgres-fixtures.js";
 import {
   CLI,
   call,
@@ -143,11 +144,7 @@ describe("tributary serve with a PostgreSQL journal", () => {
           " sessions: continue it with --resume, or choose another journal.schema\n",
       );
     } finally {
-      const client = new pg.Client({ connectionString: URL });
-      await client.connect();
-      for (const s of [schema, `${schema}_fix_venues`])
-        await client.query(`DROP SCHEMA IF EXISTS ${quoteIdent(s)} CASCADE`);
-      await client.end();
+      await dropSchemas(schema, `${schema}_fix_venues`);
     }
   });
 

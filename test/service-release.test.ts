@@ -10,13 +10,12 @@
 
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { formatUtcTimestamp } from "../src/fix/fix-time.js";
 import type { FixField } from "../src/fix/session.js";
 import { wallClock } from "../src/fix/tcp-acceptor.js";
 import { FixTestInitiator } from "../src/fix/test-initiator.js";
-import { quoteIdent } from "../src/journal/postgres-journal-store.js";
+import { dropSchemas, PG_URL, testSchema } from "./postgres-fixtures.js";
 import {
   call,
   restingOrder,
@@ -26,8 +25,7 @@ import {
   tempDir,
 } from "./service-fixtures.js";
 
-const PG_URL = process.env.TRIBUTARY_TEST_PG ?? "postgres://postgres@127.0.0.1:5432/test";
-const PG_SCHEMA = `trelease_${process.pid}_${Date.now().toString(36)}`;
+const PG_SCHEMA = testSchema("trelease");
 const DESK = "desk-secret-token";
 const ADMIN = "admin-secret-token";
 
@@ -66,10 +64,7 @@ describe.each(cases)("tributary serve: done orders released from memory ($journa
     for (const s of started) await s.stop();
     rmSync(dir, { recursive: true, force: true });
     if (c.journal !== "PostgreSQL") return;
-    const client = new pg.Client({ connectionString: PG_URL });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS ${quoteIdent(PG_SCHEMA)} CASCADE`);
-    await client.end();
+    await dropSchemas(PG_SCHEMA);
   });
 
   it("answers for released orders from the journal exactly as from memory, and across a resume", async () => {
