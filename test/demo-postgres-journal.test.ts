@@ -9,22 +9,18 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { PostgresJournalStore, quoteIdent } from "../src/journal/postgres-journal-store.js";
+import { PostgresJournalStore } from "../src/journal/postgres-journal-store.js";
 import { SqliteJournalStore } from "../src/journal/sqlite-journal-store.js";
+import { dropSchemas, PG_URL, testSchema } from "./postgres-fixtures.js";
 
 const CLI = join(import.meta.dirname, "..", "dist", "src", "cli", "main.js");
-const URL = process.env.TRIBUTARY_TEST_PG ?? "postgres://postgres@127.0.0.1:5432/test";
-const SCHEMA = `tdemo_${process.pid}_${Date.now().toString(36)}`;
+const SCHEMA = testSchema("tdemo");
 const dir = mkdtempSync(join(tmpdir(), "tributary-demo-pg-"));
 
 afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
-  const client = new pg.Client({ connectionString: URL });
-  await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS ${quoteIdent(SCHEMA)} CASCADE`);
-  await client.end();
+  await dropSchemas(SCHEMA);
 });
 
 function run(...args: string[]) {
@@ -40,21 +36,21 @@ describe("tributary demo --pg", () => {
     const sqlite = run(...DEMO, "--out", out);
     expect(sqlite.stderr).toBe("");
     expect(sqlite.status).toBe(0);
-    const postgres = run(...DEMO, "--pg", URL, "--pg-schema", SCHEMA);
+    const postgres = run(...DEMO, "--pg", PG_URL, "--pg-schema", SCHEMA);
     expect(postgres.stderr).toBe("");
     expect(postgres.status).toBe(0);
     const a = JSON.parse(sqlite.stdout).journal;
     const b = JSON.parse(postgres.stdout).journal;
     expect(a.events).toBeGreaterThan(1_000);
-    expect(b).toEqual({ path: `${URL} (schema ${SCHEMA})`, events: a.events, headHash: a.headHash });
+    expect(b).toEqual({ path: `${PG_URL} (schema ${SCHEMA})`, events: a.events, headHash: a.headHash });
 
-    const verify = run("audit", "verify", "--pg", URL, "--pg-schema", SCHEMA);
+    const verify = run("audit", "verify", "--pg", PG_URL, "--pg-schema", SCHEMA);
     expect(verify.stderr).toBe("");
     expect(verify.status).toBe(0);
     expect(verify.stdout).toContain(a.headHash);
 
     const file = SqliteJournalStore.open(join(out, "journal.db"), { mode: "open" });
-    const server = await PostgresJournalStore.open({ url: URL, schema: SCHEMA, mode: "open" });
+    const server = await PostgresJournalStore.open({ url: PG_URL, schema: SCHEMA, mode: "open" });
     try {
       expect(await server.head()).toEqual(await file.head());
       expect(await server.indexCounts()).toEqual(await file.indexCounts());
@@ -66,11 +62,11 @@ describe("tributary demo --pg", () => {
   });
 
   it("refuses a schema that already holds a journal, in one line", () => {
-    const again = run(...DEMO, "--pg", URL, "--pg-schema", SCHEMA);
+    const again = run(...DEMO, "--pg", PG_URL, "--pg-schema", SCHEMA);
     expect(again.status).toBe(2);
     expect(again.stderr).toMatch(
       new RegExp(
-        `^tributary: --pg ${URL.replace(/[/.?]/g, "\\$&")} \\(schema ${SCHEMA}\\): already holds a journal \\([\\d]+ events\\); the demo writes a new one: choose another --pg-schema, or drop that schema\\n$`,
+        `^tributary: --pg ${PG_URL.replace(/[/.?]/g, "\\$&")} \\(schema ${SCHEMA}\\): already holds a journal \\([\\d]+ events\\); the demo writes a new one: choose another --pg-schema, or drop that schema\\n$`,
       ),
     );
   });
@@ -84,10 +80,10 @@ describe("tributary demo --pg", () => {
   });
 
   it("refuses --pg with --db or --no-journal", () => {
-    expect(run(...DEMO, "--pg", URL, "--db", join(dir, "x.db")).stderr).toBe(
+    expect(run(...DEMO, "--pg", PG_URL, "--db", join(dir, "x.db")).stderr).toBe(
       "tributary: demo: give --db or --pg, not both\n",
     );
-    expect(run(...DEMO, "--pg", URL, "--no-journal").stderr).toBe(
+    expect(run(...DEMO, "--pg", PG_URL, "--no-journal").stderr).toBe(
       "tributary: demo: --pg names a journal and --no-journal asks for none: give one\n",
     );
   });

@@ -16,14 +16,14 @@ import { ThreadedJournal } from "../src/journal/threaded-journal.js";
 import { verifyJournal } from "../src/journal/verify.js";
 import type { EngineEvent } from "../src/model/client-events.js";
 import { manyEvents, sampleDay } from "./journal-fixtures.js";
+import { dropSchemas, PG_URL, testSchema } from "./postgres-fixtures.js";
 
-const URL = process.env.TRIBUTARY_TEST_PG ?? "postgres://postgres@127.0.0.1:5432/test";
-const RUN = `tjt_${process.pid}_${Date.now().toString(36)}`;
+const RUN = testSchema("tjt");
 let n = 0;
 const schemas: string[] = [];
 
 async function admin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: URL });
+  const client = new pg.Client({ connectionString: PG_URL });
   await client.connect();
   try {
     return await run(client);
@@ -32,14 +32,10 @@ async function admin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
-afterAll(() =>
-  admin(async (client) => {
-    for (const s of schemas) await client.query(`DROP SCHEMA IF EXISTS ${quoteIdent(s)} CASCADE`);
-  }),
-);
+afterAll(() => dropSchemas(...schemas));
 
 /** A new, empty journal schema (created on this thread, as a caller does), as a target. */
-async function fresh(url = URL): Promise<JournalTarget & { kind: "postgres" }> {
+async function fresh(url = PG_URL): Promise<JournalTarget & { kind: "postgres" }> {
   const schema = `${RUN}_${++n}`;
   schemas.push(schema);
   await (await PostgresJournalStore.open({ url, schema, mode: "create" })).close();
@@ -127,7 +123,7 @@ describe("ThreadedJournal on PostgreSQL", () => {
 
   it("survives a dropped connection: the failed write is reported, kept, and retried on a new one", async () => {
     const application = `${RUN}_drop`;
-    const target = await fresh(`${URL}${URL.includes("?") ? "&" : "?"}application_name=${application}`);
+    const target = await fresh(`${PG_URL}${PG_URL.includes("?") ? "&" : "?"}application_name=${application}`);
     const errors: TributaryError[] = [];
     const journal = new ThreadedJournal(target, { batchSize: 50, onError: (e) => errors.push(e) });
     for (const e of manyEvents(100)) journal.append(e);
@@ -185,9 +181,9 @@ describe("ThreadedJournal on PostgreSQL", () => {
   it("creates the schema when asked to", async () => {
     const schema = `${RUN}_created`;
     schemas.push(schema);
-    const journal = new ThreadedJournal({ kind: "postgres", url: URL, schema }, { create: true });
+    const journal = new ThreadedJournal({ kind: "postgres", url: PG_URL, schema }, { create: true });
     for (const e of manyEvents(10)) journal.append(e);
     journal.closeSync();
-    expect(await verify({ kind: "postgres", url: URL, schema })).toMatchObject({ ok: true, records: 10 });
+    expect(await verify({ kind: "postgres", url: PG_URL, schema })).toMatchObject({ ok: true, records: 10 });
   });
 });

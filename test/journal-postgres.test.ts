@@ -3,41 +3,34 @@
  * TRIBUTARY_TEST_PG): every store gets a schema of its own, dropped after the test. Also what only a server can get
  * wrong: an unreachable URL, a schema that is not a journal, a journal from a newer version.
  */
-import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { JournalOpenError } from "../src/journal/journal-errors.js";
 import type { JournalStore } from "../src/journal/journal-store.js";
 import { SCHEMA_VERSION } from "../src/journal/migrations.js";
 import { PostgresJournalStore, quoteIdent } from "../src/journal/postgres-journal-store.js";
 import { journalStoreContract } from "./journal-store.contract.js";
+import { dropSchemas, PG_URL, testSchema } from "./postgres-fixtures.js";
 
-const URL = process.env.TRIBUTARY_TEST_PG ?? "postgres://postgres@127.0.0.1:5432/test";
-const RUN = `tj_${process.pid}_${Date.now().toString(36)}`;
+const RUN = testSchema("tj");
 let n = 0;
 let current = "";
 const schemas: string[] = [];
 
-async function dropSchemas(): Promise<void> {
-  if (schemas.length === 0) return;
-  const client = new pg.Client({ connectionString: URL });
-  await client.connect();
-  try {
-    for (const s of schemas.splice(0)) await client.query(`DROP SCHEMA IF EXISTS ${quoteIdent(s)} CASCADE`);
-  } finally {
-    await client.end();
-  }
+/** Drops the schemas made so far. */
+async function dropMade(): Promise<void> {
+  await dropSchemas(...schemas.splice(0));
 }
 
-afterAll(dropSchemas);
+afterAll(dropMade);
 
 journalStoreContract("PostgreSQL", {
   async create() {
     current = `${RUN}_${++n}`;
     schemas.push(current);
-    return PostgresJournalStore.open({ url: URL, schema: current, mode: "create" });
+    return PostgresJournalStore.open({ url: PG_URL, schema: current, mode: "create" });
   },
   async reopen() {
-    return PostgresJournalStore.open({ url: URL, schema: current, mode: "open" });
+    return PostgresJournalStore.open({ url: PG_URL, schema: current, mode: "open" });
   },
   raw(store: JournalStore) {
     const client = (store as PostgresJournalStore).connection;
@@ -53,7 +46,7 @@ journalStoreContract("PostgreSQL", {
       },
     };
   },
-  cleanup: dropSchemas,
+  cleanup: dropMade,
 });
 
 describe("PostgresJournalStore: opening", () => {
@@ -93,14 +86,14 @@ describe("PostgresJournalStore: opening", () => {
   it("refuses a schema without a journal, and a journal from a newer version", async () => {
     const schema = `${RUN}_open`;
     schemas.push(schema);
-    await refuses({ url: URL, schema }, "journal-foreign", /not a Tributary journal/);
-    const store = await PostgresJournalStore.open({ url: URL, schema, mode: "create" });
+    await refuses({ url: PG_URL, schema }, "journal-foreign", /not a Tributary journal/);
+    const store = await PostgresJournalStore.open({ url: PG_URL, schema, mode: "create" });
     await store.connection.query(
       `INSERT INTO ${quoteIdent(schema)}.tributary_schema (version, description) VALUES ($1, 'future')`,
       [SCHEMA_VERSION + 1],
     );
     await store.close();
-    await refuses({ url: URL, schema }, "journal-schema-newer", /is newer than this Tributary reads/);
-    await dropSchemas();
+    await refuses({ url: PG_URL, schema }, "journal-schema-newer", /is newer than this Tributary reads/);
+    await dropMade();
   });
 });

@@ -13,6 +13,7 @@ export function testSchema(prefix: string): string {
 }
 
 export async function dropSchemas(...schemas: string[]): Promise<void> {
+  if (schemas.length === 0) return;
   const client = new pg.Client({ connectionString: PG_URL });
   await client.connect();
   try {

@@ -15,7 +15,7 @@ import { wallClock } from "../src/fix/tcp-acceptor.js";
 import { FixTestInitiator } from "../src/fix/test-initiator.js";
 import { PostgresJournalStore, quoteIdent } from "../src/journal/postgres-journal-store.js";
 import { verifyJournal } from "../src/journal/verify.js";
-import { dropSchemas } from "./postgres-fixtures.js";
+import { dropSchemas, PG_URL, testSchema } from "./postgres-fixtures.js";
 import {
   CLI,
   call,
@@ -26,8 +26,7 @@ import {
   tempDir,
 } from "./service-fixtures.js";
 
-const URL = process.env.TRIBUTARY_TEST_PG ?? "postgres://postgres@127.0.0.1:5432/test";
-const SCHEMA = `tserve_${process.pid}_${Date.now().toString(36)}`;
+const SCHEMA = testSchema("tserve");
 const DESK = "pg-desk-token";
 const dir = tempDir();
 const started: ServiceProcess[] = [];
@@ -35,10 +34,7 @@ const started: ServiceProcess[] = [];
 afterAll(async () => {
   for (const s of started) if (s.child.exitCode === null) s.child.kill("SIGKILL");
   rmSync(dir, { recursive: true, force: true });
-  const client = new pg.Client({ connectionString: URL });
-  await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS ${quoteIdent(SCHEMA)} CASCADE`);
-  await client.end();
+  await dropSchemas(SCHEMA);
 });
 
 function config(journal: Record<string, unknown>, extra: Record<string, unknown> = {}, file = "serve.yaml"): string {
@@ -55,7 +51,7 @@ function refused(configPath: string, ...args: string[]) {
 }
 
 async function readJournal() {
-  const store = await PostgresJournalStore.open({ url: URL, schema: SCHEMA, mode: "open" });
+  const store = await PostgresJournalStore.open({ url: PG_URL, schema: SCHEMA, mode: "open" });
   try {
     const accepted = new Set<string>();
     const head = (await store.head())?.seq ?? 0;
@@ -68,13 +64,13 @@ async function readJournal() {
 }
 
 describe("tributary serve with a PostgreSQL journal", () => {
-  const path = config({ pg: URL, schema: SCHEMA });
+  const path = config({ pg: PG_URL, schema: SCHEMA });
 
   it("journals every acknowledged order, stops cleanly, and resumes from the journal", async () => {
     const service = await startServiceProcess(dir, path);
     started.push(service);
     const listening = service.logs.find((l) => l.msg === "listening");
-    expect(listening?.journal).toBe(`${URL} (schema ${SCHEMA})`);
+    expect(listening?.journal).toBe(`${PG_URL} (schema ${SCHEMA})`);
     const acked: string[] = [];
     for (let i = 0; i < 20; i++) {
       const r = await call(service.url, "POST", "/orders", DESK, restingOrder(`pg-${i}`, "D1"));
@@ -104,7 +100,7 @@ describe("tributary serve with a PostgreSQL journal", () => {
   });
 
   it("resumes from a snapshot file with journal.snapshot: written at the stop, used by the next resume", async () => {
-    const snapshotted = config({ pg: URL, schema: SCHEMA, snapshot: "pg.snapshot" }, {}, "snap.yaml");
+    const snapshotted = config({ pg: PG_URL, schema: SCHEMA, snapshot: "pg.snapshot" }, {}, "snap.yaml");
     const first = await startServiceProcess(dir, snapshotted, ["--resume"]);
     started.push(first);
     expect(first.logs.find((l) => l.msg === "resumed from the journal")).toMatchObject({ fromSnapshot: 0 });
@@ -126,18 +122,18 @@ describe("tributary serve with a PostgreSQL journal", () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(
       new RegExp(
-        `^tributary: journal\\.pg: ${URL.replace(/[/.?]/g, "\\$&")} \\(schema ${SCHEMA}\\) already holds a journal of \\d+ events \\(continue it with --resume, or choose another journal\\.schema\\)\\n$`,
+        `^tributary: journal\\.pg: ${PG_URL.replace(/[/.?]/g, "\\$&")} \\(schema ${SCHEMA}\\) already holds a journal of \\d+ events \\(continue it with --resume, or choose another journal\\.schema\\)\\n$`,
       ),
     );
   });
 
   it("refuses, in one line, FIX venue sessions of an earlier run in a new session's venue schema", async () => {
     const schema = `${SCHEMA}_v`;
-    const earlier = new PostgresFixMessageStore(URL, `${schema}_fix_venues`);
+    const earlier = new PostgresFixMessageStore(PG_URL, `${schema}_fix_venues`);
     earlier.setNextSenderMsgSeqNum("FIX.4.4:TRIBUTARY->LITA", 7);
     earlier.close();
     try {
-      const r = refused(config({ pg: URL, schema }, { fixVenues: [{ venue: "LITA", port: 9 }] }, "venues.yaml"));
+      const r = refused(config({ pg: PG_URL, schema }, { fixVenues: [{ venue: "LITA", port: 9 }] }, "venues.yaml"));
       expect(r.status).toBe(2);
       expect(r.stderr).toBe(
         `tributary: journal.pg: schema ${schema}_fix_venues (the FIX venue sessions of an earlier run) already holds` +
@@ -159,8 +155,11 @@ describe("tributary serve with a PostgreSQL journal", () => {
   it("keeps the FIX sessions' sequence numbers in PostgreSQL with fix.store a postgres:// URL", async () => {
     const fixSchema = `${SCHEMA}_fix`;
     const session = { id: "OMS1", senderCompId: "TRIBUTARY", targetCompId: "OMS1" };
-    const fix = { port: 0, store: URL, storeSchema: fixSchema, sessions: [session] };
-    const service = await startServiceProcess(dir, config({ pg: URL, schema: `${SCHEMA}_j2` }, { fix }, "fixpg.yaml"));
+    const fix = { port: 0, store: PG_URL, storeSchema: fixSchema, sessions: [session] };
+    const service = await startServiceProcess(
+      dir,
+      config({ pg: PG_URL, schema: `${SCHEMA}_j2` }, { fix }, "fixpg.yaml"),
+    );
     started.push(service);
     const oms = await FixTestInitiator.open({
       port: service.fixPort as number,
@@ -174,7 +173,7 @@ describe("tributary serve with a PostgreSQL journal", () => {
       oms.close();
     }
     expect(await service.stop()).toBe(0);
-    const client = new pg.Client({ connectionString: URL });
+    const client = new pg.Client({ connectionString: PG_URL });
     await client.connect();
     try {
       const rows = await client.query(`SELECT next_sender, next_target FROM ${quoteIdent(fixSchema)}.fix_session`);
@@ -183,9 +182,8 @@ describe("tributary serve with a PostgreSQL journal", () => {
       expect(Number(rows.rows[0].next_sender)).toBeGreaterThanOrEqual(2);
       expect(Number(rows.rows[0].next_target)).toBeGreaterThanOrEqual(2);
     } finally {
-      await client.query(`DROP SCHEMA IF EXISTS ${quoteIdent(fixSchema)} CASCADE`);
-      await client.query(`DROP SCHEMA IF EXISTS ${quoteIdent(`${SCHEMA}_j2`)} CASCADE`);
       await client.end();
+      await dropSchemas(fixSchema, `${SCHEMA}_j2`);
     }
   });
 });

@@ -10,23 +10,22 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_SOURCES, generateOrders, toOrderInput } from "../src/cli/demo-orders.js";
 import { simulateDay } from "../src/cli/sim-day.js";
 import { loadReferenceData } from "../src/config/load-config.js";
 import { makeRecord } from "../src/journal/journal-record.js";
-import { PostgresJournalStore, quoteIdent } from "../src/journal/postgres-journal-store.js";
+import { PostgresJournalStore } from "../src/journal/postgres-journal-store.js";
 import { SqliteJournalStore } from "../src/journal/sqlite-journal-store.js";
 import { VolumeProfile } from "../src/market/volume-profile.js";
 import type { EngineEvent } from "../src/model/client-events.js";
 import type { Instrument } from "../src/model/instrument.js";
 import { SESSION_SECONDS } from "../src/model/market-parameters.js";
 import { MarketBarRecorder } from "../src/tca/market-bar-recorder.js";
+import { dropSchemas, PG_URL, testSchema } from "./postgres-fixtures.js";
 
 const CLI = join(import.meta.dirname, "..", "dist", "src", "cli", "main.js");
 const CONFIG = fileURLToPath(new URL("../config/demo.yaml", import.meta.url));
-const PG_URL = process.env.TRIBUTARY_TEST_PG ?? "postgres://postgres@127.0.0.1:5432/test";
 
 function run(...args: string[]) {
   const r = spawnSync(process.execPath, [CLI, ...args], {
@@ -110,7 +109,7 @@ describe("tributary demo + tca", () => {
   });
 
   it("`tributary tca --pg` reads the same journal from PostgreSQL", async () => {
-    const schema = `tca_${process.pid}_${Date.now().toString(36)}`;
+    const schema = testSchema("tca");
     const sqlite = SqliteJournalStore.open(db, { mode: "open" });
     const target = await PostgresJournalStore.open({ url: PG_URL, schema, mode: "create" });
     try {
@@ -124,10 +123,7 @@ describe("tributary demo + tca", () => {
     } finally {
       await target.close();
       sqlite.closeSync();
-      const client = new pg.Client({ connectionString: PG_URL });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
-      await client.end();
+      await dropSchemas(schema);
     }
   });
 
