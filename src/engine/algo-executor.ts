@@ -768,7 +768,6 @@ export class AlgoExecutor implements OrderEntryListener {
       now,
       parent.bestWorkablePrice(),
       this.board.adverse(parent.symbol, mid),
-      this.ownAt(parent.symbol, parent.side, price),
     );
     const sent: { childId: string; venue: string; tactic: ChildTactic; price: number; qty: number }[] = [];
     // An aggressive spray's slices may add up to more than the child: as many lots beyond it may be over-sent.
@@ -1019,12 +1018,6 @@ export class AlgoExecutor implements OrderEntryListener {
       const askQty = Math.max(0, q.askQty - own.lotsAtVenue(index, "sell", q.ask));
       this.router.observe(symbol, index, now, q.bid, bidQty, q.ask, askQty);
     }
-  }
-
-  /** Our lots working at each venue (list position) at `price` on `side` in `symbol`. */
-  private ownAt(symbol: string, side: Side, price: number): number[] {
-    const own = this.ownChildren(symbol);
-    return this.venues.map((_, index) => own.lotsAtVenue(index, side, price));
   }
 
   /** The most aggressive price of our lit children on `side` in `symbol` (+/-Infinity when none). */

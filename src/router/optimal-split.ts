@@ -20,10 +20,7 @@
  * - r_k = venue k's maker rebate (minus its fee) less the adverse selection its resting fills show beyond the lit
  *   venues' own (venue-board.ts: its passive markout less the pooled one; what is common to every venue, the drift and
  *   our own impact, would otherwise be charged to resting as if taking escaped it);
- * - Q_k = what venue k shows at the child's price on our side (0 when the child improves on it), or our own lots working
- *   there at that price when they are more: the venue's quote lags our orders (a child sent a moment ago is ahead of
- *   the next one before the quote shows it; at 1,500,000 shares a quarter to two fifths of decisions saw more of our
- *   lots at a venue than it showed), so the larger of the two is the least that is ahead of the child;
+ * - Q_k = what venue k shows at the child's price on our side (0 when the child improves on it);
  * - what lateness costs: of the lots short at T the parent takes pi = min(1, D / S)^2 (at h + f + theta, each losing
  *   its credit; the rest keep resting and fill later, capped-placement.ts), D = the lots the parent needs filled within
  *   its look-ahead not to fall below its floor (the request's `neededLots`): it takes only the part of a shortfall u
@@ -57,8 +54,6 @@ export interface OptimalSplitInputs {
   readonly limit: number | null;
   /** Adverse selection per lot filled passively at each lit venue, price units (0 when unknown). */
   readonly adverse: readonly number[];
-  /** Our own lots working at each lit venue at the child's price on its side: ahead of the child there. */
-  readonly own: readonly number[];
 }
 
 export function optimalSplit(inputs: OptimalSplitInputs): RouteDecision {
@@ -101,7 +96,7 @@ export function optimalSplit(inputs: OptimalSplitInputs): RouteDecision {
     const rebate = -v.makerFee - (inputs.adverse[j] ?? 0);
     rebates[j] = rebate;
     if (rebate > bestRebate) bestRebate = rebate;
-    placed.push({ queueAhead: Math.max(queueAhead(request, v), inputs.own[j] ?? 0), rebate });
+    placed.push({ queueAhead: queueAhead(request, v), rebate });
   }
   // What a lot taken costs beyond the half spread, now or when the parent falls behind: the venue's fee and the lot's
   // impact on what the parent still has to buy (its catch-up cost). The paper's f is the fee alone: its S is the whole

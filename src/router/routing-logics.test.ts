@@ -218,7 +218,6 @@ describe("optimal split (Cont & Kukanov) as a routing logic", () => {
       samples: busy,
       limit: null,
       adverse: [0, 0],
-      own: [0, 0],
     });
     expect(rest.slices.every((s) => s.tactic === "passive")).toBe(true);
     expect(rest.slices.reduce((a, s) => a + s.qty, 0)).toBeLessThanOrEqual(400);
@@ -232,7 +231,6 @@ describe("optimal split (Cont & Kukanov) as a routing logic", () => {
       samples: dead,
       limit: null,
       adverse: [0, 0],
-      own: [0, 0],
     });
     // Taken where the fee is lowest (LITB's rebate), as much as LITB shows.
     const taken = take.slices.filter((s) => s.tactic === "aggressive");
@@ -245,7 +243,6 @@ describe("optimal split (Cont & Kukanov) as a routing logic", () => {
       samples: dead,
       limit: 1_500_100,
       adverse: [0, 0],
-      own: [0, 0],
     });
     expect(limited.slices.some((s) => s.tactic === "aggressive")).toBe(false);
   });
@@ -259,7 +256,6 @@ describe("optimal split (Cont & Kukanov) as a routing logic", () => {
       samples: samples(rows),
       limit: null,
       adverse: [0, 0],
-      own: [0, 0],
     }).slices.map((s) => [s.venue, s.tactic, s.qty]);
 
   it("rests the whole child at the best rebate when that venue's queue works through by T", () => {
@@ -306,36 +302,12 @@ describe("optimal split (Cont & Kukanov) as a routing logic", () => {
         samples: samples(rows),
         limit: null,
         adverse: [0, 0],
-        own: [0, 0],
       }).slices.map((s) => [s.venue, s.tactic, s.qty]);
     // The fee alone (f = 0: LITB's taker rebate counts as 0): -120 + 222.5 / 16 = -106.1 beats LITB's -90: LITA whole.
     expect(split(0)).toEqual([[0, "passive", 400]]);
     // A catch-up cost of 500 a lot (f = 500): -120 + 722.5 / 16 = -74.8, dearer than LITB's sure -90: LITB takes the
     // 300 lots it fills by T, and nothing is taken at the far touch (100 + 500 a lot).
     expect(split(500)).toEqual([
-      [0, "passive", 100],
-      [1, "passive", 300],
-    ]);
-  });
-
-  it("counts our own lots working at a venue at the child's price as ahead of it, though the venue's quote lags them", () => {
-    // LITA shows 500 at the bid and its outflow is 1,000 a window: a child of 400 there fills by T surely, alone. Our
-    // own 900 lots there (children just sent, not in the quote yet) leave 100 of outflow for it: a parent that needs
-    // the whole child rests 100 there and the 300 it would lack at LITB, whose queue of 500 outflow 2,000 works through.
-    const split = (own: number[]) =>
-      optimalSplit({
-        request: request({ tactic: "passive", price: 1_500_000, qty: 400, neededLots: 400 }),
-        venues: VENUES,
-        lit: [LITA, LITB],
-        samples: samples(Array.from({ length: 50 }, () => [1_000, 2_000])),
-        limit: null,
-        adverse: [0, 0],
-        own,
-      }).slices.map((s) => [s.venue, s.tactic, s.qty]);
-    expect(split([0, 0])).toEqual([[0, "passive", 400]]);
-    // Fewer of our own lots than the quote shows: the quote already holds them, the queue stays 500.
-    expect(split([400, 0])).toEqual([[0, "passive", 400]]);
-    expect(split([900, 0])).toEqual([
       [0, "passive", 100],
       [1, "passive", 300],
     ]);
@@ -353,7 +325,6 @@ describe("optimal split (Cont & Kukanov) as a routing logic", () => {
       samples: null,
       limit: null,
       adverse: [0, 0],
-      own: [0, 0],
     });
     expect(d.logic).toBe("optimal");
     expect(d.note).toMatch(/no outflow history/);

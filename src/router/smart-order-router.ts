@@ -54,8 +54,7 @@ export class SmartOrderRouter {
 
   /**
    * The slices for `request` by `logic`. `venues` is every venue's state in list order; `limit` the parent's most
-   * aggressive workable limit (null: market); `adverse` the adverse selection per lot at each venue (by list position);
-   * `own` our lots working at each venue at the request's price on its side (by list position).
+   * aggressive workable limit (null: market); `adverse` the adverse selection per lot at each venue (by list position).
    */
   route(
     logic: RoutingLogic,
@@ -65,7 +64,6 @@ export class SmartOrderRouter {
     now: number,
     limit: number | null,
     adverse: readonly number[],
-    own: readonly number[],
   ): RouteDecision {
     switch (logic) {
       case "sequential":
@@ -101,7 +99,6 @@ export class SmartOrderRouter {
           samples,
           limit,
           adverse: lit.map((v) => adverse[v.index] ?? 0),
-          own: lit.map((v) => own[v.index] ?? 0),
         });
       }
     }
