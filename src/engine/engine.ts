@@ -456,7 +456,7 @@ export class Engine {
         limitPrice === order.limitPrice ? null : limitPrice,
         limitPrice ?? order.riskPrice,
         reference,
-        this.risk.notional(order.symbol, 1, order.cumNotional),
+        order.cumNotional,
         orderQty - order.cumQty,
         order.riskNotional,
       );

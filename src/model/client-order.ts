@@ -192,7 +192,7 @@ export class ClientOrder {
   declare slot: number;
   /**
    * Risk bookkeeping: the price open quantity is valued at (limit, else reference at arrival), in price units, and
-   * the notional currently counted against the account and source limits (currency, float).
+   * the notional currently counted against the account and source limits, in lots x price units (see risk-limits.ts).
    */
   declare riskPrice: number;
   declare riskNotional: number;
