@@ -68,7 +68,6 @@ import {
   type ClientExecType,
   ClientOrder,
   INTENTS,
-  type Intent,
   type PendingAmendment,
 } from "../model/client-order.js";
 import {
@@ -119,7 +118,6 @@ interface SymbolParents {
 
 const NO_RELEASED: ReadonlyMap<string, ReleasedCounts> = new Map();
 const EMPTY_METADATA: Readonly<Record<string, string>> = Object.freeze({});
-const INTENT_INDEX = Object.fromEntries(INTENTS.map((intent, i) => [intent, i])) as Record<Intent, number>;
 
 export class Engine {
   readonly instruments: ReadonlyMap<string, Instrument>;
@@ -1541,7 +1539,7 @@ export class Engine {
     let slot = -1;
     let cache: (ParentOrder | undefined)[] | undefined;
     if (windowless) {
-      slot = (order.side === "buy" ? 0 : INTENTS.length) + INTENT_INDEX[order.intent];
+      slot = (order.side === "buy" ? 0 : INTENTS.length) + order.orderIntent.intentIndex;
       cache = this.windowlessParents.get(order.symbol);
       if (cache === undefined) {
         cache = new Array(INTENTS.length * 2).fill(undefined);
