@@ -12,7 +12,12 @@ export const DEFAULT_WINDOW_GRAIN_MICROS = 5 * 60 * 1_000_000;
 export function aggregationKey(terms: ClientOrderTerms, intent: Intent, grainMicros: number): string {
   const base = `${terms.symbol}|${terms.side}|${intent}`;
   if (terms.startTime === null && terms.endTime === null) return base;
-  const start = terms.startTime === null ? "" : String(Math.floor(terms.startTime / grainMicros));
-  const end = terms.endTime === null ? "" : String(Math.floor(terms.endTime / grainMicros));
+  const start = terms.startTime === null ? "" : String(windowBucket(terms.startTime, grainMicros));
+  const end = terms.endTime === null ? "" : String(windowBucket(terms.endTime, grainMicros));
   return `${base}|${start}-${end}`;
+}
+
+/** The grain a start or end time falls in (times are >= 0, so buckets are too), or -1 for no time. */
+export function windowBucket(time: number | null, grainMicros: number): number {
+  return time === null ? -1 : Math.floor(time / grainMicros);
 }

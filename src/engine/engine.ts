@@ -18,7 +18,7 @@
  * Known limits: one reservation price per parent at a time.
  */
 import { createHash } from "node:crypto";
-import { aggregationKey, DEFAULT_WINDOW_GRAIN_MICROS } from "../aggregation/aggregation-key.js";
+import { aggregationKey, DEFAULT_WINDOW_GRAIN_MICROS, windowBucket } from "../aggregation/aggregation-key.js";
 import {
   CrossingStats,
   type CrossingTotals,
@@ -63,14 +63,7 @@ import type {
   SessionChanged,
 } from "../model/client-events.js";
 import { INTERNAL_VENUE } from "../model/client-events.js";
-import {
-  aggressiveness,
-  type ClientExecType,
-  ClientOrder,
-  INTENTS,
-  type Intent,
-  type PendingAmendment,
-} from "../model/client-order.js";
+import { aggressiveness, type ClientExecType, ClientOrder, type PendingAmendment } from "../model/client-order.js";
 import {
   type ClientCancelRejectReason,
   type OrderRejectReason,
@@ -89,6 +82,7 @@ import {
   type OrderSnapshot,
   type ParentSnapshot,
 } from "./kernel-snapshot.js";
+import { LiveParents } from "./live-parents.js";
 import { addDigests, doneOrderDigest, orderClOrdIds, orderStateRecord } from "./order-digest.js";
 import { OrderRelease, type ReleasedCounts } from "./order-release.js";
 
@@ -119,7 +113,6 @@ interface SymbolParents {
 
 const NO_RELEASED: ReadonlyMap<string, ReleasedCounts> = new Map();
 const EMPTY_METADATA: Readonly<Record<string, string>> = Object.freeze({});
-const INTENT_INDEX = Object.fromEntries(INTENTS.map((intent, i) => [intent, i])) as Record<Intent, number>;
 
 export class Engine {
   readonly instruments: ReadonlyMap<string, Instrument>;
@@ -142,8 +135,8 @@ export class Engine {
   private accepted = 0;
   private readonly release: OrderRelease | null;
   private readonly parentsByKey = new Map<string, ParentOrder>();
-  /** Per symbol, the windowless parent of each (side, intent), for the fast path of `parentFor`. */
-  private readonly windowlessParents = new Map<string, (ParentOrder | undefined)[]>();
+  /** The parents `parentFor` found or made, by instrument, side, intent and window, for its fast path. */
+  private readonly liveParents = new LiveParents();
   private readonly parentsById = new Map<number, ParentOrder>();
   private readonly bySymbol = new Map<string, SymbolParents>();
   private readonly children = new Map<string, ParentOrder>();
@@ -456,7 +449,7 @@ export class Engine {
         limitPrice === order.limitPrice ? null : limitPrice,
         limitPrice ?? order.riskPrice,
         reference,
-        this.risk.notional(order.symbol, 1, order.cumNotional),
+        order.cumNotional,
         orderQty - order.cumQty,
         order.riskNotional,
       );
@@ -1536,29 +1529,20 @@ export class Engine {
   // ---- internals: parents, events -----------------------------------------------------------------------------------
 
   private parentFor(order: ClientOrder): ParentOrder {
-    // Fast path for the common case (no time window): a small array per instrument, by side and intent.
-    const windowless = order.startTime === null && order.endTime === null;
-    let slot = -1;
-    let cache: (ParentOrder | undefined)[] | undefined;
-    if (windowless) {
-      slot = (order.side === "buy" ? 0 : INTENTS.length) + INTENT_INDEX[order.intent];
-      cache = this.windowlessParents.get(order.symbol);
-      if (cache === undefined) {
-        cache = new Array(INTENTS.length * 2).fill(undefined);
-        this.windowlessParents.set(order.symbol, cache);
-      }
-      // Only live parents are cached: `retireParent` clears a retired one's slot.
-      const cached = cache[slot];
-      if (cached !== undefined) return cached;
-    }
+    // Fast path: no key string (live parents by instrument, side, intent and window; `retireParent` forgets them).
+    const start = windowBucket(order.startTime, this.grain);
+    const end = windowBucket(order.endTime, this.grain);
+    const live = this.liveParents.get(order.symbol, order.side, order.orderIntent.intentIndex, start, end);
+    if (live !== undefined) return live;
+    // A parent made elsewhere (restored from a snapshot or the journal) is found by its key, then remembered.
     const key = aggregationKey(order, order.intent, this.grain);
     const existing = this.parentsByKey.get(key);
     if (existing !== undefined) {
-      if (cache !== undefined) cache[slot] = existing;
+      this.liveParents.add(existing, start, end);
       return existing;
     }
     const parent = new ParentOrder(this.nextParentId++, key, order.symbol, order.side, order.intent);
-    if (cache !== undefined) cache[slot] = parent;
+    this.liveParents.add(parent, start, end);
     this.registerParent(parent);
     this.emit({
       type: "parent-created",
@@ -1605,9 +1589,7 @@ export class Engine {
     if (this.parentsByKey.get(parent.key) === parent) this.parentsByKey.delete(parent.key);
     (this.bySymbol.get(parent.symbol) as SymbolParents)[parent.side as Side].delete(parent);
     this.pendingByParent.delete(parent);
-    const cache = this.windowlessParents.get(parent.symbol);
-    const slot = cache === undefined ? -1 : cache.indexOf(parent);
-    if (slot >= 0) (cache as (ParentOrder | undefined)[])[slot] = undefined;
+    this.liveParents.delete(parent);
   }
 
   /** `order` of `parent` has an amendment waiting for its children to shrink (settlePending completes it). */

@@ -5,8 +5,10 @@
  *
  * Gross notional of an order = executed notional + open quantity at its risk price (its limit, or the reference price
  * at arrival for a market order); an account's or a source's gross is the sum over its orders, cancelled quantity
- * released. Known limit: notional sums are floats in the currency (exact to ~1e-15 relative), so a limit can be
- * misjudged only within a rounding error of its value; quantities and prices themselves stay integers.
+ * released. An order's own count (`riskNotional`) is in lots x price units, an integer while its fills are at whole
+ * price units (it is usually a small integer: no heap number per order); only the sums per account and source are in
+ * the currency. Known limit: those sums are floats (exact to ~1e-15 relative), so a limit can be misjudged only within
+ * a rounding error of its value; quantities and prices themselves stay integers.
  */
 import { parseDecimal } from "../core/fixed-point.js";
 import type { ClientOrder } from "../model/client-order.js";
@@ -64,16 +66,11 @@ export class RiskLimits {
     }
   }
 
-  /** Currency notional of `lots` at `price` units (float). */
-  notional(symbol: string, lots: number, price: number): number {
-    return lots * price * this.limitsOf(symbol).factor;
-  }
-
   /**
    * Checks an order's terms. `collarPrice` is the limit price to hold against the collar (null: none to check),
    * `valuePrice` the price open quantity is valued at (limit, else reference), `reference` the reference price in
-   * units (NBBO mid, else the instrument's reference price); `executedNotional` what the order has executed, in the
-   * currency, and `counted` what it already counts against its account and source (0 for a new order).
+   * units (NBBO mid, else the instrument's reference price); `executedNotional` what the order has executed and
+   * `counted` what it already counts against its account and source (0 for a new order), both in lots x price units.
    */
   check(
     symbol: string,
@@ -117,10 +114,10 @@ export class RiskLimits {
         };
       }
     }
-    const gross = executedNotional + openQty * price * limits.factor;
+    const gross = (executedNotional + openQty * price) * limits.factor;
     const accountGross = this.accountEntry(account);
     if (accountGross.limit !== null) {
-      const after = accountGross.value - counted + gross;
+      const after = accountGross.value - counted * limits.factor + gross;
       if (after > accountGross.limit) {
         return {
           reason: "account-gross-notional",
@@ -131,7 +128,7 @@ export class RiskLimits {
     }
     const sourceGross = this.sourceEntry(source);
     if (sourceGross.limit !== null) {
-      const after = sourceGross.value - counted + gross;
+      const after = sourceGross.value - counted * limits.factor + gross;
       if (after > sourceGross.limit) {
         return {
           reason: "source-gross-notional",
@@ -145,13 +142,13 @@ export class RiskLimits {
 
   /** Re-counts an order against its account and source after any change (accept, fill, amend, cancel). */
   recount(order: ClientOrder): void {
-    const factor = this.limitsOf(order.symbol).factor;
-    const now = (order.cumNotional + order.leavesQty * order.riskPrice) * factor;
+    const now = order.cumNotional + order.leavesQty * order.riskPrice;
     const delta = now - order.riskNotional;
     if (delta === 0) return;
     order.riskNotional = now;
-    this.accountEntry(order.account).value += delta;
-    this.sourceEntry(order.source).value += delta;
+    const currency = delta * this.limitsOf(order.symbol).factor;
+    this.accountEntry(order.account).value += currency;
+    this.sourceEntry(order.source).value += currency;
   }
 
   grossOfAccount(account: string): number {

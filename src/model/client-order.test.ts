@@ -4,8 +4,14 @@ import {
   ClientOrder,
   type ClientOrderTerms,
   clientOrdStatus,
+  INTENTS,
   intentOf,
   NO_INSTRUCTIONS,
+  orderIntentOf,
+  STRATEGIES,
+  type Strategy,
+  URGENCIES,
+  type Urgency,
 } from "./client-order.js";
 
 describe("client order", () => {
@@ -16,6 +22,23 @@ describe("client order", () => {
       "urgency-low",
       "vwap",
     ]);
+  });
+
+  it("shares one intent record per urgency and strategy pair, with the intent and its index", () => {
+    for (const urgency of [null, ...URGENCIES]) {
+      for (const strategy of [null, ...STRATEGIES]) {
+        const record = orderIntentOf(urgency, strategy);
+        expect(orderIntentOf(urgency, strategy)).toBe(record);
+        expect(record).toEqual({
+          urgency,
+          strategy,
+          intent: intentOf(urgency, strategy),
+          intentIndex: INTENTS.indexOf(intentOf(urgency, strategy)),
+        });
+      }
+    }
+    expect(() => orderIntentOf("urgent" as Urgency, null)).toThrow(/no intent/);
+    expect(() => orderIntentOf(null, "sniper" as Strategy)).toThrow(/no intent/);
   });
 
   it("gives OrdStatus as a pure function of done, pending and cumQty", () => {
@@ -108,5 +131,35 @@ describe("client order", () => {
     windowed.workQty = 6;
     plain.workQty = 6;
     expect([windowed.crossQty, plain.crossQty]).toEqual([6, 0]);
+  });
+
+  it("keeps the ClOrdIDs of replaces and of requests apart, in a record made at the first", () => {
+    const terms: ClientOrderTerms = {
+      clOrdId: "c",
+      source: "S",
+      account: "A",
+      symbol: "ACME",
+      side: "sell",
+      orderQty: 10,
+      ordType: "limit",
+      limitPrice: 100,
+      urgency: null,
+      strategy: "twap",
+      startTime: null,
+      endTime: null,
+      maxParticipation: null,
+      allowCross: false,
+      tags: {},
+    };
+    const order = ClientOrder.create(1, terms, 4, null, {});
+    expect([order.previousClOrdIds, order.requestClOrdIds, order.clOrdIdHistory]).toEqual([null, null, null]);
+    expect([order.urgency, order.strategy, order.intent]).toEqual([null, "twap", "twap"]);
+    order.requestClOrdIds = ["r1"];
+    order.requestClOrdIds.push("r2");
+    expect([order.previousClOrdIds, order.requestClOrdIds]).toEqual([null, ["r1", "r2"]]);
+    order.previousClOrdIds = ["c"];
+    expect([order.previousClOrdIds, order.requestClOrdIds]).toEqual([["c"], ["r1", "r2"]]);
+    order.requestClOrdIds = null;
+    expect([order.previousClOrdIds, order.requestClOrdIds]).toEqual([["c"], null]);
   });
 });

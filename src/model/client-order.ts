@@ -7,10 +7,12 @@
  * while the order is open and 0 once it is done; every execution price respects `limitPrice`; cumNotional is the sum
  * of lastQty * lastPx (a float, used only for avgPx).
  * Intake builds a million of these a second, so the object holds only what most orders need (the field count is most
- * of the cost of building one): the rarely given instructions sit in a shared record (`OrderInstructions`), and what
- * derives from other fields (ordType, intent, crossQty) is a getter.
+ * of the cost of building one): the rarely given instructions sit in a shared record (`OrderInstructions`), urgency and
+ * strategy in one of 24 shared records (`OrderIntent`), the ClOrdIDs of replaces and amendment requests in a record made
+ * at the first one (`ClOrdIdHistory`), and what derives from other fields (ordType, crossQty) is a getter.
  * Known limits: avgPx is a float (price units), as in the venue reports; a replace keeps the order's arrival time.
  */
+import { InvariantError } from "../core/errors.js";
 import type { OrdType, Side } from "./order-types.js";
 
 export type Urgency = "low" | "medium" | "high";
@@ -39,6 +41,42 @@ export function intentOf(urgency: Urgency | null, strategy: Strategy | null): In
   if (strategy !== null && strategy !== "auto") return strategy;
   // Constant strings, not a template: intents are map keys on the hot path.
   return urgency === "low" ? "urgency-low" : urgency === "high" ? "urgency-high" : "urgency-medium";
+}
+
+/**
+ * An order's urgency and strategy as given, and the intent they make: one frozen record per pair, shared by every order
+ * giving that pair, so the order keeps one field for the two and its intent (and the intent's position in `INTENTS`,
+ * aggregation's index) is read, not derived, per order.
+ */
+export interface OrderIntent {
+  readonly urgency: Urgency | null;
+  readonly strategy: Strategy | null;
+  readonly intent: Intent;
+  /** Position of `intent` in `INTENTS`. */
+  readonly intentIndex: number;
+}
+
+const URGENCY_CHOICES: readonly (Urgency | null)[] = [null, ...URGENCIES];
+const STRATEGY_CHOICES: readonly (Strategy | null)[] = [null, ...STRATEGIES];
+const ORDER_INTENTS: readonly OrderIntent[] = URGENCY_CHOICES.flatMap((urgency) =>
+  STRATEGY_CHOICES.map((strategy) => {
+    const intent = intentOf(urgency, strategy);
+    return Object.freeze({ urgency, strategy, intent, intentIndex: INTENTS.indexOf(intent) });
+  }),
+);
+
+/** The shared record of an (urgency, strategy) pair. Throws on a value outside `URGENCIES` / `STRATEGIES` (a bug). */
+export function orderIntentOf(urgency: Urgency | null, strategy: Strategy | null): OrderIntent {
+  const u = URGENCY_CHOICES.indexOf(urgency);
+  const s = STRATEGY_CHOICES.indexOf(strategy);
+  if (u < 0 || s < 0) throw new InvariantError(`no intent for urgency ${urgency} and strategy ${strategy}`);
+  return ORDER_INTENTS[u * STRATEGY_CHOICES.length + s] as OrderIntent;
+}
+
+/** The ClOrdIDs an order had before its replaces and those of the amendment requests against it (see `ClientOrder`). */
+export interface ClOrdIdHistory {
+  previous: string[] | null;
+  requests: string[] | null;
 }
 
 /** OrdStatus (39) of a client order: the venue statuses plus the two pending states of an amendment. */
@@ -147,18 +185,16 @@ export class ClientOrder {
   /** The engine's number for the order: unique, in arrival order. */
   declare readonly orderId: number;
   declare clOrdId: string;
-  /** The ClOrdIDs the order had before its replaces, oldest first; null until the first replace. */
-  declare previousClOrdIds: string[] | null;
-  /** The ClOrdIDs of cancel and replace requests against the order, in arrival order; null until the first. */
-  declare requestClOrdIds: string[] | null;
+  /** Null until the first replace or amendment request (read it through `previousClOrdIds` and `requestClOrdIds`). */
+  declare clOrdIdHistory: ClOrdIdHistory | null;
   declare readonly source: string;
   declare readonly account: string;
   declare readonly symbol: string;
   declare readonly side: Side;
   declare orderQty: number;
   declare limitPrice: number | null;
-  declare readonly urgency: Urgency | null;
-  declare readonly strategy: Strategy | null;
+  /** Urgency, strategy and intent (read them through the getters below). */
+  declare readonly orderIntent: OrderIntent;
   /** Window, participation cap, crossing and tags (read them through the getters below). */
   declare readonly instructions: OrderInstructions;
   declare readonly arrivalTime: number;
@@ -192,7 +228,7 @@ export class ClientOrder {
   declare slot: number;
   /**
    * Risk bookkeeping: the price open quantity is valued at (limit, else reference at arrival), in price units, and
-   * the notional currently counted against the account and source limits (currency, float).
+   * the notional currently counted against the account and source limits, in lots x price units (see risk-limits.ts).
    */
   declare riskPrice: number;
   declare riskNotional: number;
@@ -215,16 +251,14 @@ export class ClientOrder {
       __proto__: ClientOrder.prototype,
       orderId,
       clOrdId: terms.clOrdId,
-      previousClOrdIds: null,
-      requestClOrdIds: null,
+      clOrdIdHistory: null,
       source: terms.source,
       account: terms.account,
       symbol: terms.symbol,
       side: terms.side,
       orderQty: terms.orderQty,
       limitPrice: terms.limitPrice,
-      urgency: terms.urgency,
-      strategy: terms.strategy,
+      orderIntent: orderIntentOf(terms.urgency, terms.strategy),
       instructions: instructionsOf(terms),
       arrivalTime,
       arrivalMid,
@@ -255,8 +289,36 @@ export class ClientOrder {
     return this.limitPrice === null ? "market" : "limit";
   }
 
+  get urgency(): Urgency | null {
+    return this.orderIntent.urgency;
+  }
+
+  get strategy(): Strategy | null {
+    return this.orderIntent.strategy;
+  }
+
   get intent(): Intent {
-    return intentOf(this.urgency, this.strategy);
+    return this.orderIntent.intent;
+  }
+
+  /** The ClOrdIDs the order had before its replaces, oldest first; null until the first replace. */
+  get previousClOrdIds(): string[] | null {
+    return this.clOrdIdHistory === null ? null : this.clOrdIdHistory.previous;
+  }
+
+  set previousClOrdIds(ids: string[] | null) {
+    if (this.clOrdIdHistory !== null) this.clOrdIdHistory.previous = ids;
+    else if (ids !== null) this.clOrdIdHistory = { previous: ids, requests: null };
+  }
+
+  /** The ClOrdIDs of cancel and replace requests against the order, in arrival order; null until the first. */
+  get requestClOrdIds(): string[] | null {
+    return this.clOrdIdHistory === null ? null : this.clOrdIdHistory.requests;
+  }
+
+  set requestClOrdIds(ids: string[] | null) {
+    if (this.clOrdIdHistory !== null) this.clOrdIdHistory.requests = ids;
+    else if (ids !== null) this.clOrdIdHistory = { previous: null, requests: ids };
   }
 
   get startTime(): number | null {
