@@ -6,14 +6,21 @@
 import type { FixMessageStore, FixSeqNums, StoredMessage } from "./message-store.js";
 
 export type StoreWrite =
-  | { readonly op: "recordSent"; readonly sessionId: string; readonly msgSeqNum: number; readonly raw: string }
+  | {
+      readonly op: "recordSent";
+      readonly sessionId: string;
+      readonly msgSeqNum: number;
+      readonly raw: string;
+      readonly upstreamSeq: number;
+    }
   | { readonly op: "setNext"; readonly sessionId: string; readonly side: "sender" | "target"; readonly next: number }
-  | { readonly op: "reset"; readonly sessionId: string };
+  | { readonly op: "reset"; readonly sessionId: string }
+  | { readonly op: "forgetSentAfter"; readonly upstreamSeq: number };
 
 export function applyWrite(store: FixMessageStore, w: StoreWrite): void {
   switch (w.op) {
     case "recordSent":
-      store.recordSent(w.sessionId, w.msgSeqNum, w.raw);
+      store.recordSent(w.sessionId, w.msgSeqNum, w.raw, w.upstreamSeq);
       return;
     case "setNext":
       if (w.side === "sender") store.setNextSenderMsgSeqNum(w.sessionId, w.next);
@@ -21,6 +28,9 @@ export function applyWrite(store: FixMessageStore, w: StoreWrite): void {
       return;
     case "reset":
       store.reset(w.sessionId);
+      return;
+    case "forgetSentAfter":
+      store.forgetSentAfter(w.upstreamSeq);
       return;
   }
 }
@@ -34,8 +44,8 @@ export abstract class WritesAsData implements FixMessageStore {
   abstract whenDurable(done: (error: Error | null) => void): void;
   abstract close(): void;
 
-  recordSent(sessionId: string, msgSeqNum: number, raw: string): void {
-    this.write({ op: "recordSent", sessionId, msgSeqNum, raw });
+  recordSent(sessionId: string, msgSeqNum: number, raw: string, upstreamSeq = 0): void {
+    this.write({ op: "recordSent", sessionId, msgSeqNum, raw, upstreamSeq });
   }
 
   setNextSenderMsgSeqNum(sessionId: string, next: number): void {
@@ -48,5 +58,9 @@ export abstract class WritesAsData implements FixMessageStore {
 
   reset(sessionId: string): void {
     this.write({ op: "reset", sessionId });
+  }
+
+  forgetSentAfter(upstreamSeq: number): void {
+    this.write({ op: "forgetSentAfter", upstreamSeq });
   }
 }
