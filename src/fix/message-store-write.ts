@@ -1,7 +1,8 @@
 /**
  * A change to a `FixMessageStore` as data, for the stores whose writes are made on another thread (the PostgreSQL
- * store's connection, the threaded SQLite store's writer): what the session's thread sends, and how it is applied to
- * a store that writes synchronously. `WritesAsData` is such a store's side: each change becomes one `StoreWrite`.
+ * store's connection, the threaded SQLite store's writer): what the session's thread sends, applied there (the
+ * PostgreSQL worker's `write`, `SqliteFixMessageStore.applyWrites`). `WritesAsData` is such a store's side: each change
+ * becomes one `StoreWrite`.
  */
 import type { FixMessageStore, FixSeqNums, StoredMessage } from "./message-store.js";
 
@@ -16,24 +17,6 @@ export type StoreWrite =
   | { readonly op: "setNext"; readonly sessionId: string; readonly side: "sender" | "target"; readonly next: number }
   | { readonly op: "reset"; readonly sessionId: string }
   | { readonly op: "forgetSentAfter"; readonly upstreamSeq: number };
-
-export function applyWrite(store: FixMessageStore, w: StoreWrite): void {
-  switch (w.op) {
-    case "recordSent":
-      store.recordSent(w.sessionId, w.msgSeqNum, w.raw, w.upstreamSeq);
-      return;
-    case "setNext":
-      if (w.side === "sender") store.setNextSenderMsgSeqNum(w.sessionId, w.next);
-      else store.setNextTargetMsgSeqNum(w.sessionId, w.next);
-      return;
-    case "reset":
-      store.reset(w.sessionId);
-      return;
-    case "forgetSentAfter":
-      store.forgetSentAfter(w.upstreamSeq);
-      return;
-  }
-}
 
 /** A store whose changes are `StoreWrite`s handed to `write`; the reads, transactions and durability are its own. */
 export abstract class WritesAsData implements FixMessageStore {
