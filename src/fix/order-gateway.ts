@@ -28,11 +28,12 @@
  * and leaves once both the store's commit and the journal's commit of the event are durable: the two fsyncs run side
  * by side on their threads instead of one after the other. Everything a session sends leaves in order behind it
  * (session.ts), so no answer overtakes another. After a crash, the store's `forgetSentAfter(journal head)` drops the
- * stored answers whose events the journal lost (they never left): service.ts, before the sessions start. Without `durability` answers leave once stored.
+ * stored answers whose events the journal lost (they never left): service.ts, before the sessions start. Without
+ * `durability` answers leave once stored.
  *
- * Known limits: FIX 4.2 sessions
- * have no Logon password (Password 554 is FIX 4.4); no OrderMassCancelRequest, no ExecutionReport PossResend
- * handling beyond the session layer's; a replace may not change Side, Symbol or OrdType (they are ignored).
+ * Known limits: FIX 4.2 sessions have no Logon password (Password 554 is FIX 4.4); no OrderMassCancelRequest, no
+ * ExecutionReport PossResend handling beyond the session layer's; a replace may not change Side, Symbol or OrdType
+ * (they are ignored).
  */
 import type { Clock } from "../core/clock.js";
 import type { Engine } from "../engine/engine.js";
