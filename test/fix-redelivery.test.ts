@@ -1,7 +1,9 @@
 /**
- * Redelivery after a restart, made deterministic: reports whose events the journal holds but the FIX store never got
- * (the gateway stopped listening, as a killed process would) are sent by `redeliverMissedReports`, in journal order,
- * after the ones the store has; none twice.
+ * The two ways a crash can split the FIX store from the journal, made deterministic. Reports whose events the journal
+ * holds but the FIX store never got (the gateway stopped listening, as a killed process would) are sent by
+ * `redeliverMissedReports`, in journal order, after the ones the store has; none twice. A report the store holds for
+ * an event the journal lost (the store's commit landed, the journal's did not: the report never left) is forgotten at
+ * the restart, and the OMS's resend gets a gap fill in its place.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,10 +11,14 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { VirtualScheduler } from "../src/core/scheduler.js";
 import { Engine } from "../src/engine/engine.js";
-import { decodeFix } from "../src/fix/codec.js";
+import { decodeFix, encodeFix, type FixMessage } from "../src/fix/codec.js";
+import { formatUtcTimestamp } from "../src/fix/fix-time.js";
+import { FixFramer } from "../src/fix/framer.js";
 import { MemoryFixMessageStore } from "../src/fix/message-store.js";
 import { OrderGateway } from "../src/fix/order-gateway.js";
 import { parseOrderGatewayConfig } from "../src/fix/order-gateway-config.js";
+import type { FixField, FixSession } from "../src/fix/session.js";
+import { SqliteFixMessageStore } from "../src/fix/sqlite-message-store.js";
 import { wallClock } from "../src/fix/tcp-acceptor.js";
 import { Journal } from "../src/journal/journal.js";
 import { SqliteJournalReader } from "../src/journal/sqlite-journal-reader.js";
@@ -79,4 +85,112 @@ describe("FIX reports missed at a crash", () => {
     second.close();
     journal.closeSync();
   });
+
+  it("a report stored for an event the journal lost is forgotten at the restart: the resend gap-fills over it", () => {
+    const config = parseOrderGatewayConfig({
+      sessions: [{ id: "OMS1", senderCompId: "TRIBUTARY", targetCompId: "OMS1" }],
+    });
+    const quotes = new TestQuotes();
+    quotes.set("ACME", "149.99", "150.01");
+    const clock = new VirtualScheduler(START);
+    const engine = new Engine({
+      instruments: INSTRUMENTS,
+      scheduler: clock,
+      quotes,
+      sources: OrderGateway.sources(config),
+    });
+    const journalPath = join(dir, "lost.db");
+    const journal = Journal.openSync(SqliteJournalStore.open(journalPath, { mode: "create" }));
+    const stopJournal = journal.attach(engine);
+    const storePath = join(dir, "lost-fix.sqlite");
+    const gateway = new OrderGateway(engine, config, { clock, durability: journal });
+    const [first] = gateway.createSessions(new SqliteFixMessageStore(storePath));
+    const oms = connect(first as FixSession, clock);
+    oms.send("A", [
+      [98, 0],
+      [108, 30],
+    ]);
+    oms.send("D", order("a", clock));
+    journal.flushSync();
+    expect(oms.received.filter((m) => m.msgType === "8").map((m) => m.get(11))).toEqual(["a"]);
+    stopJournal(); // the crash: b's acknowledgement is stored, its event never reaches the journal
+    oms.send("D", order("b", clock));
+    expect(oms.received.filter((m) => m.msgType === "8").map((m) => m.get(11))).toEqual(["a"]);
+    gateway.close();
+    journal.closeSync();
+
+    const reader = new SqliteJournalReader(journalPath);
+    const lastJournaled = reader.readRange(1, 1_000).length;
+    reader.close();
+    const store = new SqliteFixMessageStore(storePath);
+    const id = (first as FixSession).id;
+    const storedClOrdIds = () =>
+      store.sentBetween(id, 1, 100).map((m) => {
+        const r = decodeFix(m.raw);
+        return r.ok ? r.message.get(11) : "bad";
+      });
+    expect(storedClOrdIds()).toEqual(["a", "b"]);
+    store.forgetSentAfter(lastJournaled); // what serve --resume does before its sessions start
+    expect(storedClOrdIds()).toEqual(["a"]);
+    const [second] = new OrderGateway(engine, config, { clock }).createSessions(store);
+    const resumed = connect(second as FixSession, clock, 4);
+    resumed.send("A", [
+      [98, 0],
+      [108, 30],
+    ]);
+    resumed.send("2", [
+      [7, 1],
+      [16, 0],
+    ]);
+    // Ours were Logon 1, a's report 2, b's report 3 (stored, never sent), then this Logon 4: a is resent, the rest is
+    // gap-filled (1, and 3 to 4: b's report is not).
+    expect(resumed.received.map((m) => [m.msgType, m.get(34), m.get(11) ?? m.get(36) ?? ""])).toEqual([
+      ["A", "4", ""],
+      ["4", "1", "2"],
+      ["8", "2", "a"],
+      ["4", "3", "5"],
+    ]);
+    store.close();
+  });
 });
+
+/** An OMS on a session, without sockets: what it sends is received at once, what it gets is decoded. */
+function connect(session: FixSession, clock: VirtualScheduler, firstSeq = 1) {
+  const framer = new FixFramer();
+  const received: FixMessage[] = [];
+  session.attach({
+    write: (raw) => {
+      for (const f of framer.push(raw)) {
+        const r = decodeFix(f);
+        if (r.ok) received.push(r.message);
+      }
+    },
+    disconnect: () => {},
+  });
+  let seq = firstSeq;
+  const send = (msgType: string, body: FixField[]) =>
+    session.receive(
+      encodeFix("FIX.4.4", [
+        [35, msgType],
+        [49, "OMS1"],
+        [56, "TRIBUTARY"],
+        [34, seq++],
+        [52, formatUtcTimestamp(clock.now())],
+        ...body,
+      ]),
+    );
+  return { received, send };
+}
+
+function order(clOrdId: string, clock: VirtualScheduler): FixField[] {
+  return [
+    [11, clOrdId],
+    [1, "A1"],
+    [55, "ACME"],
+    [54, "1"],
+    [60, formatUtcTimestamp(clock.now())],
+    [38, "100"],
+    [40, "2"],
+    [44, "140.00"],
+  ];
+}

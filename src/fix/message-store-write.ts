@@ -1,29 +1,22 @@
 /**
  * A change to a `FixMessageStore` as data, for the stores whose writes are made on another thread (the PostgreSQL
- * store's connection, the threaded SQLite store's writer): what the session's thread sends, and how it is applied to
- * a store that writes synchronously. `WritesAsData` is such a store's side: each change becomes one `StoreWrite`.
+ * store's connection, the threaded SQLite store's writer): what the session's thread sends, applied there (the
+ * PostgreSQL worker's `write`, `SqliteFixMessageStore.applyWrites`). `WritesAsData` is such a store's side: each change
+ * becomes one `StoreWrite`.
  */
 import type { FixMessageStore, FixSeqNums, StoredMessage } from "./message-store.js";
 
 export type StoreWrite =
-  | { readonly op: "recordSent"; readonly sessionId: string; readonly msgSeqNum: number; readonly raw: string }
+  | {
+      readonly op: "recordSent";
+      readonly sessionId: string;
+      readonly msgSeqNum: number;
+      readonly raw: string;
+      readonly upstreamSeq: number;
+    }
   | { readonly op: "setNext"; readonly sessionId: string; readonly side: "sender" | "target"; readonly next: number }
-  | { readonly op: "reset"; readonly sessionId: string };
-
-export function applyWrite(store: FixMessageStore, w: StoreWrite): void {
-  switch (w.op) {
-    case "recordSent":
-      store.recordSent(w.sessionId, w.msgSeqNum, w.raw);
-      return;
-    case "setNext":
-      if (w.side === "sender") store.setNextSenderMsgSeqNum(w.sessionId, w.next);
-      else store.setNextTargetMsgSeqNum(w.sessionId, w.next);
-      return;
-    case "reset":
-      store.reset(w.sessionId);
-      return;
-  }
-}
+  | { readonly op: "reset"; readonly sessionId: string }
+  | { readonly op: "forgetSentAfter"; readonly upstreamSeq: number };
 
 /** A store whose changes are `StoreWrite`s handed to `write`; the reads, transactions and durability are its own. */
 export abstract class WritesAsData implements FixMessageStore {
@@ -34,8 +27,8 @@ export abstract class WritesAsData implements FixMessageStore {
   abstract whenDurable(done: (error: Error | null) => void): void;
   abstract close(): void;
 
-  recordSent(sessionId: string, msgSeqNum: number, raw: string): void {
-    this.write({ op: "recordSent", sessionId, msgSeqNum, raw });
+  recordSent(sessionId: string, msgSeqNum: number, raw: string, upstreamSeq = 0): void {
+    this.write({ op: "recordSent", sessionId, msgSeqNum, raw, upstreamSeq });
   }
 
   setNextSenderMsgSeqNum(sessionId: string, next: number): void {
@@ -48,5 +41,9 @@ export abstract class WritesAsData implements FixMessageStore {
 
   reset(sessionId: string): void {
     this.write({ op: "reset", sessionId });
+  }
+
+  forgetSentAfter(upstreamSeq: number): void {
+    this.write({ op: "forgetSentAfter", upstreamSeq });
   }
 }

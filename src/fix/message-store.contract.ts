@@ -40,4 +40,19 @@ export function fixMessageStoreContract(make: () => FixMessageStore): void {
     expect(store.sentBetween("T", 1, 10)).toHaveLength(1);
     store.close();
   });
+
+  it("forgets the messages reporting upstream records beyond a seq, in every session, and keeps the numbers", () => {
+    const store = make();
+    store.recordSent("S", 1, "a", 10);
+    store.recordSent("S", 2, "b");
+    store.recordSent("S", 3, "c", 12);
+    store.recordSent("T", 1, "d", 11);
+    store.recordSent("T", 2, "e", 13);
+    store.forgetSentAfter(11);
+    expect(store.sentBetween("S", 1, 10).map((m) => m.raw)).toEqual(["a", "b"]);
+    expect(store.sentBetween("T", 1, 10).map((m) => m.raw)).toEqual(["d"]);
+    expect(store.seqNums("S").nextSenderMsgSeqNum).toBe(4);
+    expect(store.seqNums("T").nextSenderMsgSeqNum).toBe(3);
+    store.close();
+  });
 }

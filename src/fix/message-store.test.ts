@@ -9,6 +9,7 @@ import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { fixMessageStoreContract } from "./message-store.contract.js";
 import { MemoryFixMessageStore } from "./message-store.js";
+import type { StoreWrite } from "./message-store-write.js";
 import { SqliteFixMessageStore } from "./sqlite-message-store.js";
 import { ThreadedSqliteFixMessageStore } from "./threaded-sqlite-message-store.js";
 
@@ -36,6 +37,36 @@ describe("SqliteFixMessageStore", () => {
 
   it("names the file when it cannot be opened", () => {
     expect(() => new SqliteFixMessageStore(join(dir, "no", "such", "dir", "x.sqlite"))).toThrow(/x\.sqlite/);
+  });
+
+  it("applies a group commit's writes as the same writes one by one would (numbers once per session, at the end)", () => {
+    const writes: StoreWrite[] = [
+      { op: "setNext", sessionId: "S", side: "target", next: 2 },
+      { op: "recordSent", sessionId: "S", msgSeqNum: 1, raw: "a", upstreamSeq: 3 },
+      { op: "setNext", sessionId: "T", side: "sender", next: 5 },
+      { op: "recordSent", sessionId: "S", msgSeqNum: 2, raw: "b", upstreamSeq: 0 },
+      { op: "setNext", sessionId: "S", side: "target", next: 3 },
+      { op: "reset", sessionId: "T" },
+      { op: "recordSent", sessionId: "T", msgSeqNum: 1, raw: "c", upstreamSeq: 4 },
+      { op: "forgetSentAfter", upstreamSeq: 3 },
+      { op: "setNext", sessionId: "S", side: "sender", next: 9 },
+    ];
+    const grouped = new SqliteFixMessageStore(join(dir, "grouped.sqlite"));
+    grouped.applyWrites(writes);
+    const reference = new MemoryFixMessageStore();
+    for (const w of writes) {
+      if (w.op === "recordSent") reference.recordSent(w.sessionId, w.msgSeqNum, w.raw, w.upstreamSeq);
+      else if (w.op === "setNext" && w.side === "sender") reference.setNextSenderMsgSeqNum(w.sessionId, w.next);
+      else if (w.op === "setNext") reference.setNextTargetMsgSeqNum(w.sessionId, w.next);
+      else if (w.op === "reset") reference.reset(w.sessionId);
+      else reference.forgetSentAfter(w.upstreamSeq);
+    }
+    for (const id of ["S", "T"]) {
+      expect(grouped.seqNums(id)).toEqual(reference.seqNums(id));
+      expect(grouped.sentBetween(id, 1, 10)).toEqual(reference.sentBetween(id, 1, 10));
+    }
+    expect(grouped.seqNums("S")).toEqual({ nextSenderMsgSeqNum: 9, nextTargetMsgSeqNum: 3 });
+    grouped.close();
   });
 });
 

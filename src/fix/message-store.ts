@@ -11,6 +11,11 @@
  * thread, the writes of many transactions in one commit, and answers later. Sessions are keyed by their id
  * ("FIX.4.4:ISLD->TW44"). `MemoryFixMessageStore` is the reference implementation for tests. One contract suite
  * (message-store.contract.ts) runs against all.
+ *
+ * A sent message may report a record of an upstream sequence (the OMS journal's event seq: session.ts
+ * `UpstreamDurability`); it is stored with that seq, before the record is durable, and leaves only once both are. After
+ * a crash the upstream may have lost records whose messages the store kept (they never left): `forgetSentAfter` drops
+ * them before the sessions start, so a resend gap-fills over them instead of reporting events that never happened.
  */
 
 export interface FixSeqNums {
@@ -29,14 +34,19 @@ export interface StoredMessage {
 export interface FixMessageStore {
   /** The session's sequence numbers; 1 and 1 for a session never seen. */
   seqNums(sessionId: string): FixSeqNums;
-  /** Stores a sent application message and sets the next sender number to `msgSeqNum + 1`, atomically. */
-  recordSent(sessionId: string, msgSeqNum: number, raw: string): void;
+  /**
+   * Stores a sent application message and sets the next sender number to `msgSeqNum + 1`, atomically; `upstreamSeq`
+   * is the upstream record it reports (0 or absent: none).
+   */
+  recordSent(sessionId: string, msgSeqNum: number, raw: string, upstreamSeq?: number): void;
   setNextSenderMsgSeqNum(sessionId: string, next: number): void;
   setNextTargetMsgSeqNum(sessionId: string, next: number): void;
   /** Stored messages with `begin <= MsgSeqNum <= end`, in MsgSeqNum order. */
   sentBetween(sessionId: string, begin: number, end: number): StoredMessage[];
   /** Back to 1 and 1, no stored messages (a sequence reset: ResetSeqNumFlag or a new FIX day). */
   reset(sessionId: string): void;
+  /** Drops, in every session, the stored messages reporting an upstream record beyond `upstreamSeq`; numbers stay. */
+  forgetSentAfter(upstreamSeq: number): void;
   /**
    * Runs `work` as one atomic, durable unit (group commit): the session processes every message of one TCP read
    * inside one transaction and writes its answers only after the commit. Calls nest.
@@ -52,7 +62,10 @@ export interface FixMessageStore {
 }
 
 export class MemoryFixMessageStore implements FixMessageStore {
-  private readonly sessions = new Map<string, { sender: number; target: number; sent: Map<number, string> }>();
+  private readonly sessions = new Map<
+    string,
+    { sender: number; target: number; sent: Map<number, { raw: string; upstreamSeq: number }> }
+  >();
 
   private session(id: string) {
     let s = this.sessions.get(id);
@@ -68,9 +81,9 @@ export class MemoryFixMessageStore implements FixMessageStore {
     return { nextSenderMsgSeqNum: s.sender, nextTargetMsgSeqNum: s.target };
   }
 
-  recordSent(sessionId: string, msgSeqNum: number, raw: string): void {
+  recordSent(sessionId: string, msgSeqNum: number, raw: string, upstreamSeq = 0): void {
     const s = this.session(sessionId);
-    s.sent.set(msgSeqNum, raw);
+    s.sent.set(msgSeqNum, { raw, upstreamSeq });
     s.sender = msgSeqNum + 1;
   }
 
@@ -84,7 +97,7 @@ export class MemoryFixMessageStore implements FixMessageStore {
 
   sentBetween(sessionId: string, begin: number, end: number): StoredMessage[] {
     const out: StoredMessage[] = [];
-    for (const [msgSeqNum, raw] of this.session(sessionId).sent) {
+    for (const [msgSeqNum, { raw }] of this.session(sessionId).sent) {
       if (msgSeqNum >= begin && msgSeqNum <= end) out.push({ msgSeqNum, raw });
     }
     return out.sort((a, b) => a.msgSeqNum - b.msgSeqNum);
@@ -92,6 +105,12 @@ export class MemoryFixMessageStore implements FixMessageStore {
 
   reset(sessionId: string): void {
     this.sessions.set(sessionId, { sender: 1, target: 1, sent: new Map() });
+  }
+
+  forgetSentAfter(upstreamSeq: number): void {
+    for (const s of this.sessions.values()) {
+      for (const [msgSeqNum, m] of s.sent) if (m.upstreamSeq > upstreamSeq) s.sent.delete(msgSeqNum);
+    }
   }
 
   /** No rollback: a failure part-way leaves what was written (the memory store is for tests). */

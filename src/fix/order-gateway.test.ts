@@ -1,7 +1,7 @@
 /**
  * The order gateway without sockets or venues: an engine on a virtual clock, sessions fed raw messages. Checks that
- * with a `durability` the answers wait for their events to be durable and then leave in order (the answers of one
- * durable batch in one store commit and one write), and the text helpers.
+ * with a `durability` the answers are stored with the read that caused them and leave, in order, once their events
+ * are durable too (those released by one journal commit in one write), and the text helpers.
  */
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -101,26 +101,30 @@ function setup(durability?: Durability, options: { sessionClose?: number; durati
 }
 
 describe("OrderGateway with a durability source", () => {
-  it("holds acknowledgements until the journal says durable, then sends them in order", () => {
+  it("stores each acknowledgement with its read, sends it once the journal says durable, in order", () => {
     const journal = new FakeJournal();
-    const { gateway, received, send, order, engine, store, writes } = setup(journal);
+    const { received, send, order, engine, store, writes } = setup(journal);
     const seqs: number[] = [];
     engine.on((e) => {
       if (e.type === "execution-report" || e.type === "order-rejected") seqs.push(e.seq);
     });
+    const commits = store.commits;
     send("D", order("O1"));
     send("D", order("O2"));
     send("D", order("O3").map(([t, v]) => (t === 55 ? [t, "NOPE"] : [t, v])) as FixField[]);
     const reports = () => received.filter((m) => m.msgType === "8");
     expect(reports()).toHaveLength(0);
-    expect(gateway.heldCount).toBe(3);
+    // Stored already, in the read's own commit (one per NewOrderSingle), before the journal's commit.
+    expect(store.commits - commits).toBe(3);
+    const stored = store.sentBetween("FIX.4.4:TRIBUTARY->OMS1", 1, 100).map((m) => decodeFix(m.raw));
+    expect(stored.map((r) => (r.ok ? r.message.get(11) : null))).toEqual(["O1", "O2", "O3"]);
     journal.commit(seqs[0] as number);
     expect(reports().map((m) => m.get(11))).toEqual(["O1"]);
     const before = { commits: store.commits, writes: writes.count };
     journal.commit(seqs[2] as number);
-    // O2 and O3 are released together: one store commit, one write.
+    // O2 and O3 leave together: no store commit (they were stored with their reads), one write.
     expect({ commits: store.commits - before.commits, writes: writes.count - before.writes }).toEqual({
-      commits: 1,
+      commits: 0,
       writes: 1,
     });
     expect(reports().map((m) => [m.get(11), m.get(39)])).toEqual([
@@ -128,7 +132,27 @@ describe("OrderGateway with a durability source", () => {
       ["O2", "0"],
       ["O3", "8"],
     ]);
-    expect(gateway.heldCount).toBe(0);
+  });
+
+  it("an OrderStatusRequest answer does not overtake an acknowledgement still waiting for the journal", () => {
+    const journal = new FakeJournal();
+    const { received, send, order, engine } = setup(journal);
+    let seq = 0;
+    engine.on((e) => {
+      seq = e.seq;
+    });
+    send("D", order("O1"));
+    send("H", [
+      [11, "O1"],
+      [55, "ACME"],
+      [54, "1"],
+    ]);
+    expect(received.filter((m) => m.msgType === "8")).toHaveLength(0);
+    journal.commit(seq);
+    expect(received.filter((m) => m.msgType === "8").map((m) => [m.get(11), m.get(150)])).toEqual([
+      ["O1", "0"],
+      ["O1", "I"],
+    ]);
   });
 
   it("a NewOrderSingle resent with PossDupFlag=Y for an order it has is answered with its status, not run again", () => {

@@ -23,13 +23,17 @@
  * (application messages per one-second window); a message over it is refused (ExecutionReport / OrderCancelReject /
  * BusinessMessageReject with Text "throttle: ...") without reaching the engine.
  *
- * Durable acknowledgement: with `durability` (the journal), answers to engine events are held until the event's seq
- * is durable, then sent in seq order. Without it they leave at once.
+ * Durable acknowledgement: with `durability` (the journal), the answer to an engine event is stored in the FIX message
+ * store as soon as the engine decides (with the read that caused it, in one store commit), carrying the event's seq,
+ * and leaves once both the store's commit and the journal's commit of the event are durable: the two fsyncs run side
+ * by side on their threads instead of one after the other. Everything a session sends leaves in order behind it
+ * (session.ts), so no answer overtakes another. After a crash, the store's `forgetSentAfter(journal head)` drops the
+ * stored answers whose events the journal lost (they never left): service.ts, before the sessions start. Without
+ * `durability` answers leave once stored.
  *
- * Known limits: answers that are not engine events (OrderStatusRequest, throttle refusals) are not held, so they may
- * overtake held answers; FIX 4.2 sessions
- * have no Logon password (Password 554 is FIX 4.4); no OrderMassCancelRequest, no ExecutionReport PossResend
- * handling beyond the session layer's; a replace may not change Side, Symbol or OrdType (they are ignored).
+ * Known limits: FIX 4.2 sessions have no Logon password (Password 554 is FIX 4.4); no OrderMassCancelRequest, no
+ * ExecutionReport PossResend handling beyond the session layer's; a replace may not change Side, Symbol or OrdType
+ * (they are ignored).
  */
 import type { Clock } from "../core/clock.js";
 import type { Engine } from "../engine/engine.js";
@@ -220,13 +224,6 @@ export interface OrderGatewayOptions {
   readonly sessionClose?: number;
 }
 
-interface HeldMessage {
-  readonly seq: number;
-  readonly session: FixSession;
-  readonly msgType: string;
-  readonly body: FixField[];
-}
-
 export class OrderGateway implements FixApplication {
   private readonly bySource = new Map<string, SessionState>();
   /** The drop-copy sessions (role "drop-copy"). */
@@ -236,9 +233,6 @@ export class OrderGateway implements FixApplication {
   private current: FixMessage | null = null;
   private nextExecId = 1;
   private readonly unsubscribe: () => void;
-  /** Answers waiting for their event to be durable, in seq order. */
-  private held: HeldMessage[] = [];
-  private heldFrom = 0;
 
   constructor(
     private readonly engine: Engine,
@@ -251,12 +245,9 @@ export class OrderGateway implements FixApplication {
       if (c.role === "drop-copy") this.dropCopies.push(state);
     }
     this.unsubscribe = engine.on((event) => this.onEngineEvent(event));
-    options.durability?.onDurable((seq) => this.release(seq));
-  }
-
-  /** Answers held until their events are durable (0 without a `durability`). */
-  get heldCount(): number {
-    return this.held.length - this.heldFrom;
+    options.durability?.onDurable(() => {
+      for (const state of this.bySource.values()) state.session?.upstreamDurable();
+    });
   }
 
   /** The engine's order sources for a gateway config (give them to the Engine before creating the gateway). */
@@ -310,6 +301,7 @@ export class OrderGateway implements FixApplication {
         {
           clock: this.options.clock,
           store,
+          ...(this.options.durability ? { upstream: this.options.durability } : {}),
           dictionary: orderGatewayDictionary(c.beginString),
           application: this,
           ...(this.options.log ? { log: this.options.log } : {}),
@@ -572,7 +564,7 @@ export class OrderGateway implements FixApplication {
 
   // ---- outgoing: engine events -----------------------------------------------------------------------------------
 
-  /** The engine's events for our sources become FIX messages (held until durable when there is a `durability`). */
+  /** The engine's events for our sources become FIX messages (leaving once durable when there is a `durability`). */
   private onEngineEvent(event: EngineEvent): void {
     if (event.type === "execution-report") {
       const state = this.bySource.get(event.source);
@@ -594,50 +586,10 @@ export class OrderGateway implements FixApplication {
     }
   }
 
+  /** Sends (stores and numbers) now; with a `durability`, it leaves once its event is durable too. */
   private deliver(session: FixSession, seq: number, msgType: string, body: FixField[]): void {
-    const durability = this.options.durability;
-    if (durability === undefined || (seq <= durability.durableSeq && this.heldCount === 0)) {
-      session.send(msgType, body);
-      return;
-    }
-    this.held.push({ seq, session, msgType, body });
-  }
-
-  /**
-   * Sends the answers whose events are now durable, in seq order, each session's in one group commit of its message
-   * store (one commit for the whole batch instead of one per message). A store failure disconnects that session (its
-   * answers are lost to it as a failed single send would be; after a restart `redeliver` sends what the journal has).
-   */
-  private release(durableSeq: number): void {
-    const held = this.held;
-    const from = this.heldFrom;
-    let end = from;
-    while (end < held.length && (held[end] as HeldMessage).seq <= durableSeq) end++;
-    if (end === held.length) {
-      this.held = [];
-      this.heldFrom = 0;
-    } else {
-      this.heldFrom = end;
-      if (end > 1024 && end * 2 > held.length) {
-        this.held = held.slice(end);
-        this.heldFrom = 0;
-      }
-    }
-    const sessions = new Set<FixSession>();
-    for (let i = from; i < end; i++) sessions.add((held[i] as HeldMessage).session);
-    for (const session of sessions) {
-      try {
-        session.group(() => {
-          for (let i = from; i < end; i++) {
-            const m = held[i] as HeldMessage;
-            if (m.session === session) session.send(m.msgType, m.body);
-          }
-        });
-      } catch (error) {
-        this.options.log?.(`${session.id}: message store failed, disconnecting: ${(error as Error).message}`);
-        session.disconnect("message store failure");
-      }
-    }
+    if (this.options.durability === undefined) session.send(msgType, body);
+    else session.send(msgType, body, { after: seq });
   }
 
   private executionReport(session: FixSession, e: ClientExecutionReport): FixField[] {

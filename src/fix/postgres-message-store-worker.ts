@@ -28,13 +28,17 @@ async function ensure(sessionId: string): Promise<void> {
 }
 
 async function write(w: StoreWrite): Promise<void> {
+  if (w.op === "forgetSentAfter") {
+    await client.query(`DELETE FROM ${s}.fix_sent_message WHERE upstream_seq > $1`, [w.upstreamSeq]);
+    return;
+  }
   await ensure(w.sessionId);
   switch (w.op) {
     case "recordSent":
       await client.query(
-        `INSERT INTO ${s}.fix_sent_message (session_id, msg_seq_num, raw) VALUES ($1, $2, $3)` +
-          " ON CONFLICT (session_id, msg_seq_num) DO UPDATE SET raw = EXCLUDED.raw",
-        [w.sessionId, w.msgSeqNum, Buffer.from(w.raw, "latin1")],
+        `INSERT INTO ${s}.fix_sent_message (session_id, msg_seq_num, raw, upstream_seq) VALUES ($1, $2, $3, $4)` +
+          " ON CONFLICT (session_id, msg_seq_num) DO UPDATE SET raw = EXCLUDED.raw, upstream_seq = EXCLUDED.upstream_seq",
+        [w.sessionId, w.msgSeqNum, Buffer.from(w.raw, "latin1"), w.upstreamSeq],
       );
       await client.query(`UPDATE ${s}.fix_session SET next_sender = $1 WHERE session_id = $2`, [
         w.msgSeqNum + 1,
@@ -90,7 +94,11 @@ async function run(request: StoreRequest): Promise<unknown> {
       );
       await client.query(
         `CREATE TABLE IF NOT EXISTS ${s}.fix_sent_message (session_id text NOT NULL, msg_seq_num bigint NOT NULL,` +
-          " raw bytea NOT NULL, PRIMARY KEY (session_id, msg_seq_num))",
+          " raw bytea NOT NULL, upstream_seq bigint NOT NULL DEFAULT 0, PRIMARY KEY (session_id, msg_seq_num))",
+      );
+      // A schema from before the column: its rows report nothing upstream.
+      await client.query(
+        `ALTER TABLE ${s}.fix_sent_message ADD COLUMN IF NOT EXISTS upstream_seq bigint NOT NULL DEFAULT 0`,
       );
       return null;
     case "seqNums": {

@@ -11,12 +11,16 @@ import { FIX42_DICTIONARY, FIX44_DICTIONARY } from "./fix-dictionaries.js";
 import { formatUtcTimestamp } from "./fix-time.js";
 import { FixFramer } from "./framer.js";
 import { type FixMessageStore, MemoryFixMessageStore } from "./message-store.js";
-import { type FixField, FixSession, type FixSessionConfig } from "./session.js";
+import { type FixField, FixSession, type FixSessionConfig, type UpstreamDurability } from "./session.js";
 import { SqliteFixMessageStore } from "./sqlite-message-store.js";
 
 const START = Date.UTC(2026, 0, 5, 14, 30) * 1000;
 
-function harness(config: Partial<FixSessionConfig> = {}, store: FixMessageStore = new MemoryFixMessageStore()) {
+function harness(
+  config: Partial<FixSessionConfig> = {},
+  store: FixMessageStore = new MemoryFixMessageStore(),
+  upstream?: UpstreamDurability,
+) {
   let now = START;
   const clock = { now: () => now };
   const delivered: FixMessage[] = [];
@@ -26,6 +30,7 @@ function harness(config: Partial<FixSessionConfig> = {}, store: FixMessageStore 
     {
       clock,
       store,
+      ...(upstream ? { upstream } : {}),
       dictionary: FIX44_DICTIONARY,
       application: {
         onLogon: () => events.logons++,
@@ -466,6 +471,42 @@ describe("durability", () => {
     store.commit();
     expect(h.take()).toEqual(["35=5|34=4"]);
     expect(h.disconnects).toBe(1);
+  });
+
+  it("a message reporting an upstream record leaves once that is durable too, and what follows waits behind it", () => {
+    const store = new LaterStore();
+    const upstream = { durableSeq: 0 };
+    const h = harness({}, store, upstream);
+    h.logon();
+    store.commit();
+    expect(h.take()).toEqual(["35=A|34=1"]);
+    h.session.send("8", [[11, "reports-5"]], { after: 5 });
+    h.order(2, "a");
+    store.commit();
+    expect(h.take()).toEqual([]);
+    expect(store.sentBetween(h.session.id, 2, 3)).toHaveLength(2); // stored before record 5 is durable
+    upstream.durableSeq = 4;
+    h.session.upstreamDurable();
+    expect(h.take()).toEqual([]);
+    upstream.durableSeq = 5;
+    h.session.upstreamDurable();
+    expect(h.take(35, 34, 11)).toEqual(["35=8|34=2|11=reports-5", "35=8|34=3|11=a"]);
+  });
+
+  it("a resend of stored messages waits for the upstream records they report", () => {
+    const upstream = { durableSeq: 0 };
+    const h = harness({}, new MemoryFixMessageStore(), upstream);
+    h.session.send("8", [[11, "reports-7"]], { after: 7 }); // not logged on: stored and numbered, not sent
+    h.logon();
+    expect(h.take()).toEqual(["35=A|34=2"]);
+    h.send(2, "2", [
+      [7, 1],
+      [16, 0],
+    ]);
+    expect(h.take()).toEqual([]);
+    upstream.durableSeq = 7;
+    h.session.upstreamDurable();
+    expect(h.take(35, 34, 43, 11)).toEqual(["35=8|34=1|43=Y|11=reports-7", "35=4|34=2|43=Y"]);
   });
 
   it("with a store whose commit fails, the held bytes are dropped and the connection closed", () => {

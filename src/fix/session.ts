@@ -27,9 +27,10 @@
  * `FixMessageStore` before the bytes leave: everything the session writes goes out through `group` (one group commit
  * per TCP read, per batch of answers, per message sent on its own), whose bytes are held until the store says its
  * writes are durable (`whenDurable`: at once for a synchronous store, after the writer thread's commit for a threaded
- * one), and handed to the connection in the order they were made, a disconnect after them; the application
- * (`FixApplication.onMessage`) receives application messages strictly in MsgSeqNum order and never a PossDup
- * duplicate of one it has already had.
+ * one), and, for a message sent `after` a record of the `upstream` sequence (the OMS journal's event it reports),
+ * until that record is durable too; handed to the connection in the order they were made, a disconnect after them;
+ * the application (`FixApplication.onMessage`) receives application messages strictly in MsgSeqNum order and never a
+ * PossDup duplicate of one it has already had.
  *
  * Both roles: an acceptor answers the peer's Logon; an initiator sends its own with `initiateLogon` and takes the
  * peer's Logon as the answer (no Logon is sent back; a ResetSeqNumFlag we asked for is not applied a second time).
@@ -40,7 +41,9 @@
  * this session; what the application makes durable elsewhere (the OMS journal) is committed beside it, not after it:
  * a crash between the two commits either loses the message without a resend (the store's commit landed first) or
  * has the peer resend, with PossDupFlag=Y, a message the application already has (the journal's landed first), which
- * the application must recognise (the order gateway answers such a NewOrderSingle with the order's status).
+ * the application must recognise (the order gateway answers such a NewOrderSingle with the order's status). A message
+ * reporting an upstream record is stored (with that record's seq) before the record is durable: a crash can leave it
+ * stored, never sent, for a record the upstream lost; the store's `forgetSentAfter` drops such messages at restart.
  */
 import type { Clock } from "../core/clock.js";
 import { decodeFix, encodeFix, type FixMessage } from "./codec.js";
@@ -86,9 +89,20 @@ export interface FixSessionConfig {
   readonly logoutTimeoutMicros?: number;
 }
 
+/**
+ * A sequence outside the session whose records messages may report (the OMS journal: an ExecutionReport reports a
+ * journaled event). A message sent `after` a record of it is stored with that record's seq and leaves once the record
+ * is durable too; the owner calls `FixSession.upstreamDurable` when `durableSeq` moves.
+ */
+export interface UpstreamDurability {
+  /** The last seq known to be durable. */
+  readonly durableSeq: number;
+}
+
 export interface FixSessionDeps {
   readonly clock: Clock;
   readonly store: FixMessageStore;
+  readonly upstream?: UpstreamDurability;
   readonly dictionary: FixDictionary;
   readonly application: FixApplication;
   /** Session events, one line each (for a log). */
@@ -108,6 +122,8 @@ const ROUTE_REVERSAL: readonly (readonly [number, number])[] = [
 interface HeldOutput {
   readonly output: FixSessionOutput;
   readonly bytes: string[];
+  /** The upstream seq its messages report: it waits for that too (0: none). */
+  after: number;
   disconnect: boolean;
   done: boolean;
   error: Error | null;
@@ -119,6 +135,8 @@ interface SendOptions {
   readonly header?: readonly FixField[];
   /** Numbered like any message, but not stored (a resend gap-fills over it). */
   readonly transient?: boolean;
+  /** The upstream record it reports (`UpstreamDurability`): stored with it, and it leaves once that is durable. */
+  readonly after?: number;
 }
 
 export class FixSession {
@@ -142,8 +160,12 @@ export class FixSession {
   private resendRange: { begin: number; end: number } | null = null;
   /** Inside `group`: output is buffered until the store commits. */
   private grouping = false;
-  /** The bytes of groups whose writes the store has not yet said durable, oldest first. */
+  /** The bytes of groups whose writes the store (or upstream) has not yet said durable, oldest first. */
   private held: HeldOutput[] = [];
+  /** The upstream seq the open group's messages report (0: none). */
+  private groupAfter = 0;
+  /** The highest upstream seq a message of this session reported: a resend of stored messages waits for it. */
+  private lastAfter = 0;
   private readonly queue = new Map<number, FixMessage>();
   private readonly resetOnLogon: boolean;
   private readonly maxLatencyMicros: number;
@@ -260,7 +282,7 @@ export class FixSession {
   group<T>(work: () => T): T {
     const real = this.output;
     if (real === null || this.grouping) return work();
-    const held: HeldOutput = { output: real, bytes: [], disconnect: false, done: false, error: null };
+    const held: HeldOutput = { output: real, bytes: [], after: 0, disconnect: false, done: false, error: null };
     const buffered: FixSessionOutput = {
       write: (raw) => {
         held.bytes.push(raw);
@@ -271,6 +293,7 @@ export class FixSession {
     };
     this.output = buffered;
     this.grouping = true;
+    this.groupAfter = 0;
     let result: T;
     try {
       result = this.deps.store.transaction(work);
@@ -283,6 +306,7 @@ export class FixSession {
     }
     if (this.output === buffered) this.output = real;
     if (held.bytes.length > 0 || held.disconnect) {
+      held.after = this.groupAfter;
       this.held.push(held);
       this.deps.store.whenDurable((error) => {
         held.done = true;
@@ -293,23 +317,38 @@ export class FixSession {
     return result;
   }
 
-  /** Hands the held bytes whose writes are durable to their connection, in order; a failed commit closes it. */
+  /**
+   * Hands the held bytes whose writes (and upstream records) are durable to their connection, in order, those of
+   * consecutive groups in one write; a failed commit closes it.
+   */
   private releaseHeld(): void {
-    while (this.held.length > 0) {
-      const first = this.held[0] as HeldOutput;
-      if (!first.done) return;
-      if (first.error !== null) {
-        this.held = [];
-        this.log(`message store failed, disconnecting: ${first.error.message}`);
-        if (this.output === first.output) this.disconnect("message store failure");
-        else first.output.disconnect();
-        this.readSeqNums();
-        return;
+    const upstream = this.deps.upstream?.durableSeq ?? 0;
+    const held = this.held;
+    let n = 0;
+    while (n < held.length) {
+      const h = held[n] as HeldOutput;
+      if (!h.done || h.after > upstream || h.error !== null) break;
+      n++;
+    }
+    const failed = n < held.length && (held[n] as HeldOutput).error !== null ? (held[n] as HeldOutput) : null;
+    if (n === 0 && failed === null) return;
+    this.held = failed !== null || n === held.length ? [] : held.slice(n);
+    let bytes: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const h = held[i] as HeldOutput;
+      for (const b of h.bytes) bytes.push(b);
+      const next = held[i + 1];
+      if (h.disconnect || i === n - 1 || next?.output !== h.output) {
+        if (bytes.length > 0) h.output.write(bytes.length === 1 ? (bytes[0] as string) : bytes.join(""));
+        bytes = [];
+        if (h.disconnect) h.output.disconnect();
       }
-      this.held.shift();
-      const bytes = first.bytes;
-      if (bytes.length > 0) first.output.write(bytes.length === 1 ? (bytes[0] as string) : bytes.join(""));
-      if (first.disconnect) first.output.disconnect();
+    }
+    if (failed !== null) {
+      this.log(`message store failed, disconnecting: ${(failed.error as Error).message}`);
+      if (this.output === failed.output) this.disconnect("message store failure");
+      else failed.output.disconnect();
+      this.readSeqNums();
     }
   }
 
@@ -345,9 +384,14 @@ export class FixSession {
    * Sends an application message (header fields are the session's; `body` starts after the header). It is stored
    * before it leaves; while not logged on it is stored and numbered but not written (a ResendRequest delivers it).
    */
-  send(msgType: string, body: readonly FixField[], options: { possResend?: boolean } = {}): boolean {
+  send(msgType: string, body: readonly FixField[], options: { possResend?: boolean; after?: number } = {}): boolean {
     const header: FixField[] = options.possResend === true ? [[Tag.PossResend, "Y"]] : [];
-    return this.sendRaw(msgType, body, { header });
+    return this.sendRaw(msgType, body, options.after === undefined ? { header } : { header, after: options.after });
+  }
+
+  /** The upstream's `durableSeq` moved: sends what waited for it. */
+  upstreamDurable(): void {
+    this.releaseHeld();
   }
 
   /**
@@ -546,6 +590,8 @@ export class FixSession {
   /** Resends stored application messages in [begin, end]; admin or missing numbers become SequenceReset-GapFill. */
   private resend(begin: number, end: number): void {
     if (begin < 1 || begin > end) return;
+    // Stored messages may report upstream records not yet durable: the resend leaves after them.
+    this.groupAfter = Math.max(this.groupAfter, this.lastAfter);
     let gapStart = begin;
     for (const stored of this.deps.store.sentBetween(this.id, begin, end)) {
       const decoded = decodeFix(stored.raw);
@@ -717,10 +763,13 @@ export class FixSession {
     fields.push(...body);
     const raw = encodeFix(this.beginString, fields);
     const admin = isAdminMsgType(msgType);
+    const after = options.after ?? 0;
+    if (after > this.groupAfter) this.groupAfter = after;
+    if (after > this.lastAfter) this.lastAfter = after;
     if (resendAs === undefined) {
       try {
         if (admin || options.transient === true) this.deps.store.setNextSenderMsgSeqNum(this.id, msgSeqNum + 1);
-        else this.deps.store.recordSent(this.id, msgSeqNum, raw);
+        else this.deps.store.recordSent(this.id, msgSeqNum, raw, after);
       } catch (error) {
         this.log(`message store failed, disconnecting: ${(error as Error).message}`);
         this.disconnect("message store failure");

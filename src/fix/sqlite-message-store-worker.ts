@@ -6,7 +6,7 @@
  * A failed commit is reported through the last unit it held, and the rest of those units is dropped.
  */
 import { blockingWorkerSide } from "../core/blocking-worker.js";
-import { applyWrite, type StoreWrite } from "./message-store-write.js";
+import type { StoreWrite } from "./message-store-write.js";
 import { SqliteFixMessageStore } from "./sqlite-message-store.js";
 import type {
   SqliteStoreMessage,
@@ -34,11 +34,8 @@ function commit(): void {
   const writes = queue;
   queue = [];
   if (writes.length > 0) {
-    const to = store as SqliteFixMessageStore;
     try {
-      to.transaction(() => {
-        for (const w of writes) applyWrite(to, w);
-      });
+      (store as SqliteFixMessageStore).applyWrites(writes);
     } catch (error) {
       failedThrough = Math.max(touched, ended);
       reported = Math.max(reported, failedThrough);

@@ -423,6 +423,9 @@ export async function startService(
   const fills = new FillLog(engine);
   if (config.allocationsFile !== null) new AllocationFile(engine, journal, config.allocationsFile);
   const stream = new EventStream(engine, journal);
+  // The gateway stores an answer before its event is durable (it leaves once both are): answers to events the journal
+  // lost in the crash never left, and a resend must gap-fill over them rather than report events that never happened.
+  if (fixStore !== null && journalReady.recovered !== null) fixStore.forgetSentAfter(journalReady.recovered.lastSeq);
   const fixAcceptor =
     gateway === null || fixStore === null
       ? null
