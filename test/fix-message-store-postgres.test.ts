@@ -4,14 +4,12 @@
  * state across a reopen (a restart), make a transaction all or nothing, and name the server when it cannot open.
  * (The worker runs from dist/: `npm run build` first.)
  */
-import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { fixMessageStoreContract } from "../src/fix/message-store.contract.js";
 import { PostgresFixMessageStore } from "../src/fix/postgres-message-store.js";
-import { quoteIdent } from "../src/journal/postgres-journal-store.js";
+import { dropSchemas, PG_URL, testSchema } from "./postgres-fixtures.js";
 
-const URL = process.env.TRIBUTARY_TEST_PG ?? "postgres://postgres@127.0.0.1:5432/test";
-const RUN = `tfix_${process.pid}_${Date.now().toString(36)}`;
+const RUN = testSchema("tfix");
 let n = 0;
 const schemas: string[] = [];
 
@@ -21,23 +19,18 @@ function schema(): string {
   return s;
 }
 
-afterAll(async () => {
-  const client = new pg.Client({ connectionString: URL });
-  await client.connect();
-  for (const s of schemas) await client.query(`DROP SCHEMA IF EXISTS ${quoteIdent(s)} CASCADE`);
-  await client.end();
-});
+afterAll(() => dropSchemas(...schemas));
 
 describe("PostgresFixMessageStore", () => {
-  fixMessageStoreContract(() => new PostgresFixMessageStore(URL, schema()));
+  fixMessageStoreContract(() => new PostgresFixMessageStore(PG_URL, schema()));
 
   it("keeps sequence numbers and sent messages across a reopen", () => {
     const s = schema();
-    const a = new PostgresFixMessageStore(URL, s);
+    const a = new PostgresFixMessageStore(PG_URL, s);
     a.recordSent("FIX.4.4:ISLD->TW44", 1, "8=FIX.4.4\x01\xe9");
     a.setNextTargetMsgSeqNum("FIX.4.4:ISLD->TW44", 9);
     a.close();
-    const b = new PostgresFixMessageStore(URL, s);
+    const b = new PostgresFixMessageStore(PG_URL, s);
     expect(b.seqNums("FIX.4.4:ISLD->TW44")).toEqual({ nextSenderMsgSeqNum: 2, nextTargetMsgSeqNum: 9 });
     expect(b.sentBetween("FIX.4.4:ISLD->TW44", 1, 1)).toEqual([{ msgSeqNum: 1, raw: "8=FIX.4.4\x01\xe9" }]);
     b.close();
@@ -45,7 +38,7 @@ describe("PostgresFixMessageStore", () => {
 
   it("commits a transaction whole, nested calls included, and rolls back one that throws", () => {
     const s = schema();
-    const store = new PostgresFixMessageStore(URL, s);
+    const store = new PostgresFixMessageStore(PG_URL, s);
     store.transaction(() => {
       store.recordSent("S", 1, "a");
       store.transaction(() => store.recordSent("S", 2, "b"));
@@ -57,14 +50,14 @@ describe("PostgresFixMessageStore", () => {
       }),
     ).toThrow("garbled");
     store.close();
-    const again = new PostgresFixMessageStore(URL, s);
+    const again = new PostgresFixMessageStore(PG_URL, s);
     expect(again.seqNums("S")).toEqual({ nextSenderMsgSeqNum: 3, nextTargetMsgSeqNum: 1 });
     expect(again.sentBetween("S", 1, 10).map((m) => m.raw)).toEqual(["a", "b"]);
     again.close();
   });
 
   it("reads its own writes inside a transaction, and forgets them all when it rolls back", () => {
-    const store = new PostgresFixMessageStore(URL, schema());
+    const store = new PostgresFixMessageStore(PG_URL, schema());
     expect(() =>
       store.transaction(() => {
         store.recordSent("S", 1, "a");
