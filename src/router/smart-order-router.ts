@@ -99,6 +99,7 @@ export class SmartOrderRouter {
           samples,
           limit,
           adverse: lit.map((v) => adverse[v.index] ?? 0),
+          horizonMicros: this.horizon,
         });
       }
     }
