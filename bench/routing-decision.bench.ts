@@ -93,8 +93,6 @@ function requests(count: number, random: Random): RouteRequest[] {
       tick: TICK,
       minSliceLots: 1,
       neededLots: random.int(-2_000, 5_000),
-      // A minute, as the algorithms' default look-ahead: the optimal split sums its outflow windows over it.
-      lookaheadMicros: 60_000_000,
       catchUpCost: 0,
       exclude: new Set(),
       overSend: 1,

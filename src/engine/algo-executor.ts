@@ -984,7 +984,7 @@ export class AlgoExecutor implements OrderEntryListener {
     working: Working,
     now: number,
     quote: { bid: number; ask: number },
-  ): { neededLots: number; lookaheadMicros: number; catchUpCost: number } {
+  ): { neededLots: number; catchUpCost: number } {
     const algo = working.algo as ParentAlgo;
     const horizon = algo.lookaheadMicros;
     const rate = this.volumeRate(working.instrument, now);
@@ -999,7 +999,6 @@ export class AlgoExecutor implements OrderEntryListener {
     const pace = ((floorLater - floorNow) * 1_000_000) / horizon;
     return {
       neededLots: floorLater - done,
-      lookaheadMicros: horizon,
       catchUpCost: catchUpCost(working.instrument.impact, price, working.parent.allocatable.total, pace),
     };
   }

@@ -25,8 +25,7 @@
  *   its credit; the rest keep resting and fill later, capped-placement.ts), D = the lots the parent needs filled within
  *   its look-ahead not to fall below its floor (the request's `neededLots`): it takes only the part of a shortfall u
  *   that leaves it below its floor, (u - (S - D))^+, which for a shortfall spread evenly over 0..S is (D / S)^2 of it
- *   on average, less what the venues' queues deliver over the look-ahead beyond the need (taken-share.ts: a parent
- *   the queues would serve anyway buys no speed). The look-ahead, not T: a lot short at T at a slow queue is short of the want the parent's passive
+ *   on average. The look-ahead, not T: a lot short at T at a slow queue is short of the want the parent's passive
  *   quantity is sized for, and its next children queue behind it (with D over T, a 1,500,000-share parent a few
  *   seconds ahead of its floor rested at the rebate venue, fell behind and took; BENCHMARKS.md §9). A parent ahead of
  *   its floor over its look-ahead by the child or more (D <= 0) loses nothing by waiting, so the child rests where the
@@ -43,7 +42,6 @@ import { solveCappedPlacement } from "./capped-placement.js";
 import type { OutflowSamples, PlacementProblem } from "./optimal-placement.js";
 import type { RouteDecision, RouteRequest, RouteSlice, VenueState } from "./routing.js";
 import { halfSpread, spray, sweep } from "./routing-logics.js";
-import { takenShare } from "./taken-share.js";
 
 export interface OptimalSplitInputs {
   readonly request: RouteRequest;
@@ -56,8 +54,6 @@ export interface OptimalSplitInputs {
   readonly limit: number | null;
   /** Adverse selection per lot filled passively at each lit venue, price units (0 when unknown). */
   readonly adverse: readonly number[];
-  /** T, the samples' window, µs: the request's look-ahead is counted in these windows. */
-  readonly horizonMicros: number;
 }
 
 export function optimalSplit(inputs: OptimalSplitInputs): RouteDecision {
@@ -106,13 +102,8 @@ export function optimalSplit(inputs: OptimalSplitInputs): RouteDecision {
   // impact on what the parent still has to buy (its catch-up cost). The paper's f is the fee alone: its S is the whole
   // order, with nothing left to buy after it.
   const taking = (Number.isFinite(f) ? Math.max(0, f) : 0) + Math.max(0, request.catchUpCost);
-  const taken = takenShare(
-    request.neededLots,
-    request.qty,
-    samples,
-    placed.map((p) => p.queueAhead),
-    Math.round(request.lookaheadMicros / inputs.horizonMicros),
-  );
+  const needed = Math.min(1, Math.max(0, request.neededLots / request.qty));
+  const taken = needed * needed;
   const problem: PlacementProblem = {
     target: request.qty,
     halfSpread: h,

@@ -56,7 +56,6 @@ const request = (over: Partial<RouteRequest> = {}): RouteRequest => ({
   tick: 100,
   minSliceLots: 1,
   neededLots: 0,
-  lookaheadMicros: 0,
   catchUpCost: 0,
   exclude: new Set(),
   overSend: 1,
@@ -219,7 +218,6 @@ describe("optimal split (Cont & Kukanov) as a routing logic", () => {
       samples: busy,
       limit: null,
       adverse: [0, 0],
-      horizonMicros: 10_000_000,
     });
     expect(rest.slices.every((s) => s.tactic === "passive")).toBe(true);
     expect(rest.slices.reduce((a, s) => a + s.qty, 0)).toBeLessThanOrEqual(400);
@@ -233,7 +231,6 @@ describe("optimal split (Cont & Kukanov) as a routing logic", () => {
       samples: dead,
       limit: null,
       adverse: [0, 0],
-      horizonMicros: 10_000_000,
     });
     // Taken where the fee is lowest (LITB's rebate), as much as LITB shows.
     const taken = take.slices.filter((s) => s.tactic === "aggressive");
@@ -246,7 +243,6 @@ describe("optimal split (Cont & Kukanov) as a routing logic", () => {
       samples: dead,
       limit: 1_500_100,
       adverse: [0, 0],
-      horizonMicros: 10_000_000,
     });
     expect(limited.slices.some((s) => s.tactic === "aggressive")).toBe(false);
   });
@@ -260,7 +256,6 @@ describe("optimal split (Cont & Kukanov) as a routing logic", () => {
       samples: samples(rows),
       limit: null,
       adverse: [0, 0],
-      horizonMicros: 10_000_000,
     }).slices.map((s) => [s.venue, s.tactic, s.qty]);
 
   it("rests the whole child at the best rebate when that venue's queue works through by T", () => {
@@ -307,7 +302,6 @@ describe("optimal split (Cont & Kukanov) as a routing logic", () => {
         samples: samples(rows),
         limit: null,
         adverse: [0, 0],
-        horizonMicros: 10_000_000,
       }).slices.map((s) => [s.venue, s.tactic, s.qty]);
     // The fee alone (f = 0: LITB's taker rebate counts as 0): -120 + 222.5 / 16 = -106.1 beats LITB's -90: LITA whole.
     expect(split(0)).toEqual([[0, "passive", 400]]);
@@ -331,7 +325,6 @@ describe("optimal split (Cont & Kukanov) as a routing logic", () => {
       samples: null,
       limit: null,
       adverse: [0, 0],
-      horizonMicros: 10_000_000,
     });
     expect(d.logic).toBe("optimal");
     expect(d.note).toMatch(/no outflow history/);

@@ -78,8 +78,6 @@ export interface RouteRequest {
    * when it is that far ahead. The optimal split's under-fill penalty grows with it.
    */
   readonly neededLots: number;
-  /** The period `neededLots` is counted over, µs (0: none; the optimal split then judges lateness by T alone). */
-  readonly lookaheadMicros: number;
   /**
    * What a lot the parent takes costs it beyond the far touch's half spread and fee: the impact of taking it on the
    * lots the parent still has to buy (algo/catch-up-cost.ts; price units per share, 0 when none is modelled).

@@ -99,7 +99,6 @@ export class SmartOrderRouter {
           samples,
           limit,
           adverse: lit.map((v) => adverse[v.index] ?? 0),
-          horizonMicros: this.horizon,
         });
       }
     }
