@@ -11,9 +11,9 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { VirtualScheduler } from "../src/core/scheduler.js";
 import { Engine } from "../src/engine/engine.js";
-import { decodeFix, encodeFix, type FixMessage } from "../src/fix/codec.js";
+import { attachCounterparty } from "../src/fix/attached-counterparty.js";
+import { decodeFix } from "../src/fix/codec.js";
 import { formatUtcTimestamp } from "../src/fix/fix-time.js";
-import { FixFramer } from "../src/fix/framer.js";
 import { MemoryFixMessageStore } from "../src/fix/message-store.js";
 import { OrderGateway } from "../src/fix/order-gateway.js";
 import { parseOrderGatewayConfig } from "../src/fix/order-gateway-config.js";
@@ -156,30 +156,7 @@ describe("FIX reports missed at a crash", () => {
 
 /** An OMS on a session, without sockets: what it sends is received at once, what it gets is decoded. */
 function connect(session: FixSession, clock: VirtualScheduler, firstSeq = 1) {
-  const framer = new FixFramer();
-  const received: FixMessage[] = [];
-  session.attach({
-    write: (raw) => {
-      for (const f of framer.push(raw)) {
-        const r = decodeFix(f);
-        if (r.ok) received.push(r.message);
-      }
-    },
-    disconnect: () => {},
-  });
-  let seq = firstSeq;
-  const send = (msgType: string, body: FixField[]) =>
-    session.receive(
-      encodeFix("FIX.4.4", [
-        [35, msgType],
-        [49, "OMS1"],
-        [56, "TRIBUTARY"],
-        [34, seq++],
-        [52, formatUtcTimestamp(clock.now())],
-        ...body,
-      ]),
-    );
-  return { received, send };
+  return attachCounterparty(session, clock, { senderCompId: "OMS1", targetCompId: "TRIBUTARY" }, firstSeq);
 }
 
 function order(clOrdId: string, clock: VirtualScheduler): FixField[] {

@@ -8,9 +8,9 @@ import { describe, expect, it } from "vitest";
 import { loadReferenceData } from "../config/load-config.js";
 import { VirtualScheduler } from "../core/scheduler.js";
 import { Engine } from "../engine/engine.js";
-import { decodeFix, encodeFix, type FixMessage } from "./codec.js";
+import { attachCounterparty } from "./attached-counterparty.js";
+import { decodeFix, type FixMessage } from "./codec.js";
 import { formatUtcTimestamp } from "./fix-time.js";
-import { FixFramer } from "./framer.js";
 import { MemoryFixMessageStore } from "./message-store.js";
 import { type Durability, fixRefusalText, formatAvgPx, OrderGateway } from "./order-gateway.js";
 import { parseOrderGatewayConfig } from "./order-gateway-config.js";
@@ -58,31 +58,10 @@ function setup(durability?: Durability, options: { sessionClose?: number; durati
   const store = new CountingStore();
   const [session] = gateway.createSessions(store);
   if (session === undefined) throw new Error("no session");
-  const framer = new FixFramer();
-  const received: FixMessage[] = [];
-  const writes = { count: 0 };
-  session.attach({
-    write: (raw) => {
-      writes.count++;
-      for (const f of framer.push(raw)) {
-        const r = decodeFix(f);
-        if (r.ok) received.push(r.message);
-      }
-    },
-    disconnect: () => {},
+  const { received, writes, send } = attachCounterparty(session, clock, {
+    senderCompId: "OMS1",
+    targetCompId: "TRIBUTARY",
   });
-  let seq = 1;
-  const send = (msgType: string, body: FixField[]) =>
-    session.receive(
-      encodeFix("FIX.4.4", [
-        [35, msgType],
-        [49, "OMS1"],
-        [56, "TRIBUTARY"],
-        [34, seq++],
-        [52, formatUtcTimestamp(clock.now())],
-        ...body,
-      ]),
-    );
   send("A", [
     [98, 0],
     [108, 30],
