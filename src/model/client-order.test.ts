@@ -14,6 +14,28 @@ import {
   type Urgency,
 } from "./client-order.js";
 
+/** An order's terms: a limit sell of 10 ACME at 100 with nothing else given, and `changes`. */
+function terms(changes: Partial<ClientOrderTerms> = {}): ClientOrderTerms {
+  return {
+    clOrdId: "c",
+    source: "S",
+    account: "A",
+    symbol: "ACME",
+    side: "sell",
+    orderQty: 10,
+    ordType: "limit",
+    limitPrice: 100,
+    urgency: null,
+    strategy: null,
+    startTime: null,
+    endTime: null,
+    maxParticipation: null,
+    allowCross: false,
+    tags: {},
+    ...changes,
+  };
+}
+
 describe("client order", () => {
   it("derives the intent from an explicit strategy or the urgency bucket", () => {
     expect([intentOf(null, null), intentOf("high", null), intentOf("low", "auto"), intentOf(null, "vwap")]).toEqual([
@@ -57,29 +79,7 @@ describe("client order", () => {
   });
 
   it("creates orders whose getters and limit checks work (literal with the class prototype)", () => {
-    const order = ClientOrder.create(
-      7,
-      {
-        clOrdId: "c",
-        source: "S",
-        account: "A",
-        symbol: "ACME",
-        side: "sell",
-        orderQty: 10,
-        ordType: "limit",
-        limitPrice: 1_500_000,
-        urgency: null,
-        strategy: null,
-        startTime: 5,
-        endTime: null,
-        maxParticipation: null,
-        allowCross: false,
-        tags: {},
-      },
-      4,
-      null,
-      {},
-    );
+    const order = ClientOrder.create(7, terms({ limitPrice: 1_500_000, startTime: 5 }), 4, null, {});
     expect(order).toBeInstanceOf(ClientOrder);
     expect({ leaves: order.leavesQty, status: order.ordStatus, started: order.started, avgPx: order.avgPx }).toEqual({
       leaves: 10,
@@ -94,29 +94,13 @@ describe("client order", () => {
   });
 
   it("shares one instructions record among orders that give none, and derives ordType, intent and crossQty", () => {
-    const terms: ClientOrderTerms = {
-      clOrdId: "c",
-      source: "S",
-      account: "A",
-      symbol: "ACME",
-      side: "buy",
-      orderQty: 10,
-      ordType: "market",
-      limitPrice: null,
-      urgency: "high",
-      strategy: null,
-      startTime: null,
-      endTime: null,
-      maxParticipation: null,
-      allowCross: false,
-      tags: {},
-    };
-    const plain = ClientOrder.create(1, terms, 4, null, {});
+    const market = terms({ side: "buy", ordType: "market", limitPrice: null, urgency: "high" });
+    const plain = ClientOrder.create(1, market, 4, null, {});
     expect(plain.instructions).toBe(NO_INSTRUCTIONS);
     expect([plain.ordType, plain.intent, plain.tags, plain.endTime]).toEqual(["market", "urgency-high", {}, null]);
     const windowed = ClientOrder.create(
       2,
-      { ...terms, ordType: "limit", limitPrice: 100, endTime: 9, allowCross: true, tags: { desk: "x" } },
+      { ...market, ordType: "limit", limitPrice: 100, endTime: 9, allowCross: true, tags: { desk: "x" } },
       4,
       null,
       {},
@@ -134,24 +118,7 @@ describe("client order", () => {
   });
 
   it("keeps the ClOrdIDs of replaces and of requests apart, in a record made at the first", () => {
-    const terms: ClientOrderTerms = {
-      clOrdId: "c",
-      source: "S",
-      account: "A",
-      symbol: "ACME",
-      side: "sell",
-      orderQty: 10,
-      ordType: "limit",
-      limitPrice: 100,
-      urgency: null,
-      strategy: "twap",
-      startTime: null,
-      endTime: null,
-      maxParticipation: null,
-      allowCross: false,
-      tags: {},
-    };
-    const order = ClientOrder.create(1, terms, 4, null, {});
+    const order = ClientOrder.create(1, terms({ strategy: "twap" }), 4, null, {});
     expect([order.previousClOrdIds, order.requestClOrdIds, order.clOrdIdHistory]).toEqual([null, null, null]);
     expect([order.urgency, order.strategy, order.intent]).toEqual([null, "twap", "twap"]);
     order.requestClOrdIds = ["r1"];
