@@ -36,7 +36,7 @@ export class VirtualScheduler implements Scheduler {
   }
 
   cancel(handle: TimerHandle): void {
-    handle.cancelled = true;
+    this.queue.cancel(handle);
   }
 
   /** Number of timers still queued (cancelled ones may be counted until they surface). */

@@ -85,6 +85,7 @@ import {
 import { LiveParents } from "./live-parents.js";
 import { addDigests, doneOrderDigest, orderClOrdIds, orderStateRecord } from "./order-digest.js";
 import { OrderRelease, type ReleasedCounts } from "./order-release.js";
+import { OrderTimers } from "./order-timers.js";
 
 export type SubmitResult =
   | { readonly ok: true; readonly orderId: number; readonly parentId: number }
@@ -141,9 +142,9 @@ export class Engine {
   private readonly bySymbol = new Map<string, SymbolParents>();
   private readonly children = new Map<string, ParentOrder>();
   private readonly pendingByParent = new Map<ParentOrder, Set<ClientOrder>>();
-  /** Order ids by start and end time (ids: a timer must not keep an order released before it fires). */
-  private readonly startTimers = new Map<number, number[]>();
-  private readonly endTimers = new Map<number, number[]>();
+  /** Orders waiting for their start and for their end time. */
+  private readonly startTimers: OrderTimers;
+  private readonly endTimers: OrderTimers;
   private readonly crossStats = new CrossingStats();
   private readonly overFillBook = new OverFillBook();
   private readonly execIds = new IdSequence("X");
@@ -170,6 +171,9 @@ export class Engine {
     this.takerFeeMicros = options.crossing?.takerFeeMicrosPerShare ?? 0;
     this.auditing = options.audit ?? false;
     this.release = options.release === undefined ? null : new OrderRelease(options.release);
+    const held = (orderId: number) => this.held.get(orderId);
+    this.startTimers = new OrderTimers(this.scheduler, held, (orders) => this.startOrders(orders));
+    this.endTimers = new OrderTimers(this.scheduler, held, (orders) => this.endOrders(orders));
     for (const spec of options.sources) {
       this.sources.set(spec.id, { spec, metadata: spec.metadata ?? EMPTY_METADATA, ids: new ClOrdIdIndex() });
     }
@@ -358,8 +362,8 @@ export class Engine {
       });
     this.report(order, "new", 0, 0, null, null, null);
     if (!order.started)
-      this.schedule(this.startTimers, order.startTime as number, order, (list) => this.startOrders(list));
-    if (order.endTime !== null) this.schedule(this.endTimers, order.endTime, order, (list) => this.endOrders(list));
+      this.startTimers.add(order.startTime as number, order);
+    if (order.endTime !== null) this.endTimers.add(order.endTime, order);
     this.parentChanged(parent, "joined");
     if (order.allowCross && order.started) this.requestCross(parent);
     return { ok: true, orderId: order.orderId, parentId: parent.parentId };
@@ -700,9 +704,9 @@ export class Engine {
     for (const order of this.held.values()) {
       if (order.done !== null) continue;
       if (!order.started && order.startTime !== null)
-        this.schedule(this.startTimers, order.startTime, order, (list) => this.startOrders(list));
+        this.startTimers.add(order.startTime, order);
       if (order.endTime !== null && order.pending?.kind !== "expire")
-        this.schedule(this.endTimers, order.endTime, order, (list) => this.endOrders(list));
+        this.endTimers.add(order.endTime, order);
     }
   }
 
@@ -1426,6 +1430,8 @@ export class Engine {
 
   /** `order` became done at `time`: with release on, it is queued to leave memory. */
   private finished(order: ClientOrder, time: number): void {
+    if (order.startTime !== null) this.startTimers.drop(order.startTime, order.orderId);
+    if (order.endTime !== null) this.endTimers.drop(order.endTime, order.orderId);
     this.release?.retain(order, time);
   }
 
@@ -1436,38 +1442,6 @@ export class Engine {
   }
 
   // ---- internals: time, kill switch ---------------------------------------------------------------------------------
-
-  private schedule(
-    timers: Map<number, number[]>,
-    time: number,
-    order: ClientOrder,
-    fire: (orders: ClientOrder[]) => void,
-  ): void {
-    const list = timers.get(time);
-    if (list !== undefined) {
-      // Day orders share the close's timer: drop the done ones now and then (amortised O(1)), so that a list does not
-      // grow with every order of the day (the timer skips done ones anyway).
-      if (list.length >= 1024 && (list.length & (list.length - 1)) === 0) {
-        let kept = 0;
-        for (const id of list) if (this.held.get(id)?.done === null) list[kept++] = id;
-        list.length = kept;
-      }
-      list.push(order.orderId);
-      return;
-    }
-    const fresh = [order.orderId];
-    timers.set(time, fresh);
-    this.scheduler.at(time, () => {
-      timers.delete(time);
-      // An order released before its timer is done: nothing to start or end.
-      const orders: ClientOrder[] = [];
-      for (const id of fresh) {
-        const held = this.held.get(id);
-        if (held !== undefined) orders.push(held);
-      }
-      fire(orders);
-    });
-  }
 
   private startOrders(orders: readonly ClientOrder[]): void {
     const touched = new Set<ParentOrder>();

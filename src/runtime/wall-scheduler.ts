@@ -28,7 +28,7 @@ export class WallScheduler implements Scheduler {
   }
 
   cancel(handle: TimerHandle): void {
-    handle.cancelled = true;
+    this.queue.cancel(handle);
   }
 
   /** Stops the underlying Node timer; pending actions stay queued but will not run. */
