@@ -45,7 +45,10 @@ describe("TimerQueue", () => {
   it("pops in (time, push order) under any mix of pushes, cancels and pops", () => {
     // Pushes and cancels outweigh pops so that cancelled timers pile up past the rebuild's threshold (64).
     const op = fc.oneof(
-      { weight: 6, arbitrary: fc.record({ kind: fc.constant("push" as const), time: fc.integer({ min: 0, max: 40 }) }) },
+      {
+        weight: 6,
+        arbitrary: fc.record({ kind: fc.constant("push" as const), time: fc.integer({ min: 0, max: 40 }) }),
+      },
       { weight: 4, arbitrary: fc.record({ kind: fc.constant("cancel-live" as const), pick: fc.nat() }) },
       { weight: 1, arbitrary: fc.record({ kind: fc.constant("cancel" as const), pick: fc.nat() }) },
       { weight: 1, arbitrary: fc.record({ kind: fc.constant("pop" as const) }) },

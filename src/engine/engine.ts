@@ -361,8 +361,7 @@ export class Engine {
         parentId: parent.parentId,
       });
     this.report(order, "new", 0, 0, null, null, null);
-    if (!order.started)
-      this.startTimers.add(order.startTime as number, order);
+    if (!order.started) this.startTimers.add(order.startTime as number, order);
     if (order.endTime !== null) this.endTimers.add(order.endTime, order);
     this.parentChanged(parent, "joined");
     if (order.allowCross && order.started) this.requestCross(parent);
@@ -703,10 +702,8 @@ export class Engine {
     for (const parent of this.parentsById.values()) parent.audit();
     for (const order of this.held.values()) {
       if (order.done !== null) continue;
-      if (!order.started && order.startTime !== null)
-        this.startTimers.add(order.startTime, order);
-      if (order.endTime !== null && order.pending?.kind !== "expire")
-        this.endTimers.add(order.endTime, order);
+      if (!order.started && order.startTime !== null) this.startTimers.add(order.startTime, order);
+      if (order.endTime !== null && order.pending?.kind !== "expire") this.endTimers.add(order.endTime, order);
     }
   }
 

@@ -1,4 +1,5 @@
 /** The tag=value codec: CheckSum, BodyLength, field order, garbled input. */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { checksum, decodeFix, encodeFix, showFix } from "./codec.js";
 
@@ -22,6 +23,36 @@ describe("encodeFix", () => {
     const body = heartbeat.slice(heartbeat.indexOf("35="), heartbeat.indexOf("10="));
     expect(body.length).toBe(51);
     expect(Number(/10=(\d{3})/.exec(heartbeat)?.[1])).toBe(checksum(heartbeat, 0, heartbeat.indexOf("10=")));
+  });
+
+  it("encodes any fields as the tag=value text defines them, short and long values alike", () => {
+    // The definition, written the plain way: fields as text, then BodyLength and CheckSum over that text.
+    const reference = (begin: string, fields: readonly (readonly [number, string | number])[]) => {
+      const text = fields.map(([tag, value]) => `${tag}=${value}\x01`).join("");
+      const head = `8=${begin}\x019=${text.length}\x01`;
+      return `${head}${text}10=${String(checksum(head + text)).padStart(3, "0")}\x01`;
+    };
+    const latin1 = fc.string({ unit: fc.integer({ min: 0x20, max: 0xff }).map((c) => String.fromCharCode(c)) });
+    const value = fc.oneof(
+      latin1,
+      fc.string({ minLength: 40, maxLength: 9_000 }),
+      fc.nat(),
+      fc.double({ noNaN: true }),
+    );
+    const field = fc.tuple(fc.integer({ min: 1, max: 99_999 }), value);
+    fc.assert(
+      fc.property(
+        fc.constantFrom("FIX.4.2", "FIX.4.4", "FIXT.1.1"),
+        fc.array(field, { maxLength: 30 }),
+        (begin, fields) => {
+          const ascii = fields.map(
+            ([t, v]) => [t, typeof v === "string" ? v.replace(/[^\x20-\xff]/g, "?") : v] as const,
+          );
+          expect(encodeFix(begin, ascii)).toBe(reference(begin, ascii));
+        },
+      ),
+      { seed: 3, numRuns: 400 },
+    );
   });
 
   it("checksum is the byte sum modulo 256", () => {

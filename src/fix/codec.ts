@@ -128,16 +128,76 @@ export function decodeFix(raw: string): DecodeResult {
   return { ok: true, message: new FixMessage(tags, values, raw) };
 }
 
+/** Bytes kept free before the body for `8=BeginString SOH 9=BodyLength SOH` (written once the body's length is known). */
+const HEAD_ROOM = 40;
+/** Values up to this many chars are copied by a loop (cheaper than a call into the runtime for a few bytes). */
+const SHORT_VALUE = 48;
+
+/** The encoder's scratch buffer, grown as needed and reused: encoding allocates only the message string itself. */
+let scratch = Buffer.allocUnsafe(4096);
+
 /**
  * Encodes a message. `body` is every field after BodyLength and before CheckSum, in order, starting with MsgType
- * (35): the header's other fields first, then the body.
+ * (35): the header's other fields first, then the body. The fields are written once, as bytes, into a reused buffer
+ * (BodyLength and CheckSum then come from the bytes), and the message is read out of it as one latin1 string: no
+ * intermediate strings per field.
  */
 export function encodeFix(beginString: string, body: readonly (readonly [number, string | number])[]): string {
-  let text = "";
-  for (const [tag, value] of body) text += `${tag}=${value}${SOH}`;
-  const head = `8=${beginString}${SOH}9=${text.length}${SOH}`;
-  const withoutTrailer = head + text;
-  return `${withoutTrailer}10=${formatChecksum(checksum(withoutTrailer))}${SOH}`;
+  let at = HEAD_ROOM;
+  for (const [tag, value] of body) {
+    const text = typeof value === "string" ? value : String(value);
+    if (scratch.length - at < text.length + 24) grow(at, text.length + 24);
+    const buf = scratch;
+    at = writeDigits(buf, tag, at);
+    buf[at++] = 61; // '='
+    const n = text.length;
+    if (n <= SHORT_VALUE) {
+      for (let i = 0; i < n; i++) buf[at + i] = text.charCodeAt(i);
+      at += n;
+    } else at += buf.write(text, at, "latin1");
+    buf[at++] = 1; // SOH
+  }
+  const buf = scratch;
+  const head = `8=${beginString}${SOH}9=${at - HEAD_ROOM}${SOH}`;
+  const start = HEAD_ROOM - head.length;
+  if (start < 0) throw new RangeError(`BeginString too long: ${beginString}`);
+  for (let i = 0; i < head.length; i++) buf[start + i] = head.charCodeAt(i);
+  let sum = 0;
+  for (let i = start; i < at; i++) sum += buf[i] as number;
+  sum &= 0xff;
+  buf[at++] = 49; // '1'
+  buf[at++] = 48; // '0'
+  buf[at++] = 61; // '='
+  buf[at++] = 48 + Math.floor(sum / 100);
+  buf[at++] = 48 + (Math.floor(sum / 10) % 10);
+  buf[at++] = 48 + (sum % 10);
+  buf[at++] = 1;
+  return buf.toString("latin1", start, at);
+}
+
+/** Room for `more` bytes after `used` (the trailer's 7 bytes included in every caller's margin). */
+function grow(used: number, more: number): void {
+  const next = Buffer.allocUnsafe(Math.max(scratch.length * 2, used + more + 64));
+  scratch.copy(next, 0, 0, used);
+  scratch = next;
+}
+
+/** Writes a tag number (a non-negative integer) in decimal at `at`; returns the end. */
+function writeDigits(buf: Buffer, n: number, at: number): number {
+  if (!Number.isSafeInteger(n) || n < 0) return at + buf.write(String(n), at, "latin1"); // not a tag: written as given
+  if (n < 10) {
+    buf[at] = 48 + n;
+    return at + 1;
+  }
+  let digits = 0;
+  for (let m = n; m > 0; m = Math.floor(m / 10)) digits++;
+  let p = at + digits;
+  for (let m = n; m > 0; ) {
+    const q = Math.floor(m / 10);
+    buf[--p] = 48 + (m - q * 10);
+    m = q;
+  }
+  return at + digits;
 }
 
 /** For logs and error messages: SOH shown as `|`. */
