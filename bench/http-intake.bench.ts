@@ -9,7 +9,10 @@
  * unique ClOrdID (`setupRequest`; autocannon's `[<id>]` replacement miscounts Content-Length) and rests far from the
  * market (a limit buy at 90.00, ACME trades around 150), so it never trades: the work measured is intake, not
  * execution. After the run the service is stopped (SIGTERM) and its count of accepted orders is compared with the
- * 201s autocannon saw. The memory soak is bench/soak.bench.ts.
+ * 201s autocannon saw. Beside the single orders, the same orders `batch` at a time through `POST /orders/batch` (one
+ * request, one journal commit wait, one answer for all of them: how a rebalance or a file arrives): orders/s is
+ * requests/s times the batch, every order accepted (the count is checked the same way). The memory soak is
+ * bench/soak.bench.ts.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -23,12 +26,18 @@ export interface HttpIntakeBenchOptions {
   readonly seconds: number;
   readonly connections: number;
   readonly rounds: number;
+  /** Orders per `POST /orders/batch` request in the batch rows. */
+  readonly batch: number;
+  /** Connections of the batch rows (each with `batch` orders in flight). */
+  readonly batchConnections: number;
 }
 
 export const DEFAULT_HTTP_INTAKE: HttpIntakeBenchOptions = {
   seconds: 5,
   connections: 200,
   rounds: 3,
+  batch: 100,
+  batchConnections: 10,
 };
 
 const TOKEN = "bench-token";
@@ -44,66 +53,94 @@ function start(dir: string): Promise<BenchService> {
   });
 }
 
-function fire(url: string, options: HttpIntakeBenchOptions, order: boolean, seconds: number) {
+type Load = "trivial" | "order" | "batch";
+
+function orderJson(clOrdId: string): string {
+  return `{"cl_ord_id":"${clOrdId}","account":"A1","symbol":"ACME","side":"buy","quantity":"100","order_type":"limit","limit_price":"90.00"}`;
+}
+
+function fire(url: string, options: HttpIntakeBenchOptions, load: Load, seconds: number) {
   const prefix = `${Date.now().toString(36)}-`;
   let n = 0;
-  return autocannon({
-    url,
-    connections: options.connections,
-    duration: seconds,
-    requests: [
-      order
+  const headers = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" };
+  const request: autocannon.Request =
+    load === "trivial"
+      ? { method: "GET", path: "/health" }
+      : load === "order"
         ? {
             method: "POST",
             path: "/orders",
-            headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
-            setupRequest: (request) => ({
-              ...request,
-              body: `{"cl_ord_id":"${prefix}${n++}","account":"A1","symbol":"ACME","side":"buy","quantity":"100","order_type":"limit","limit_price":"90.00"}`,
-            }),
+            headers,
+            setupRequest: (r) => ({ ...r, body: orderJson(`${prefix}${n++}`) }),
           }
-        : { method: "GET", path: "/health" },
-    ],
-  });
+        : {
+            method: "POST",
+            path: "/orders/batch",
+            headers,
+            setupRequest: (r) => {
+              const orders: string[] = [];
+              for (let i = 0; i < options.batch; i++) orders.push(orderJson(`${prefix}${n++}`));
+              return { ...r, body: `{"orders":[${orders.join(",")}]}` };
+            },
+          };
+  const connections = load === "batch" ? options.batchConnections : options.connections;
+  return autocannon({ url, connections, duration: seconds, requests: [request] });
 }
 
 export async function runHttpIntakeBench(options: HttpIntakeBenchOptions, log: (line: string) => void) {
   log(
     `workload: POST /orders (validated, engine intake, SQLite journal synchronous=FULL, 201 after durable) vs ` +
-      `GET /health on the same Fastify instance; ${options.connections} connections, ${options.seconds} s per run, ` +
-      `${options.rounds} rounds alternating; the service in a child process, autocannon in this one`,
+      `GET /health on the same Fastify instance, ${options.connections} connections; and the same orders ` +
+      `${options.batch} per POST /orders/batch, ${options.batchConnections} connections; ${options.seconds} s per ` +
+      `run, ${options.rounds} rounds alternating; the service in a child process, autocannon in this one`,
   );
   const dir = mkdtempSync(join(tmpdir(), "tributary-http-bench-"));
   const service = await start(dir);
   const orders: number[] = [];
   const trivial: number[] = [];
-  const latency: number[] = [];
-  let ok = 0;
+  const batched: number[] = [];
+  let sent = 0; // orders answered 2xx, warm-up included (those in flight when a run ends are accepted, not counted)
   try {
-    await fire(service.url, options, true, 1); // warm-up
+    const warm = await fire(service.url, options, "order", 1);
+    sent += warm["2xx"];
     for (let round = 0; round < options.rounds; round++) {
-      const t = await fire(service.url, options, false, options.seconds);
+      const t = await fire(service.url, options, "trivial", options.seconds);
       trivial.push(t.requests.average);
-      const o = await fire(service.url, options, true, options.seconds);
+      const o = await fire(service.url, options, "order", options.seconds);
       orders.push(o.requests.average);
-      latency.push(o.latency.p50, o.latency.p99);
-      ok += o["2xx"];
-      if (o.non2xx > 0 || o.errors > 0) log(`round ${round}: ${o.non2xx} non-2xx, ${o.errors} errors`);
+      sent += o["2xx"];
+      const b = await fire(service.url, options, "batch", options.seconds);
+      batched.push(b.requests.average * options.batch);
+      sent += b["2xx"] * options.batch;
+      for (const [name, r] of [
+        ["POST /orders", o],
+        ["POST /orders/batch", b],
+      ] as const) {
+        if (r.non2xx > 0 || r.errors > 0) log(`round ${round}: ${name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+      }
       log(
         `round ${round}: GET /health ${si(t.requests.average)}/s, POST /orders ${si(o.requests.average)}/s ` +
-          `(latency p50 ${o.latency.p50} ms, p99 ${o.latency.p99} ms)`,
+          `(latency p50 ${o.latency.p50} ms, p99 ${o.latency.p99} ms), POST /orders/batch ` +
+          `${si(b.requests.average * options.batch)} orders/s (${si(b.requests.average)} requests/s, latency p50 ` +
+          `${b.latency.p50} ms, p99 ${b.latency.p99} ms)`,
       );
     }
   } finally {
     service.child.kill("SIGTERM");
     const stopped = await service.stopped;
-    log(`accepted by the engine (warm-up included): ${stopped.ordersAccepted}; 201s in the timed runs: ${ok}`);
+    log(
+      `accepted by the engine: ${stopped.ordersAccepted}; orders answered 2xx: ${sent} (the difference: ` +
+        `requests in flight when a timed run ended, up to ${options.connections} orders or ` +
+        `${options.batchConnections * options.batch} batched orders a run)`,
+    );
     rmSync(dir, { recursive: true, force: true });
   }
   const o = median(orders);
   const t = median(trivial);
+  const b = median(batched);
   log(`POST /orders accepted durably: ${si(o)} orders/s (median of ${options.rounds})`);
   log(`GET /health (trivial route):   ${si(t)} requests/s`);
   log(`ratio: ${(o / t).toFixed(2)}`);
-  return { ordersPerSecond: o, trivialPerSecond: t, ratio: o / t };
+  log(`POST /orders/batch (${options.batch} a request) accepted durably: ${si(b)} orders/s`);
+  return { ordersPerSecond: o, trivialPerSecond: t, ratio: o / t, batchOrdersPerSecond: b };
 }
