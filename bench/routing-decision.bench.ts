@@ -19,7 +19,6 @@ import { solveCappedPlacement } from "../src/router/capped-placement.js";
 import type { PlacementProblem } from "../src/router/optimal-placement.js";
 import type { RouteRequest, RoutingLogic, VenueState } from "../src/router/routing.js";
 import { SmartOrderRouter } from "../src/router/smart-order-router.js";
-import { VenueScorecard } from "../src/router/venue-scorecard.js";
 import { collectGarbage, median, pad, percentile } from "./harness.js";
 
 export interface RoutingDecisionOptions {
@@ -180,35 +179,6 @@ export function runRoutingDecisionBench(options: RoutingDecisionOptions, log: (l
   log(
     `  optimal, resting children only (a Cont & Kukanov solve over ${options.venues - 1} lit venues each): p50 ` +
       `${solve.toFixed(1)} µs (${(solve / base).toFixed(0)}x best-venue): ${solve < 20 ? "under" : "NOT under"} 20 µs`,
-  );
-  // The same with each lit venue's reach learned from our children (optimal-split.ts): a full history of the default
-  // scorecard's (0.995 decay keeps 919 observations), a third of them exact, our own lots ahead 0-20,000.
-  const card = new VenueScorecard();
-  const history = new Random(10);
-  for (const v of venues) {
-    if (v.kind !== "lit") continue;
-    for (let i = 0; i < 1_000; i++) card.onReach(v.id, "ACME", "buy", history.int(0, 30_000), i % 3 !== 0);
-  }
-  const learned: number[] = [];
-  for (let r = 0; r < options.repetitions; r++) {
-    const samples = new Float64Array(resting.length);
-    resting.forEach((request, i) => {
-      const reach = venues.map((v) => {
-        const estimate = card.reach(v.id, "ACME", "buy");
-        return estimate === null ? null : { estimate, ownAhead: (i * 7_919 + v.index * 3_001) % 20_000 };
-      });
-      const t0 = process.hrtime.bigint();
-      router.route("optimal", "ACME", request, venues, end, null, adverse, reach, card.priorWeight);
-      samples[i] = Number(process.hrtime.bigint() - t0) / 1_000;
-    });
-    samples.sort();
-    learned.push(percentile(samples, 50));
-  }
-  const withReach = median(learned);
-  log(
-    `  optimal, resting children with every lit venue's reach learned (${card.reachObservations("LIT0", "ACME", "buy").reach.length} ` +
-      `observations each): p50 ${withReach.toFixed(1)} µs (${(withReach / base).toFixed(0)}x best-venue): ` +
-      `${withReach < 20 ? "under" : "NOT under"} 20 µs`,
   );
   // The first solve after a window closes sorts the samples' columns: a fresh samples object per solve.
   const lit = venues.filter((v) => v.kind === "lit");

@@ -153,38 +153,6 @@ describe("smart order router in the executor", () => {
     expect(engine.parent(1)?.reservedQty ?? 0).toBe(0);
   });
 
-  it("learns each resting child's reach: what it filled within the horizon, a lower bound when it filled first", () => {
-    const reachOf = (sold: number) => {
-      const { w, engine, events, executor, placed } = run(restSlowly, "best-venue");
-      engine.submit(market("A", "A1", "400"));
-      w.scheduler.runUntil(START + 1_000_000);
-      const child = placed()[0] as ChildOrderChanged;
-      // A seller hits the bids down to the child's price: what rests ahead of it first, then the child.
-      const seller = new Participant(w.venue(child.venue), w.scheduler, "S");
-      w.scheduler.at(START + 2_000_000, () => seller.sell("s", sold, child.price, { timeInForce: "ioc" }));
-      // Past the horizon (10 s) and the parent's next decisions.
-      w.scheduler.runUntil(START + 80_000_000);
-      const filled = of(events, "parent-filled")
-        .filter((f) => f.childId === child.childId)
-        .reduce((a, f) => a + f.qty, 0);
-      const { reach, censored } = executor.scorecard.reachObservations(child.venue, "ACME", "buy");
-      const observations = reach.map((r, i) => [r, censored[i]]);
-      return { child, filled, observations };
-    };
-    // 20 lots past the 500 resting ahead at LITA's bid: the child's 40 lots are not all filled by T, so its reach is
-    // exact (no own lots were ahead of the first child). The parent's later children, unfilled at their horizons, say 0.
-    const partial = reachOf(520);
-    expect(partial.child).toMatchObject({ venue: "LITA", orderQty: 40 });
-    expect(partial.filled).toBe(20);
-    expect(partial.observations).toContainEqual([20, false]);
-    expect(partial.observations).not.toContainEqual([20, true]);
-    // Enough to fill it: the reach is at least its 40 lots.
-    const whole = reachOf(2_000);
-    expect(whole.filled).toBe(40);
-    expect(whole.observations).toContainEqual([40, true]);
-    expect(whole.observations).not.toContainEqual([40, false]);
-  });
-
   it("liquidity-seeking: goes to the dark pool first, and finds the liquidity resting there", () => {
     const { w, acme, engine, events, placed } = run(restSlowly, "liquidity-seeking");
     const darkSeller = new Participant(w.venue("DRKP"), w.scheduler, "DS");

@@ -49,7 +49,6 @@ import type { Instrument } from "../model/instrument.js";
 import { SESSION_MICROS } from "../model/market-parameters.js";
 import { isTerminal } from "../model/ord-status.js";
 import type { Side } from "../model/order-types.js";
-import type { LearnedReach } from "../router/optimal-split.js";
 import { autoRoutingLogic, type RouteRequest, type RouteSlice, type RoutingLogic } from "../router/routing.js";
 import { SmartOrderRouter } from "../router/smart-order-router.js";
 import { VenueHealth } from "../router/venue-health.js";
@@ -154,15 +153,6 @@ interface Child extends WorkingChild {
   readonly overSentQty: number;
   /** The aggressive spray it is a slice of, or null. */
   readonly spray: SprayGroup | null;
-  /** A resting lit child's reach observation still open (router/reach-history.ts), or null. */
-  reach: ReachWatch | null;
-}
-
-/** Our own lots ahead of a resting child when it was sent, its lots then, and what it has filled within T. */
-interface ReachWatch {
-  readonly ahead: number;
-  readonly lots: number;
-  filled: number;
 }
 
 interface Working {
@@ -217,9 +207,6 @@ export class AlgoExecutor implements OrderEntryListener {
   private readonly overSend: number;
   private readonly actions: AlgoAction[] = [];
   private nextChild = 1;
-  /** Children with an open reach observation, in the order sent (so in the order their horizons end). */
-  private readonly reachDue: Child[] = [];
-  private reachHead = 0;
   private closed = false;
   readonly stats: ExecutorStats = {
     childrenSent: 0,
@@ -288,15 +275,11 @@ export class AlgoExecutor implements OrderEntryListener {
     const venueId = (this.venues[child.venue] as Venue).id;
     const now = this.scheduler.now();
     child.answered = true;
-    // A child past its horizon with its reach still open filled less than its lots within it: the reach, exactly.
-    if (child.reach !== null && now - child.sentAt > this.router.horizonMicros) this.closeReach(child, false);
     if (report.execType === "new") {
       this.health.onSuccess(venueId, now);
       this.recordChild(child, "acknowledged", null);
     }
     if (report.execType === "replaced") {
-      // A reduced child can no longer show how deep the reach went: what it filled is a lower bound.
-      if (child.reach !== null && report.orderQty < child.reach.lots) this.closeReach(child, true);
       child.venueOrderId = report.clOrdId;
       if (child.replacing?.clOrdId === report.clOrdId) child.replacing = null;
       child.orderQty = report.orderQty;
@@ -308,10 +291,6 @@ export class AlgoExecutor implements OrderEntryListener {
       this.stats.lotsFilled += report.lastQty;
       if (child.filled === 0) child.firstFillAt = now;
       child.filled += report.lastQty;
-      if (child.reach !== null && now - child.sentAt <= this.router.horizonMicros) {
-        child.reach.filled += report.lastQty;
-        if (child.reach.filled >= child.reach.lots) this.closeReach(child, true);
-      }
       const quote = this.market.nbbo(child.symbol);
       const mid = quote.bid < quote.ask ? (quote.bid + quote.ask) / 2 : Number.NaN;
       this.scorecard.onFill(venueId, child.symbol, child.side, child.tactic, report.lastQty, report.lastPx, mid, now);
@@ -353,7 +332,6 @@ export class AlgoExecutor implements OrderEntryListener {
     this.children.delete(child.childId);
     for (const id of child.orderIds) this.byOrderId.delete(id);
     if (child.tactic !== "midpoint") this.ownChildren(child.symbol).remove(child);
-    if (child.reach !== null) this.closeReach(child, now - child.sentAt <= this.router.horizonMicros);
     if (working !== undefined) {
       const i = working.children.indexOf(child);
       if (i >= 0) working.children.splice(i, 1);
@@ -531,7 +509,6 @@ export class AlgoExecutor implements OrderEntryListener {
         restUntil: Number.POSITIVE_INFINITY,
         overSentQty: 0,
         spray: null,
-        reach: null,
       };
       this.children.set(child.childId, child);
       for (const id of child.orderIds) this.byOrderId.set(id, child);
@@ -783,8 +760,6 @@ export class AlgoExecutor implements OrderEntryListener {
       overSend: this.overSend,
     };
     const mid = quote.bid < quote.ask ? (quote.bid + quote.ask) / 2 : Number.NaN;
-    this.closeReachesDue(now);
-    const learned = working.logic === "optimal" && tactic === "passive";
     const decision = this.router.route(
       working.logic,
       parent.symbol,
@@ -793,8 +768,6 @@ export class AlgoExecutor implements OrderEntryListener {
       now,
       parent.bestWorkablePrice(),
       this.board.adverse(parent.symbol, mid),
-      learned ? this.reachOf(parent.symbol, parent.side, price) : [],
-      this.scorecard.priorWeight,
     );
     const sent: { childId: string; venue: string; tactic: ChildTactic; price: number; qty: number }[] = [];
     // An aggressive spray's slices may add up to more than the child: as many lots beyond it may be over-sent.
@@ -925,13 +898,7 @@ export class AlgoExecutor implements OrderEntryListener {
       restUntil,
       overSentQty,
       spray,
-      reach: null,
     };
-    if (slice.tactic === "passive" && slice.timeInForce === "day" && this.litIndexes.includes(slice.venue)) {
-      const ahead = this.ownChildren(parent.symbol).lotsAheadAtVenue(slice.venue, parent.side, slice.price);
-      child.reach = { ahead, lots, filled: 0 };
-      this.reachDue.push(child);
-    }
     spray?.children.push(child);
     this.children.set(childId, child);
     this.byOrderId.set(childId, child);
@@ -1051,42 +1018,6 @@ export class AlgoExecutor implements OrderEntryListener {
       const askQty = Math.max(0, q.askQty - own.lotsAtVenue(index, "sell", q.ask));
       this.router.observe(symbol, index, now, q.bid, bidQty, q.ask, askQty);
     }
-  }
-
-  /**
-   * Records a child's reach observation (router/reach-history.ts): our lots ahead of it when sent plus what it filled
-   * within T, `censored` when that is a lower bound (it filled completely, ended or was reduced first).
-   */
-  private closeReach(child: Child, censored: boolean): void {
-    const reach = child.reach as ReachWatch;
-    child.reach = null;
-    const venue = (this.venues[child.venue] as Venue).id;
-    this.scorecard.onReach(venue, child.symbol, child.side, reach.ahead + reach.filled, censored);
-  }
-
-  /** The children still working whose horizon has ended give their reach exactly. */
-  private closeReachesDue(now: number): void {
-    const horizon = this.router.horizonMicros;
-    const due = this.reachDue;
-    while (this.reachHead < due.length) {
-      const child = due[this.reachHead] as Child;
-      if (child.sentAt + horizon > now) break;
-      if (child.reach !== null) this.closeReach(child, false);
-      this.reachHead++;
-    }
-    if (this.reachHead > 1024 && this.reachHead * 2 > due.length) {
-      due.splice(0, this.reachHead);
-      this.reachHead = 0;
-    }
-  }
-
-  /** What our children measured of each lit venue's reach on `side`, with our own lots there ahead of `price`. */
-  private reachOf(symbol: string, side: Side, price: number): (LearnedReach | null)[] {
-    const own = this.ownChildren(symbol);
-    return this.venues.map((venue, index) => {
-      const estimate = this.scorecard.reach(venue.id, symbol, side);
-      return estimate === null ? null : { estimate, ownAhead: own.lotsAheadAtVenue(index, side, price) };
-    });
   }
 
   /** The most aggressive price of our lit children on `side` in `symbol` (+/-Infinity when none). */
@@ -1292,16 +1223,6 @@ class OwnChildren {
   /** Our lots working at venue `venue` (list position) at `price` on `side`. */
   lotsAtVenue(venue: number, side: Side, price: number): number {
     return this.atVenue.get(venue)?.[side === "buy" ? 0 : 1].get(price) ?? 0;
-  }
-
-  /** Our lots working at venue `venue` on `side` at `price` or better: ahead of a child joining there. */
-  lotsAheadAtVenue(venue: number, side: Side, price: number): number {
-    const buy = side === "buy";
-    const levels = this.atVenue.get(venue)?.[buy ? 0 : 1];
-    if (levels === undefined) return 0;
-    let lots = 0;
-    for (const [at, qty] of levels) if (buy ? at >= price : at <= price) lots += qty;
-    return lots;
   }
 
   private change(i: 0 | 1, venue: number, price: number, delta: number): void {

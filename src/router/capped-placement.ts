@@ -51,21 +51,16 @@ export interface CappedPlacement {
   readonly expectedCost: number;
 }
 
-/**
- * One venue's outflow distribution: its values sorted ascending, with the probability of the values strictly below each
- * position. The solve uses only each venue's own distribution (V is a sum over venues), so a column may come from the
- * joint samples (`outflowColumns`) or from elsewhere (reach-distribution.ts).
- */
-export interface OutflowColumn {
+/** One venue's outflows sorted ascending, with the weight of the samples strictly below each position. */
+interface SortedColumn {
   readonly values: Float64Array;
   /** below[i] = total weight of values[0 .. i); below[N] = 1. */
   readonly below: Float64Array;
 }
 
-const sortedBySamples = new WeakMap<OutflowSamples, OutflowColumn[]>();
+const sortedBySamples = new WeakMap<OutflowSamples, SortedColumn[]>();
 
-/** The samples' columns, sorted once per samples object. */
-export function outflowColumns(samples: OutflowSamples): OutflowColumn[] {
+function sortedColumns(samples: OutflowSamples): SortedColumn[] {
   let columns = sortedBySamples.get(samples);
   if (columns !== undefined) return columns;
   const { venues: k, count, values, weights } = samples;
@@ -128,7 +123,7 @@ class Blocks {
   private partialGain = 0;
 
   constructor(
-    private readonly column: OutflowColumn,
+    private readonly column: SortedColumn,
     private readonly queue: number,
   ) {
     const { values } = column;
@@ -233,27 +228,27 @@ export function restingPlacementCost(
  */
 export function solveCappedPlacement(
   problem: PlacementProblem,
-  samples: OutflowSamples | readonly OutflowColumn[],
+  samples: OutflowSamples,
   maxMarket: number = problem.target,
   takenShare = 1,
 ): CappedPlacement {
   const issue = placementProblemIssue(problem);
   if (issue !== null) throw new InvariantError(`placement problem: ${issue.field}: ${issue.reason}`);
   const k = problem.venues.length;
-  const columns = isColumns(samples) ? samples : outflowColumns(samples);
-  if (columns.length !== k) throw new InvariantError(`outflow samples have ${columns.length} venues, the problem ${k}`);
+  if (samples.venues !== k) throw new InvariantError(`outflow samples have ${samples.venues} venues, the problem ${k}`);
   if (!(maxMarket >= 0)) throw new InvariantError(`placement: maxMarket ${maxMarket}`);
   if (!(takenShare >= 0 && takenShare <= 1)) throw new InvariantError(`placement: takenShare ${takenShare}`);
   const { target: s, halfSpread: h, takerFee: f, impact: theta } = problem;
   if (k === 0 && maxMarket < s)
     throw new InvariantError(`placement: no venue, and the market takes ${maxMarket} of ${s}`);
+  const columns = sortedColumns(samples);
   const blocks: Blocks[] = [];
   const credit = new Float64Array(k);
   // pi c_k: what a lot at venue k short at T adds (the lot taken then, losing its credit, times the share taken).
   const late = new Float64Array(k);
   for (let j = 0; j < k; j++) {
     const venue = problem.venues[j] as PlacementProblem["venues"][number];
-    blocks.push(new Blocks(columns[j] as OutflowColumn, venue.queueAhead));
+    blocks.push(new Blocks(columns[j] as SortedColumn, venue.queueAhead));
     credit[j] = h + venue.rebate;
     late[j] = takenShare * Math.max(0, h + venue.rebate + h + f + theta);
   }
@@ -289,8 +284,4 @@ export function solveCappedPlacement(
     if (b.done >= b.to) b.next();
   }
   return { market, limits, expectedCost: cost };
-}
-
-function isColumns(samples: OutflowSamples | readonly OutflowColumn[]): samples is readonly OutflowColumn[] {
-  return Array.isArray(samples);
 }

@@ -38,9 +38,8 @@
  * midpoint child is sprayed over the dark pools. Without outflow history for every venue (the estimator's first
  * windows) the child is sprayed and the note says so.
  */
-import { outflowColumns, solveCappedPlacement } from "./capped-placement.js";
+import { solveCappedPlacement } from "./capped-placement.js";
 import type { OutflowSamples, PlacementProblem } from "./optimal-placement.js";
-import { type ReachEstimate, reachDistribution } from "./reach-distribution.js";
 import type { RouteDecision, RouteRequest, RouteSlice, VenueState } from "./routing.js";
 import { halfSpread, spray, sweep } from "./routing-logics.js";
 
@@ -55,16 +54,6 @@ export interface OptimalSplitInputs {
   readonly limit: number | null;
   /** Adverse selection per lot filled passively at each lit venue, price units (0 when unknown). */
   readonly adverse: readonly number[];
-  /** What our children learned of each lit venue's reach into our own lots within T (null: nothing yet). */
-  readonly reach?: readonly (LearnedReach | null)[];
-  /** The outflow model's weight as a prior on the reach, in observations (the scorecard's prior pseudo-counts). */
-  readonly reachPriorWeight?: number;
-}
-
-/** What our children say of a lit venue's reach (reach-distribution.ts), and our own lots there ahead of the child now. */
-export interface LearnedReach {
-  readonly estimate: ReachEstimate;
-  readonly ownAhead: number;
 }
 
 export function optimalSplit(inputs: OptimalSplitInputs): RouteDecision {
@@ -109,23 +98,6 @@ export function optimalSplit(inputs: OptimalSplitInputs): RouteDecision {
     if (rebate > bestRebate) bestRebate = rebate;
     placed.push({ queueAhead: queueAhead(request, v), rebate });
   }
-  // Where our children have measured a venue's reach, the child's fill curve is the reach's past our own lots ahead
-  // (reach-distribution.ts), with the outflow model as its prior; elsewhere the outflow past the queue shown.
-  const outflow = outflowColumns(samples);
-  const columns = outflow.map((column, j) => {
-    const learned = inputs.reach?.[j];
-    if (learned === null || learned === undefined || learned.estimate.weight === 0) return column;
-    const venue = placed[j] as { queueAhead: number; rebate: number };
-    const reach = reachDistribution(
-      learned.estimate,
-      column,
-      learned.ownAhead,
-      venue.queueAhead,
-      inputs.reachPriorWeight ?? 0,
-    );
-    venue.queueAhead = learned.ownAhead;
-    return reach;
-  });
   // What a lot taken costs beyond the half spread, now or when the parent falls behind: the venue's fee and the lot's
   // impact on what the parent still has to buy (its catch-up cost). The paper's f is the fee alone: its S is the whole
   // order, with nothing left to buy after it.
@@ -144,7 +116,7 @@ export function optimalSplit(inputs: OptimalSplitInputs): RouteDecision {
   };
   // Nothing to take within the limit: no market part.
   const shows = cheapest === undefined ? 0 : buy ? cheapest.askQty : cheapest.bidQty;
-  const solution = solveCappedPlacement(problem, columns, Math.min(shows, request.qty), taken);
+  const solution = solveCappedPlacement(problem, samples, Math.min(shows, request.qty), taken);
   let market = solution.market;
   const limits = solution.limits;
   const slices: RouteSlice[] = [];

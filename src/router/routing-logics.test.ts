@@ -1,7 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { optimalSplit } from "./optimal-split.js";
-import { ReachHistory } from "./reach-history.js";
 import type { RouteRequest, VenueState } from "./routing.js";
 import {
   aggressiveSpray,
@@ -316,34 +315,6 @@ describe("optimal split (Cont & Kukanov) as a routing logic", () => {
 
   it("places the whole child when no queue works through by T: at the best rebate, not nothing", () => {
     expect(rest(Array.from({ length: 50 }, () => [0, 0]))).toEqual([[0, "passive", 400]]);
-  });
-
-  it("with our children's reach learned, a child's fill is the reach past our own lots there, not the outflow past Q", () => {
-    // The outflow model: both queues work through (LITA whole, for its rebate). Our children say each venue's flow
-    // reached 1,000 of our own lots within T, 100 times; with 900 of ours already at LITA, only its first 100 lots
-    // fill by T (beyond them P(fill) is the prior's 2 / 102), so a parent needing the whole child keeps 100 at LITA
-    // (-120 a lot) and sends the rest to LITB (-90, against -120 + 222.5 x 100 / 102 at LITA).
-    const history = new ReachHistory(100, 1);
-    for (let i = 0; i < 100; i++) history.add(1_000, false);
-    const split = (ownAtLitA: number) =>
-      optimalSplit({
-        request: request({ tactic: "passive", price: 1_500_000, qty: 400, neededLots: 400 }),
-        venues: VENUES,
-        lit: [LITA, LITB],
-        samples: samples(Array.from({ length: 50 }, () => [2_000, 2_000])),
-        limit: null,
-        adverse: [0, 0],
-        reach: [
-          { estimate: history.estimate(), ownAhead: ownAtLitA },
-          { estimate: history.estimate(), ownAhead: 0 },
-        ],
-        reachPriorWeight: 2,
-      }).slices.map((s) => [s.venue, s.tactic, s.qty]);
-    expect(split(900)).toEqual([
-      [0, "passive", 100],
-      [1, "passive", 300],
-    ]);
-    expect(split(0)).toEqual([[0, "passive", 400]]);
   });
 
   it("sprays when there is no outflow history yet, and says so", () => {

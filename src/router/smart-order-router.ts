@@ -6,7 +6,7 @@
  * Pure apart from its seeded random stream (the optimal split's sampling): the same inputs give the same slices.
  */
 import type { Random } from "../core/random.js";
-import { type LearnedReach, optimalSplit } from "./optimal-split.js";
+import { optimalSplit } from "./optimal-split.js";
 import { QueueOutflowEstimator } from "./queue-outflow.js";
 import type { RouteDecision, RouteRequest, RoutingLogic, VenueState } from "./routing.js";
 import { aggressiveSpray, bestVenue, equalSplit, liquiditySeeking, sequential, spray } from "./routing-logics.js";
@@ -54,9 +54,7 @@ export class SmartOrderRouter {
 
   /**
    * The slices for `request` by `logic`. `venues` is every venue's state in list order; `limit` the parent's most
-   * aggressive workable limit (null: market); `adverse` the adverse selection per lot at each venue (by list position);
-   * `reach` what our children measured of each venue's reach into our own lots within the horizon (by list position;
-   * null or absent: nothing), with `reachPriorWeight` the outflow model's weight as its prior (optimal-split.ts).
+   * aggressive workable limit (null: market); `adverse` the adverse selection per lot at each venue (by list position).
    */
   route(
     logic: RoutingLogic,
@@ -66,8 +64,6 @@ export class SmartOrderRouter {
     now: number,
     limit: number | null,
     adverse: readonly number[],
-    reach: readonly (LearnedReach | null)[] = [],
-    reachPriorWeight = 0,
   ): RouteDecision {
     switch (logic) {
       case "sequential":
@@ -103,8 +99,6 @@ export class SmartOrderRouter {
           samples,
           limit,
           adverse: lit.map((v) => adverse[v.index] ?? 0),
-          reach: lit.map((v) => reach[v.index] ?? null),
-          reachPriorWeight,
         });
       }
     }

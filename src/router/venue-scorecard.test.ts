@@ -269,31 +269,6 @@ describe("hidden liquidity", () => {
   });
 });
 
-describe("reach", () => {
-  it("keeps each side's observations apart, weighted by decay like every statistic; none before any", () => {
-    const card = new VenueScorecard({ decay: 0.5 });
-    expect(card.reach("XNAS", "AAPL", "buy")).toBeNull();
-    card.onReach("XNAS", "AAPL", "buy", 800, false);
-    card.onReach("XNAS", "AAPL", "sell", 50, true);
-    card.onReach("XNAS", "AAPL", "buy", 300, true);
-    expect(card.reachObservations("XNAS", "AAPL", "buy")).toEqual({ reach: [800, 300], censored: [false, true] });
-    // Kaplan-Meier over 300 (a lower bound, weight 1) and 800 (exact, weight 0.5): all of it at 800.
-    const buy = card.reach("XNAS", "AAPL", "buy");
-    expect(buy?.weight).toBe(1.5);
-    expect(Array.from(buy?.values ?? [])).toEqual([800]);
-    expect(card.reachObservations("XNAS", "AAPL", "sell")).toEqual({ reach: [50], censored: [true] });
-    expect(card.reach("XNAS", "MSFT", "buy")).toBeNull();
-    expect(card.priorWeight).toBe(2);
-  });
-
-  it("drops only what weighs under 1% of the newest observation", () => {
-    const card = new VenueScorecard({ decay: 0.5 });
-    for (let i = 0; i < 20; i++) card.onReach("XNAS", "AAPL", "buy", i, false);
-    // 0.5^6 = 1.6% is kept, 0.5^7 = 0.8% is not.
-    expect(card.reachObservations("XNAS", "AAPL", "buy").reach).toEqual([13, 14, 15, 16, 17, 18, 19]);
-  });
-});
-
 describe("snapshot", () => {
   it("gathers the reads for one venue and symbol", () => {
     const card = new VenueScorecard({ decay: 1 });
@@ -333,7 +308,6 @@ describe("persistence", () => {
       card.onMid("AAPL", 100 + (i % 5) * 0.01, now + 61 * SECOND);
     }
     card.onDone("XDRK", "MSFT", "midpoint", "touch", 10, 100, 0, 10, false);
-    for (let i = 0; i < 30; i++) card.onReach("XNAS", "AAPL", i % 3 === 0 ? "sell" : "buy", 100 * (i % 7), i % 2 === 0);
     return card;
   }
 
@@ -352,21 +326,7 @@ describe("persistence", () => {
       }
     }
     expect(loaded.snapshot("XNAS", "AAPL")).toEqual(card.snapshot("XNAS", "AAPL"));
-    for (const side of ["buy", "sell"] as const) {
-      expect(loaded.reachObservations("XNAS", "AAPL", side)).toEqual(card.reachObservations("XNAS", "AAPL", side));
-      expect(loaded.reach("XNAS", "AAPL", side)).toEqual(card.reach("XNAS", "AAPL", side));
-    }
     expect(readFileSync(path, "utf8")).toBe(JSON.stringify(card));
-  });
-
-  it("a file saved before the reach was learned loads, with no reach", () => {
-    const state = learned().toJSON();
-    for (const symbols of Object.values(state.venues)) for (const cell of Object.values(symbols)) delete cell.reach;
-    const loaded = VenueScorecard.fromJSON(state);
-    expect(loaded.reach("XNAS", "AAPL", "buy")).toBeNull();
-    expect(loaded.fillProbability("XNAS", "AAPL", "passive", "touch")).toBe(
-      learned().fillProbability("XNAS", "AAPL", "passive", "touch"),
-    );
   });
 
   it("options given to load win over the file's", () => {

@@ -21,9 +21,6 @@
  *   the fill (the fill price when there was no mid), signed so that positive = against us (after a buy the mid fell),
  *   weighted by the fill's lots; per tactic and pooled over tactics.
  * - Hidden liquidity: midpoint (dark) children done that filled at least partly, per midpoint child done.
- * - Reach within the router's horizon T, per side: how deep into our own resting lots at the venue its flow reached
- *   within T of a resting child's sending (reach-history.ts: exact, or a lower bound when the child filled or ended
- *   first), the newest observations kept in a ring that drops only what weighs under 1% of the newest (at most 10,000).
  *
  * Invariants: times are µs and the fills of a symbol arrive in time order; filled <= ordered; a rejected child filled
  * nothing. Reads are two Map lookups and array indexing, with no allocation. Pending markouts wait in a ring per symbol
@@ -37,8 +34,6 @@ import { InvariantError, TributaryError, UserError } from "../core/errors.js";
 import type { ChildTactic } from "../model/client-events.js";
 import type { Side } from "../model/order-types.js";
 import { formatPath } from "../model/reference-data.js";
-import type { ReachEstimate } from "./reach-distribution.js";
-import { ReachHistory } from "./reach-history.js";
 
 /** A passive child's price vs the venue's near touch when sent; aggressive and midpoint children use "touch". */
 export type PriceLevel = "inside" | "touch" | "behind";
@@ -59,7 +54,6 @@ export interface ScorecardOptions {
 export const SCORECARD_VERSION = 1;
 const DEFAULT_DECAY = 0.995;
 const DEFAULT_MAX_PENDING_MARKOUTS = 10_000;
-const MAX_REACH_OBSERVATIONS = 10_000;
 const MICROS_PER_SECOND = 1_000_000;
 const BPS = 10_000;
 
@@ -93,10 +87,6 @@ const tacticCell = z
     error: "must not exceed lotsOrdered",
   });
 const markoutCell = z.strictObject({ sum: z.number(), weight });
-/** Oldest first; the weights follow from the order. */
-const reachCell = z
-  .strictObject({ reach: z.array(z.number().min(0)), censored: z.array(z.boolean()) })
-  .refine((cell) => cell.reach.length === cell.censored.length, { path: ["censored"], error: "one per reach" });
 const markoutsByHorizon = z.strictObject({ "1": markoutCell, "5": markoutCell, "30": markoutCell, "60": markoutCell });
 
 function byTactic<T extends z.ZodType>(cell: T) {
@@ -115,8 +105,6 @@ const venueSymbolState = z.strictObject({
     aggressive: markoutsByHorizon,
     all: markoutsByHorizon,
   }),
-  // Optional: files saved before the reach was learned load without it.
-  reach: z.strictObject({ buy: reachCell, sell: reachCell }).optional(),
 });
 
 /** The scorecard as plain JSON: `venues[venue][symbol]`, decayed sums as defined in the header. */
@@ -164,12 +152,6 @@ class VenueStats {
   finished = 0;
   readonly markoutSum = new Float64Array((TACTICS.length + 1) * HORIZONS);
   readonly markoutWeight = new Float64Array((TACTICS.length + 1) * HORIZONS);
-  /** Buy, sell. */
-  readonly reach: [ReachHistory, ReachHistory];
-
-  constructor(reachCapacity: number, decay: number) {
-    this.reach = [new ReachHistory(reachCapacity, decay), new ReachHistory(reachCapacity, decay)];
-  }
 }
 
 /**
@@ -288,7 +270,6 @@ export class VenueScorecard {
   readonly priorMisses: number;
   private readonly maxPendingMarkouts: number;
   private readonly priorMean: number;
-  private readonly reachCapacity: number;
   private readonly venues = new Map<string, Map<string, VenueStats>>();
   private readonly pending = new Map<string, PendingMarkouts>();
 
@@ -305,15 +286,6 @@ export class VenueScorecard {
       throw new InvariantError(`venue scorecard: maxPendingMarkouts ${this.maxPendingMarkouts}`);
     }
     this.priorMean = this.priorFills / (this.priorFills + this.priorMisses);
-    this.reachCapacity =
-      this.decay < 1
-        ? Math.min(MAX_REACH_OBSERVATIONS, Math.ceil(Math.log(0.01) / Math.log(this.decay)))
-        : MAX_REACH_OBSERVATIONS;
-  }
-
-  /** The prior's weight in observations (priorFills + priorMisses). */
-  get priorWeight(): number {
-    return this.priorFills + this.priorMisses;
   }
 
   /** A child order was sent (µs clock). */
@@ -390,26 +362,6 @@ export class VenueScorecard {
       stats.timeToFillSum[t] = d * (stats.timeToFillSum[t] as number) + (filledAt - sentAt);
       stats.timeToFillWeight[t] = d * (stats.timeToFillWeight[t] as number) + 1;
     }
-  }
-
-  /**
-   * A resting child's reach observation at `venue` on `side` (the header, reach-history.ts): our own lots ahead of it
-   * when sent plus what it filled within the horizon; `censored` when that is only a lower bound.
-   */
-  onReach(venue: string, symbol: string, side: Side, reach: number, censored: boolean): void {
-    (this.statsFor(venue, symbol).reach[side === "buy" ? 0 : 1] as ReachHistory).add(reach, censored);
-  }
-
-  /** What the reach observations at `venue` on `side` say of it (Kaplan-Meier's estimate); null without any. */
-  reach(venue: string, symbol: string, side: Side): ReachEstimate | null {
-    const history = this.venues.get(venue)?.get(symbol)?.reach[side === "buy" ? 0 : 1];
-    return history === undefined || history.count === 0 ? null : history.estimate();
-  }
-
-  /** The reach observations themselves at `venue` on `side`, oldest first (empty without any). */
-  reachObservations(venue: string, symbol: string, side: Side): { reach: number[]; censored: boolean[] } {
-    const history = this.venues.get(venue)?.get(symbol)?.reach[side === "buy" ? 0 : 1];
-    return history === undefined ? { reach: [], censored: [] } : history.observations();
   }
 
   /**
@@ -633,7 +585,7 @@ export class VenueScorecard {
     }
     let stats = symbols.get(symbol);
     if (stats === undefined) {
-      stats = new VenueStats(this.reachCapacity, this.decay);
+      stats = new VenueStats();
       symbols.set(symbol, stats);
     }
     return stats;
@@ -677,7 +629,6 @@ function stateOf(stats: VenueStats): VenueSymbolState {
     })),
     rejects: { rejected: stats.rejected, done: stats.finished },
     markouts: { ...perTactic(markouts), all: markouts(ALL_TACTICS) },
-    reach: { buy: stats.reach[0].observations(), sell: stats.reach[1].observations() },
   };
 }
 
@@ -708,11 +659,4 @@ function restore(stats: VenueStats, state: VenueSymbolState): void {
       stats.markoutWeight[r * HORIZONS + h] = cell.weight;
     });
   });
-  if (state.reach !== undefined) {
-    [state.reach.buy, state.reach.sell].forEach((cell, i) => {
-      cell.reach.forEach((reach, k) => {
-        stats.reach[i]?.add(reach, cell.censored[k] === true);
-      });
-    });
-  }
 }
