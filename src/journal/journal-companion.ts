@@ -10,7 +10,9 @@
  * `companion`, so the journal imports nothing of its companions (they sit above it). Writes and reads cross threads as
  * structured-cloned data.
  *
- * Known limits: SQLite journals only (a PostgreSQL journal's worker writes by COPY on its connection: not wired).
+ * Known limits: SQLite journals only (a PostgreSQL journal's worker writes by COPY on its connection: not wired). A
+ * companion's write that throws fails the journal's commit with it: the batch is kept and retried as any failed write,
+ * so a companion must not refuse what it was given (the FIX store's writes are upserts and updates).
  */
 import type Database from "better-sqlite3";
 

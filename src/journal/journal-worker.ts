@@ -14,6 +14,7 @@
  * read is answered once every batch before it is committed (a failing write answers it with the failure).
  */
 import { parentPort, workerData } from "node:worker_threads";
+import type { BlockingReply } from "../core/blocking-worker.js";
 import type { JournalCompanion } from "./journal-companion.js";
 import { JournalOpenError } from "./journal-errors.js";
 import { GENESIS_HASH, type JournalRecord } from "./journal-record.js";
@@ -115,9 +116,7 @@ async function writeAll(to: JournalStore, batches: readonly Ready[]): Promise<vo
 }
 
 /** Answers a companion's read on its port and wakes the waiting thread. */
-function answer(
-  reply: { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly message: string },
-) {
+function answer(reply: BlockingReply): void {
   setup.companion?.replies.postMessage(reply);
   Atomics.store(slots, SLOT.answered, 1);
   Atomics.notify(slots, SLOT.answered);

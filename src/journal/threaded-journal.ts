@@ -28,6 +28,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
+import type { BlockingReply } from "../core/blocking-worker.js";
 import { InvariantError, TributaryError } from "../core/errors.js";
 import type { EngineEvent } from "../model/client-events.js";
 import { canonicalJson } from "./canonical-json.js";
@@ -217,10 +218,7 @@ export class ThreadedJournal {
       if (waited >= READ_WAIT_SECONDS) throw this.writeFailed(`no answer to a read within ${READ_WAIT_SECONDS} s`);
       Atomics.wait(this.slots, SLOT.answered, 0, 1_000);
     }
-    const reply = receiveMessageOnPort(this.replies)?.message as
-      | { readonly ok: true; readonly value: unknown }
-      | { readonly ok: false; readonly message: string }
-      | undefined;
+    const reply = receiveMessageOnPort(this.replies)?.message as BlockingReply | undefined;
     if (reply === undefined) throw this.writeFailed("no answer to a read on its port");
     if (!reply.ok) throw this.writeFailed(reply.message);
     return reply.value;
