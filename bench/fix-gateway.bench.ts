@@ -4,11 +4,10 @@
  *
  * - baseline: `qfpeer acceptor --ack` (acknowledges and fills every order at once: one NewOrderSingle in, two
  *   ExecutionReports out) against `qfpeer initiator --n N --rate 0`;
- * - ours: `tributary fix gateway` in a child process as a user runs it durably: SQLite FIX message store
- *   (`--store`, synchronous=FULL, written on its own thread: the next MsgSeqNums and every ExecutionReport fsynced
- *   before it leaves) and a new
- *   SQLite event journal (`--journal`, synchronous=FULL: every answer held until its event is durable), engine live on
- *   the simulated venues of config/demo.yaml. The same initiator sends N limit buys of ACME at 100.00 (the market is
+ * - ours: `tributary fix gateway` in a child process as we recommend running it durably: a new SQLite event journal
+ *   (`--journal`, synchronous=FULL: every answer held until its event is durable) holding the FIX message store too
+ *   (`--store journal`: the next MsgSeqNums and every ExecutionReport committed in the journal's transaction with the
+ *   events, one fsync, before anything leaves), engine live on the simulated venues of config/demo.yaml. The same initiator sends N limit buys of ACME at 100.00 (the market is
  *   around 150, so they rest) and cancels each one after its acknowledgement (`--cancel-every 1`): order in to final
  *   ExecutionReport (canceled) out, through intake, risk, aggregation, the algo, the cancel and the journal. Per order
  *   that is two messages in (D, F) and two out (ack, canceled), one more in than the baseline. Market orders are not
@@ -17,8 +16,9 @@
  *   does not refuse part of the load.
  * - acknowledgement latency: the same orders at a steady `ackRate` per second for `ackSeconds` against a fresh
  *   durable gateway; p50/p99 of NewOrderSingle sent to first ExecutionReport received, as qfpeer measures them.
- *   Beside it, the same against a gateway with no disk at all (memory message store, no journal): what the machine
- *   and the code give before any fsync, so the durable figures can be read against it.
+ *   Beside it, the same against a gateway with the FIX store in a file of its own (`--store fix.sqlite --journal`:
+ *   two writer threads, two fsyncs side by side), and against one with no disk at all (memory message store, no
+ *   journal): what the machine and the code give before any fsync, so the durable figures can be read against it.
  *
  * Orders/s is qfpeer's: orders that reached a final state / seconds from the first order sent to the last final
  * report. A fresh gateway per run (qfpeer's ClOrdIDs repeat across runs). Rounds alternate baseline and ours; medians.
@@ -150,14 +150,24 @@ async function baseline(peer: string, n: number): Promise<PeerResult> {
 }
 
 /**
- * A fresh `tributary fix gateway` driven by the initiator, durable (SQLite message store and journal) or not (memory
- * store, no journal); checks that the engine accepted every order.
+ * How the gateway keeps its state: the FIX store in the journal's file, the store in a file of its own beside the
+ * journal, or no disk (memory store, no journal).
  */
+type Durability = "store in journal" | "two files" | "no disk";
+
+function durabilityFlags(durability: Durability, dir: string): string[] {
+  const journal = ["--journal", join(dir, "journal.sqlite")];
+  if (durability === "store in journal") return ["--store", "journal", ...journal];
+  if (durability === "two files") return ["--store", join(dir, "fix.sqlite"), ...journal];
+  return [];
+}
+
+/** A fresh `tributary fix gateway` driven by the initiator; checks that the engine accepted every order. */
 async function ours(
   peer: string,
   n: number,
   rate: number,
-  durable = true,
+  durability: Durability = "store in journal",
 ): Promise<{ result: PeerResult; cpu: GatewayCpu | null }> {
   const dir = mkdtempSync(join(tmpdir(), "tributary-fix-gateway-bench-"));
   let result: PeerResult;
@@ -169,7 +179,7 @@ async function ours(
       [
         // --max-rate: the session's throttle (default 10,000 application messages/s) would refuse part of the load.
         ...[CLI, "fix", "gateway", "--port", "0", "--target", "OMS1", "--duration", "3600", "--max-rate", "1000000"],
-        ...(durable ? ["--store", join(dir, "fix.sqlite"), "--journal", join(dir, "journal.sqlite")] : []),
+        ...durabilityFlags(durability, dir),
       ],
       /listening on [^:]+:(\d+)/,
     );
@@ -218,7 +228,7 @@ export async function runFixGatewayBench(options: FixGatewayBenchOptions, log: (
   const n = options.orders;
   log(
     `workload: qfpeer initiator, ${n} limit buys of 100 ACME at 100.00 as fast as it sends them; baseline qfpeer ` +
-      `acceptor --ack (ack + fill); ours tributary fix gateway --store --journal (both SQLite synchronous=FULL), ` +
+      `acceptor --ack (ack + fill); ours tributary fix gateway --store journal --journal (SQLite synchronous=FULL), ` +
       `each order cancelled after its ack (final = canceled); ${options.rounds} rounds alternating; then ` +
       `${options.ackRounds} x ${options.ackSeconds} s at ${options.ackRate} orders/s against the gateway`,
   );
@@ -239,6 +249,8 @@ export async function runFixGatewayBench(options: FixGatewayBenchOptions, log: (
   }
   const p50: number[] = [];
   const p99: number[] = [];
+  const twoFiles50: number[] = [];
+  const twoFiles99: number[] = [];
   const floor50: number[] = [];
   const floor99: number[] = [];
   const ackN = options.ackRate * options.ackSeconds;
@@ -247,9 +259,17 @@ export async function runFixGatewayBench(options: FixGatewayBenchOptions, log: (
     const r = checked(`${options.ackRate}/s durable`, (await ours(peer, ackN, options.ackRate)).result, ackN, log);
     p50.push(r.value("ack_us_p50"));
     p99.push(r.value("ack_us_p99"));
+    const t = checked(
+      `${options.ackRate}/s two files`,
+      (await ours(peer, ackN, options.ackRate, "two files")).result,
+      ackN,
+      log,
+    );
+    twoFiles50.push(t.value("ack_us_p50"));
+    twoFiles99.push(t.value("ack_us_p99"));
     const f = checked(
       `${options.ackRate}/s no disk`,
-      (await ours(peer, ackN, options.ackRate, false)).result,
+      (await ours(peer, ackN, options.ackRate, "no disk")).result,
       ackN,
       log,
     );
@@ -264,6 +284,8 @@ export async function runFixGatewayBench(options: FixGatewayBenchOptions, log: (
     gatewayCpuMicrosPerOrder: processCpu.length > 0 ? median(processCpu) : Number.NaN,
     ackP50Micros: median(p50),
     ackP99Micros: median(p99),
+    twoFilesAckP50Micros: median(twoFiles50),
+    twoFilesAckP99Micros: median(twoFiles99),
     noDiskAckP50Micros: median(floor50),
     noDiskAckP99Micros: median(floor99),
   };
@@ -277,7 +299,9 @@ export async function runFixGatewayBench(options: FixGatewayBenchOptions, log: (
   );
   const ms = (micros: number) => `${(micros / 1000).toFixed(2)} ms`;
   log(
-    `ack latency at ${options.ackRate}/s, durable: p50 ${ms(result.ackP50Micros)}, p99 ${ms(result.ackP99Micros)}; ` +
+    `ack latency at ${options.ackRate}/s, durable (store in journal): p50 ${ms(result.ackP50Micros)}, p99 ` +
+      `${ms(result.ackP99Micros)} (rounds ${p99.map(ms).join(", ")}); two files: p50 ` +
+      `${ms(result.twoFilesAckP50Micros)}, p99 ${ms(result.twoFilesAckP99Micros)} (rounds ${twoFiles99.map(ms).join(", ")}); ` +
       `without store or journal: p50 ${ms(result.noDiskAckP50Micros)}, p99 ${ms(result.noDiskAckP99Micros)} ` +
       `(medians of ${options.ackRounds})`,
   );

@@ -35,6 +35,7 @@ describe("tributary fix gateway", () => {
     [["--port", "0", "--config", join(dir, "none.yaml")], /none\.yaml: no such file\n$/],
     [["--port", "0", "--target", "OMS1", "--duration", "soon"], /--duration must be > 0, got "soon"/],
     [["--port", "0", "--target", "OMS1", "--urgency", "asap"], /--urgency.*Allowed choices are low, medium, high/],
+    [["--port", "0", "--target", "OMS1", "--store", "journal"], /--store journal: .*give --journal FILE too/],
   ])("refuses %j with one clear line and exit code 2", (args, message) => {
     const r = spawnSync(process.execPath, [CLI, "fix", "gateway", ...args], { encoding: "utf8", timeout: 20_000 });
     expect(r.status).toBe(2);

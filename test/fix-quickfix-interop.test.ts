@@ -6,7 +6,7 @@
  * LastQty, CumQty + LeavesQty = OrderQty while working, AvgPx consistent, no over-fill). Orders carry no strategy
  * tags, so the session's defaults apply: urgency high, ExpireTime 3 s after arrival (whatever is not filled by then
  * expires, a final state). Requires `RESULT ok=yes`; then again (500 orders) with `--journal`, where every answer waits
- * until its event is durable in the SQLite journal.
+ * until its event is durable in the SQLite journal, and with the FIX store in that journal (`--store journal`).
  *
  * Needs libquickfix-dev, g++ and pkg-config (Debian: `apt-get install -y g++ pkg-config libquickfix-dev`); without
  * them the test is skipped with that message. QFPEER=/path/to/qfpeer uses an already built peer.
@@ -15,6 +15,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { findQuickfixPeer, QFPEER_DICT, runPeer } from "./quickfix-peer.js";
 
@@ -78,5 +79,21 @@ describe.skipIf("skip" in peer)("QuickFIX C++ initiator against `tributary fix g
     const journal = join(mkdtempSync(join(tmpdir(), "tributary-fix-interop-")), "journal.sqlite");
     await interop(500, ["--journal", journal]);
     expect(statSync(journal).size).toBeGreaterThan(0);
+  });
+
+  it("the same with the FIX store in the journal: numbers, sent messages and events in one commit", {
+    timeout: 180_000,
+  }, async () => {
+    const journal = join(mkdtempSync(join(tmpdir(), "tributary-fix-interop-")), "journal.sqlite");
+    await interop(500, ["--store", "journal", "--journal", journal]);
+    const db = new Database(journal, { readonly: true });
+    try {
+      const sent = db.prepare("SELECT count(*) AS n FROM fix_sent_message WHERE upstream_seq > 0").get() as {
+        n: number;
+      };
+      expect(sent.n).toBeGreaterThanOrEqual(500);
+    } finally {
+      db.close();
+    }
   });
 });

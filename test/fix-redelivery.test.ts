@@ -3,7 +3,8 @@
  * holds but the FIX store never got (the gateway stopped listening, as a killed process would) are sent by
  * `redeliverMissedReports`, in journal order, after the ones the store has; none twice. A report the store holds for
  * an event the journal lost (the store's commit landed, the journal's did not: the report never left) is forgotten at
- * the restart, and the OMS's resend gets a gap fill in its place.
+ * the restart, and the OMS's resend gets a gap fill in its place. With the FIX store in the journal's own file the
+ * second cannot happen (the report is committed with its event), and the first is redelivered the same way.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,6 +15,7 @@ import { Engine } from "../src/engine/engine.js";
 import { attachCounterparty } from "../src/fix/attached-counterparty.js";
 import { decodeFix } from "../src/fix/codec.js";
 import { formatUtcTimestamp } from "../src/fix/fix-time.js";
+import { JournalFixMessageStore } from "../src/fix/journal-message-store.js";
 import { MemoryFixMessageStore } from "../src/fix/message-store.js";
 import { OrderGateway } from "../src/fix/order-gateway.js";
 import { parseOrderGatewayConfig } from "../src/fix/order-gateway-config.js";
@@ -23,6 +25,7 @@ import { wallClock } from "../src/fix/tcp-acceptor.js";
 import { Journal } from "../src/journal/journal.js";
 import { SqliteJournalReader } from "../src/journal/sqlite-journal-reader.js";
 import { SqliteJournalStore } from "../src/journal/sqlite-journal-store.js";
+import { ThreadedJournal } from "../src/journal/threaded-journal.js";
 import { redeliverMissedReports } from "../src/service/fix-redelivery.js";
 import { INSTRUMENTS, START, TestQuotes } from "./engine-fixtures.js";
 
@@ -83,6 +86,61 @@ describe("FIX reports missed at a crash", () => {
     expect(redeliverMissedReports(second, fixStore, reader, engine.lastSeq)).toEqual(new Map());
     reader.close();
     second.close();
+    journal.closeSync();
+  });
+
+  it("with the store in the journal: reports the store never got are sent from the journal, each once", async () => {
+    const config = parseOrderGatewayConfig({
+      sessions: [{ id: "OMS1", senderCompId: "TRIBUTARY", targetCompId: "OMS1" }],
+    });
+    const quotes = new TestQuotes();
+    quotes.set("ACME", "149.99", "150.01");
+    const engine = new Engine({
+      instruments: INSTRUMENTS,
+      scheduler: new VirtualScheduler(START),
+      quotes,
+      sources: OrderGateway.sources(config),
+    });
+    const path = join(dir, "store-in-journal.db");
+    const journal = new ThreadedJournal(
+      { kind: "sqlite", path, synchronous: "full" },
+      { create: true, companion: JournalFixMessageStore.companion },
+    );
+    journal.attach(engine);
+    const fixStore = new JournalFixMessageStore(journal);
+    const first = new OrderGateway(engine, config, { clock: wallClock, durability: journal });
+    first.createSessions(fixStore);
+    const submit = (id: string) =>
+      engine.submit({
+        clOrdId: id,
+        source: "OMS1",
+        account: "A1",
+        symbol: "ACME",
+        side: "buy",
+        quantity: "100",
+        orderType: "limit",
+        limitPrice: "140.00",
+      });
+    submit("a");
+    submit("b");
+    first.close(); // the gateway stops hearing the engine: these two reports reach the journal only
+    submit("c");
+    submit("d");
+    await journal.durable(engine.lastSeq);
+
+    const second = new OrderGateway(engine, config, { clock: wallClock, durability: journal });
+    const [session] = second.createSessions(fixStore);
+    const reader = new SqliteJournalReader(path);
+    expect(redeliverMissedReports(second, fixStore, reader, engine.lastSeq)).toEqual(new Map([["OMS1", 2]]));
+    const stored = fixStore
+      .sentBetween(session?.id as string, 1, 100)
+      .map((m) => decodeFix(m.raw))
+      .map((r) => (r.ok ? `${r.message.get(11)}:${r.message.get(17)}` : "bad"));
+    expect(stored).toEqual(["a:X1", "b:X2", "c:X3", "d:X4"]);
+    expect(redeliverMissedReports(second, fixStore, reader, engine.lastSeq)).toEqual(new Map());
+    reader.close();
+    second.close();
+    fixStore.close();
     journal.closeSync();
   });
 

@@ -4,8 +4,9 @@
  * (SIGKILL) and resumed from its journal (`--resume`), and trades on; the OMS logs on again continuing its sequence
  * numbers, sees the gap in ours, asks for a resend, and gets the reports it missed (PossDupFlag=Y), in order, with
  * the bookkeeping right: its trade reports add up to the cumulative quantity the engine holds for the order.
- * Once with the journal and the FIX store in SQLite files, once with both in PostgreSQL (the real server of this
- * machine, 127.0.0.1:5432, database `test`, or TRIBUTARY_TEST_PG; schemas of their own, dropped after).
+ * Once with the journal and the FIX store in SQLite files, once with the FIX store in the journal's own file
+ * (`fix.store: journal`), once with both in PostgreSQL (the real server of this machine, 127.0.0.1:5432, database
+ * `test`, or TRIBUTARY_TEST_PG; schemas of their own, dropped after).
  */
 import { rmSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
@@ -20,6 +21,7 @@ const ADMIN = "admin-restart-token";
 const PG_SCHEMA = testSchema("tfixrestart");
 const cases = [
   { stores: "SQLite", journal: { path: "journal.db" }, fixStore: { store: "fix-store.db" } },
+  { stores: "the SQLite journal's file", journal: { path: "journal.db" }, fixStore: { store: "journal" } },
   {
     stores: "PostgreSQL",
     journal: { pg: PG_URL, schema: PG_SCHEMA },

@@ -18,6 +18,7 @@ import { InvariantError, UserError } from "../core/errors.js";
 import { FixAcceptor } from "../fix/acceptor.js";
 import { EchoApplication } from "../fix/echo-application.js";
 import { dictionaryFor } from "../fix/fix-dictionaries.js";
+import { JournalFixMessageStore } from "../fix/journal-message-store.js";
 import { type FixMessageStore, MemoryFixMessageStore } from "../fix/message-store.js";
 import { OrderGateway } from "../fix/order-gateway.js";
 import {
@@ -120,8 +121,14 @@ interface GatewayOptions {
   verbose: boolean;
 }
 
-/** A new SQLite journal file (the engine's seq starts at 1, so an existing journal cannot be continued). */
-function newJournal(path: string): ThreadedJournal {
+/** `--store journal`: the FIX message store in the journal's file, written in the journal's commits. */
+const STORE_IN_JOURNAL = "journal";
+
+/**
+ * A new SQLite journal file (the engine's seq starts at 1, so an existing journal cannot be continued); with the FIX
+ * store in it, its worker writes that store's tables too.
+ */
+function newJournal(path: string, withFixStore: boolean): ThreadedJournal {
   if (existsSync(path))
     throw new UserError("bad-flag", `--journal: ${path} already exists (the gateway starts a new one)`);
   try {
@@ -129,7 +136,10 @@ function newJournal(path: string): ThreadedJournal {
   } catch (error) {
     throw new UserError("bad-flag", `--journal: ${path}: ${(error as Error).message}`, { cause: error });
   }
-  return new ThreadedJournal({ kind: "sqlite", path, synchronous: "full" });
+  return new ThreadedJournal(
+    { kind: "sqlite", path, synchronous: "full" },
+    withFixStore ? { companion: JournalFixMessageStore.companion } : {},
+  );
 }
 
 function positiveNumber(flag: string): (value: string) => number {
@@ -176,7 +186,10 @@ async function runGateway(opts: GatewayOptions): Promise<void> {
   const config = gatewayConfigFrom(opts);
   const data = loadReferenceData(opts.reference);
   const log = opts.verbose ? (line: string) => process.stderr.write(`fix: ${line}\n`) : undefined;
-  const journal = opts.journal === undefined ? null : newJournal(opts.journal);
+  const storeInJournal = opts.store === STORE_IN_JOURNAL;
+  if (storeInJournal && opts.journal === undefined)
+    throw new UserError("bad-flag", "--store journal: keeps the FIX store in the journal, so give --journal FILE too");
+  const journal = opts.journal === undefined ? null : newJournal(opts.journal, storeInJournal);
   const built: { gateway?: OrderGateway } = {};
   const day = await startLiveDay({
     data,
@@ -197,7 +210,7 @@ async function runGateway(opts: GatewayOptions): Promise<void> {
   });
   const orderGateway = built.gateway;
   if (orderGateway === undefined) throw new InvariantError("startLiveDay did not call beforeExecutor");
-  const store = openStore(opts.store);
+  const store = storeInJournal && journal !== null ? new JournalFixMessageStore(journal) : openStore(opts.store);
   const acceptor = new FixAcceptor(wallClock, orderGateway.createSessions(store), log ? { log } : {});
   const tcp = new TcpFixAcceptor(acceptor);
   let port: number;
@@ -205,23 +218,24 @@ async function runGateway(opts: GatewayOptions): Promise<void> {
     port = await tcp.listen({ host: opts.host, port: opts.port });
   } catch (error) {
     day.stop();
-    journal?.closeSync();
     store.close();
+    journal?.closeSync();
     throw new UserError("fix-listen", `cannot listen on ${opts.host}:${opts.port}: ${(error as Error).message}`);
   }
   const sessions = config.sessions.map((s) => `${s.beginString} ${s.senderCompId}<-${s.targetCompId}`).join(", ");
   process.stdout.write(
     `listening on ${opts.host}:${port} (order gateway; sessions ${sessions}; ` +
       `instruments ${[...data.instruments.keys()].join(",")}; live session of ${opts.minutes} min; ` +
-      `${journal ? `acknowledgements after the journal ${opts.journal} is durable` : "no journal"})\n`,
+      `${journal ? `acknowledgements after the journal ${opts.journal} is durable` : "no journal"}; ` +
+      `FIX store ${storeInJournal ? "in the journal" : (opts.store ?? "in memory")})\n`,
   );
   await new Promise<void>((resolve) => {
     const stop = () => {
       void tcp.close().then(() => {
         day.stop();
         orderGateway.close();
+        store.close(); // before the journal: a store in the journal hands it its last writes
         journal?.closeSync();
-        store.close();
         const orders = day.engine.orders;
         let filled = 0;
         for (const o of orders) if (o.done === "filled") filled++;
@@ -271,7 +285,11 @@ export function registerFix(program: Command): void {
     .option("--reference <file>", "reference data (instruments and venues), YAML or JSON", DEFAULT_REFERENCE)
     .option("--seed <n>", "seed of the simulated market", intFlag("--seed"), 1)
     .option("--minutes <n>", "length of the live session", positiveNumber("--minutes"), 390)
-    .option("--store <file>", "SQLite file for FIX sequence numbers and sent messages (default: in memory)")
+    .option(
+      "--store <file>",
+      'SQLite file for FIX sequence numbers and sent messages, or "journal": in the --journal file, written in the' +
+        " journal's own commits (one fsync per acknowledgement; recommended) (default: in memory)",
+    )
     .option("--journal <file>", "new SQLite event journal: every answer waits until its event is durable")
     .option("--verbose", "log session events on stderr", false)
     .action(async (opts: GatewayOptions) => runGateway(opts));

@@ -8,14 +8,17 @@
  * durable once `whenDurable` says so, and the session lets no byte leave before that (it writes BEFORE the bytes
  * leave). The synchronous stores (`MemoryFixMessageStore`, `SqliteFixMessageStore`, `PostgresFixMessageStore`) are
  * durable when a call returns and answer `whenDurable` at once; `ThreadedSqliteFixMessageStore` commits on a writer
- * thread, the writes of many transactions in one commit, and answers later. Sessions are keyed by their id
+ * thread, the writes of many transactions in one commit, and answers later; `JournalFixMessageStore` keeps its tables
+ * in the journal's SQLite file and commits in the journal's own transactions, after the events appended before its
+ * writes (one fsync for a read's events and its numbers and reports). Sessions are keyed by their id
  * ("FIX.4.4:ISLD->TW44"). `MemoryFixMessageStore` is the reference implementation for tests. One contract suite
  * (message-store.contract.ts) runs against all.
  *
  * A sent message may report a record of an upstream sequence (the OMS journal's event seq: session.ts
  * `UpstreamDurability`); it is stored with that seq, before the record is durable, and leaves only once both are. After
  * a crash the upstream may have lost records whose messages the store kept (they never left): `forgetSentAfter` drops
- * them before the sessions start, so a resend gap-fills over them instead of reporting events that never happened.
+ * them before the sessions start, so a resend gap-fills over them instead of reporting events that never happened
+ * (with the store in the journal this cannot happen: a report commits with its event or after it).
  */
 
 export interface FixSeqNums {

@@ -38,12 +38,20 @@
  * Known limits: no session schedule (start/end times); one connection per
  * session at a time (a second Logon for a session already logged on is disconnected). The next expected MsgSeqNum is
  * stored when a message is handed to the application, in the same commit as what the application stores through
- * this session; what the application makes durable elsewhere (the OMS journal) is committed beside it, not after it:
- * a crash between the two commits either loses the message without a resend (the store's commit landed first) or
- * has the peer resend, with PossDupFlag=Y, a message the application already has (the journal's landed first), which
- * the application must recognise (the order gateway answers such a NewOrderSingle with the order's status). A message
- * reporting an upstream record is stored (with that record's seq) before the record is durable: a crash can leave it
- * stored, never sent, for a record the upstream lost; the store's `forgetSentAfter` drops such messages at restart.
+ * this session. What the application makes durable elsewhere (the OMS journal) depends on where the store is:
+ * - a store of its own (memory, a SQLite file, PostgreSQL): the journal commits beside it, not after it, so a crash
+ *   between the two commits either loses the message without a resend (the store's commit landed first: its MsgSeqNum
+ *   consumed, its order not journaled) or has the peer resend, with PossDupFlag=Y, a message the application already
+ *   has (the journal's landed first), which the application must recognise (the order gateway answers such a
+ *   NewOrderSingle with the order's status). A message reporting an upstream record is stored (with that record's seq)
+ *   before the record is durable: a crash can leave it stored, never sent, for a record the upstream lost; the store's
+ *   `forgetSentAfter` drops such messages at restart.
+ * - the store in the journal (`JournalFixMessageStore`): the store's writes of a read are committed in the journal's
+ *   transaction that holds the read's events, or a later one, never an earlier one (they follow the events in one
+ *   ordered stream, and the journal commits a prefix of it). So the first case cannot happen: a consumed MsgSeqNum's
+ *   events are durable with it or before it, and a stored report's event too. What is left is the second, benign case,
+ *   only where a read's events and its writes fall in two commits (a journal batch filled or posted for a read in
+ *   the middle of the read): the peer resends, with PossDupFlag=Y, a message the journal has.
  */
 import type { Clock } from "../core/clock.js";
 import { decodeFix, encodeFix, type FixMessage } from "./codec.js";

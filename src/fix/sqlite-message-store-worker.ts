@@ -6,7 +6,7 @@
  * A failed commit is reported through the last unit it held, and the rest of those units is dropped.
  */
 import { blockingWorkerSide } from "../core/blocking-worker.js";
-import type { StoreWrite } from "./message-store-write.js";
+import { readStore, type StoreWrite } from "./message-store-write.js";
 import { SqliteFixMessageStore } from "./sqlite-message-store.js";
 import type {
   SqliteStoreMessage,
@@ -55,11 +55,9 @@ function read(message: SqliteStoreMessage): unknown {
       store = new SqliteFixMessageStore(setup.file, { synchronous: setup.synchronous });
       return null;
     case "seqNums":
-      commit();
-      return (store as SqliteFixMessageStore).seqNums(message.sessionId);
     case "sentBetween":
       commit();
-      return (store as SqliteFixMessageStore).sentBetween(message.sessionId, message.begin, message.end);
+      return readStore(store as SqliteFixMessageStore, message);
     case "close":
       commit();
       store?.close();

@@ -10,6 +10,9 @@
  * could reuse a MsgSeqNum it had already sent. Keep FULL for a production gateway unless the host has a battery-backed
  * write cache.
  *
+ * Given an open connection instead of a file (the journal's: journal-message-store-companion.ts), it uses the tables
+ * there (the journal's migrations made them) and leaves the connection's settings and transactions to its owner.
+ *
  * Known limits: one process per file (SQLite locks; a second writer waits on busy_timeout); stored messages are not
  * pruned except by `reset`.
  */
@@ -36,36 +39,11 @@ export class SqliteFixMessageStore implements FixMessageStore {
   private readonly recordSentTx: (sessionId: string, msgSeqNum: number, raw: string, upstreamSeq: number) => void;
   private readonly known = new Set<string>();
 
-  constructor(
-    readonly file: string,
-    options: SqliteFixMessageStoreOptions = {},
-  ) {
-    try {
-      this.db = new Database(file);
-      this.db.pragma("journal_mode = WAL");
-      this.db.pragma(`synchronous = ${options.synchronous ?? "FULL"}`);
-      this.db.pragma("busy_timeout = 5000");
-      this.db.exec(`
-        CREATE TABLE IF NOT EXISTS fix_session (
-          session_id TEXT PRIMARY KEY,
-          next_sender INTEGER NOT NULL,
-          next_target INTEGER NOT NULL
-        );
-        CREATE TABLE IF NOT EXISTS fix_sent_message (
-          session_id TEXT NOT NULL,
-          msg_seq_num INTEGER NOT NULL,
-          raw BLOB NOT NULL,
-          upstream_seq INTEGER NOT NULL DEFAULT 0,
-          PRIMARY KEY (session_id, msg_seq_num)
-        ) WITHOUT ROWID;
-      `);
-      const columns = this.db.pragma("table_info(fix_sent_message)") as { name: string }[];
-      if (!columns.some((c) => c.name === "upstream_seq")) {
-        this.db.exec("ALTER TABLE fix_sent_message ADD COLUMN upstream_seq INTEGER NOT NULL DEFAULT 0");
-      }
-    } catch (error) {
-      throw new TributaryError("fix-store-open", `${file}: cannot open the FIX message store`, { cause: error });
-    }
+  readonly file: string;
+
+  constructor(source: string | Database.Database, options: SqliteFixMessageStoreOptions = {}) {
+    this.file = typeof source === "string" ? source : source.name;
+    this.db = typeof source === "string" ? SqliteFixMessageStore.openFile(source, options) : source;
     this.selectSeq = this.db.prepare("SELECT next_sender, next_target FROM fix_session WHERE session_id = ?");
     this.upsertSession = this.db.prepare(
       "INSERT INTO fix_session (session_id, next_sender, next_target) VALUES (?, 1, 1) ON CONFLICT DO NOTHING",
@@ -88,6 +66,36 @@ export class SqliteFixMessageStore implements FixMessageStore {
         this.updateSender.run(msgSeqNum + 1, sessionId);
       },
     );
+  }
+
+  private static openFile(file: string, options: SqliteFixMessageStoreOptions): Database.Database {
+    try {
+      const db = new Database(file);
+      db.pragma("journal_mode = WAL");
+      db.pragma(`synchronous = ${options.synchronous ?? "FULL"}`);
+      db.pragma("busy_timeout = 5000");
+      db.exec(`
+        CREATE TABLE IF NOT EXISTS fix_session (
+          session_id TEXT PRIMARY KEY,
+          next_sender INTEGER NOT NULL,
+          next_target INTEGER NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS fix_sent_message (
+          session_id TEXT NOT NULL,
+          msg_seq_num INTEGER NOT NULL,
+          raw BLOB NOT NULL,
+          upstream_seq INTEGER NOT NULL DEFAULT 0,
+          PRIMARY KEY (session_id, msg_seq_num)
+        ) WITHOUT ROWID;
+      `);
+      const columns = db.pragma("table_info(fix_sent_message)") as { name: string }[];
+      if (!columns.some((c) => c.name === "upstream_seq")) {
+        db.exec("ALTER TABLE fix_sent_message ADD COLUMN upstream_seq INTEGER NOT NULL DEFAULT 0");
+      }
+      return db;
+    } catch (error) {
+      throw new TributaryError("fix-store-open", `${file}: cannot open the FIX message store`, { cause: error });
+    }
   }
 
   private ensure(sessionId: string): void {

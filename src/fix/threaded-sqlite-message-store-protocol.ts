@@ -5,7 +5,7 @@
  * Writes are posted, reads are calls the session's thread waits for (`BlockingWorker`); commits are reported
  * (`durable` through a unit, or `failed` through a unit).
  */
-import type { StoreWrite } from "./message-store-write.js";
+import type { StoreRead, StoreWrite } from "./message-store-write.js";
 
 export interface SqliteStoreWorkerSetup {
   readonly file: string;
@@ -15,8 +15,7 @@ export interface SqliteStoreWorkerSetup {
 export type SqliteStoreMessage =
   | { readonly kind: "writes"; readonly unit: number; readonly writes: readonly StoreWrite[]; readonly end: boolean }
   | { readonly kind: "open" | "close" }
-  | { readonly kind: "seqNums"; readonly sessionId: string }
-  | { readonly kind: "sentBetween"; readonly sessionId: string; readonly begin: number; readonly end: number };
+  | StoreRead;
 
 /** A commit, reported: every unit up to `unit` is durable (or, `failed`, was not written). */
 export type SqliteStoreReport =

@@ -49,7 +49,11 @@ export interface JournalStore {
 
 /** A store that can also append synchronously (SQLite): the journal then commits without leaving the thread. */
 export interface SyncJournalStore extends JournalStore {
-  appendSync(batch: readonly JournalRecord[]): void;
+  /**
+   * Appends a batch in one transaction; `alongside` runs inside that transaction, after the records, and its writes
+   * (a `JournalCompanion`'s) commit or roll back with them.
+   */
+  appendSync(batch: readonly JournalRecord[], alongside?: () => void): void;
   headSync(): JournalHead | null;
   closeSync(): void;
 }

@@ -9,13 +9,19 @@
  * connection) and the write retried with back-off (0.1 s doubling to 5 s); once asked to close, the worker tries once
  * more and then stops, reporting what it could not write. Progress and the end go through shared memory (the layout is
  * in the protocol file), so the kernel thread can wait for them synchronously; commits and failures are also posted.
+ * With a companion (journal-companion.ts, SQLite only) each batch carries the companion's writes after its events, and
+ * a group commit applies the writes of all its batches inside the same transaction as their records; a companion's
+ * read is answered once every batch before it is committed (a failing write answers it with the failure).
  */
 import { parentPort, workerData } from "node:worker_threads";
+import type { BlockingReply } from "../core/blocking-worker.js";
+import type { JournalCompanion } from "./journal-companion.js";
 import { JournalOpenError } from "./journal-errors.js";
 import { GENESIS_HASH, type JournalRecord } from "./journal-record.js";
 import type { JournalStore } from "./journal-store.js";
 import { openJournalStore } from "./journal-target.js";
 import { type CopyRows, copyRows, PostgresJournalStore } from "./postgres-journal-store.js";
+import { SqliteJournalStore } from "./sqlite-journal-store.js";
 import {
   type BatchMessage,
   decodeBatch,
@@ -31,14 +37,19 @@ const RETRY_MAX_MS = 5_000;
 
 const setup = workerData as WorkerSetup;
 const slots = new Int32Array(setup.shared, 0, SLOT.count);
+const companion =
+  setup.companion === null
+    ? null
+    : ((await import(setup.companion.module)) as { companion: JournalCompanion }).companion;
 let store: JournalStore | null = null;
 let prevHash = GENESIS_HASH;
 let lastSeq = 0;
-/** A batch ready to write: COPY text for PostgreSQL, the records for SQLite. */
+/** A batch ready to write: COPY text for PostgreSQL, the records for SQLite; the companion's writes after them. */
 interface Ready {
   readonly rows: CopyRows | JournalRecord[];
   readonly count: number;
   readonly last: number;
+  readonly carried: readonly unknown[];
 }
 
 /** Batches not yet committed, oldest first. */
@@ -49,6 +60,9 @@ let finished = false;
 let stopped = false;
 let retryMs = RETRY_FIRST_MS;
 let retryTimer: NodeJS.Timeout | null = null;
+/** The companion's reads waiting for the batches before them; the last write's failure, while it is retried. */
+let reads: unknown[] = [];
+let failure: string | null = null;
 
 const messageOf = (error: unknown): string => String((error as Error)?.message ?? error);
 const report = (message: WorkerReport): void => parentPort?.postMessage(message);
@@ -61,9 +75,19 @@ function stop(error: unknown): void {
   for (const slot of [SLOT.batches, SLOT.closed, SLOT.ready]) Atomics.notify(slots, slot);
 }
 
+/** The store, and the companion on its connection. */
+async function openStore(mode: "create" | "open"): Promise<JournalStore> {
+  const opened = await openJournalStore(setup.target, mode);
+  if (companion !== null) {
+    if (!(opened instanceof SqliteJournalStore)) throw new Error("a journal companion needs a SQLite journal");
+    companion.open(opened.database);
+  }
+  return opened;
+}
+
 async function open(): Promise<void> {
   try {
-    store = await openJournalStore(setup.target, setup.create ? "create" : "open");
+    store = await openStore(setup.create ? "create" : "open");
     const head = await store.head();
     prevHash = head?.hash ?? GENESIS_HASH;
     lastSeq = head?.seq ?? 0;
@@ -76,10 +100,40 @@ async function open(): Promise<void> {
   Atomics.notify(slots, SLOT.ready);
 }
 
-/** The batches in one transaction. */
+/** The batches in one transaction, with the companion's writes they carry. */
 async function writeAll(to: JournalStore, batches: readonly Ready[]): Promise<void> {
-  if (to instanceof PostgresJournalStore) await to.appendCopyRows(batches.map((b) => b.rows as CopyRows));
-  else await to.append(batches.flatMap((b) => b.rows as JournalRecord[]));
+  if (to instanceof PostgresJournalStore) {
+    await to.appendCopyRows(batches.map((b) => b.rows as CopyRows));
+    return;
+  }
+  const records = batches.flatMap((b) => b.rows as JournalRecord[]);
+  if (companion === null) {
+    await to.append(records);
+    return;
+  }
+  const carried = batches.flatMap((b) => b.carried);
+  (to as SqliteJournalStore).appendSync(records, carried.length === 0 ? undefined : () => companion.write(carried));
+}
+
+/** Answers a companion's read on its port and wakes the waiting thread. */
+function answer(reply: BlockingReply): void {
+  setup.companion?.replies.postMessage(reply);
+  Atomics.store(slots, SLOT.answered, 1);
+  Atomics.notify(slots, SLOT.answered);
+}
+
+/** The companion's reads whose batches are committed (all of them, once nothing is queued). */
+function answerReads(): void {
+  if (writing || queue.length > 0 || reads.length === 0) return;
+  const now = reads;
+  reads = [];
+  for (const request of now) {
+    try {
+      answer({ ok: true, value: companion?.read(request) });
+    } catch (error) {
+      answer({ ok: false, message: messageOf(error) });
+    }
+  }
 }
 
 async function write(): Promise<void> {
@@ -90,7 +144,7 @@ async function write(): Promise<void> {
       const batches = queue;
       queue = [];
       try {
-        store ??= await openJournalStore(setup.target, "open");
+        store ??= await openStore("open");
         await writeAll(store, batches);
       } catch (error) {
         queue = batches.concat(queue);
@@ -98,17 +152,22 @@ async function write(): Promise<void> {
         return;
       }
       retryMs = RETRY_FIRST_MS;
-      Atomics.add(slots, SLOT.batches, batches.length);
+      failure = null;
+      const committed = Atomics.add(slots, SLOT.batches, batches.length) + batches.length;
       Atomics.notify(slots, SLOT.batches);
-      report({ kind: "durable", seq: (batches[batches.length - 1] as Ready).last });
+      report({ kind: "durable", seq: (batches[batches.length - 1] as Ready).last, batches: committed });
     }
   } finally {
     writing = false;
   }
+  answerReads();
   if (closing) await finish();
 }
 
 function failed(error: unknown): void {
+  failure = messageOf(error);
+  for (const _ of reads) answer({ ok: false, message: failure });
+  reads = [];
   const broken = store;
   store = null;
   void broken?.close().catch(() => {});
@@ -151,12 +210,21 @@ parentPort?.on("message", (message: BatchMessage) => {
       return;
     }
     const last = records[records.length - 1];
-    if (last === undefined) return;
-    prevHash = last.hash;
-    lastSeq = last.seq;
+    if (last !== undefined) {
+      prevHash = last.hash;
+      lastSeq = last.seq;
+    }
     const rows = setup.target.kind === "postgres" ? copyRows(records) : records;
-    queue.push({ rows, count: records.length, last: last.seq });
+    queue.push({ rows, count: records.length, last: lastSeq, carried: message.carried });
     void write();
+    return;
+  }
+  if (message.kind === "read") {
+    if (stopped || failure !== null) answer({ ok: false, message: failure ?? "the journal stopped" });
+    else {
+      reads.push(message.request);
+      answerReads();
+    }
     return;
   }
   closing = true;

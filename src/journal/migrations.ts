@@ -6,6 +6,12 @@
  * the further orders (an allocation's) and parents (a cross's) an event names and for client ids, the child-id index,
  * and triggers refusing UPDATE and DELETE on all four tables. Most events name one order and one parent, so they cost
  * one row; the side tables take the rest.
+ * Version 2: the FIX message store kept in the journal's database (`fix_session`: each session's next sender and
+ * target MsgSeqNum; `fix_sent_message`: the application messages sent, with the event seq each reports), the same
+ * tables as a separate SQLite or PostgreSQL FIX store (fix/sqlite-message-store.ts, fix/postgres-message-store.ts).
+ * They are the session layer's working state, not records: updated in place, outside the hash chain, no triggers.
+ * With a SQLite journal the FIX store writes them in the journal's own transactions (fix/journal-message-store.ts);
+ * a PostgreSQL journal has them for the same (not yet wired).
  */
 
 export interface Migration {
@@ -83,6 +89,31 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TRIGGER ${t}_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON ${s}.${t}
         FOR EACH STATEMENT EXECUTE FUNCTION ${s}.journal_append_only();`,
       ).join("")}
+    `,
+  },
+  {
+    version: 2,
+    description: "FIX message store (sessions' sequence numbers, sent messages) beside the events",
+    sqlite: `
+      CREATE TABLE fix_session (
+        session_id TEXT PRIMARY KEY,
+        next_sender INTEGER NOT NULL,
+        next_target INTEGER NOT NULL
+      );
+      CREATE TABLE fix_sent_message (
+        session_id TEXT NOT NULL,
+        msg_seq_num INTEGER NOT NULL,
+        raw BLOB NOT NULL,
+        upstream_seq INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (session_id, msg_seq_num)
+      ) WITHOUT ROWID;
+    `,
+    postgres: (s) => `
+      CREATE TABLE ${s}.fix_session (session_id TEXT PRIMARY KEY, next_sender BIGINT NOT NULL, next_target BIGINT NOT NULL);
+      CREATE TABLE ${s}.fix_sent_message (
+        session_id TEXT NOT NULL, msg_seq_num BIGINT NOT NULL, raw BYTEA NOT NULL, upstream_seq BIGINT NOT NULL DEFAULT 0,
+        PRIMARY KEY (session_id, msg_seq_num)
+      );
     `,
   },
 ];

@@ -38,7 +38,7 @@ export class SqliteJournalStore implements SyncJournalStore {
   private readonly orderRows: RowInserter;
   private readonly parentRows: RowInserter;
   private readonly clientIdRows: RowInserter;
-  private readonly appendTx: (batch: readonly JournalRecord[]) => void;
+  private readonly appendTx: (batch: readonly JournalRecord[], alongside: (() => void) | undefined) => void;
 
   static open(path: string, options: SqliteJournalOptions): SqliteJournalStore {
     const exists = existsSync(path);
@@ -79,7 +79,7 @@ export class SqliteJournalStore implements SyncJournalStore {
       4,
     );
     const inserters = [this.journalRows, this.orderRows, this.parentRows, this.clientIdRows];
-    const tx = db.transaction((batch: readonly JournalRecord[]) => {
+    const tx = db.transaction((batch: readonly JournalRecord[], alongside: (() => void) | undefined) => {
       const journal = this.journalRows;
       const orders = this.orderRows;
       const parents = this.parentRows;
@@ -112,10 +112,11 @@ export class SqliteJournalStore implements SyncJournalStore {
         }
       }
       for (const inserter of inserters) inserter.flush();
+      alongside?.();
     });
-    this.appendTx = (batch) => {
+    this.appendTx = (batch, alongside) => {
       try {
-        tx(batch);
+        tx(batch, alongside);
       } catch (error) {
         for (const inserter of inserters) inserter.reset();
         throw error;
@@ -128,8 +129,8 @@ export class SqliteJournalStore implements SyncJournalStore {
     return this.db;
   }
 
-  appendSync(batch: readonly JournalRecord[]): void {
-    if (batch.length > 0) this.appendTx(batch);
+  appendSync(batch: readonly JournalRecord[], alongside?: () => void): void {
+    if (batch.length > 0 || alongside !== undefined) this.appendTx(batch, alongside);
   }
 
   async append(batch: readonly JournalRecord[]): Promise<void> {

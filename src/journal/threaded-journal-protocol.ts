@@ -14,6 +14,7 @@
  * Invariant: `decodeBatch(encoder.take())` gives, record for record, what `makeRecord` gives for the same events
  * (threaded-journal-protocol.test.ts).
  */
+import type { MessagePort } from "node:worker_threads";
 import { CausationTracker, type ClientRef, correlationOf } from "./correlation.js";
 import { chainHash, type JournalRecord } from "./journal-record.js";
 import type { JournalTarget } from "./journal-target.js";
@@ -23,6 +24,8 @@ export interface WorkerSetup {
   /** Open with "create": make the file or schema when absent. */
   readonly create: boolean;
   readonly shared: SharedArrayBuffer;
+  /** With a companion (journal-companion.ts): its module's URL, the port its reads are answered on. */
+  readonly companion: { readonly module: string; readonly replies: MessagePort } | null;
 }
 
 /** Numbers per event in `EncodedBatch.numbers`. */
@@ -49,11 +52,21 @@ export interface EncodedBatch {
   readonly side: number[];
 }
 
-export type BatchMessage = ({ readonly kind: "batch" } & EncodedBatch) | { readonly kind: "close" };
+/**
+ * A batch (its events, and the companion's writes carried after them: `carried`), the close, or a companion's read
+ * (answered on the companion's port once every batch before it is committed, then `SLOT.answered` set).
+ */
+export type BatchMessage =
+  | ({ readonly kind: "batch"; readonly carried: readonly unknown[] } & EncodedBatch)
+  | { readonly kind: "close" }
+  | { readonly kind: "read"; readonly request: unknown };
 
-/** From the worker: a commit (the last seq now durable), or a failed write it keeps and retries. */
+/**
+ * From the worker: a commit (the last seq now durable, and how many batches are committed since opening), or a failed
+ * write it keeps and retries.
+ */
 export type WorkerReport =
-  | { readonly kind: "durable"; readonly seq: number }
+  | { readonly kind: "durable"; readonly seq: number; readonly batches: number }
   | { readonly kind: "failed"; readonly message: string };
 
 const NONE: readonly never[] = [];
@@ -219,9 +232,11 @@ export const SLOT = {
   error: 2,
   /** 1 once the worker has opened its store (or failed to: then `error` is 1 too). */
   ready: 3,
-  count: 4,
+  /** 1 once the answer to a companion's read is on its port. */
+  answered: 4,
+  count: 5,
   /** Byte offset of the head hash text (64 bytes + length): the store's head once ready, the last one once closed. */
-  headText: 16,
+  headText: 20,
   /** Byte offset of the store's head seq when opened (a Float64). */
   headSeq: 88,
   /** Byte offset of the error text (up to 1,000 bytes). */

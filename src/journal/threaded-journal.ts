@@ -20,10 +20,15 @@
  *   `durable` promises are rejected with a `TributaryError` "journal-write-failed" and `onError` is told. At close the
  *   worker tries once more; what it then cannot write, or a batch that does not follow the head (a bug), stops the
  *   journal and surfaces at the next `append`, `closeSync` or `durable`.
+ * - With a `companion` (journal-companion.ts; a SQLite journal): `carry` adds the companion's writes to the batch being
+ *   built, after the events appended so far, and the worker applies them in the transaction of that batch's records;
+ *   `afterCommit` calls back once everything appended and carried so far is committed; `read` asks the worker, behind
+ *   every batch before it, and waits (`Atomics.wait`) for the answer.
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
+import type { BlockingReply } from "../core/blocking-worker.js";
 import { InvariantError, TributaryError } from "../core/errors.js";
 import type { EngineEvent } from "../model/client-events.js";
 import { canonicalJson } from "./canonical-json.js";
@@ -55,10 +60,19 @@ export interface ThreadedJournalOptions {
   readonly onError?: (error: TributaryError) => void;
   /** Make the file or schema when absent (default: it must be a journal already). */
   readonly create?: boolean;
+  /** The URL of the module of a `JournalCompanion` whose writes commit with the events (a SQLite journal only). */
+  readonly companion?: string;
 }
 
 /** How long opening waits for the worker to open its store (a PostgreSQL connection gives up after 5 s). */
 const OPEN_WAIT_SECONDS = 30;
+/** How long a companion's read waits for the worker (behind a commit on a slow disk). */
+const READ_WAIT_SECONDS = 30;
+
+interface CommitWaiter {
+  readonly batch: number;
+  readonly done: (error: Error | null) => void;
+}
 
 /** The compiled worker; from TypeScript sources (tests), the built one in dist/. */
 function workerUrl(): URL {
@@ -85,6 +99,11 @@ export class ThreadedJournal {
   private finalHash: string | null = null;
   private readonly waiters = new DurableWaiters();
   private readonly durableListeners: ((seq: number) => void)[] = [];
+  /** The companion's writes for the batch being built; batches committed; who waits for which batch. */
+  private carried: unknown[] = [];
+  private batchesCommitted = 0;
+  private commitWaiters: CommitWaiter[] = [];
+  private readonly replies: MessagePort | null = null;
   private readonly batchSize: number;
   private readonly maxInFlight: number;
   /** Events appended since opening. */
@@ -97,11 +116,26 @@ export class ThreadedJournal {
     this.location = targetLocation(target);
     this.batchSize = options.batchSize ?? 8_192;
     this.maxInFlight = options.maxInFlight ?? 16;
-    const setup: WorkerSetup = { target, create: options.create ?? false, shared: this.shared };
-    this.worker = new Worker(workerUrl(), { workerData: setup });
+    let companion: WorkerSetup["companion"] = null;
+    if (options.companion !== undefined) {
+      if (target.kind !== "sqlite")
+        throw new TributaryError(
+          "journal-open-failed",
+          `journal: ${this.location}: a companion needs a SQLite journal`,
+        );
+      const { port1, port2 } = new MessageChannel();
+      this.replies = port1;
+      companion = { module: options.companion, replies: port2 };
+    }
+    const setup: WorkerSetup = { target, create: options.create ?? false, shared: this.shared, companion };
+    this.worker = new Worker(workerUrl(), {
+      workerData: setup,
+      ...(companion === null ? {} : { transferList: [companion.replies] }),
+    });
     this.worker.on("message", (m: WorkerReport) => {
       if (m.kind === "durable") {
         this.done(m.seq);
+        this.batchesDone(m.batches, null);
         if (this.postOnCommit && !this.closed) {
           this.postOnCommit = false;
           this.post();
@@ -157,6 +191,39 @@ export class ThreadedJournal {
     else if (this.flushHandle === null) this.flushHandle = setImmediate(this.idlePost);
   }
 
+  /** Adds a companion's writes to the batch being built, after the events appended so far. */
+  carry(writes: readonly unknown[]): void {
+    if (this.closed) throw new InvariantError("journal closed");
+    for (const w of writes) this.carried.push(w);
+    if (this.flushHandle === null) this.flushHandle = setImmediate(this.idlePost);
+  }
+
+  /** Calls `done` once everything appended and carried so far is committed (`null`), or with why it was not. */
+  afterCommit(done: (error: Error | null) => void): void {
+    const open = this.encoder.length > 0 || this.carried.length > 0;
+    const batch = open ? this.posted + 1 : this.posted;
+    if (batch <= this.batchesCommitted) done(null);
+    else this.commitWaiters.push({ batch, done });
+  }
+
+  /** A companion's read, answered by the worker behind everything appended and carried before it. */
+  read(request: unknown): unknown {
+    if (this.replies === null) throw new InvariantError("journal: no companion to read from");
+    if (this.closed) throw new InvariantError("journal closed");
+    this.post();
+    Atomics.store(this.slots, SLOT.answered, 0);
+    this.worker.postMessage({ kind: "read", request } satisfies BatchMessage);
+    for (let waited = 0; Atomics.load(this.slots, SLOT.answered) === 0; waited++) {
+      this.check();
+      if (waited >= READ_WAIT_SECONDS) throw this.writeFailed(`no answer to a read within ${READ_WAIT_SECONDS} s`);
+      Atomics.wait(this.slots, SLOT.answered, 0, 1_000);
+    }
+    const reply = receiveMessageOnPort(this.replies)?.message as BlockingReply | undefined;
+    if (reply === undefined) throw this.writeFailed("no answer to a read on its port");
+    if (!reply.ok) throw this.writeFailed(reply.message);
+    return reply.value;
+  }
+
   get headSeq(): number {
     return this.lastSeq;
   }
@@ -198,8 +265,10 @@ export class ThreadedJournal {
     }
     this.finalHash = readText(this.shared, SLOT.headText);
     void this.worker.terminate();
+    this.replies?.close();
     this.check();
     this.done(this.lastSeq);
+    this.batchesDone(this.posted, null);
   }
 
   private readonly idlePost = (): void => {
@@ -211,9 +280,13 @@ export class ThreadedJournal {
 
   private post(): void {
     this.check();
-    if (this.encoder.length === 0) return;
+    if (this.encoder.length === 0 && this.carried.length === 0) return;
     const batch = this.encoder.take();
-    this.worker.postMessage({ kind: "batch", ...batch } satisfies BatchMessage, [batch.numbers.buffer as ArrayBuffer]);
+    const carried = this.carried;
+    this.carried = [];
+    this.worker.postMessage({ kind: "batch", carried, ...batch } satisfies BatchMessage, [
+      batch.numbers.buffer as ArrayBuffer,
+    ]);
     this.posted++;
     for (;;) {
       const done = Atomics.load(this.slots, SLOT.batches);
@@ -236,6 +309,7 @@ export class ThreadedJournal {
     if (Atomics.load(this.slots, SLOT.error) === 0) return;
     const error = this.stoppedError();
     this.waiters.rejectAll(error);
+    this.batchesDone(Number.POSITIVE_INFINITY, error);
     throw error;
   }
 
@@ -243,7 +317,19 @@ export class ThreadedJournal {
   private failed(message: string): void {
     const error = this.writeFailed(`${message} (retrying)`);
     this.waiters.rejectAll(error);
+    this.batchesDone(Number.POSITIVE_INFINITY, error);
     this.options.onError?.(error);
+  }
+
+  /** Batches through `batch` are committed (`error` null), or every waiter up to it is told why not. */
+  private batchesDone(batch: number, error: Error | null): void {
+    if (error === null) this.batchesCommitted = Math.max(this.batchesCommitted, batch);
+    const waiters = this.commitWaiters;
+    let n = 0;
+    while (n < waiters.length && (waiters[n] as CommitWaiter).batch <= batch) n++;
+    if (n === 0) return;
+    this.commitWaiters = n === waiters.length ? [] : waiters.slice(n);
+    for (let i = 0; i < n; i++) (waiters[i] as CommitWaiter).done(error);
   }
 
   private done(seq: number): void {

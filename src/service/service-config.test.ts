@@ -170,6 +170,21 @@ describe("service config", () => {
     ).toThrow("s.yaml: fix.storeSchema: only with a PostgreSQL fix.store (a postgres:// URL)");
   });
 
+  it("keeps the FIX store in a SQLite journal's file with fix.store: journal, and says why not with journal.pg", () => {
+    const fix = { port: 0, store: "journal", sessions: [{ senderCompId: "T", targetCompId: "OMS" }] };
+    const c = parseServiceConfig({ ...base, fix }, "s", "/etc");
+    expect(c.fix?.store).toEqual({ kind: "journal" });
+    expect(publicConfig(c).fix?.store).toBe("journal");
+    expect(parseServiceConfig({ ...base, fix: { ...fix, store: "./journal" } }, "s", "/etc").fix?.store).toEqual({
+      kind: "sqlite",
+      path: "/etc/journal",
+    });
+    expect(() => parseServiceConfig({ ...base, journal: { pg: "postgres://db/x" }, fix }, "s.yaml", "/")).toThrow(
+      "s.yaml: fix.store: journal keeps the FIX store in a SQLite journal (journal.path); with a PostgreSQL journal" +
+        " give fix.store a file or a postgres:// URL",
+    );
+  });
+
   it("loads the documented example", () => {
     const c = loadServiceConfig(join(import.meta.dirname, "..", "..", "examples", "serve.yaml"));
     expect(c.sources.map((s) => s.id)).toEqual(["DESK", "ROBO"]);

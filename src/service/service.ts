@@ -6,7 +6,8 @@
  *
  * Listeners hear the engine in this order: the journal, the FIX gateway, then the fill log, stream and metrics; the
  * engine delivers every event to all of them in seq order. Every answer to a client (HTTP, FIX, stream) waits until
- * the journal says its event is durable.
+ * the journal says its event is durable. With `fix.store: journal` the FIX sessions' store lives in the journal's file
+ * and commits with its events (fix/journal-message-store.ts): it is made with the journal and closed before it.
  *
  * Orders from HTTP without an end time are day orders: they expire at the session's close, with an execution report.
  * Intake closes at the close (/ready turns 503), and a second later the end-of-day report is logged (end-of-day.ts).
@@ -39,6 +40,7 @@ import { UserError } from "../core/errors.js";
 import type { Engine } from "../engine/engine.js";
 import { OpenChildren } from "../engine/open-children.js";
 import { FixAcceptor } from "../fix/acceptor.js";
+import { JournalFixMessageStore } from "../fix/journal-message-store.js";
 import { type FixMessageStore, MemoryFixMessageStore } from "../fix/message-store.js";
 import { OrderGateway } from "../fix/order-gateway.js";
 import { PostgresFixMessageStore } from "../fix/postgres-message-store.js";
@@ -222,7 +224,7 @@ async function recoverFrom(
  * Where the FIX venue sessions keep their sequence numbers and sent messages: beside the journal, travelling with it
  * (the file `<journal>.fix-venues` beside a SQLite journal; the schema `<schema>_fix_venues` beside a PostgreSQL one).
  */
-export function fixVenueStoreOf(journal: JournalTarget): FixStoreTarget {
+export function fixVenueStoreOf(journal: JournalTarget): SeparateFixStore {
   return journal.kind === "sqlite"
     ? { kind: "sqlite", path: fixVenueFileOf(journal.path) }
     : { kind: "postgres", url: journal.url, schema: fixVenueSchemaOf(journal.schema) };
@@ -281,7 +283,10 @@ function readTls(tls: { cert: string; key: string }, where: string): { cert: Buf
   return { cert: read("cert", tls.cert), key: read("key", tls.key) };
 }
 
-function openFixStore(store: FixStoreTarget | null, field = "fix.store"): FixMessageStore {
+/** A FIX store of its own (a file or a schema), not in the journal. */
+type SeparateFixStore = Exclude<FixStoreTarget, { kind: "journal" }>;
+
+function openFixStore(store: SeparateFixStore | null, field = "fix.store"): FixMessageStore {
   if (store === null) return new MemoryFixMessageStore();
   try {
     if (store.kind === "postgres") return new PostgresFixMessageStore(store.url, store.schema);
@@ -340,7 +345,9 @@ export async function startService(
       : null;
   const released =
     config.releaseDoneOrdersAfter === null || journalReader === null ? null : new ReleasedOrders(journalReader);
-  const fixStore = config.fix === null ? null : openFixStore(config.fix.store);
+  const fixStoreTarget = config.fix?.store ?? null;
+  // In the journal (`fix.store: journal`), the store is made with the journal, below.
+  let fixStore = config.fix === null || fixStoreTarget?.kind === "journal" ? null : openFixStore(fixStoreTarget);
   const fixVenueStore =
     config.fixVenues.length === 0
       ? null
@@ -379,7 +386,10 @@ export async function startService(
       : undefined,
     beforeExecutor: (engine, session) => {
       // Opened after any recovery: it continues the file's chain from its head.
-      const journal = new ThreadedJournal(config.journal);
+      const journal = new ThreadedJournal(
+        config.journal,
+        fixStoreTarget?.kind === "journal" ? { companion: JournalFixMessageStore.companion } : {},
+      );
       journalReady.journal = journal;
       journal.attach(engine);
       const recovered = journalReady.recovered;
@@ -419,6 +429,7 @@ export async function startService(
     }
   }
   const journal = journalReady.journal as ThreadedJournal;
+  if (fixStoreTarget?.kind === "journal") fixStore = new JournalFixMessageStore(journal);
   const gateway = built.gateway;
   const fills = new FillLog(engine);
   if (config.allocationsFile !== null) new AllocationFile(engine, journal, config.allocationsFile);
@@ -501,9 +512,9 @@ export async function startService(
     }
   } catch (error) {
     await day.stop();
+    fixStore?.close(); // before the journal: a store in the journal hands it its last writes
     journal.closeSync();
     journalReader?.close();
-    fixStore?.close();
     fixVenueStore?.close();
     await app.close();
     throw new UserError("serve-listen", `cannot listen: ${(error as Error).message}`);
@@ -591,6 +602,10 @@ export async function startService(
     if (releaseTimer !== null) clearInterval(releaseTimer);
     await day.stop();
     gateway?.close();
+    // The FIX sessions are logged out; their store is closed before the journal (a store in the journal hands it its
+    // last writes).
+    await fixTcp?.close();
+    fixStore?.close();
     journal.closeSync();
     journalReader?.close();
     try {
@@ -598,8 +613,6 @@ export async function startService(
     } catch (error) {
       logger.warn({ err: error }, "final snapshot failed (the journal alone still recovers everything)");
     }
-    await fixTcp?.close();
-    fixStore?.close();
     fixVenueStore?.close();
     const summary = {
       ordersAccepted: engine.ordersAccepted,
