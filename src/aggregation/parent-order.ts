@@ -153,16 +153,13 @@ export class ParentOrder {
       workKey = Math.min(workKey, aggressiveness(order.side, pending.limitPrice));
     }
     if (order.allocQty !== allocQty || order.allocKey !== allocKey) {
-      this.allocatable.add(order.allocKey, -order.allocQty);
-      this.allocatable.add(allocKey, allocQty);
+      this.allocatable.move(order.allocKey, order.allocQty, allocKey, allocQty);
     }
     if (order.workQty !== workQty || order.workKey !== workKey) {
-      this.workable.add(order.workKey, -order.workQty);
-      this.workable.add(workKey, workQty);
+      this.workable.move(order.workKey, order.workQty, workKey, workQty);
       // `crossQty` follows `workQty` (all of it when the order allows crossing, else none).
       if (order.allowCross) {
-        this.crossable.add(order.workKey, -order.workQty);
-        this.crossable.add(workKey, workQty);
+        this.crossable.move(order.workKey, order.workQty, workKey, workQty);
       }
     }
     order.allocQty = allocQty;

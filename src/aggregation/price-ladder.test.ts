@@ -20,6 +20,15 @@ describe("PriceLadder", () => {
     expect(() => ladder.add(99, -4)).toThrow(RangeError);
   });
 
+  it("moves a contribution from one level to another, or adds one where there was none", () => {
+    const ladder = new PriceLadder();
+    ladder.move(100, 0, Number.POSITIVE_INFINITY, 4);
+    ladder.move(Number.POSITIVE_INFINITY, 4, 100, 3);
+    expect(ladder.levels()).toEqual([{ key: 100, qty: 3 }]);
+    expect(ladder.total).toBe(3);
+    expect(() => ladder.move(99, 1, 100, 1)).toThrow(RangeError);
+  });
+
   it("agrees with a naive sum over random adds and removes", () => {
     fc.assert(
       fc.property(

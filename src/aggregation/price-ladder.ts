@@ -37,6 +37,13 @@ export class PriceLadder {
     this.qtys.splice(lo, 0, qty);
   }
 
+  /** Moves a contribution of `fromQty` lots at `fromKey` to `toQty` lots at `toKey` (an order's terms changed). */
+  move(fromKey: number, fromQty: number, toKey: number, toQty: number): void {
+    // Not `add(fromKey, -fromQty)` for a zero: a negated zero is a heap number, one allocation per order that joins.
+    if (fromQty !== 0) this.add(fromKey, -fromQty);
+    this.add(toKey, toQty);
+  }
+
   /** Lots at levels at least as aggressive as `key`. */
   atOrAbove(key: number): number {
     const keys = this.keys;

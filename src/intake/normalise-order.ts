@@ -77,6 +77,42 @@ export function parseOrdType(text: string): OrdType | null {
   return lower === "limit" || lower === "market" ? lower : null;
 }
 
+/**
+ * An urgency in any case, as the constant string; null when it is not one. The lower-case spelling is matched before
+ * `toLowerCase`, which returns a fresh copy even of a lower-case string (a string allocated per order otherwise).
+ */
+function parseUrgency(text: string): Urgency | null {
+  switch (text === "low" || text === "medium" || text === "high" ? text : text.toLowerCase()) {
+    case "low":
+      return "low";
+    case "medium":
+      return "medium";
+    case "high":
+      return "high";
+    default:
+      return null;
+  }
+}
+
+/** A strategy in any case, as the constant string; null when it is not one (lower case first, as `parseUrgency`). */
+function parseStrategy(text: string): Strategy | null {
+  const lower = text === "twap" || text === "vwap" || text === "pov" || text === "is" || text === "auto";
+  switch (lower ? text : text.toLowerCase()) {
+    case "twap":
+      return "twap";
+    case "vwap":
+      return "vwap";
+    case "pov":
+      return "pov";
+    case "is":
+      return "is";
+    case "auto":
+      return "auto";
+    default:
+      return null;
+  }
+}
+
 /** An optional time: ISO-8601 UTC or microseconds since the epoch; undefined when it is not one. */
 export function parseTime(value: string | number | null | undefined): number | null | undefined {
   if (value === null || value === undefined || value === "") return null;
@@ -241,29 +277,27 @@ export function normaliseOrderInto(
   let urgency: Urgency | null = null;
   const rawUrgency = input.urgency;
   if (rawUrgency !== undefined && rawUrgency !== null && rawUrgency !== "") {
-    const u = typeof rawUrgency === "string" ? rawUrgency.toLowerCase() : "";
-    if (u !== "low" && u !== "medium" && u !== "high") {
+    urgency = typeof rawUrgency === "string" ? parseUrgency(rawUrgency) : null;
+    if (urgency === null) {
       return refuse("invalid-urgency", "urgency", `expected "low", "medium" or "high", got ${show(rawUrgency)}`);
     }
-    urgency = u;
   }
   let strategy: Strategy | null = null;
   const rawStrategy = input.strategy;
   if (rawStrategy !== undefined && rawStrategy !== null && rawStrategy !== "") {
-    const s = typeof rawStrategy === "string" ? rawStrategy.toLowerCase() : "";
-    if (s !== "twap" && s !== "vwap" && s !== "pov" && s !== "is" && s !== "auto") {
+    strategy = typeof rawStrategy === "string" ? parseStrategy(rawStrategy) : null;
+    if (strategy === null) {
       return refuse(
         "invalid-strategy",
         "strategy",
         `expected "twap", "vwap", "pov", "is" or "auto", got ${show(rawStrategy)}`,
       );
     }
-    strategy = s;
-    if (urgency !== null && s !== "auto") {
+    if (urgency !== null && strategy !== "auto") {
       return refuse(
         "conflicting-instructions",
         "strategy",
-        `give an urgency or a strategy, not both (urgency ${urgency}, strategy ${s}); use strategy "auto" with an urgency`,
+        `give an urgency or a strategy, not both (urgency ${urgency}, strategy ${strategy}); use strategy "auto" with an urgency`,
       );
     }
   }

@@ -9,7 +9,8 @@
  * Intake builds a million of these a second, so the object holds only what most orders need (the field count is most
  * of the cost of building one): the rarely given instructions sit in a shared record (`OrderInstructions`), urgency and
  * strategy in one of 24 shared records (`OrderIntent`), the ClOrdIDs of replaces and amendment requests in a record made
- * at the first one (`ClOrdIdHistory`), and what derives from other fields (ordType, crossQty) is a getter.
+ * at the first one (`ClOrdIdHistory`), the done state and the started and suspended flags in one integer (`lifecycle`),
+ * and what derives from other fields (ordType, crossQty) is a getter.
  * Known limits: avgPx is a float (price units), as in the venue reports; a replace keeps the order's arrival time.
  */
 import { InvariantError } from "../core/errors.js";
@@ -171,6 +172,15 @@ function hasNoTags(tags: Readonly<Record<string, string>>): boolean {
   return true;
 }
 
+/** How an order ended. */
+export type DoneState = "filled" | "canceled" | "expired";
+
+/** `ClientOrder.lifecycle`: the done state's index in DONE_STATES (bits 0-1), then two flags. */
+const DONE_STATES: readonly (DoneState | null)[] = [null, "filled", "canceled", "expired"];
+const DONE_MASK = 3;
+const STARTED = 4;
+const SUSPENDED = 8;
+
 /** An amendment waiting for the market exposure of its parent to shrink (see engine.ts). */
 export interface PendingAmendment {
   readonly kind: "cancel" | "replace" | "expire";
@@ -206,13 +216,12 @@ export class ClientOrder {
 
   declare cumQty: number;
   declare cumNotional: number;
-  /** Set once the order is done: filled, canceled or expired. */
-  declare done: "filled" | "canceled" | "expired" | null;
   declare pending: PendingAmendment | null;
-  /** Kill switch: the order keeps what it has but is not worked. */
-  declare suspended: boolean;
-  /** False until its start time. */
-  declare started: boolean;
+  /**
+   * `done` (bits 0-1: its index in DONE_STATES), `started` (STARTED) and `suspended` (SUSPENDED) in one small integer:
+   * one field for three (read them through the accessors below).
+   */
+  declare lifecycle: number;
 
   // Bookkeeping owned by the aggregation and allocation layers (kept here to avoid a side table per order).
   /** Contribution to the parent's ladders: quantity and aggressiveness key of each. */
@@ -266,10 +275,8 @@ export class ClientOrder {
       parentId: 0,
       cumQty: 0,
       cumNotional: 0,
-      done: null,
       pending: null,
-      suspended: false,
-      started: terms.startTime === null || terms.startTime <= arrivalTime,
+      lifecycle: terms.startTime === null || terms.startTime <= arrivalTime ? STARTED : 0,
       allocQty: 0,
       allocKey: 0,
       workQty: 0,
@@ -346,6 +353,33 @@ export class ClientOrder {
     return this.instructions.allowCross ? this.workQty : 0;
   }
 
+  /** Set once the order is done: filled, canceled or expired. */
+  get done(): DoneState | null {
+    return DONE_STATES[this.lifecycle & DONE_MASK] as DoneState | null;
+  }
+
+  set done(state: DoneState | null) {
+    this.lifecycle = (this.lifecycle & ~DONE_MASK) | DONE_STATES.indexOf(state);
+  }
+
+  /** False until its start time. */
+  get started(): boolean {
+    return (this.lifecycle & STARTED) !== 0;
+  }
+
+  set started(started: boolean) {
+    this.lifecycle = started ? this.lifecycle | STARTED : this.lifecycle & ~STARTED;
+  }
+
+  /** Kill switch: the order keeps what it has but is not worked. */
+  get suspended(): boolean {
+    return (this.lifecycle & SUSPENDED) !== 0;
+  }
+
+  set suspended(suspended: boolean) {
+    this.lifecycle = suspended ? this.lifecycle | SUSPENDED : this.lifecycle & ~SUSPENDED;
+  }
+
   get isOpen(): boolean {
     return this.done === null;
   }
@@ -374,7 +408,7 @@ export class ClientOrder {
 
 /** OrdStatus as a pure function of the order's state: done, else pending amendment, else by cumQty. */
 export function clientOrdStatus(
-  done: "filled" | "canceled" | "expired" | null,
+  done: DoneState | null,
   pending: PendingAmendment | null,
   cumQty: number,
 ): ClientOrdStatus {
