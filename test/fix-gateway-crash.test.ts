@@ -56,6 +56,13 @@ function startGateway(journal: string, store = "journal"): Promise<{ child: Chil
   });
 }
 
+/** The OMS's session to the gateway, logged on. */
+async function logOn(port: number): Promise<FixTestInitiator> {
+  const oms = await FixTestInitiator.open({ port, senderCompId: "OMS1", targetCompId: "TRIBUTARY", clock: wallClock });
+  expect((await oms.logon()).msgType).toBe("A");
+  return oms;
+}
+
 function newOrder(oms: FixTestInitiator, clOrdId: string): void {
   oms.send("D", [
     [11, clOrdId],
@@ -75,13 +82,7 @@ describe("SIGKILL of a FIX gateway whose store is in the journal", () => {
     async (killAfter) => {
       const path = join(dir, `journal-${killAfter}.db`);
       const { child, port } = await startGateway(path);
-      const oms = await FixTestInitiator.open({
-        port,
-        senderCompId: "OMS1",
-        targetCompId: "TRIBUTARY",
-        clock: wallClock,
-      });
-      expect((await oms.logon()).msgType).toBe("A");
+      const oms = await logOn(port);
       const firstOrderSeq = 2; // the Logon was 1
       for (let i = 0; i < ORDERS; i++) newOrder(oms, `c${i}`);
       const acked = () => oms.filter((m) => m.msgType === "8" && m.get(150) === "0");
@@ -131,13 +132,7 @@ describe("SIGKILL of a FIX gateway whose store is in the journal", () => {
       const path = join(dir, `journal-locked-${store}.db`);
       const storePath = store === "journal" ? path : join(dir, `${mode.replace(/ /g, "-")}-${store}`);
       const { child, port } = await startGateway(path, store === "journal" ? "journal" : storePath);
-      const oms = await FixTestInitiator.open({
-        port,
-        senderCompId: "OMS1",
-        targetCompId: "TRIBUTARY",
-        clock: wallClock,
-      });
-      expect((await oms.logon()).msgType).toBe("A");
+      const oms = await logOn(port);
       const acked = () => oms.filter((m) => m.msgType === "8" && m.get(150) === "0").map((m) => m.get(11));
       for (let i = 0; i < 20; i++) newOrder(oms, `a${i}`);
       await oms.until(() => acked().length === 20, "the first 20 acks");

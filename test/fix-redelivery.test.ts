@@ -32,6 +32,20 @@ import { INSTRUMENTS, START, TestQuotes } from "./engine-fixtures.js";
 const dir = mkdtempSync(join(tmpdir(), "tributary-redelivery-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** The OMS1 order of each test: a limit buy that rests (the market is around 150). */
+function submitRestingBuy(engine: Engine, clOrdId: string) {
+  return engine.submit({
+    clOrdId,
+    source: "OMS1",
+    account: "A1",
+    symbol: "ACME",
+    side: "buy",
+    quantity: "100",
+    orderType: "limit",
+    limitPrice: "140.00",
+  });
+}
+
 describe("FIX reports missed at a crash", () => {
   it("are sent from the journal, after the ones the store holds, each once", () => {
     const config = parseOrderGatewayConfig({
@@ -52,17 +66,7 @@ describe("FIX reports missed at a crash", () => {
     const fixStore = new MemoryFixMessageStore();
     const first = new OrderGateway(engine, config, { clock: wallClock });
     first.createSessions(fixStore);
-    const submit = (id: string) =>
-      engine.submit({
-        clOrdId: id,
-        source: "OMS1",
-        account: "A1",
-        symbol: "ACME",
-        side: "buy",
-        quantity: "100",
-        orderType: "limit",
-        limitPrice: "140.00",
-      });
+    const submit = (id: string) => submitRestingBuy(engine, id);
     submit("a");
     submit("b");
     first.close(); // the process dies: these two reports reach the journal only
@@ -110,17 +114,7 @@ describe("FIX reports missed at a crash", () => {
     const fixStore = new JournalFixMessageStore(journal);
     const first = new OrderGateway(engine, config, { clock: wallClock, durability: journal });
     first.createSessions(fixStore);
-    const submit = (id: string) =>
-      engine.submit({
-        clOrdId: id,
-        source: "OMS1",
-        account: "A1",
-        symbol: "ACME",
-        side: "buy",
-        quantity: "100",
-        orderType: "limit",
-        limitPrice: "140.00",
-      });
+    const submit = (id: string) => submitRestingBuy(engine, id);
     submit("a");
     submit("b");
     first.close(); // the gateway stops hearing the engine: these two reports reach the journal only
