@@ -1425,7 +1425,8 @@ export class Engine {
 
   private readonly releaseListeners: ((order: ClientOrder) => void)[] = [];
 
-  /** `order` became done at `time`: with release on, it is queued to leave memory. */
+  /** `order` became done at `time`: a start or end timer of its own goes, and with release on it is queued to leave
+   * memory. */
   private finished(order: ClientOrder, time: number): void {
     if (order.startTime !== null) this.startTimers.drop(order.startTime, order.orderId);
     if (order.endTime !== null) this.endTimers.drop(order.endTime, order.orderId);
