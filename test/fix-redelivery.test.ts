@@ -32,6 +32,22 @@ import { INSTRUMENTS, START, TestQuotes } from "./engine-fixtures.js";
 const dir = mkdtempSync(join(tmpdir(), "tributary-redelivery-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** One OMS session (OMS1) and an engine whose order source it is, ACME quoted around 150. */
+function oneSessionEngine() {
+  const config = parseOrderGatewayConfig({
+    sessions: [{ id: "OMS1", senderCompId: "TRIBUTARY", targetCompId: "OMS1" }],
+  });
+  const quotes = new TestQuotes();
+  quotes.set("ACME", "149.99", "150.01");
+  const engine = new Engine({
+    instruments: INSTRUMENTS,
+    scheduler: new VirtualScheduler(START),
+    quotes,
+    sources: OrderGateway.sources(config),
+  });
+  return { config, engine };
+}
+
 /** The OMS1 order of each test: a limit buy that rests (the market is around 150). */
 function submitRestingBuy(engine: Engine, clOrdId: string) {
   return engine.submit({
@@ -48,17 +64,7 @@ function submitRestingBuy(engine: Engine, clOrdId: string) {
 
 describe("FIX reports missed at a crash", () => {
   it("are sent from the journal, after the ones the store holds, each once", () => {
-    const config = parseOrderGatewayConfig({
-      sessions: [{ id: "OMS1", senderCompId: "TRIBUTARY", targetCompId: "OMS1" }],
-    });
-    const quotes = new TestQuotes();
-    quotes.set("ACME", "149.99", "150.01");
-    const engine = new Engine({
-      instruments: INSTRUMENTS,
-      scheduler: new VirtualScheduler(START),
-      quotes,
-      sources: OrderGateway.sources(config),
-    });
+    const { config, engine } = oneSessionEngine();
     const path = join(dir, "journal.db");
     const journalStore = SqliteJournalStore.open(path, { mode: "create" });
     const journal = Journal.openSync(journalStore);
@@ -94,17 +100,7 @@ describe("FIX reports missed at a crash", () => {
   });
 
   it("with the store in the journal: reports the store never got are sent from the journal, each once", async () => {
-    const config = parseOrderGatewayConfig({
-      sessions: [{ id: "OMS1", senderCompId: "TRIBUTARY", targetCompId: "OMS1" }],
-    });
-    const quotes = new TestQuotes();
-    quotes.set("ACME", "149.99", "150.01");
-    const engine = new Engine({
-      instruments: INSTRUMENTS,
-      scheduler: new VirtualScheduler(START),
-      quotes,
-      sources: OrderGateway.sources(config),
-    });
+    const { config, engine } = oneSessionEngine();
     const path = join(dir, "store-in-journal.db");
     const journal = new ThreadedJournal(
       { kind: "sqlite", path, synchronous: "full" },
