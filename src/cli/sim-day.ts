@@ -16,14 +16,14 @@ import { MICROS_PER_SECOND } from "../core/clock.js";
 import { Random } from "../core/random.js";
 import { VirtualScheduler } from "../core/scheduler.js";
 import { AlgoExecutor, type AlgoExecutorOptions } from "../engine/algo-executor.js";
-import { Engine } from "../engine/engine.js";
+import type { Engine } from "../engine/engine.js";
 import type { OrderReleaseOptions } from "../engine/order-release.js";
 import { MarketModel } from "../market/market-model.js";
 import type { VolumeProfile } from "../market/volume-profile.js";
 import type { SourceSpec } from "../model/client-commands.js";
 import type { ExecutionReport } from "../model/execution-report.js";
 import type { ReferenceData } from "../model/reference-data.js";
-import { feeMicrosPerShare } from "../model/venue-spec.js";
+import { createDayEngine } from "../runtime/day-engine.js";
 import { createSimVenues, type SimVenues } from "../venue/sim/sim-venues.js";
 import { DemoMarketStats } from "./demo-market-stats.js";
 
@@ -84,15 +84,10 @@ export function buildDay(setup: DaySetup): Day {
     sessionStart: setup.startMicros,
     onReport: setup.onReport,
   });
-  const engine = new Engine({
-    instruments: setup.data.instruments,
-    scheduler,
-    quotes: sim.quotes,
+  const engine = createDayEngine(setup.data, scheduler, sim.quotes, {
     sources: setup.sources ?? [],
     allocation: setup.allocation,
     release: setup.release,
-    // A cross saves the taker fee of the dearest lit venue it would otherwise have paid.
-    crossing: { takerFeeMicrosPerShare: highestLitTakerFee(setup.data) },
   });
   const day: Day = {
     scheduler,
@@ -134,12 +129,4 @@ export function simulateDay(setup: DaySetup): Day {
   // Reports still in flight at the close arrive after it; they belong to the session.
   day.events += day.scheduler.runUntilIdle();
   return day;
-}
-
-function highestLitTakerFee(data: ReferenceData): number {
-  let fee = 0;
-  for (const venue of data.venues) {
-    if (venue.kind === "lit") fee = Math.max(fee, feeMicrosPerShare(venue.fees.takerFeePerShare));
-  }
-  return fee;
 }

@@ -19,7 +19,7 @@ import { MICROS_PER_SECOND } from "../core/clock.js";
 import { InvariantError, UserError } from "../core/errors.js";
 import { Random } from "../core/random.js";
 import { AlgoExecutor } from "../engine/algo-executor.js";
-import { Engine } from "../engine/engine.js";
+import type { Engine } from "../engine/engine.js";
 import type { OrderReleaseOptions } from "../engine/order-release.js";
 import type { FixMessageStore } from "../fix/message-store.js";
 import type { InitiatorTls } from "../fix/tcp-initiator.js";
@@ -29,10 +29,10 @@ import type { VolumeProfile } from "../market/volume-profile.js";
 import type { SourceSpec } from "../model/client-commands.js";
 import type { ExecutionReport } from "../model/execution-report.js";
 import type { ReferenceData } from "../model/reference-data.js";
-import { feeMicrosPerShare } from "../model/venue-spec.js";
 import { FixVenue } from "../venue/fix/fix-venue.js";
 import { createSimVenues, type SimVenues } from "../venue/sim/sim-venues.js";
 import type { Venue } from "../venue/venue.js";
+import { createDayEngine } from "./day-engine.js";
 import { type DurableJournal, DurableSends, JournalGatedVenue } from "./journal-gated-venue.js";
 import type { Recovered } from "./recover.js";
 import { WallScheduler } from "./wall-scheduler.js";
@@ -127,15 +127,11 @@ export async function startLiveDay(setup: LiveDaySetup): Promise<LiveDay> {
   const fixIds = new Set(fixSetups.map((f) => f.venue));
   const simulated = { ...setup.data, venues: setup.data.venues.filter((v) => !fixIds.has(v.id)) };
   const sim = createSimVenues(simulated, scheduler, random.fork());
-  const engine = new Engine({
-    instruments: setup.data.instruments,
-    scheduler,
-    quotes: sim.quotes,
+  const engine = createDayEngine(setup.data, scheduler, sim.quotes, {
     sources: setup.sources,
     allocation: setup.allocation,
     risk: setup.risk,
     release: setup.release,
-    crossing: { takerFeeMicrosPerShare: highestLitTakerFee(setup.data) },
   });
   const recovered = setup.recover === undefined ? null : await setup.recover(engine);
   if (recovered !== null && recovered.session === null) {
@@ -217,12 +213,4 @@ export async function startLiveDay(setup: LiveDaySetup): Promise<LiveDay> {
       scheduler.stop();
     },
   };
-}
-
-function highestLitTakerFee(data: ReferenceData): number {
-  let fee = 0;
-  for (const venue of data.venues) {
-    if (venue.kind === "lit") fee = Math.max(fee, feeMicrosPerShare(venue.fees.takerFeePerShare));
-  }
-  return fee;
 }
