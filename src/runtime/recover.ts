@@ -7,6 +7,7 @@
  * With a snapshot (snapshot-file.ts) that belongs to this journal (the record at its seq has its hash), the engine
  * starts from it, is checked against its state hash, and replays only the records after it; a snapshot of another
  * journal or beyond its head is ignored (and said so), one whose state hash does not match is an error.
+ * `JournalReplay` is the same reading kept open: the snapshot worker (snapshot-worker.ts) follows the journal with it.
  */
 import { InvariantError } from "../core/errors.js";
 import type { Engine } from "../engine/engine.js";
@@ -31,55 +32,92 @@ export interface Recovered {
 
 const CHUNK = 20_000;
 
-export async function recoverEngine(
-  store: JournalStore,
-  engine: Engine,
-  snapshot: SessionSnapshot | null = null,
-): Promise<Recovered> {
-  const started = performance.now();
-  const head = await store.head();
-  const last = head?.seq ?? 0;
-  let openChildren = new OpenChildren();
-  let session: SessionChanged | null = null;
-  let first = 1;
-  let snapshotIgnored: string | null = null;
-  if (snapshot !== null) {
+/**
+ * An engine fed from its journal: started from a snapshot when one fits, then advanced over the records after it.
+ * It calls `Engine.restore` only; ending the restore (`finishRestore`) is the caller's, once it stops following.
+ */
+export class JournalReplay {
+  /** The child orders working at the last record applied. */
+  readonly openChildren: OpenChildren;
+  /** The live session's record, once one has been applied. */
+  session: SessionChanged | null;
+  /** The hash of the record at `engine.lastSeq` (the snapshot's record at the start; null before any record). */
+  lastHash: string | null;
+
+  private constructor(
+    private readonly engine: Engine,
+    start: { openChildren: OpenChildren; session: SessionChanged | null; hash: string | null },
+    /** The seq of the snapshot started from (0: none), or why the one given was not used. */
+    readonly fromSnapshot: number,
+    readonly snapshotIgnored: string | null,
+  ) {
+    this.openChildren = start.openChildren;
+    this.session = start.session;
+    this.lastHash = start.hash;
+  }
+
+  /** Starts `engine` (a new one) from `snapshot` when it belongs to the journal in `store`. */
+  static async start(store: JournalStore, engine: Engine, snapshot: SessionSnapshot | null): Promise<JournalReplay> {
+    const empty = { openChildren: new OpenChildren(), session: null, hash: null };
+    if (snapshot === null) return new JournalReplay(engine, empty, 0, null);
+    const last = (await store.head())?.seq ?? 0;
     const record = snapshot.seq <= last ? (await store.readRange(snapshot.seq, snapshot.seq))[0] : undefined;
-    if (record === undefined) snapshotIgnored = `its seq ${snapshot.seq} is beyond the journal's head ${last}`;
+    let ignored: string;
+    if (record === undefined) ignored = `its seq ${snapshot.seq} is beyond the journal's head ${last}`;
     else if (snapshot.kernel.version !== KERNEL_SNAPSHOT_VERSION)
-      snapshotIgnored = `it is a version ${snapshot.kernel.version} kernel snapshot (this engine reads ${KERNEL_SNAPSHOT_VERSION})`;
-    else if (record.hash !== snapshot.recordHash) snapshotIgnored = `it belongs to another journal`;
+      ignored = `it is a version ${snapshot.kernel.version} kernel snapshot (this engine reads ${KERNEL_SNAPSHOT_VERSION})`;
+    else if (record.hash !== snapshot.recordHash) ignored = `it belongs to another journal`;
     else {
       engine.restoreSnapshot(snapshot.kernel);
       const hash = engine.stateHash();
       if (hash !== snapshot.stateHash) {
         throw new InvariantError(`snapshot at seq ${snapshot.seq}: state hash ${hash}, expected ${snapshot.stateHash}`);
       }
-      openChildren = OpenChildren.from(snapshot.openChildren);
-      session = snapshot.session;
-      first = snapshot.seq + 1;
+      const start = {
+        openChildren: OpenChildren.from(snapshot.openChildren),
+        session: snapshot.session,
+        hash: record.hash,
+      };
+      return new JournalReplay(engine, start, snapshot.seq, null);
     }
+    return new JournalReplay(engine, empty, 0, ignored);
   }
-  for (let from = first; from <= last; from += CHUNK) {
-    const records = await store.readRange(from, Math.min(last, from + CHUNK - 1));
-    const events: EngineEvent[] = new Array(records.length);
-    for (let i = 0; i < records.length; i++) {
-      const event = JSON.parse((records[i] as { payload: string }).payload) as EngineEvent;
-      events[i] = event;
-      openChildren.apply(event);
-      if (session === null && event.type === "session") session = event;
+
+  /** Applies the journal's records after the engine's last seq, up to `to`. */
+  async advance(store: JournalStore, to: number): Promise<void> {
+    for (let from = this.engine.lastSeq + 1; from <= to; from += CHUNK) {
+      const records = await store.readRange(from, Math.min(to, from + CHUNK - 1));
+      const events: EngineEvent[] = new Array(records.length);
+      for (let i = 0; i < records.length; i++) {
+        const event = JSON.parse((records[i] as { payload: string }).payload) as EngineEvent;
+        events[i] = event;
+        this.openChildren.apply(event);
+        if (this.session === null && event.type === "session") this.session = event;
+      }
+      this.engine.restore(events);
+      const last = records[records.length - 1];
+      if (last !== undefined) this.lastHash = last.hash;
     }
-    engine.restore(events);
+    if (this.engine.lastSeq !== to) throw new InvariantError(`replay read ${this.engine.lastSeq} of ${to} records`);
   }
+}
+
+export async function recoverEngine(
+  store: JournalStore,
+  engine: Engine,
+  snapshot: SessionSnapshot | null = null,
+): Promise<Recovered> {
+  const started = performance.now();
+  const last = (await store.head())?.seq ?? 0;
+  const replay = await JournalReplay.start(store, engine, snapshot);
+  await replay.advance(store, last);
   engine.finishRestore();
-  const lastSeq = engine.lastSeq;
-  if (lastSeq !== last) throw new InvariantError(`recovery read ${lastSeq} of ${last} records`);
   return {
-    lastSeq,
-    openChildren,
-    session,
-    fromSnapshot: first - 1,
-    snapshotIgnored,
+    lastSeq: engine.lastSeq,
+    openChildren: replay.openChildren,
+    session: replay.session,
+    fromSnapshot: replay.fromSnapshot,
+    snapshotIgnored: replay.snapshotIgnored,
     millis: performance.now() - started,
   };
 }

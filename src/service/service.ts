@@ -38,7 +38,6 @@ import type { Logger } from "pino";
 import { loadReferenceData } from "../config/load-config.js";
 import { UserError } from "../core/errors.js";
 import type { Engine } from "../engine/engine.js";
-import { OpenChildren } from "../engine/open-children.js";
 import { FixAcceptor } from "../fix/acceptor.js";
 import { JournalFixMessageStore } from "../fix/journal-message-store.js";
 import { type FixMessageStore, MemoryFixMessageStore } from "../fix/message-store.js";
@@ -298,6 +297,11 @@ function openFixStore(store: SeparateFixStore | null, field = "fix.store"): FixM
   }
 }
 
+/** How long a done order stays in the engine's memory, µs (null: all day). */
+function releaseAfterMicros(config: ServiceConfig): number | null {
+  return config.releaseDoneOrdersAfter === null ? null : Math.round(config.releaseDoneOrdersAfter * 1e6);
+}
+
 /** Memory after a full GC (when node runs with --expose-gc; otherwise as it is), and the orders the engine holds. */
 function memoryReport(engine: Engine) {
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -358,6 +362,10 @@ export async function startService(
     snapshotter: Snapshotter | null;
   } = { journal: null, recovered: null, snapshotter: null };
   const fixLog = logger.child({ component: "fix" });
+  const engineSources = [
+    ...config.sources.map((s) => ({ id: s.id, kind: "http" })),
+    ...(config.fix === null ? [] : OrderGateway.sources(config.fix.gateway)),
+  ];
   const built: { gateway: OrderGateway | null } = { gateway: null };
   const day = await startLiveDay({
     data,
@@ -365,19 +373,13 @@ export async function startService(
     seed: config.seed,
     minutes: config.sessionMinutes,
     openAt: resume ? undefined : openOf(config),
-    sources: [
-      ...config.sources.map((s) => ({ id: s.id, kind: "http" })),
-      ...(config.fix === null ? [] : OrderGateway.sources(config.fix.gateway)),
-    ],
+    sources: engineSources,
     risk: config.risk,
     fixVenues,
     ...(fixVenueStore === null ? {} : { fixVenueStore }),
     journal: () => journalReady.journal as ThreadedJournal,
     fixLog: (line) => fixLog.debug(line),
-    release:
-      released === null
-        ? undefined
-        : { afterMicros: Math.round((config.releaseDoneOrdersAfter as number) * 1e6), clOrdIds: released },
+    release: released === null ? undefined : { afterMicros: releaseAfterMicros(config) as number, clOrdIds: released },
     recover: resume
       ? async (engine) => {
           journalReady.recovered = await recoverFrom(config.journal, config.snapshotPath, engine, logger);
@@ -400,9 +402,14 @@ export async function startService(
           ? new Snapshotter(
               engine,
               journal,
-              snapshotPath,
-              recovered?.openChildren ?? new OpenChildren(),
-              recovered?.session ?? null,
+              {
+                reference: config.reference,
+                sources: engineSources,
+                risk: config.risk,
+                releaseAfterMicros: releaseAfterMicros(config),
+                journal: config.journal,
+                path: snapshotPath,
+              },
               config.snapshotEvery,
               (error) => logger.warn({ err: error }, "snapshot failed (the journal alone still recovers everything)"),
               recovered?.fromSnapshot ?? 0,
@@ -512,6 +519,7 @@ export async function startService(
     }
   } catch (error) {
     await day.stop();
+    await journalReady.snapshotter?.close();
     fixStore?.close(); // before the journal: a store in the journal hands it its last writes
     journal.closeSync();
     journalReader?.close();
@@ -609,7 +617,7 @@ export async function startService(
     journal.closeSync();
     journalReader?.close();
     try {
-      journalReady.snapshotter?.final(journal.headHash);
+      await journalReady.snapshotter?.final();
     } catch (error) {
       logger.warn({ err: error }, "final snapshot failed (the journal alone still recovers everything)");
     }
