@@ -79,6 +79,9 @@ export function journalStoreContract(name: string, harness: StoreHarness): void 
       expect(await verifyJournal(store)).toEqual({ ok: true, records: 27, headHash: journal.headHash });
       expect(JSON.parse(records[26]?.payload as string).reason).toBe("test \\ \t tab\nline");
       expect(seqs(await store.readRange(5, 7))).toEqual([5, 6, 7]);
+      expect(await store.readPayloads(1, 1000)).toEqual(records.map((r) => r.payload));
+      expect(await store.readPayloads(5, 7)).toEqual(records.slice(4, 7).map((r) => r.payload));
+      expect(await store.readPayloads(28, 30)).toEqual([]);
     });
 
     it("records source, parent, child and causation", async () => {

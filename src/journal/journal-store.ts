@@ -36,6 +36,8 @@ export interface JournalStore {
   head(): Promise<JournalHead | null>;
   /** Records with fromSeq <= seq <= toSeq, in seq order. */
   readRange(fromSeq: number, toSeq: number): Promise<StoredRecord[]>;
+  /** The payloads (the events' JSON) of the records fromSeq..toSeq, in seq order: all a replay reads. */
+  readPayloads(fromSeq: number, toSeq: number): Promise<string[]>;
   findClientIds(clOrdId: string, source: string | null): Promise<ClientIdRow[]>;
   readByOrderIds(orderIds: readonly number[]): Promise<StoredRecord[]>;
   /** Every record naming the parent, in seq order; only the first `limit` when given. */

@@ -182,6 +182,15 @@ export class PostgresJournalStore implements JournalStore {
     return r.rows.map(toStored);
   }
 
+  async readPayloads(fromSeq: number, toSeq: number): Promise<string[]> {
+    const r = await this.client.query<[string]>({
+      text: `SELECT payload FROM ${this.s}.journal WHERE seq BETWEEN $1 AND $2 ORDER BY seq`,
+      values: [fromSeq, toSeq],
+      rowMode: "array",
+    });
+    return r.rows.map((row) => row[0]);
+  }
+
   async findClientIds(clOrdId: string, source: string | null): Promise<ClientIdRow[]> {
     const r = await this.client.query<{ cl_ord_id: string; source: string; seq: number; order_id: number | null }>(
       `SELECT cl_ord_id, source, seq, order_id FROM ${this.s}.journal_client_id WHERE cl_ord_id = $1` +

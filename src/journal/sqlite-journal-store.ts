@@ -155,6 +155,13 @@ export class SqliteJournalStore implements SyncJournalStore {
     return rows.map(toStored);
   }
 
+  async readPayloads(fromSeq: number, toSeq: number): Promise<string[]> {
+    return this.db
+      .prepare("SELECT payload FROM journal WHERE seq BETWEEN ? AND ? ORDER BY seq")
+      .pluck()
+      .all(fromSeq, toSeq) as string[];
+  }
+
   async findClientIds(clOrdId: string, source: string | null): Promise<ClientIdRow[]> {
     const rows = (
       source === null

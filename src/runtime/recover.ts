@@ -41,24 +41,21 @@ export class JournalReplay {
   readonly openChildren: OpenChildren;
   /** The live session's record, once one has been applied. */
   session: SessionChanged | null;
-  /** The hash of the record at `engine.lastSeq` (the snapshot's record at the start; null before any record). */
-  lastHash: string | null;
 
   private constructor(
     private readonly engine: Engine,
-    start: { openChildren: OpenChildren; session: SessionChanged | null; hash: string | null },
+    start: { openChildren: OpenChildren; session: SessionChanged | null },
     /** The seq of the snapshot started from (0: none), or why the one given was not used. */
     readonly fromSnapshot: number,
     readonly snapshotIgnored: string | null,
   ) {
     this.openChildren = start.openChildren;
     this.session = start.session;
-    this.lastHash = start.hash;
   }
 
   /** Starts `engine` (a new one) from `snapshot` when it belongs to the journal in `store`. */
   static async start(store: JournalStore, engine: Engine, snapshot: SessionSnapshot | null): Promise<JournalReplay> {
-    const empty = { openChildren: new OpenChildren(), session: null, hash: null };
+    const empty = { openChildren: new OpenChildren(), session: null };
     if (snapshot === null) return new JournalReplay(engine, empty, 0, null);
     const last = (await store.head())?.seq ?? 0;
     const record = snapshot.seq <= last ? (await store.readRange(snapshot.seq, snapshot.seq))[0] : undefined;
@@ -73,11 +70,7 @@ export class JournalReplay {
       if (hash !== snapshot.stateHash) {
         throw new InvariantError(`snapshot at seq ${snapshot.seq}: state hash ${hash}, expected ${snapshot.stateHash}`);
       }
-      const start = {
-        openChildren: OpenChildren.from(snapshot.openChildren),
-        session: snapshot.session,
-        hash: record.hash,
-      };
+      const start = { openChildren: OpenChildren.from(snapshot.openChildren), session: snapshot.session };
       return new JournalReplay(engine, start, snapshot.seq, null);
     }
     return new JournalReplay(engine, empty, 0, ignored);
@@ -86,17 +79,15 @@ export class JournalReplay {
   /** Applies the journal's records after the engine's last seq, up to `to`. */
   async advance(store: JournalStore, to: number): Promise<void> {
     for (let from = this.engine.lastSeq + 1; from <= to; from += CHUNK) {
-      const records = await store.readRange(from, Math.min(to, from + CHUNK - 1));
-      const events: EngineEvent[] = new Array(records.length);
-      for (let i = 0; i < records.length; i++) {
-        const event = JSON.parse((records[i] as { payload: string }).payload) as EngineEvent;
+      const payloads = await store.readPayloads(from, Math.min(to, from + CHUNK - 1));
+      const events: EngineEvent[] = new Array(payloads.length);
+      for (let i = 0; i < payloads.length; i++) {
+        const event = JSON.parse(payloads[i] as string) as EngineEvent;
         events[i] = event;
         this.openChildren.apply(event);
         if (this.session === null && event.type === "session") this.session = event;
       }
       this.engine.restore(events);
-      const last = records[records.length - 1];
-      if (last !== undefined) this.lastHash = last.hash;
     }
     if (this.engine.lastSeq !== to) throw new InvariantError(`replay read ${this.engine.lastSeq} of ${to} records`);
   }

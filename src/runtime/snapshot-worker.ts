@@ -65,8 +65,8 @@ async function take(seq: number): Promise<SnapshotReport> {
   const { store, replay, engine } = await start();
   if (seq < engine.lastSeq) throw new InvariantError(`snapshot at ${seq} asked after one at ${engine.lastSeq}`);
   await replay.advance(store, seq);
-  const recordHash = replay.lastHash;
-  if (recordHash === null) throw new InvariantError(`snapshot at ${seq}: no journal record`);
+  const recordHash = (await store.readRange(seq, seq))[0]?.hash;
+  if (recordHash === undefined) throw new InvariantError(`snapshot at ${seq}: no journal record`);
   const replayed = performance.now();
   const bytes = writeSnapshot(setup.path, {
     ...captureSnapshot(engine, replay.openChildren, replay.session),
