@@ -10,7 +10,8 @@
  * NRTH at 20.00 (half its price: they rest, worked at the venues by child orders), and a cancel of each resting order
  * acknowledged about `cancelAfterMs` earlier; plus, at the start, `openOrders` resting NRTH orders that stay open throughout.
  * So every order but the fixed open ones is done (filled or cancelled) within about a second of arrival.
- * Run twice with `release` on and off to see what releasing done orders changes.
+ * Run twice with `release` on and off to see what releasing done orders changes. Each sample also shows the snapshot
+ * worker's heap after its last snapshot (its own copy of the state: runtime/snapshot-worker.ts); rss counts it.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -52,6 +53,8 @@ interface Memory {
   readonly ordersHeld: number;
   readonly heapUsedBytes: number;
   readonly rssBytes: number;
+  /** The snapshot worker's heap after its last snapshot (its copy of the state; null: no snapshots). */
+  readonly snapshotWorkerHeapBytes: number | null;
 }
 
 async function post(url: string, path: string, body: unknown, token = TOKEN): Promise<Response> {
@@ -208,7 +211,8 @@ export async function runSoakBench(options: SoakBenchOptions, log: (line: string
   for (const s of samples) {
     log(
       `t ${s.seconds.toFixed(0).padStart(5)} s  orders ${String(s.ordersAccepted).padStart(9)}  held ${String(s.ordersHeld).padStart(7)}  ` +
-        `heap after GC ${mib(s.heapUsedBytes).padStart(7)} MiB  rss ${mib(s.rssBytes).padStart(7)} MiB`,
+        `heap after GC ${mib(s.heapUsedBytes).padStart(7)} MiB  snapshot worker ` +
+        `${s.snapshotWorkerHeapBytes === null ? "-" : mib(s.snapshotWorkerHeapBytes).padStart(7)} MiB  rss ${mib(s.rssBytes).padStart(7)} MiB`,
     );
   }
   // Warm: after the retention has filled (release on) and a third of the run, whichever is later.

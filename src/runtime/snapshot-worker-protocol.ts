@@ -32,5 +32,7 @@ export type SnapshotReport =
       /** Time spent reading and applying the journal up to `seq`, and making and writing the snapshot. */
       readonly replayMillis: number;
       readonly writeMillis: number;
+      /** The worker's heap in use after the snapshot (after a full GC when node runs with --expose-gc). */
+      readonly heapUsedBytes: number;
     }
   | { readonly kind: "failed"; readonly seq: number; readonly message: string };

@@ -72,12 +72,15 @@ async function take(seq: number): Promise<SnapshotReport> {
     ...captureSnapshot(engine, replay.openChildren, replay.session),
     recordHash,
   });
+  const written = performance.now();
+  (globalThis as { gc?: () => void }).gc?.();
   return {
     kind: "written",
     seq,
     bytes,
     replayMillis: replayed - started,
-    writeMillis: performance.now() - replayed,
+    writeMillis: written - replayed,
+    heapUsedBytes: process.memoryUsage().heapUsed,
   };
 }
 

@@ -43,6 +43,8 @@ export class Snapshotter {
   private readonly waiting = new Map<number, (report: SnapshotReport) => void>();
   /** The seq of the last snapshot written (or resumed from). */
   private lastSeq: number;
+  /** The worker's heap after its last snapshot (0: none yet): the memory the second copy of the state takes. */
+  workerHeapBytes = 0;
 
   constructor(
     private readonly engine: Engine,
@@ -117,6 +119,7 @@ export class Snapshotter {
     if (report.kind === "written") {
       this.interval = Math.max(this.every, Math.ceil(report.bytes / SNAPSHOT_BYTES_PER_EVENT));
       this.lastSeq = report.seq;
+      this.workerHeapBytes = report.heapUsedBytes;
     } else if (waiter === undefined) this.onError(new Error(`snapshot at ${report.seq}: ${report.message}`));
     if (waiter !== undefined) waiter(report);
     else this.busy = false;

@@ -397,7 +397,8 @@ export async function createHttpApi(deps: HttpApiDeps, tls: { cert: Buffer; key:
     "/debug/memory",
     {
       schema: {
-        summary: "memory after a full GC when run with node --expose-gc, and the orders held (admin)",
+        summary:
+          "memory after a full GC when run with node --expose-gc, the snapshot worker's heap, and the orders held (admin)",
         tags: ["operators"],
         security: bearer,
       },

@@ -302,8 +302,11 @@ function releaseAfterMicros(config: ServiceConfig): number | null {
   return config.releaseDoneOrdersAfter === null ? null : Math.round(config.releaseDoneOrdersAfter * 1e6);
 }
 
-/** Memory after a full GC (when node runs with --expose-gc; otherwise as it is), and the orders the engine holds. */
-function memoryReport(engine: Engine) {
+/**
+ * Memory after a full GC (when node runs with --expose-gc; otherwise as it is), and the orders the engine holds; the
+ * snapshot worker's heap as of its last snapshot (its own copy of the state).
+ */
+function memoryReport(engine: Engine, snapshotter: Snapshotter | null) {
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
   const m = process.memoryUsage();
@@ -312,6 +315,7 @@ function memoryReport(engine: Engine) {
     heapUsedBytes: m.heapUsed,
     rssBytes: m.rss,
     externalBytes: m.external,
+    snapshotWorkerHeapBytes: snapshotter?.workerHeapBytes ?? null,
     ordersAccepted: engine.ordersAccepted,
     ordersHeld: engine.ordersHeld,
     ordersReleased: engine.releasedOrders,
@@ -500,7 +504,7 @@ export async function startService(
       parents: () => parentProgress(engine, executor, sim.quotes, day.scheduler.now()),
       config: () => publicConfig(config),
       released,
-      memory: () => memoryReport(engine),
+      memory: () => memoryReport(engine, journalReady.snapshotter),
       intake: () => (!accepting ? "stopping" : day.scheduler.now() < day.endMicros ? "open" : "closed"),
       dayEnd: day.endMicros,
     },
