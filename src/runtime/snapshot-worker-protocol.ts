@@ -29,9 +29,6 @@ export type SnapshotReport =
       readonly kind: "written";
       readonly seq: number;
       readonly bytes: number;
-      /** Time spent reading and applying the journal up to `seq`, and making and writing the snapshot. */
-      readonly replayMillis: number;
-      readonly writeMillis: number;
       /** The worker's heap in use after the snapshot (after a full GC when node runs with --expose-gc). */
       readonly heapUsedBytes: number;
     }

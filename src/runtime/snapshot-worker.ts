@@ -61,25 +61,20 @@ function start(): Promise<Follower> {
 }
 
 async function take(seq: number): Promise<SnapshotReport> {
-  const started = performance.now();
   const { store, replay, engine } = await start();
   if (seq < engine.lastSeq) throw new InvariantError(`snapshot at ${seq} asked after one at ${engine.lastSeq}`);
   await replay.advance(store, seq);
   const recordHash = (await store.readRange(seq, seq))[0]?.hash;
   if (recordHash === undefined) throw new InvariantError(`snapshot at ${seq}: no journal record`);
-  const replayed = performance.now();
   const bytes = writeSnapshot(setup.path, {
     ...captureSnapshot(engine, replay.openChildren, replay.session),
     recordHash,
   });
-  const written = performance.now();
   (globalThis as { gc?: () => void }).gc?.();
   return {
     kind: "written",
     seq,
     bytes,
-    replayMillis: replayed - started,
-    writeMillis: written - replayed,
     heapUsedBytes: process.memoryUsage().heapUsed,
   };
 }
