@@ -1,7 +1,7 @@
 /**
  * Recovery time (issue: audit trail and recovery): an engine rebuilt from a journal of about 1,000,000 events, from
- * the start and from a snapshot taken at 90% of it, beside the baseline of the same run: reading the same records
- * back from SQLite and parsing their payloads, with no engine (the part of recovery no engine code can avoid).
+ * the start and from a snapshot taken at 90% of it, beside the baseline of the same run: reading the same records'
+ * payloads back from SQLite and parsing them, with no engine (the part of recovery no engine code can avoid).
  * Setup (untimed): a demo session with its journal (fifo allocation, enough client orders for the event count).
  * Each figure is the median of `rounds` runs, alternating.
  */
@@ -67,8 +67,8 @@ export async function runRecoveryBench(options: RecoveryBenchOptions, log: (line
     const partial = fresh();
     const open = new OpenChildren();
     for (let from = 1; from <= at; from += CHUNK) {
-      const events = (await store.readRange(from, Math.min(at, from + CHUNK - 1))).map(
-        (r) => JSON.parse(r.payload) as EngineEvent,
+      const events = (await store.readPayloads(from, Math.min(at, from + CHUNK - 1))).map(
+        (payload) => JSON.parse(payload) as EngineEvent,
       );
       for (const e of events) open.apply(e);
       partial.restore(events);
@@ -88,8 +88,8 @@ export async function runRecoveryBench(options: RecoveryBenchOptions, log: (line
       let t = performance.now();
       let parsed = 0;
       for (let from = 1; from <= head; from += CHUNK) {
-        for (const r of await store.readRange(from, Math.min(head, from + CHUNK - 1))) {
-          JSON.parse(r.payload);
+        for (const payload of await store.readPayloads(from, Math.min(head, from + CHUNK - 1))) {
+          JSON.parse(payload);
           parsed++;
         }
       }
