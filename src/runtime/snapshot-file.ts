@@ -5,8 +5,9 @@
  * the hash it had when it was taken. Written only once the journal is durable up to its seq, to a temporary file
  * renamed over the last one (a crash while writing leaves the previous snapshot).
  */
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync } from "node:fs";
 import { UserError } from "../core/errors.js";
+import { JsonFileWriter } from "../core/json-file-writer.js";
 import type { Engine } from "../engine/engine.js";
 import type { KernelSnapshot } from "../engine/kernel-snapshot.js";
 import type { OpenChild, OpenChildren } from "../engine/open-children.js";
@@ -33,18 +34,21 @@ export function snapshotPathOf(journalPath: string): string {
 /** Writes `snapshot` to `path` durably and atomically (temporary file, fsync, rename); returns its size in bytes. */
 export function writeSnapshot(path: string, snapshot: SessionSnapshot): number {
   const temporary = `${path}.tmp`;
-  const text = JSON.stringify(snapshot);
   const fd = openSync(temporary, "w");
-  let bytes: number;
+  const writer = new JsonFileWriter(fd);
   try {
-    bytes = writeSync(fd, text);
+    // Each order, parent and ClOrdID entry on its own: the text is written in pieces, never held whole.
+    writer.write(snapshot, SNAPSHOT_WALK_DEPTH);
     fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
   renameSync(temporary, path);
-  return bytes;
+  return writer.bytes;
 }
+
+/** snapshot -> kernel -> orders, parents, clOrdIds (a source's list, long, is walked too) -> each entry. */
+const SNAPSHOT_WALK_DEPTH = 3;
 
 /** The snapshot at `path`, or null when there is none; a file that is not one is a clear error. */
 export function readSnapshot(path: string): SessionSnapshot | null {
