@@ -35,7 +35,7 @@ export interface HttpIntakeBenchOptions {
 export const DEFAULT_HTTP_INTAKE: HttpIntakeBenchOptions = {
   seconds: 5,
   connections: 200,
-  rounds: 3,
+  rounds: Number(process.env.HTTP_INTAKE_ROUNDS ?? 3),
   batch: 100,
   batchConnections: 10,
 };
@@ -124,7 +124,8 @@ export async function runHttpIntakeBench(options: HttpIntakeBenchOptions, log: (
       if (b.non2xx > 0 || b.errors > 0) log(`batch round ${round}: ${b.non2xx} non-2xx, ${b.errors} errors`);
       log(
         `batch round ${round}: POST /orders/batch ${si(b.requests.average * options.batch)} orders/s ` +
-          `(${si(b.requests.average)} requests/s, latency p50 ${b.latency.p50} ms, p99 ${b.latency.p99} ms)`,
+          `(${si(b.requests.average)} requests/s, latency p50 ${b.latency.p50} ms, p99 ${b.latency.p99} ms, ` +
+          `max ${b.latency.max} ms)`,
       );
     }
   } finally {
