@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, expect, it, vi } from "vitest";
 import { DEMO_SOURCES, generateOrders, toOrderInput } from "../cli/demo-orders.js";
-import { buildDay } from "../cli/sim-day.js";
+import { buildDay, type Day } from "../cli/sim-day.js";
 import { loadReferenceData } from "../config/load-config.js";
 import { MICROS_PER_SECOND } from "../core/clock.js";
 import { VirtualScheduler } from "../core/scheduler.js";
@@ -38,15 +38,21 @@ const data = loadReferenceData(reference);
 const sources = DEMO_SOURCES.map((s) => ({ id: s.id, kind: s.kind }));
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
-it("writes, off the kernel thread, snapshots that hold the live state at their seq, and a last one at the stop", async () => {
-  const path = join(dir, "journal.db");
-  const snapshotPath = `${path}.snapshot`;
+interface Session {
+  readonly day: Day;
+  readonly journal: ThreadedJournal;
+  readonly snapshotter: Snapshotter;
+  readonly errors: Error[];
+}
+
+/** A simulated session journaled to `<name>.db` by the threaded journal, done orders released, snapshots to `snapshotPath`. */
+function startSession(name: string, snapshotPath: string): Session {
+  const path = join(dir, `${name}.db`);
   SqliteJournalStore.open(path, { mode: "create" }).closeSync();
   const target = { kind: "sqlite", path, synchronous: "full" } as const;
   const journal = new ThreadedJournal(target);
-  const released = new ReleasedOrders(new SqliteJournalReader(path));
-  let snapshotter: Snapshotter | null = null;
   const errors: Error[] = [];
+  let snapshotter: Snapshotter | null = null;
   const day = buildDay({
     data,
     profile: VolumeProfile.generatedU(SESSION_SECONDS),
@@ -55,20 +61,13 @@ it("writes, off the kernel thread, snapshots that hold the live state at their s
     minutes: MINUTES,
     onReport: () => {},
     sources,
-    release: { afterMicros: RELEASE_AFTER, clOrdIds: released },
+    release: { afterMicros: RELEASE_AFTER, clOrdIds: new ReleasedOrders(new SqliteJournalReader(path)) },
     clientOrders: (d, random) => {
       journal.attach(d.engine);
       snapshotter = new Snapshotter(
         d.engine,
         journal,
-        {
-          reference,
-          sources,
-          risk: undefined,
-          releaseAfterMicros: RELEASE_AFTER,
-          journal: target,
-          path: snapshotPath,
-        },
+        { reference, sources, risk: undefined, releaseAfterMicros: RELEASE_AFTER, journal: target, path: snapshotPath },
         2_000,
         (error) => errors.push(error),
       );
@@ -83,25 +82,40 @@ it("writes, off the kernel thread, snapshots that hold the live state at their s
       }
     },
   });
+  day.model.start(day.endMicros);
+  return { day, journal, snapshotter: snapshotter as unknown as Snapshotter, errors };
+}
+
+/** Runs the session in 5 s slices, with the service's release pass and a pause between two; `each` after each. */
+async function runInSlices(session: Session, each: () => void): Promise<void> {
+  const { day, journal } = session;
+  for (let t = START; t < day.endMicros; t += 5 * MICROS_PER_SECOND) {
+    day.scheduler.runUntil(t);
+    // Done orders leave once durable (here: the journal is caught up first).
+    await journal.durable(day.engine.lastSeq);
+    day.engine.releaseDone(t);
+    each();
+    await tick();
+    await tick();
+  }
+}
+
+it("writes, off the kernel thread, snapshots that hold the live state at their seq, and a last one at the stop", async () => {
+  const snapshotPath = join(dir, "journal.db.snapshot");
+  const session = startSession("journal", snapshotPath);
+  const { day, journal, snapshotter, errors } = session;
   const hashes = vi.spyOn(day.engine, "stateHash");
   let hashedHere = 0;
   const snapshotOf = vi.spyOn(day.engine, "snapshot");
-  day.model.start(day.endMicros);
   // The live state hash at the end of every slice: a snapshot is asked for between two slices.
   const liveHashes = new Map<number, string>();
   const seen = new Set<number>();
-  for (let t = START; t < day.endMicros; t += 5 * MICROS_PER_SECOND) {
-    day.scheduler.runUntil(t);
-    // The service's release pass: done orders leave once durable (here: the journal is caught up first).
-    await journal.durable(day.engine.lastSeq);
-    day.engine.releaseDone(t);
+  await runInSlices(session, () => {
     liveHashes.set(day.engine.lastSeq, day.engine.stateHash());
     hashedHere++;
-    await tick();
-    await tick();
     const snapshot = readSnapshot(snapshotPath);
     if (snapshot !== null) seen.add(snapshot.seq);
-  }
+  });
   // Let the worker finish the last one asked for.
   for (let i = 0; i < 200 && readSnapshot(snapshotPath)?.seq !== Math.max(...seen, 0); i++) await tick();
   expect(errors).toEqual([]);
@@ -113,7 +127,7 @@ it("writes, off the kernel thread, snapshots that hold the live state at their s
   expect(last?.kernel.released?.count).toBeGreaterThan(0);
 
   journal.closeSync();
-  await (snapshotter as unknown as Snapshotter).final();
+  await snapshotter.final();
   expect(snapshotOf).not.toHaveBeenCalled();
   // The kernel thread hashed its state only when this test asked.
   expect(hashes).toHaveBeenCalledTimes(hashedHere);
@@ -123,6 +137,7 @@ it("writes, off the kernel thread, snapshots that hold the live state at their s
   expect(final?.stateHash).toBe(liveHash);
 
   // A restart from the last snapshot replays nothing and holds the live state.
+  const path = join(dir, "journal.db");
   const store = SqliteJournalStore.open(path, { mode: "open" });
   const restarted = createDayEngine(data, new VirtualScheduler(day.endMicros), undefined, {
     sources,
@@ -132,4 +147,16 @@ it("writes, off the kernel thread, snapshots that hold the live state at their s
   store.closeSync();
   expect(recovered.fromSnapshot).toBe(day.engine.lastSeq);
   expect(restarted.stateHash()).toBe(liveHash);
+}, 60_000);
+
+it("reports a snapshot it cannot write, tries again at the next count, and the session goes on", async () => {
+  const session = startSession("unwritable", join(dir, "no-such-folder", "journal.db.snapshot"));
+  const { day, journal, snapshotter, errors } = session;
+  await runInSlices(session, () => {});
+  for (let i = 0; i < 200 && errors.length < 2; i++) await tick();
+  expect(errors.length).toBeGreaterThan(1);
+  expect(errors[0]?.message).toMatch(/^snapshot at \d+: ENOENT/);
+  expect(day.engine.ordersAccepted).toBe(400);
+  journal.closeSync();
+  await expect(snapshotter.final()).rejects.toThrow(/ENOENT/);
 }, 60_000);
