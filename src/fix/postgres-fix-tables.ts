@@ -1,0 +1,142 @@
+/**
+ * The FIX message store's two tables in a PostgreSQL schema (`fix_session`: each session's next sender and target
+ * MsgSeqNum; `fix_sent_message`: the application messages sent, with the upstream seq each reports) and the SQL that
+ * reads and writes them, on a connection its owner holds: the worker of a PostgreSQL store of its own
+ * (postgres-message-store-worker.ts), or a PostgreSQL journal's worker (journal-message-store-companion.ts), whose
+ * transaction the writes join. The owner begins and commits; `apply` runs inside.
+ *
+ * `apply` takes a list of writes (a transaction's, or a group commit's: many reads and answers) and makes few
+ * statements of it, as `SqliteFixMessageStore.applyWrites` does: the sent messages in one multi-row upsert, each
+ * session's numbers once, at their last values, by an upsert that also makes the session's row. A `reset` or
+ * `forgetSentAfter` in the list first writes the messages before it, so order is kept.
+ * Limits: bigint columns are read with `Number` (sequence numbers stay below 2^53).
+ */
+import type pg from "pg";
+import { quoteIdent } from "../journal/postgres-journal-store.js";
+import type { FixSeqNums, StoredMessage } from "./message-store.js";
+import type { StoreRead, StoreWrite } from "./message-store-write.js";
+
+type RecordSent = Extract<StoreWrite, { op: "recordSent" }>;
+
+export class PostgresFixTables {
+  private readonly s: string;
+
+  constructor(
+    private readonly client: pg.ClientBase,
+    schema: string,
+  ) {
+    this.s = quoteIdent(schema);
+  }
+
+  /** Makes the schema and tables when absent (a store of its own; a journal's migrations make them in its schema). */
+  async create(): Promise<void> {
+    await this.client.query(`CREATE SCHEMA IF NOT EXISTS ${this.s}`);
+    await this.client.query(
+      `CREATE TABLE IF NOT EXISTS ${this.s}.fix_session (session_id text PRIMARY KEY, next_sender bigint NOT NULL,` +
+        " next_target bigint NOT NULL)",
+    );
+    await this.client.query(
+      `CREATE TABLE IF NOT EXISTS ${this.s}.fix_sent_message (session_id text NOT NULL, msg_seq_num bigint NOT NULL,` +
+        " raw bytea NOT NULL, upstream_seq bigint NOT NULL DEFAULT 0, PRIMARY KEY (session_id, msg_seq_num))",
+    );
+    // A schema from before the column: its rows report nothing upstream.
+    await this.client.query(
+      `ALTER TABLE ${this.s}.fix_sent_message ADD COLUMN IF NOT EXISTS upstream_seq bigint NOT NULL DEFAULT 0`,
+    );
+  }
+
+  /** Applies `writes`, in order, in the connection's open transaction. */
+  async apply(writes: readonly StoreWrite[]): Promise<void> {
+    // Each session's numbers as last set (null: not set by these writes); the messages not yet inserted, the last
+    // one of a (session, MsgSeqNum) winning (one INSERT cannot update a row twice).
+    const numbers = new Map<string, { sender: number | null; target: number | null }>();
+    const session = (sessionId: string) => {
+      let n = numbers.get(sessionId);
+      if (n === undefined) {
+        n = { sender: null, target: null };
+        numbers.set(sessionId, n);
+      }
+      return n;
+    };
+    let sent = new Map<string, RecordSent>();
+    const insertSent = async () => {
+      if (sent.size > 0) await this.insertSent([...sent.values()]);
+      sent = new Map();
+    };
+    for (const w of writes) {
+      switch (w.op) {
+        case "recordSent":
+          sent.set(`${w.sessionId}\u0000${w.msgSeqNum}`, w);
+          session(w.sessionId).sender = w.msgSeqNum + 1;
+          break;
+        case "setNext":
+          session(w.sessionId)[w.side] = w.next;
+          break;
+        case "reset":
+          await insertSent();
+          numbers.delete(w.sessionId); // what came before is reset anyway
+          await this.client.query(`DELETE FROM ${this.s}.fix_sent_message WHERE session_id = $1`, [w.sessionId]);
+          await this.setNumbers(w.sessionId, 1, 1);
+          break;
+        case "forgetSentAfter":
+          await insertSent();
+          await this.client.query(`DELETE FROM ${this.s}.fix_sent_message WHERE upstream_seq > $1`, [w.upstreamSeq]);
+          break;
+      }
+    }
+    await insertSent();
+    for (const [sessionId, n] of numbers) await this.setNumbers(sessionId, n.sender, n.target);
+  }
+
+  /** The session's numbers; 1 and 1 for a session never written. */
+  async seqNums(sessionId: string): Promise<FixSeqNums> {
+    const r = await this.client.query<{ next_sender: string | number; next_target: string | number }>(
+      `SELECT next_sender, next_target FROM ${this.s}.fix_session WHERE session_id = $1`,
+      [sessionId],
+    );
+    const row = r.rows[0];
+    return row === undefined
+      ? { nextSenderMsgSeqNum: 1, nextTargetMsgSeqNum: 1 }
+      : { nextSenderMsgSeqNum: Number(row.next_sender), nextTargetMsgSeqNum: Number(row.next_target) };
+  }
+
+  async sentBetween(sessionId: string, begin: number, end: number): Promise<StoredMessage[]> {
+    const r = await this.client.query<{ msg_seq_num: string | number; raw: Buffer }>(
+      `SELECT msg_seq_num, raw FROM ${this.s}.fix_sent_message WHERE session_id = $1 AND msg_seq_num BETWEEN $2 AND $3` +
+        " ORDER BY msg_seq_num",
+      [sessionId, begin, end],
+    );
+    return r.rows.map((row) => ({ msgSeqNum: Number(row.msg_seq_num), raw: row.raw.toString("latin1") }));
+  }
+
+  /** Answers a `StoreRead`. */
+  read(request: StoreRead): Promise<FixSeqNums | StoredMessage[]> {
+    return request.kind === "seqNums"
+      ? this.seqNums(request.sessionId)
+      : this.sentBetween(request.sessionId, request.begin, request.end);
+  }
+
+  private async insertSent(messages: readonly RecordSent[]): Promise<void> {
+    await this.client.query(
+      `INSERT INTO ${this.s}.fix_sent_message (session_id, msg_seq_num, raw, upstream_seq)` +
+        " SELECT * FROM unnest($1::text[], $2::bigint[], $3::bytea[], $4::bigint[])" +
+        " ON CONFLICT (session_id, msg_seq_num) DO UPDATE SET raw = EXCLUDED.raw, upstream_seq = EXCLUDED.upstream_seq",
+      [
+        messages.map((m) => m.sessionId),
+        messages.map((m) => m.msgSeqNum),
+        messages.map((m) => Buffer.from(m.raw, "latin1")),
+        messages.map((m) => m.upstreamSeq),
+      ],
+    );
+  }
+
+  /** Sets the numbers given (null: kept; 1 for a new session), making the session's row when it has none. */
+  private async setNumbers(sessionId: string, sender: number | null, target: number | null): Promise<void> {
+    await this.client.query(
+      `INSERT INTO ${this.s}.fix_session AS f (session_id, next_sender, next_target)` +
+        " VALUES ($1, COALESCE($2::bigint, 1), COALESCE($3::bigint, 1)) ON CONFLICT (session_id) DO UPDATE SET" +
+        " next_sender = COALESCE($2::bigint, f.next_sender), next_target = COALESCE($3::bigint, f.next_target)",
+      [sessionId, sender, target],
+    );
+  }
+}
