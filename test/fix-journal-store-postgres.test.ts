@@ -100,11 +100,16 @@ describe("JournalFixMessageStore on a PostgreSQL journal", () => {
         store.recordSent("S", 1, "8=FIX.4.4\x01", 2);
       });
       const said = durable(store);
+      // Asked outside the blocker's transaction, within which pg_stat_activity answers from one snapshot.
       const waiting = `SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%' || $1 || '%'`;
-      let pids: number[] = [];
-      while (pids.length === 0) pids = (await blocker.query(waiting, [s])).rows.map((r) => r.pid as number);
+      const pids = await connected(async (c) => {
+        for (;;) {
+          const found = (await c.query(waiting, [s])).rows.map((r) => r.pid as number);
+          if (found.length > 0) return found;
+        }
+      });
       expect(await eventsCommitted(s)).toBe(0);
-      await blocker.query("SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid", [pids]);
+      await connected((c) => c.query("SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid", [pids]));
       expect(await said).toBeInstanceOf(Error);
       expect(errors[0]?.message).toMatch(/retrying/);
       expect(await eventsCommitted(s)).toBe(0);
