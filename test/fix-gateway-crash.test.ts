@@ -75,7 +75,7 @@ async function leftIn(j: JournalAt): Promise<Left> {
     reported: (await run(queries.reported, [])).map((r) => Number(r.upstream_seq)),
   });
   if (j.kind === "sqlite") {
-    const db = new Database(j.path, { readonly: true });
+    const db = new Database(j.path);
     try {
       return await rows(
         async (sql, args) =>
@@ -244,7 +244,7 @@ describe("SIGKILL of a FIX gateway whose store is in the journal", () => {
       expect(acked()).toHaveLength(20);
 
       const left = await leftIn(journal);
-      const fix = storePath === null ? null : new Database(storePath, { readonly: true });
+      const fix = storePath === null ? null : new Database(storePath);
       const nextTarget =
         fix === null
           ? left.nextTarget

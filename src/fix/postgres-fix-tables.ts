@@ -5,10 +5,10 @@
  * (postgres-message-store-worker.ts), or a PostgreSQL journal's worker (journal-message-store-companion.ts), whose
  * transaction the writes join. The owner begins and commits; `apply` runs inside.
  *
- * `apply` takes a list of writes (a transaction's, or a group commit's: many reads and answers) and makes few
- * statements of it, as `SqliteFixMessageStore.applyWrites` does: the sent messages in one multi-row upsert, each
- * session's numbers once, at their last values, by an upsert that also makes the session's row. A `reset` or
- * `forgetSentAfter` in the list first writes the messages before it, so order is kept.
+ * `apply` takes a list of writes (a transaction's, or a group commit's: many reads and answers) and makes one statement
+ * of it (each a round trip that a journal's commit waits for): the sent messages upserted, and each session's numbers
+ * written once, at their last values, as `SqliteFixMessageStore.applyWrites` does, by an upsert that also makes the
+ * session's row. A `reset` or `forgetSentAfter` in the list first writes what came before it, so order is kept.
  * Limits: bigint columns are read with `Number` (sequence numbers stay below 2^53).
  */
 import type pg from "pg";
@@ -45,11 +45,15 @@ export class PostgresFixTables {
     );
   }
 
-  /** Applies `writes`, in order, in the connection's open transaction. */
+  /**
+   * Applies `writes`, in order, in the connection's open transaction: one statement for the lot (a round trip is what
+   * a journal's commit waits for), two more for each `reset` or `forgetSentAfter` among them.
+   */
   async apply(writes: readonly StoreWrite[]): Promise<void> {
-    // Each session's numbers as last set (null: not set by these writes); the messages not yet inserted, the last
-    // one of a (session, MsgSeqNum) winning (one INSERT cannot update a row twice).
-    const numbers = new Map<string, { sender: number | null; target: number | null }>();
+    // Each session's numbers as last set (null: not set by these writes); the messages not yet written, the last one
+    // of a (session, MsgSeqNum) winning (one INSERT cannot update a row twice).
+    let numbers = new Map<string, { sender: number | null; target: number | null }>();
+    let sent = new Map<string, RecordSent>();
     const session = (sessionId: string) => {
       let n = numbers.get(sessionId);
       if (n === undefined) {
@@ -58,10 +62,10 @@ export class PostgresFixTables {
       }
       return n;
     };
-    let sent = new Map<string, RecordSent>();
-    const insertSent = async () => {
-      if (sent.size > 0) await this.insertSent([...sent.values()]);
+    const flush = async () => {
+      if (sent.size > 0 || numbers.size > 0) await this.write([...sent.values()], numbers);
       sent = new Map();
+      numbers = new Map();
     };
     for (const w of writes) {
       switch (w.op) {
@@ -73,19 +77,18 @@ export class PostgresFixTables {
           session(w.sessionId)[w.side] = w.next;
           break;
         case "reset":
-          await insertSent();
-          numbers.delete(w.sessionId); // what came before is reset anyway
+          await flush();
           await this.client.query(`DELETE FROM ${this.s}.fix_sent_message WHERE session_id = $1`, [w.sessionId]);
-          await this.setNumbers(w.sessionId, 1, 1);
+          session(w.sessionId).sender = 1;
+          session(w.sessionId).target = 1;
           break;
         case "forgetSentAfter":
-          await insertSent();
+          await flush();
           await this.client.query(`DELETE FROM ${this.s}.fix_sent_message WHERE upstream_seq > $1`, [w.upstreamSeq]);
           break;
       }
     }
-    await insertSent();
-    for (const [sessionId, n] of numbers) await this.setNumbers(sessionId, n.sender, n.target);
+    await flush();
   }
 
   /** The session's numbers; 1 and 1 for a session never written. */
@@ -116,27 +119,34 @@ export class PostgresFixTables {
       : this.sentBetween(request.sessionId, request.begin, request.end);
   }
 
-  private async insertSent(messages: readonly RecordSent[]): Promise<void> {
+  /**
+   * Upserts the sent messages and sets each session's numbers given (null: kept; 1 for a session without a row yet),
+   * in one statement.
+   */
+  private async write(
+    messages: readonly RecordSent[],
+    numbers: ReadonlyMap<string, { sender: number | null; target: number | null }>,
+  ): Promise<void> {
+    const sessions = [...numbers];
+    const s = this.s;
     await this.client.query(
-      `INSERT INTO ${this.s}.fix_sent_message (session_id, msg_seq_num, raw, upstream_seq)` +
+      `WITH sent AS (INSERT INTO ${s}.fix_sent_message (session_id, msg_seq_num, raw, upstream_seq)` +
         " SELECT * FROM unnest($1::text[], $2::bigint[], $3::bytea[], $4::bigint[])" +
-        " ON CONFLICT (session_id, msg_seq_num) DO UPDATE SET raw = EXCLUDED.raw, upstream_seq = EXCLUDED.upstream_seq",
+        " ON CONFLICT (session_id, msg_seq_num) DO UPDATE SET raw = EXCLUDED.raw, upstream_seq = EXCLUDED.upstream_seq)" +
+        ` INSERT INTO ${s}.fix_session (session_id, next_sender, next_target)` +
+        ` SELECT id, COALESCE(sender, (SELECT next_sender FROM ${s}.fix_session WHERE session_id = id), 1),` +
+        ` COALESCE(target, (SELECT next_target FROM ${s}.fix_session WHERE session_id = id), 1)` +
+        " FROM unnest($5::text[], $6::bigint[], $7::bigint[]) AS u(id, sender, target)" +
+        " ON CONFLICT (session_id) DO UPDATE SET next_sender = EXCLUDED.next_sender, next_target = EXCLUDED.next_target",
       [
         messages.map((m) => m.sessionId),
         messages.map((m) => m.msgSeqNum),
         messages.map((m) => Buffer.from(m.raw, "latin1")),
         messages.map((m) => m.upstreamSeq),
+        sessions.map(([id]) => id),
+        sessions.map(([, n]) => n.sender),
+        sessions.map(([, n]) => n.target),
       ],
-    );
-  }
-
-  /** Sets the numbers given (null: kept; 1 for a new session), making the session's row when it has none. */
-  private async setNumbers(sessionId: string, sender: number | null, target: number | null): Promise<void> {
-    await this.client.query(
-      `INSERT INTO ${this.s}.fix_session AS f (session_id, next_sender, next_target)` +
-        " VALUES ($1, COALESCE($2::bigint, 1), COALESCE($3::bigint, 1)) ON CONFLICT (session_id) DO UPDATE SET" +
-        " next_sender = COALESCE($2::bigint, f.next_sender), next_target = COALESCE($3::bigint, f.next_target)",
-      [sessionId, sender, target],
     );
   }
 }
