@@ -20,12 +20,23 @@ type RecordSent = Extract<StoreWrite, { op: "recordSent" }>;
 
 export class PostgresFixTables {
   private readonly s: string;
+  private readonly writeSql: string;
 
   constructor(
     private readonly client: pg.ClientBase,
     schema: string,
   ) {
-    this.s = quoteIdent(schema);
+    const s = quoteIdent(schema);
+    this.s = s;
+    this.writeSql =
+      `WITH sent AS (INSERT INTO ${s}.fix_sent_message (session_id, msg_seq_num, raw, upstream_seq)` +
+      " SELECT * FROM unnest($1::text[], $2::bigint[], $3::bytea[], $4::bigint[])" +
+      " ON CONFLICT (session_id, msg_seq_num) DO UPDATE SET raw = EXCLUDED.raw, upstream_seq = EXCLUDED.upstream_seq)" +
+      ` INSERT INTO ${s}.fix_session (session_id, next_sender, next_target)` +
+      ` SELECT id, COALESCE(sender, (SELECT next_sender FROM ${s}.fix_session WHERE session_id = id), 1),` +
+      ` COALESCE(target, (SELECT next_target FROM ${s}.fix_session WHERE session_id = id), 1)` +
+      " FROM unnest($5::text[], $6::bigint[], $7::bigint[]) AS u(id, sender, target)" +
+      " ON CONFLICT (session_id) DO UPDATE SET next_sender = EXCLUDED.next_sender, next_target = EXCLUDED.next_target";
   }
 
   /** Makes the schema and tables when absent (a store of its own; a journal's migrations make them in its schema). */
@@ -128,17 +139,11 @@ export class PostgresFixTables {
     numbers: ReadonlyMap<string, { sender: number | null; target: number | null }>,
   ): Promise<void> {
     const sessions = [...numbers];
-    const s = this.s;
-    await this.client.query(
-      `WITH sent AS (INSERT INTO ${s}.fix_sent_message (session_id, msg_seq_num, raw, upstream_seq)` +
-        " SELECT * FROM unnest($1::text[], $2::bigint[], $3::bytea[], $4::bigint[])" +
-        " ON CONFLICT (session_id, msg_seq_num) DO UPDATE SET raw = EXCLUDED.raw, upstream_seq = EXCLUDED.upstream_seq)" +
-        ` INSERT INTO ${s}.fix_session (session_id, next_sender, next_target)` +
-        ` SELECT id, COALESCE(sender, (SELECT next_sender FROM ${s}.fix_session WHERE session_id = id), 1),` +
-        ` COALESCE(target, (SELECT next_target FROM ${s}.fix_session WHERE session_id = id), 1)` +
-        " FROM unnest($5::text[], $6::bigint[], $7::bigint[]) AS u(id, sender, target)" +
-        " ON CONFLICT (session_id) DO UPDATE SET next_sender = EXCLUDED.next_sender, next_target = EXCLUDED.next_target",
-      [
+    await this.client.query({
+      // Named: prepared once per connection, not planned again at every commit.
+      name: `fix-write ${this.s}`,
+      text: this.writeSql,
+      values: [
         messages.map((m) => m.sessionId),
         messages.map((m) => m.msgSeqNum),
         messages.map((m) => Buffer.from(m.raw, "latin1")),
@@ -147,6 +152,6 @@ export class PostgresFixTables {
         sessions.map(([, n]) => n.sender),
         sessions.map(([, n]) => n.target),
       ],
-    );
+    });
   }
 }
