@@ -19,9 +19,9 @@
  *   Beside it, the same against a gateway with the FIX store in a file of its own (`--store fix.sqlite --journal`:
  *   two writer threads, two fsyncs side by side), against one whose journal, with the FIX store in it, is in
  *   PostgreSQL (`--store journal --journal-pg`, the server of this machine or TRIBUTARY_BENCH_PG; a fresh schema per
- *   run, dropped after: one COPY transaction and COMMIT per group), and against one with no disk at all (memory
- *   message store, no journal): what the machine and the code give before any fsync, so the durable figures can be
- *   read against it.
+ *   run, dropped after: one COPY transaction and COMMIT per group) and the same journal with the store in memory (what
+ *   the store's writes add to PostgreSQL's commits), and against one with no disk at all (memory message store, no
+ *   journal): what the machine and the code give before any fsync, so the durable figures can be read against it.
  *
  * Orders/s is qfpeer's: orders that reached a final state / seconds from the first order sent to the last final
  * report. A fresh gateway per run (qfpeer's ClOrdIDs repeat across runs). Rounds alternate baseline and ours; medians.
@@ -159,17 +159,24 @@ async function baseline(peer: string, n: number): Promise<PeerResult> {
 
 /**
  * How the gateway keeps its state: the FIX store in the journal's file, the store in a file of its own beside the
- * journal, the store in a PostgreSQL journal's schema, or no disk (memory store, no journal).
+ * journal, the store in a PostgreSQL journal's schema, that journal with the store in memory, or no disk (memory
+ * store, no journal).
  */
-type Durability = "store in journal" | "two files" | "store in PostgreSQL journal" | "no disk";
+type Durability =
+  | "store in journal"
+  | "two files"
+  | "store in PostgreSQL journal"
+  | "PostgreSQL journal, store in memory"
+  | "no disk";
 
 /** The flags of a durability; `schema`: the PostgreSQL journal's (fresh) schema. */
 function durabilityFlags(durability: Durability, dir: string, pgUrl: string, schema: string): string[] {
   const journal = ["--journal", join(dir, "journal.sqlite")];
   if (durability === "store in journal") return ["--store", "journal", ...journal];
   if (durability === "two files") return ["--store", join(dir, "fix.sqlite"), ...journal];
-  if (durability === "store in PostgreSQL journal")
-    return ["--store", "journal", "--journal-pg", pgUrl, "--journal-schema", schema];
+  const pgJournal = ["--journal-pg", pgUrl, "--journal-schema", schema];
+  if (durability === "store in PostgreSQL journal") return ["--store", "journal", ...pgJournal];
+  if (durability === "PostgreSQL journal, store in memory") return pgJournal;
   return [];
 }
 
@@ -225,7 +232,7 @@ async function ours(
     out = await gateway.exited;
   } finally {
     rmSync(dir, { recursive: true, force: true });
-    if (durability === "store in PostgreSQL journal") await dropSchema(pgUrl, schema);
+    if (durability.includes("PostgreSQL")) await dropSchema(pgUrl, schema);
   }
   const accepted = /stopped: (\d+) orders accepted/.exec(out)?.[1];
   if (accepted !== String(n)) throw new Error(`the gateway accepted ${accepted ?? "?"} of ${n} orders: ${out}`);
@@ -279,6 +286,7 @@ export async function runFixGatewayBench(options: FixGatewayBenchOptions, log: (
     ["store in journal", { label: "durable", p50: [], p99: [] }],
     ["two files", { label: "two files", p50: [], p99: [] }],
     ["store in PostgreSQL journal", { label: "PostgreSQL journal", p50: [], p99: [] }],
+    ["PostgreSQL journal, store in memory", { label: "PostgreSQL journal, store in memory", p50: [], p99: [] }],
     ["no disk", { label: "no disk", p50: [], p99: [] }],
   ]);
   for (let round = 0; round < options.ackRounds; round++) {
@@ -303,6 +311,8 @@ export async function runFixGatewayBench(options: FixGatewayBenchOptions, log: (
     twoFilesAckP99Micros: median(ack("two files").p99),
     postgresAckP50Micros: median(ack("store in PostgreSQL journal").p50),
     postgresAckP99Micros: median(ack("store in PostgreSQL journal").p99),
+    postgresMemoryStoreAckP50Micros: median(ack("PostgreSQL journal, store in memory").p50),
+    postgresMemoryStoreAckP99Micros: median(ack("PostgreSQL journal, store in memory").p99),
     noDiskAckP50Micros: median(ack("no disk").p50),
     noDiskAckP99Micros: median(ack("no disk").p99),
   };
@@ -320,7 +330,9 @@ export async function runFixGatewayBench(options: FixGatewayBenchOptions, log: (
       `${ms(result.ackP99Micros)} (rounds ${ack("store in journal").p99.map(ms).join(", ")}); two files: p50 ` +
       `${ms(result.twoFilesAckP50Micros)}, p99 ${ms(result.twoFilesAckP99Micros)} (rounds ${ack("two files").p99.map(ms).join(", ")}); ` +
       `store in a PostgreSQL journal: p50 ${ms(result.postgresAckP50Micros)}, p99 ${ms(result.postgresAckP99Micros)} ` +
-      `(rounds ${ack("store in PostgreSQL journal").p99.map(ms).join(", ")}); ` +
+      `(rounds ${ack("store in PostgreSQL journal").p99.map(ms).join(", ")}); the same journal, store in memory: p50 ` +
+      `${ms(result.postgresMemoryStoreAckP50Micros)}, p99 ${ms(result.postgresMemoryStoreAckP99Micros)} (rounds ` +
+      `${ack("PostgreSQL journal, store in memory").p99.map(ms).join(", ")}); ` +
       `without store or journal: p50 ${ms(result.noDiskAckP50Micros)}, p99 ${ms(result.noDiskAckP99Micros)} ` +
       `(medians of ${options.ackRounds})`,
   );
