@@ -17,7 +17,10 @@
  * - acknowledgement latency: the same orders at a steady `ackRate` per second for `ackSeconds` against a fresh
  *   durable gateway; p50/p99 of NewOrderSingle sent to first ExecutionReport received, as qfpeer measures them.
  *   Beside it, the same against a gateway with the FIX store in a file of its own (`--store fix.sqlite --journal`:
- *   two writer threads, two fsyncs side by side), and against one with no disk at all (memory message store, no
+ *   two writer threads, two fsyncs side by side), against one whose journal, with the FIX store in it, is in
+ *   PostgreSQL (`--store journal --journal-pg`, the server of this machine or TRIBUTARY_BENCH_PG; a fresh schema per
+ *   run, dropped after: one COPY transaction and COMMIT per group) and the same journal with the store in memory (what
+ *   the store's writes add to PostgreSQL's commits), and against one with no disk at all (memory message store, no
  *   journal): what the machine and the code give before any fsync, so the durable figures can be read against it.
  *
  * Orders/s is qfpeer's: orders that reached a final state / seconds from the first order sent to the last final
@@ -30,6 +33,8 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import pg from "pg";
+import { quoteIdent } from "../src/journal/postgres-journal-store.js";
 import { findQuickfixPeer, freePort, QFPEER_DICT, runPeer } from "../test/quickfix-peer.js";
 import { median, si } from "./harness.js";
 
@@ -41,6 +46,8 @@ export interface FixGatewayBenchOptions {
   readonly ackRate: number;
   readonly ackSeconds: number;
   readonly ackRounds: number;
+  /** The PostgreSQL server of the latency runs with the journal there. */
+  readonly pgUrl: string;
 }
 
 export const DEFAULT_FIX_GATEWAY: FixGatewayBenchOptions = {
@@ -50,6 +57,7 @@ export const DEFAULT_FIX_GATEWAY: FixGatewayBenchOptions = {
   ackRate: 2000,
   ackSeconds: Number(process.env.FIX_GATEWAY_ACK_SECONDS ?? 15),
   ackRounds: 3,
+  pgUrl: process.env.TRIBUTARY_BENCH_PG ?? "postgres://postgres@127.0.0.1:5432/test",
 };
 
 const CLI = new URL("../src/cli/main.js", import.meta.url).pathname;
@@ -151,15 +159,37 @@ async function baseline(peer: string, n: number): Promise<PeerResult> {
 
 /**
  * How the gateway keeps its state: the FIX store in the journal's file, the store in a file of its own beside the
- * journal, or no disk (memory store, no journal).
+ * journal, the store in a PostgreSQL journal's schema, that journal with the store in memory, or no disk (memory
+ * store, no journal).
  */
-type Durability = "store in journal" | "two files" | "no disk";
+type Durability =
+  | "store in journal"
+  | "two files"
+  | "store in PostgreSQL journal"
+  | "PostgreSQL journal, store in memory"
+  | "no disk";
 
-function durabilityFlags(durability: Durability, dir: string): string[] {
+/** The flags of a durability; `schema`: the PostgreSQL journal's (fresh) schema. */
+function durabilityFlags(durability: Durability, dir: string, pgUrl: string, schema: string): string[] {
   const journal = ["--journal", join(dir, "journal.sqlite")];
   if (durability === "store in journal") return ["--store", "journal", ...journal];
   if (durability === "two files") return ["--store", join(dir, "fix.sqlite"), ...journal];
+  const pgJournal = ["--journal-pg", pgUrl, "--journal-schema", schema];
+  if (durability === "store in PostgreSQL journal") return ["--store", "journal", ...pgJournal];
+  if (durability === "PostgreSQL journal, store in memory") return pgJournal;
   return [];
+}
+
+let schemaCount = 0;
+
+async function dropSchema(pgUrl: string, schema: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: pgUrl });
+  await admin.connect();
+  try {
+    await admin.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
+  } finally {
+    await admin.end();
+  }
 }
 
 /** A fresh `tributary fix gateway` driven by the initiator; checks that the engine accepted every order. */
@@ -167,9 +197,11 @@ async function ours(
   peer: string,
   n: number,
   rate: number,
+  pgUrl: string,
   durability: Durability = "store in journal",
 ): Promise<{ result: PeerResult; cpu: GatewayCpu | null }> {
   const dir = mkdtempSync(join(tmpdir(), "tributary-fix-gateway-bench-"));
+  const schema = `tributary_bench_fixgw_${process.pid}_${++schemaCount}`;
   let result: PeerResult;
   let cpu: GatewayCpu | null = null;
   let out: string;
@@ -179,7 +211,7 @@ async function ours(
       [
         // --max-rate: the session's throttle (default 10,000 application messages/s) would refuse part of the load.
         ...[CLI, "fix", "gateway", "--port", "0", "--target", "OMS1", "--duration", "3600", "--max-rate", "1000000"],
-        ...durabilityFlags(durability, dir),
+        ...durabilityFlags(durability, dir, pgUrl, schema),
       ],
       /listening on [^:]+:(\d+)/,
     );
@@ -200,6 +232,7 @@ async function ours(
     out = await gateway.exited;
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    if (durability.includes("PostgreSQL")) await dropSchema(pgUrl, schema);
   }
   const accepted = /stopped: (\d+) orders accepted/.exec(out)?.[1];
   if (accepted !== String(n)) throw new Error(`the gateway accepted ${accepted ?? "?"} of ${n} orders: ${out}`);
@@ -239,7 +272,7 @@ export async function runFixGatewayBench(options: FixGatewayBenchOptions, log: (
   for (let round = 0; round < options.rounds; round++) {
     log(`round ${round}: load average ${load()}`);
     qf.push(checked("QuickFIX -> QuickFIX", await baseline(peer, n), n, log).value("orders_per_s"));
-    const run = await ours(peer, n, 0);
+    const run = await ours(peer, n, 0, options.pgUrl);
     tr.push(checked("QuickFIX -> tributary", run.result, n, log).value("orders_per_s"));
     if (run.cpu !== null) {
       mainCpu.push(run.cpu.mainMicrosPerOrder);
@@ -252,12 +285,14 @@ export async function runFixGatewayBench(options: FixGatewayBenchOptions, log: (
   const acks = new Map<Durability, { readonly label: string; readonly p50: number[]; readonly p99: number[] }>([
     ["store in journal", { label: "durable", p50: [], p99: [] }],
     ["two files", { label: "two files", p50: [], p99: [] }],
+    ["store in PostgreSQL journal", { label: "PostgreSQL journal", p50: [], p99: [] }],
+    ["PostgreSQL journal, store in memory", { label: "PostgreSQL journal, store in memory", p50: [], p99: [] }],
     ["no disk", { label: "no disk", p50: [], p99: [] }],
   ]);
   for (let round = 0; round < options.ackRounds; round++) {
     log(`latency round ${round}: load average ${load()}`);
     for (const [durability, ack] of acks) {
-      const run = await ours(peer, ackN, options.ackRate, durability);
+      const run = await ours(peer, ackN, options.ackRate, options.pgUrl, durability);
       const r = checked(`${options.ackRate}/s ${ack.label}`, run.result, ackN, log);
       ack.p50.push(r.value("ack_us_p50"));
       ack.p99.push(r.value("ack_us_p99"));
@@ -274,6 +309,10 @@ export async function runFixGatewayBench(options: FixGatewayBenchOptions, log: (
     ackP99Micros: median(ack("store in journal").p99),
     twoFilesAckP50Micros: median(ack("two files").p50),
     twoFilesAckP99Micros: median(ack("two files").p99),
+    postgresAckP50Micros: median(ack("store in PostgreSQL journal").p50),
+    postgresAckP99Micros: median(ack("store in PostgreSQL journal").p99),
+    postgresMemoryStoreAckP50Micros: median(ack("PostgreSQL journal, store in memory").p50),
+    postgresMemoryStoreAckP99Micros: median(ack("PostgreSQL journal, store in memory").p99),
     noDiskAckP50Micros: median(ack("no disk").p50),
     noDiskAckP99Micros: median(ack("no disk").p99),
   };
@@ -290,6 +329,10 @@ export async function runFixGatewayBench(options: FixGatewayBenchOptions, log: (
     `ack latency at ${options.ackRate}/s, durable (store in journal): p50 ${ms(result.ackP50Micros)}, p99 ` +
       `${ms(result.ackP99Micros)} (rounds ${ack("store in journal").p99.map(ms).join(", ")}); two files: p50 ` +
       `${ms(result.twoFilesAckP50Micros)}, p99 ${ms(result.twoFilesAckP99Micros)} (rounds ${ack("two files").p99.map(ms).join(", ")}); ` +
+      `store in a PostgreSQL journal: p50 ${ms(result.postgresAckP50Micros)}, p99 ${ms(result.postgresAckP99Micros)} ` +
+      `(rounds ${ack("store in PostgreSQL journal").p99.map(ms).join(", ")}); the same journal, store in memory: p50 ` +
+      `${ms(result.postgresMemoryStoreAckP50Micros)}, p99 ${ms(result.postgresMemoryStoreAckP99Micros)} (rounds ` +
+      `${ack("PostgreSQL journal, store in memory").p99.map(ms).join(", ")}); ` +
       `without store or journal: p50 ${ms(result.noDiskAckP50Micros)}, p99 ${ms(result.noDiskAckP99Micros)} ` +
       `(medians of ${options.ackRounds})`,
   );

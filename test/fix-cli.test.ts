@@ -35,7 +35,15 @@ describe("tributary fix gateway", () => {
     [["--port", "0", "--config", join(dir, "none.yaml")], /none\.yaml: no such file\n$/],
     [["--port", "0", "--target", "OMS1", "--duration", "soon"], /--duration must be > 0, got "soon"/],
     [["--port", "0", "--target", "OMS1", "--urgency", "asap"], /--urgency.*Allowed choices are low, medium, high/],
-    [["--port", "0", "--target", "OMS1", "--store", "journal"], /--store journal: .*give --journal FILE too/],
+    [
+      ["--port", "0", "--target", "OMS1", "--store", "journal"],
+      /--store journal: .*give --journal FILE or --journal-pg URL too/,
+    ],
+    [
+      ["--port", "0", "--target", "OMS1", "--journal", "j.db", "--journal-pg", "postgres://h/d"],
+      /give one or the other/,
+    ],
+    [["--port", "0", "--target", "OMS1", "--journal-schema", "s"], /--journal-schema: only with --journal-pg/],
   ])("refuses %j with one clear line and exit code 2", (args, message) => {
     const r = spawnSync(process.execPath, [CLI, "fix", "gateway", ...args], { encoding: "utf8", timeout: 20_000 });
     expect(r.status).toBe(2);

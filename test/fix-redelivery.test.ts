@@ -4,7 +4,9 @@
  * `redeliverMissedReports`, in journal order, after the ones the store has; none twice. A report the store holds for
  * an event the journal lost (the store's commit landed, the journal's did not: the report never left) is forgotten at
  * the restart, and the OMS's resend gets a gap fill in its place. With the FIX store in the journal's own file the
- * second cannot happen (the report is committed with its event), and the first is redelivered the same way.
+ * second cannot happen (the report is committed with its event), and the first is redelivered the same way, from a
+ * SQLite file or a PostgreSQL schema (the real server of this machine: 127.0.0.1:5432, database `test`, or
+ * TRIBUTARY_TEST_PG; a schema of its own, dropped after).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -23,14 +25,20 @@ import type { FixField, FixSession } from "../src/fix/session.js";
 import { SqliteFixMessageStore } from "../src/fix/sqlite-message-store.js";
 import { wallClock } from "../src/fix/tcp-acceptor.js";
 import { Journal } from "../src/journal/journal.js";
+import { type JournalTarget, openJournalReader } from "../src/journal/journal-target.js";
 import { SqliteJournalReader } from "../src/journal/sqlite-journal-reader.js";
 import { SqliteJournalStore } from "../src/journal/sqlite-journal-store.js";
 import { ThreadedJournal } from "../src/journal/threaded-journal.js";
 import { redeliverMissedReports } from "../src/service/fix-redelivery.js";
 import { INSTRUMENTS, START, TestQuotes } from "./engine-fixtures.js";
+import { dropSchemas, PG_URL, testSchema } from "./postgres-fixtures.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tributary-redelivery-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const PG_SCHEMA = testSchema("tfixredeliver");
+afterAll(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  await dropSchemas(PG_SCHEMA);
+});
 
 /** One OMS session (OMS1) and an engine whose order source it is, ACME quoted around 150. */
 function oneSessionEngine() {
@@ -99,40 +107,46 @@ describe("FIX reports missed at a crash", () => {
     journal.closeSync();
   });
 
-  it("with the store in the journal: reports the store never got are sent from the journal, each once", async () => {
-    const { config, engine } = oneSessionEngine();
-    const path = join(dir, "store-in-journal.db");
-    const journal = new ThreadedJournal(
-      { kind: "sqlite", path, synchronous: "full" },
-      { create: true, companion: JournalFixMessageStore.companion },
-    );
-    journal.attach(engine);
-    const fixStore = new JournalFixMessageStore(journal);
-    const first = new OrderGateway(engine, config, { clock: wallClock, durability: journal });
-    first.createSessions(fixStore);
-    const submit = (id: string) => submitRestingBuy(engine, id);
-    submit("a");
-    submit("b");
-    first.close(); // the gateway stops hearing the engine: these two reports reach the journal only
-    submit("c");
-    submit("d");
-    await journal.durable(engine.lastSeq);
+  it.each([
+    {
+      kind: "SQLite",
+      target: (): JournalTarget => ({ kind: "sqlite", path: join(dir, "store-in-journal.db"), synchronous: "full" }),
+    },
+    { kind: "PostgreSQL", target: (): JournalTarget => ({ kind: "postgres", url: PG_URL, schema: PG_SCHEMA }) },
+  ])(
+    "with the store in the $kind journal: reports the store never got are sent from the journal, each once",
+    async ({ target }) => {
+      const { config, engine } = oneSessionEngine();
+      const at = target();
+      const journal = new ThreadedJournal(at, { create: true, companion: JournalFixMessageStore.companion });
+      journal.attach(engine);
+      const fixStore = new JournalFixMessageStore(journal);
+      const first = new OrderGateway(engine, config, { clock: wallClock, durability: journal });
+      first.createSessions(fixStore);
+      const submit = (id: string) => submitRestingBuy(engine, id);
+      submit("a");
+      submit("b");
+      first.close(); // the gateway stops hearing the engine: these two reports reach the journal only
+      submit("c");
+      submit("d");
+      await journal.durable(engine.lastSeq);
 
-    const second = new OrderGateway(engine, config, { clock: wallClock, durability: journal });
-    const [session] = second.createSessions(fixStore);
-    const reader = new SqliteJournalReader(path);
-    expect(redeliverMissedReports(second, fixStore, reader, engine.lastSeq)).toEqual(new Map([["OMS1", 2]]));
-    const stored = fixStore
-      .sentBetween(session?.id as string, 1, 100)
-      .map((m) => decodeFix(m.raw))
-      .map((r) => (r.ok ? `${r.message.get(11)}:${r.message.get(17)}` : "bad"));
-    expect(stored).toEqual(["a:X1", "b:X2", "c:X3", "d:X4"]);
-    expect(redeliverMissedReports(second, fixStore, reader, engine.lastSeq)).toEqual(new Map());
-    reader.close();
-    second.close();
-    fixStore.close();
-    journal.closeSync();
-  });
+      const second = new OrderGateway(engine, config, { clock: wallClock, durability: journal });
+      const [session] = second.createSessions(fixStore);
+      const reader = openJournalReader(at);
+      expect(redeliverMissedReports(second, fixStore, reader, engine.lastSeq)).toEqual(new Map([["OMS1", 2]]));
+      const stored = fixStore
+        .sentBetween(session?.id as string, 1, 100)
+        .map((m) => decodeFix(m.raw))
+        .map((r) => (r.ok ? `${r.message.get(11)}:${r.message.get(17)}` : "bad"));
+      expect(stored).toEqual(["a:X1", "b:X2", "c:X3", "d:X4"]);
+      expect(redeliverMissedReports(second, fixStore, reader, engine.lastSeq)).toEqual(new Map());
+      reader.close();
+      second.close();
+      fixStore.close();
+      journal.closeSync();
+    },
+  );
 
   it("a report stored for an event the journal lost is forgotten at the restart: the resend gap-fills over it", () => {
     const config = parseOrderGatewayConfig({

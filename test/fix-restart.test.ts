@@ -5,8 +5,9 @@
  * numbers, sees the gap in ours, asks for a resend, and gets the reports it missed (PossDupFlag=Y), in order, with
  * the bookkeeping right: its trade reports add up to the cumulative quantity the engine holds for the order.
  * Once with the journal and the FIX store in SQLite files, once with the FIX store in the journal's own file
- * (`fix.store: journal`), once with both in PostgreSQL (the real server of this machine, 127.0.0.1:5432, database
- * `test`, or TRIBUTARY_TEST_PG; schemas of their own, dropped after).
+ * (`fix.store: journal`), once with both in PostgreSQL, once with the FIX store in the PostgreSQL journal's schema (the
+ * real server of this machine, 127.0.0.1:5432, database `test`, or TRIBUTARY_TEST_PG; schemas of their own, dropped
+ * after).
  */
 import { rmSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
@@ -20,12 +21,19 @@ import { call, type ServiceProcess, serviceConfig, startServiceProcess, tempDir 
 const ADMIN = "admin-restart-token";
 const PG_SCHEMA = testSchema("tfixrestart");
 const cases = [
-  { stores: "SQLite", journal: { path: "journal.db" }, fixStore: { store: "fix-store.db" } },
-  { stores: "the SQLite journal's file", journal: { path: "journal.db" }, fixStore: { store: "journal" } },
+  { stores: "SQLite", journal: { path: "journal.db" }, fixStore: { store: "fix-store.db" }, schemas: [] },
+  { stores: "the SQLite journal's file", journal: { path: "journal.db" }, fixStore: { store: "journal" }, schemas: [] },
   {
     stores: "PostgreSQL",
     journal: { pg: PG_URL, schema: PG_SCHEMA },
     fixStore: { store: PG_URL, storeSchema: `${PG_SCHEMA}_fix` },
+    schemas: [PG_SCHEMA, `${PG_SCHEMA}_fix`],
+  },
+  {
+    stores: "the PostgreSQL journal's schema",
+    journal: { pg: PG_URL, schema: `${PG_SCHEMA}_in` },
+    fixStore: { store: "journal" },
+    schemas: [`${PG_SCHEMA}_in`],
   },
 ];
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -46,8 +54,7 @@ describe.each(cases)("FIX: an OMS reconnecting after our restart (journal and FI
   afterAll(async () => {
     for (const s of services) if (s.child.exitCode === null) s.child.kill("SIGKILL");
     rmSync(dir, { recursive: true, force: true });
-    if (c.stores !== "PostgreSQL") return;
-    await dropSchemas(PG_SCHEMA, `${PG_SCHEMA}_fix`);
+    await dropSchemas(...c.schemas);
   });
 
   it("receives every execution report it missed, by resend, after a SIGKILL and --resume", async () => {

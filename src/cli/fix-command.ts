@@ -6,7 +6,9 @@
  *
  * `tributary fix gateway`: the FIX order gateway (fix/order-gateway.ts) in front of the engine running LIVE on the
  * wall clock against the simulated venues and market model of the reference data (runtime/live-day.ts), so orders
- * from OMS sessions really execute. Sessions come from `--config FILE` or, for one session, from flags.
+ * from OMS sessions really execute. Sessions come from `--config FILE` or, for one session, from flags. Its journal is
+ * a new SQLite file (`--journal`) or PostgreSQL schema (`--journal-pg`, `--journal-schema`), and the FIX store may live
+ * in it (`--store journal`).
  */
 
 import { existsSync } from "node:fs";
@@ -29,6 +31,8 @@ import {
 import { FixSession } from "../fix/session.js";
 import { TcpFixAcceptor, wallClock } from "../fix/tcp-acceptor.js";
 import { ThreadedSqliteFixMessageStore } from "../fix/threaded-sqlite-message-store.js";
+import { type JournalTarget, targetLocation } from "../journal/journal-target.js";
+import { PostgresJournalStore, quoteIdent } from "../journal/postgres-journal-store.js";
 import { SqliteJournalStore } from "../journal/sqlite-journal-store.js";
 import { ThreadedJournal } from "../journal/threaded-journal.js";
 import { VolumeProfile } from "../market/volume-profile.js";
@@ -118,17 +122,38 @@ interface GatewayOptions {
   minutes: number;
   store?: string;
   journal?: string;
+  journalPg?: string;
+  journalSchema?: string;
   verbose: boolean;
 }
 
-/** `--store journal`: the FIX message store in the journal's file, written in the journal's commits. */
+/** `--store journal`: the FIX message store in the journal's file or schema, written in the journal's commits. */
 const STORE_IN_JOURNAL = "journal";
 
+/** The journal the flags name: a SQLite file (`--journal`) or a PostgreSQL schema (`--journal-pg`); null: none. */
+function journalTarget(opts: GatewayOptions): JournalTarget | null {
+  if (opts.journal !== undefined && opts.journalPg !== undefined)
+    throw new UserError("bad-flag", "--journal and --journal-pg: give one or the other");
+  if (opts.journalSchema !== undefined && opts.journalPg === undefined)
+    throw new UserError("bad-flag", "--journal-schema: only with --journal-pg (a PostgreSQL journal)");
+  if (opts.journal !== undefined) return { kind: "sqlite", path: opts.journal, synchronous: "full" };
+  if (opts.journalPg !== undefined)
+    return { kind: "postgres", url: opts.journalPg, schema: opts.journalSchema ?? "public" };
+  return null;
+}
+
 /**
- * A new SQLite journal file (the engine's seq starts at 1, so an existing journal cannot be continued); with the FIX
- * store in it, its worker writes that store's tables too.
+ * A new journal (the engine's seq starts at 1, so an existing journal cannot be continued): a SQLite file not there
+ * yet, or a PostgreSQL schema (made when absent) holding no events and no FIX sessions; with the FIX store in it, its
+ * worker writes that store's tables too.
  */
-function newJournal(path: string, withFixStore: boolean): ThreadedJournal {
+async function newJournal(target: JournalTarget, withFixStore: boolean): Promise<ThreadedJournal> {
+  if (target.kind === "sqlite") newJournalFile(target.path);
+  else await newJournalSchema(target);
+  return new ThreadedJournal(target, withFixStore ? { companion: JournalFixMessageStore.companion } : {});
+}
+
+function newJournalFile(path: string): void {
   if (existsSync(path))
     throw new UserError("bad-flag", `--journal: ${path} already exists (the gateway starts a new one)`);
   try {
@@ -136,10 +161,33 @@ function newJournal(path: string, withFixStore: boolean): ThreadedJournal {
   } catch (error) {
     throw new UserError("bad-flag", `--journal: ${path}: ${(error as Error).message}`, { cause: error });
   }
-  return new ThreadedJournal(
-    { kind: "sqlite", path, synchronous: "full" },
-    withFixStore ? { companion: JournalFixMessageStore.companion } : {},
-  );
+}
+
+async function newJournalSchema(target: JournalTarget & { kind: "postgres" }): Promise<void> {
+  let store: PostgresJournalStore;
+  try {
+    store = await PostgresJournalStore.open({ ...target, mode: "create" });
+  } catch (error) {
+    // The store's message names the URL, without its password ("--pg URL: ...").
+    throw new UserError("bad-flag", `--journal-pg: ${(error as Error).message.replace(/^--pg /, "")}`, {
+      cause: error,
+    });
+  }
+  try {
+    const r = await store.connection.query<{ events: number; sessions: number }>(
+      `SELECT (SELECT count(*) FROM ${quoteIdent(target.schema)}.journal)::int AS events,` +
+        ` (SELECT count(*) FROM ${quoteIdent(target.schema)}.fix_session)::int AS sessions`,
+    );
+    const { events, sessions } = r.rows[0] as { events: number; sessions: number };
+    if (events > 0 || sessions > 0)
+      throw new UserError(
+        "bad-flag",
+        `--journal-pg: ${targetLocation(target)} already holds a journal (${events} events, ${sessions} FIX` +
+          " sessions): the gateway starts a new one, choose another --journal-schema",
+      );
+  } finally {
+    await store.close();
+  }
 }
 
 function positiveNumber(flag: string): (value: string) => number {
@@ -187,9 +235,13 @@ async function runGateway(opts: GatewayOptions): Promise<void> {
   const data = loadReferenceData(opts.reference);
   const log = opts.verbose ? (line: string) => process.stderr.write(`fix: ${line}\n`) : undefined;
   const storeInJournal = opts.store === STORE_IN_JOURNAL;
-  if (storeInJournal && opts.journal === undefined)
-    throw new UserError("bad-flag", "--store journal: keeps the FIX store in the journal, so give --journal FILE too");
-  const journal = opts.journal === undefined ? null : newJournal(opts.journal, storeInJournal);
+  const target = journalTarget(opts);
+  if (storeInJournal && target === null)
+    throw new UserError(
+      "bad-flag",
+      "--store journal: keeps the FIX store in the journal, so give --journal FILE or --journal-pg URL too",
+    );
+  const journal = target === null ? null : await newJournal(target, storeInJournal);
   const built: { gateway?: OrderGateway } = {};
   const day = await startLiveDay({
     data,
@@ -226,7 +278,7 @@ async function runGateway(opts: GatewayOptions): Promise<void> {
   process.stdout.write(
     `listening on ${opts.host}:${port} (order gateway; sessions ${sessions}; ` +
       `instruments ${[...data.instruments.keys()].join(",")}; live session of ${opts.minutes} min; ` +
-      `${journal ? `acknowledgements after the journal ${opts.journal} is durable` : "no journal"}; ` +
+      `${journal ? `acknowledgements after the journal ${journal.location} is durable` : "no journal"}; ` +
       `FIX store ${storeInJournal ? "in the journal" : (opts.store ?? "in memory")})\n`,
   );
   await new Promise<void>((resolve) => {
@@ -287,10 +339,13 @@ export function registerFix(program: Command): void {
     .option("--minutes <n>", "length of the live session", positiveNumber("--minutes"), 390)
     .option(
       "--store <file>",
-      'SQLite file for FIX sequence numbers and sent messages, or "journal": in the --journal file, written in the' +
-        " journal's own commits (one fsync per acknowledgement; recommended) (default: in memory)",
+      'SQLite file for FIX sequence numbers and sent messages, or "journal": in the --journal file (or --journal-pg' +
+        " schema), written in the journal's own commits (one commit per acknowledgement; recommended) (default: in" +
+        " memory)",
     )
     .option("--journal <file>", "new SQLite event journal: every answer waits until its event is durable")
+    .option("--journal-pg <url>", "instead of --journal: a new event journal in PostgreSQL (postgres://...)")
+    .option("--journal-schema <name>", "the PostgreSQL schema of --journal-pg, made when absent (default: public)")
     .option("--verbose", "log session events on stderr", false)
     .action(async (opts: GatewayOptions) => runGateway(opts));
 }

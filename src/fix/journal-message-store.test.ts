@@ -2,7 +2,7 @@
  * The FIX message store in the journal's SQLite file: the store contract against it, and what it is for: a read's
  * store writes and its events commit together (a commit the disk refused leaves neither in the file, its retry brings
  * both), durable means both are in the file, and the journal's reader and a plain SQLite store see the same rows after
- * a reopen.
+ * a reopen. The same on a PostgreSQL journal: test/fix-journal-store-postgres.test.ts.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -110,15 +110,5 @@ describe("JournalFixMessageStore", () => {
     const reopened = SqliteJournalStore.open(path, { mode: "open" });
     expect(reopened.headSync()?.seq).toBe(1);
     reopened.closeSync();
-  });
-
-  it("is refused on a PostgreSQL journal", () => {
-    expect(
-      () =>
-        new ThreadedJournal(
-          { kind: "postgres", url: "postgres://localhost/none", schema: "s" },
-          { companion: JournalFixMessageStore.companion },
-        ),
-    ).toThrow(/needs a SQLite journal/);
   });
 });

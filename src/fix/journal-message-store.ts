@@ -1,9 +1,10 @@
 /**
- * The FIX message store kept in the journal's SQLite database (the `fix_session` and `fix_sent_message` tables of the
- * journal's migrations), whose writes commit in the SAME transaction as the journal's events: the next expected
- * MsgSeqNum of a TCP read, the ExecutionReports its events caused and those events are one commit, one fsync, on the
- * journal's worker thread. An acknowledgement then waits for one commit instead of two in parallel (session.ts
- * `upstream` and `whenDurable` are the same commit), and a crash keeps both or neither.
+ * The FIX message store kept in the journal's own database, its SQLite file or its PostgreSQL schema (the `fix_session`
+ * and `fix_sent_message` tables of the journal's migrations), whose writes commit in the SAME transaction as the
+ * journal's events: the next expected MsgSeqNum of a TCP read, the ExecutionReports its events caused and those events
+ * are one commit (one fsync, or one PostgreSQL COMMIT), on the journal's worker thread. An acknowledgement then waits
+ * for one commit instead of two in parallel (session.ts `upstream` and `whenDurable` are the same commit), and a crash
+ * keeps both or neither.
  *
  * - Writes are recorded as data (`StoreWrite`); a `transaction` hands its writes to the journal when it ends
  *   (`ThreadedJournal.carry`: into the batch being built, after the events appended so far, which the journal hears
@@ -17,10 +18,10 @@
  *   transaction its writes so far are carried first, so a read sees them.
  * - `close` hands over what is pending; the journal is its owner's to close, after this store.
  *
- * Known limits: a SQLite journal only (a PostgreSQL journal's schema has the tables, but its worker does not write
- * them: use a separate FIX store there); a `transaction` whose work throws drops its writes not yet carried, but not
- * those carried before a read inside it; a failed journal write fails every waiting unit (the session disconnects),
- * and the worker retries the write itself; one writer per journal.
+ * Known limits: a `transaction` whose work throws drops its writes not yet carried, but not those carried before a read
+ * inside it; a failed journal write fails every waiting unit (the session disconnects), and the worker retries the
+ * write itself; one writer per journal; on PostgreSQL a read is a round trip to the server on the journal's worker,
+ * with this thread blocked for it (reads are rare: at logon and for a ResendRequest).
  */
 
 import { workerScript } from "../core/blocking-worker.js";

@@ -1,7 +1,8 @@
 /**
  * The `FixMessageStore` contract, run against every implementation (memory, SQLite; PostgreSQL in
  * test/fix-message-store-postgres.test.ts): sequence numbers start at 1, recordSent stores and advances the sender
- * number together, sentBetween returns the range in order, reset clears one session only.
+ * number together, sentBetween returns the range in order, reset clears one session only, the writes of one
+ * transaction apply in the order made.
  */
 import { expect, it } from "vitest";
 import type { FixMessageStore } from "./message-store.js";
@@ -38,6 +39,26 @@ export function fixMessageStoreContract(make: () => FixMessageStore): void {
     expect(store.sentBetween("S", 1, 10)).toEqual([]);
     expect(store.seqNums("T")).toEqual({ nextSenderMsgSeqNum: 2, nextTargetMsgSeqNum: 5 });
     expect(store.sentBetween("T", 1, 10)).toHaveLength(1);
+    store.close();
+  });
+
+  it("applies one transaction's writes in order, a reset and a forget among them", () => {
+    const store = make();
+    store.transaction(() => {
+      store.recordSent("S", 1, "a", 5);
+      store.recordSent("T", 1, "t", 6);
+      store.setNextTargetMsgSeqNum("S", 9);
+      store.reset("S");
+      store.recordSent("S", 1, "b", 7);
+      store.recordSent("S", 2, "c", 8);
+      store.recordSent("S", 2, "d", 8); // the same MsgSeqNum again: the last one stays
+      store.setNextTargetMsgSeqNum("S", 3);
+      store.forgetSentAfter(7);
+    });
+    expect(store.seqNums("S")).toEqual({ nextSenderMsgSeqNum: 3, nextTargetMsgSeqNum: 3 });
+    expect(store.sentBetween("S", 1, 10)).toEqual([{ msgSeqNum: 1, raw: "b" }]);
+    expect(store.seqNums("T")).toEqual({ nextSenderMsgSeqNum: 2, nextTargetMsgSeqNum: 1 });
+    expect(store.sentBetween("T", 1, 10)).toEqual([{ msgSeqNum: 1, raw: "t" }]);
     store.close();
   });
 

@@ -9,9 +9,9 @@
  * leave). The synchronous stores (`MemoryFixMessageStore`, `SqliteFixMessageStore`, `PostgresFixMessageStore`) are
  * durable when a call returns and answer `whenDurable` at once; `ThreadedSqliteFixMessageStore` commits on a writer
  * thread, the writes of many transactions in one commit, and answers later; `JournalFixMessageStore` keeps its tables
- * in the journal's SQLite file and commits in the journal's own transactions, after the events appended before its
- * writes (one fsync for a read's events and its numbers and reports). Sessions are keyed by their id
- * ("FIX.4.4:ISLD->TW44"). `MemoryFixMessageStore` is the reference implementation for tests. One contract suite
+ * in the journal's SQLite file or PostgreSQL schema and commits in the journal's own transactions, after the events
+ * appended before its writes (one commit for a read's events and its numbers and reports). Sessions are keyed by their
+ * id ("FIX.4.4:ISLD->TW44"). `MemoryFixMessageStore` is the reference implementation for tests. One contract suite
  * (message-store.contract.ts) runs against all.
  *
  * A sent message may report a record of an upstream sequence (the OMS journal's event seq: session.ts

@@ -1,5 +1,5 @@
 /** What `PostgresFixMessageStore` and its worker thread exchange: the setup and the requests (one at a time). */
-import type { StoreWrite } from "./message-store-write.js";
+import type { StoreRead, StoreWrite } from "./message-store-write.js";
 
 export interface StoreWorkerSetup {
   readonly url: string;
@@ -10,5 +10,4 @@ export type StoreRequest =
   | { readonly op: "open" | "rollback" | "close" }
   /** Runs the writes in the open transaction (one is begun if none is); commits it with `commit`. */
   | { readonly op: "apply"; readonly writes: readonly StoreWrite[]; readonly commit: boolean }
-  | { readonly op: "seqNums"; readonly sessionId: string }
-  | { readonly op: "sentBetween"; readonly sessionId: string; readonly begin: number; readonly end: number };
+  | { readonly op: "read"; readonly request: StoreRead };

@@ -13,7 +13,7 @@ import { BlockingWorker, workerScript } from "../core/blocking-worker.js";
 import { TributaryError } from "../core/errors.js";
 import { redactUrl } from "../journal/postgres-journal-store.js";
 import type { FixSeqNums, StoredMessage } from "./message-store.js";
-import { type StoreWrite, WritesAsData } from "./message-store-write.js";
+import { type StoreRead, type StoreWrite, WritesAsData } from "./message-store-write.js";
 import type { StoreRequest, StoreWorkerSetup } from "./postgres-message-store-protocol.js";
 
 export class PostgresFixMessageStore extends WritesAsData {
@@ -50,15 +50,17 @@ export class PostgresFixMessageStore extends WritesAsData {
   }
 
   seqNums(sessionId: string): FixSeqNums {
-    this.sendPending();
-    const [sender, target] = this.call({ op: "seqNums", sessionId }) as [number, number];
-    return { nextSenderMsgSeqNum: sender, nextTargetMsgSeqNum: target };
+    return this.read({ kind: "seqNums", sessionId }) as FixSeqNums;
   }
 
   sentBetween(sessionId: string, begin: number, end: number): StoredMessage[] {
+    return this.read({ kind: "sentBetween", sessionId, begin, end }) as StoredMessage[];
+  }
+
+  /** Inside a transaction, after its writes so far. */
+  private read(request: StoreRead): unknown {
     this.sendPending();
-    const rows = this.call({ op: "sentBetween", sessionId, begin, end }) as [number, string][];
-    return rows.map(([msgSeqNum, raw]) => ({ msgSeqNum, raw }));
+    return this.call({ op: "read", request });
   }
 
   transaction<T>(work: () => T): T {

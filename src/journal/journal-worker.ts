@@ -9,9 +9,10 @@
  * connection) and the write retried with back-off (0.1 s doubling to 5 s); once asked to close, the worker tries once
  * more and then stops, reporting what it could not write. Progress and the end go through shared memory (the layout is
  * in the protocol file), so the kernel thread can wait for them synchronously; commits and failures are also posted.
- * With a companion (journal-companion.ts, SQLite only) each batch carries the companion's writes after its events, and
- * a group commit applies the writes of all its batches inside the same transaction as their records; a companion's
- * read is answered once every batch before it is committed (a failing write answers it with the failure).
+ * With a companion (journal-companion.ts) each batch carries the companion's writes after its events, and a group
+ * commit applies the writes of all its batches inside the same transaction as their records (SQLite: synchronously in
+ * `appendSync`; PostgreSQL: on the connection, after the COPY, before the COMMIT); a companion's read is answered once
+ * every batch before it is committed (a failing write answers it with the failure), in the order asked.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import type { BlockingReply } from "../core/blocking-worker.js";
@@ -21,7 +22,7 @@ import { GENESIS_HASH, type JournalRecord } from "./journal-record.js";
 import type { JournalStore } from "./journal-store.js";
 import { openJournalStore } from "./journal-target.js";
 import { type CopyRows, copyRows, PostgresJournalStore } from "./postgres-journal-store.js";
-import { SqliteJournalStore } from "./sqlite-journal-store.js";
+import type { SqliteJournalStore } from "./sqlite-journal-store.js";
 import {
   type BatchMessage,
   decodeBatch,
@@ -78,10 +79,7 @@ function stop(error: unknown): void {
 /** The store, and the companion on its connection. */
 async function openStore(mode: "create" | "open"): Promise<JournalStore> {
   const opened = await openJournalStore(setup.target, mode);
-  if (companion !== null) {
-    if (!(opened instanceof SqliteJournalStore)) throw new Error("a journal companion needs a SQLite journal");
-    companion.open(opened.database);
-  }
+  companion?.open(opened);
   return opened;
 }
 
@@ -102,8 +100,13 @@ async function open(): Promise<void> {
 
 /** The batches in one transaction, with the companion's writes they carry. */
 async function writeAll(to: JournalStore, batches: readonly Ready[]): Promise<void> {
+  const carried = companion === null ? [] : batches.flatMap((b) => b.carried);
+  const alongside = companion === null || carried.length === 0 ? undefined : () => companion.write(carried);
   if (to instanceof PostgresJournalStore) {
-    await to.appendCopyRows(batches.map((b) => b.rows as CopyRows));
+    await to.appendCopyRows(
+      batches.map((b) => b.rows as CopyRows),
+      alongside,
+    );
     return;
   }
   const records = batches.flatMap((b) => b.rows as JournalRecord[]);
@@ -111,8 +114,7 @@ async function writeAll(to: JournalStore, batches: readonly Ready[]): Promise<vo
     await to.append(records);
     return;
   }
-  const carried = batches.flatMap((b) => b.carried);
-  (to as SqliteJournalStore).appendSync(records, carried.length === 0 ? undefined : () => companion.write(carried));
+  (to as SqliteJournalStore).appendSync(records, alongside);
 }
 
 /** Answers a companion's read on its port and wakes the waiting thread. */
@@ -122,14 +124,17 @@ function answer(reply: BlockingReply): void {
   Atomics.notify(slots, SLOT.answered);
 }
 
-/** The companion's reads whose batches are committed (all of them, once nothing is queued). */
-function answerReads(): void {
+/**
+ * The companion's reads whose batches are committed (all of them, once nothing is queued). A PostgreSQL read waits
+ * on the connection; the thread that asked is blocked meanwhile, so nothing is posted behind it.
+ */
+async function answerReads(): Promise<void> {
   if (writing || queue.length > 0 || reads.length === 0) return;
   const now = reads;
   reads = [];
   for (const request of now) {
     try {
-      answer({ ok: true, value: companion?.read(request) });
+      answer({ ok: true, value: await companion?.read(request) });
     } catch (error) {
       answer({ ok: false, message: messageOf(error) });
     }
@@ -160,7 +165,7 @@ async function write(): Promise<void> {
   } finally {
     writing = false;
   }
-  answerReads();
+  await answerReads();
   if (closing) await finish();
 }
 
@@ -223,7 +228,7 @@ parentPort?.on("message", (message: BatchMessage) => {
     if (stopped || failure !== null) answer({ ok: false, message: failure ?? "the journal stopped" });
     else {
       reads.push(message.request);
-      answerReads();
+      void answerReads();
     }
     return;
   }

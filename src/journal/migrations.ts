@@ -10,8 +10,7 @@
  * target MsgSeqNum; `fix_sent_message`: the application messages sent, with the event seq each reports), the same
  * tables as a separate SQLite or PostgreSQL FIX store (fix/sqlite-message-store.ts, fix/postgres-message-store.ts).
  * They are the session layer's working state, not records: updated in place, outside the hash chain, no triggers.
- * With a SQLite journal the FIX store writes them in the journal's own transactions (fix/journal-message-store.ts);
- * a PostgreSQL journal has them for the same (not yet wired).
+ * The FIX store in the journal writes them in the journal's own transactions (fix/journal-message-store.ts).
  */
 
 export interface Migration {

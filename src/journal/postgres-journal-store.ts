@@ -134,7 +134,7 @@ export class PostgresJournalStore implements JournalStore {
     this.s = quoteIdent(schema);
   }
 
-  /** The connection, for tests and benchmarks that need raw SQL. */
+  /** The connection: a journal companion's (in the journal's transactions), and tests' and benchmarks' raw SQL. */
   get connection(): pg.Client {
     return this.client;
   }
@@ -145,9 +145,13 @@ export class PostgresJournalStore implements JournalStore {
     else await this.transaction(() => this.appendUnnest(batch));
   }
 
-  /** Batches formatted beforehand (`copyRows`), in seq order, appended in one transaction by COPY. */
-  async appendCopyRows(parts: readonly CopyRows[]): Promise<void> {
-    if (parts.length === 0) return;
+  /**
+   * Batches formatted beforehand (`copyRows`), in seq order, appended in one transaction by COPY; `alongside` runs in
+   * that transaction, on this connection, after the records, and its writes (a `JournalCompanion`'s) commit or roll
+   * back with them.
+   */
+  async appendCopyRows(parts: readonly CopyRows[], alongside?: () => void | Promise<void>): Promise<void> {
+    if (parts.length === 0 && alongside === undefined) return;
     const text = (table: keyof CopyRows): string =>
       parts.length === 1 ? (parts[0] as CopyRows)[table] : parts.map((p) => p[table]).join("");
     await this.transaction(async () => {
@@ -155,6 +159,7 @@ export class PostgresJournalStore implements JournalStore {
       await this.copy("journal_order", "order_id, seq", text("orders"));
       await this.copy("journal_parent", "parent_id, seq", text("parents"));
       await this.copy("journal_client_id", "cl_ord_id, source, seq, order_id", text("clientIds"));
+      await alongside?.();
     });
   }
 

@@ -20,10 +20,10 @@
  *   `durable` promises are rejected with a `TributaryError` "journal-write-failed" and `onError` is told. At close the
  *   worker tries once more; what it then cannot write, or a batch that does not follow the head (a bug), stops the
  *   journal and surfaces at the next `append`, `closeSync` or `durable`.
- * - With a `companion` (journal-companion.ts; a SQLite journal): `carry` adds the companion's writes to the batch being
- *   built, after the events appended so far, and the worker applies them in the transaction of that batch's records;
- *   `afterCommit` calls back once everything appended and carried so far is committed; `read` asks the worker, behind
- *   every batch before it, and waits (`Atomics.wait`) for the answer.
+ * - With a `companion` (journal-companion.ts; a SQLite or PostgreSQL journal): `carry` adds the companion's writes to
+ *   the batch being built, after the events appended so far, and the worker applies them in the transaction of that
+ *   batch's records; `afterCommit` calls back once everything appended and carried so far is committed; `read` asks
+ *   the worker, behind every batch before it, and waits (`Atomics.wait`) for the answer.
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -60,13 +60,13 @@ export interface ThreadedJournalOptions {
   readonly onError?: (error: TributaryError) => void;
   /** Make the file or schema when absent (default: it must be a journal already). */
   readonly create?: boolean;
-  /** The URL of the module of a `JournalCompanion` whose writes commit with the events (a SQLite journal only). */
+  /** The URL of the module of a `JournalCompanion` whose writes commit with the events. */
   readonly companion?: string;
 }
 
 /** How long opening waits for the worker to open its store (a PostgreSQL connection gives up after 5 s). */
 const OPEN_WAIT_SECONDS = 30;
-/** How long a companion's read waits for the worker (behind a commit on a slow disk). */
+/** How long a companion's read waits for the worker (behind a commit on a slow disk or a busy server). */
 const READ_WAIT_SECONDS = 30;
 
 interface CommitWaiter {
@@ -118,11 +118,6 @@ export class ThreadedJournal {
     this.maxInFlight = options.maxInFlight ?? 16;
     let companion: WorkerSetup["companion"] = null;
     if (options.companion !== undefined) {
-      if (target.kind !== "sqlite")
-        throw new TributaryError(
-          "journal-open-failed",
-          `journal: ${this.location}: a companion needs a SQLite journal`,
-        );
       const { port1, port2 } = new MessageChannel();
       this.replies = port1;
       companion = { module: options.companion, replies: port2 };

@@ -170,7 +170,7 @@ describe("service config", () => {
     ).toThrow("s.yaml: fix.storeSchema: only with a PostgreSQL fix.store (a postgres:// URL)");
   });
 
-  it("keeps the FIX store in a SQLite journal's file with fix.store: journal, and says why not with journal.pg", () => {
+  it("keeps the FIX store in the journal's SQLite file or PostgreSQL schema with fix.store: journal", () => {
     const fix = { port: 0, store: "journal", sessions: [{ senderCompId: "T", targetCompId: "OMS" }] };
     const c = parseServiceConfig({ ...base, fix }, "s", "/etc");
     expect(c.fix?.store).toEqual({ kind: "journal" });
@@ -179,10 +179,9 @@ describe("service config", () => {
       kind: "sqlite",
       path: "/etc/journal",
     });
-    expect(() => parseServiceConfig({ ...base, journal: { pg: "postgres://db/x" }, fix }, "s.yaml", "/")).toThrow(
-      "s.yaml: fix.store: journal keeps the FIX store in a SQLite journal (journal.path); with a PostgreSQL journal" +
-        " give fix.store a file or a postgres:// URL",
-    );
+    const pg = parseServiceConfig({ ...base, journal: { pg: "postgres://db/x", schema: "live" }, fix }, "s.yaml", "/");
+    expect(pg.fix?.store).toEqual({ kind: "journal" });
+    expect(pg.journal).toEqual({ kind: "postgres", url: "postgres://db/x", schema: "live" });
   });
 
   it("loads the documented example", () => {

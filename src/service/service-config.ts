@@ -5,8 +5,9 @@
  * - Relative paths (reference data, TLS files, FIX store) are read from the config file's folder; the journal path
  *   too, so a config and its journal travel together.
  * - The journal is a SQLite file (`journal.path`) or a PostgreSQL schema (`journal.pg`, `journal.schema`), one of
- *   them; snapshots are kept beside a SQLite file, or for PostgreSQL in the file `journal.snapshot` names. The FIX store is a file, a schema
- *   (a postgres:// URL, with `fix.storeSchema`) or, `journal`, the SQLite journal's own file (not with journal.pg).
+ *   them; snapshots are kept beside a SQLite file, or for PostgreSQL in the file `journal.snapshot` names. The FIX
+ *   store is a file, a schema (a postgres:// URL, with `fix.storeSchema`) or, `journal`, the journal's own file or
+ *   schema.
  * - Tokens are never in the file: only their SHA-256 (`tributary serve hash-token`).
  * - The FIX sessions are the order gateway's own schema (fix/order-gateway-config.ts), validated by it.
  * - `fixVenues`: venues of the reference data reached over FIX 4.4 instead of simulated (runtime/live-day.ts); each
@@ -287,7 +288,7 @@ export function loadServiceConfig(path: string): ServiceConfig {
 export type FixStoreTarget =
   | { readonly kind: "sqlite"; readonly path: string }
   | { readonly kind: "postgres"; readonly url: string; readonly schema: string }
-  /** In the journal's SQLite file, written in the journal's own commits (fix/journal-message-store.ts). */
+  /** In the journal's SQLite file or PostgreSQL schema, written in its own commits (fix/journal-message-store.ts). */
   | { readonly kind: "journal" };
 
 /** `fix.store: journal` (a file of that name: `./journal`). */
@@ -329,11 +330,6 @@ function crossCheck(c: Parsed, gateway: OrderGatewayConfig | null): string | nul
   if (journal !== null) return journal;
   if (c.fix?.storeSchema !== undefined && !POSTGRES_URL.test(c.fix.store ?? ""))
     return "fix.storeSchema: only with a PostgreSQL fix.store (a postgres:// URL)";
-  if (c.fix?.store === STORE_IN_JOURNAL && c.journal.path === undefined)
-    return (
-      "fix.store: journal keeps the FIX store in a SQLite journal (journal.path); with a PostgreSQL journal give" +
-      " fix.store a file or a postgres:// URL"
-    );
   const ids = new Map<string, string>();
   const hashes = new Map<string, string>();
   const named: [string, string, string | null][] = [

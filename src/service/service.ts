@@ -7,7 +7,8 @@
  * Listeners hear the engine in this order: the journal, the FIX gateway, then the fill log, stream and metrics; the
  * engine delivers every event to all of them in seq order. Every answer to a client (HTTP, FIX, stream) waits until
  * the journal says its event is durable. With `fix.store: journal` the FIX sessions' store lives in the journal's file
- * and commits with its events (fix/journal-message-store.ts): it is made with the journal and closed before it.
+ * or schema and commits with its events (fix/journal-message-store.ts): it is made with the journal and closed before
+ * it.
  *
  * Orders from HTTP without an end time are day orders: they expire at the session's close, with an execution report.
  * Intake closes at the close (/ready turns 503), and a second later the end-of-day report is logged (end-of-day.ts).
