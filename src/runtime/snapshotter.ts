@@ -12,9 +12,8 @@
  * 100,000 events: the cost per event stays constant). A failed snapshot is reported and the next one is tried at the
  * next count: the journal alone is always enough to recover.
  */
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import { workerScript } from "../core/blocking-worker.js";
 import type { Engine } from "../engine/engine.js";
 import type { SnapshotReport, SnapshotRequest, SnapshotWorkerSetup } from "./snapshot-worker-protocol.js";
 
@@ -24,12 +23,6 @@ export interface SnapshotJournal {
 
 /** Bytes of snapshot per event of interval: at 64, taking a snapshot costs about as much as journaling its interval. */
 export const SNAPSHOT_BYTES_PER_EVENT = 64;
-
-function workerUrl(): URL {
-  const beside = new URL("./snapshot-worker.js", import.meta.url);
-  if (existsSync(fileURLToPath(beside))) return beside;
-  return new URL("../../dist/src/runtime/snapshot-worker.js", import.meta.url);
-}
 
 export class Snapshotter {
   private readonly worker: Worker;
@@ -57,7 +50,7 @@ export class Snapshotter {
     this.lastTaken = resumedFrom;
     this.lastSeq = resumedFrom;
     this.interval = every;
-    this.worker = new Worker(workerUrl(), { workerData: setup });
+    this.worker = new Worker(workerScript(import.meta.url, "snapshot-worker.js", "runtime"), { workerData: setup });
     // A snapshot in progress never holds the process open: the journal alone recovers.
     this.worker.unref();
     this.worker.on("message", (report: SnapshotReport) => this.reported(report));
