@@ -5,6 +5,10 @@
  * write is in flight (PostgreSQL's COPY waits on the server) the batches arriving meanwhile are decoded, made ready
  * (for PostgreSQL, formatted as COPY text: the worker's share of the work then overlaps the server's) and queued, and
  * the next write takes all of them in one transaction (group commit).
+ * With SQLite the write is synchronous, so nothing arrives on the port during it: before each write the worker takes
+ * every message already waiting there (`receiveMessageOnPort`), so the batches posted while the last commit ran go
+ * together in the next one, at once, without a round trip to the kernel thread (which posts each batch as soon as it
+ * is idle and leaves the grouping here).
  * A failed write keeps its records: the failure is reported, the store reopened (the usual cause is a dropped
  * connection) and the write retried with back-off (0.1 s doubling to 5 s); once asked to close, the worker tries once
  * more and then stops, reporting what it could not write. Progress and the end go through shared memory (the layout is
@@ -13,7 +17,7 @@
  * a group commit applies the writes of all its batches inside the same transaction as their records; a companion's
  * read is answered once every batch before it is committed (a failing write answers it with the failure).
  */
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import type { BlockingReply } from "../core/blocking-worker.js";
 import type { JournalCompanion } from "./journal-companion.js";
 import { JournalOpenError } from "./journal-errors.js";
@@ -140,7 +144,7 @@ async function write(): Promise<void> {
   if (writing || retryTimer !== null || stopped) return;
   writing = true;
   try {
-    while (queue.length > 0) {
+    for (takeWaiting(); queue.length > 0; takeWaiting()) {
       const batches = queue;
       queue = [];
       try {
@@ -162,6 +166,13 @@ async function write(): Promise<void> {
   }
   answerReads();
   if (closing) await finish();
+}
+
+/** Handles every message already on the port, so that the next write takes all the batches among them. */
+function takeWaiting(): void {
+  if (parentPort == null) return;
+  for (let m = receiveMessageOnPort(parentPort); m !== undefined; m = receiveMessageOnPort(parentPort))
+    onMessage(m.message as BatchMessage);
 }
 
 function failed(error: unknown): void {
@@ -199,7 +210,7 @@ async function finish(): Promise<void> {
   parentPort?.close();
 }
 
-parentPort?.on("message", (message: BatchMessage) => {
+function onMessage(message: BatchMessage): void {
   if (message.kind === "batch") {
     if (stopped) return;
     let records: JournalRecord[];
@@ -233,6 +244,8 @@ parentPort?.on("message", (message: BatchMessage) => {
   if (writing) return;
   if (queue.length > 0 && !stopped) void write();
   else void finish();
-});
+}
+
+parentPort?.on("message", onMessage);
 
 await open();
