@@ -35,6 +35,7 @@ import {
   writeHeadSeq,
   writeText,
 } from "./threaded-journal-protocol.js";
+import { WalCheckpointer } from "./wal-checkpointer.js";
 
 const RETRY_FIRST_MS = 100;
 const RETRY_MAX_MS = 5_000;
@@ -46,6 +47,8 @@ const companion =
     ? null
     : ((await import(setup.companion.module)) as { companion: JournalCompanion }).companion;
 let store: JournalStore | null = null;
+/** A SQLite journal's WAL is checkpointed on a thread of its own, not inside the commits (wal-checkpointer.ts). */
+let checkpointer: WalCheckpointer | null = null;
 let prevHash = GENESIS_HASH;
 let lastSeq = 0;
 /** A batch ready to write: COPY text for PostgreSQL, the records for SQLite; the companion's writes after them. */
@@ -97,6 +100,7 @@ async function open(): Promise<void> {
     lastSeq = head?.seq ?? 0;
     writeText(setup.shared, SLOT.headText, prevHash);
     writeHeadSeq(setup.shared, lastSeq);
+    if (setup.target.kind === "sqlite") checkpointer = new WalCheckpointer(setup.target.path, setup.target.synchronous);
   } catch (error) {
     stop(error);
   }
@@ -155,6 +159,7 @@ async function write(): Promise<void> {
         failed(error);
         return;
       }
+      checkpointer?.committed();
       retryMs = RETRY_FIRST_MS;
       failure = null;
       const committed = Atomics.add(slots, SLOT.batches, batches.length) + batches.length;
@@ -200,6 +205,7 @@ async function finish(): Promise<void> {
   if (finished) return;
   finished = true;
   try {
+    await checkpointer?.close();
     await store?.close();
   } catch (error) {
     if (!stopped) stop(error);
