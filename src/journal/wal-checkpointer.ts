@@ -7,9 +7,11 @@
  *
  * The journal's worker calls `committed` after each commit; every `CHECKPOINT_EVERY` commits the checkpointer is
  * woken (shared memory, `Atomics.notify`) and runs a PASSIVE checkpoint, which copies what the WAL holds beside the
- * writer's next commits without waiting for or blocking them. Once everything in the WAL is copied, the writer's next
- * transaction starts the WAL over from its beginning, so it stays small and its appends overwrite blocks the file
- * already has. The writer's own automatic checkpoint stays as the backstop (it then finds little left to copy).
+ * writer's next commits without waiting for or blocking them. A writer transaction that begins after such a
+ * checkpoint has copied the whole WAL starts the WAL over, so it stays small and its appends overwrite blocks the file
+ * already has; one that began before it finished cannot, and when the WAL reaches 1,000 pages regardless, the writer's
+ * own automatic checkpoint runs as before, but finds all but the last pages copied (a journal alone taking 16,000
+ * events/s in 1,000 commits/s, measured: the WAL started over after every 1-5 background checkpoints).
  * Durability does not depend on this thread: a commit is durable once its WAL append is fsynced, as before. A
  * checkpointer that fails stops without a word; the automatic checkpoint carries on alone.
  */
