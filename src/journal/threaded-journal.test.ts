@@ -9,7 +9,6 @@ import type { JournalTarget } from "./journal-target.js";
 import { SqliteJournalStore } from "./sqlite-journal-store.js";
 import { ThreadedJournal } from "./threaded-journal.js";
 import { verifyJournal } from "./verify.js";
-import { CHECKPOINT_EVERY } from "./wal-checkpointer.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tributary-threaded-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -103,13 +102,13 @@ describe("ThreadedJournal on SQLite", () => {
     const journal = new ThreadedJournal(sqlite(path));
     // One small commit each (a few WAL pages: far from the 1,000 at which a commit checkpoints by itself), so only the
     // checkpointer copies pages into the database file while the journal is open.
-    for (const e of manyEvents(2 * CHECKPOINT_EVERY)) {
+    for (const e of manyEvents(20)) {
       journal.append(e);
       await journal.durable(e.seq);
     }
     await vi.waitFor(() => expect(statSync(path).size).toBeGreaterThan(before), { timeout: 10_000, interval: 20 });
     journal.closeSync();
-    expect((dump(path)[0] as unknown[]).length).toBe(2 * CHECKPOINT_EVERY);
+    expect((dump(path)[0] as unknown[]).length).toBe(20);
   });
 
   it("refuses to open a file that is not there, in one line naming it", () => {
