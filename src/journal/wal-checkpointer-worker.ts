@@ -1,7 +1,8 @@
 /**
  * The thread behind `WalCheckpointer` (wal-checkpointer.ts): its own connection to the journal's SQLite file, which
  * sleeps in `Atomics.wait` until a commit, runs `PRAGMA wal_checkpoint(PASSIVE)` (never waits for the writer, never
- * blocks it), then rests `CHECKPOINT_INTERVAL_MS` (woken early only to stop). Its `synchronous` is the journal's, so a checkpoint fsyncs the database file as the writer's own would.
+ * blocks it), then rests `CHECKPOINT_INTERVAL_MS` (woken early only to stop). Its `synchronous` is the journal's, so a
+ * checkpoint fsyncs the database file as the writer's own would.
  */
 import { workerData } from "node:worker_threads";
 import Database from "better-sqlite3";

@@ -8,13 +8,13 @@
  * The journal's worker calls `committed` after each commit, which wakes the checkpointer (shared memory,
  * `Atomics.notify`) unless it is resting: it runs a PASSIVE checkpoint, which copies what the WAL holds beside the
  * writer's next commits without waiting for or blocking them, then rests `CHECKPOINT_INTERVAL_MS` (the commits
- * meanwhile go to the next one). A count of commits was not enough: under load commits grow (more batches wait), and
- * 32 of them could reach the 1,000 pages before the checkpointer was woken, so the writer still did most of the work. A writer transaction that begins after such a
- * checkpoint has copied the whole WAL starts the WAL over, so it stays small and its appends overwrite blocks the file
- * already has; one that began before it finished cannot, and when the WAL reaches 1,000 pages regardless, the writer's
- * own automatic checkpoint runs as before, but finds all but the last pages copied.
- * Durability does not depend on this thread: a commit is durable once its WAL append is fsynced, as before. A
- * checkpointer that fails stops without a word; the automatic checkpoint carries on alone.
+ * meanwhile go to the next one). A count of commits was not enough: under load commits grow (more batches wait), and 32
+ * of them could reach the 1,000 pages before the checkpointer was woken, so the writer still did most of the work. A
+ * writer transaction that begins after such a checkpoint has copied the whole WAL starts the WAL over, so it stays
+ * small and its appends overwrite blocks the file already has; one that began before it finished cannot, and when the
+ * WAL reaches 1,000 pages regardless, the writer's own automatic checkpoint runs as before, but finds all but the last
+ * pages copied. Durability does not depend on this thread: a commit is durable once its WAL append is fsynced, as
+ * before. A checkpointer that fails stops without a word; the automatic checkpoint carries on alone.
  */
 import { Worker } from "node:worker_threads";
 import { workerScript } from "../core/blocking-worker.js";
