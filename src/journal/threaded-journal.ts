@@ -26,10 +26,8 @@
  *   batch's records; `afterCommit` calls back once everything appended and carried so far is committed; `read` asks
  *   the worker, behind every batch before it, and waits (`Atomics.wait`) for the answer.
  */
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
-import type { BlockingReply } from "../core/blocking-worker.js";
+import { type BlockingReply, workerScript } from "../core/blocking-worker.js";
 import { InvariantError, TributaryError } from "../core/errors.js";
 import type { EngineEvent } from "../model/client-events.js";
 import { canonicalJson } from "./canonical-json.js";
@@ -75,13 +73,6 @@ interface CommitWaiter {
   readonly done: (error: Error | null) => void;
 }
 
-/** The compiled worker; from TypeScript sources (tests), the built one in dist/. */
-function workerUrl(): URL {
-  const beside = new URL("./journal-worker.js", import.meta.url);
-  if (existsSync(fileURLToPath(beside))) return beside;
-  return new URL("../../dist/src/journal/journal-worker.js", import.meta.url);
-}
-
 export class ThreadedJournal {
   /** The file, or the URL without its password and the schema, for messages. */
   readonly location: string;
@@ -124,7 +115,7 @@ export class ThreadedJournal {
       companion = { module: options.companion, replies: port2 };
     }
     const setup: WorkerSetup = { target, create: options.create ?? false, shared: this.shared, companion };
-    this.worker = new Worker(workerUrl(), {
+    this.worker = new Worker(workerScript(import.meta.url, "journal-worker.js", "journal"), {
       workerData: setup,
       ...(companion === null ? {} : { transferList: [companion.replies] }),
     });
