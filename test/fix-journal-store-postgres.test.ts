@@ -8,11 +8,13 @@
  */
 import pg from "pg";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { durableWithItsEvent, SENT_RAW } from "../src/fix/journal-message-store.contract.js";
 import { JournalFixMessageStore } from "../src/fix/journal-message-store.js";
 import { fixMessageStoreContract } from "../src/fix/message-store.contract.js";
 import { PostgresFixMessageStore } from "../src/fix/postgres-message-store.js";
 import { quoteIdent } from "../src/journal/postgres-journal-store.js";
 import { ThreadedJournal } from "../src/journal/threaded-journal.js";
+import type { EngineEvent } from "../src/model/client-events.js";
 import { sampleDay } from "./journal-fixtures.js";
 import { dropSchemas, PG_URL, testSchema } from "./postgres-fixtures.js";
 
@@ -128,29 +130,10 @@ describe("JournalFixMessageStore on a PostgreSQL journal", () => {
 
   it("says durable once the journal's commit holds both; a read waits behind the writes before it", async () => {
     const s = schema();
-    const journal = journalIn(s);
-    const store = new JournalFixMessageStore(journal);
-    const said: string[] = [];
-    const events = sampleDay();
-    store.transaction(() => {
-      journal.append(events[0] as never);
-      store.setNextTargetMsgSeqNum("S", 2);
-      store.recordSent("S", 1, "one\x01\xe9", 1);
-      expect(store.sentBetween("S", 1, 1)).toEqual([{ msgSeqNum: 1, raw: "one\x01\xe9" }]);
-      store.whenDurable((error) => said.push(`inside ${error}`));
-    });
-    store.setNextSenderMsgSeqNum("S", 5); // a write with no event: a batch of its own
-    store.whenDurable((error) => said.push(`after ${error}`));
-    expect(said).toEqual([]);
-    expect(await durable(store)).toBeNull();
-    expect(said).toEqual(["inside null", "after null"]);
-    expect(journal.durableSeq).toBe(1);
-    expect((await committed(s)).sessions).toEqual([{ session_id: "S", next_sender: 5, next_target: 2 }]);
-    store.close();
-    journal.closeSync();
+    await durableWithItsEvent(journalIn(s), sampleDay()[0] as EngineEvent, async () => (await committed(s)).sessions);
     const plain = new PostgresFixMessageStore(PG_URL, s);
     expect(plain.seqNums("S")).toEqual({ nextSenderMsgSeqNum: 5, nextTargetMsgSeqNum: 2 });
-    expect(plain.sentBetween("S", 1, 9)).toEqual([{ msgSeqNum: 1, raw: "one\x01\xe9" }]);
+    expect(plain.sentBetween("S", 1, 9)).toEqual([{ msgSeqNum: 1, raw: SENT_RAW }]);
     plain.close();
   });
 

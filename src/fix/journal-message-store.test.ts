@@ -12,6 +12,8 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { sampleDay } from "../../test/journal-fixtures.js";
 import { SqliteJournalStore } from "../journal/sqlite-journal-store.js";
 import { ThreadedJournal } from "../journal/threaded-journal.js";
+import type { EngineEvent } from "../model/client-events.js";
+import { durableWithItsEvent, SENT_RAW } from "./journal-message-store.contract.js";
 import { JournalFixMessageStore } from "./journal-message-store.js";
 import { fixMessageStoreContract } from "./message-store.contract.js";
 import { SqliteFixMessageStore } from "./sqlite-message-store.js";
@@ -83,29 +85,10 @@ describe("JournalFixMessageStore", () => {
 
   it("says durable once the journal's commit holds both; a read waits behind the writes before it", async () => {
     const path = join(dir, "durable.db");
-    const journal = journalAt(path);
-    const store = new JournalFixMessageStore(journal);
-    const said: string[] = [];
-    const events = sampleDay();
-    store.transaction(() => {
-      journal.append(events[0] as never);
-      store.setNextTargetMsgSeqNum("S", 2);
-      store.recordSent("S", 1, "one\x01", 1);
-      expect(store.sentBetween("S", 1, 1)).toEqual([{ msgSeqNum: 1, raw: "one\x01" }]);
-      store.whenDurable((error) => said.push(`inside ${error}`));
-    });
-    store.setNextSenderMsgSeqNum("S", 5); // a write with no event: a batch of its own
-    store.whenDurable((error) => said.push(`after ${error}`));
-    expect(said).toEqual([]);
-    expect(await durable(store)).toBeNull();
-    expect(said).toEqual(["inside null", "after null"]);
-    expect(journal.durableSeq).toBe(1);
-    expect(inFile(path).sessions).toEqual([{ session_id: "S", next_sender: 5, next_target: 2 }]);
-    store.close();
-    journal.closeSync();
+    await durableWithItsEvent(journalAt(path), sampleDay()[0] as EngineEvent, () => inFile(path).sessions);
     const plain = new SqliteFixMessageStore(path);
     expect(plain.seqNums("S")).toEqual({ nextSenderMsgSeqNum: 5, nextTargetMsgSeqNum: 2 });
-    expect(plain.sentBetween("S", 1, 9)).toEqual([{ msgSeqNum: 1, raw: "one\x01" }]);
+    expect(plain.sentBetween("S", 1, 9)).toEqual([{ msgSeqNum: 1, raw: SENT_RAW }]);
     plain.close();
     const reopened = SqliteJournalStore.open(path, { mode: "open" });
     expect(reopened.headSync()?.seq).toBe(1);
