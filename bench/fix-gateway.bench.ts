@@ -51,10 +51,9 @@ export interface FixGatewayBenchOptions {
 }
 
 export const DEFAULT_FIX_GATEWAY: FixGatewayBenchOptions = {
-  // FIX_GATEWAY_ORDERS=20000 FIX_GATEWAY_ACK_SECONDS=20 node dist/bench/run.js fix-gateway: longer runs;
-  // FIX_GATEWAY_ROUNDS=0: the latency rounds only.
+  // FIX_GATEWAY_ORDERS=20000 FIX_GATEWAY_ACK_SECONDS=20 node dist/bench/run.js fix-gateway: longer runs.
   orders: Number(process.env.FIX_GATEWAY_ORDERS ?? 10_000),
-  rounds: Number(process.env.FIX_GATEWAY_ROUNDS ?? 3),
+  rounds: 3,
   ackRate: 2000,
   ackSeconds: Number(process.env.FIX_GATEWAY_ACK_SECONDS ?? 15),
   ackRounds: 3,
@@ -317,18 +316,14 @@ export async function runFixGatewayBench(options: FixGatewayBenchOptions, log: (
     noDiskAckP50Micros: median(ack("no disk").p50),
     noDiskAckP99Micros: median(ack("no disk").p99),
   };
-  if (options.rounds > 0) {
-    log(`QuickFIX -> QuickFIX:  ${si(result.quickfixOrdersPerSecond)} orders/s (median of ${options.rounds})`);
-    log(`QuickFIX -> tributary: ${si(result.tributaryOrdersPerSecond)} orders/s (median of ${options.rounds})`);
-    log(
-      `ratio: ${result.ratio.toFixed(3)} (rounds: ${tr.map((t, i) => (t / (qf[i] as number)).toFixed(3)).join(", ")})`,
-    );
-    log(
-      `gateway CPU per order in the throughput runs: main thread ${result.gatewayMainCpuMicrosPerOrder.toFixed(0)} µs, ` +
-        `whole process ${result.gatewayCpuMicrosPerOrder.toFixed(0)} µs (medians; rounds: ` +
-        `${mainCpu.map((c, i) => `${c.toFixed(0)}/${(processCpu[i] as number).toFixed(0)}`).join(", ")})`,
-    );
-  }
+  log(`QuickFIX -> QuickFIX:  ${si(result.quickfixOrdersPerSecond)} orders/s (median of ${options.rounds})`);
+  log(`QuickFIX -> tributary: ${si(result.tributaryOrdersPerSecond)} orders/s (median of ${options.rounds})`);
+  log(`ratio: ${result.ratio.toFixed(3)} (rounds: ${tr.map((t, i) => (t / (qf[i] as number)).toFixed(3)).join(", ")})`);
+  log(
+    `gateway CPU per order in the throughput runs: main thread ${result.gatewayMainCpuMicrosPerOrder.toFixed(0)} µs, ` +
+      `whole process ${result.gatewayCpuMicrosPerOrder.toFixed(0)} µs (medians; rounds: ` +
+      `${mainCpu.map((c, i) => `${c.toFixed(0)}/${(processCpu[i] as number).toFixed(0)}`).join(", ")})`,
+  );
   const ms = (micros: number) => `${(micros / 1000).toFixed(2)} ms`;
   log(
     `ack latency at ${options.ackRate}/s, durable (store in journal): p50 ${ms(result.ackP50Micros)}, p99 ` +

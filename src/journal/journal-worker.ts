@@ -5,10 +5,6 @@
  * write is in flight (PostgreSQL's COPY waits on the server) the batches arriving meanwhile are decoded, made ready
  * (for PostgreSQL, formatted as COPY text: the worker's share of the work then overlaps the server's) and queued, and
  * the next write takes all of them in one transaction (group commit).
- * With SQLite the write is synchronous, so nothing arrives on the port during it: before each write the worker takes
- * every message already waiting there (`receiveMessageOnPort`), so the batches posted while the last commit ran go
- * together in the next one, at once, without a round trip to the kernel thread (which posts each batch as soon as it
- * is idle and leaves the grouping here).
  * A failed write keeps its records: the failure is reported, the store reopened (the usual cause is a dropped
  * connection) and the write retried with back-off (0.1 s doubling to 5 s); once asked to close, the worker tries once
  * more and then stops, reporting what it could not write. Progress and the end go through shared memory (the layout is
@@ -18,7 +14,7 @@
  * `appendSync`; PostgreSQL: on the connection, after the COPY, before the COMMIT); a companion's read is answered once
  * every batch before it is committed (a failing write answers it with the failure), in the order asked.
  */
-import { parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
+import { parentPort, workerData } from "node:worker_threads";
 import type { BlockingReply } from "../core/blocking-worker.js";
 import type { JournalCompanion } from "./journal-companion.js";
 import { JournalOpenError } from "./journal-errors.js";
@@ -36,7 +32,6 @@ import {
   writeHeadSeq,
   writeText,
 } from "./threaded-journal-protocol.js";
-import { WalCheckpointer } from "./wal-checkpointer.js";
 
 const RETRY_FIRST_MS = 100;
 const RETRY_MAX_MS = 5_000;
@@ -48,8 +43,6 @@ const companion =
     ? null
     : ((await import(setup.companion.module)) as { companion: JournalCompanion }).companion;
 let store: JournalStore | null = null;
-/** A SQLite journal's WAL is checkpointed on a thread of its own, not inside the commits (wal-checkpointer.ts). */
-let checkpointer: WalCheckpointer | null = null;
 let prevHash = GENESIS_HASH;
 let lastSeq = 0;
 /** A batch ready to write: COPY text for PostgreSQL, the records for SQLite; the companion's writes after them. */
@@ -98,7 +91,6 @@ async function open(): Promise<void> {
     lastSeq = head?.seq ?? 0;
     writeText(setup.shared, SLOT.headText, prevHash);
     writeHeadSeq(setup.shared, lastSeq);
-    if (setup.target.kind === "sqlite") checkpointer = new WalCheckpointer(setup.target.path, setup.target.synchronous);
   } catch (error) {
     stop(error);
   }
@@ -153,7 +145,7 @@ async function write(): Promise<void> {
   if (writing || retryTimer !== null || stopped) return;
   writing = true;
   try {
-    for (takeWaiting(); queue.length > 0; takeWaiting()) {
+    while (queue.length > 0) {
       const batches = queue;
       queue = [];
       try {
@@ -164,7 +156,6 @@ async function write(): Promise<void> {
         failed(error);
         return;
       }
-      checkpointer?.committed();
       retryMs = RETRY_FIRST_MS;
       failure = null;
       const committed = Atomics.add(slots, SLOT.batches, batches.length) + batches.length;
@@ -176,13 +167,6 @@ async function write(): Promise<void> {
   }
   await answerReads();
   if (closing) await finish();
-}
-
-/** Handles every message already on the port, so that the next write takes all the batches among them. */
-function takeWaiting(): void {
-  if (parentPort == null) return;
-  for (let m = receiveMessageOnPort(parentPort); m !== undefined; m = receiveMessageOnPort(parentPort))
-    onMessage(m.message as BatchMessage);
 }
 
 function failed(error: unknown): void {
@@ -210,7 +194,6 @@ async function finish(): Promise<void> {
   if (finished) return;
   finished = true;
   try {
-    await checkpointer?.close();
     await store?.close();
   } catch (error) {
     if (!stopped) stop(error);
@@ -221,7 +204,7 @@ async function finish(): Promise<void> {
   parentPort?.close();
 }
 
-function onMessage(message: BatchMessage): void {
+parentPort?.on("message", (message: BatchMessage) => {
   if (message.kind === "batch") {
     if (stopped) return;
     let records: JournalRecord[];
@@ -255,8 +238,6 @@ function onMessage(message: BatchMessage): void {
   if (writing) return;
   if (queue.length > 0 && !stopped) void write();
   else void finish();
-}
-
-parentPort?.on("message", onMessage);
+});
 
 await open();

@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it, vi } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { manyEvents, sampleDay } from "../../test/journal-fixtures.js";
 import { Journal } from "./journal.js";
 import { JournalOpenError } from "./journal-errors.js";
@@ -94,21 +94,6 @@ describe("ThreadedJournal on SQLite", () => {
     expect(journal.durableSeq).toBe(2_000);
     journal.closeSync();
     expect((dump(path)[0] as unknown[]).length).toBe(2_000);
-  });
-
-  it("checkpoints the WAL on a thread of its own, long before the commits reach SQLite's automatic checkpoint", async () => {
-    const path = fresh();
-    const before = statSync(path).size;
-    const journal = new ThreadedJournal(sqlite(path));
-    // One small commit each (a few WAL pages: far from the 1,000 at which a commit checkpoints by itself), so only the
-    // checkpointer copies pages into the database file while the journal is open.
-    for (const e of manyEvents(20)) {
-      journal.append(e);
-      await journal.durable(e.seq);
-    }
-    await vi.waitFor(() => expect(statSync(path).size).toBeGreaterThan(before), { timeout: 10_000, interval: 20 });
-    journal.closeSync();
-    expect((dump(path)[0] as unknown[]).length).toBe(20);
   });
 
   it("refuses to open a file that is not there, in one line naming it", () => {

@@ -7,14 +7,13 @@
  * - Opening waits (synchronously, a few ms) for the worker to open the store (or create it, with `create`) and report
  *   its head; the chain continues from there. A missing file, a wrong URL or an unreachable server is the store's own
  *   `JournalOpenError` (one line, the URL without its password), thrown here.
- * - Batches of `batchSize` payloads are posted to the worker; a partial batch goes when the thread is idle. The worker
- *   groups: every batch posted while a commit runs goes into its next commit, which starts as soon as that one ends
- *   (journal-worker.ts). Holding a partial batch here until the commit in flight was reported grouped the same events
- *   but added to each held batch's wait two thread hand-offs (the report back, the post out) and a turn of this
- *   thread's event loop, where a garbage collection or a burst of reads can hold it for milliseconds.
- * - Back-pressure: a partial batch waits for a commit (posted once it is reported, together with whatever was appended
- *   meanwhile) while `maxInFlight` batches wait for the worker; a full one then blocks `append` on `Atomics.wait`
- *   until one commits (the kernel waits for its journal rather than buffering without bound).
+ * - Batches of `batchSize` payloads are posted to the worker; a partial batch goes when the thread is idle and no
+ *   batch is waiting for its commit, else as soon as that commit is reported: the events of every event-loop turn
+ *   meanwhile go together, in one transaction (a SQLite worker writes each posted batch in its own transaction and
+ *   fsync, so posting every turn's events gave one commit per turn: under HTTP load, hundreds of small commits a second
+ *   and the kernel blocked on back-pressure).
+ * - Back-pressure: at most `maxInFlight` batches may wait for the worker; beyond that `append` blocks on
+ *   `Atomics.wait` until one commits (the kernel waits for its journal rather than buffering without bound).
  * - `durable(seq)` resolves once the batch holding seq is committed; `onDurable` hears every commit (told by messages
  *   from the worker, so only when the thread is not blocked). `closeSync()` waits synchronously for the last commit.
  * - A failed write keeps its batch: the worker retries it (reopening the store) with back-off; meanwhile the pending
@@ -84,7 +83,7 @@ export class ThreadedJournal {
   private lastSeq: number;
   private committed: number;
   private flushHandle: NodeJS.Immediate | null = null;
-  /** A partial batch waits for a commit (`maxInFlight` batches in flight; posted when the worker reports one). */
+  /** A partial batch waits for the commit in flight (posted when the worker reports it). */
   private postOnCommit = false;
   private detach: (() => void) | null = null;
   private closed = false;
@@ -261,7 +260,7 @@ export class ThreadedJournal {
   private readonly idlePost = (): void => {
     this.flushHandle = null;
     this.check();
-    if (this.posted - Atomics.load(this.slots, SLOT.batches) >= this.maxInFlight) this.postOnCommit = true;
+    if (this.posted > Atomics.load(this.slots, SLOT.batches)) this.postOnCommit = true;
     else this.post();
   };
 
