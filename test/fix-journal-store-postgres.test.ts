@@ -16,7 +16,7 @@ import { quoteIdent } from "../src/journal/postgres-journal-store.js";
 import { ThreadedJournal } from "../src/journal/threaded-journal.js";
 import type { EngineEvent } from "../src/model/client-events.js";
 import { sampleDay } from "./journal-fixtures.js";
-import { dropSchemas, PG_URL, testSchema } from "./postgres-fixtures.js";
+import { dropSchemas, PG_URL, testSchema, withClient } from "./postgres-fixtures.js";
 
 const RUN = testSchema("tfixj");
 let n = 0;
@@ -50,24 +50,14 @@ function journalIn(s: string, options: { create?: boolean; onError?: (error: Err
 const durable = (store: JournalFixMessageStore) =>
   new Promise<Error | null>((resolve) => store.whenDurable((error) => resolve(error)));
 
-async function connected<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: PG_URL });
-  await client.connect();
-  try {
-    return await run(client);
-  } finally {
-    await client.end();
-  }
-}
-
 const eventsCommitted = (s: string) =>
-  connected(async (client) => {
+  withClient(async (client) => {
     return (await client.query(`SELECT count(*)::int AS n FROM ${quoteIdent(s)}.journal`)).rows[0].n as number;
   });
 
 /** What another connection sees committed now: the journal's events and the FIX store's rows. */
 function committed(s: string) {
-  return connected(async (client) => {
+  return withClient(async (client) => {
     const q = quoteIdent(s);
     const events = (await client.query(`SELECT count(*)::int AS n FROM ${q}.journal`)).rows[0].n as number;
     const sessions = (await client.query(`SELECT session_id, next_sender::int, next_target::int FROM ${q}.fix_session`))
@@ -104,14 +94,14 @@ describe("JournalFixMessageStore on a PostgreSQL journal", () => {
       const said = durable(store);
       // Asked outside the blocker's transaction, within which pg_stat_activity answers from one snapshot.
       const waiting = `SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%' || $1 || '%'`;
-      const pids = await connected(async (c) => {
+      const pids = await withClient(async (c) => {
         for (;;) {
           const found = (await c.query(waiting, [s])).rows.map((r) => r.pid as number);
           if (found.length > 0) return found;
         }
       });
       expect(await eventsCommitted(s)).toBe(0);
-      await connected((c) => c.query("SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid", [pids]));
+      await withClient((c) => c.query("SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid", [pids]));
       expect(await said).toBeInstanceOf(Error);
       expect(errors[0]?.message).toMatch(/retrying/);
       expect(await eventsCommitted(s)).toBe(0);

@@ -5,7 +5,6 @@
  * a write that cannot succeed surfacing at close, and a server that does not answer refused at opening.
  * (The worker runs from dist/: `npm run build` first.)
  */
-import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import type { TributaryError } from "../src/core/errors.js";
 import { Journal } from "../src/journal/journal.js";
@@ -16,21 +15,11 @@ import { ThreadedJournal } from "../src/journal/threaded-journal.js";
 import { verifyJournal } from "../src/journal/verify.js";
 import type { EngineEvent } from "../src/model/client-events.js";
 import { manyEvents, sampleDay } from "./journal-fixtures.js";
-import { dropSchemas, PG_URL, testSchema } from "./postgres-fixtures.js";
+import { dropSchemas, PG_URL, testSchema, withClient } from "./postgres-fixtures.js";
 
 const RUN = testSchema("tjt");
 let n = 0;
 const schemas: string[] = [];
-
-async function admin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: PG_URL });
-  await client.connect();
-  try {
-    return await run(client);
-  } finally {
-    await client.end();
-  }
-}
 
 afterAll(() => dropSchemas(...schemas));
 
@@ -45,7 +34,7 @@ async function fresh(url = PG_URL): Promise<JournalTarget & { kind: "postgres" }
 /** Every row of every journal table of `schema`, in key order. */
 function dump(schema: string): Promise<unknown[]> {
   const s = quoteIdent(schema);
-  return admin(async (client) => {
+  return withClient(async (client) => {
     const tables = [
       `journal ORDER BY seq`,
       `journal_order ORDER BY order_id, seq`,
@@ -128,7 +117,7 @@ describe("ThreadedJournal on PostgreSQL", () => {
     const journal = new ThreadedJournal(target, { batchSize: 50, onError: (e) => errors.push(e) });
     for (const e of manyEvents(100)) journal.append(e);
     await committed(journal, 100);
-    const killed = await admin(
+    const killed = await withClient(
       async (c) =>
         (
           await c.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1", [
@@ -156,7 +145,7 @@ describe("ThreadedJournal on PostgreSQL", () => {
     const journal = new ThreadedJournal(target, { batchSize: 10, onError: (e) => reported(e) });
     for (const e of manyEvents(20)) journal.append(e);
     await committed(journal, 20);
-    await admin((c) => c.query(`ALTER TABLE ${quoteIdent(target.schema)}.journal RENAME TO journal_away`));
+    await withClient((c) => c.query(`ALTER TABLE ${quoteIdent(target.schema)}.journal RENAME TO journal_away`));
     for (const e of manyEvents(30, 21)) journal.append(e);
     expect((await firstError).message).toMatch(/relation .*journal" does not exist \(retrying\)$/);
     expect(() => journal.closeSync()).toThrow(/failed: .*does not exist \(30 records left unwritten\)$/);
