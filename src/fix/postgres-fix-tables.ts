@@ -13,6 +13,7 @@
  */
 import type pg from "pg";
 import { quoteIdent } from "../journal/postgres-journal-store.js";
+import { postgresFixTables } from "./fix-tables-ddl.js";
 import type { FixSeqNums, StoredMessage } from "./message-store.js";
 import type { StoreRead, StoreWrite } from "./message-store-write.js";
 
@@ -42,14 +43,7 @@ export class PostgresFixTables {
   /** Makes the schema and tables when absent (a store of its own; a journal's migrations make them in its schema). */
   async create(): Promise<void> {
     await this.client.query(`CREATE SCHEMA IF NOT EXISTS ${this.s}`);
-    await this.client.query(
-      `CREATE TABLE IF NOT EXISTS ${this.s}.fix_session (session_id text PRIMARY KEY, next_sender bigint NOT NULL,` +
-        " next_target bigint NOT NULL)",
-    );
-    await this.client.query(
-      `CREATE TABLE IF NOT EXISTS ${this.s}.fix_sent_message (session_id text NOT NULL, msg_seq_num bigint NOT NULL,` +
-        " raw bytea NOT NULL, upstream_seq bigint NOT NULL DEFAULT 0, PRIMARY KEY (session_id, msg_seq_num))",
-    );
+    await this.client.query(postgresFixTables(this.s));
     // A schema from before the column: its rows report nothing upstream.
     await this.client.query(
       `ALTER TABLE ${this.s}.fix_sent_message ADD COLUMN IF NOT EXISTS upstream_seq bigint NOT NULL DEFAULT 0`,

@@ -18,6 +18,7 @@
  */
 import Database from "better-sqlite3";
 import { TributaryError } from "../core/errors.js";
+import { SQLITE_FIX_TABLES } from "./fix-tables-ddl.js";
 import type { FixMessageStore, FixSeqNums, StoredMessage } from "./message-store.js";
 import type { StoreWrite } from "./message-store-write.js";
 
@@ -74,20 +75,7 @@ export class SqliteFixMessageStore implements FixMessageStore {
       db.pragma("journal_mode = WAL");
       db.pragma(`synchronous = ${options.synchronous ?? "FULL"}`);
       db.pragma("busy_timeout = 5000");
-      db.exec(`
-        CREATE TABLE IF NOT EXISTS fix_session (
-          session_id TEXT PRIMARY KEY,
-          next_sender INTEGER NOT NULL,
-          next_target INTEGER NOT NULL
-        );
-        CREATE TABLE IF NOT EXISTS fix_sent_message (
-          session_id TEXT NOT NULL,
-          msg_seq_num INTEGER NOT NULL,
-          raw BLOB NOT NULL,
-          upstream_seq INTEGER NOT NULL DEFAULT 0,
-          PRIMARY KEY (session_id, msg_seq_num)
-        ) WITHOUT ROWID;
-      `);
+      db.exec(SQLITE_FIX_TABLES);
       const columns = db.pragma("table_info(fix_sent_message)") as { name: string }[];
       if (!columns.some((c) => c.name === "upstream_seq")) {
         db.exec("ALTER TABLE fix_sent_message ADD COLUMN upstream_seq INTEGER NOT NULL DEFAULT 0");

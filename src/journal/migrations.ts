@@ -12,6 +12,7 @@
  * They are the session layer's working state, not records: updated in place, outside the hash chain, no triggers.
  * The FIX store in the journal writes them in the journal's own transactions (fix/journal-message-store.ts).
  */
+import { postgresFixTables, SQLITE_FIX_TABLES } from "../fix/fix-tables-ddl.js";
 
 export interface Migration {
   readonly version: number;
@@ -93,27 +94,8 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     version: 2,
     description: "FIX message store (sessions' sequence numbers, sent messages) beside the events",
-    sqlite: `
-      CREATE TABLE fix_session (
-        session_id TEXT PRIMARY KEY,
-        next_sender INTEGER NOT NULL,
-        next_target INTEGER NOT NULL
-      );
-      CREATE TABLE fix_sent_message (
-        session_id TEXT NOT NULL,
-        msg_seq_num INTEGER NOT NULL,
-        raw BLOB NOT NULL,
-        upstream_seq INTEGER NOT NULL DEFAULT 0,
-        PRIMARY KEY (session_id, msg_seq_num)
-      ) WITHOUT ROWID;
-    `,
-    postgres: (s) => `
-      CREATE TABLE ${s}.fix_session (session_id TEXT PRIMARY KEY, next_sender BIGINT NOT NULL, next_target BIGINT NOT NULL);
-      CREATE TABLE ${s}.fix_sent_message (
-        session_id TEXT NOT NULL, msg_seq_num BIGINT NOT NULL, raw BYTEA NOT NULL, upstream_seq BIGINT NOT NULL DEFAULT 0,
-        PRIMARY KEY (session_id, msg_seq_num)
-      );
-    `,
+    sqlite: SQLITE_FIX_TABLES,
+    postgres: postgresFixTables,
   },
 ];
 
