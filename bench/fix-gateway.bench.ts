@@ -30,13 +30,13 @@
  * its journal and store threads; from /proc, Linux only): what a loaded machine disturbs least.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { quoteIdent } from "../src/journal/postgres-journal-store.js";
 import { findQuickfixPeer, freePort, QFPEER_DICT, runPeer } from "../test/quickfix-peer.js";
-import { median, si } from "./harness.js";
+import { cpuMicrosPer, median, processCpu, si } from "./harness.js";
 
 export interface FixGatewayBenchOptions {
   /** Orders per throughput run (baseline and ours alike). */
@@ -70,29 +70,8 @@ interface PeerResult {
   readonly value: (key: string) => number;
 }
 
-/** Linux's clock ticks per second for /proc times (USER_HZ: 100 on every mainstream architecture). */
-const USER_HZ = 100;
-
-/** CPU seconds (user + system) of a process and of its main thread so far; null where /proc cannot tell. */
-function cpuSeconds(pid: number | undefined): { process: number; main: number } | null {
-  if (pid === undefined) return null;
-  const seconds = (path: string): number => {
-    const stat = readFileSync(path, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / USER_HZ;
-  };
-  try {
-    return { process: seconds(`/proc/${pid}/stat`), main: seconds(`/proc/${pid}/task/${pid}/stat`) };
-  } catch {
-    return null;
-  }
-}
-
-/** The gateway's CPU per order over a run, in microseconds. */
-interface GatewayCpu {
-  readonly mainMicrosPerOrder: number;
-  readonly processMicrosPerOrder: number;
-}
+/** The gateway's CPU per order over a run, in microseconds: its main thread's and the whole process's. */
+type GatewayCpu = NonNullable<ReturnType<typeof cpuMicrosPer>>;
 
 function parseResult(out: string): PeerResult {
   const line = out.split("\n").find((l) => l.startsWith("RESULT")) ?? "";
@@ -217,15 +196,9 @@ async function ours(
     );
     try {
       const port = Number(gateway.match[1]);
-      const before = cpuSeconds(gateway.child.pid);
+      const before = processCpu(gateway.child.pid);
       result = parseResult(await runPeer(peer, initiatorArgs(port, "OMS1", "TRIBUTARY", n, rate, true)));
-      const after = cpuSeconds(gateway.child.pid);
-      if (before !== null && after !== null) {
-        cpu = {
-          mainMicrosPerOrder: ((after.main - before.main) / n) * 1e6,
-          processMicrosPerOrder: ((after.process - before.process) / n) * 1e6,
-        };
-      }
+      cpu = cpuMicrosPer(before, processCpu(gateway.child.pid), n);
     } finally {
       gateway.child.kill("SIGTERM");
     }
@@ -268,15 +241,15 @@ export async function runFixGatewayBench(options: FixGatewayBenchOptions, log: (
   const qf: number[] = [];
   const tr: number[] = [];
   const mainCpu: number[] = [];
-  const processCpu: number[] = [];
+  const wholeCpu: number[] = [];
   for (let round = 0; round < options.rounds; round++) {
     log(`round ${round}: load average ${load()}`);
     qf.push(checked("QuickFIX -> QuickFIX", await baseline(peer, n), n, log).value("orders_per_s"));
     const run = await ours(peer, n, 0, options.pgUrl);
     tr.push(checked("QuickFIX -> tributary", run.result, n, log).value("orders_per_s"));
     if (run.cpu !== null) {
-      mainCpu.push(run.cpu.mainMicrosPerOrder);
-      processCpu.push(run.cpu.processMicrosPerOrder);
+      mainCpu.push(run.cpu.main);
+      wholeCpu.push(run.cpu.process);
     }
     log(`round ${round}: QuickFIX ${si(qf[round] as number)}/s, tributary ${si(tr[round] as number)}/s`);
   }
@@ -304,7 +277,7 @@ export async function runFixGatewayBench(options: FixGatewayBenchOptions, log: (
     tributaryOrdersPerSecond: median(tr),
     ratio: median(tr) / median(qf),
     gatewayMainCpuMicrosPerOrder: mainCpu.length > 0 ? median(mainCpu) : Number.NaN,
-    gatewayCpuMicrosPerOrder: processCpu.length > 0 ? median(processCpu) : Number.NaN,
+    gatewayCpuMicrosPerOrder: wholeCpu.length > 0 ? median(wholeCpu) : Number.NaN,
     ackP50Micros: median(ack("store in journal").p50),
     ackP99Micros: median(ack("store in journal").p99),
     twoFilesAckP50Micros: median(ack("two files").p50),
@@ -322,7 +295,7 @@ export async function runFixGatewayBench(options: FixGatewayBenchOptions, log: (
   log(
     `gateway CPU per order in the throughput runs: main thread ${result.gatewayMainCpuMicrosPerOrder.toFixed(0)} µs, ` +
       `whole process ${result.gatewayCpuMicrosPerOrder.toFixed(0)} µs (medians; rounds: ` +
-      `${mainCpu.map((c, i) => `${c.toFixed(0)}/${(processCpu[i] as number).toFixed(0)}`).join(", ")})`,
+      `${mainCpu.map((c, i) => `${c.toFixed(0)}/${(wholeCpu[i] as number).toFixed(0)}`).join(", ")})`,
   );
   const ms = (micros: number) => `${(micros / 1000).toFixed(2)} ms`;
   log(

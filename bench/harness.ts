@@ -1,8 +1,9 @@
 /**
  * Small shared pieces of the benchmarks: the machine line every result carries, a garbage collector that works without
- * `node --expose-gc`, medians and percentiles, number formatting. No timing policy lives here: each bench says how it
- * measures.
+ * `node --expose-gc`, medians and percentiles, number formatting, a child process's CPU time. No timing policy lives
+ * here: each bench says how it measures.
  */
+import { readFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
@@ -63,4 +64,37 @@ export function pad(text: string, width: number): string {
 /** Decimal megabytes, the unit of the memory target. */
 export function mb(bytes: number): string {
   return `${(bytes / 1e6).toFixed(1)} MB`;
+}
+
+/** Linux's clock ticks per second for /proc times (USER_HZ: 100 on every mainstream architecture). */
+const USER_HZ = 100;
+
+/** CPU seconds (user + system) a process has used so far, all its threads and its main thread alone. */
+export interface ProcessCpu {
+  readonly process: number;
+  readonly main: number;
+}
+
+/** A process's CPU time from /proc (Linux); null where there is no such process or no /proc. */
+export function processCpu(pid: number | undefined): ProcessCpu | null {
+  if (pid === undefined) return null;
+  const seconds = (path: string): number => {
+    const stat = readFileSync(path, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / USER_HZ;
+  };
+  try {
+    return { process: seconds(`/proc/${pid}/stat`), main: seconds(`/proc/${pid}/task/${pid}/stat`) };
+  } catch {
+    return null;
+  }
+}
+
+/** Microseconds of CPU per unit of work between two readings, the main thread's and the whole process's. */
+export function cpuMicrosPer(before: ProcessCpu | null, after: ProcessCpu | null, units: number) {
+  if (before === null || after === null || units <= 0) return null;
+  return {
+    main: ((after.main - before.main) / units) * 1e6,
+    process: ((after.process - before.process) / units) * 1e6,
+  };
 }

@@ -11,15 +11,16 @@
  * execution. After the run the service is stopped (SIGTERM) and its count of accepted orders is compared with the
  * 201s autocannon saw. Beside the single orders, the same orders `batch` at a time through `POST /orders/batch` (one
  * request, one journal commit wait, one answer for all of them: how a rebalance or a file arrives): orders/s is
- * requests/s times the batch, every order accepted (the count is checked the same way). The memory soak is
- * bench/soak.bench.ts.
+ * requests/s times the batch, every order accepted (the count is checked the same way). Each timed run also reads the
+ * service's CPU time from /proc before and after (its kernel thread's and all its threads'), per request or order
+ * answered: a figure the machine's load moves less than the rates. The memory soak is bench/soak.bench.ts.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { hashToken } from "../src/service/auth.js";
-import { median, si } from "./harness.js";
+import { cpuMicrosPer, median, processCpu, si } from "./harness.js";
 import { type BenchService, startBenchService } from "./service-process.js";
 
 export interface HttpIntakeBenchOptions {
@@ -41,6 +42,15 @@ export const DEFAULT_HTTP_INTAKE: HttpIntakeBenchOptions = {
 };
 
 const TOKEN = "bench-token";
+
+/** The service's CPU in microseconds per request or order: its kernel (main) thread's and the whole process's. */
+type CpuPer = NonNullable<ReturnType<typeof cpuMicrosPer>>;
+
+function showCpu(cpu: CpuPer | null): string {
+  return cpu === null
+    ? "service CPU n/a"
+    : `service CPU ${cpu.main.toFixed(0)} µs main thread, ${cpu.process.toFixed(0)} µs in all`;
+}
 
 function start(dir: string): Promise<BenchService> {
   return startBenchService(dir, {
@@ -100,32 +110,54 @@ export async function runHttpIntakeBench(options: HttpIntakeBenchOptions, log: (
   const trivial: number[] = [];
   const batched: number[] = [];
   let sent = 0; // orders answered 2xx, warm-up included (those in flight when a run ends are accepted, not counted)
+  const orderCpu: CpuPer[] = [];
+  const trivialCpu: CpuPer[] = [];
+  // The service's CPU over a timed run, per request (or order) answered 2xx.
+  const measured = async <R>(run: () => Promise<R>, units: (result: R) => number) => {
+    const before = processCpu(service.child.pid);
+    const result = await run();
+    return { result, cpu: cpuMicrosPer(before, processCpu(service.child.pid), units(result)) };
+  };
   try {
     const warm = await fire(service.url, options, "order", 1);
     sent += warm["2xx"];
     for (let round = 0; round < options.rounds; round++) {
-      const t = await fire(service.url, options, "trivial", options.seconds);
-      trivial.push(t.requests.average);
-      const o = await fire(service.url, options, "order", options.seconds);
-      orders.push(o.requests.average);
-      sent += o["2xx"];
-      if (o.non2xx > 0 || o.errors > 0) log(`round ${round}: ${o.non2xx} non-2xx, ${o.errors} errors`);
+      const t = await measured(
+        () => fire(service.url, options, "trivial", options.seconds),
+        (r) => r["2xx"],
+      );
+      trivial.push(t.result.requests.average);
+      const o = await measured(
+        () => fire(service.url, options, "order", options.seconds),
+        (r) => r["2xx"],
+      );
+      orders.push(o.result.requests.average);
+      sent += o.result["2xx"];
+      if (o.cpu !== null) orderCpu.push(o.cpu);
+      if (t.cpu !== null) trivialCpu.push(t.cpu);
+      if (o.result.non2xx > 0 || o.result.errors > 0)
+        log(`round ${round}: ${o.result.non2xx} non-2xx, ${o.result.errors} errors`);
       log(
-        `round ${round}: GET /health ${si(t.requests.average)}/s, POST /orders ${si(o.requests.average)}/s ` +
-          `(latency p50 ${o.latency.p50} ms, p99 ${o.latency.p99} ms)`,
+        `round ${round}: GET /health ${si(t.result.requests.average)}/s (${showCpu(t.cpu)}), POST /orders ` +
+          `${si(o.result.requests.average)}/s (latency p50 ${o.result.latency.p50} ms, p99 ${o.result.latency.p99} ms; ` +
+          `${showCpu(o.cpu)})`,
       );
     }
     // The batches after the single orders, so that the single-order rounds meet the engine as before (the batches
     // leave several times more working orders in it).
     for (let round = 0; round < options.rounds; round++) {
-      const b = await fire(service.url, options, "batch", options.seconds);
+      const measuredBatch = await measured(
+        () => fire(service.url, options, "batch", options.seconds),
+        (r) => r["2xx"] * options.batch,
+      );
+      const b = measuredBatch.result;
       batched.push(b.requests.average * options.batch);
       sent += b["2xx"] * options.batch;
       if (b.non2xx > 0 || b.errors > 0) log(`batch round ${round}: ${b.non2xx} non-2xx, ${b.errors} errors`);
       log(
         `batch round ${round}: POST /orders/batch ${si(b.requests.average * options.batch)} orders/s ` +
           `(${si(b.requests.average)} requests/s, latency p50 ${b.latency.p50} ms, p99 ${b.latency.p99} ms, ` +
-          `max ${b.latency.max} ms)`,
+          `max ${b.latency.max} ms; ${showCpu(measuredBatch.cpu)} per order)`,
       );
     }
   } finally {
@@ -144,6 +176,13 @@ export async function runHttpIntakeBench(options: HttpIntakeBenchOptions, log: (
   log(`POST /orders accepted durably: ${si(o)} orders/s (median of ${options.rounds})`);
   log(`GET /health (trivial route):   ${si(t)} requests/s`);
   log(`ratio: ${(o / t).toFixed(2)}`);
+  if (orderCpu.length > 0 && trivialCpu.length > 0) {
+    const med = (list: CpuPer[]): CpuPer => ({
+      main: median(list.map((c) => c.main)),
+      process: median(list.map((c) => c.process)),
+    });
+    log(`per trivial request: ${showCpu(med(trivialCpu))}; per order: ${showCpu(med(orderCpu))} (medians)`);
+  }
   log(`POST /orders/batch (${options.batch} a request) accepted durably: ${si(b)} orders/s`);
   return { ordersPerSecond: o, trivialPerSecond: t, ratio: o / t, batchOrdersPerSecond: b };
 }
