@@ -1,7 +1,8 @@
 /**
  * For tests of a `FixSession` without sockets: the counterparty attached to it. What the session writes is framed
  * and decoded into `received` (and counted in `writes`: one per write call); `send` hands the session a message from
- * the counterparty (FIX 4.4, CompIDs reversed, MsgSeqNum from `firstSeq` up, SendingTime from the clock).
+ * the counterparty (FIX 4.4 unless `ids.beginString` says otherwise, CompIDs reversed, MsgSeqNum from `firstSeq` up,
+ * SendingTime from the clock).
  */
 import type { Clock } from "../core/clock.js";
 import { decodeFix, encodeFix, type FixMessage } from "./codec.js";
@@ -18,7 +19,7 @@ export interface AttachedCounterparty {
 export function attachCounterparty(
   session: FixSession,
   clock: Clock,
-  ids: { readonly senderCompId: string; readonly targetCompId: string },
+  ids: { readonly senderCompId: string; readonly targetCompId: string; readonly beginString?: string },
   firstSeq = 1,
 ): AttachedCounterparty {
   const framer = new FixFramer();
@@ -37,7 +38,7 @@ export function attachCounterparty(
   let seq = firstSeq;
   const send = (msgType: string, body: FixField[]) =>
     session.receive(
-      encodeFix("FIX.4.4", [
+      encodeFix(ids.beginString ?? "FIX.4.4", [
         [35, msgType],
         [49, ids.senderCompId],
         [56, ids.targetCompId],

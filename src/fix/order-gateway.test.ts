@@ -43,11 +43,22 @@ class CountingStore extends MemoryFixMessageStore {
 
 const OPEN = Date.UTC(2026, 0, 5, 14, 30) * 1000;
 
-function setup(durability?: Durability, options: { sessionClose?: number; durationSeconds?: number } = {}) {
+function setup(
+  durability?: Durability,
+  options: { sessionClose?: number; durationSeconds?: number; beginString?: "FIX.4.2" | "FIX.4.4" } = {},
+) {
   const clock = new VirtualScheduler(OPEN);
   const defaults = options.durationSeconds === undefined ? {} : { durationSeconds: options.durationSeconds };
   const config = parseOrderGatewayConfig({
-    sessions: [{ senderCompId: "TRIBUTARY", targetCompId: "OMS1", defaultAccount: "A1", defaults }],
+    sessions: [
+      {
+        senderCompId: "TRIBUTARY",
+        targetCompId: "OMS1",
+        defaultAccount: "A1",
+        defaults,
+        ...(options.beginString === undefined ? {} : { beginString: options.beginString }),
+      },
+    ],
   });
   const engine = new Engine({ instruments: data.instruments, scheduler: clock, sources: OrderGateway.sources(config) });
   const gateway = new OrderGateway(engine, config, {
@@ -61,6 +72,7 @@ function setup(durability?: Durability, options: { sessionClose?: number; durati
   const { received, writes, send } = attachCounterparty(session, clock, {
     senderCompId: "OMS1",
     targetCompId: "TRIBUTARY",
+    ...(options.beginString === undefined ? {} : { beginString: options.beginString }),
   });
   send("A", [
     [98, 0],
@@ -147,6 +159,17 @@ describe("OrderGateway with a durability source", () => {
       ["O2", "0", "0"],
     ]);
     expect(engine.orders.map((o) => o.clOrdId)).toEqual(["O1", "O2"]);
+  });
+
+  it("an ExecutionReport carries ExecTransType 0 to a FIX 4.2 session, and none to a FIX 4.4 one", () => {
+    const ack = (beginString: "FIX.4.2" | "FIX.4.4") => {
+      const { received, send, order } = setup(undefined, { beginString });
+      send("D", [...order("O1"), [21, "1"]]); // HandlInst: required in FIX 4.2, allowed in 4.4
+      const report = received.find((m) => m.msgType === "8");
+      return [report?.get(8), report?.get(150), report?.get(20) ?? null];
+    };
+    expect(ack("FIX.4.2")).toEqual(["FIX.4.2", "0", "0"]);
+    expect(ack("FIX.4.4")).toEqual(["FIX.4.4", "0", null]);
   });
 
   it("without a durability source answers at once", () => {

@@ -224,6 +224,11 @@ export interface OrderGatewayOptions {
   readonly sessionClose?: number;
 }
 
+/** An ExecutionReport before FIX 4.3: it carries ExecTransType (20), and a trade is ExecType 1 or 2, not F. */
+function beforeFix43(session: FixSession): boolean {
+  return session.beginString < "FIX.4.3";
+}
+
 export class OrderGateway implements FixApplication {
   private readonly bySource = new Map<string, SessionState>();
   /** The drop-copy sessions (role "drop-copy"). */
@@ -596,15 +601,15 @@ export class OrderGateway implements FixApplication {
     const instrument = this.instrument(e.symbol);
     const status = ORD_STATUS[e.ordStatus];
     let execType = EXEC_TYPE[e.execType];
-    if (execType === "F" && session.beginString < "FIX.4.3") execType = e.ordStatus === "filled" ? "2" : "1";
+    if (execType === "F" && beforeFix43(session)) execType = e.ordStatus === "filled" ? "2" : "1";
     const body: FixField[] = [
       [OrderTag.OrderID, e.orderId],
       [OrderTag.ClOrdID, e.clOrdId],
     ];
     if (e.origClOrdId !== null) body.push([OrderTag.OrigClOrdID, e.origClOrdId]);
+    body.push([OrderTag.ExecID, e.execId]);
+    if (beforeFix43(session)) body.push([OrderTag.ExecTransType, "0"]);
     body.push(
-      [OrderTag.ExecID, e.execId],
-      ...this.execTransType(session),
       [OrderTag.ExecType, execType],
       [OrderTag.OrdStatus, status],
       [OrderTag.Account, e.account],
@@ -688,7 +693,7 @@ export class OrderGateway implements FixApplication {
   }
 
   private execTransType(session: FixSession, value = "0"): FixField[] {
-    return session.beginString < "FIX.4.3" ? [[OrderTag.ExecTransType, value]] : [];
+    return beforeFix43(session) ? [[OrderTag.ExecTransType, value]] : [];
   }
 
   private gatewayExecId(): string {
