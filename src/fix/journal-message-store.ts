@@ -7,14 +7,14 @@
  * keeps both or neither.
  *
  * - Writes are recorded as data (`StoreWrite`); a `transaction` hands its writes to the journal when it ends
- *   (`ThreadedJournal.carry`: into the batch being built, after the events appended so far, which the journal hears
+ *   (`carry`: into the batch being built, after the events appended so far, which the journal hears
  *   before the gateway does), a write outside any at once. So the journal's commits are a prefix of one stream:
  *   whatever is committed, every event appended before it is too. The worker applies them with the batch's records
  *   (journal-message-store-companion.ts).
  * - `whenDurable` calls back once the journal has committed everything appended and carried so far
- *   (`ThreadedJournal.afterCommit`).
+ *   (`afterCommit`).
  * - Reads (`seqNums`, `sentBetween`: at start, after a failure, for a ResendRequest) are answered by the journal's
- *   worker behind every batch before them (`ThreadedJournal.read`, blocking this thread for the round trip); inside a
+ *   worker behind every batch before them (`read`; a `ThreadedJournal` blocks this thread for the round trip); inside a
  *   transaction its writes so far are carried first, so a read sees them.
  * - `close` hands over what is pending; the journal is its owner's to close, after this store.
  *
@@ -26,7 +26,16 @@
 
 import { workerScript } from "../core/blocking-worker.js";
 import { InvariantError } from "../core/errors.js";
-import type { ThreadedJournal } from "../journal/threaded-journal.js";
+/**
+ * The journal this store writes through: `ThreadedJournal` (its worker applies the writes; SQLite or PostgreSQL) or
+ * `Journal` on a SQLite store (applied on this thread, in the same synchronous transaction as the events).
+ */
+export interface CarryingJournal {
+  carry(writes: readonly unknown[]): void;
+  afterCommit(done: (error: Error | null) => void): void;
+  read(request: unknown): unknown;
+}
+
 import type { FixSeqNums, StoredMessage } from "./message-store.js";
 import { type StoreRead, type StoreWrite, WritesAsData } from "./message-store-write.js";
 
@@ -40,7 +49,7 @@ export class JournalFixMessageStore extends WritesAsData {
   private inside: ((error: Error | null) => void)[] = [];
   private closed = false;
 
-  constructor(private readonly journal: ThreadedJournal) {
+  constructor(private readonly journal: CarryingJournal) {
     super();
   }
 

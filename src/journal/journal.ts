@@ -11,6 +11,10 @@
  *   waits on it); `onDurable(listener)` hears every committed seq; `durableSeq` is the last committed one.
  * - A failed write keeps its batch (nothing accepted is lost), rejects the pending `durable` promises with a
  *   `TributaryError` "journal-write-failed", tells `onError`, and retries with back-off (0.1 s doubling to 5 s).
+ * - A companion (journal-companion.ts; SQLite only) commits in the same transactions: `carry` adds its writes to the
+ *   next commit after the events appended so far, `afterCommit` calls back once they are committed, and `read` commits
+ *   what waits and then asks the companion (the FIX store in the journal, fix/journal-message-store.ts, whose
+ *   `ThreadedJournal` counterpart does the same on a worker thread).
  * Invariant: records are appended in seq order, gapless, each chained to the previous hash; an event out of order is
  * a bug (InvariantError). The record is built when the event is heard, so later mutation of the event cannot change
  * it. Limits: one journal per engine; a journal opened on a non-empty store continues its chain and expects the
@@ -21,6 +25,7 @@ import type { EngineEvent, EngineListener } from "../model/client-events.js";
 import { canonicalJson } from "./canonical-json.js";
 import { CausationTracker } from "./correlation.js";
 import { DurableWaiters } from "./durable-waiters.js";
+import type { JournalCompanion } from "./journal-companion.js";
 import { GENESIS_HASH, type JournalRecord, makeRecord } from "./journal-record.js";
 import { isSyncStore, type JournalHead, type JournalStore, type SyncJournalStore } from "./journal-store.js";
 
@@ -31,6 +36,8 @@ export interface JournalOptions {
   readonly highWaterMark?: number;
   /** Told of every failed write (the journal retries by itself). */
   readonly onError?: (error: TributaryError) => void;
+  /** A companion whose writes commit in this journal's transactions (a synchronous store: SQLite). */
+  readonly companion?: JournalCompanion;
 }
 
 /** Anything that emits engine events: the Engine, or a test double. */
@@ -61,6 +68,9 @@ export class Journal {
   private detach: (() => void) | null = null;
   private closed = false;
   private lastError: TributaryError | null = null;
+  /** The companion's writes for the next commit, and who waits for the commit of what was carried. */
+  private carried: unknown[] = [];
+  private commitWaiters: ((error: Error | null) => void)[] = [];
   /** Records appended since this journal was opened. */
   appended = 0;
   /** Batches committed since this journal was opened. */
@@ -87,6 +97,10 @@ export class Journal {
     this.batchSize = options.batchSize ?? 4_096;
     this.highWaterMark = options.highWaterMark ?? 100_000;
     this.syncStore = isSyncStore(store) ? store : null;
+    if (options.companion !== undefined) {
+      if (this.syncStore === null) throw new InvariantError("journal: a companion needs a synchronous store");
+      options.companion.open(store);
+    }
   }
 
   /** Journals every event of `source` from now on; returns a function that stops. */
@@ -113,6 +127,29 @@ export class Journal {
     this.buffer.push(record);
     if (this.buffer.length >= this.batchSize) this.commit();
     else if (this.flushHandle === null) this.flushHandle = setImmediate(this.idleFlush);
+  }
+
+  /** Adds a companion's writes to the next commit, after the events appended so far. */
+  carry(writes: readonly unknown[]): void {
+    if (this.closed) throw new InvariantError("journal closed");
+    for (const w of writes) this.carried.push(w);
+    if (this.flushHandle === null) this.flushHandle = setImmediate(this.idleFlush);
+  }
+
+  /** Calls `done` once everything appended and carried so far is committed (`null`), or with why it was not. */
+  afterCommit(done: (error: Error | null) => void): void {
+    if (this.buffer.length === 0 && this.carried.length === 0) done(null);
+    else this.commitWaiters.push(done);
+  }
+
+  /** A companion's read: what waits is committed first, so the read sees every write carried before it. */
+  read(request: unknown): unknown {
+    const companion = this.options.companion;
+    if (companion === undefined) throw new InvariantError("journal: no companion to read from");
+    if (this.closed) throw new InvariantError("journal closed");
+    this.commit();
+    if (this.buffer.length > 0 || this.carried.length > 0) throw this.lastError ?? new InvariantError("not committed");
+    return companion.read(request);
   }
 
   /** The last seq appended (buffered or committed). */
@@ -209,14 +246,21 @@ export class Journal {
   }
 
   private commit(): void {
-    if (this.buffer.length === 0 || this.closed) return;
+    if ((this.buffer.length === 0 && this.carried.length === 0) || this.closed) return;
     if (this.syncStore !== null) {
       const batch = this.buffer;
+      const carried = this.carried;
+      const companion = this.options.companion;
       this.buffer = [];
+      this.carried = [];
       try {
-        this.syncStore.appendSync(batch);
+        this.syncStore.appendSync(
+          batch,
+          carried.length === 0 || companion === undefined ? undefined : () => void companion.write(carried),
+        );
       } catch (error) {
         this.buffer = batch.concat(this.buffer);
+        this.carried = carried.concat(this.carried);
         this.failed(error);
         return;
       }
@@ -249,18 +293,30 @@ export class Journal {
   }
 
   private done(batch: readonly JournalRecord[]): void {
-    const seq = (batch[batch.length - 1] as JournalRecord).seq;
-    this.committed = seq;
     this.batches++;
     this.retryMs = RETRY_FIRST_MS;
     this.lastError = null;
-    this.waiters.resolveThrough(seq);
-    for (const listener of this.durableListeners) listener(seq);
+    // Those waiting for this commit: a listener below may carry more and wait for the next one.
+    const waiting = this.takeCommitWaiters();
+    const last = batch[batch.length - 1];
+    if (last !== undefined) {
+      this.committed = last.seq;
+      this.waiters.resolveThrough(last.seq);
+      for (const listener of this.durableListeners) listener(last.seq);
+    }
+    for (const done of waiting) done(null);
     if (this.writableWaiters.length > 0 && this.writable) {
       const ready = this.writableWaiters;
       this.writableWaiters = [];
       for (const resolve of ready) resolve();
     }
+  }
+
+  /** Who waits (`afterCommit`) for what is carried or appended so far; the list starts anew. */
+  private takeCommitWaiters(): ((error: Error | null) => void)[] {
+    const waiting = this.commitWaiters;
+    if (waiting.length > 0) this.commitWaiters = [];
+    return waiting;
   }
 
   private failed(cause: unknown): void {
@@ -271,6 +327,7 @@ export class Journal {
     );
     this.lastError = error;
     this.waiters.rejectAll(error);
+    for (const done of this.takeCommitWaiters()) done(error);
     this.options.onError?.(error);
     if (this.retryHandle === null && !this.closed) {
       this.retryHandle = setTimeout(() => {
