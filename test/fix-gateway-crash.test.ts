@@ -217,10 +217,11 @@ describe("SIGKILL of a FIX gateway whose store is in the journal", () => {
 
   // With two files the FIX store's commit does not wait for the journal's: the same kill leaves the second 20 orders'
   // MsgSeqNums consumed in the store and the orders nowhere (the gap the store in the journal closes; a resend would
-  // not bring them back). Shown here so that the first case is seen to test something.
+  // not bring them back). Shown here (with the PostgreSQL journal, whose commit waits on a worker while the gateway
+  // reads on) so that the first case is seen to test something.
   it.each([
     { kind: "sqlite", mode: "store in the journal", store: "journal", consumed: 20 },
-    { kind: "sqlite", mode: "two files", store: "fix.sqlite", consumed: 40 },
+    { kind: "sqlite", mode: "two files", store: "fix.sqlite", consumed: 20 },
     { kind: "postgres", mode: "store in the journal", store: "journal", consumed: 20 },
     { kind: "postgres", mode: "a store file of its own", store: "fix.sqlite", consumed: 40 },
   ] as const)(
@@ -254,10 +255,13 @@ describe("SIGKILL of a FIX gateway whose store is in the journal", () => {
               }
             ).next_target;
       fix?.close();
-      // After the Logon (1). In the journal: exactly the 20 journaled. A store of its own reads on while the journal
-      // waits, so how many of the 20 more it consumed before the kill is a race (30 and 40 seen): more than 20.
+      // After the Logon (1). In the journal: exactly the 20 journaled. A store of its own beside a PostgreSQL journal
+      // (committed on a worker) reads on while the journal waits, so how many of the 20 more it consumed before the
+      // kill is a race (30 and 40 seen): more than 20. A SQLite journal commits on the gateway's own thread, so its
+      // wait for the lock stops the reading too: at least 20 (20 seen).
       if (store === "journal") expect(nextTarget - 2).toBe(consumed);
-      else expect(nextTarget - 2).toBeGreaterThan(20);
+      else if (kind === "postgres") expect(nextTarget - 2).toBeGreaterThan(20);
+      else expect(nextTarget - 2).toBeGreaterThanOrEqual(20);
       expect([...left.journaled].sort()).toEqual(Array.from({ length: 20 }, (_, i) => `a${i}`).sort());
     },
     60_000,
