@@ -36,7 +36,7 @@ import { join } from "node:path";
 import pg from "pg";
 import { quoteIdent } from "../src/journal/postgres-journal-store.js";
 import { findQuickfixPeer, freePort, QFPEER_DICT, runPeer } from "../test/quickfix-peer.js";
-import { cpuMicrosPer, median, processCpu, si } from "./harness.js";
+import { type CpuMicros, cpuMicrosPer, median, processCpu, si } from "./harness.js";
 
 export interface FixGatewayBenchOptions {
   /** Orders per throughput run (baseline and ours alike). */
@@ -69,9 +69,6 @@ interface PeerResult {
   readonly line: string;
   readonly value: (key: string) => number;
 }
-
-/** The gateway's CPU per order over a run, in microseconds: its main thread's and the whole process's. */
-type GatewayCpu = NonNullable<ReturnType<typeof cpuMicrosPer>>;
 
 function parseResult(out: string): PeerResult {
   const line = out.split("\n").find((l) => l.startsWith("RESULT")) ?? "";
@@ -178,11 +175,11 @@ async function ours(
   rate: number,
   pgUrl: string,
   durability: Durability = "store in journal",
-): Promise<{ result: PeerResult; cpu: GatewayCpu | null }> {
+): Promise<{ result: PeerResult; cpu: CpuMicros | null }> {
   const dir = mkdtempSync(join(tmpdir(), "tributary-fix-gateway-bench-"));
   const schema = `tributary_bench_fixgw_${process.pid}_${++schemaCount}`;
   let result: PeerResult;
-  let cpu: GatewayCpu | null = null;
+  let cpu: CpuMicros | null = null;
   let out: string;
   try {
     const gateway = await startUntil(

@@ -90,8 +90,14 @@ export function processCpu(pid: number | undefined): ProcessCpu | null {
   }
 }
 
-/** Microseconds of CPU per unit of work between two readings, the main thread's and the whole process's. */
-export function cpuMicrosPer(before: ProcessCpu | null, after: ProcessCpu | null, units: number) {
+/** Microseconds of CPU per unit of work: the main thread's and the whole process's. */
+export interface CpuMicros {
+  readonly main: number;
+  readonly process: number;
+}
+
+/** CPU per unit of work between two readings; null where either reading is missing. */
+export function cpuMicrosPer(before: ProcessCpu | null, after: ProcessCpu | null, units: number): CpuMicros | null {
   if (before === null || after === null || units <= 0) return null;
   return {
     main: ((after.main - before.main) / units) * 1e6,

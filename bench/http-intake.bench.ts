@@ -20,7 +20,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { hashToken } from "../src/service/auth.js";
-import { cpuMicrosPer, median, processCpu, si } from "./harness.js";
+import { type CpuMicros, cpuMicrosPer, median, processCpu, si } from "./harness.js";
 import { type BenchService, startBenchService } from "./service-process.js";
 
 export interface HttpIntakeBenchOptions {
@@ -43,10 +43,7 @@ export const DEFAULT_HTTP_INTAKE: HttpIntakeBenchOptions = {
 
 const TOKEN = "bench-token";
 
-/** The service's CPU in microseconds per request or order: its kernel (main) thread's and the whole process's. */
-type CpuPer = NonNullable<ReturnType<typeof cpuMicrosPer>>;
-
-function showCpu(cpu: CpuPer | null): string {
+function showCpu(cpu: CpuMicros | null): string {
   return cpu === null
     ? "service CPU n/a"
     : `service CPU ${cpu.main.toFixed(0)} µs main thread, ${cpu.process.toFixed(0)} µs in all`;
@@ -110,8 +107,8 @@ export async function runHttpIntakeBench(options: HttpIntakeBenchOptions, log: (
   const trivial: number[] = [];
   const batched: number[] = [];
   let sent = 0; // orders answered 2xx, warm-up included (those in flight when a run ends are accepted, not counted)
-  const orderCpu: CpuPer[] = [];
-  const trivialCpu: CpuPer[] = [];
+  const orderCpu: CpuMicros[] = [];
+  const trivialCpu: CpuMicros[] = [];
   // The service's CPU over a timed run, per request (or order) answered 2xx.
   const measured = async <R>(run: () => Promise<R>, units: (result: R) => number) => {
     const before = processCpu(service.child.pid);
@@ -177,7 +174,7 @@ export async function runHttpIntakeBench(options: HttpIntakeBenchOptions, log: (
   log(`GET /health (trivial route):   ${si(t)} requests/s`);
   log(`ratio: ${(o / t).toFixed(2)}`);
   if (orderCpu.length > 0 && trivialCpu.length > 0) {
-    const med = (list: CpuPer[]): CpuPer => ({
+    const med = (list: CpuMicros[]): CpuMicros => ({
       main: median(list.map((c) => c.main)),
       process: median(list.map((c) => c.process)),
     });

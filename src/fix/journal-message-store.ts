@@ -9,8 +9,8 @@
  * - Writes are recorded as data (`StoreWrite`); a `transaction` hands its writes to the journal when it ends
  *   (`carry`: into the batch being built, after the events appended so far, which the journal hears
  *   before the gateway does), a write outside any at once. So the journal's commits are a prefix of one stream:
- *   whatever is committed, every event appended before it is too. The worker applies them with the batch's records
- *   (journal-message-store-companion.ts).
+ *   whatever is committed, every event appended before it is too. The journal applies them with the batch's records,
+ *   on its worker or on this thread (journal-message-store-companion.ts).
  * - `whenDurable` calls back once the journal has committed everything appended and carried so far
  *   (`afterCommit`).
  * - Reads (`seqNums`, `sentBetween`: at start, after a failure, for a ResendRequest) are answered by the journal's
@@ -26,6 +26,9 @@
 
 import { workerScript } from "../core/blocking-worker.js";
 import { InvariantError } from "../core/errors.js";
+import type { FixSeqNums, StoredMessage } from "./message-store.js";
+import { type StoreRead, type StoreWrite, WritesAsData } from "./message-store-write.js";
+
 /**
  * The journal this store writes through: `ThreadedJournal` (its worker applies the writes; SQLite or PostgreSQL) or
  * `Journal` on a SQLite store (applied on this thread, in the same synchronous transaction as the events).
@@ -35,9 +38,6 @@ export interface CarryingJournal {
   afterCommit(done: (error: Error | null) => void): void;
   read(request: unknown): unknown;
 }
-
-import type { FixSeqNums, StoredMessage } from "./message-store.js";
-import { type StoreRead, type StoreWrite, WritesAsData } from "./message-store-write.js";
 
 export class JournalFixMessageStore extends WritesAsData {
   /** What `ThreadedJournalOptions.companion` must name for a journal this store writes to. */

@@ -148,7 +148,7 @@ export class Journal {
     if (companion === undefined) throw new InvariantError("journal: no companion to read from");
     if (this.closed) throw new InvariantError("journal closed");
     this.commit();
-    if (this.buffer.length > 0 || this.carried.length > 0) throw this.lastError ?? new InvariantError("not committed");
+    if (this.lastError !== null) throw this.lastError;
     return companion.read(request);
   }
 
