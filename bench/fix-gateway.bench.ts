@@ -14,6 +14,10 @@
  *   used: their time to final is the algo's schedule against the simulated market's liquidity (seconds per order,
  *   aggregated into one parent), not the gateway's speed. The session's throttle is raised (`--max-rate`) so that it
  *   does not refuse part of the load.
+ * - ours like for like: the same gateway as the baseline keeps its session, its FIX message store in memory and no
+ *   journal. qfpeer's acceptor uses QuickFIX's `MemoryStoreFactory` (qfpeer.cpp), so this is the same durability on
+ *   both sides: the ratio of the two FIX engines and what each does with an order. The durable ratio is printed beside
+ *   it: QuickFIX in memory against ours fsyncing every answer.
  * - acknowledgement latency: the same orders at a steady `ackRate` per second for `ackSeconds` against a fresh
  *   durable gateway; p50/p99 of NewOrderSingle sent to first ExecutionReport received, as qfpeer measures them.
  *   Beside it, the same against a gateway with the FIX store in a file of its own (`--store fix.sqlite --journal`:
@@ -51,8 +55,10 @@ export interface FixGatewayBenchOptions {
 }
 
 export const DEFAULT_FIX_GATEWAY: FixGatewayBenchOptions = {
-  // FIX_GATEWAY_ORDERS=20000 FIX_GATEWAY_ACK_SECONDS=20 node dist/bench/run.js fix-gateway: longer runs.
-  orders: Number(process.env.FIX_GATEWAY_ORDERS ?? 10_000),
+  // 40,000 orders a throughput run: QuickFIX sends and answers 10,000 in about a quarter of a second, too short to
+  // measure on a shared machine (it swung 35-48k orders/s between rounds), and our gateway was still warming up its
+  // JIT for most of them (BENCHMARKS.md §14). FIX_GATEWAY_ORDERS=10000 FIX_GATEWAY_ACK_SECONDS=5: shorter runs.
+  orders: Number(process.env.FIX_GATEWAY_ORDERS ?? 40_000),
   rounds: 3,
   ackRate: 2000,
   ackSeconds: Number(process.env.FIX_GATEWAY_ACK_SECONDS ?? 15),
@@ -231,12 +237,14 @@ export async function runFixGatewayBench(options: FixGatewayBenchOptions, log: (
   const n = options.orders;
   log(
     `workload: qfpeer initiator, ${n} limit buys of 100 ACME at 100.00 as fast as it sends them; baseline qfpeer ` +
-      `acceptor --ack (ack + fill); ours tributary fix gateway --store journal --journal (SQLite synchronous=FULL), ` +
+      `acceptor --ack (ack + fill, QuickFIX's memory store); ours tributary fix gateway with its store in memory ` +
+      `(like for like) and durable, --store journal --journal (SQLite synchronous=FULL), ` +
       `each order cancelled after its ack (final = canceled); ${options.rounds} rounds alternating; then ` +
       `${options.ackRounds} x ${options.ackSeconds} s at ${options.ackRate} orders/s against the gateway`,
   );
   const qf: number[] = [];
   const tr: number[] = [];
+  const inMemory: number[] = [];
   const mainCpu: number[] = [];
   const wholeCpu: number[] = [];
   for (let round = 0; round < options.rounds; round++) {
@@ -248,7 +256,12 @@ export async function runFixGatewayBench(options: FixGatewayBenchOptions, log: (
       mainCpu.push(run.cpu.main);
       wholeCpu.push(run.cpu.process);
     }
-    log(`round ${round}: QuickFIX ${si(qf[round] as number)}/s, tributary ${si(tr[round] as number)}/s`);
+    const memory = await ours(peer, n, 0, options.pgUrl, "no disk");
+    inMemory.push(checked("QuickFIX -> tributary, store in memory", memory.result, n, log).value("orders_per_s"));
+    log(
+      `round ${round}: QuickFIX ${si(qf[round] as number)}/s, tributary durable ${si(tr[round] as number)}/s, ` +
+        `store in memory ${si(inMemory[round] as number)}/s`,
+    );
   }
   const ackN = options.ackRate * options.ackSeconds;
   // The acknowledgement latency of each durability, as the bench's log names it.
@@ -273,6 +286,8 @@ export async function runFixGatewayBench(options: FixGatewayBenchOptions, log: (
     quickfixOrdersPerSecond: median(qf),
     tributaryOrdersPerSecond: median(tr),
     ratio: median(tr) / median(qf),
+    inMemoryOrdersPerSecond: median(inMemory),
+    inMemoryRatio: median(inMemory) / median(qf),
     gatewayMainCpuMicrosPerOrder: mainCpu.length > 0 ? median(mainCpu) : Number.NaN,
     gatewayCpuMicrosPerOrder: wholeCpu.length > 0 ? median(wholeCpu) : Number.NaN,
     ackP50Micros: median(ack("store in journal").p50),
@@ -287,8 +302,15 @@ export async function runFixGatewayBench(options: FixGatewayBenchOptions, log: (
     noDiskAckP99Micros: median(ack("no disk").p99),
   };
   log(`QuickFIX -> QuickFIX:  ${si(result.quickfixOrdersPerSecond)} orders/s (median of ${options.rounds})`);
-  log(`QuickFIX -> tributary: ${si(result.tributaryOrdersPerSecond)} orders/s (median of ${options.rounds})`);
-  log(`ratio: ${result.ratio.toFixed(3)} (rounds: ${tr.map((t, i) => (t / (qf[i] as number)).toFixed(3)).join(", ")})`);
+  const rounds = (ours: number[]) => ours.map((t, i) => (t / (qf[i] as number)).toFixed(3)).join(", ");
+  log(
+    `QuickFIX -> tributary, store in memory as QuickFIX's: ${si(result.inMemoryOrdersPerSecond)} orders/s, ` +
+      `ratio ${result.inMemoryRatio.toFixed(3)} (rounds: ${rounds(inMemory)})`,
+  );
+  log(
+    `QuickFIX -> tributary, durable: ${si(result.tributaryOrdersPerSecond)} orders/s, ratio ${result.ratio.toFixed(3)} ` +
+      `(rounds: ${rounds(tr)})`,
+  );
   log(
     `gateway CPU per order in the throughput runs: main thread ${result.gatewayMainCpuMicrosPerOrder.toFixed(0)} µs, ` +
       `whole process ${result.gatewayCpuMicrosPerOrder.toFixed(0)} µs (medians; rounds: ` +
