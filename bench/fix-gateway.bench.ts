@@ -302,7 +302,7 @@ export async function runFixGatewayBench(options: FixGatewayBenchOptions, log: (
     noDiskAckP99Micros: median(ack("no disk").p99),
   };
   log(`QuickFIX -> QuickFIX:  ${si(result.quickfixOrdersPerSecond)} orders/s (median of ${options.rounds})`);
-  const rounds = (ours: number[]) => ours.map((t, i) => (t / (qf[i] as number)).toFixed(3)).join(", ");
+  const rounds = (runs: number[]) => runs.map((t, i) => (t / (qf[i] as number)).toFixed(3)).join(", ");
   log(
     `QuickFIX -> tributary, store in memory as QuickFIX's: ${si(result.inMemoryOrdersPerSecond)} orders/s, ` +
       `ratio ${result.inMemoryRatio.toFixed(3)} (rounds: ${rounds(inMemory)})`,
