@@ -14,10 +14,10 @@
  *   used: their time to final is the algo's schedule against the simulated market's liquidity (seconds per order,
  *   aggregated into one parent), not the gateway's speed. The session's throttle is raised (`--max-rate`) so that it
  *   does not refuse part of the load.
- * - ours like for like: the same gateway as the baseline keeps its session, its FIX message store in memory and no
- *   journal. qfpeer's acceptor uses QuickFIX's `MemoryStoreFactory` (qfpeer.cpp), so this is the same durability on
- *   both sides: the ratio of the two FIX engines and what each does with an order. The durable ratio is printed beside
- *   it: QuickFIX in memory against ours fsyncing every answer.
+ * - ours like for like: the same gateway keeping its session as the baseline keeps its own, the FIX message store in
+ *   memory and no journal (qfpeer's acceptor uses QuickFIX's `MemoryStoreFactory`, qfpeer.cpp): the same durability
+ *   on both sides, so the ratio compares the two FIX engines and what each does with an order. The durable ratio is
+ *   printed beside it: QuickFIX in memory against ours fsyncing every answer.
  * - acknowledgement latency: the same orders at a steady `ackRate` per second for `ackSeconds` against a fresh
  *   durable gateway; p50/p99 of NewOrderSingle sent to first ExecutionReport received, as qfpeer measures them.
  *   Beside it, the same against a gateway with the FIX store in a file of its own (`--store fix.sqlite --journal`:
