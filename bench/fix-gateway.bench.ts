@@ -26,6 +26,10 @@
  *   run, dropped after: one COPY transaction and COMMIT per group) and the same journal with the store in memory (what
  *   the store's writes add to PostgreSQL's commits), and against one with no disk at all (memory message store, no
  *   journal): what the machine and the code give before any fsync, so the durable figures can be read against it.
+ *   Before each latency round, the disk's own floor: 4 KiB appended to a file in the same temporary directory and
+ *   `fdatasync`ed, `DISK_SYNCS` times with nothing else running; a durable acknowledgement waits for at least one.
+ *   qfpeer sends its cancels in bursts (every 64th order, all those acknowledged since), so the load in a latency run
+ *   is the orders at a steady rate and their cancels in bursts of about 64.
  *
  * Orders/s is qfpeer's: orders that reached a final state / seconds from the first order sent to the last final
  * report. A fresh gateway per run (qfpeer's ClOrdIDs repeat across runs). Rounds alternate baseline and ours; medians.
@@ -34,13 +38,13 @@
  * its journal and store threads; from /proc, Linux only): what a loaded machine disturbs least.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { quoteIdent } from "../src/journal/postgres-journal-store.js";
 import { findQuickfixPeer, freePort, QFPEER_DICT, runPeer } from "../test/quickfix-peer.js";
-import { type CpuMicros, cpuMicrosPer, median, processCpu, si } from "./harness.js";
+import { type CpuMicros, cpuMicrosPer, median, percentile, processCpu, si } from "./harness.js";
 
 export interface FixGatewayBenchOptions {
   /** Orders per throughput run (baseline and ours alike). */
@@ -68,6 +72,28 @@ export const DEFAULT_FIX_GATEWAY: FixGatewayBenchOptions = {
 
 const CLI = new URL("../src/cli/main.js", import.meta.url).pathname;
 const WAIT_SECONDS = 120;
+const DISK_SYNCS = 2000;
+
+/** p50 and p99 (µs) of `n` fdatasyncs, each after a 4 KiB append, in a fresh file under the temporary directory. */
+function diskSyncMicros(n: number): { p50: number; p99: number } {
+  const dir = mkdtempSync(join(tmpdir(), "tributary-fix-gateway-bench-disk-"));
+  const fd = openSync(join(dir, "sync"), "w");
+  const page = Buffer.alloc(4096, 1);
+  const times = new Float64Array(n);
+  try {
+    for (let i = 0; i < n; i++) {
+      writeSync(fd, page);
+      const start = process.hrtime.bigint();
+      fdatasyncSync(fd);
+      times[i] = Number(process.hrtime.bigint() - start) / 1000;
+    }
+  } finally {
+    closeSync(fd);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  times.sort();
+  return { p50: percentile(times, 50), p99: percentile(times, 99) };
+}
 
 /** qfpeer's `RESULT key=value ...` line as numbers (and `ok`). */
 interface PeerResult {
@@ -272,8 +298,13 @@ export async function runFixGatewayBench(options: FixGatewayBenchOptions, log: (
     ["PostgreSQL journal, store in memory", { label: "PostgreSQL journal, store in memory", p50: [], p99: [] }],
     ["no disk", { label: "no disk", p50: [], p99: [] }],
   ]);
+  const disk = { p50: [] as number[], p99: [] as number[] };
   for (let round = 0; round < options.ackRounds; round++) {
     log(`latency round ${round}: load average ${load()}`);
+    const sync = diskSyncMicros(DISK_SYNCS);
+    disk.p50.push(sync.p50);
+    disk.p99.push(sync.p99);
+    log(`  the disk alone: fdatasync of a 4 KiB append, p50 ${sync.p50.toFixed(0)} µs, p99 ${sync.p99.toFixed(0)} µs`);
     for (const [durability, ack] of acks) {
       const run = await ours(peer, ackN, options.ackRate, options.pgUrl, durability);
       const r = checked(`${options.ackRate}/s ${ack.label}`, run.result, ackN, log);
@@ -300,6 +331,8 @@ export async function runFixGatewayBench(options: FixGatewayBenchOptions, log: (
     postgresMemoryStoreAckP99Micros: median(ack("PostgreSQL journal, store in memory").p99),
     noDiskAckP50Micros: median(ack("no disk").p50),
     noDiskAckP99Micros: median(ack("no disk").p99),
+    diskSyncP50Micros: median(disk.p50),
+    diskSyncP99Micros: median(disk.p99),
   };
   log(`QuickFIX -> QuickFIX:  ${si(result.quickfixOrdersPerSecond)} orders/s (median of ${options.rounds})`);
   const rounds = (runs: number[]) => runs.map((t, i) => (t / (qf[i] as number)).toFixed(3)).join(", ");
@@ -326,7 +359,8 @@ export async function runFixGatewayBench(options: FixGatewayBenchOptions, log: (
       `${ms(result.postgresMemoryStoreAckP50Micros)}, p99 ${ms(result.postgresMemoryStoreAckP99Micros)} (rounds ` +
       `${ack("PostgreSQL journal, store in memory").p99.map(ms).join(", ")}); ` +
       `without store or journal: p50 ${ms(result.noDiskAckP50Micros)}, p99 ${ms(result.noDiskAckP99Micros)} ` +
-      `(medians of ${options.ackRounds})`,
+      `(medians of ${options.ackRounds}); the disk alone, fdatasync of a 4 KiB append: p50 ` +
+      `${ms(result.diskSyncP50Micros)}, p99 ${ms(result.diskSyncP99Micros)}`,
   );
   log(`load average at the end: ${load()}`);
   return result;
