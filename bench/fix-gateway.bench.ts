@@ -29,7 +29,8 @@
  *   Before each latency round, the disk's own floor: 4 KiB appended to a file in the same temporary directory and
  *   `fdatasync`ed, `DISK_SYNCS` times with nothing else running; a durable acknowledgement waits for at least one.
  *   qfpeer sends its cancels in bursts (every 64th order, all those acknowledged since), so the load in a latency run
- *   is the orders at a steady rate and their cancels in bursts of about 64.
+ *   is the orders at a steady rate and their cancels in bursts of about 64. Each round therefore also runs the durable
+ *   gateway on the orders alone (no `--cancel-every`: they rest, and qfpeer waits a second for late acknowledgements).
  *
  * Orders/s is qfpeer's: orders that reached a final state / seconds from the first order sent to the last final
  * report. A fresh gateway per run (qfpeer's ClOrdIDs repeat across runs). Rounds alternate baseline and ours; medians.
@@ -140,12 +141,19 @@ function startUntil(command: string, args: readonly string[], ready: RegExp): Pr
   });
 }
 
-function initiatorArgs(port: number, sender: string, target: string, n: number, rate: number, ours: boolean) {
+/**
+ * What becomes of each order: the baseline fills it; ours cancels it after its acknowledgement, or leaves it resting
+ * (no final report: qfpeer waits a second for late acknowledgements, then reports the orders as not final).
+ */
+type OrderEnd = "filled" | "cancelled" | "resting";
+
+function initiatorArgs(port: number, sender: string, target: string, n: number, rate: number, end: OrderEnd) {
+  const wait = end === "resting" ? 1 : WAIT_SECONDS;
   return [
     ...["initiator", "--port", String(port), "--sender", sender, "--target", target, "--dict", QFPEER_DICT],
-    ...["--n", String(n), "--rate", String(rate), "--wait", String(WAIT_SECONDS), "--symbols", "ACME"],
+    ...["--n", String(n), "--rate", String(rate), "--wait", String(wait), "--symbols", "ACME"],
     ...["--ordtype", "limit", "--price", "100", "--side", "buy", "--qty", "100"],
-    ...(ours ? ["--cancel-every", "1"] : []),
+    ...(end === "cancelled" ? ["--cancel-every", "1"] : []),
   ];
 }
 
@@ -158,7 +166,7 @@ async function baseline(peer: string, n: number): Promise<PeerResult> {
     /listening on/,
   );
   try {
-    return parseResult(await runPeer(peer, initiatorArgs(port, "OMS", "SOE", n, 0, false)));
+    return parseResult(await runPeer(peer, initiatorArgs(port, "OMS", "SOE", n, 0, "filled")));
   } finally {
     acceptor.child.kill("SIGTERM");
     await acceptor.exited;
@@ -207,6 +215,7 @@ async function ours(
   rate: number,
   pgUrl: string,
   durability: Durability = "store in journal",
+  end: OrderEnd = "cancelled",
 ): Promise<{ result: PeerResult; cpu: CpuMicros | null }> {
   const dir = mkdtempSync(join(tmpdir(), "tributary-fix-gateway-bench-"));
   const schema = `tributary_bench_fixgw_${process.pid}_${++schemaCount}`;
@@ -226,7 +235,7 @@ async function ours(
     try {
       const port = Number(gateway.match[1]);
       const before = processCpu(gateway.child.pid);
-      result = parseResult(await runPeer(peer, initiatorArgs(port, "OMS1", "TRIBUTARY", n, rate, true)));
+      result = parseResult(await runPeer(peer, initiatorArgs(port, "OMS1", "TRIBUTARY", n, rate, end)));
       cpu = cpuMicrosPer(before, processCpu(gateway.child.pid), n);
     } finally {
       gateway.child.kill("SIGTERM");
@@ -247,8 +256,19 @@ function load(): string {
     .join(" ");
 }
 
-function checked(what: string, r: PeerResult, n: number, log: (line: string) => void): PeerResult {
-  if (!r.ok || r.value("final") !== n) throw new Error(`${what}: not every order reached a final state: ${r.line}`);
+/** The run's result once every order ended as `end` says (resting: acknowledged, none final, no bookkeeping error). */
+function checked(
+  what: string,
+  r: PeerResult,
+  n: number,
+  log: (line: string) => void,
+  end: OrderEnd = "cancelled",
+): PeerResult {
+  if (end === "resting") {
+    if (r.value("acked") !== n || r.value("final") !== 0 || r.value("bookkeeping_errors") !== 0)
+      throw new Error(`${what}: not every order acknowledged and resting: ${r.line}`);
+  } else if (!r.ok || r.value("final") !== n)
+    throw new Error(`${what}: not every order reached a final state: ${r.line}`);
   log(`  ${what}: ${r.line}`);
   return r;
 }
@@ -299,6 +319,8 @@ export async function runFixGatewayBench(options: FixGatewayBenchOptions, log: (
     ["no disk", { label: "no disk", p50: [], p99: [] }],
   ]);
   const disk = { p50: [] as number[], p99: [] as number[] };
+  // The durable gateway on orders alone: no cancels, so no bursts of them (qfpeer sends about 64 at once).
+  const resting = { p50: [] as number[], p99: [] as number[] };
   for (let round = 0; round < options.ackRounds; round++) {
     log(`latency round ${round}: load average ${load()}`);
     const sync = diskSyncMicros(DISK_SYNCS);
@@ -311,6 +333,10 @@ export async function runFixGatewayBench(options: FixGatewayBenchOptions, log: (
       ack.p50.push(r.value("ack_us_p50"));
       ack.p99.push(r.value("ack_us_p99"));
     }
+    const run = await ours(peer, ackN, options.ackRate, options.pgUrl, "store in journal", "resting");
+    const r = checked(`${options.ackRate}/s durable, orders only`, run.result, ackN, log, "resting");
+    resting.p50.push(r.value("ack_us_p50"));
+    resting.p99.push(r.value("ack_us_p99"));
   }
   const ack = (durability: Durability) => acks.get(durability) as { p50: number[]; p99: number[] };
   const result = {
@@ -331,6 +357,8 @@ export async function runFixGatewayBench(options: FixGatewayBenchOptions, log: (
     postgresMemoryStoreAckP99Micros: median(ack("PostgreSQL journal, store in memory").p99),
     noDiskAckP50Micros: median(ack("no disk").p50),
     noDiskAckP99Micros: median(ack("no disk").p99),
+    restingAckP50Micros: median(resting.p50),
+    restingAckP99Micros: median(resting.p99),
     diskSyncP50Micros: median(disk.p50),
     diskSyncP99Micros: median(disk.p99),
   };
@@ -352,7 +380,9 @@ export async function runFixGatewayBench(options: FixGatewayBenchOptions, log: (
   const ms = (micros: number) => `${(micros / 1000).toFixed(2)} ms`;
   log(
     `ack latency at ${options.ackRate}/s, durable (store in journal): p50 ${ms(result.ackP50Micros)}, p99 ` +
-      `${ms(result.ackP99Micros)} (rounds ${ack("store in journal").p99.map(ms).join(", ")}); two files: p50 ` +
+      `${ms(result.ackP99Micros)} (rounds ${ack("store in journal").p99.map(ms).join(", ")}); the same on orders ` +
+      `alone (no cancels): p50 ${ms(result.restingAckP50Micros)}, p99 ${ms(result.restingAckP99Micros)} (rounds ` +
+      `${resting.p99.map(ms).join(", ")}); two files: p50 ` +
       `${ms(result.twoFilesAckP50Micros)}, p99 ${ms(result.twoFilesAckP99Micros)} (rounds ${ack("two files").p99.map(ms).join(", ")}); ` +
       `store in a PostgreSQL journal: p50 ${ms(result.postgresAckP50Micros)}, p99 ${ms(result.postgresAckP99Micros)} ` +
       `(rounds ${ack("store in PostgreSQL journal").p99.map(ms).join(", ")}); the same journal, store in memory: p50 ` +
