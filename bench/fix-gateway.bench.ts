@@ -286,7 +286,9 @@ export async function runFixGatewayBench(options: FixGatewayBenchOptions, log: (
       `acceptor --ack (ack + fill, QuickFIX's memory store); ours tributary fix gateway with its store in memory ` +
       `(like for like) and durable, --store journal --journal (SQLite synchronous=FULL), ` +
       `each order cancelled after its ack (final = canceled); ${options.rounds} rounds alternating; then ` +
-      `${options.ackRounds} x ${options.ackSeconds} s at ${options.ackRate} orders/s against the gateway`,
+      `${options.ackRounds} x ${options.ackSeconds} s at ${options.ackRate} orders/s against the gateway, each ` +
+      `round after ${DISK_SYNCS} fdatasyncs of the disk alone and ending with the durable gateway on orders alone ` +
+      `(no cancels: they rest)`,
   );
   const qf: number[] = [];
   const tr: number[] = [];
