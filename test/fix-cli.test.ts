@@ -44,6 +44,7 @@ describe("tributary fix gateway", () => {
       /give one or the other/,
     ],
     [["--port", "0", "--target", "OMS1", "--journal-schema", "s"], /--journal-schema: only with --journal-pg/],
+    [["--port", "0", "--target", "OMS1", "--warm-up", "-1"], /--warm-up must be a whole number, got "-1"/],
   ])("refuses %j with one clear line and exit code 2", (args, message) => {
     const r = spawnSync(process.execPath, [CLI, "fix", "gateway", ...args], { encoding: "utf8", timeout: 20_000 });
     expect(r.status).toBe(2);

@@ -40,6 +40,7 @@ import { ThreadedJournal } from "../journal/threaded-journal.js";
 import { VolumeProfile } from "../market/volume-profile.js";
 import { SESSION_SECONDS } from "../model/market-parameters.js";
 import { startLiveDay } from "../runtime/live-day.js";
+import { warmUpGateway } from "./gateway-warm-up.js";
 
 const DEFAULT_REFERENCE = fileURLToPath(new URL("../../../config/demo.yaml", import.meta.url));
 
@@ -126,8 +127,12 @@ interface GatewayOptions {
   journal?: string;
   journalPg?: string;
   journalSchema?: string;
+  warmUp: number;
   verbose: boolean;
 }
+
+/** `--warm-up`'s default: about a second at start (BENCHMARKS.md §14). */
+const DEFAULT_WARM_UP = 2000;
 
 /** `--store journal`: the FIX message store in the journal's file or schema, written in the journal's commits. */
 const STORE_IN_JOURNAL = "journal";
@@ -252,6 +257,19 @@ async function runGateway(opts: GatewayOptions): Promise<void> {
       "--store journal: keeps the FIX store in the journal, so give --journal FILE or --journal-pg URL too",
     );
   const journal = target === null ? null : await newJournal(target, storeInJournal);
+  // After the flags are checked and the journal made, before anything of the real gateway exists.
+  const kind = target?.kind !== "sqlite" ? "none" : storeInJournal ? "sqlite with store" : "sqlite";
+  const warm =
+    opts.warmUp === 0
+      ? null
+      : await warmUpGateway({
+          data,
+          config,
+          seed: opts.seed,
+          minutes: opts.minutes,
+          orders: opts.warmUp,
+          journal: kind,
+        });
   const built: { gateway?: OrderGateway } = {};
   const day = await startLiveDay({
     data,
@@ -289,7 +307,8 @@ async function runGateway(opts: GatewayOptions): Promise<void> {
     `listening on ${opts.host}:${port} (order gateway; sessions ${sessions}; ` +
       `instruments ${[...data.instruments.keys()].join(",")}; live session of ${opts.minutes} min; ` +
       `${target ? `acknowledgements after the journal ${targetLocation(target)} is durable` : "no journal"}; ` +
-      `FIX store ${storeInJournal ? "in the journal" : (opts.store ?? "in memory")})\n`,
+      `FIX store ${storeInJournal ? "in the journal" : (opts.store ?? "in memory")}; ` +
+      `${warm === null ? "no warm-up" : `warmed up with ${warm.orders} orders in ${Math.round(warm.millis)} ms`})\n`,
   );
   await new Promise<void>((resolve) => {
     const stop = () => {
@@ -356,6 +375,13 @@ export function registerFix(program: Command): void {
     .option("--journal <file>", "new SQLite event journal: every answer waits until its event is durable")
     .option("--journal-pg <url>", "instead of --journal: a new event journal in PostgreSQL (postgres://...)")
     .option("--journal-schema <name>", "the PostgreSQL schema of --journal-pg, made when absent (default: public)")
+    .option(
+      "--warm-up <orders>",
+      "orders sent through a scratch copy of the order path before listening, so the first real ones do not wait" +
+        " for V8 to compile it (0: none)",
+      intFlag("--warm-up"),
+      DEFAULT_WARM_UP,
+    )
     .option("--verbose", "log session events on stderr", false)
     .action(async (opts: GatewayOptions) => runGateway(opts));
 }

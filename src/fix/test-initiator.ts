@@ -2,7 +2,9 @@
  * A minimal FIX initiator for tests and tools: one TCP connection, our codec and framer, Logon with
  * ResetSeqNumFlag (or continuing a session), numbered messages out, every decoded message in (`messages`), and `until`
  * to wait for one.
- * It answers TestRequests with a Heartbeat and nothing else: no resend, no gap detection. Not for production use.
+ * It answers TestRequests with a Heartbeat and nothing else: no resend, no gap detection. Not an initiator for a
+ * counterparty's session: besides tests and tools, it only drives the gateway's scratch copy in its warm-up
+ * (cli/gateway-warm-up.ts), over loopback.
  */
 import { connect, type Socket } from "node:net";
 import { connect as connectTls } from "node:tls";

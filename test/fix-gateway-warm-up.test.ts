@@ -1,0 +1,75 @@
+/**
+ * The FIX gateway's warm-up (cli/gateway-warm-up.ts) against the demo's reference data, in a process of its own: every
+ * order of the warm-up is acknowledged, replaced or asked for, and cancelled through a scratch gateway over loopback
+ * TCP (with a scratch SQLite journal holding the FIX store, or beside it, or none); then nothing it built is left:
+ * no temporary directory, and no timer, socket or server keeps the process alive, so it exits by itself (a scratch
+ * market left running would trade beside the real one all day).
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const DIST = join(import.meta.dirname, "..", "dist", "src");
+const REFERENCE = join(import.meta.dirname, "..", "config", "demo.yaml");
+
+/** Runs the warm-up in a fresh node process (TMPDIR its own) and returns its report, or fails if it does not exit. */
+function warmUpInChild(sessions: unknown[], journal: string, orders: number) {
+  const tmp = mkdtempSync(join(tmpdir(), "tributary-warm-up-test-"));
+  const script = `
+    const { warmUpGateway } = await import(${JSON.stringify(join(DIST, "cli", "gateway-warm-up.js"))});
+    const { loadReferenceData } = await import(${JSON.stringify(join(DIST, "config", "load-config.js"))});
+    const { parseOrderGatewayConfig } = await import(${JSON.stringify(join(DIST, "fix", "order-gateway-config.js"))});
+    const report = await warmUpGateway({
+      data: loadReferenceData(${JSON.stringify(REFERENCE)}),
+      config: parseOrderGatewayConfig({ sessions: ${JSON.stringify(sessions)} }),
+      seed: 3,
+      minutes: 30,
+      orders: ${orders},
+      journal: ${JSON.stringify(journal)},
+    });
+    console.log(JSON.stringify(report));`;
+  const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+    encoding: "utf8",
+    timeout: 30_000,
+    env: { ...process.env, TMPDIR: tmp },
+  });
+  return { status: r.status, signal: r.signal, stderr: r.stderr, stdout: r.stdout, left: readdirSync(tmp) };
+}
+
+describe("the FIX gateway's warm-up", () => {
+  it.each([
+    ["FIX.4.4", "sqlite with store"],
+    ["FIX.4.2", "sqlite"],
+    ["FIX.4.4", "none"],
+  ])("%s, journal %s: every order answered, nothing left behind", (beginString, journal) => {
+    const r = warmUpInChild(
+      [
+        { role: "drop-copy", senderCompId: "TRIBUTARY", targetCompId: "COPY" },
+        {
+          beginString,
+          senderCompId: "TRIBUTARY",
+          targetCompId: "OMS1",
+          passwordSha256: "0".repeat(64),
+          accounts: ["A1", "A2"],
+          maxMessagesPerSecond: 5,
+          defaults: { urgency: "high" },
+        },
+      ],
+      journal,
+      120,
+    );
+    expect({ status: r.status, signal: r.signal, stderr: r.stderr }).toEqual({ status: 0, signal: null, stderr: "" });
+    const report = JSON.parse(r.stdout) as { orders: number; millis: number };
+    expect(report.orders).toBe(120);
+    expect(report.millis).toBeGreaterThan(0);
+    expect(r.left).toEqual([]);
+  });
+
+  it("does nothing for a configuration with no order session", () => {
+    const r = warmUpInChild([{ role: "drop-copy", senderCompId: "TRIBUTARY", targetCompId: "COPY" }], "none", 120);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ orders: 0, millis: 0 });
+  });
+});
