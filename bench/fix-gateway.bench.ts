@@ -19,7 +19,9 @@
  *   on both sides, so the ratio compares the two FIX engines and what each does with an order. The durable ratio is
  *   printed beside it: QuickFIX in memory against ours fsyncing every answer.
  * - acknowledgement latency: the same orders at a steady `ackRate` per second for `ackSeconds` against a fresh
- *   durable gateway; p50/p99 of NewOrderSingle sent to first ExecutionReport received, as qfpeer measures them.
+ *   durable gateway; p50/p99 of NewOrderSingle sent to first ExecutionReport received, as qfpeer measures them. The
+ *   headline is the issue's steady load: orders alone (they rest), no cancels. Its baseline is QuickFIX answering
+ *   itself on the same load in the same round (qfpeer acceptor --ack: the floor of the peer, loopback and machine).
  *   Beside it, the same against a gateway with the FIX store in a file of its own (`--store fix.sqlite --journal`:
  *   two writer threads, two fsyncs side by side), against one whose journal, with the FIX store in it, is in
  *   PostgreSQL (`--store journal --journal-pg`, the server of this machine or TRIBUTARY_BENCH_PG; a fresh schema per
@@ -29,8 +31,11 @@
  *   Before each latency round, the disk's own floor: 4 KiB appended to a file in the same temporary directory and
  *   `fdatasync`ed, `DISK_SYNCS` times with nothing else running; a durable acknowledgement waits for at least one.
  *   qfpeer sends its cancels in bursts (every 64th order, all those acknowledged since), so the load in a latency run
- *   is the orders at a steady rate and their cancels in bursts of about 64. Each round therefore also runs the durable
- *   gateway on the orders alone (no `--cancel-every`: they rest, and qfpeer waits a second for late acknowledgements).
+ *   is the orders at a steady rate and their cancels in bursts of about 64, not a steady load; the runs with cancels
+ *   are printed beside the headline, with the orders alone (no `--cancel-every`: they rest, and qfpeer waits a second
+ *   for late acknowledgements).
+ * Every gateway starts as `tributary fix gateway` does by default: it warms its order path up with 2,000 scratch
+ * orders before it listens (`--warm-up`, cli/gateway-warm-up.ts), so no run measures V8 compiling the path.
  *
  * Orders/s is qfpeer's: orders that reached a final state / seconds from the first order sent to the last final
  * report. A fresh gateway per run (qfpeer's ClOrdIDs repeat across runs). Rounds alternate baseline and ours; medians.
@@ -157,8 +162,8 @@ function initiatorArgs(port: number, sender: string, target: string, n: number, 
   ];
 }
 
-/** QuickFIX to QuickFIX: qfpeer acceptor --ack against the initiator. */
-async function baseline(peer: string, n: number): Promise<PeerResult> {
+/** QuickFIX to QuickFIX: qfpeer acceptor --ack against the initiator (`rate` orders/s; 0: as fast as it sends). */
+async function baseline(peer: string, n: number, rate = 0): Promise<PeerResult> {
   const port = await freePort();
   const acceptor = await startUntil(
     peer,
@@ -166,7 +171,7 @@ async function baseline(peer: string, n: number): Promise<PeerResult> {
     /listening on/,
   );
   try {
-    return parseResult(await runPeer(peer, initiatorArgs(port, "OMS", "SOE", n, 0, "filled")));
+    return parseResult(await runPeer(peer, initiatorArgs(port, "OMS", "SOE", n, rate, "filled")));
   } finally {
     acceptor.child.kill("SIGTERM");
     await acceptor.exited;
@@ -321,6 +326,8 @@ export async function runFixGatewayBench(options: FixGatewayBenchOptions, log: (
     ["no disk", { label: "no disk", p50: [], p99: [] }],
   ]);
   const disk = { p50: [] as number[], p99: [] as number[] };
+  // QuickFIX answering itself on the same steady load: the latency floor of the peer, the loopback and the machine.
+  const quickfix = { p50: [] as number[], p99: [] as number[] };
   // The durable gateway on orders alone: no cancels, so no bursts of them (qfpeer sends about 64 at once).
   const resting = { p50: [] as number[], p99: [] as number[] };
   for (let round = 0; round < options.ackRounds; round++) {
@@ -329,6 +336,14 @@ export async function runFixGatewayBench(options: FixGatewayBenchOptions, log: (
     disk.p50.push(sync.p50);
     disk.p99.push(sync.p99);
     log(`  the disk alone: fdatasync of a 4 KiB append, p50 ${sync.p50.toFixed(0)} µs, p99 ${sync.p99.toFixed(0)} µs`);
+    const qfAck = checked(
+      `${options.ackRate}/s QuickFIX -> QuickFIX`,
+      await baseline(peer, ackN, options.ackRate),
+      ackN,
+      log,
+    );
+    quickfix.p50.push(qfAck.value("ack_us_p50"));
+    quickfix.p99.push(qfAck.value("ack_us_p99"));
     for (const [durability, ack] of acks) {
       const run = await ours(peer, ackN, options.ackRate, options.pgUrl, durability);
       const r = checked(`${options.ackRate}/s ${ack.label}`, run.result, ackN, log);
@@ -361,6 +376,8 @@ export async function runFixGatewayBench(options: FixGatewayBenchOptions, log: (
     noDiskAckP99Micros: median(ack("no disk").p99),
     restingAckP50Micros: median(resting.p50),
     restingAckP99Micros: median(resting.p99),
+    quickfixAckP50Micros: median(quickfix.p50),
+    quickfixAckP99Micros: median(quickfix.p99),
     diskSyncP50Micros: median(disk.p50),
     diskSyncP99Micros: median(disk.p99),
   };
@@ -381,10 +398,16 @@ export async function runFixGatewayBench(options: FixGatewayBenchOptions, log: (
   );
   const ms = (micros: number) => `${(micros / 1000).toFixed(2)} ms`;
   log(
-    `ack latency at ${options.ackRate}/s, durable (store in journal): p50 ${ms(result.ackP50Micros)}, p99 ` +
-      `${ms(result.ackP99Micros)} (rounds ${ack("store in journal").p99.map(ms).join(", ")}); the same on orders ` +
-      `alone (no cancels): p50 ${ms(result.restingAckP50Micros)}, p99 ${ms(result.restingAckP99Micros)} (rounds ` +
-      `${resting.p99.map(ms).join(", ")}); two files: p50 ` +
+    `ack latency at a steady ${options.ackRate} orders/s, durable (store in journal), orders alone: p50 ` +
+      `${ms(result.restingAckP50Micros)}, p99 ${ms(result.restingAckP99Micros)} (rounds ` +
+      `${resting.p99.map(ms).join(", ")}); QuickFIX -> QuickFIX on the same load: p50 ` +
+      `${ms(result.quickfixAckP50Micros)}, p99 ${ms(result.quickfixAckP99Micros)} (rounds ` +
+      `${quickfix.p99.map(ms).join(", ")})`,
+  );
+  log(
+    `ack latency at ${options.ackRate}/s with each order cancelled after its ack (cancels in bursts of about 64), ` +
+      `durable (store in journal): p50 ${ms(result.ackP50Micros)}, p99 ${ms(result.ackP99Micros)} (rounds ` +
+      `${ack("store in journal").p99.map(ms).join(", ")}); two files: p50 ` +
       `${ms(result.twoFilesAckP50Micros)}, p99 ${ms(result.twoFilesAckP99Micros)} (rounds ${ack("two files").p99.map(ms).join(", ")}); ` +
       `store in a PostgreSQL journal: p50 ${ms(result.postgresAckP50Micros)}, p99 ${ms(result.postgresAckP99Micros)} ` +
       `(rounds ${ack("store in PostgreSQL journal").p99.map(ms).join(", ")}); the same journal, store in memory: p50 ` +
