@@ -40,7 +40,7 @@ import { ThreadedJournal } from "../journal/threaded-journal.js";
 import { VolumeProfile } from "../market/volume-profile.js";
 import { SESSION_SECONDS } from "../model/market-parameters.js";
 import { startLiveDay } from "../runtime/live-day.js";
-import { warmUpGateway } from "./gateway-warm-up.js";
+import { type GatewayWarmUpReport, type GatewayWarmUpSetup, warmUpGateway } from "./gateway-warm-up.js";
 
 const DEFAULT_REFERENCE = fileURLToPath(new URL("../../../config/demo.yaml", import.meta.url));
 
@@ -147,6 +147,25 @@ function journalTarget(opts: GatewayOptions): JournalTarget | null {
   if (opts.journalPg !== undefined)
     return { kind: "postgres", url: opts.journalPg, schema: opts.journalSchema ?? "public" };
   return null;
+}
+
+/**
+ * The warm-up, or why it failed: a gateway that could not warm up still trades, only its first orders wait for V8 (the
+ * failure is in the listening line, and its stack on stderr).
+ */
+async function warmUp(setup: GatewayWarmUpSetup): Promise<GatewayWarmUpReport | { readonly failed: string }> {
+  try {
+    return await warmUpGateway(setup);
+  } catch (error) {
+    process.stderr.write(`fix gateway: warm-up failed, running cold: ${(error as Error).stack}\n`);
+    return { failed: (error as Error).message };
+  }
+}
+
+function warmUpText(warm: GatewayWarmUpReport | { readonly failed: string } | null): string {
+  if (warm === null) return "no warm-up";
+  if ("failed" in warm) return `warm-up failed, running cold: ${warm.failed}`;
+  return `warmed up with ${warm.orders} orders in ${Math.round(warm.millis)} ms`;
 }
 
 /**
@@ -262,14 +281,7 @@ async function runGateway(opts: GatewayOptions): Promise<void> {
   const warm =
     opts.warmUp === 0
       ? null
-      : await warmUpGateway({
-          data,
-          config,
-          seed: opts.seed,
-          minutes: opts.minutes,
-          orders: opts.warmUp,
-          journal: kind,
-        });
+      : await warmUp({ data, config, seed: opts.seed, minutes: opts.minutes, orders: opts.warmUp, journal: kind });
   const built: { gateway?: OrderGateway } = {};
   const day = await startLiveDay({
     data,
@@ -308,7 +320,7 @@ async function runGateway(opts: GatewayOptions): Promise<void> {
       `instruments ${[...data.instruments.keys()].join(",")}; live session of ${opts.minutes} min; ` +
       `${target ? `acknowledgements after the journal ${targetLocation(target)} is durable` : "no journal"}; ` +
       `FIX store ${storeInJournal ? "in the journal" : (opts.store ?? "in memory")}; ` +
-      `${warm === null ? "no warm-up" : `warmed up with ${warm.orders} orders in ${Math.round(warm.millis)} ms`})\n`,
+      `${warmUpText(warm)})\n`,
   );
   await new Promise<void>((resolve) => {
     const stop = () => {

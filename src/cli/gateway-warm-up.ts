@@ -16,7 +16,7 @@
  *   PostgreSQL journal is not copied: the warm-up would need a schema of its own on the server);
  * - a TCP acceptor on an ephemeral loopback port and a FIX initiator on our own codec, Logon with ResetSeqNumFlag.
  *
- * Each order is a limit buy of one lot of the first instrument at half its reference price (it rests), cancelled
+ * Each order is a limit buy of one lot of the first instrument at half its reference price (at least a tick: it rests), cancelled
  * once acknowledged, in rounds of `ROUND` orders; one of each round is replaced and one is asked for its status
  * first, so every message an OMS sends about an order runs. Fills are not warmed: they come from the market, seconds
  * after the order, and an order's acknowledgement does not wait for them. Then the session logs out and the scratch
@@ -25,7 +25,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { InvariantError } from "../core/errors.js";
+import { InvariantError, TributaryError } from "../core/errors.js";
 import { FixAcceptor } from "../fix/acceptor.js";
 import type { FixMessage } from "../fix/codec.js";
 import { formatUtcTimestamp } from "../fix/fix-time.js";
@@ -65,7 +65,10 @@ export interface GatewayWarmUpReport {
   readonly millis: number;
 }
 
-/** Runs the warm-up and drops everything it built; rejects if an order is not answered as expected. */
+/**
+ * Runs the warm-up and drops everything it built; rejects (a `TributaryError` "warm-up-failed", or the initiator's
+ * timeout) if the Logon or an order is refused or not answered as expected.
+ */
 export async function warmUpGateway(setup: GatewayWarmUpSetup): Promise<GatewayWarmUpReport> {
   const started = performance.now();
   const session = setup.config.sessions.find((s) => s.role === "orders");
@@ -120,10 +123,9 @@ export async function warmUpGateway(setup: GatewayWarmUpSetup): Promise<GatewayW
       clock: wallClock,
     });
     const logon = await oms.logon();
-    if (logon.msgType !== "A") throw new InvariantError(`warm-up: Logon refused: ${logon.get(58) ?? ""}`);
-    const price = instrument.formatPrice(
-      Math.floor(instrument.referencePriceUnits / 2 / instrument.tickUnits) * instrument.tickUnits,
-    );
+    if (logon.msgType !== "A") throw new TributaryError("warm-up-failed", `Logon refused: ${logon.get(58) ?? ""}`);
+    const tick = instrument.tickUnits;
+    const price = instrument.formatPrice(Math.max(tick, Math.floor(instrument.referencePriceUnits / 2 / tick) * tick));
     const account = session.defaultAccount ?? session.accounts?.[0];
     const order = (id: string): FixField[] => [
       [11, id],
@@ -192,6 +194,7 @@ function scratchJournal(dir: string, withStore: boolean): Journal {
 const NEW = "0";
 const REPLACED = "5";
 const CANCELED = "4";
+const REJECTED = "8";
 
 /** The execution reports come back, counted by ExecType (150); any refusal fails the warm-up. */
 class Answers {
@@ -214,9 +217,11 @@ class Answers {
       const m = messages[this.seen] as FixMessage;
       if (m.msgType === "8") {
         const type = m.get(150) ?? "";
+        if (type === REJECTED)
+          throw new TributaryError("warm-up-failed", `order ${m.get(11) ?? ""} refused: ${m.get(58) ?? ""}`);
         this.counts.set(type, (this.counts.get(type) ?? 0) + 1);
       } else if (m.msgType !== "0" && m.msgType !== "1")
-        throw new InvariantError(`warm-up: unexpected answer ${m.msgType}: ${m.get(58) ?? ""}`);
+        throw new TributaryError("warm-up-failed", `unexpected answer ${m.msgType}: ${m.get(58) ?? ""}`);
     }
     return this.counts.get(execType) ?? 0;
   }
