@@ -35,7 +35,7 @@
  *   are printed beside the headline, with the orders alone (no `--cancel-every`: they rest, and qfpeer waits a second
  *   for late acknowledgements).
  * Every gateway starts as `tributary fix gateway` does by default: it warms its order path up with 2,000 scratch
- * orders before it listens (`--warm-up`, cli/gateway-warm-up.ts), so no run measures V8 compiling the path.
+ * orders before it listens (`--warm-up`, runtime/gateway-warm-up.ts), so no run measures V8 compiling the path.
  *
  * Orders/s is qfpeer's: orders that reached a final state / seconds from the first order sent to the last final
  * report. A fresh gateway per run (qfpeer's ClOrdIDs repeat across runs). Rounds alternate baseline and ours; medians.

@@ -1,11 +1,11 @@
 /**
- * The FIX gateway's warm-up (cli/gateway-warm-up.ts) against the demo's reference data, in a process of its own: every
- * order of the warm-up is acknowledged, replaced or asked for, and cancelled through a scratch gateway over loopback
- * TCP (with a scratch SQLite journal holding the FIX store, or beside it, or none); then nothing it built is left:
- * no temporary directory, and no timer, socket or server keeps the process alive, so it exits by itself (a scratch
- * market left running would trade beside the real one all day). And through `tributary fix gateway`: the listening line
- * says how the warm-up went, and a warm-up that fails (here: the session already closed, so its orders are refused)
- * leaves the gateway listening, cold.
+ * The FIX gateway's warm-up (runtime/gateway-warm-up.ts) against the demo's reference data, in a process of its own:
+ * every order of the warm-up is acknowledged, replaced or asked for, and cancelled through a scratch gateway over
+ * loopback TCP (with a scratch SQLite journal holding the FIX store, or beside it, or none); then nothing it built is
+ * left: no temporary directory, and no timer, socket or server keeps the process alive, so it exits by itself (a
+ * scratch market left running would trade beside the real one all day). And through `tributary fix gateway`: the
+ * listening line says how the warm-up went, and a warm-up that fails (here: the session already closed, so its
+ * orders are refused) leaves the gateway listening, cold.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync } from "node:fs";
@@ -21,7 +21,7 @@ const REFERENCE = join(import.meta.dirname, "..", "config", "demo.yaml");
 function warmUpInChild(sessions: unknown[], journal: string, orders: number) {
   const tmp = mkdtempSync(join(tmpdir(), "tributary-warm-up-test-"));
   const script = `
-    const { warmUpGateway } = await import(${JSON.stringify(join(DIST, "cli", "gateway-warm-up.js"))});
+    const { warmUpGateway } = await import(${JSON.stringify(join(DIST, "runtime", "gateway-warm-up.js"))});
     const { loadReferenceData } = await import(${JSON.stringify(join(DIST, "config", "load-config.js"))});
     const { parseOrderGatewayConfig } = await import(${JSON.stringify(join(DIST, "fix", "order-gateway-config.js"))});
     const report = await warmUpGateway({
@@ -42,11 +42,20 @@ function warmUpInChild(sessions: unknown[], journal: string, orders: number) {
 }
 
 describe("the FIX gateway's warm-up", () => {
+  // A session as configured: a password, allowed accounts, a throttle far below the warm-up's rate, defaults; or bare
+  // (no account list and no default: every order must name one).
+  const configured = {
+    passwordSha256: "0".repeat(64),
+    accounts: ["A1", "A2"],
+    maxMessagesPerSecond: 5,
+    defaults: { urgency: "high" },
+  };
   it.each([
-    ["FIX.4.4", "sqlite with store"],
-    ["FIX.4.2", "sqlite"],
-    ["FIX.4.4", "none"],
-  ])("%s, journal %s: every order answered, nothing left behind", (beginString, journal) => {
+    ["FIX.4.4", "sqlite with store", "configured"],
+    ["FIX.4.2", "sqlite", "configured"],
+    ["FIX.4.4", "none", "configured"],
+    ["FIX.4.4", "none", "bare"],
+  ])("%s, journal %s, session %s: every order answered, nothing left behind", (beginString, journal, session) => {
     const r = warmUpInChild(
       [
         { role: "drop-copy", senderCompId: "TRIBUTARY", targetCompId: "COPY" },
@@ -54,10 +63,7 @@ describe("the FIX gateway's warm-up", () => {
           beginString,
           senderCompId: "TRIBUTARY",
           targetCompId: "OMS1",
-          passwordSha256: "0".repeat(64),
-          accounts: ["A1", "A2"],
-          maxMessagesPerSecond: 5,
-          defaults: { urgency: "high" },
+          ...(session === "configured" ? configured : {}),
         },
       ],
       journal,

@@ -39,8 +39,13 @@ import { SqliteJournalStore } from "../journal/sqlite-journal-store.js";
 import { ThreadedJournal } from "../journal/threaded-journal.js";
 import { VolumeProfile } from "../market/volume-profile.js";
 import { SESSION_SECONDS } from "../model/market-parameters.js";
+import {
+  DEFAULT_WARM_UP_ORDERS,
+  type GatewayWarmUpReport,
+  type GatewayWarmUpSetup,
+  warmUpGateway,
+} from "../runtime/gateway-warm-up.js";
 import { startLiveDay } from "../runtime/live-day.js";
-import { type GatewayWarmUpReport, type GatewayWarmUpSetup, warmUpGateway } from "./gateway-warm-up.js";
 
 const DEFAULT_REFERENCE = fileURLToPath(new URL("../../../config/demo.yaml", import.meta.url));
 
@@ -91,11 +96,8 @@ async function runEchoServer(opts: EchoServerOptions): Promise<void> {
     store.close();
     throw new UserError("fix-listen", `cannot listen on ${opts.host}:${opts.port}: ${(error as Error).message}`);
   }
-  process.stdout.write(
-    `listening on ${opts.host}:${port} (${beginString}, SenderCompID ${opts.sender}, TargetCompID ${opts.target}, ` +
-      `store ${opts.store ?? "in memory"})\n`,
-  );
-  await new Promise<void>((resolve) => {
+  // Listening for the stop before saying so: a supervisor may send SIGTERM as soon as it reads the line.
+  const stopped = new Promise<void>((resolve) => {
     const stop = () => {
       void tcp.close().then(() => {
         store.close();
@@ -105,6 +107,11 @@ async function runEchoServer(opts: EchoServerOptions): Promise<void> {
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
   });
+  process.stdout.write(
+    `listening on ${opts.host}:${port} (${beginString}, SenderCompID ${opts.sender}, TargetCompID ${opts.target}, ` +
+      `store ${opts.store ?? "in memory"})\n`,
+  );
+  await stopped;
 }
 
 interface GatewayOptions {
@@ -130,9 +137,6 @@ interface GatewayOptions {
   warmUp: number;
   verbose: boolean;
 }
-
-/** `--warm-up`'s default: about a second at start (BENCHMARKS.md §14). */
-const DEFAULT_WARM_UP = 2000;
 
 /** `--store journal`: the FIX message store in the journal's file or schema, written in the journal's commits. */
 const STORE_IN_JOURNAL = "journal";
@@ -315,14 +319,8 @@ async function runGateway(opts: GatewayOptions): Promise<void> {
     throw new UserError("fix-listen", `cannot listen on ${opts.host}:${opts.port}: ${(error as Error).message}`);
   }
   const sessions = config.sessions.map((s) => `${s.beginString} ${s.senderCompId}<-${s.targetCompId}`).join(", ");
-  process.stdout.write(
-    `listening on ${opts.host}:${port} (order gateway; sessions ${sessions}; ` +
-      `instruments ${[...data.instruments.keys()].join(",")}; live session of ${opts.minutes} min; ` +
-      `${target ? `acknowledgements after the journal ${targetLocation(target)} is durable` : "no journal"}; ` +
-      `FIX store ${storeInJournal ? "in the journal" : (opts.store ?? "in memory")}; ` +
-      `${warmUpText(warm)})\n`,
-  );
-  await new Promise<void>((resolve) => {
+  // Listening for the stop before saying so: a supervisor may send SIGTERM as soon as it reads the line.
+  const stopped = new Promise<void>((resolve) => {
     const stop = () => {
       void tcp.close().then(() => {
         day.stop();
@@ -339,6 +337,14 @@ async function runGateway(opts: GatewayOptions): Promise<void> {
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
   });
+  process.stdout.write(
+    `listening on ${opts.host}:${port} (order gateway; sessions ${sessions}; ` +
+      `instruments ${[...data.instruments.keys()].join(",")}; live session of ${opts.minutes} min; ` +
+      `${target ? `acknowledgements after the journal ${targetLocation(target)} is durable` : "no journal"}; ` +
+      `FIX store ${storeInJournal ? "in the journal" : (opts.store ?? "in memory")}; ` +
+      `${warmUpText(warm)})\n`,
+  );
+  await stopped;
 }
 
 export function registerFix(program: Command): void {
@@ -392,7 +398,7 @@ export function registerFix(program: Command): void {
       "orders sent through a scratch copy of the order path before listening, so the first real ones do not wait" +
         " for V8 to compile it (0: none)",
       intFlag("--warm-up"),
-      DEFAULT_WARM_UP,
+      DEFAULT_WARM_UP_ORDERS,
     )
     .option("--verbose", "log session events on stderr", false)
     .action(async (opts: GatewayOptions) => runGateway(opts));

@@ -4,7 +4,7 @@
  * to wait for one.
  * It answers TestRequests with a Heartbeat and nothing else: no resend, no gap detection. Not an initiator for a
  * counterparty's session: besides tests and tools, it only drives the gateway's scratch copy in its warm-up
- * (cli/gateway-warm-up.ts), over loopback.
+ * (runtime/gateway-warm-up.ts), over loopback.
  */
 import { connect, type Socket } from "node:net";
 import { connect as connectTls } from "node:tls";

@@ -184,6 +184,17 @@ describe("service config", () => {
     expect(pg.journal).toEqual({ kind: "postgres", url: "postgres://db/x", schema: "live" });
   });
 
+  it("warms the FIX order path up with fix.warmUp orders (default 2,000; 0: none; a whole number)", () => {
+    const fix = { port: 0, sessions: [{ senderCompId: "T", targetCompId: "OMS" }] };
+    expect(parseServiceConfig({ ...base, fix }, "s", "/").fix?.warmUp).toBe(2000);
+    const none = parseServiceConfig({ ...base, fix: { ...fix, warmUp: 0 } }, "s", "/");
+    expect(none.fix?.warmUp).toBe(0);
+    expect(publicConfig(none).fix?.warmUp).toBe(0);
+    expect(() => parseServiceConfig({ ...base, fix: { ...fix, warmUp: 1.5 } }, "s.yaml", "/")).toThrow(
+      "s.yaml: fix.warmUp: must be a whole number",
+    );
+  });
+
   it("loads the documented example", () => {
     const c = loadServiceConfig(join(import.meta.dirname, "..", "..", "examples", "serve.yaml"));
     expect(c.sources.map((s) => s.id)).toEqual(["DESK", "ROBO"]);

@@ -27,6 +27,7 @@ import { UserError } from "../core/errors.js";
 import { type OrderGatewayConfig, parseOrderGatewayConfig } from "../fix/order-gateway-config.js";
 import { parseRiskConfig, type RiskConfig } from "../intake/risk-config.js";
 import { type JournalTarget, targetLocation } from "../journal/journal-target.js";
+import { DEFAULT_WARM_UP_ORDERS } from "../runtime/gateway-warm-up.js";
 import type { FixVenueSetup } from "../runtime/live-day.js";
 import { snapshotPathOf } from "../runtime/snapshot-file.js";
 import { issueField } from "./zod-issue.js";
@@ -101,6 +102,8 @@ const serviceSchema = z.strictObject({
         .max(63, "at most 63 characters (PostgreSQL's limit)")
         .optional(),
       tls: z.strictObject({ cert: z.string().min(1), key: z.string().min(1) }).optional(),
+      /** Orders through a scratch copy of the FIX order path before serving (runtime/gateway-warm-up.ts; 0: none). */
+      warmUp: whole(0, 1_000_000).default(DEFAULT_WARM_UP_ORDERS),
       sessions: z.array(z.unknown()),
     })
     .optional(),
@@ -179,6 +182,8 @@ export interface ServiceConfig {
     /** A SQLite file, a PostgreSQL schema (`store` a postgres:// URL) or the journal; null: in memory. */
     readonly store: FixStoreTarget | null;
     readonly tls: { readonly cert: string; readonly key: string } | null;
+    /** Orders of the warm-up before serving (0: none). */
+    readonly warmUp: number;
     readonly gateway: OrderGatewayConfig;
   } | null;
   /** Venues reached over FIX instead of simulated (empty: all simulated). */
@@ -239,6 +244,7 @@ export function parseServiceConfig(value: unknown, origin: string, baseDir: stri
             port: c.fix.port,
             store: fixStore(c.fix.store, c.fix.storeSchema, at),
             tls: c.fix.tls === undefined ? null : { cert: at(c.fix.tls.cert), key: at(c.fix.tls.key) },
+            warmUp: c.fix.warmUp,
             gateway,
           },
     fixVenues: c.fixVenues.map((f) => ({
@@ -390,6 +396,7 @@ export function publicConfig(c: ServiceConfig) {
                     ? STORE_IN_JOURNAL
                     : targetLocation(c.fix.store),
             tls: c.fix.tls !== null,
+            warmUp: c.fix.warmUp,
             sessions: c.fix.gateway.sessions.map(({ password, passwordSha256, ...s }) => ({
               ...s,
               password: password !== undefined || passwordSha256 !== undefined,

@@ -53,6 +53,8 @@ import { SqliteJournalStore } from "../journal/sqlite-journal-store.js";
 import { ThreadedJournal } from "../journal/threaded-journal.js";
 import { VolumeProfile } from "../market/volume-profile.js";
 import { SESSION_SECONDS } from "../model/market-parameters.js";
+import type { ReferenceData } from "../model/reference-data.js";
+import { warmUpGateway } from "../runtime/gateway-warm-up.js";
 import { type FixVenueSetup, startLiveDay } from "../runtime/live-day.js";
 import { type Recovered, recoverEngine } from "../runtime/recover.js";
 import { readSnapshot } from "../runtime/snapshot-file.js";
@@ -335,6 +337,31 @@ async function waitFor(done: () => boolean, ms: number): Promise<boolean> {
   return true;
 }
 
+/**
+ * The FIX order path's warm-up (runtime/gateway-warm-up.ts), before anything of the service exists; a SQLite journal
+ * is copied as the in-thread journal of `fix gateway` (the service's own runs on a worker). One that fails is logged
+ * and the service starts cold.
+ */
+async function warmUpFix(config: ServiceConfig, data: ReferenceData, logger: Logger): Promise<void> {
+  const fix = config.fix;
+  if (fix === null) return;
+  const journal =
+    config.journal.kind !== "sqlite" ? "none" : fix.store?.kind === "journal" ? "sqlite with store" : "sqlite";
+  try {
+    const warm = await warmUpGateway({
+      data,
+      config: fix.gateway,
+      seed: config.seed,
+      minutes: config.sessionMinutes,
+      orders: fix.warmUp,
+      journal,
+    });
+    logger.info({ orders: warm.orders, millis: Math.round(warm.millis) }, "FIX order path warmed up");
+  } catch (error) {
+    logger.warn({ err: error }, "FIX warm-up failed: the FIX sessions start cold");
+  }
+}
+
 export async function startService(
   config: ServiceConfig,
   logger: Logger = createLogger(config.logLevel),
@@ -371,6 +398,7 @@ export async function startService(
     ...config.sources.map((s) => ({ id: s.id, kind: "http" })),
     ...(config.fix === null ? [] : OrderGateway.sources(config.fix.gateway)),
   ];
+  if (config.fix !== null && config.fix.warmUp > 0) await warmUpFix(config, data, logger);
   const built: { gateway: OrderGateway | null } = { gateway: null };
   const day = await startLiveDay({
     data,

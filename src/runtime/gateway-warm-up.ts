@@ -1,6 +1,7 @@
 /**
- * The FIX order gateway's warm-up (`tributary fix gateway --warm-up N`): before the gateway listens, N orders go
- * through a scratch copy of its order path, so that the first orders of the day do not pay for V8 compiling that path.
+ * The FIX order gateway's warm-up (`tributary fix gateway --warm-up N`, `serve`'s `fix.warmUp`): before the gateway
+ * listens, N orders go through a scratch copy of its order path, so that the first orders of the day do not pay for
+ * V8 compiling that path.
  *
  * Measured (BENCHMARKS.md §14, no disk, 2,000 orders/s from QuickFIX): without it the first 100 orders of a fresh
  * gateway waited 9 ms at the median and up to 22 ms for their acknowledgement (0.15 ms once warm), and the first second
@@ -16,11 +17,11 @@
  *   PostgreSQL journal is not copied: the warm-up would need a schema of its own on the server);
  * - a TCP acceptor on an ephemeral loopback port and a FIX initiator on our own codec, Logon with ResetSeqNumFlag.
  *
- * Each order is a limit buy of one lot of the first instrument at half its reference price (at least a tick: it rests), cancelled
- * once acknowledged, in rounds of `ROUND` orders; one of each round is replaced and one is asked for its status
- * first, so every message an OMS sends about an order runs. Fills are not warmed: they come from the market, seconds
- * after the order, and an order's acknowledgement does not wait for them. Then the session logs out and the scratch
- * parts are closed and dropped: the real engine, journal and store have seen nothing.
+ * Each order is a limit buy of one lot of the first instrument at half its reference price (at least a tick: it
+ * rests), cancelled once acknowledged, in rounds of `ROUND` orders; one of each round is replaced and one is asked for
+ * its status first, so every message an OMS sends about an order runs. Fills are not warmed: they come from the
+ * market, seconds after the order, and an order's acknowledgement does not wait for them. Then the session logs out
+ * and the scratch parts are closed and dropped: the real engine, journal and store have seen nothing.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -42,7 +43,10 @@ import { SqliteJournalStore } from "../journal/sqlite-journal-store.js";
 import { VolumeProfile } from "../market/volume-profile.js";
 import { SESSION_SECONDS } from "../model/market-parameters.js";
 import type { ReferenceData } from "../model/reference-data.js";
-import { startLiveDay } from "../runtime/live-day.js";
+import { startLiveDay } from "./live-day.js";
+
+/** `fix gateway --warm-up` and `serve`'s `fix.warmUp` by default: about 0.7 s at start (BENCHMARKS.md §14). */
+export const DEFAULT_WARM_UP_ORDERS = 2000;
 
 /** Orders per round: sent back to back, then each cancelled once acknowledged. */
 const ROUND = 50;
@@ -126,10 +130,11 @@ export async function warmUpGateway(setup: GatewayWarmUpSetup): Promise<GatewayW
     if (logon.msgType !== "A") throw new TributaryError("warm-up-failed", `Logon refused: ${logon.get(58) ?? ""}`);
     const tick = instrument.tickUnits;
     const price = instrument.formatPrice(Math.max(tick, Math.floor(instrument.referencePriceUnits / 2 / tick) * tick));
-    const account = session.defaultAccount ?? session.accounts?.[0];
+    // A session with neither takes any Account, and needs one on every order.
+    const account = session.defaultAccount ?? session.accounts?.[0] ?? "WARMUP";
     const order = (id: string): FixField[] => [
       [11, id],
-      ...(account !== undefined ? ([[1, account]] as FixField[]) : []),
+      [1, account],
       [21, "1"], // HandlInst: FIX 4.2 requires it
       [55, instrument.symbol],
       [54, "1"],
