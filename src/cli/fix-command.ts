@@ -16,14 +16,13 @@ import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import { InvalidArgumentError, Option } from "commander";
 import { loadReferenceData } from "../config/load-config.js";
-import { InvariantError, UserError } from "../core/errors.js";
+import { UserError } from "../core/errors.js";
 import { FixAcceptor } from "../fix/acceptor.js";
 import { EchoApplication } from "../fix/echo-application.js";
 import { dictionaryFor } from "../fix/fix-dictionaries.js";
 import { JournalFixMessageStore } from "../fix/journal-message-store.js";
 import { createCompanion } from "../fix/journal-message-store-companion.js";
 import { type FixMessageStore, MemoryFixMessageStore } from "../fix/message-store.js";
-import { OrderGateway } from "../fix/order-gateway.js";
 import {
   loadOrderGatewayConfig,
   type OrderGatewayConfig,
@@ -37,15 +36,13 @@ import { type JournalTarget, targetLocation } from "../journal/journal-target.js
 import { PostgresJournalStore, quoteIdent } from "../journal/postgres-journal-store.js";
 import { SqliteJournalStore } from "../journal/sqlite-journal-store.js";
 import { ThreadedJournal } from "../journal/threaded-journal.js";
-import { VolumeProfile } from "../market/volume-profile.js";
-import { SESSION_SECONDS } from "../model/market-parameters.js";
+import { startGatewayDay } from "../runtime/gateway-day.js";
 import {
   DEFAULT_WARM_UP_ORDERS,
   type GatewayWarmUpReport,
   type GatewayWarmUpSetup,
   warmUpGateway,
 } from "../runtime/gateway-warm-up.js";
-import { startLiveDay } from "../runtime/live-day.js";
 
 const DEFAULT_REFERENCE = fileURLToPath(new URL("../../../config/demo.yaml", import.meta.url));
 
@@ -286,26 +283,14 @@ async function runGateway(opts: GatewayOptions): Promise<void> {
     opts.warmUp === 0
       ? null
       : await warmUp({ data, config, seed: opts.seed, minutes: opts.minutes, orders: opts.warmUp, journal: kind });
-  const built: { gateway?: OrderGateway } = {};
-  const day = await startLiveDay({
+  const { day, gateway: orderGateway } = await startGatewayDay({
     data,
-    profile: VolumeProfile.generatedU(SESSION_SECONDS),
+    config,
     seed: opts.seed,
     minutes: opts.minutes,
-    sources: OrderGateway.sources(config),
-    // The journal, then the gateway, hear every event before the executor reacts to it (seq order).
-    beforeExecutor: (engine, session) => {
-      journal?.attach(engine);
-      built.gateway = new OrderGateway(engine, config, {
-        clock: wallClock,
-        sessionClose: session.close,
-        ...(log ? { log } : {}),
-        ...(journal ? { durability: journal } : {}),
-      });
-    },
+    journal,
+    log,
   });
-  const orderGateway = built.gateway;
-  if (orderGateway === undefined) throw new InvariantError("startLiveDay did not call beforeExecutor");
   const store = storeInJournal && journal !== null ? new JournalFixMessageStore(journal) : openStore(opts.store);
   const acceptor = new FixAcceptor(wallClock, orderGateway.createSessions(store), log ? { log } : {});
   const tcp = new TcpFixAcceptor(acceptor);

@@ -26,24 +26,21 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { InvariantError, TributaryError } from "../core/errors.js";
+import { TributaryError } from "../core/errors.js";
 import { FixAcceptor } from "../fix/acceptor.js";
 import type { FixMessage } from "../fix/codec.js";
 import { formatUtcTimestamp } from "../fix/fix-time.js";
 import { JournalFixMessageStore } from "../fix/journal-message-store.js";
 import { createCompanion } from "../fix/journal-message-store-companion.js";
 import { type FixMessageStore, MemoryFixMessageStore } from "../fix/message-store.js";
-import { OrderGateway } from "../fix/order-gateway.js";
 import { type OrderGatewayConfig, parseOrderGatewayConfig } from "../fix/order-gateway-config.js";
 import type { FixField } from "../fix/session.js";
 import { TcpFixAcceptor, wallClock } from "../fix/tcp-acceptor.js";
 import { FixTestInitiator } from "../fix/test-initiator.js";
 import { Journal } from "../journal/journal.js";
 import { SqliteJournalStore } from "../journal/sqlite-journal-store.js";
-import { VolumeProfile } from "../market/volume-profile.js";
-import { SESSION_SECONDS } from "../model/market-parameters.js";
 import type { ReferenceData } from "../model/reference-data.js";
-import { startLiveDay } from "./live-day.js";
+import { startGatewayDay } from "./gateway-day.js";
 
 /** `fix gateway --warm-up` and `serve`'s `fix.warmUp` by default: about 0.7 s at start (BENCHMARKS.md §14). */
 export const DEFAULT_WARM_UP_ORDERS = 2000;
@@ -93,24 +90,13 @@ export async function warmUpGateway(setup: GatewayWarmUpSetup): Promise<GatewayW
   });
   const dir = setup.journal === "none" ? null : mkdtempSync(join(tmpdir(), "tributary-warm-up-"));
   const journal = dir === null ? null : scratchJournal(dir, setup.journal === "sqlite with store");
-  const built: { gateway?: OrderGateway } = {};
-  const day = await startLiveDay({
+  const { day, gateway } = await startGatewayDay({
     data: setup.data,
-    profile: VolumeProfile.generatedU(SESSION_SECONDS),
+    config,
     seed: setup.seed,
     minutes: setup.minutes,
-    sources: OrderGateway.sources(config),
-    beforeExecutor: (engine, s) => {
-      journal?.attach(engine);
-      built.gateway = new OrderGateway(engine, config, {
-        clock: wallClock,
-        sessionClose: s.close,
-        ...(journal ? { durability: journal } : {}),
-      });
-    },
+    journal,
   });
-  const gateway = built.gateway;
-  if (gateway === undefined) throw new InvariantError("startLiveDay did not call beforeExecutor");
   const store: FixMessageStore =
     setup.journal === "sqlite with store" && journal !== null
       ? new JournalFixMessageStore(journal)
