@@ -43,6 +43,7 @@ import {
   type GatewayWarmUpSetup,
   warmUpGateway,
 } from "../runtime/gateway-warm-up.js";
+import { untilStopSignal } from "./stop-signal.js";
 
 const DEFAULT_REFERENCE = fileURLToPath(new URL("../../../config/demo.yaml", import.meta.url));
 
@@ -93,16 +94,9 @@ async function runEchoServer(opts: EchoServerOptions): Promise<void> {
     store.close();
     throw new UserError("fix-listen", `cannot listen on ${opts.host}:${opts.port}: ${(error as Error).message}`);
   }
-  // Listening for the stop before saying so: a supervisor may send SIGTERM as soon as it reads the line.
-  const stopped = new Promise<void>((resolve) => {
-    const stop = () => {
-      void tcp.close().then(() => {
-        store.close();
-        resolve();
-      });
-    };
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
+  const stopped = untilStopSignal(async () => {
+    await tcp.close();
+    store.close();
   });
   process.stdout.write(
     `listening on ${opts.host}:${port} (${beginString}, SenderCompID ${opts.sender}, TargetCompID ${opts.target}, ` +
@@ -304,23 +298,16 @@ async function runGateway(opts: GatewayOptions): Promise<void> {
     throw new UserError("fix-listen", `cannot listen on ${opts.host}:${opts.port}: ${(error as Error).message}`);
   }
   const sessions = config.sessions.map((s) => `${s.beginString} ${s.senderCompId}<-${s.targetCompId}`).join(", ");
-  // Listening for the stop before saying so: a supervisor may send SIGTERM as soon as it reads the line.
-  const stopped = new Promise<void>((resolve) => {
-    const stop = () => {
-      void tcp.close().then(() => {
-        day.stop();
-        orderGateway.close();
-        store.close(); // before the journal: a store in the journal hands it its last writes
-        journal?.closeSync();
-        const orders = day.engine.orders;
-        let filled = 0;
-        for (const o of orders) if (o.done === "filled") filled++;
-        process.stdout.write(`stopped: ${orders.length} orders accepted, ${filled} filled\n`);
-        resolve();
-      });
-    };
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
+  const stopped = untilStopSignal(async () => {
+    await tcp.close();
+    await day.stop();
+    orderGateway.close();
+    store.close(); // before the journal: a store in the journal hands it its last writes
+    journal?.closeSync();
+    const orders = day.engine.orders;
+    let filled = 0;
+    for (const o of orders) if (o.done === "filled") filled++;
+    process.stdout.write(`stopped: ${orders.length} orders accepted, ${filled} filled\n`);
   });
   process.stdout.write(
     `listening on ${opts.host}:${port} (order gateway; sessions ${sessions}; ` +

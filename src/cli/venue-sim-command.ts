@@ -13,6 +13,7 @@ import { UserError } from "../core/errors.js";
 import { type FixMessageStore, MemoryFixMessageStore } from "../fix/message-store.js";
 import { SqliteFixMessageStore } from "../fix/sqlite-message-store.js";
 import { DEFAULT_VENUE_TARGET_COMP_ID, startVenueSim } from "../runtime/venue-sim.js";
+import { untilStopSignal } from "./stop-signal.js";
 
 interface VenueSimOptions {
   fixPort: number;
@@ -86,20 +87,15 @@ async function runVenueSim(opts: VenueSimOptions): Promise<void> {
     throw new UserError("fix-listen", `cannot listen on ${opts.host}:${opts.fixPort}: ${(error as Error).message}`);
   }
   const sessions = data.venues.map((v) => `${v.id} (${v.kind})`).join(", ");
+  const stopped = untilStopSignal(async () => {
+    await sim.stop();
+    process.stdout.write("stopped\n");
+  });
   process.stdout.write(
     `listening on ${opts.host}:${sim.port} (FIX.4.4 venue sessions ${sessions}, TargetCompID ${opts.target}; ` +
       `${opts.minutes > 0 ? `market model for ${opts.minutes} min` : "no background flow"}, seed ${opts.seed})\n`,
   );
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      void sim.stop().then(() => {
-        process.stdout.write("stopped\n");
-        resolve();
-      });
-    };
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
-  });
+  await stopped;
 }
 
 export function registerVenueSim(program: Command, defaults: { config: string }): void {
