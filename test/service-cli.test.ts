@@ -1,5 +1,8 @@
-/** `tributary serve` mistakes print one line naming the file and field and exit 2; `serve hash-token` prints a hash. */
-import { spawnSync } from "node:child_process";
+/**
+ * `tributary serve` mistakes print one line naming the file and field and exit 2; `serve hash-token` prints a hash; a
+ * SIGTERM while the service starts stops it gracefully.
+ */
+import { spawn, spawnSync } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -39,5 +42,33 @@ describe("tributary serve", () => {
   it("hash-token prints the SHA-256 of a token given as an argument or on stdin", () => {
     expect(run(["hash-token", "s3cret"]).stdout).toBe(`${hashToken("s3cret")}\n`);
     expect(run(["hash-token"], "s3cret\n").stdout).toBe(`${hashToken("s3cret")}\n`);
+  });
+
+  it("stops gracefully on a SIGTERM sent while it starts (its first log line, before it listens)", async () => {
+    const starting = serviceConfig(dir, {
+      sources: [{ id: "DESK", token: "t" }],
+      fix: { port: 0, sessions: [{ id: "OMS1", senderCompId: "TRIBUTARY", targetCompId: "OMS1" }] },
+      extra: { journal: { path: "starting.db" } },
+      file: "starting.yaml",
+    });
+    const child = spawn(process.execPath, [CLI, "serve", "--config", starting], { stdio: ["ignore", "pipe", "pipe"] });
+    const lines: string[] = [];
+    let partial = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      const text = partial + chunk.toString("utf8");
+      const complete = text.split("\n");
+      partial = complete.pop() ?? "";
+      if (lines.length === 0 && complete.length > 0) child.kill("SIGTERM");
+      lines.push(...complete);
+    });
+    const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.once("exit", (code, signal) => resolve({ code, signal })),
+    );
+    const messages = lines.map((line) => (JSON.parse(line) as { msg: string }).msg);
+    // The first line is the FIX warm-up's, logged before the service listens.
+    expect(messages[0]).toBe("FIX order path warmed up");
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(messages).toContain("listening");
+    expect(messages.slice(-2)).toEqual(["stopping: intake closed", "stopped: journal flushed and closed"]);
   });
 });

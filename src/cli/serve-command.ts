@@ -2,7 +2,8 @@
  * `tributary serve --config FILE`: the live service (src/service/): the engine on the wall clock with the simulated
  * venues and market, the HTTP API and WebSocket stream, the FIX order gateway when configured. Logs are JSON lines on
  * stdout (the first one with `"msg":"listening"` gives the HTTP URL and FIX port). SIGTERM or SIGINT stops it
- * gracefully (service.ts) and it exits 0 once the journal is flushed; a second signal exits at once with status 1.
+ * gracefully (service.ts), also while it starts, and it exits 0 once the journal is flushed; a second signal exits at
+ * once with status 1.
  * `--resume` continues the session of the configured journal (after a crash, SIGKILL included, or a stop).
  *
  * `tributary serve hash-token [TOKEN]`: prints the SHA-256 of a token (read from stdin when not given, so it stays out
@@ -15,26 +16,26 @@ import { hashToken } from "../service/auth.js";
 import { createLogger } from "../service/logger.js";
 import { startService } from "../service/service.js";
 import { loadServiceConfig } from "../service/service-config.js";
+import { untilStopSignal } from "./stop-signal.js";
 
 async function runServe(opts: { config: string; resume: boolean }): Promise<void> {
   const config = loadServiceConfig(opts.config);
   const logger = createLogger(config.logLevel);
-  const service = await startService(config, logger, { resume: opts.resume });
-  await new Promise<void>((resolve) => {
-    const onSignal = (signal: NodeJS.Signals) => {
-      process.once(signal, () => process.exit(1));
-      service.stop(signal).then(
-        () => resolve(),
-        (error: unknown) => {
-          logger.fatal({ err: error }, "shutdown failed");
-          logger.flush();
-          process.exit(1);
-        },
-      );
-    };
-    process.once("SIGTERM", onSignal);
-    process.once("SIGINT", onSignal);
+  const starting = startService(config, logger, { resume: opts.resume });
+  // The stop is in place before the service starts: a signal while it starts (a replay on --resume, the FIX warm-up)
+  // stops it as soon as it is up, and one right after the "listening" line cannot kill it.
+  const stopped = untilStopSignal(async (signal) => {
+    const service = await starting.catch(() => null);
+    if (service !== null) await service.stop(signal);
   });
+  await starting;
+  try {
+    await stopped;
+  } catch (error) {
+    logger.fatal({ err: error }, "shutdown failed");
+    logger.flush();
+    process.exit(1);
+  }
   // Everything is closed; exit without waiting for stray handles (keep-alive sockets the peers hold open).
   logger.flush(() => process.exit(0));
 }
