@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { orderFileFormat, readOrderFile } from "../src/config/order-file.js";
 import { UserError } from "../src/core/errors.js";
 import { formatRowReject, submitRows } from "../src/engine/submit-rows.js";
-import { orderRows, splitCsvLine } from "../src/intake/order-row.js";
+import { ORDER_FILE_HEADER, orderRows, splitCsvLine } from "../src/intake/order-row.js";
 import { testEngine } from "./engine-fixtures.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tributary-orders-"));
@@ -133,6 +133,61 @@ describe("JSONL order file", () => {
     ]);
     expect(t.engine.order("FILE", "j1")?.tags).toEqual({ pm: "x" });
     expect(t.engine.order("FILE", "j5")?.orderQty).toBe(100);
+  });
+
+  it("refuses a value of the wrong type with the field's own reason, and reads on (a byte-order mark first too)", async () => {
+    const order = (id: string, extra: string) =>
+      `{"cl_ord_id":${id},"source":"FILE","account":"A1","symbol":"ACME","side":"buy","quantity":"100","order_type":"market"${extra}}`;
+    const lines = [
+      `\uFEFF${order('"b1"', "")}`,
+      order('"b2"', ',"allow_cross":1'),
+      order('"b3"', ',"max_participation":true'),
+      order('"b4"', ',"start_time":true'),
+      order('"b5"', ',"end_time":[1]'),
+      order('"b6"', ',"urgency":2'),
+      order("7", ""),
+      order('"b8"', ',"tags":"desk"'),
+      order('"b9"', "").replace('"side":"buy"', '"side":5'),
+      order('"b10"', "").replace('"quantity":"100"', '"quantity":true'),
+      order('"b11"', ""),
+    ];
+    const t = testEngine();
+    const summary = await submitRows(t.engine, readOrderFile(file("typed.jsonl", lines.join("\n"))));
+    expect(summary.rejected.map((r) => [r.line, r.field, r.reason, r.message])).toEqual([
+      [2, "allow_cross", "invalid-allow-cross", "expected true or false, got 1"],
+      [3, "max_participation", "invalid-max-participation", expect.stringMatching(/got true$/)],
+      [4, "start_time", "invalid-time", expect.stringMatching(/got true$/)],
+      [5, "end_time", "invalid-time", expect.stringMatching(/got 1$/)],
+      [6, "urgency", "invalid-urgency", expect.stringMatching(/got 2$/)],
+      [7, "cl_ord_id", "invalid-cl-ord-id", expect.stringMatching(/got 7$/)],
+      [8, "tags", "invalid-tags", "expected a mapping of names to text"],
+      [9, "side", "invalid-side", 'expected "buy" or "sell", got 5'],
+      [10, "quantity", "invalid-quantity", "expected a decimal string of shares, got true"],
+    ]);
+    expect(t.engine.orders.map((o) => o.clOrdId)).toEqual(["b1", "b11"]);
+  });
+});
+
+describe("comments, byte-order marks and empty files", () => {
+  it("skips # lines but reads a quoted cl_ord_id that starts with #", () => {
+    const rows = [
+      ...orderRows(
+        ["\uFEFFcl_ord_id,source,account,symbol,side,quantity,order_type", "#77,x", '"#77",FILE,A1,ACME,buy,5,market'],
+        "csv",
+      ),
+    ];
+    expect(rows).toEqual([{ line: 3, input: expect.objectContaining({ clOrdId: "#77" }) }]);
+  });
+
+  it("refuses a CSV file without a header line (an empty file is a mistake, not zero orders)", async () => {
+    await expect(submitRows(testEngine().engine, readOrderFile(file("empty.csv", "")))).rejects.toThrow(
+      new UserError(
+        "order-file-header",
+        `${join(dir, "empty.csv")}:0: header: missing (the file has no header line: ${ORDER_FILE_HEADER})`,
+      ),
+    );
+    expect(() => [...orderRows(["# only a comment", ""], "csv")]).toThrow(/^2: header: missing/);
+    expect([...orderRows([""], "jsonl")]).toEqual([]);
   });
 });
 

@@ -8,7 +8,7 @@ import { access } from "node:fs/promises";
 import { extname } from "node:path";
 import { createInterface } from "node:readline";
 import { UserError } from "../core/errors.js";
-import { CsvLayout, jsonRow, type OrderFileFormat, type OrderRow } from "../intake/order-row.js";
+import { type OrderFileFormat, OrderFileHeaderError, OrderLineReader, type OrderRow } from "../intake/order-row.js";
 
 export function orderFileFormat(path: string): OrderFileFormat {
   const ext = extname(path).toLowerCase();
@@ -31,28 +31,17 @@ export async function* readOrderFile(path: string): AsyncGenerator<OrderRow> {
     input: createReadStream(path, { encoding: "utf8" }),
     crlfDelay: Number.POSITIVE_INFINITY,
   });
-  let layout: CsvLayout | null = null;
-  let line = 0;
+  const reader = new OrderLineReader(format);
   try {
     for await (const text of lines) {
-      line++;
-      if (text.trim() === "" || text.startsWith("#")) continue;
-      if (format === "jsonl") {
-        yield jsonRow(text, line);
-        continue;
-      }
-      if (layout === null) {
-        try {
-          layout = new CsvLayout(text);
-        } catch (error) {
-          throw new UserError("order-file-header", `${path}:${line}: ${(error as Error).message}`);
-        }
-        continue;
-      }
-      yield layout.row(text, line);
+      const row = reader.read(text);
+      if (row !== null) yield row;
     }
+    reader.finish();
   } catch (error) {
     if (error instanceof UserError) throw error;
+    if (error instanceof OrderFileHeaderError)
+      throw new UserError("order-file-header", `${path}:${error.message}`, { cause: error });
     throw new UserError("order-file-unreadable", `${path}: cannot be read (${(error as Error).message})`, {
       cause: error,
     });

@@ -43,8 +43,8 @@ function idProblem(
   field: string,
   reason: ValidationRejectReason,
 ): Refusal<ValidationRejectReason> | null {
-  if (typeof value !== "string" || value === "") return refuse("missing-field", field, "missing");
-  if (!isIdText(value)) {
+  if (value === undefined || value === null || value === "") return refuse("missing-field", field, "missing");
+  if (typeof value !== "string" || !isIdText(value)) {
     return refuse(
       reason,
       field,
@@ -113,17 +113,23 @@ function parseStrategy(text: string): Strategy | null {
   }
 }
 
-/** An optional time: ISO-8601 UTC or microseconds since the epoch; undefined when it is not one. */
-export function parseTime(value: string | number | null | undefined): number | null | undefined {
+/**
+ * An optional time: ISO-8601 UTC or microseconds since the epoch; undefined when it is not one (a value of another type
+ * included: callers in JavaScript and JSON files can pass anything).
+ */
+export function parseTime(value: unknown): number | null | undefined {
   if (value === null || value === undefined || value === "") return null;
   if (typeof value === "number") return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+  if (typeof value !== "string") return undefined;
   const micros = isoToMicros(value.trim());
   return Number.isNaN(micros) ? undefined : micros;
 }
 
-export function parseBooleanFlag(value: boolean | string | null | undefined): boolean | undefined {
+/** An optional flag: a boolean or its text (true/yes/y/1, false/no/n/0, any case); undefined when it is not one. */
+export function parseBooleanFlag(value: unknown): boolean | undefined {
   if (value === null || value === undefined || value === "") return false;
   if (typeof value === "boolean") return value;
+  if (typeof value !== "string") return undefined;
   switch (value.trim().toLowerCase()) {
     case "true":
     case "yes":
@@ -241,22 +247,23 @@ export function normaliseOrderInto(
   if (accountIssue !== null) return accountIssue;
 
   const symbol = input.symbol;
-  if (typeof symbol !== "string" || symbol === "") return refuse("missing-field", "symbol", "missing");
-  const instrument = instruments.get(symbol);
+  if (symbol === undefined || symbol === null || symbol === "") return refuse("missing-field", "symbol", "missing");
+  const instrument = typeof symbol === "string" ? instruments.get(symbol) : undefined;
   if (instrument === undefined) return refuse("unknown-symbol", "symbol", `unknown symbol ${show(symbol)}`);
 
-  if (typeof input.side !== "string" || input.side === "") return refuse("missing-field", "side", "missing");
-  const side = parseSide(input.side);
+  if (input.side === undefined || input.side === null || input.side === "")
+    return refuse("missing-field", "side", "missing");
+  const side = typeof input.side === "string" ? parseSide(input.side) : null;
   if (side === null) return refuse("invalid-side", "side", `expected "buy" or "sell", got ${show(input.side)}`);
 
   const quantityText = typeof input.quantity === "number" ? integerText(input.quantity) : input.quantity;
   const orderQty = parseLots(instrument, quantityText, "quantity");
   if (typeof orderQty !== "number") return orderQty;
 
-  if (typeof input.orderType !== "string" || input.orderType === "") {
+  if (input.orderType === undefined || input.orderType === null || input.orderType === "") {
     return refuse("missing-field", "order_type", "missing");
   }
-  const ordType = parseOrdType(input.orderType);
+  const ordType = typeof input.orderType === "string" ? parseOrdType(input.orderType) : null;
   if (ordType === null) {
     return refuse("invalid-order-type", "order_type", `expected "market" or "limit", got ${show(input.orderType)}`);
   }
@@ -328,7 +335,12 @@ export function normaliseOrderInto(
   let maxParticipation: number | null = null;
   const rawPart = input.maxParticipation;
   if (rawPart !== undefined && rawPart !== null && rawPart !== "") {
-    const value = typeof rawPart === "number" ? rawPart : FRACTION.test(rawPart.trim()) ? Number(rawPart) : Number.NaN;
+    const value =
+      typeof rawPart === "number"
+        ? rawPart
+        : typeof rawPart === "string" && FRACTION.test(rawPart.trim())
+          ? Number(rawPart)
+          : Number.NaN;
     if (!(value > 0 && value <= 1)) {
       return refuse(
         "invalid-max-participation",

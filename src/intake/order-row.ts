@@ -7,7 +7,7 @@
  *   an empty cell is an absent value. Fields may be double-quoted ("" is a quote inside); no field spans lines.
  * - JSONL: one JSON object per line with the same snake_case keys; `tags` an object of strings. Numbers are accepted
  *   for whole quantities and prices only (a JSON 0.1 has already lost its exact decimal value).
- * Blank lines and lines starting with `#` are skipped in both. A row that cannot be read becomes a `RowRefusal`
+ * Blank lines and lines starting with `#` are skipped in both (in CSV, quote a cl_ord_id that starts with `#`). A row that cannot be read becomes a `RowRefusal`
  * naming the line and the field; every field-level check is left to intake, so a file row and an API call are
  * validated by the same code.
  */
@@ -230,31 +230,21 @@ export function jsonRow(text: string, line: number): OrderRow {
       };
     }
     if (raw === null) continue;
-    const textual =
-      key !== "tags" &&
-      key !== "allow_cross" &&
-      key !== "start_time" &&
-      key !== "end_time" &&
-      key !== "max_participation";
-    if (textual && typeof raw === "number") {
-      if (!Number.isSafeInteger(raw) || (key !== "quantity" && key !== "limit_price")) {
+    // A whole number is as good as its text for a quantity or a price; a fraction has lost its exact decimal value.
+    // Every other type check is intake's, which names the field's own reason (as for an API call).
+    if ((key === "quantity" || key === "limit_price") && typeof raw === "number") {
+      if (!Number.isSafeInteger(raw)) {
         return {
           line,
           clOrdId,
           refusal: {
-            reason: key === "quantity" ? "invalid-quantity" : key === "limit_price" ? "invalid-price" : "missing-field",
+            reason: key === "quantity" ? "invalid-quantity" : "invalid-price",
             field: key,
             message: `expected a string, got the number ${raw} (write decimals as strings, e.g. "0.5")`,
           },
         };
       }
       input[name] = String(raw);
-    } else if (textual && typeof raw !== "string") {
-      return {
-        line,
-        clOrdId,
-        refusal: { reason: "missing-field", field: key, message: `expected a string, got ${JSON.stringify(raw)}` },
-      };
     } else input[name] = raw;
   }
   return { line, input: input as unknown as NewOrderInput };
@@ -264,29 +254,53 @@ function malformed(line: number, clOrdId: string, message: string): OrderRow {
   return { line, clOrdId, refusal: { reason: "malformed-row", field: null, message } };
 }
 
+/** A CSV order file's header is bad or missing: the file cannot be read at all (its message starts with the line). */
+export class OrderFileHeaderError extends Error {}
+
 /**
- * Rows of an order file given its lines (1-based line numbers as in the file). For CSV the first non-blank,
- * non-comment line is the header; a bad header throws an `Error` whose message starts with `<line>: header:`.
+ * An order file read line by line, in order (a file streamed or held whole): `read` gives the row on each line, or null
+ * for a blank line, a comment (`#` first: a CSV cl_ord_id that starts with `#` is written quoted) or the CSV header;
+ * `finish` once the lines are done. A leading byte-order mark is dropped and a CRLF's CR too. A bad or missing CSV
+ * header throws an `OrderFileHeaderError` whose message starts with `<line>: header:`.
  */
-export function* orderRows(lines: Iterable<string>, format: OrderFileFormat): Generator<OrderRow> {
-  let layout: CsvLayout | null = null;
-  let line = 0;
-  for (const raw of lines) {
-    line++;
-    const text = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
-    if (text.trim() === "" || text.startsWith("#")) continue;
-    if (format === "jsonl") {
-      yield jsonRow(text, line);
-      continue;
-    }
-    if (layout === null) {
+export class OrderLineReader {
+  private layout: CsvLayout | null = null;
+  private line = 0;
+
+  constructor(private readonly format: OrderFileFormat) {}
+
+  read(raw: string): OrderRow | null {
+    const line = ++this.line;
+    let text = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+    if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    if (text.trim() === "" || text.startsWith("#")) return null;
+    if (this.format === "jsonl") return jsonRow(text, line);
+    if (this.layout === null) {
       try {
-        layout = new CsvLayout(text);
+        this.layout = new CsvLayout(text);
       } catch (error) {
-        throw new Error(`${line}: ${(error as Error).message}`);
+        throw new OrderFileHeaderError(`${line}: ${(error as Error).message}`);
       }
-      continue;
+      return null;
     }
-    yield layout.row(text, line);
+    return this.layout.row(text, line);
   }
+
+  /** After the last line: a CSV file must have had its header (an empty file is a mistake, not zero orders). */
+  finish(): void {
+    if (this.format === "csv" && this.layout === null)
+      throw new OrderFileHeaderError(
+        `${this.line}: header: missing (the file has no header line: ${ORDER_FILE_HEADER})`,
+      );
+  }
+}
+
+/** Rows of an order file given its lines (1-based line numbers as in the file); see `OrderLineReader`. */
+export function* orderRows(lines: Iterable<string>, format: OrderFileFormat): Generator<OrderRow> {
+  const reader = new OrderLineReader(format);
+  for (const raw of lines) {
+    const row = reader.read(raw);
+    if (row !== null) yield row;
+  }
+  reader.finish();
 }
