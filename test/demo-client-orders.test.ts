@@ -58,7 +58,7 @@ describe("demo with 100,000 generated client orders", () => {
       "cl_ord_id,source,account,symbol,side,quantity,filled,avg_price,status,parent_id,crossed_qty,reject_reason",
     );
     expect(FILLS_HEADER).toBe("fill_id,parent_id,child_id,venue,time,quantity,price,liquidity,fee");
-    expect(ALLOCATIONS_HEADER).toBe("fill_id,cl_ord_id,quantity,price");
+    expect(ALLOCATIONS_HEADER).toBe("fill_id,cl_ord_id,quantity,price,source");
   });
 
   it("reconciles exactly, read back from disk", () => {
@@ -128,6 +128,8 @@ describe("demo with an order file", () => {
         "o4,FILE,A4,ACME,sell,60,market,,,,,,,true",
         "o5,FILE,A5,ACME,buy,1,limit",
         "o6,FILE,A6,NRTH,buy,200,market,,low,,,,,",
+        "o7,FILE,A7,ACME,buy,100,limit,100.00,,,,,,",
+        "o1,DESK,A8,ACME,sell,40,market,,,,,,,",
         "",
       ].join("\n"),
     );
@@ -140,25 +142,29 @@ describe("demo with an order file", () => {
       `${file}:7: expected 14 fields, found 7 [malformed-row] (cl_ord_id o5)`,
     ]);
     const rows = readFileSync(join(out, "orders.csv"), "utf8").split("\n").slice(1, -1);
-    expect(rows).toHaveLength(6);
+    expect(rows).toHaveLength(8);
     expect(rows[1]).toBe(
       'o2,FILE,A2,ACME,sell,10.5,0,,rejected,,0,"line 3: quantity: ""10.5"" is not a whole number of lots of 1 share (ACME) [quantity-not-lot-multiple]"',
     );
     expect(rows[4]).toBe('o5,,,,,,0,,rejected,,0,"line 7: expected 14 fields, found 7 [malformed-row]"');
     const c = summary.clientOrders;
-    expect([c.sent, c.accepted, c.rejected]).toEqual([6, 4, 2]);
+    expect([c.sent, c.accepted, c.rejected]).toEqual([8, 6, 2]);
     expect(c.rejectReasons).toEqual({ "malformed-row": 1, "quantity-not-lot-multiple": 1 });
     // o1 buys 100, o4 sells 60: 60 cross internally at the midpoint, the rest goes to market.
     expect(rows[0]).toMatch(/^o1,FILE,A1,ACME,buy,100,100,1(49|50)\.\d+,filled,\d+,60,$/);
     expect(rows[3]).toMatch(/^o4,FILE,A4,ACME,sell,60,60,1(49|50)\.\d+,filled,\d+,60,$/);
     expect(rows[2]).toMatch(/^o3,FILE,A3,PNNY,sell,0\.0025,0\.0025,/);
+    // A row without end_time is a day order: one that never trades has expired at the close.
+    expect(rows[6]).toMatch(/^o7,FILE,A7,ACME,buy,100,0,,expired,\d+,0,$/);
+    // A cl_ord_id is unique per source: DESK's o1 is another order than FILE's, each reconciled on its own.
+    expect(rows[7]).toMatch(/^o1,DESK,A8,ACME,sell,40,40,/);
   });
 
   it("reconciles", () => {
     const { reconciler, result } = reconcileFiles(out, instruments);
     expect(reconciler.problems).toEqual([]);
     expect(result).toEqual({
-      orders: 6,
+      orders: 8,
       rejected: 2,
       fills: summary.clientOrders.fills,
       allocations: summary.clientOrders.allocations,
@@ -174,12 +180,12 @@ describe("reconcileFiles", () => {
     runDemo(options(dir, { orderCount: 200, minutes: 1 }));
     const path = join(dir, "allocations.csv");
     const lines = readFileSync(path, "utf8").split("\n");
-    const [fillId, clOrdId, , price] = (lines[1] as string).split(",");
-    lines[1] = [fillId, clOrdId, "999999", price].join(",");
+    const [fillId, clOrdId, , price, source] = (lines[1] as string).split(",");
+    lines[1] = [fillId, clOrdId, "999999", price, source].join(",");
     writeFileSync(path, lines.join("\n"));
     const { reconciler } = reconcileFiles(dir, instruments);
     expect(reconciler.problems.some((p) => p.startsWith(`fill ${fillId}: allocations sum to`))).toBe(true);
-    expect(reconciler.problems.some((p) => p.startsWith(`order ${clOrdId}: filled`))).toBe(true);
+    expect(reconciler.problems.some((p) => p.startsWith(`order ${source} ${clOrdId}: filled`))).toBe(true);
   });
 });
 

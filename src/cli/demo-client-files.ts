@@ -42,6 +42,8 @@ export interface ClientTotals {
 export class ClientFiles {
   private readonly files: { fills: CsvFile; allocations: CsvFile; orders: CsvFile } | null;
   private readonly parentSymbol = new Map<number, string>();
+  /** Each accepted order's source, by order id (allocations.csv names it: a ClOrdID is unique per source only). */
+  private readonly sourceOf: string[] = [];
   /** Lots each order got from internal crosses, by order id. */
   private crossedByOrder = new Float64Array(1024);
   private lastFillId = 0;
@@ -66,6 +68,9 @@ export class ClientFiles {
 
   onEvent(event: EngineEvent): void {
     switch (event.type) {
+      case "order-accepted":
+        this.sourceOf[event.orderId] = event.source;
+        break;
       case "parent-created":
         this.parentSymbol.set(event.parentId, event.symbol);
         break;
@@ -98,7 +103,7 @@ export class ClientFiles {
         const price = instrument.formatPrice(event.price);
         const fillId = String(event.fillId);
         for (const a of event.allocations) {
-          const row = [fillId, a.clOrdId, instrument.formatQuantity(a.qty), price];
+          const row = [fillId, a.clOrdId, instrument.formatQuantity(a.qty), price, this.sourceOf[a.orderId] ?? ""];
           this.totals.allocations++;
           this.reconciler.allocation(row);
           this.files?.allocations.add(row);

@@ -8,9 +8,8 @@
  *   when its status is `filled`; crossed_qty is the sum of its allocations from INTERNAL fills;
  * - avg_price is the allocations' volume-weighted price, to within half a price unit (it is rounded to one);
  * - a rejected order has no fills and says why.
+ * Orders are matched by (source, cl_ord_id): a ClOrdID is unique per source only, so allocations.csv names both.
  * The demo feeds the rows as it writes them; `reconcileFiles` reads them back from disk (the test does).
- * Known limits: orders are matched by cl_ord_id alone (allocations.csv carries no source), so two accepted orders with
- * the same cl_ord_id from different sources are reported as ambiguous, not reconciled.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -20,7 +19,7 @@ import type { Instrument } from "../model/instrument.js";
 export const ORDERS_HEADER =
   "cl_ord_id,source,account,symbol,side,quantity,filled,avg_price,status,parent_id,crossed_qty,reject_reason";
 export const FILLS_HEADER = "fill_id,parent_id,child_id,venue,time,quantity,price,liquidity,fee";
-export const ALLOCATIONS_HEADER = "fill_id,cl_ord_id,quantity,price";
+export const ALLOCATIONS_HEADER = "fill_id,cl_ord_id,quantity,price,source";
 
 export interface Reconciliation {
   orders: number;
@@ -79,9 +78,9 @@ export class Reconciler {
 
   allocation(row: readonly string[]): void {
     this.allocationCount++;
-    const [fillId, clOrdId, quantity, price] = row as [string, string, string, string];
+    const [fillId, clOrdId, quantity, price, source] = row as [string, string, string, string, string];
     const fill = this.fills.get(fillId);
-    const what = `allocation of fill ${fillId} to ${clOrdId}`;
+    const what = `allocation of fill ${fillId} to ${source} ${clOrdId}`;
     const qty = this.qty(quantity, what);
     const px = this.price(price, what);
     if (fill === undefined) {
@@ -91,10 +90,11 @@ export class Reconciler {
     if (px !== fill.price) this.problem(`${what}: price ${price} is not the fill's`);
     if (!(qty > 0)) this.problem(`${what}: quantity ${quantity} is not positive`);
     fill.allocated += qty;
-    let order = this.byOrder.get(clOrdId);
+    const key = orderKey(source, clOrdId);
+    let order = this.byOrder.get(key);
     if (order === undefined) {
       order = { allocated: 0, notional: 0, crossed: 0 };
-      this.byOrder.set(clOrdId, order);
+      this.byOrder.set(key, order);
     }
     order.allocated += qty;
     order.notional += qty * px;
@@ -114,17 +114,18 @@ export class Reconciler {
     const seen = new Set<string>();
     let rejected = 0;
     for (const row of this.orderRows) {
-      const [clOrdId, , , , , quantity, filled, avgPrice, status, , crossedQty, reason] = row as string[];
-      const id = clOrdId ?? "";
+      const [clOrdId, source, , , , quantity, filled, avgPrice, status, , crossedQty, reason] = row as string[];
+      const id = `${source ?? ""} ${clOrdId ?? ""}`;
+      const key = orderKey(source ?? "", clOrdId ?? "");
       if (status === "rejected") {
         rejected++;
         if (filled !== "0" || (reason ?? "") === "") this.problem(`order ${id}: rejected with fills or without reason`);
         continue;
       }
-      if (seen.has(id)) this.problem(`order ${id}: cl_ord_id is ambiguous (two accepted orders)`);
-      seen.add(id);
-      const tally = this.byOrder.get(id) ?? { allocated: 0, notional: 0, crossed: 0 };
-      this.byOrder.delete(id);
+      if (seen.has(key)) this.problem(`order ${id}: two accepted orders with this source and cl_ord_id`);
+      seen.add(key);
+      const tally = this.byOrder.get(key) ?? { allocated: 0, notional: 0, crossed: 0 };
+      this.byOrder.delete(key);
       const qty = this.qty(quantity, `order ${id}`);
       const cum = this.qty(filled, `order ${id}`);
       if (cum !== tally.allocated)
@@ -144,7 +145,8 @@ export class Reconciler {
           this.problem(`order ${id}: avg_price ${avgPrice} is not the allocations' average`);
       }
     }
-    for (const id of this.byOrder.keys()) this.problem(`allocations to ${id}, which is not an accepted order`);
+    for (const key of this.byOrder.keys())
+      this.problem(`allocations to ${key.replace("\u0000", " ")}, which is not an accepted order`);
     return {
       orders: this.orderRows.length,
       rejected,
@@ -175,6 +177,11 @@ export class Reconciler {
   private problem(message: string): void {
     this.problems.push(message);
   }
+}
+
+/** An order's key: its source and ClOrdID (a NUL between them: neither may hold one). */
+function orderKey(source: string, clOrdId: string): string {
+  return `${source}\u0000${clOrdId}`;
 }
 
 /** `reconciled: N orders, M fills, K allocations`, or throws with the first problems (a broken invariant: a bug). */

@@ -26,7 +26,7 @@ import { isoToMicros, microsToIso } from "../core/clock.js";
 import { UserError } from "../core/errors.js";
 import type { Random } from "../core/random.js";
 import { formatRowReject } from "../engine/submit-rows.js";
-import { type OrderRow, orderRows } from "../intake/order-row.js";
+import { OrderFileHeaderError, type OrderRow, orderRows } from "../intake/order-row.js";
 import { JournalOpenError } from "../journal/journal-errors.js";
 import type { JournalTarget } from "../journal/journal-target.js";
 import { SqliteJournalStore } from "../journal/sqlite-journal-store.js";
@@ -269,7 +269,8 @@ function readOrderRows(path: string): OrderRow[] {
   try {
     return [...orderRows(text.split("\n"), format)];
   } catch (error) {
-    throw new UserError("order-file-header", `${path}:${(error as Error).message}`);
+    if (!(error instanceof OrderFileHeaderError)) throw error;
+    throw new UserError("order-file-header", `${path}:${error.message}`, { cause: error });
   }
 }
 
@@ -286,7 +287,10 @@ function submitFileRow(
     engine.recordReject({ source: "", clOrdId: row.clOrdId }, row.refusal);
     reject = { clOrdId: row.clOrdId, ...row.refusal };
   } else {
-    const result = engine.submit(row.input);
+    // No end time: a day order, expiring at the close (as generated orders and `POST /orders`).
+    const input = row.input;
+    const absent = input.endTime === undefined || input.endTime === null || input.endTime === "";
+    const result = engine.submit(absent ? { ...input, endTime: day.endMicros } : input);
     if (result.ok) {
       submissions.push({ orderId: result.orderId });
       return;
