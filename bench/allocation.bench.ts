@@ -101,13 +101,22 @@ export function runAllocationBench(options: AllocationBenchOptions, log: (line: 
     const { parent } = bigParent(n, 1);
     const eligible = [...parent.orders()];
     const out = new Float64Array(n);
+    // Market fills: each order's cap is its open quantity, as the engine gives it, lowered by every allocation.
+    const caps = Float64Array.from(eligible, (o) => o.orderQty - o.cumQty);
+    const lowerCaps = () => {
+      for (let i = 0; i < n; i++) caps[i] = (caps[i] as number) - (out[i] as number);
+    };
     const policy = new ProRataPolicy();
-    for (let w = 0; w < 200; w++) policy.allocate(parent, eligible, 1, out); // warm-up (advances the epoch by 200 lots)
+    for (let w = 0; w < 200; w++) {
+      policy.allocate(parent, eligible, caps, 1, out); // warm-up (advances the epoch by 200 lots)
+      lowerCaps();
+    }
     collectGarbage();
     for (let f = 0; f < options.fills; f++) {
       const t0 = process.hrtime.bigint();
-      policy.allocate(parent, eligible, sizes[f] as number, out);
+      policy.allocate(parent, eligible, caps, sizes[f] as number, out);
       policyTimes[f] = Number(process.hrtime.bigint() - t0);
+      lowerCaps();
     }
   }
 

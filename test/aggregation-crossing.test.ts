@@ -124,4 +124,53 @@ describe("internal crossing", () => {
     t.engine.childFill("C1", 70, px("150.01"), "LITA", "taker", 0);
     expect(state(t, ["A", "S"]).map((s) => s.cum)).toEqual([100, 30]);
   });
+
+  it.each([
+    ["fifo", "A:20 B:30"],
+    ["pro-rata", "A:8 B:42"],
+  ] as const)(
+    "gives an order no more of a cross than it may cross: a pending reduction narrows it (%s)",
+    (policy, split) => {
+      const t = book(
+        `
+      | cl_ord_id | side | quantity | allow_cross |
+      | A         | buy  | 100      | true        |
+      | B         | buy  | 100      | true        |`,
+        { allocation: { policy } },
+      );
+      // A working child holds 150 lots, so A's reduction to 20 waits for it; meanwhile A may cross 20 lots at most.
+      t.engine.reserve(1, "C1", null, 150);
+      expect(t.engine.replace({ source: "OMS", origClOrdId: "A", clOrdId: "A2", quantity: "20" })).toMatchObject({
+        ok: true,
+        pending: true,
+      });
+      t.submit({ clOrdId: "S", side: "sell", quantity: "50", allowCross: true });
+      const allocated = t.ofType("fill-allocated");
+      expect(allocated.map((a) => a.allocations.map((x) => `${x.clOrdId}:${x.qty}`).join(" "))).toEqual([
+        split,
+        "S:50",
+      ]);
+      // The market fill that follows is allocated on the orders' open quantities (a new pro-rata epoch).
+      t.engine.childFill("C1", 100, px("150.01"), "LITA", "taker", 0);
+      const cum = state(t, ["A", "B"]).reduce((sum, s) => sum + (s.cum ?? 0), 0);
+      expect(cum).toBe(150);
+    },
+  );
+
+  it("crosses the orders a revived kill switch puts back to work", () => {
+    const t = book(`
+      | cl_ord_id | side | quantity | account | allow_cross |
+      | A         | buy  | 100      | A1      | true        |`);
+    t.engine.kill({ scope: "account", id: "A1" });
+    expect(t.submit({ clOrdId: "K", account: "A1", quantity: "10" })).toMatchObject({
+      ok: false,
+      reason: "kill-switch",
+      message: "the kill switch on account A1 covers this order",
+    });
+    t.submit({ clOrdId: "S", side: "sell", account: "A2", quantity: "60", allowCross: true });
+    expect(t.ofType("internal-cross")).toHaveLength(0);
+    t.engine.revive({ scope: "account", id: "A1" });
+    expect(t.ofType("internal-cross").map((c) => c.qty)).toEqual([60]);
+    expect(state(t, ["A", "S"]).map((s) => s.cum)).toEqual([60, 60]);
+  });
 });

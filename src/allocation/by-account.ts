@@ -17,7 +17,7 @@ export class ByAccountPolicy implements AllocationPolicy {
     });
   }
 
-  allocate(_parent: ParentOrder, eligible: readonly ClientOrder[], qty: number, out: Float64Array): void {
+  allocate(_parent: ParentOrder, eligible: readonly ClientOrder[], caps: Float64Array, qty: number, out: Float64Array) {
     const unranked = this.ranks.size;
     const buckets: number[][] = Array.from({ length: unranked + 1 }, () => []);
     for (let i = 0; i < eligible.length; i++) {
@@ -28,7 +28,7 @@ export class ByAccountPolicy implements AllocationPolicy {
     for (const bucket of buckets) {
       for (const i of bucket) {
         if (left === 0) return;
-        const give = Math.min(left, (eligible[i] as ClientOrder).leavesQty);
+        const give = Math.min(left, caps[i] as number);
         out[i] = give;
         left -= give;
       }

@@ -3,7 +3,7 @@
  * apportionment", 1975), a cumulative largest-remainder scheme that never takes back a lot.
  *
  * An epoch is a run of fills over the same eligible orders with no change to the parent: at its start each order's
- * weight w_i is its open quantity and W their sum. After the epoch's cumulative fills F, order i's exact pro-rata share
+ * weight w_i is its cap (its open quantity for a market fill; what it may cross for an internal cross) and W their sum. After the epoch's cumulative fills F, order i's exact pro-rata share
  * is s_i = F * w_i / W. For each fill (F -> F'):
  *   1. every order is raised to its lower quota: a_i = max(a_i, floor(s_i'));
  *   2. the lots left are given one each, to the orders still below their share (a_i < s_i'), by the d'Hondt priority
@@ -14,9 +14,10 @@
  * w_i (s_i <= w_i since F <= W). With fixed weights the quota method keeps both quotas at every house size; the bulk
  * step 1 is what the one-lot-at-a-time method reaches as well (property-tested on many thousands of random runs). If
  * step 1 ever over-shoots (not seen), the epoch restarts at this fill, which keeps the sums exact.
- * A new epoch starts when the eligible set changes (a fill at a price some limits refuse, an internal cross) or the
- * parent changes (an order joins, is cancelled, expires, is amended, starts or is suspended): the bound holds against
- * the exact shares since then. An order filled completely leaves without ending the epoch, so for a parent whose
+ * A new epoch starts when the eligible set changes (a fill at a price some limits refuse, an internal cross), when an
+ * order's cap is no longer its weight less what the epoch gave it (an internal cross narrowed by a pending reduction,
+ * and the market fill after it), or the parent changes (an order joins, is cancelled, expires, is amended, starts or is
+ * suspended): the bound holds against the exact shares since then. An order filled completely leaves without ending the epoch, so for a parent whose
  * orders all take every fill, the bound holds against the parent's whole cumulative fills.
  * Cost: O(n) per fill for n eligible orders (a selection, not a sort, for the remainder lots).
  */
@@ -40,19 +41,19 @@ export class ProRataPolicy implements AllocationPolicy {
   private priorities = new Float64Array(1024);
   private scratch = new Float64Array(1024);
 
-  allocate(parent: ParentOrder, eligible: readonly ClientOrder[], qty: number, out: Float64Array): void {
+  allocate(parent: ParentOrder, eligible: readonly ClientOrder[], caps: Float64Array, qty: number, out: Float64Array) {
     if (parent.epochVersion !== parent.version || parent.epochMembers !== eligible.length + parent.epochCompleted) {
-      startEpoch(parent, eligible);
+      startEpoch(parent, eligible, caps);
     }
-    let outcome = this.tryAllocate(parent, eligible, qty, out);
+    let outcome = this.tryAllocate(parent, eligible, caps, qty, out);
     if (outcome === NOT_IN_EPOCH) {
-      startEpoch(parent, eligible);
-      outcome = this.tryAllocate(parent, eligible, qty, out);
+      startEpoch(parent, eligible, caps);
+      outcome = this.tryAllocate(parent, eligible, caps, qty, out);
     }
     if (outcome === OVERSHOT) {
       ProRataPolicy.restarts++;
-      startEpoch(parent, eligible);
-      if (this.tryAllocate(parent, eligible, qty, out) !== DONE) {
+      startEpoch(parent, eligible, caps);
+      if (this.tryAllocate(parent, eligible, caps, qty, out) !== DONE) {
         throw new InvariantError(`pro-rata: cannot allocate ${qty} lots in parent ${parent.parentId}`);
       }
     }
@@ -60,14 +61,25 @@ export class ProRataPolicy implements AllocationPolicy {
 
   /**
    * One fill within the current epoch; NOT_IN_EPOCH when an eligible order does not belong to it (the eligible set
-   * changed), OVERSHOT when the bulk lower-quota step over-shoots. Nothing is changed unless it returns DONE.
+   * changed) or its cap is not what the epoch has left of its weight, OVERSHOT when the bulk lower-quota step
+   * over-shoots. Nothing is changed unless it returns DONE.
    */
-  private tryAllocate(parent: ParentOrder, eligible: readonly ClientOrder[], qty: number, out: Float64Array): number {
+  private tryAllocate(
+    parent: ParentOrder,
+    eligible: readonly ClientOrder[],
+    caps: Float64Array,
+    qty: number,
+    out: Float64Array,
+  ): number {
     const n = eligible.length;
     const epoch = parent.epochId;
     // Membership first: an eligible set that changed but kept its size must restart the epoch, not be judged against
-    // the old epoch's totals.
-    for (let i = 0; i < n; i++) if ((eligible[i] as ClientOrder).epoch !== epoch) return NOT_IN_EPOCH;
+    // the old epoch's totals; so must an order whose cap moved apart from its weight (the quota method never gives an
+    // order more than its weight, so a cap equal to what the weight has left is never passed).
+    for (let i = 0; i < n; i++) {
+      const order = eligible[i] as ClientOrder;
+      if (order.epoch !== epoch || caps[i] !== order.epochWeight - order.epochAlloc) return NOT_IN_EPOCH;
+    }
     const total = parent.epochWeight;
     const filled = parent.epochFilled + qty;
     if (filled > total)
@@ -220,14 +232,14 @@ function advanceRotation(parent: ParentOrder, eligible: readonly ClientOrder[], 
   }
 }
 
-function startEpoch(parent: ParentOrder, eligible: readonly ClientOrder[]): void {
+function startEpoch(parent: ParentOrder, eligible: readonly ClientOrder[], caps: Float64Array): void {
   const epoch = nextEpoch++;
   let total = 0;
   let max = 0;
   for (let i = 0; i < eligible.length; i++) {
     const order = eligible[i] as ClientOrder;
     order.epoch = epoch;
-    order.epochWeight = order.orderQty - order.cumQty;
+    order.epochWeight = caps[i] as number;
     order.epochAlloc = 0;
     total += order.epochWeight;
     if (order.epochWeight > max) max = order.epochWeight;

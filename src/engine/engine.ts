@@ -153,6 +153,8 @@ export class Engine {
   private nextFillId = 1;
   private nextCrossId = 1;
   private allocOut = new Float64Array(1024);
+  /** Each eligible order's cap for the fill being allocated (see AllocationPolicy). */
+  private allocCaps = new Float64Array(1024);
   /** Parents waiting for a crossing pass, and whether one is running (a cross must not start inside another). */
   private readonly crossQueue = new Set<ParentOrder>();
   private crossingNow = false;
@@ -310,7 +312,8 @@ export class Engine {
       });
     }
     if (this.killSwitch.isKilled(terms.source, terms.account)) {
-      return this.reject(input, { reason: "kill-switch", field: null, message: "a kill switch covers this order" });
+      const message = this.killSwitch.refusal(terms.source, terms.account);
+      return this.reject(input, { reason: "kill-switch", field: null, message });
     }
     const mid = this.mid(terms.symbol);
     const reference = mid ?? instrument.referencePriceUnits;
@@ -441,7 +444,11 @@ export class Engine {
     const riskier = orderQty > order.orderQty || aggressiveness(order.side, limitPrice) > order.allocKey;
     if (riskier) {
       if (this.killSwitch.isKilled(order.source, order.account)) {
-        return refuse({ reason: "kill-switch", field: null, message: "a kill switch covers this order" });
+        return refuse({
+          reason: "kill-switch",
+          field: null,
+          message: this.killSwitch.refusal(order.source, order.account),
+        });
       }
       const reference = this.mid(order.symbol) ?? instrument.referencePriceUnits;
       const risk = this.risk.check(
@@ -1102,19 +1109,29 @@ export class Engine {
     const slots = parent.constituentSlots;
     const key = aggressiveness(parent.side, price);
     const prefixOnly = this.policy.prefixOnly;
+    let caps = this.allocCaps;
     for (let i = parent.firstSlot; i < slots.length; i++) {
       const order = slots[i];
       if (order == null || order.allocQty === 0 || order.allocKey < key) continue;
-      if (crossOnly && (order.crossQty === 0 || order.workKey < key)) continue;
+      // An internal cross is the engine's own choice: an order takes no more of it than it may cross (its working
+      // quantity, narrowed by a pending cancel or reduction), where a market fill may take all its leaves.
+      const cap = crossOnly ? order.crossQty : order.allocQty;
+      if (crossOnly && (cap === 0 || order.workKey < key)) continue;
+      if (eligible.length === caps.length) {
+        caps = new Float64Array(caps.length * 2);
+        caps.set(this.allocCaps);
+        this.allocCaps = caps;
+      }
+      caps[eligible.length] = cap;
       eligible.push(order);
-      capacity += order.allocQty;
+      capacity += cap;
       if (prefixOnly && capacity >= qty) break;
     }
     if (capacity < qty)
       throw new InvariantError(`fill of ${qty} at ${price}: parent ${parent.parentId} can take ${capacity}`);
     if (this.allocOut.length < eligible.length) this.allocOut = new Float64Array(eligible.length * 2);
     const out = this.allocOut;
-    this.policy.allocate(parent, eligible, qty, out);
+    this.policy.allocate(parent, eligible, caps, qty, out);
 
     const fillId = this.nextFillId++;
     const allocations: Allocation[] = [];
@@ -1123,9 +1140,9 @@ export class Engine {
       const lots = out[i] as number;
       const order = eligible[i] as ClientOrder;
       if (lots === 0) continue;
-      if (!(lots > 0) || !Number.isSafeInteger(lots) || lots > order.orderQty - order.cumQty) {
+      if (!(lots > 0) || !Number.isSafeInteger(lots) || lots > (caps[i] as number)) {
         throw new InvariantError(
-          `${this.policy.name}: ${lots} lots to order ${order.orderId} with ${order.leavesQty} leaves`,
+          `${this.policy.name}: ${lots} lots to order ${order.orderId}, whose cap for this fill is ${caps[i]}`,
         );
       }
       if (!order.allows(price))
@@ -1495,6 +1512,8 @@ export class Engine {
     for (const [parent, killed] of touched) {
       this.parentChanged(parent, killed ? "suspended" : "resumed");
       this.afterChange(parent);
+      // Orders back at work may cross what arrived while they were suspended.
+      if (!killed) this.requestCross(parent);
     }
   }
 

@@ -23,6 +23,16 @@ export class KillSwitch {
     return this.global || this.sources.has(source) || this.accounts.has(account);
   }
 
+  /** The message refusing an order of `source` and `account`, naming the first active scope that covers it. */
+  refusal(source: string, account: string): string {
+    const scope: KillScope = this.global
+      ? { scope: "global" }
+      : this.sources.has(source)
+        ? { scope: "source", id: source }
+        : { scope: "account", id: account };
+    return `the ${this.describe(scope)} covers this order`;
+  }
+
   /** Sets a scope (with the reason it is killed); returns false when it was already in that state. */
   set(scope: KillScope, active: boolean, reason = ""): boolean {
     if (!this.change(scope, active)) return false;
