@@ -3,7 +3,8 @@
  * SIGTERM while the service starts stops it gracefully.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { rmSync, writeFileSync } from "node:fs";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
+import { type AddressInfo, createServer } from "node:net";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { hashToken } from "../src/service/auth.js";
@@ -37,6 +38,40 @@ describe("tributary serve", () => {
     expect(r.status).toBe(2);
     expect(r.stderr.trim()).toMatch(message);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
+  });
+
+  it("refuses a certificate that is not PEM, and a port it cannot bind, before it makes a journal", async () => {
+    writeFileSync(join(dir, "bad.crt"), "not a certificate\n");
+    writeFileSync(join(dir, "bad.key"), "not a key\n");
+    const tls = serviceConfig(dir, {
+      sources: [{ id: "DESK", token: "t" }],
+      http: { tls: { cert: join(dir, "bad.crt"), key: join(dir, "bad.key") } },
+      extra: { journal: { path: "tls.db" } },
+      file: "tls.yaml",
+    });
+    const notPem = run(["--config", tls]);
+    expect(notPem.status).toBe(2);
+    expect(notPem.stderr.trim()).toMatch(/^tributary: http\.tls: .*bad\.crt and .*bad\.key: .*PEM/);
+    expect(existsSync(join(dir, "tls.db"))).toBe(false);
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const busy = serviceConfig(dir, {
+        sources: [{ id: "DESK", token: "t" }],
+        http: { port },
+        extra: { journal: { path: "busy.db" } },
+        file: "busy.yaml",
+      });
+      const r = run(["--config", busy]);
+      expect(r.status).toBe(2);
+      expect(r.stderr.trim()).toMatch(
+        new RegExp(`^tributary: http\\.port: cannot listen on 127\\.0\\.0\\.1:${port}: .*EADDRINUSE`),
+      );
+      expect(existsSync(join(dir, "busy.db"))).toBe(false);
+    } finally {
+      taken.close();
+    }
   });
 
   it("hash-token prints the SHA-256 of a token given as an argument or on stdin", () => {

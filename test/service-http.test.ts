@@ -162,6 +162,14 @@ describe("tributary serve: HTTP API and stream", () => {
     expect(parents.status).toBe(403);
     const kill = await call(url, "POST", "/kill", ADMIN, { scope: "source", id: "ROBO" });
     expect(kill).toMatchObject({ status: 200, body: { scope: "source", id: "ROBO", active: true } });
+    // A typo in an emergency kill is refused, not taken for success; the switches on are listed.
+    const typo = await call(url, "POST", "/kill", ADMIN, { scope: "source", id: "ROBBO" });
+    expect(typo).toMatchObject({ status: 404, body: { error: "unknown-source", field: "id" } });
+    expect(await call(url, "GET", "/kill", ADMIN)).toEqual({
+      status: 200,
+      body: { active: [{ scope: "source", id: "ROBO", reason: "operator ops" }] },
+    });
+    expect((await call(url, "GET", "/kill", DESK)).status).toBe(403);
     const refused = await call(url, "POST", "/orders", ROBO, restingOrder("k-1", "R1"));
     expect(refused).toMatchObject({ status: 422, body: { error: "kill-switch" } });
     expect((await call(url, "POST", "/orders", DESK, restingOrder("k-2", "D1"))).status).toBe(201);
@@ -196,8 +204,57 @@ describe("tributary serve: HTTP API and stream", () => {
     await expect(openStream(url, "not-a-token")).rejects.toThrow(/401/);
     const bad = await openStream(url, DESK, "?types=everything");
     expect((await bad.closed).code).toBe(1008);
+    for (const [token, query, reason] of [
+      [DESK, "?types=execution-report&types=order-accepted", "types: give it once, comma-separated"],
+      [ADMIN, "?source=DESK&source=ROBO", "source: give one source"],
+      [ADMIN, "?source=NOBODY", 'source: no source "NOBODY"'],
+      [DESK, "?type=execution-report", "type: unknown parameter (types, source)"],
+    ] as const) {
+      const refused = await openStream(url, token, query);
+      expect(await refused.closed).toEqual({ code: 1008, reason });
+    }
+    // An account kill reaches the sources that may trade the account, and every type the stream sends can be asked for.
+    const kills = await openStream(url, DESK, "?types=kill-switch,amend-pending,session");
+    await call(url, "POST", "/kill", ADMIN, { scope: "account", id: "D2" });
+    await kills.until((e) => e.type === "kill-switch", "the kill switch on account D2");
+    await call(url, "POST", "/revive", ADMIN, { scope: "account", id: "D2" });
+    kills.close();
     desk.close();
     admin.close();
+  });
+
+  it("names a missing field as missing, and the start of a day order that starts after the close", async () => {
+    const { quantity: _, ...noQuantity } = restingOrder("m-1", "D1");
+    expect(await call(url, "POST", "/orders", DESK, noQuantity)).toMatchObject({
+      status: 400,
+      body: { error: "missing-field", field: "quantity", message: "missing" },
+    });
+    const late = await call(
+      url,
+      "POST",
+      "/orders",
+      DESK,
+      restingOrder("m-2", "D1", { start_time: "2099-01-01T00:00:00Z" }),
+    );
+    expect(late).toMatchObject({ status: 400, body: { error: "invalid-time", field: "start_time" } });
+    expect(late.body.message).toMatch(/^a day order \(no end_time\) must start before the session's close, /);
+    // A refusal made by the request's schema counts with the engine's refusals.
+    const counted = async () => {
+      const text = await (await fetch(`${url}/metrics`)).text();
+      return Number(/tributary_order_rejects_total\{reason="unknown-field"\} (\d+)/.exec(text)?.[1] ?? 0);
+    };
+    const before = await counted();
+    const unknown = await call(url, "POST", "/orders", DESK, { ...restingOrder("m-3", "D1"), colour: "red" });
+    expect(unknown).toMatchObject({ status: 400, body: { error: "unknown-field", field: "colour" } });
+    expect(await counted()).toBe(before + 1);
+  });
+
+  it("limits requests refused by authentication by address, as other floods", async () => {
+    const guesses = await Promise.all(Array.from({ length: 90 }, () => call(url, "GET", "/venues", "guessed-token")));
+    const statuses = new Set(guesses.map((r) => r.status));
+    expect(statuses).toEqual(new Set([401, 429]));
+    expect(guesses.find((r) => r.status === 429)?.body).toMatchObject({ error: "rate-limited" });
+    expect((await call(url, "GET", "/venues", DESK)).status).toBe(200);
   });
 
   it("refuses a flood from one source with 429 while another source is still served", async () => {

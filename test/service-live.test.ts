@@ -240,6 +240,14 @@ describe("tributary serve: live", () => {
     // Some orders that work child orders at the venues (a large market order is worked over minutes).
     const working = { order_type: "market", limit_price: null, urgency: "low", quantity: "50000" };
     expect((await call(url, "POST", "/orders", DESK, restingOrder("w-1", "D1", working))).status).toBe(201);
+    // And one with fills before the stop: after the restart its fills must still add up to its cumulative quantity.
+    const quick = { order_type: "market", limit_price: null, urgency: "high", quantity: "300" };
+    expect((await call(url, "POST", "/orders", DESK, restingOrder("f-1", "D1", quick))).status).toBe(201);
+    const deadline = Date.now() + 20_000;
+    while ((await call(url, "GET", "/orders/f-1", DESK)).body.cum_qty === "0") {
+      if (Date.now() > deadline) throw new Error("f-1 did not fill");
+      await new Promise((r) => setTimeout(r, 50));
+    }
     const acked: string[] = [];
     const answers = new Map<number, number>();
     let next = 0;
@@ -286,6 +294,11 @@ describe("tributary serve: live", () => {
       expect(r, id).toMatchObject({ status: 200, body: { cl_ord_id: id, status: "new", leaves_qty: "100" } });
     }
     expect((await call(resumed.url, "GET", "/orders/w-1", DESK)).status).toBe(200);
+    const filled = await call(resumed.url, "GET", "/orders/f-1", DESK);
+    expect(Number(filled.body.cum_qty)).toBeGreaterThan(0);
+    const fills = filled.body.fills as { exec_id: string; last_qty: string }[];
+    expect(fills.reduce((sum, f) => sum + Number(f.last_qty), 0)).toBe(Number(filled.body.cum_qty));
+    expect(new Set(fills.map((f) => f.exec_id)).size).toBe(fills.length);
     expect((await call(resumed.url, "POST", "/orders", DESK, restingOrder("after-1", "D1"))).status).toBe(201);
     expect(resumed.logs.some((l) => l.msg === "kill switch of the last shutdown lifted")).toBe(true);
   });

@@ -282,6 +282,11 @@ export class Engine {
     return this.killSwitch.isKilled(source, account);
   }
 
+  /** Whether `id` is one of the engine's order sources. */
+  hasSource(id: string): boolean {
+    return this.sources.has(id);
+  }
+
   /** The kill switch scopes active now, with their reasons. */
   activeKills(): { readonly scope: KillScope; readonly reason: string }[] {
     return this.killSwitch.activeKills();

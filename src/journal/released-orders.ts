@@ -95,3 +95,17 @@ export class ReleasedOrders {
 }
 
 const keyOf = (source: string, clOrdId: string): string => `${source}\u0000${clOrdId}`;
+
+/** The trade execution reports in the journal of the order `source` knows by `clOrdId` (any it has had), in order. */
+export function journalTrades(
+  records: Pick<ReleasedOrderRecords, "recordsOf">,
+  source: string,
+  clOrdId: string,
+): ClientExecutionReport[] {
+  const trades: ClientExecutionReport[] = [];
+  for (const payload of records.recordsOf(source, clOrdId)) {
+    const event = JSON.parse(payload) as OrderAccepted | ClientExecutionReport;
+    if (event.type === "execution-report" && event.execType === "trade") trades.push(event);
+  }
+  return trades;
+}

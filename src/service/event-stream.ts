@@ -5,8 +5,9 @@
  *
  * - Isolation: a source sees its own order events (execution reports, order and cancel rejects), the allocations of a
  *   fill that went to its own orders (a fill shared with other sources' orders is cut down to its own share), and the
- *   kill switch when it covers everyone or that source. An admin sees every event (parents, children, fills,
- *   crosses, algorithm choices, kill switch), optionally one source's only (`?source=`).
+ *   kill switch when it covers everyone, that source or an account it may trade. An admin sees every event (parents,
+ *   children, fills, crosses, algorithm and routing choices, kill switch, session), optionally one source's only
+ *   (`?source=`, as that source sees them).
  * - Filtering: `?types=execution-report,fill-allocated` keeps those event types only.
  * - Durability: an event is sent only once the journal has made it durable (DESIGN.md: nothing outside the kernel
  *   sees an effect before it survives a crash), in seq order.
@@ -19,21 +20,27 @@ import type { Durability } from "../fix/order-gateway.js";
 import type { EngineEvent, FillAllocated } from "../model/client-events.js";
 import type { Principal } from "./auth.js";
 
-export const STREAM_EVENT_TYPES: readonly EngineEvent["type"][] = [
-  "order-accepted",
-  "order-rejected",
-  "cancel-rejected",
-  "execution-report",
-  "parent-created",
-  "parent-changed",
-  "parent-filled",
-  "fill-allocated",
-  "over-fill",
-  "internal-cross",
-  "kill-switch",
-  "child-order",
-  "algo-chosen",
-];
+/** Every type of engine event (a record, so that a new type cannot be left out of `?types=`). */
+const EVENT_TYPES: Record<EngineEvent["type"], true> = {
+  "order-accepted": true,
+  "order-rejected": true,
+  "cancel-rejected": true,
+  "execution-report": true,
+  "amend-pending": true,
+  "parent-created": true,
+  "parent-changed": true,
+  "parent-filled": true,
+  "fill-allocated": true,
+  "over-fill": true,
+  "internal-cross": true,
+  "kill-switch": true,
+  "child-order": true,
+  "algo-chosen": true,
+  "routing-decision": true,
+  session: true,
+  "market-bar": true,
+};
+export const STREAM_EVENT_TYPES = Object.keys(EVENT_TYPES) as readonly EngineEvent["type"][];
 
 /** Event types that concern one source's own orders (with `source` on the event). */
 const SOURCE_EVENTS: ReadonlySet<string> = new Set([
@@ -41,6 +48,7 @@ const SOURCE_EVENTS: ReadonlySet<string> = new Set([
   "order-rejected",
   "cancel-rejected",
   "execution-report",
+  "amend-pending",
 ]);
 
 export interface StreamFilter {
@@ -121,7 +129,7 @@ export class EventStream {
       const { principal, filter } = client;
       if (filter.types !== null && !filter.types.has(event.type)) continue;
       const source = principal.role === "admin" ? filter.source : principal.id;
-      const view = source === null ? event : this.viewFor(event, source);
+      const view = source === null ? event : this.viewFor(event, source, principal.accounts);
       if (view === null) continue;
       if (client.socket.bufferedAmount > this.maxBufferedBytes) {
         client.socket.close(1013, "stream client too slow");
@@ -132,13 +140,18 @@ export class EventStream {
     }
   }
 
-  /** What `source` may see of an event: the event, a cut-down copy, or null. */
-  private viewFor(event: EngineEvent, source: string): EngineEvent | null {
+  /**
+   * What `source` (trading `accounts`, null: any) may see of an event: the event, a cut-down copy, or null. A kill
+   * switch reaches it when it covers everyone, the source, or an account the source may trade.
+   */
+  private viewFor(event: EngineEvent, source: string, accounts: ReadonlySet<string> | null): EngineEvent | null {
     if (SOURCE_EVENTS.has(event.type)) return (event as { source: string }).source === source ? event : null;
     if (event.type === "fill-allocated") return this.ownAllocations(event, source);
     if (event.type === "kill-switch") {
       const s = event.scope;
-      return s.scope === "global" || (s.scope === "source" && s.id === source) ? event : null;
+      if (s.scope === "global") return event;
+      if (s.scope === "source") return s.id === source ? event : null;
+      return accounts === null || accounts.has(s.id) ? event : null;
     }
     return null;
   }

@@ -20,12 +20,14 @@ import swagger from "@fastify/swagger";
 import websocket from "@fastify/websocket";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from "fastify";
 import type { Logger } from "pino";
+import { microsToIso } from "../core/clock.js";
 import type { AmendResult, Engine, SubmitResult } from "../engine/engine.js";
+import { parseTime } from "../intake/normalise-order.js";
 import type { ReleasedOrder } from "../journal/released-orders.js";
 import type { KillScope } from "../model/client-commands.js";
 import { type OrderRejectReason, rejectCategory } from "../model/client-order-reasons.js";
 import type { Authenticator, Principal } from "./auth.js";
-import { type EventStream, STREAM_EVENT_TYPES } from "./event-stream.js";
+import { type EventStream, STREAM_EVENT_TYPES, type StreamFilter } from "./event-stream.js";
 import type { ServiceMetrics } from "./metrics.js";
 import { type FillLog, orderView } from "./order-view.js";
 import { overFillPositions } from "./parent-progress.js";
@@ -48,6 +50,8 @@ import type { ServiceConfig } from "./service-config.js";
 declare module "fastify" {
   interface FastifyRequest {
     principal: Principal | null;
+    /** Whether the request waited for the journal (its latency is an acknowledgement's). */
+    acked: boolean;
   }
   interface FastifyContextConfig {
     /** Public route: no token needed. */
@@ -83,10 +87,16 @@ export interface HttpApiDeps {
   /** The session's close (µs): an order without an end time is a day order, expiring then. */
   readonly dayEnd: number;
   /** Whether orders are taken now: not while stopping, nor after the close (order routes and /ready answer 503). */
-  readonly intake: () => "open" | "closed" | "stopping";
+  readonly intake: () => "starting" | "open" | "closed" | "stopping";
 }
 
 const bearer = [{ bearer: [] }];
+
+/** The 503s of intake closed on purpose (starting, the session's close, a stop): refusals, not failures. */
+const INTAKE_CLOSED: ReadonlySet<string> = new Set(["starting", "session-closed", "shutting-down"]);
+
+/** The routes (by their `ack` name) that take orders and amendments: their refusals count as order rejects. */
+const AMENDS: ReadonlySet<string> = new Set(["orders", "orders-batch", "cancel", "replace"]);
 
 /**
  * The 201 of `POST /orders`: with a response schema Fastify writes it with a serialiser compiled from the schema
@@ -112,13 +122,33 @@ export async function createHttpApi(deps: HttpApiDeps, tls: { cert: Buffer; key:
     childLoggerFactory: (logger, bindings, options) => lazyRequestLogger(logger as Logger, bindings, options),
     requestIdHeader: "x-request-id",
     bodyLimit: http.bodyLimitBytes,
+    // While closing, requests on open connections reach the routes, which refuse orders with our 503 shutting-down.
+    return503OnClosing: false,
+    frameworkErrors: (error, _request, reply) => {
+      void (reply as FastifyReply).code(400).send({ error: "bad-request", field: null, message: error.message });
+    },
     ...(tls === null ? {} : { https: tls }),
   }) as unknown as FastifyInstance<Server>;
   // Bodies are validated by zod in the handlers (the same schemas the OpenAPI document shows): no second validator.
   app.setValidatorCompiler(() => () => true);
   app.decorateRequest("principal", null);
+  app.decorateRequest("acked", false);
   // First, so that its hooks see every upgrade request, also those refused by ours (it closes their sockets).
   await app.register(websocket, { options: { maxPayload: 4096 } });
+
+  const rateLimited = (max: number, after: string) =>
+    new RequestRefusal(429, "rate-limited", null, `more than ${max} requests in ${after}; retry later`);
+  await app.register(rateLimit, {
+    global: true,
+    hook: "preParsing",
+    max: http.rateLimit.max,
+    timeWindow: http.rateLimit.windowMs,
+    keyGenerator: (request) => (request.principal === null ? `ip:${request.ip}` : `p:${request.principal.id}`),
+    errorResponseBuilder: (_request, context) => rateLimited(context.max, context.after),
+  });
+  // Requests refused by authentication never reach the limiter above: they are counted by address here, so token
+  // guessing and floods of bad tokens get 429 like any other flood.
+  const unauthenticated = app.createRateLimit({ keyGenerator: (request) => `unauthenticated:${request.ip}` });
 
   // Hooks in the callback style: an async hook costs a promise and a microtask per request.
   app.addHook("onRequest", (request, reply, done) => {
@@ -128,27 +158,21 @@ export async function createHttpApi(deps: HttpApiDeps, tls: { cert: Buffer; key:
     if (request.principal !== null) return done();
     const message =
       request.headers.authorization === undefined ? "missing Authorization: Bearer <token>" : "invalid token";
-    done(new RequestRefusal(401, "unauthorized", "authorization", message));
+    unauthenticated(request).then(
+      (limit) =>
+        done(
+          !limit.isAllowed && limit.isExceeded
+            ? rateLimited(limit.max, `${http.rateLimit.windowMs} ms`)
+            : new RequestRefusal(401, "unauthorized", "authorization", message),
+        ),
+      (error: Error) => done(error),
+    );
   });
   app.addHook("onResponse", (request, reply, done) => {
+    // Only requests that waited for the journal: a refusal answered before it would pull the latencies down.
     const ack = request.routeOptions.config.ack;
-    if (ack !== undefined) deps.metrics.ackSeconds.observe({ route: ack }, reply.elapsedTime / 1000);
+    if (ack !== undefined && request.acked) deps.metrics.ackSeconds.observe({ route: ack }, reply.elapsedTime / 1000);
     done();
-  });
-
-  await app.register(rateLimit, {
-    global: true,
-    hook: "preParsing",
-    max: http.rateLimit.max,
-    timeWindow: http.rateLimit.windowMs,
-    keyGenerator: (request) => (request.principal === null ? `ip:${request.ip}` : `p:${request.principal.id}`),
-    errorResponseBuilder: (_request, context) =>
-      new RequestRefusal(
-        429,
-        "rate-limited",
-        null,
-        `more than ${context.max} requests in ${context.after}; retry later`,
-      ),
   });
   await app.register(swagger, {
     openapi: {
@@ -160,8 +184,12 @@ export async function createHttpApi(deps: HttpApiDeps, tls: { cert: Buffer; key:
 
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
     const refusal = asRefusal(error, http.bodyLimitBytes);
-    if (refusal.statusCode >= 500) request.log.error({ err: error }, "request failed");
+    // Intake closed on purpose is the service working as it should: info, like other refusals.
+    const failed = refusal.statusCode >= 500 && !INTAKE_CLOSED.has(refusal.reason);
+    if (failed) request.log.error({ err: error }, "request failed");
     else request.log.info({ error: refusal.reason, field: refusal.field, status: refusal.statusCode }, refusal.message);
+    if ((refusal.statusCode === 400 || refusal.statusCode === 403) && AMENDS.has(request.routeOptions.config.ack ?? ""))
+      deps.metrics.requestRefused(request.principal?.id ?? null, refusal.reason);
     void reply.code(refusal.statusCode).send({ error: refusal.reason, field: refusal.field, message: refusal.message });
   });
   app.setNotFoundHandler((request, reply) => {
@@ -170,7 +198,8 @@ export async function createHttpApi(deps: HttpApiDeps, tls: { cert: Buffer; key:
       .send({ error: "not-found", field: null, message: `no route ${request.method} ${request.url}` });
   });
 
-  const ack = async (): Promise<void> => {
+  const ack = async (request: FastifyRequest): Promise<void> => {
+    request.acked = true;
     try {
       await journal.durable(journal.headSeq);
     } catch (error) {
@@ -181,6 +210,7 @@ export async function createHttpApi(deps: HttpApiDeps, tls: { cert: Buffer; key:
     const state = deps.intake();
     if (state === "closed") throw new RequestRefusal(503, "session-closed", null, "the trading session has closed");
     if (state === "stopping") throw new RequestRefusal(503, "shutting-down", null, "the service is stopping");
+    if (state === "starting") throw new RequestRefusal(503, "starting", null, "the service is starting");
   };
 
   // ---- orders -----------------------------------------------------------------------------------------------------
@@ -189,12 +219,8 @@ export async function createHttpApi(deps: HttpApiDeps, tls: { cert: Buffer; key:
     if (body.source !== undefined && body.source !== principal.id) {
       throw new RequestRefusal(403, "forbidden", "source", `this token places orders for source ${principal.id} only`);
     }
-    if (principal.accounts !== null && !principal.accounts.has(body.account)) {
-      const refusal = {
-        reason: "invalid-account" as const,
-        field: "account",
-        message: `account ${JSON.stringify(body.account)} is not allowed for source ${principal.id}`,
-      };
+    const refusal = sourceRefusal(principal, body, deps.dayEnd);
+    if (refusal !== null) {
       engine.recordReject(
         { source: principal.id, clOrdId: body.cl_ord_id, account: body.account, symbol: body.symbol },
         refusal,
@@ -221,7 +247,7 @@ export async function createHttpApi(deps: HttpApiDeps, tls: { cert: Buffer; key:
       intake();
       const body = parseRequest(orderBody, request.body);
       const result = submit(principal, body);
-      await ack();
+      await ack(request);
       if (!result.ok) return refuse(reply, orderStatus(result.reason), result);
       request.log.debug({ clOrdId: body.cl_ord_id, orderId: result.orderId }, "order accepted");
       return reply
@@ -256,7 +282,7 @@ export async function createHttpApi(deps: HttpApiDeps, tls: { cert: Buffer; key:
           ? { cl_ord_id: o.cl_ord_id, ok: true, order_id: r.orderId, parent_id: r.parentId }
           : { cl_ord_id: o.cl_ord_id, ok: false, error: r.reason, field: r.field, message: r.message };
       });
-      await ack();
+      await ack(request);
       const accepted = results.filter((r) => r.ok).length;
       return { accepted, rejected: results.length - accepted, results };
     },
@@ -285,7 +311,7 @@ export async function createHttpApi(deps: HttpApiDeps, tls: { cert: Buffer; key:
       const source = targetSource(request);
       const body = parseRequest(cancelBody, request.body);
       const result = engine.cancel({ source, origClOrdId: request.params.clOrdId, clOrdId: body.cl_ord_id });
-      await ack();
+      await ack(request);
       if (!result.ok) return refuse(reply, amendStatus(result.reason), result);
       return {
         cl_ord_id: body.cl_ord_id ?? request.params.clOrdId,
@@ -318,7 +344,7 @@ export async function createHttpApi(deps: HttpApiDeps, tls: { cert: Buffer; key:
         ...(body.quantity === undefined ? {} : { quantity: String(body.quantity) }),
         ...(body.limit_price === undefined ? {} : { limitPrice: String(body.limit_price) }),
       });
-      await ack();
+      await ack(request);
       if (!result.ok) return refuse(reply, amendStatus(result.reason), result);
       return {
         cl_ord_id: body.cl_ord_id,
@@ -345,7 +371,7 @@ export async function createHttpApi(deps: HttpApiDeps, tls: { cert: Buffer; key:
       const held = engine.order(source, request.params.clOrdId);
       const found =
         held !== undefined
-          ? { order: held, trades: deps.fills.of(held.orderId) }
+          ? { order: held, trades: deps.fills.of(held) }
           : deps.released?.find(source, request.params.clOrdId);
       if (found === undefined || found === null)
         throw new RequestRefusal(
@@ -436,15 +462,33 @@ export async function createHttpApi(deps: HttpApiDeps, tls: { cert: Buffer; key:
         const principal = adminOf(request);
         const body = parseRequest(killBody, request.body);
         const scope: KillScope = body.scope === "global" ? { scope: "global" } : { scope: body.scope, id: body.id };
+        // A typo in an emergency kill must not look like success. (Accounts are open-ended: any account is one.)
+        if (scope.scope === "source" && !engine.hasSource(scope.id))
+          throw new RequestRefusal(404, "unknown-source", "id", `no source ${JSON.stringify(scope.id)}`);
         const reason = body.reason ?? `operator ${principal.id}`;
         if (active) engine.kill(scope, reason);
         else engine.revive(scope, reason);
         request.log.warn({ scope, active, admin: principal.id }, "kill switch");
-        await ack();
+        await ack(request);
         return { ...scope, active };
       },
     );
   }
+
+  app.get(
+    "/kill",
+    {
+      schema: {
+        summary: "the kill switches active now, with the reason each was set for (admin)",
+        tags: ["operators"],
+        security: bearer,
+      },
+    },
+    async (request) => {
+      adminOf(request);
+      return { active: engine.activeKills().map(({ scope, reason }) => ({ ...scope, reason })) };
+    },
+  );
 
   // ---- stream, health, metrics, documents -------------------------------------------------------------------------
 
@@ -460,18 +504,12 @@ export async function createHttpApi(deps: HttpApiDeps, tls: { cert: Buffer; key:
     },
     (socket, request) => {
       const principal = request.principal as Principal;
-      const query = request.query as { types?: string; source?: string };
-      const types = query.types === undefined ? null : new Set(query.types.split(","));
-      const unknown =
-        types === null ? undefined : [...types].find((t) => !(STREAM_EVENT_TYPES as readonly string[]).includes(t));
-      if (unknown !== undefined || (query.source !== undefined && principal.role !== "admin")) {
-        socket.close(
-          1008,
-          unknown !== undefined ? `types: unknown event type ${JSON.stringify(unknown)}` : "source: admin only",
-        );
+      const problem = streamProblem(request.query as Record<string, unknown>, principal, engine);
+      if (typeof problem === "string") {
+        socket.close(1008, problem);
         return;
       }
-      deps.stream.add(socket, principal, { types, source: query.source ?? null });
+      deps.stream.add(socket, principal, problem);
     },
   );
 
@@ -496,6 +534,53 @@ export async function createHttpApi(deps: HttpApiDeps, tls: { cert: Buffer; key:
   );
   app.get("/openapi.json", { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
   return app;
+}
+
+/** The stream's filter from its query, or why it is refused (a close reason: at most 123 bytes). */
+function streamProblem(query: Record<string, unknown>, principal: Principal, engine: Engine): StreamFilter | string {
+  const { types, source, ...rest } = query;
+  const other = Object.keys(rest)[0];
+  if (other !== undefined) return `${other.slice(0, 40)}: unknown parameter (types, source)`;
+  if (types !== undefined && typeof types !== "string") return "types: give it once, comma-separated";
+  if (source !== undefined && typeof source !== "string") return "source: give one source";
+  const set = types === undefined ? null : new Set(types.split(","));
+  const unknown =
+    set === null ? undefined : [...set].find((t) => !(STREAM_EVENT_TYPES as readonly string[]).includes(t));
+  if (unknown !== undefined) return `types: unknown event type ${JSON.stringify(unknown.slice(0, 40))}`;
+  if (source !== undefined) {
+    if (principal.role !== "admin") return "source: admin only";
+    if (!engine.hasSource(source)) return `source: no source ${JSON.stringify(source.slice(0, 40))}`;
+  }
+  return { types: set, source: source ?? null };
+}
+
+/**
+ * What the HTTP layer refuses before intake: an account the source may not trade, and a day order (no end_time) that
+ * starts at or after the session's close (intake would name the end time the service filled in, not the start).
+ */
+function sourceRefusal(
+  principal: Principal,
+  body: OrderBody,
+  dayEnd: number,
+): { readonly reason: OrderRejectReason; readonly field: string; readonly message: string } | null {
+  if (principal.accounts !== null && !principal.accounts.has(body.account)) {
+    return {
+      reason: "invalid-account",
+      field: "account",
+      message: `account ${JSON.stringify(body.account)} is not allowed for source ${principal.id}`,
+    };
+  }
+  if (body.end_time == null && body.start_time != null) {
+    const start = parseTime(body.start_time);
+    if (start !== undefined && start !== null && start >= dayEnd) {
+      return {
+        reason: "invalid-time",
+        field: "start_time",
+        message: `a day order (no end_time) must start before the session's close, ${microsToIso(dayEnd)}`,
+      };
+    }
+  }
+  return null;
 }
 
 function sourceOf(request: FastifyRequest): Principal {

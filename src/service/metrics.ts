@@ -154,6 +154,15 @@ export class ServiceMetrics {
     });
   }
 
+  /**
+   * An order or amendment refused by the HTTP layer before the engine saw it (its body's schema, another source's
+   * name): counted with the engine's refusals, so a reason code counts the same whichever layer caught it.
+   */
+  requestRefused(source: string | null, reason: string): void {
+    if (source !== null) this.rejected.add(source);
+    this.rejects.add(reason);
+  }
+
   /** Counts what an engine event says (listen with `engine.on`). */
   readonly onEvent = (event: EngineEvent): void => {
     switch (event.type) {

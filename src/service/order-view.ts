@@ -4,15 +4,15 @@
  * shares and prices the currency, formatted exactly from the engine's integers (avgPx, an average, with 4 more
  * decimals than the price precision), as in the order file and FIX.
  * The fill log holds the fills of the orders the engine holds: an order the engine releases leaves it too (its fills
- * are then read from the journal, released-orders.ts). Limits: a restarted service starts it empty, so until then an
- * order restored from the journal lists the fills since the restart.
+ * are then read from the journal, released-orders.ts). A restarted service starts it empty: an order restored from the
+ * journal whose logged fills fall short of its cumQty gets its earlier fills from the journal (`history`), once.
  */
 import type { Engine } from "../engine/engine.js";
 import { formatAvgPx } from "../fix/order-gateway.js";
 import type { ClientOrder } from "../model/client-order.js";
 import type { Instrument } from "../model/instrument.js";
 
-interface Fill {
+export interface Fill {
   readonly execId: string;
   readonly time: number;
   readonly lastQty: number;
@@ -24,7 +24,11 @@ interface Fill {
 export class FillLog {
   private readonly byOrder = new Map<number, Fill[]>();
 
-  constructor(engine: Engine) {
+  /** `history`: an order's fills in the journal, by source and ClOrdID (after a restart; null when not one). */
+  constructor(
+    engine: Engine,
+    private readonly history: ((source: string, clOrdId: string) => readonly Fill[]) | null = null,
+  ) {
     engine.onRelease((order) => this.byOrder.delete(order.orderId));
     engine.on((event) => {
       if (event.type !== "execution-report" || event.execType !== "trade") return;
@@ -41,8 +45,17 @@ export class FillLog {
     });
   }
 
-  of(orderId: number): readonly Fill[] {
-    return this.byOrder.get(orderId) ?? [];
+  /** The fills of an order the engine holds. */
+  of(order: ClientOrder): readonly Fill[] {
+    const logged = this.byOrder.get(order.orderId) ?? [];
+    let qty = 0;
+    for (const fill of logged) qty += fill.lastQty;
+    if (qty >= order.cumQty || this.history === null) return logged;
+    // Fills before the restart: the journal has them (those since may not be durable yet, so both are merged).
+    const seen = new Set(logged.map((fill) => fill.execId));
+    const merged = [...this.history(order.source, order.clOrdId).filter((fill) => !seen.has(fill.execId)), ...logged];
+    this.byOrder.set(order.orderId, merged);
+    return merged;
   }
 }
 

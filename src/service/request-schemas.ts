@@ -103,13 +103,26 @@ export function parseRequest<S extends z.ZodType>(schema: S, value: unknown): z.
   const issue = parsed.error.issues[0] as z.core.$ZodIssue;
   const field = issueField(issue);
   const last = field.path[field.path.length - 1];
+  // A field a union types (quantity: a string or a whole number) reports an invalid union when absent, not a type.
+  const missing =
+    field.message === "missing" || (issue.code !== "unrecognized_keys" && valueAt(value, field.path) === undefined);
   const reason =
     issue.code === "unrecognized_keys"
       ? "unknown-field"
-      : field.message === "missing"
+      : missing
         ? "missing-field"
         : ((typeof last === "string" ? TYPE_REASONS[last] : undefined) ?? "invalid-body");
-  throw new RequestRefusal(400, reason, field.text === "" ? null : field.text, field.message);
+  throw new RequestRefusal(400, reason, field.text === "" ? null : field.text, missing ? "missing" : field.message);
+}
+
+/** The value at `path` in a parsed JSON body; undefined when absent. */
+function valueAt(value: unknown, path: readonly (string | number)[]): unknown {
+  let at = value;
+  for (const step of path) {
+    if (typeof at !== "object" || at === null) return undefined;
+    at = (at as Record<string | number, unknown>)[step];
+  }
+  return at;
 }
 
 /**

@@ -34,6 +34,8 @@
  * `tributary audit` have them all).
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { createSecureContext } from "node:tls";
 import pg from "pg";
 import type { Logger } from "pino";
 import { loadReferenceData } from "../config/load-config.js";
@@ -48,7 +50,7 @@ import { TcpFixAcceptor, wallClock } from "../fix/tcp-acceptor.js";
 import { ThreadedSqliteFixMessageStore } from "../fix/threaded-sqlite-message-store.js";
 import { type JournalTarget, openJournalReader, openJournalStore, targetLocation } from "../journal/journal-target.js";
 import { PostgresJournalStore, quoteIdent } from "../journal/postgres-journal-store.js";
-import { ReleasedOrders } from "../journal/released-orders.js";
+import { journalTrades, ReleasedOrders } from "../journal/released-orders.js";
 import { SqliteJournalStore } from "../journal/sqlite-journal-store.js";
 import { ThreadedJournal } from "../journal/threaded-journal.js";
 import { VolumeProfile } from "../market/volume-profile.js";
@@ -282,7 +284,38 @@ function readTls(tls: { cert: string; key: string }, where: string): { cert: Buf
       throw new UserError("serve-tls", `${where}.${field}: ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`);
     }
   };
-  return { cert: read("cert", tls.cert), key: read("key", tls.key) };
+  const pair = { cert: read("cert", tls.cert), key: read("key", tls.key) };
+  // Parsed here, before anything is started: a file that is not PEM, or a key that is not the certificate's, is a
+  // mistake in the config, not a crash once the journal exists.
+  try {
+    createSecureContext(pair);
+  } catch (error) {
+    throw new UserError("serve-tls", `${where}: ${tls.cert} and ${tls.key}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  return pair;
+}
+
+/**
+ * Refuses a port that cannot be bound (taken, a host not of this machine) before the journal is made, so a start that
+ * cannot listen leaves nothing behind; the real listen comes later and still reports any failure.
+ */
+async function checkCanListen(host: string, port: number, field: string): Promise<void> {
+  if (port === 0) return;
+  const server = createServer();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen({ host, port, exclusive: true }, resolve);
+    });
+  } catch (error) {
+    throw new UserError("serve-listen", `${field}: cannot listen on ${host}:${port}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
 }
 
 /** A FIX store of its own (a file or a schema), not in the journal. */
@@ -372,13 +405,12 @@ export async function startService(
   const fixTls = config.fix?.tls == null ? null : readTls(config.fix.tls, "fix.tls");
   const fixVenues = fixVenueSetups(config, data.venues);
   const resume = options.resume ?? false;
+  await checkCanListen(config.http.host, config.http.port, "http.port");
+  if (config.fix !== null) await checkCanListen(config.fix.host, config.fix.port, "fix.port");
   await prepareJournal(config.journal, resume, config.fixVenues.length > 0);
   // The journal read back on this thread (its file, or its PostgreSQL schema): released orders, and after a resume the
-  // FIX reports a crash kept from the sessions.
-  const journalReader =
-    config.releaseDoneOrdersAfter !== null || (resume && config.fix !== null)
-      ? openJournalReader(config.journal)
-      : null;
+  // FIX reports a crash kept from the sessions and the fills held orders had before it.
+  const journalReader = config.releaseDoneOrdersAfter !== null || resume ? openJournalReader(config.journal) : null;
   const released =
     config.releaseDoneOrdersAfter === null || journalReader === null ? null : new ReleasedOrders(journalReader);
   const fixStoreTarget = config.fix?.store ?? null;
@@ -471,7 +503,10 @@ export async function startService(
   const journal = journalReady.journal as ThreadedJournal;
   if (fixStoreTarget?.kind === "journal") fixStore = new JournalFixMessageStore(journal);
   const gateway = built.gateway;
-  const fills = new FillLog(engine);
+  const fills = new FillLog(
+    engine,
+    resume && journalReader !== null ? (source, clOrdId) => journalTrades(journalReader, source, clOrdId) : null,
+  );
   if (config.allocationsFile !== null) new AllocationFile(engine, journal, config.allocationsFile);
   const stream = new EventStream(engine, journal);
   // The gateway stores an answer before its event is durable (it leaves once both are): answers to events the journal
@@ -485,12 +520,13 @@ export async function startService(
     const counts = redeliverMissedReports(gateway, fixStore, journalReader, journalReady.recovered.lastSeq);
     if (counts.size > 0) logger.info({ reports: Object.fromEntries(counts) }, "FIX reports the sessions missed, sent");
   }
-  let accepting = false;
+  /** Intake: "starting" until every listener is up, "open" (then "closed" after the close) until a stop. */
+  let phase: "starting" | "open" | "stopping" = "starting";
   for (const venue of day.fixVenues) {
     let was = false;
     venue.onConnectionChange((connected) => {
       if (connected) logger.info({ venue: venue.id }, "FIX venue logged on: it takes orders after a first probe");
-      else if (was && accepting)
+      else if (was && phase === "open")
         logger.warn({ venue: venue.id }, "FIX venue disconnected: routed around until it is back");
       was = connected;
     });
@@ -534,7 +570,7 @@ export async function startService(
       config: () => publicConfig(config),
       released,
       memory: () => memoryReport(engine, journalReady.snapshotter),
-      intake: () => (!accepting ? "stopping" : day.scheduler.now() < day.endMicros ? "open" : "closed"),
+      intake: () => (phase !== "open" ? phase : day.scheduler.now() < day.endMicros ? "open" : "closed"),
       dayEnd: day.endMicros,
     },
     tls,
@@ -578,7 +614,7 @@ export async function startService(
               releasing = false;
             });
         }, 1000);
-  accepting = true;
+  phase = "open";
   const httpUrl = `${tls === null ? "http" : "https"}://${config.http.host}:${httpPort}`;
   logger.info(
     {
@@ -613,7 +649,7 @@ export async function startService(
   let stopping: Promise<StopSummary> | null = null;
   const stop = async (reason: string): Promise<StopSummary> => {
     logger.info({ reason, policy: config.shutdown.children }, "stopping: intake closed");
-    accepting = false;
+    phase = "stopping";
     stream.close();
     const httpClosed = app.close();
     const graceMs = config.shutdown.graceSeconds * 1000;
