@@ -125,6 +125,32 @@ describe("tributary CLI", () => {
     expect(orders[4]).toMatch(/^o4,FILE,A4,PNNY,sell,1\.25,1\.25,[\d.]+,filled,/);
   });
 
+  it("applies pre-trade risk limits from --risk to the demo's orders, and names a bad risk file", () => {
+    const dir = mkdtempSync(join(tmpdir(), "tributary-cli-"));
+    const file = join(dir, "orders.csv");
+    writeFileSync(
+      file,
+      [
+        "cl_ord_id,source,account,symbol,side,quantity,order_type",
+        "r1,FILE,A1,ACME,buy,100,market",
+        "r2,FILE,A1,ACME,buy,200,market",
+        "r3,FILE,A1,NRTH,buy,100,market",
+      ].join("\n"),
+    );
+    const risk = join(dir, "risk.yaml");
+    writeFileSync(risk, 'maxOrderQuantity: "150"\nrestrictedSymbols: [NRTH]\n');
+    const r = run("demo", "--minutes", "1", "--orders", file, "--risk", risk, "--no-journal");
+    expect(r.status).toBe(0);
+    expect(r.stderr.trim().split("\n")).toEqual([
+      `${file}:3: quantity: 200 shares is above the maximum order quantity of 150 for ACME [max-order-quantity] (cl_ord_id r2)`,
+      `${file}:4: symbol: NRTH is restricted [restricted-symbol] (cl_ord_id r3)`,
+    ]);
+    writeFileSync(risk, 'priceCollar: "2"\n');
+    const bad = run("demo", "--minutes", "1", "--orders", file, "--risk", risk, "--no-journal");
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim()).toMatch(/risk\.yaml: priceCollar: /);
+  });
+
   it("names the file, line and field of a bad config value", () => {
     const dir = mkdtempSync(join(tmpdir(), "tributary-cli-"));
     const file = join(dir, "bad.yaml");

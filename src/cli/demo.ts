@@ -27,6 +27,7 @@ import { UserError } from "../core/errors.js";
 import type { Random } from "../core/random.js";
 import { formatRowReject } from "../engine/submit-rows.js";
 import { OrderFileHeaderError, type OrderRow, orderRows } from "../intake/order-row.js";
+import type { RiskConfig } from "../intake/risk-config.js";
 import { JournalOpenError } from "../journal/journal-errors.js";
 import type { JournalTarget } from "../journal/journal-target.js";
 import { SqliteJournalStore } from "../journal/sqlite-journal-store.js";
@@ -70,6 +71,8 @@ export interface DemoOptions {
    * orders, so it writes many more allocation rows than fifo.
    */
   allocation?: DemoAllocation;
+  /** Pre-trade risk limits (`--risk FILE`; default: none). */
+  risk?: RiskConfig | undefined;
   /** Generated client orders (ignored with `orders`); default 10,000. */
   orderCount?: number;
   /** An order file (.csv, .jsonl) instead of generated orders; its rows are sent one second after the open. */
@@ -189,6 +192,7 @@ export function runDemo(options: DemoOptions): DemoSummary {
     progress: options.progress,
     sources,
     allocation: { policy: options.allocation ?? "pro-rata" },
+    risk: options.risk,
     clientOrders,
   });
   recorder?.finish();

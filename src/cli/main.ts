@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, InvalidArgumentError, Option } from "commander";
+import { loadRiskConfig } from "../config/load-risk-config.js";
 import { UserError } from "../core/errors.js";
 import type { JournalTarget } from "../journal/journal-target.js";
 import { ROUTING_LOGICS, type RoutingLogic } from "../router/routing.js";
@@ -83,6 +84,7 @@ program
       .choices(DEMO_ALLOCATIONS)
       .default("pro-rata"),
   )
+  .option("--risk <file>", "pre-trade risk limits, YAML or JSON (see README: Risk configuration; default: none)")
   .option("--out <dir>", "write summary.json, orders.csv, fills.csv, allocations.csv and market-fills.csv here")
   .option("--json", "print the summary as JSON on stdout (no table, no progress bar)", false)
   .option("--db <file>", "journal every engine event to this SQLite file (default with --out: <out>/journal.db)")
@@ -110,6 +112,7 @@ program
       orderCount: number;
       allocation: DemoAllocation;
       orders?: string;
+      risk?: string;
       out?: string;
       json: boolean;
       db?: string;
@@ -144,6 +147,7 @@ program
         orderCount: opts.orderCount,
         allocation: opts.allocation,
         orders: opts.orders ?? null,
+        risk: opts.risk === undefined ? undefined : loadRiskConfig(opts.risk),
         onRowReject: (line) => process.stderr.write(`${line}\n`),
         progress: (done) => bar.update(done),
         journal,

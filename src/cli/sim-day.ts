@@ -18,6 +18,7 @@ import { VirtualScheduler } from "../core/scheduler.js";
 import { AlgoExecutor, type AlgoExecutorOptions } from "../engine/algo-executor.js";
 import type { Engine } from "../engine/engine.js";
 import type { OrderReleaseOptions } from "../engine/order-release.js";
+import type { RiskConfig } from "../intake/risk-config.js";
 import { MarketModel } from "../market/market-model.js";
 import type { VolumeProfile } from "../market/volume-profile.js";
 import type { SourceSpec } from "../model/client-commands.js";
@@ -41,6 +42,8 @@ export interface DaySetup {
   /** The order sources the engine accepts (default: none, so every client order is refused). */
   readonly sources?: readonly SourceSpec[];
   readonly allocation?: AllocationPolicyConfig;
+  /** Pre-trade risk limits (default: none). */
+  readonly risk?: RiskConfig | undefined;
   /** Release done orders from the engine's memory (default: the engine keeps every order for the day's reports). */
   readonly release?: OrderReleaseOptions | undefined;
   /**
@@ -87,6 +90,7 @@ export function buildDay(setup: DaySetup): Day {
   const engine = createDayEngine(setup.data, scheduler, sim.quotes, {
     sources: setup.sources ?? [],
     allocation: setup.allocation,
+    risk: setup.risk,
     release: setup.release,
   });
   const day: Day = {
