@@ -64,6 +64,14 @@ describe("tributary serve: HTTP API and stream", () => {
     );
   });
 
+  it("echoes a caller's short request id, and replaces a long or unprintable one with its own", async () => {
+    const id = async (given: string) =>
+      (await fetch(`${url}/health`, { headers: { "x-request-id": given } })).headers.get("x-request-id");
+    expect(await id("oms-42")).toBe("oms-42");
+    expect(await id("x".repeat(300))).toMatch(/^req-[0-9a-z]+$/);
+    expect(await id("two words")).toMatch(/^req-[0-9a-z]+$/);
+  });
+
   it("refuses a missing or wrong token with 401, and never logs a token", async () => {
     const missing = await call(url, "POST", "/orders", null, restingOrder("x1", "D1"));
     expect(missing).toMatchObject({ status: 401, body: { error: "unauthorized", field: "authorization" } });

@@ -92,6 +92,9 @@ export interface HttpApiDeps {
 
 const bearer = [{ bearer: [] }];
 
+/** A caller's request id that is used as given: 1 to 128 printable ASCII characters. */
+const REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
+
 /** The 503s of intake closed on purpose (starting, the session's close, a stop): refusals, not failures. */
 const INTAKE_CLOSED: ReadonlySet<string> = new Set(["starting", "session-closed", "shutting-down"]);
 
@@ -116,11 +119,17 @@ const orderAccepted = {
 
 export async function createHttpApi(deps: HttpApiDeps, tls: { cert: Buffer; key: Buffer } | null) {
   const { engine, journal, auth, http } = deps;
+  let requestCount = 0;
   const app = Fastify({
     loggerInstance: deps.logger,
     logController: new LogController({ disableRequestLogging: true }),
     childLoggerFactory: (logger, bindings, options) => lazyRequestLogger(logger as Logger, bindings, options),
-    requestIdHeader: "x-request-id",
+    // The caller's x-request-id when it is a short printable id (it is echoed and logged), else one of ours.
+    requestIdHeader: false,
+    genReqId: (request) => {
+      const given = request.headers["x-request-id"];
+      return typeof given === "string" && REQUEST_ID.test(given) ? given : `req-${(++requestCount).toString(36)}`;
+    },
     bodyLimit: http.bodyLimitBytes,
     // While closing, requests on open connections reach the routes, which refuse orders with our 503 shutting-down.
     return503OnClosing: false,
