@@ -1517,9 +1517,10 @@ export class Engine {
     for (const [parent, killed] of touched) {
       this.parentChanged(parent, killed ? "suspended" : "resumed");
       this.afterChange(parent);
-      // Orders back at work may cross what arrived while they were suspended.
-      if (!killed) this.requestCross(parent);
     }
+    // Orders back at work may cross what arrived while they were suspended: once every parent has said so (a cross's
+    // events must come after both sides' resumption, as recovery reads them back).
+    for (const [parent, killed] of touched) if (!killed) this.requestCross(parent);
   }
 
   // ---- internals: parents, events -----------------------------------------------------------------------------------
