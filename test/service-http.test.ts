@@ -62,6 +62,12 @@ describe("tributary serve: HTTP API and stream", () => {
     expect(Object.keys(openapi.paths)).toEqual(
       expect.arrayContaining(["/orders/batch", "/orders/{clOrdId}/cancel", "/kill", "/parents", "/venues"]),
     );
+    // Refusals are documented on every route that takes a token: {error, field, message}.
+    const responses = (openapi.paths["/orders/{clOrdId}/cancel"]?.post as { responses: Record<string, unknown> })
+      .responses;
+    expect(responses["4XX"]).toMatchObject({
+      content: { "application/json": { schema: { required: ["error", "field", "message"] } } },
+    });
   });
 
   it("echoes a caller's short request id, and replaces a long or unprintable one with its own", async () => {

@@ -105,6 +105,19 @@ const AMENDS: ReadonlySet<string> = new Set(["orders", "orders-batch", "cancel",
  * The 201 of `POST /orders`: with a response schema Fastify writes it with a serialiser compiled from the schema
  * (fast-json-stringify) instead of `JSON.stringify`, and the OpenAPI document shows it.
  */
+/** Every refusal: `{error, field, message}` (documented on each route; Fastify writes it with a compiled serialiser). */
+const refusal = {
+  description: "refused: a stable code, the field at fault (or null) and a message",
+  type: "object",
+  properties: {
+    error: { type: "string" },
+    field: { type: ["string", "null"] },
+    message: { type: "string" },
+  },
+  required: ["error", "field", "message"],
+};
+const refusals = { "4xx": refusal, "5xx": refusal };
+
 const orderAccepted = {
   description: "accepted: the order's events are durable",
   type: "object",
@@ -248,7 +261,7 @@ export async function createHttpApi(deps: HttpApiDeps, tls: { cert: Buffer; key:
         tags: ["orders"],
         security: bearer,
         body: jsonSchema(orderBody),
-        response: { 201: orderAccepted },
+        response: { 201: orderAccepted, ...refusals },
       },
     },
     async (request, reply) => {
@@ -270,7 +283,13 @@ export async function createHttpApi(deps: HttpApiDeps, tls: { cert: Buffer; key:
     "/orders/batch",
     {
       config: { ack: "orders-batch" },
-      schema: { summary: "submit several orders", tags: ["orders"], security: bearer, body: jsonSchema(batch) },
+      schema: {
+        summary: "submit several orders",
+        tags: ["orders"],
+        security: bearer,
+        response: refusals,
+        body: jsonSchema(batch),
+      },
     },
     async (request) => {
       const principal = sourceOf(request);
@@ -311,6 +330,7 @@ export async function createHttpApi(deps: HttpApiDeps, tls: { cert: Buffer; key:
         summary: "cancel an order",
         tags: ["orders"],
         security: bearer,
+        response: refusals,
         params: orderParams,
         querystring: jsonSchema(orderQuery),
         body: jsonSchema(cancelBody),
@@ -338,6 +358,7 @@ export async function createHttpApi(deps: HttpApiDeps, tls: { cert: Buffer; key:
         summary: "replace an order (quantity, limit price)",
         tags: ["orders"],
         security: bearer,
+        response: refusals,
         params: orderParams,
         body: jsonSchema(replaceBody),
       },
@@ -371,6 +392,7 @@ export async function createHttpApi(deps: HttpApiDeps, tls: { cert: Buffer; key:
         summary: "an order's state and fills",
         tags: ["orders"],
         security: bearer,
+        response: refusals,
         params: orderParams,
         querystring: jsonSchema(orderQuery),
       },
@@ -405,6 +427,7 @@ export async function createHttpApi(deps: HttpApiDeps, tls: { cert: Buffer; key:
         summary: "parent orders, their progress against schedule, and the firm's over-fill positions (admin)",
         tags: ["operators"],
         security: bearer,
+        response: refusals,
       },
     },
     async (request) => {
@@ -420,6 +443,7 @@ export async function createHttpApi(deps: HttpApiDeps, tls: { cert: Buffer; key:
         summary: "the configuration in effect, without secrets (admin)",
         tags: ["operators"],
         security: bearer,
+        response: refusals,
       },
     },
     async (request) => {
@@ -436,6 +460,7 @@ export async function createHttpApi(deps: HttpApiDeps, tls: { cert: Buffer; key:
           "memory after a full GC when run with node --expose-gc, the snapshot worker's heap, and the orders held (admin)",
         tags: ["operators"],
         security: bearer,
+        response: refusals,
       },
     },
     async (request) => {
@@ -446,7 +471,7 @@ export async function createHttpApi(deps: HttpApiDeps, tls: { cert: Buffer; key:
 
   app.get(
     "/venues",
-    { schema: { summary: "venues and their state", tags: ["operators"], security: bearer } },
+    { schema: { summary: "venues and their state", tags: ["operators"], security: bearer, response: refusals } },
     async () => ({
       venues: deps.venues(),
     }),
@@ -464,6 +489,7 @@ export async function createHttpApi(deps: HttpApiDeps, tls: { cert: Buffer; key:
           summary: `${active ? "activate" : "deactivate"} a kill switch (admin)`,
           tags: ["operators"],
           security: bearer,
+          response: refusals,
           body: jsonSchema(killBody),
         },
       },
@@ -491,6 +517,7 @@ export async function createHttpApi(deps: HttpApiDeps, tls: { cert: Buffer; key:
         summary: "the kill switches active now, with the reason each was set for (admin)",
         tags: ["operators"],
         security: bearer,
+        response: refusals,
       },
     },
     async (request) => {
