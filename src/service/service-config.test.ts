@@ -195,6 +195,23 @@ describe("service config", () => {
     );
   });
 
+  it("shares fills pro-rata by default, or as engine.allocation says (fifo, by-account with its accounts)", () => {
+    expect(parseServiceConfig(base, "s", "/").allocation).toEqual({ policy: "pro-rata" });
+    const byAccount = { policy: "by-account", accounts: ["BIG", "SMALL"] };
+    const c = parseServiceConfig({ ...base, engine: { allocation: byAccount } }, "s", "/");
+    expect(c.allocation).toEqual(byAccount);
+    expect(publicConfig(c).allocation).toEqual(byAccount);
+    expect(parseServiceConfig({ ...base, engine: { allocation: { policy: "fifo" } } }, "s", "/").allocation).toEqual({
+      policy: "fifo",
+    });
+    expect(() =>
+      parseServiceConfig({ ...base, engine: { allocation: { policy: "by-account", accounts: [] } } }, "s.yaml", "/"),
+    ).toThrow("s.yaml: engine.allocation.accounts: name at least one account");
+    expect(() => parseServiceConfig({ ...base, engine: { allocation: { policy: "random" } } }, "s.yaml", "/")).toThrow(
+      /^s\.yaml: engine\.allocation\.policy: /,
+    );
+  });
+
   it("loads the documented example", () => {
     const c = loadServiceConfig(join(import.meta.dirname, "..", "..", "examples", "serve.yaml"));
     expect(c.sources.map((s) => s.id)).toEqual(["DESK", "ROBO"]);

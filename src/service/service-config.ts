@@ -18,11 +18,13 @@
  * - A FIX venue's Logon password is never in the file: `passwordFile` names a file holding it.
  * Limits: one HTTP listener.
  */
+
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import type { AllocationPolicyConfig } from "../allocation/allocation-policy.js";
 import { UserError } from "../core/errors.js";
 import { type OrderGatewayConfig, parseOrderGatewayConfig } from "../fix/order-gateway-config.js";
 import { parseRiskConfig, type RiskConfig } from "../intake/risk-config.js";
@@ -140,8 +142,18 @@ const serviceSchema = z.strictObject({
         .max(86_400, "at most 86400")
         .nullable()
         .optional(),
+      allocation: z
+        .discriminatedUnion("policy", [
+          z.strictObject({ policy: z.literal("pro-rata") }),
+          z.strictObject({ policy: z.literal("fifo") }),
+          z.strictObject({
+            policy: z.literal("by-account"),
+            accounts: z.array(z.string().min(1, "must not be empty")).min(1, "name at least one account"),
+          }),
+        ])
+        .default({ policy: "pro-rata" }),
     })
-    .default({}),
+    .default({ allocation: { policy: "pro-rata" } }),
   postTrade: z.strictObject({ allocations: z.string().min(1, "must not be empty").optional() }).default({}),
   shutdown: z
     .strictObject({
@@ -189,6 +201,8 @@ export interface ServiceConfig {
   /** Venues reached over FIX instead of simulated (empty: all simulated). */
   readonly fixVenues: readonly FixVenueConfig[];
   readonly risk: RiskConfig | undefined;
+  /** How a parent's fills are shared among its client orders (default pro-rata). */
+  readonly allocation: AllocationPolicyConfig;
   /** JSON Lines file of every allocation, written once durable (null: none). */
   readonly allocationsFile: string | null;
   readonly shutdown: Parsed["shutdown"];
@@ -265,6 +279,7 @@ export function parseServiceConfig(value: unknown, origin: string, baseDir: stri
       passwordFile: f.passwordFile === undefined ? null : at(f.passwordFile),
     })),
     risk: c.risk === undefined ? undefined : parseRiskConfig(c.risk, `${origin}: risk`),
+    allocation: c.engine.allocation,
     allocationsFile: c.postTrade.allocations === undefined ? null : at(c.postTrade.allocations),
     shutdown: c.shutdown,
     logLevel: c.log.level,
@@ -404,6 +419,7 @@ export function publicConfig(c: ServiceConfig) {
           },
     fixVenues: c.fixVenues,
     risk: c.risk !== undefined,
+    allocation: c.allocation,
     allocationsFile: c.allocationsFile,
     shutdown: c.shutdown,
     logLevel: c.logLevel,

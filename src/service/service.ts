@@ -440,6 +440,7 @@ export async function startService(
     openAt: resume ? undefined : openOf(config),
     sources: engineSources,
     risk: config.risk,
+    allocation: config.allocation,
     fixVenues,
     ...(fixVenueStore === null ? {} : { fixVenueStore }),
     journal: () => journalReady.journal as ThreadedJournal,
