@@ -151,6 +151,55 @@ describe("tributary CLI", () => {
     expect(bad.stderr.trim()).toMatch(/risk\.yaml: priceCollar: /);
   });
 
+  it("serves the priority accounts first with --allocation by-account --priority-accounts", () => {
+    const dir = mkdtempSync(join(tmpdir(), "tributary-cli-"));
+    const file = join(dir, "orders.csv");
+    writeFileSync(
+      file,
+      [
+        "cl_ord_id,source,account,symbol,side,quantity,order_type",
+        "b1,FILE,SMALL,ACME,buy,100,market",
+        "b2,FILE,BIG,ACME,buy,100,market",
+      ].join("\n"),
+    );
+    const out = join(dir, "out");
+    const r = run(
+      "demo",
+      "--minutes",
+      "1",
+      "--orders",
+      file,
+      "--allocation",
+      "by-account",
+      "--priority-accounts",
+      "BIG",
+      "--out",
+      out,
+      "--no-journal",
+    );
+    expect(r.status).toBe(0);
+    // BIG's order takes every fill until it is filled; SMALL's gets lots only from then on.
+    const rows = readFileSync(join(out, "allocations.csv"), "utf8").trim().split("\n").slice(1);
+    let big = 0;
+    const fills = new Map<string, { big: number; small: number }>();
+    for (const [fill, owner, qty] of rows.map((l) => l.split(","))) {
+      const f = fills.get(fill as string) ?? { big: 0, small: 0 };
+      if (owner === "b2") f.big += Number(qty);
+      else f.small += Number(qty);
+      fills.set(fill as string, f);
+    }
+    expect(fills.size).toBeGreaterThan(1);
+    for (const f of fills.values()) {
+      big += f.big;
+      if (f.small > 0) expect(big).toBe(100);
+    }
+    const missing = run("demo", "--minutes", "1", "--orders", file, "--allocation", "by-account");
+    expect(missing.status).toBe(2);
+    expect(missing.stderr.trim()).toBe(
+      "tributary: --allocation by-account: give the accounts served first with --priority-accounts A,B",
+    );
+  });
+
   it("names the file, line and field of a bad config value", () => {
     const dir = mkdtempSync(join(tmpdir(), "tributary-cli-"));
     const file = join(dir, "bad.yaml");

@@ -19,6 +19,7 @@
 import { createHash } from "node:crypto";
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import type { AllocationPolicyConfig } from "../allocation/allocation-policy.js";
 import { loadReferenceData } from "../config/load-config.js";
 import { orderFileFormat } from "../config/order-file.js";
 import { loadVolumeProfile } from "../config/volume-profile-file.js";
@@ -71,6 +72,8 @@ export interface DemoOptions {
    * orders, so it writes many more allocation rows than fifo.
    */
   allocation?: DemoAllocation;
+  /** by-account: the accounts served first, in order (`--priority-accounts A,B`). */
+  priorityAccounts?: readonly string[];
   /** Pre-trade risk limits (`--risk FILE`; default: none). */
   risk?: RiskConfig | undefined;
   /** Generated client orders (ignored with `orders`); default 10,000. */
@@ -95,8 +98,8 @@ export interface DemoOptions {
 }
 
 export const DEFAULT_ORDER_COUNT = 10_000;
-/** The allocation policies the demo offers (by-account needs a priority list, which the demo has no flag for). */
-export const DEMO_ALLOCATIONS = ["pro-rata", "fifo"] as const;
+/** The allocation policies the demo offers (by-account with its priority list, `priorityAccounts`). */
+export const DEMO_ALLOCATIONS = ["pro-rata", "fifo", "by-account"] as const;
 export type DemoAllocation = (typeof DEMO_ALLOCATIONS)[number];
 const MARKET_FILLS_HEADER = "time,venue,symbol,side,cl_ord_id,account,exec_id,last_qty,last_px,liquidity,fee\n";
 const FLUSH_LINES = 10_000;
@@ -191,7 +194,7 @@ export function runDemo(options: DemoOptions): DemoSummary {
     onChildReport,
     progress: options.progress,
     sources,
-    allocation: { policy: options.allocation ?? "pro-rata" },
+    allocation: allocationOf(options),
     risk: options.risk,
     clientOrders,
   });
@@ -276,6 +279,21 @@ function readOrderRows(path: string): OrderRow[] {
     if (!(error instanceof OrderFileHeaderError)) throw error;
     throw new UserError("order-file-header", `${path}:${error.message}`, { cause: error });
   }
+}
+
+function allocationOf(options: DemoOptions): AllocationPolicyConfig {
+  const policy = options.allocation ?? "pro-rata";
+  const accounts = options.priorityAccounts ?? [];
+  if (policy !== "by-account") {
+    if (accounts.length > 0) throw new UserError("bad-flag", "--priority-accounts: only with --allocation by-account");
+    return { policy };
+  }
+  if (accounts.length === 0)
+    throw new UserError(
+      "bad-flag",
+      "--allocation by-account: give the accounts served first with --priority-accounts A,B",
+    );
+  return { policy, accounts };
 }
 
 function submitFileRow(

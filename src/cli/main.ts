@@ -84,6 +84,15 @@ program
       .choices(DEMO_ALLOCATIONS)
       .default("pro-rata"),
   )
+  .option(
+    "--priority-accounts <list>",
+    "with --allocation by-account: the accounts served first, in order (A,B)",
+    (v) =>
+      v
+        .split(",")
+        .map((a) => a.trim())
+        .filter((a) => a !== ""),
+  )
   .option("--risk <file>", "pre-trade risk limits, YAML or JSON (see README: Risk configuration; default: none)")
   .option("--out <dir>", "write summary.json, orders.csv, fills.csv, allocations.csv and market-fills.csv here")
   .option("--json", "print the summary as JSON on stdout (no table, no progress bar)", false)
@@ -112,6 +121,7 @@ program
       orderCount: number;
       allocation: DemoAllocation;
       orders?: string;
+      priorityAccounts?: string[];
       risk?: string;
       out?: string;
       json: boolean;
@@ -146,6 +156,7 @@ program
         out: opts.out ?? null,
         orderCount: opts.orderCount,
         allocation: opts.allocation,
+        ...(opts.priorityAccounts === undefined ? {} : { priorityAccounts: opts.priorityAccounts }),
         orders: opts.orders ?? null,
         risk: opts.risk === undefined ? undefined : loadRiskConfig(opts.risk),
         onRowReject: (line) => process.stderr.write(`${line}\n`),
