@@ -63,9 +63,8 @@ describe("tributary serve: HTTP API and stream", () => {
       expect.arrayContaining(["/orders/batch", "/orders/{clOrdId}/cancel", "/kill", "/parents", "/venues"]),
     );
     // Refusals are documented on every route that takes a token: {error, field, message}.
-    const responses = (openapi.paths["/orders/{clOrdId}/cancel"]?.post as { responses: Record<string, unknown> })
-      .responses;
-    expect(responses["4XX"]).toMatchObject({
+    const cancel = openapi.paths["/orders/{clOrdId}/cancel"]?.post as { responses?: Record<string, unknown> };
+    expect(cancel?.responses?.["4XX"]).toMatchObject({
       content: { "application/json": { schema: { required: ["error", "field", "message"] } } },
     });
   });
