@@ -145,6 +145,10 @@ describe("tributary CLI", () => {
       `${file}:3: quantity: 200 shares is above the maximum order quantity of 150 for ACME [max-order-quantity] (cl_ord_id r2)`,
       `${file}:4: symbol: NRTH is restricted [restricted-symbol] (cl_ord_id r3)`,
     ]);
+    writeFileSync(risk, "restrictedSymbols: [ACMEE]\n");
+    const typo = run("demo", "--minutes", "1", "--orders", file, "--risk", risk, "--no-journal");
+    expect(typo.status).toBe(2);
+    expect(typo.stderr.trim()).toMatch(/^tributary: --risk: restrictedSymbols: "ACMEE" is not an instrument of /);
     writeFileSync(risk, 'priceCollar: "2"\n');
     const bad = run("demo", "--minutes", "1", "--orders", file, "--risk", risk, "--no-journal");
     expect(bad.status).toBe(2);

@@ -165,6 +165,13 @@ describe("tributary serve: HTTP API and stream", () => {
     expect(big).toMatchObject({ status: 413, body: { error: "body-too-large", field: null } });
     const garbled = await call(url, "POST", "/orders", DESK, "{not json");
     expect(garbled).toMatchObject({ status: 400, body: { error: "invalid-json" } });
+    const text = await fetch(`${url}/orders`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${DESK}`, "content-type": "text/plain" },
+      body: "an order",
+    });
+    expect(text.status).toBe(415);
+    expect(await text.json()).toMatchObject({ error: "unsupported-media-type" });
     expect((await call(url, "POST", "/orders", DESK, restingOrder("after-big", "D1"))).status).toBe(201);
   });
 

@@ -28,7 +28,7 @@ import { UserError } from "../core/errors.js";
 import type { Random } from "../core/random.js";
 import { formatRowReject } from "../engine/submit-rows.js";
 import { OrderFileHeaderError, type OrderRow, orderRows } from "../intake/order-row.js";
-import type { RiskConfig } from "../intake/risk-config.js";
+import { type RiskConfig, unknownRiskSymbol } from "../intake/risk-config.js";
 import { JournalOpenError } from "../journal/journal-errors.js";
 import type { JournalTarget } from "../journal/journal-target.js";
 import { SqliteJournalStore } from "../journal/sqlite-journal-store.js";
@@ -106,6 +106,8 @@ const FLUSH_LINES = 10_000;
 
 export function runDemo(options: DemoOptions): DemoSummary {
   const data = loadReferenceData(options.config);
+  const riskSymbol = options.risk === undefined ? null : unknownRiskSymbol(options.risk, data.instruments);
+  if (riskSymbol !== null) throw new UserError("bad-flag", `--risk: ${riskSymbol} of ${options.config}`);
   const profile =
     options.volumeProfile === null
       ? VolumeProfile.generatedU(SESSION_SECONDS)

@@ -99,7 +99,9 @@ export const NO_RISK_LIMITS: RiskConfig = {
 export function parseRiskConfig(raw: unknown, label: string): RiskConfig {
   const parsed = riskConfigSchema.safeParse(raw ?? {});
   if (!parsed.success) {
-    const issue = parsed.error.issues[0] as z.core.$ZodIssue;
+    // An unknown key first: a misspelt one also makes the key it meant "missing", and the typo is the news.
+    const issues = parsed.error.issues;
+    const issue = (issues.find((i) => i.code === "unrecognized_keys") ?? issues[0]) as z.core.$ZodIssue;
     const path = issue.path.filter((step): step is string | number => typeof step !== "symbol");
     const full = issue.code === "unrecognized_keys" && issue.keys[0] !== undefined ? [...path, issue.keys[0]] : path;
     const others = parsed.error.issues.length - 1;
@@ -127,6 +129,17 @@ export function parseRiskConfig(raw: unknown, label: string): RiskConfig {
     sources: gross(data.sources),
     restrictedSymbols: new Set(data.restrictedSymbols ?? []),
   };
+}
+
+/**
+ * The first symbol the limits name that is not an instrument of the reference data (a typo in `restrictedSymbols`
+ * would restrict nothing), as `field: reason`; null when every one is known.
+ */
+export function unknownRiskSymbol(risk: RiskConfig, instruments: ReadonlyMap<string, unknown>): string | null {
+  for (const symbol of risk.restrictedSymbols)
+    if (!instruments.has(symbol)) return `restrictedSymbols: ${JSON.stringify(symbol)} is not an instrument`;
+  for (const symbol of risk.symbols.keys()) if (!instruments.has(symbol)) return `symbols.${symbol}: not an instrument`;
+  return null;
 }
 
 function money(text: string | undefined): number | null {

@@ -18,6 +18,10 @@ describe("Authenticator", () => {
     expect(auth.authenticate("Bearer desk-token")).toEqual({ id: "DESK", role: "source", accounts: new Set(["D1"]) });
     expect(auth.authenticate("Bearer robo-token")).toEqual({ id: "ROBO", role: "source", accounts: null });
     expect(auth.authenticate("Bearer admin-token")).toMatchObject({ id: "ops", role: "admin" });
+    // The scheme in any case (RFC 9110); the token exactly.
+    expect(auth.authenticate("bearer robo-token")).toMatchObject({ id: "ROBO" });
+    expect(auth.authenticate("BEARER robo-token")).toMatchObject({ id: "ROBO" });
+    expect(auth.authenticate("Bearer ROBO-TOKEN")).toBeNull();
   });
 
   it.each([

@@ -29,6 +29,8 @@ export function hashToken(token: string): string {
   return hash("sha256", token, "hex");
 }
 
+const BEARER = /^bearer /i;
+
 export class Authenticator {
   private readonly entries: Entry[];
 
@@ -50,7 +52,8 @@ export class Authenticator {
 
   /** The principal of an `Authorization` header value, or null (absent, not Bearer, or no match). */
   authenticate(authorization: string | undefined): Principal | null {
-    if (authorization === undefined || !authorization.startsWith("Bearer ")) return null;
+    // The scheme is case-insensitive (RFC 9110): "Bearer", "bearer", "BEARER".
+    if (authorization === undefined || !BEARER.test(authorization)) return null;
     const token = authorization.slice(7).trim();
     if (token === "") return null;
     const digest = hash("sha256", token, "buffer");

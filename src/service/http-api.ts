@@ -151,6 +151,8 @@ export async function createHttpApi(deps: HttpApiDeps, tls: { cert: Buffer; key:
     },
     ...(tls === null ? {} : { https: tls }),
   }) as unknown as FastifyInstance<Server>;
+  // JSON only: Fastify also parses text/plain, which would reach the schemas as a string (415 like any other type).
+  app.removeContentTypeParser("text/plain");
   // Bodies are validated by zod in the handlers (the same schemas the OpenAPI document shows): no second validator.
   app.setValidatorCompiler(() => () => true);
   app.decorateRequest("principal", null);

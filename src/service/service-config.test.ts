@@ -29,6 +29,7 @@ describe("service config", () => {
     [{ ...base, http: { port: 70000 } }, "serve.yaml: http.port: must be at most 65535"],
     [{ ...base, sources: [{ id: "DESK", tokenSha256: "abc" }] }, "serve.yaml: sources[0].tokenSha256: a SHA-256"],
     [{ ...base, colour: "red" }, "serve.yaml: colour: unknown field"],
+    [{ sources: base.sources, jornal: { path: "j.db" } }, "serve.yaml: jornal: unknown field"],
     [
       { ...base, engine: { releaseDoneOrdersAfter: -1 } },
       "serve.yaml: engine.releaseDoneOrdersAfter: must be at least 0",

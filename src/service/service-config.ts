@@ -221,7 +221,9 @@ export interface FixVenueConfig extends Omit<FixVenueSetup, "tls" | "password"> 
 export function parseServiceConfig(value: unknown, origin: string, baseDir: string): ServiceConfig {
   const parsed = serviceSchema.safeParse(value ?? {});
   if (!parsed.success) {
-    const issue = issueField(parsed.error.issues[0] as z.core.$ZodIssue);
+    // An unknown key first: a misspelt one also makes the key it meant "missing", and the typo is the news.
+    const issues = parsed.error.issues;
+    const issue = issueField((issues.find((i) => i.code === "unrecognized_keys") ?? issues[0]) as z.core.$ZodIssue);
     throw new UserError("serve-config", `${origin}: ${issue.text === "" ? "" : `${issue.text}: `}${issue.message}`);
   }
   const c = parsed.data;

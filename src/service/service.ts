@@ -48,6 +48,7 @@ import { OrderGateway } from "../fix/order-gateway.js";
 import { PostgresFixMessageStore } from "../fix/postgres-message-store.js";
 import { TcpFixAcceptor, wallClock } from "../fix/tcp-acceptor.js";
 import { ThreadedSqliteFixMessageStore } from "../fix/threaded-sqlite-message-store.js";
+import { unknownRiskSymbol } from "../intake/risk-config.js";
 import { type JournalTarget, openJournalReader, openJournalStore, targetLocation } from "../journal/journal-target.js";
 import { PostgresJournalStore, quoteIdent } from "../journal/postgres-journal-store.js";
 import { journalTrades, ReleasedOrders } from "../journal/released-orders.js";
@@ -401,6 +402,8 @@ export async function startService(
   options: { readonly resume?: boolean } = {},
 ): Promise<RunningService> {
   const data = loadReferenceData(config.reference);
+  const riskSymbol = config.risk === undefined ? null : unknownRiskSymbol(config.risk, data.instruments);
+  if (riskSymbol !== null) throw new UserError("serve-config", `risk.${riskSymbol} (reference ${config.reference})`);
   const tls = config.http.tls === null ? null : readTls(config.http.tls, "http.tls");
   const fixTls = config.fix?.tls == null ? null : readTls(config.fix.tls, "fix.tls");
   const fixVenues = fixVenueSetups(config, data.venues);
