@@ -275,6 +275,9 @@ describe("tributary serve: HTTP API and stream", () => {
     expect(statuses).toEqual(new Set([401, 429]));
     expect(guesses.find((r) => r.status === 429)?.body).toMatchObject({ error: "rate-limited" });
     expect((await call(url, "GET", "/venues", DESK)).status).toBe(200);
+    // Probes are never limited: 100 at once from the same address all answer.
+    const probes = await Promise.all(Array.from({ length: 100 }, () => call(url, "GET", "/health", null)));
+    expect(new Set(probes.map((r) => r.status))).toEqual(new Set([200]));
   });
 
   it("refuses a flood from one source with 429 while another source is still served", async () => {

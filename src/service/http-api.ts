@@ -551,12 +551,17 @@ export async function createHttpApi(deps: HttpApiDeps, tls: { cert: Buffer; key:
     },
   );
 
-  app.get("/health", { config: { public: true }, schema: { summary: "liveness", tags: ["health"] } }, async () => ({
-    status: "ok",
-  }));
+  // Liveness and readiness are not rate-limited: a probe must not read 429 as "down" because of another caller.
+  app.get(
+    "/health",
+    { config: { public: true, rateLimit: false }, schema: { summary: "liveness", tags: ["health"] } },
+    async () => ({
+      status: "ok",
+    }),
+  );
   app.get(
     "/ready",
-    { config: { public: true }, schema: { summary: "readiness: taking orders", tags: ["health"] } },
+    { config: { public: true, rateLimit: false }, schema: { summary: "readiness: taking orders", tags: ["health"] } },
     async (_request, reply) => {
       const state = deps.intake();
       return state === "open" ? { status: "ready" } : reply.code(503).send({ status: state });
