@@ -95,11 +95,11 @@ describe("tributary serve: HTTP API and stream", () => {
       body: { cl_ord_id: "d-1", source: "DESK", quantity: "100", limit_price: "90.00", status: "new", fills: [] },
     });
     const theirs = await call(url, "GET", "/orders/d-1", ROBO);
-    expect(theirs).toMatchObject({ status: 404, body: { error: "unknown-order", field: "cl_ord_id" } });
+    expect(theirs).toMatchObject({ status: 404, body: { error: "unknown-order", field: "clOrdId" } });
     const peek = await call(url, "GET", "/orders/d-1?source=DESK", ROBO);
     expect(peek).toMatchObject({ status: 403, body: { error: "forbidden", field: "source" } });
     const cancelTheirs = await call(url, "POST", "/orders/d-1/cancel", ROBO, {});
-    expect(cancelTheirs).toMatchObject({ status: 404, body: { error: "unknown-order", field: "orig_cl_ord_id" } });
+    expect(cancelTheirs).toMatchObject({ status: 404, body: { error: "unknown-order", field: "clOrdId" } });
     const asAdmin = await call(url, "GET", "/orders/d-1?source=DESK", ADMIN);
     expect(asAdmin).toMatchObject({ status: 200, body: { cl_ord_id: "d-1", status: "new" } });
     const forOther = await call(url, "POST", "/orders", ROBO, restingOrder("r-x", "R1", { source: "DESK" }));

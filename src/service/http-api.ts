@@ -343,7 +343,7 @@ export async function createHttpApi(deps: HttpApiDeps, tls: { cert: Buffer; key:
       const body = parseRequest(cancelBody, request.body);
       const result = engine.cancel({ source, origClOrdId: request.params.clOrdId, clOrdId: body.cl_ord_id });
       await ack(request);
-      if (!result.ok) return refuse(reply, amendStatus(result.reason), result);
+      if (!result.ok) return refuse(reply, amendStatus(result.reason), inPath(result));
       return {
         cl_ord_id: body.cl_ord_id ?? request.params.clOrdId,
         order_id: result.orderId,
@@ -377,7 +377,7 @@ export async function createHttpApi(deps: HttpApiDeps, tls: { cert: Buffer; key:
         ...(body.limit_price === undefined ? {} : { limitPrice: String(body.limit_price) }),
       });
       await ack(request);
-      if (!result.ok) return refuse(reply, amendStatus(result.reason), result);
+      if (!result.ok) return refuse(reply, amendStatus(result.reason), inPath(result));
       return {
         cl_ord_id: body.cl_ord_id,
         orig_cl_ord_id: request.params.clOrdId,
@@ -410,7 +410,7 @@ export async function createHttpApi(deps: HttpApiDeps, tls: { cert: Buffer; key:
         throw new RequestRefusal(
           404,
           "unknown-order",
-          "cl_ord_id",
+          "clOrdId",
           `no order ${request.params.clOrdId} from source ${source}`,
         );
       const { order, trades } = found;
@@ -651,6 +651,11 @@ function targetSource(request: FastifyRequest): string {
   if (query.source === undefined)
     throw new RequestRefusal(400, "missing-field", "source", "an admin names the order's source");
   return query.source;
+}
+
+/** An amendment's refusal as HTTP names its fields: the order it is about is the path's `clOrdId`, not a body field. */
+function inPath<R extends { readonly field: string | null }>(refusal: R): R {
+  return refusal.field === "orig_cl_ord_id" ? { ...refusal, field: "clOrdId" } : refusal;
 }
 
 function refuse(reply: FastifyReply, status: number, r: { reason: string; field: string | null; message: string }) {
