@@ -5,7 +5,7 @@
  * journal, a journal from a newer version, an unknown order, an unreachable PostgreSQL.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -82,6 +82,34 @@ describe("tributary demo + audit", () => {
     expect(bad.stdout).toMatch(/TAMPERED at seq 7: hash does not match the payload \(6 records before it verify\)/);
   });
 
+  it("finds a record forged below seq 1, which the chain does not reach but queries would show", () => {
+    const copy = join(dir, "forged.db");
+    const source = new Database(db);
+    source.exec(`VACUUM INTO '${copy}'`);
+    source.close();
+    const t = new Database(copy);
+    t.exec(
+      "INSERT INTO journal SELECT -5, time, type, source, parent_id, order_id, child_id, causation, payload, prev_hash," +
+        " hash FROM journal WHERE type = 'execution-report' LIMIT 1",
+    );
+    t.close();
+    const bad = run("audit", "verify", "--db", copy);
+    expect(bad.status).toBe(1);
+    expect(bad.stdout).toMatch(/TAMPERED at seq -5: a record numbered below 1/);
+  });
+
+  it("reads a journal without writing to it: a read-only file verifies and keeps its bytes", () => {
+    const copy = join(dir, "read-only.db");
+    const source = new Database(db);
+    source.exec(`VACUUM INTO '${copy}'`);
+    source.close();
+    const before = readFileSync(copy);
+    chmodSync(copy, 0o444);
+    const ok = run("audit", "verify", "--db", copy);
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(readFileSync(copy).equals(before)).toBe(true);
+  });
+
   it.each([
     ["a missing file", () => ["--db", join(dir, "nope.db")], /nope\.db: no such file\n/],
     [
@@ -119,6 +147,35 @@ describe("tributary demo + audit", () => {
       /newer\.db: journal schema version 99 is newer than this Tributary reads/,
     ],
     ["an unknown order", () => ["--db", db, "--order", "NO-SUCH-ORDER"], /no order with ClOrdID "NO-SUCH-ORDER"/],
+    ["a directory", () => ["--db", dir], /: a directory, not a journal file\n/],
+    [
+      "a journal whose journal table is missing",
+      () => {
+        const f = join(dir, "no-table.db");
+        const source = new Database(db);
+        source.exec(`VACUUM INTO '${f}'`);
+        source.close();
+        const d = new Database(f);
+        d.exec("DROP TABLE journal");
+        d.close();
+        return ["--db", f];
+      },
+      /no-table\.db: the journal table is missing\n/,
+    ],
+    [
+      "a journal damaged past its header",
+      () => {
+        const f = join(dir, "damaged.db");
+        const source = new Database(db);
+        source.exec(`VACUUM INTO '${f}'`);
+        source.close();
+        const bytes = readFileSync(f);
+        bytes.fill(0x5a, 4096 * 3, bytes.length);
+        writeFileSync(f, bytes);
+        return ["--db", f];
+      },
+      /damaged\.db: .*\(SQLITE_(CORRUPT|NOTADB)/,
+    ],
     [
       "an unreachable PostgreSQL",
       () => ["--pg", "postgres://postgres@127.0.0.1:1/test"],

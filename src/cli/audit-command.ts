@@ -11,6 +11,7 @@
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { microsToIso } from "../core/clock.js";
 import { UserError } from "../core/errors.js";
+import { JournalOpenError } from "../journal/journal-errors.js";
 import type { StoredRecord } from "../journal/journal-record.js";
 import type { JournalStore } from "../journal/journal-store.js";
 import { orderLife, parentLife, shareOf } from "../journal/order-life.js";
@@ -49,19 +50,34 @@ function storeOptions(command: Command): Command {
     .option("--pg-schema <name>", "the PostgreSQL schema holding the journal", "public");
 }
 
-/** Opens the stored journal `--db` or `--pg` names (one, not both) for `command`'s reading. */
-export async function openStore(options: StoreOptions, command = "audit"): Promise<JournalStore> {
+/** Opens the stored journal `--db` or `--pg` names (one, not both) for `command`'s reading: a file read-only. */
+async function openStore(options: StoreOptions, command: string): Promise<JournalStore> {
   if (options.db !== undefined && options.pg !== undefined)
     throw new UserError("bad-flag", `${command}: give --db or --pg, not both`);
   if (options.pg !== undefined)
     return PostgresJournalStore.open({ url: options.pg, schema: options.pgSchema, mode: "open" });
-  return SqliteJournalStore.open(options.db ?? DEFAULT_JOURNAL_FILE, { mode: "open" });
+  return SqliteJournalStore.open(options.db ?? DEFAULT_JOURNAL_FILE, { mode: "read" });
 }
 
-async function withStore<T>(options: StoreOptions, run: (store: JournalStore) => Promise<T>): Promise<T> {
-  const store = await openStore(options);
+/**
+ * Runs `run` on the journal `--db` or `--pg` names, then closes it. A file that turns out damaged past its header
+ * while it is read is one line naming it, like one that cannot be opened.
+ */
+export async function withStore<T>(
+  options: StoreOptions,
+  run: (store: JournalStore) => Promise<T>,
+  command = "audit",
+): Promise<T> {
+  const store = await openStore(options, command);
   try {
     return await run(store);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === "string" && /^SQLITE_(CORRUPT|NOTADB|IOERR)/.test(code))
+      throw new JournalOpenError("journal-corrupt", `${store.location}: ${(error as Error).message} (${code})`, {
+        cause: error,
+      });
+    throw error;
   } finally {
     await store.close();
   }

@@ -22,7 +22,7 @@ import { tcaCsvFiles } from "../tca/tca-csv.js";
 import { type ChartLibrary, type EvaluationCases, tcaHtml } from "../tca/tca-html.js";
 import type { TcaReport } from "../tca/tca-rows.js";
 import { formatTcaSummary, tcaSummary } from "../tca/tca-summary.js";
-import { DEFAULT_JOURNAL_FILE, openStore, type StoreOptions } from "./audit-command.js";
+import { DEFAULT_JOURNAL_FILE, type StoreOptions, withStore } from "./audit-command.js";
 
 interface TcaOptions extends StoreOptions {
   config: string;
@@ -115,15 +115,15 @@ export function registerTca(program: Command, defaults: { config: string }): voi
         throw new UserError("bad-flag", "tca: --evaluate charts the comparison in the HTML report: give --html too");
       const instruments = loadReferenceData(opts.config).instruments;
       const evaluation = opts.evaluate === undefined ? null : readEvaluation(opts.evaluate);
-      const store = await openStore(opts, "tca");
       // The location names a PostgreSQL journal without its password: the report may be shared.
-      const location = store.location;
-      let report: TcaReport;
-      try {
-        report = await tcaOfStore(store, instruments, opts.parent ?? null);
-      } finally {
-        await store.close();
-      }
+      const { report, location } = await withStore(
+        opts,
+        async (store) => ({
+          report: await tcaOfStore(store, instruments, opts.parent ?? null),
+          location: store.location,
+        }),
+        "tca",
+      );
       if (opts.csv !== undefined) writeFiles(opts.csv, tcaCsvFiles(report));
       if (opts.html !== undefined) {
         const html = tcaHtml(report, chartLibrary(), { title: `TCA of ${location}`, evaluation });

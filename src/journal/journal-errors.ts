@@ -13,7 +13,8 @@ export type JournalOpenCode =
   | "journal-schema-newer"
   | "journal-pg-unreachable"
   | "journal-pg-error"
-  | "journal-not-empty";
+  | "journal-not-empty"
+  | "journal-read-only";
 
 export class JournalOpenError extends UserError {
   constructor(code: JournalOpenCode, message: string, options?: { cause?: unknown }) {

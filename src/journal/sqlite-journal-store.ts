@@ -9,7 +9,7 @@
  * a writer applies missing migrations. Limits: one writer per file (SQLite's rule); reads by a second process see
  * committed batches only.
  */
-import { closeSync, existsSync, openSync, readSync } from "node:fs";
+import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
 import Database from "better-sqlite3";
 import { JournalOpenError } from "./journal-errors.js";
 import type { JournalRecord, StoredRecord } from "./journal-record.js";
@@ -18,8 +18,11 @@ import type { ClientIdRow, IndexCounts, JournalHead, SyncJournalStore } from "./
 import { MIGRATIONS, SCHEMA_VERSION, SQLITE_SCHEMA_TABLE } from "./migrations.js";
 
 export interface SqliteJournalOptions {
-  /** "create": make the file and schema if absent (a writer); "open": the file must be an existing journal. */
-  readonly mode: "create" | "open";
+  /**
+   * "create": make the file and schema if absent (a writer); "open": the file must be an existing journal (a writer:
+   * migrations applied); "read": an existing journal, opened read-only and left exactly as it is (audit, TCA).
+   */
+  readonly mode: "create" | "open" | "read";
   /** FULL (default) syncs the WAL on every commit; NORMAL only at checkpoints (durable against crashes, not power). */
   readonly synchronous?: "full" | "normal";
 }
@@ -34,29 +37,32 @@ export class SqliteJournalStore implements SyncJournalStore {
   readonly kind = "sqlite";
   readonly location: string;
   private readonly db: Database.Database;
-  private readonly journalRows: RowInserter;
-  private readonly orderRows: RowInserter;
-  private readonly parentRows: RowInserter;
-  private readonly clientIdRows: RowInserter;
-  private readonly appendTx: (batch: readonly JournalRecord[], alongside: (() => void) | undefined) => void;
+  /** Null when opened read-only. */
+  private readonly appendTx: BatchWriter | null;
 
   static open(path: string, options: SqliteJournalOptions): SqliteJournalStore {
     const exists = existsSync(path);
-    if (!exists && options.mode === "open") throw new JournalOpenError("journal-not-found", `${path}: no such file`);
+    if (!exists && options.mode !== "create") throw new JournalOpenError("journal-not-found", `${path}: no such file`);
+    if (exists && statSync(path).isDirectory())
+      throw new JournalOpenError("journal-not-sqlite", `${path}: a directory, not a journal file`);
     if (exists) checkMagic(path);
+    const read = options.mode === "read";
     let db: Database.Database;
     try {
-      db = new Database(path, { fileMustExist: options.mode === "open" });
+      db = new Database(path, { fileMustExist: options.mode !== "create", readonly: read });
     } catch (error) {
       throw new JournalOpenError("journal-not-found", `${path}: cannot open (${(error as Error).message})`, {
         cause: error,
       });
     }
     try {
-      prepareSchema(db, path, options.mode);
-      db.pragma("journal_mode = WAL");
-      db.pragma(`synchronous = ${options.synchronous === "normal" ? "NORMAL" : "FULL"}`);
-      return new SqliteJournalStore(db, path);
+      if (read) checkReadable(db, path);
+      else {
+        prepareSchema(db, path, options.mode === "create" ? "create" : "open");
+        db.pragma("journal_mode = WAL");
+        db.pragma(`synchronous = ${options.synchronous === "normal" ? "NORMAL" : "FULL"}`);
+      }
+      return new SqliteJournalStore(db, path, !read);
     } catch (error) {
       db.close();
       if (error instanceof JournalOpenError) throw error;
@@ -67,61 +73,10 @@ export class SqliteJournalStore implements SyncJournalStore {
     }
   }
 
-  private constructor(db: Database.Database, path: string) {
+  private constructor(db: Database.Database, path: string, writer: boolean) {
     this.db = db;
     this.location = path;
-    this.journalRows = new RowInserter(db, `INSERT INTO journal (${RECORD_COLUMNS}) VALUES`, 11);
-    this.orderRows = new RowInserter(db, "INSERT INTO journal_order (order_id, seq) VALUES", 2);
-    this.parentRows = new RowInserter(db, "INSERT INTO journal_parent (parent_id, seq) VALUES", 2);
-    this.clientIdRows = new RowInserter(
-      db,
-      "INSERT INTO journal_client_id (cl_ord_id, source, seq, order_id) VALUES",
-      4,
-    );
-    const inserters = [this.journalRows, this.orderRows, this.parentRows, this.clientIdRows];
-    const tx = db.transaction((batch: readonly JournalRecord[], alongside: (() => void) | undefined) => {
-      const journal = this.journalRows;
-      const orders = this.orderRows;
-      const parents = this.parentRows;
-      const clientIds = this.clientIdRows;
-      for (let b = 0; b < batch.length; b++) {
-        const r = batch[b] as JournalRecord;
-        const v = journal.values;
-        let at = journal.at;
-        v[at++] = r.seq;
-        v[at++] = r.time;
-        v[at++] = r.type;
-        v[at++] = r.source;
-        v[at++] = r.parentId;
-        v[at++] = r.orderId;
-        v[at++] = r.childId;
-        v[at++] = r.causation;
-        v[at++] = r.payload;
-        v[at++] = r.prevHash;
-        v[at++] = r.hash;
-        journal.at = at;
-        journal.row();
-        const moreOrders = r.moreOrderIds;
-        for (let k = 0; k < moreOrders.length; k++) orders.add2(moreOrders[k], r.seq);
-        const moreParents = r.moreParentIds;
-        for (let k = 0; k < moreParents.length; k++) parents.add2(moreParents[k], r.seq);
-        const refs = r.clientRefs;
-        for (let k = 0; k < refs.length; k++) {
-          const ref = refs[k] as JournalRecord["clientRefs"][number];
-          clientIds.add4(ref.clOrdId, ref.source, r.seq, ref.orderId);
-        }
-      }
-      for (const inserter of inserters) inserter.flush();
-      alongside?.();
-    });
-    this.appendTx = (batch, alongside) => {
-      try {
-        tx(batch, alongside);
-      } catch (error) {
-        for (const inserter of inserters) inserter.reset();
-        throw error;
-      }
-    };
+    this.appendTx = writer ? batchWriter(db) : null;
   }
 
   /** The underlying connection, for tests and benchmarks that need raw SQL. */
@@ -130,6 +85,7 @@ export class SqliteJournalStore implements SyncJournalStore {
   }
 
   appendSync(batch: readonly JournalRecord[], alongside?: () => void): void {
+    if (this.appendTx === null) throw new JournalOpenError("journal-read-only", `${this.location}: opened read-only`);
     if (batch.length > 0 || alongside !== undefined) this.appendTx(batch, alongside);
   }
 
@@ -248,6 +204,67 @@ export class SqliteJournalStore implements SyncJournalStore {
   }
 }
 
+type BatchWriter = (batch: readonly JournalRecord[], alongside: (() => void) | undefined) => void;
+
+/**
+ * Appends a batch in one transaction: its records and index rows by the multi-row inserters, then `alongside` (a
+ * companion's writes) in the same transaction.
+ */
+function batchWriter(db: Database.Database): BatchWriter {
+  const journalRows = new RowInserter(db, `INSERT INTO journal (${RECORD_COLUMNS}) VALUES`, 11);
+  const orderRows = new RowInserter(db, "INSERT INTO journal_order (order_id, seq) VALUES", 2);
+  const parentRows = new RowInserter(db, "INSERT INTO journal_parent (parent_id, seq) VALUES", 2);
+  const clientIdRows = new RowInserter(
+    db,
+    "INSERT INTO journal_client_id (cl_ord_id, source, seq, order_id) VALUES",
+    4,
+  );
+  const inserters = [journalRows, orderRows, parentRows, clientIdRows];
+  const tx = db.transaction((batch: readonly JournalRecord[], alongside: (() => void) | undefined) => {
+    const journal = journalRows;
+    const orders = orderRows;
+    const parents = parentRows;
+    const clientIds = clientIdRows;
+    for (let b = 0; b < batch.length; b++) {
+      const r = batch[b] as JournalRecord;
+      const v = journal.values;
+      let at = journal.at;
+      v[at++] = r.seq;
+      v[at++] = r.time;
+      v[at++] = r.type;
+      v[at++] = r.source;
+      v[at++] = r.parentId;
+      v[at++] = r.orderId;
+      v[at++] = r.childId;
+      v[at++] = r.causation;
+      v[at++] = r.payload;
+      v[at++] = r.prevHash;
+      v[at++] = r.hash;
+      journal.at = at;
+      journal.row();
+      const moreOrders = r.moreOrderIds;
+      for (let k = 0; k < moreOrders.length; k++) orders.add2(moreOrders[k], r.seq);
+      const moreParents = r.moreParentIds;
+      for (let k = 0; k < moreParents.length; k++) parents.add2(moreParents[k], r.seq);
+      const refs = r.clientRefs;
+      for (let k = 0; k < refs.length; k++) {
+        const ref = refs[k] as JournalRecord["clientRefs"][number];
+        clientIds.add4(ref.clOrdId, ref.source, r.seq, ref.orderId);
+      }
+    }
+    for (const inserter of inserters) inserter.flush();
+    alongside?.();
+  });
+  return (batch, alongside) => {
+    try {
+      tx(batch, alongside);
+    } catch (error) {
+      for (const inserter of inserters) inserter.reset();
+      throw error;
+    }
+  };
+}
+
 /**
  * Rows of one table inserted ROWS_PER_INSERT at a time by one prepared multi-row INSERT, the rest of a batch by a
  * statement prepared (once, then cached) for exactly that many rows: one statement run per 64 rows whatever the
@@ -331,6 +348,25 @@ function checkMagic(path: string): void {
   } finally {
     closeSync(fd);
   }
+}
+
+/** A journal opened to read: its schema table and journal table exist, its version is one this build reads. */
+function checkReadable(db: Database.Database, path: string): void {
+  const table = (name: string) =>
+    db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+  if (!table("tributary_schema"))
+    throw new JournalOpenError(
+      "journal-foreign",
+      `${path}: not a Tributary journal (a SQLite database without the tributary_schema table)`,
+    );
+  const current = (db.prepare("SELECT max(version) AS v FROM tributary_schema").get() as { v: number | null }).v ?? 0;
+  if (current > SCHEMA_VERSION)
+    throw new JournalOpenError(
+      "journal-schema-newer",
+      `${path}: journal schema version ${current} is newer than this Tributary reads (${SCHEMA_VERSION}); upgrade Tributary`,
+    );
+  for (const name of ["journal", "journal_order", "journal_parent", "journal_client_id"])
+    if (!table(name)) throw new JournalOpenError("journal-corrupt", `${path}: the ${name} table is missing`);
 }
 
 function prepareSchema(db: Database.Database, path: string, mode: "create" | "open"): void {

@@ -1,7 +1,7 @@
 /**
  * Verification of a stored journal: reads every record in seq order and checks the hash chain (prev_hash is the
  * previous record's hash, GENESIS_HASH for seq 1; hash = SHA-256(prev_hash + "\n" + payload)), that seqs run gapless
- * from 1, that the payload's seq, time and type match the columns, and that the other columns (source, parent, order, child,
+ * from 1 (none below it), that the payload's seq, time and type match the columns, and that the other columns (source, parent, order, child,
  * causation) are what the payload derives. Finally it compares the index tables' row counts with what the records
  * derive. It names the first bad seq and why.
  * Limits: a truncation of the newest records leaves a valid shorter chain; keep the head hash (printed by verify)
@@ -18,6 +18,10 @@ export type VerifyResult =
 const CHUNK = 20_000;
 
 export async function verifyJournal(store: JournalStore): Promise<VerifyResult> {
+  // Records numbered below 1 are outside the chain but still answer queries by order, parent or child: forged.
+  const below = await store.readRange(Number.MIN_SAFE_INTEGER, 0);
+  if (below.length > 0)
+    return { ok: false, records: 0, badSeq: (below[0] as StoredRecord).seq, reason: "a record numbered below 1" };
   const head = await store.head();
   if (head === null) return { ok: true, records: 0, headHash: GENESIS_HASH };
   const causation = new CausationTracker();
