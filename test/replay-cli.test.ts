@@ -4,7 +4,7 @@
  * mismatches or gaps exits 1 after its report; a user mistake prints one line naming file, line and field and exits 2.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -13,6 +13,9 @@ const CLI = join(import.meta.dirname, "..", "dist", "src", "cli", "main.js");
 const DATA = join(import.meta.dirname, "..", "..", "shared", "data");
 const AMZN = join(DATA, "lobster", "AMZN_2012-06-21_34200000_57600000");
 const AAPL = join(DATA, "lobster", "AAPL_2012-06-21_34200000_57600000");
+/** A directory named like a capture: reading it must fail with one line, not crash the stream. */
+const GZ_DIRECTORY = join(mkdtempSync(join(tmpdir(), "tributary-replay-")), "capture.gz");
+mkdirSync(GZ_DIRECTORY);
 
 function run(...args: string[]) {
   const r = spawnSync(process.execPath, [CLI, "replay", ...args], {
@@ -97,6 +100,8 @@ describe("tributary replay lobster", () => {
     [["lobster", "--messages", "x.csv"], "required option '--orderbook <file>' not specified"],
     [["binance", "--file", "/no/such.gz", "--check"], "/no/such.gz: no such file"],
     [["tardis", "--file", "/no/such.csv"], "/no/such.csv: no such file"],
+    [["binance", "--file", GZ_DIRECTORY], `${GZ_DIRECTORY}: is a directory, not a file`],
+    [["tardis", "--file", GZ_DIRECTORY], `${GZ_DIRECTORY}: is a directory, not a file`],
     [
       ["lobster", "--messages", "a", "--orderbook", "b", "--max-shown", "x"],
       '--max-shown must be a whole number, got "x"',

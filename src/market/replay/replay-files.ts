@@ -4,7 +4,7 @@
  * one-line `UserError` naming the file. Reading is synchronous for plain files (a replay is one long loop that has
  * nothing else to wait for) and asynchronous for gzip, which node:zlib only streams asynchronously.
  */
-import { closeSync, createReadStream, openSync, readSync } from "node:fs";
+import { closeSync, createReadStream, fstatSync, openSync, readSync } from "node:fs";
 import { createGunzip } from "node:zlib";
 import { UserError } from "../../core/errors.js";
 
@@ -13,11 +13,18 @@ export const CHUNK_BYTES = 1 << 20;
 
 /** Opens `path` for reading, or throws a one-line `UserError`. */
 export function openRecordedFile(path: string): number {
+  let fd: number;
   try {
-    return openSync(path, "r");
+    fd = openSync(path, "r");
   } catch (error) {
     throw fileError(path, error);
   }
+  // A directory opens on Linux; reading it is what fails, later and less clearly.
+  if (fstatSync(fd).isDirectory()) {
+    closeSync(fd);
+    throw fileError(path, Object.assign(new Error(`EISDIR: ${path}`), { code: "EISDIR" }));
+  }
+  return fd;
 }
 
 /** The chunks of a plain file, read synchronously into one reused buffer (valid until the next chunk). */
@@ -43,7 +50,10 @@ export function* fileChunks(path: string, chunkBytes = CHUNK_BYTES): Generator<U
 /** The decompressed chunks of a gzip file, streamed. */
 export async function* gzipChunks(path: string): AsyncGenerator<Uint8Array> {
   closeSync(openRecordedFile(path)); // a missing file fails here, with the same message as a plain file
-  const stream = createReadStream(path).pipe(createGunzip({ chunkSize: 1 << 16 }));
+  const file = createReadStream(path);
+  const stream = file.pipe(createGunzip({ chunkSize: 1 << 16 }));
+  // pipe() does not forward the file's own errors: hand them to the stream being read, so they reach the catch.
+  file.once("error", (error) => stream.destroy(error));
   try {
     for await (const chunk of stream) yield chunk as Uint8Array;
   } catch (error) {
