@@ -65,6 +65,12 @@ describe("tributary demo + tca", () => {
         "markout_60s_bps,markout_300s_bps",
     );
     expect(fills.length - 1).toBe(t.fills);
+    // Quantities are exact: a filled order's executed quantity is its order quantity, fractional PNNY lots included.
+    const orders = readFileSync(join(out, "tca-orders.csv"), "utf8").trim().split("\n").slice(1);
+    const qty = orders.map((l) => l.split(",")).map((c) => ({ symbol: c[6], order: c[8], executed: c[9] }));
+    const fractional = qty.filter((q) => q.symbol === "PNNY" && q.order === q.executed && q.order?.includes("."));
+    expect(fractional.length).toBeGreaterThan(0);
+    for (const q of qty) expect(q.executed, JSON.stringify(q)).toMatch(/^\d+(\.\d{1,4})?$/);
     const table = run("demo", "--minutes", "1", "--seed", "5", "--order-count", "50", "--no-journal").stdout;
     expect(table).toMatch(/Transaction cost analysis: 50 orders/);
     expect(table).toMatch(/implementation shortfall -?\d+\.\d\d bps = delay/);

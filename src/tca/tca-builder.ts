@@ -509,8 +509,10 @@ function costColumns(
 ): CostColumns {
   const executed: ExecutedFill[] = [];
   let venueLots = 0;
+  let executedLots = 0;
   let feeMicros = 0;
   for (const f of fills) {
+    executedLots += f.qty;
     executed.push({
       shares: instrument.quantityToShares(f.qty),
       price: instrument.priceToNumber(f.price),
@@ -531,7 +533,7 @@ function costColumns(
     // Fully executed: nothing is left to value, whatever the quote at the end.
     endPrice: isNumber(endMid) ? endMid : decision,
   });
-  const unexecutedOpen = s.executedShares < orderShares && !isNumber(endMid);
+  const unexecutedOpen = executedLots < orderLots && !isNumber(endMid);
   const intervalVwap = instrument.priceToNumber(market.vwap(arrival, end));
   const dayVwap = instrument.priceToNumber(market.dayVwap());
   const volume = market.volume(arrival, end);
@@ -541,7 +543,9 @@ function costColumns(
     symbol,
     algo: algo?.algo ?? null,
     orderQty: orderShares,
-    executedQty: s.executedShares,
+    // From whole lots, so a filled order's executed quantity is its order quantity exactly (a sum of shares in floats
+    // is not: 481.55530000000016 of 481.5553).
+    executedQty: instrument.quantityToShares(executedLots),
     fills: fills.length,
     avgPrice: orNull(s.averagePrice),
     arrivalTime: microsToIso(arrival),
