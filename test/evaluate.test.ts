@@ -136,7 +136,13 @@ describe("tributary evaluate", () => {
     for (const [args, message] of [
       [["--seeds", "0"], "--seeds must be a whole number"],
       [["--symbol", "NOPE"], "--symbol: NOPE is not an instrument"],
-      [["--shares", "1.5"], '--shares: "1.5" is not a positive number of ACME lots'],
+      [["--shares", "1.5"], '--shares: "1.5" is not a whole number of lots (ACME\'s lot is 1 share)'],
+      [["--shares", "-5"], '--shares: "-5" is not a positive number of shares'],
+      [
+        ["--symbol", "NRTH", "--shares", "150"],
+        '--shares: "150" is not a whole number of lots (NRTH\'s lot is 100 shares)',
+      ],
+      [["--first-seed", "2147483647", "--seeds", "2"], "--first-seed 2147483647 with --seeds 2 runs past seed 2^31-1"],
       [["--pov-rate", "2"], "--pov-rate must be a number in (0, 1]"],
       [["--over-send", "0.5"], '--over-send must be a number from 1 to 10, got "0.5"'],
       [["--routing", "spray,teleport"], '--routing: "teleport" is not one of'],

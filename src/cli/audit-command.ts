@@ -38,7 +38,7 @@ interface QueryOptions extends StoreOptions {
 }
 
 function parentId(value: string): number {
-  if (!/^\d+$/.test(value))
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value)))
     throw new InvalidArgumentError(`--parent must be a parent id (a whole number), got "${value}"`);
   return Number(value);
 }

@@ -128,9 +128,19 @@ export function registerEvaluate(
       for (const shares of flags.shares) {
         const qty = instrument.parseQuantity(shares);
         if (!qty.ok || qty.value <= 0) {
-          throw new UserError("bad-flag", `--shares: "${shares}" is not a positive number of ${flags.symbol} lots`);
+          const lot = `${flags.symbol}'s lot is ${instrument.lotSize} share${instrument.lotSize === "1" ? "" : "s"}`;
+          const why =
+            qty.ok || qty.reason !== "not-a-lot-multiple"
+              ? "is not a positive number of shares"
+              : `is not a whole number of lots (${lot})`;
+          throw new UserError("bad-flag", `--shares: "${shares}" ${why}`);
         }
       }
+      if (flags.firstSeed + flags.seeds - 1 > 2 ** 31 - 1)
+        throw new UserError(
+          "bad-flag",
+          `--first-seed ${flags.firstSeed} with --seeds ${flags.seeds} runs past seed 2^31-1`,
+        );
       const profileFile = flags.volumeProfile ?? defaults.volumeProfile();
       const profile = profileFile === null ? VolumeProfile.generatedU(SESSION_SECONDS) : loadVolumeProfile(profileFile);
       const seeds = Array.from({ length: flags.seeds }, (_, i) => flags.firstSeed + i);
