@@ -22,6 +22,14 @@ describe("tributary demo + audit", () => {
   const dir = mkdtempSync(join(tmpdir(), "tributary-audit-"));
   const out = join(dir, "run");
   const db = join(out, "journal.db");
+  /** A copy of the run's journal in `dir`, to damage. */
+  const copyOfJournal = (name: string): string => {
+    const copy = join(dir, name);
+    const source = new Database(db);
+    source.exec(`VACUUM INTO '${copy}'`);
+    source.close();
+    return copy;
+  };
   let demo: ReturnType<typeof run>;
   let accepted: { clOrdId: string; parentId: string; filled: string }[];
 
@@ -69,10 +77,7 @@ describe("tributary demo + audit", () => {
     const ok = run("audit", "verify", "--db", db);
     expect(ok.status).toBe(0);
     expect(ok.stdout).toMatch(/records verified; hash chain intact; head [0-9a-f]{64}/);
-    const copy = join(dir, "tampered.db");
-    const source = new Database(db);
-    source.exec(`VACUUM INTO '${copy}'`);
-    source.close();
+    const copy = copyOfJournal("tampered.db");
     const t = new Database(copy);
     t.exec("DROP TRIGGER journal_no_update");
     t.exec("UPDATE journal SET payload = replace(payload, '\"seq\":7,', '\"seq\":7, ') WHERE seq = 7");
@@ -83,10 +88,7 @@ describe("tributary demo + audit", () => {
   });
 
   it("finds a record forged below seq 1, which the chain does not reach but queries would show", () => {
-    const copy = join(dir, "forged.db");
-    const source = new Database(db);
-    source.exec(`VACUUM INTO '${copy}'`);
-    source.close();
+    const copy = copyOfJournal("forged.db");
     const t = new Database(copy);
     t.exec(
       "INSERT INTO journal SELECT -5, time, type, source, parent_id, order_id, child_id, causation, payload, prev_hash," +
@@ -99,10 +101,7 @@ describe("tributary demo + audit", () => {
   });
 
   it("reads a journal without writing to it: a read-only file verifies and keeps its bytes", () => {
-    const copy = join(dir, "read-only.db");
-    const source = new Database(db);
-    source.exec(`VACUUM INTO '${copy}'`);
-    source.close();
+    const copy = copyOfJournal("read-only.db");
     const before = readFileSync(copy);
     chmodSync(copy, 0o444);
     const ok = run("audit", "verify", "--db", copy);
@@ -135,10 +134,7 @@ describe("tributary demo + audit", () => {
     [
       "a journal from a newer Tributary",
       () => {
-        const f = join(dir, "newer.db");
-        const source = new Database(db);
-        source.exec(`VACUUM INTO '${f}'`);
-        source.close();
+        const f = copyOfJournal("newer.db");
         const d = new Database(f);
         d.exec("INSERT INTO tributary_schema (version, description) VALUES (99, 'future')");
         d.close();
@@ -151,10 +147,7 @@ describe("tributary demo + audit", () => {
     [
       "a journal whose journal table is missing",
       () => {
-        const f = join(dir, "no-table.db");
-        const source = new Database(db);
-        source.exec(`VACUUM INTO '${f}'`);
-        source.close();
+        const f = copyOfJournal("no-table.db");
         const d = new Database(f);
         d.exec("DROP TABLE journal");
         d.close();
@@ -165,10 +158,7 @@ describe("tributary demo + audit", () => {
     [
       "a journal damaged past its header",
       () => {
-        const f = join(dir, "damaged.db");
-        const source = new Database(db);
-        source.exec(`VACUUM INTO '${f}'`);
-        source.close();
+        const f = copyOfJournal("damaged.db");
         const bytes = readFileSync(f);
         bytes.fill(0x5a, 4096 * 3, bytes.length);
         writeFileSync(f, bytes);
