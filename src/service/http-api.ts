@@ -101,10 +101,6 @@ const INTAKE_CLOSED: ReadonlySet<string> = new Set(["starting", "session-closed"
 /** The routes (by their `ack` name) that take orders and amendments: their refusals count as order rejects. */
 const AMENDS: ReadonlySet<string> = new Set(["orders", "orders-batch", "cancel", "replace"]);
 
-/**
- * The 201 of `POST /orders`: with a response schema Fastify writes it with a serialiser compiled from the schema
- * (fast-json-stringify) instead of `JSON.stringify`, and the OpenAPI document shows it.
- */
 /** Every refusal: `{error, field, message}` (documented on each route; Fastify writes it with a compiled serialiser). */
 const refusal = {
   description: "refused: a stable code, the field at fault (or null) and a message",
@@ -118,6 +114,10 @@ const refusal = {
 };
 const refusals = { "4xx": refusal, "5xx": refusal };
 
+/**
+ * The 201 of `POST /orders`: with a response schema Fastify writes it with a serialiser compiled from the schema
+ * (fast-json-stringify) instead of `JSON.stringify`, and the OpenAPI document shows it.
+ */
 const orderAccepted = {
   description: "accepted: the order's events are durable",
   type: "object",
