@@ -221,14 +221,10 @@ function batchWriter(db: Database.Database): BatchWriter {
   );
   const inserters = [journalRows, orderRows, parentRows, clientIdRows];
   const tx = db.transaction((batch: readonly JournalRecord[], alongside: (() => void) | undefined) => {
-    const journal = journalRows;
-    const orders = orderRows;
-    const parents = parentRows;
-    const clientIds = clientIdRows;
     for (let b = 0; b < batch.length; b++) {
       const r = batch[b] as JournalRecord;
-      const v = journal.values;
-      let at = journal.at;
+      const v = journalRows.values;
+      let at = journalRows.at;
       v[at++] = r.seq;
       v[at++] = r.time;
       v[at++] = r.type;
@@ -240,16 +236,16 @@ function batchWriter(db: Database.Database): BatchWriter {
       v[at++] = r.payload;
       v[at++] = r.prevHash;
       v[at++] = r.hash;
-      journal.at = at;
-      journal.row();
+      journalRows.at = at;
+      journalRows.row();
       const moreOrders = r.moreOrderIds;
-      for (let k = 0; k < moreOrders.length; k++) orders.add2(moreOrders[k], r.seq);
+      for (let k = 0; k < moreOrders.length; k++) orderRows.add2(moreOrders[k], r.seq);
       const moreParents = r.moreParentIds;
-      for (let k = 0; k < moreParents.length; k++) parents.add2(moreParents[k], r.seq);
+      for (let k = 0; k < moreParents.length; k++) parentRows.add2(moreParents[k], r.seq);
       const refs = r.clientRefs;
       for (let k = 0; k < refs.length; k++) {
         const ref = refs[k] as JournalRecord["clientRefs"][number];
-        clientIds.add4(ref.clOrdId, ref.source, r.seq, ref.orderId);
+        clientIdRows.add4(ref.clOrdId, ref.source, r.seq, ref.orderId);
       }
     }
     for (const inserter of inserters) inserter.flush();
