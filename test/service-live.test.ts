@@ -249,7 +249,7 @@ describe("tributary serve: live", () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     const acked: string[] = [];
-    const answers = new Map<number, number>();
+    const answers = new Map<number | string, number>();
     let next = 0;
     let stopLoad = false;
     const worker = async (): Promise<void> => {
@@ -260,8 +260,10 @@ describe("tributary serve: live", () => {
           answers.set(r.status, (answers.get(r.status) ?? 0) + 1);
           if (r.status === 201) acked.push(id);
           else if (r.status === 503) break;
-        } catch {
-          break; // connection refused or reset: the service has stopped listening
+        } catch (error) {
+          const code = ((error as Error).cause as NodeJS.ErrnoException | undefined)?.code ?? (error as Error).message;
+          answers.set(code, (answers.get(code) ?? 0) + 1);
+          break;
         }
       }
     };
@@ -273,6 +275,9 @@ describe("tributary serve: live", () => {
     await load;
     expect(code).toBe(0);
     expect(acked.length).toBeGreaterThanOrEqual(500);
+    // The drain: every client's request in flight at the stop was answered 503, none was cut by a reset.
+    expect([...answers.keys()].sort()).toEqual([201, 503]);
+    expect(answers.get(503)).toBe(16);
 
     const journaled = acceptedIds(service.journal);
     const lost = acked.filter((id) => !journaled.has(id));

@@ -177,6 +177,9 @@ export async function createHttpApi(deps: HttpApiDeps, tls: { cert: Buffer; key:
   // Hooks in the callback style: an async hook costs a promise and a microtask per request.
   app.addHook("onRequest", (request, reply, done) => {
     reply.header("x-request-id", request.id);
+    // While stopping, every answer ends its connection: the client learns it and opens no further request on it, so
+    // the connections close before the listener does and none is cut under a request on its way.
+    if (deps.intake() === "stopping") reply.header("connection", "close");
     if (request.routeOptions.config.public === true) return done();
     request.principal = auth.authenticate(request.headers.authorization);
     if (request.principal !== null) return done();

@@ -15,7 +15,7 @@ describe("service config", () => {
     expect(c.snapshotEvery).toBe(100_000);
     expect(c.snapshotPath).toBe("/etc/tributary/j.db.snapshot");
     expect(c.http).toMatchObject({ host: "127.0.0.1", port: 8080, tls: null, maxBatchOrders: 1000 });
-    expect(c.shutdown).toEqual({ children: "cancel", graceSeconds: 5 });
+    expect(c.shutdown).toEqual({ children: "cancel", graceSeconds: 5, drainSeconds: 1 });
     expect(c.fix).toBeNull();
     expect(c.releaseDoneOrdersAfter).toBe(60);
     expect(

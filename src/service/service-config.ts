@@ -159,8 +159,9 @@ const serviceSchema = z.strictObject({
     .strictObject({
       children: z.enum(["cancel", "keep"]).default("cancel"),
       graceSeconds: z.number().positive("must be > 0").max(120, "at most 120").default(5),
+      drainSeconds: z.number().min(0, "must be >= 0").max(120, "at most 120").default(1),
     })
-    .default({ children: "cancel", graceSeconds: 5 }),
+    .default({ children: "cancel", graceSeconds: 5, drainSeconds: 1 }),
   log: z
     .strictObject({ level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info") })
     .default({ level: "info" }),

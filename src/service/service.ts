@@ -16,7 +16,8 @@
  * `stop()` (SIGTERM/SIGINT in `tributary serve`) is graceful: intake stops (HTTP answers 503, FIX sessions are logged
  * out), then per `shutdown.children` the working child orders are cancelled (a global kill switch with reason
  * "shutdown", journaled, so the executor cancels every child; client orders stay open) or kept, for at most
- * `graceSeconds`; requests in flight get their answers, the journal is flushed and closed, the sockets closed.
+ * `graceSeconds`, while HTTP drains (503 with Connection: close, until its clients hang up or `drainSeconds`); then
+ * requests in flight get their answers, the journal is flushed and closed, the sockets closed.
  * `resume` (serve --resume) continues an existing journal after a crash or a stop: the engine is rebuilt from it
  * (runtime/recover.ts), the session keeps its original open and close, the executor reconciles the child orders that
  * were working and works the open parents again; clients query their orders as before.
@@ -68,6 +69,7 @@ import { endOfDayReport } from "./end-of-day.js";
 import { EventStream } from "./event-stream.js";
 import { redeliverMissedReports } from "./fix-redelivery.js";
 import { createHttpApi } from "./http-api.js";
+import { HttpConnections } from "./http-connections.js";
 import { createLogger } from "./logger.js";
 import { ServiceMetrics } from "./metrics.js";
 import { FillLog } from "./order-view.js";
@@ -580,6 +582,8 @@ export async function startService(
     tls,
   );
 
+  const httpConnections = new HttpConnections(app.server);
+
   let fixTcp: TcpFixAcceptor | null = null;
   let fixPort: number | null = null;
   let httpPort: number;
@@ -655,8 +659,15 @@ export async function startService(
     logger.info({ reason, policy: config.shutdown.children }, "stopping: intake closed");
     phase = "stopping";
     stream.close();
-    const httpClosed = app.close();
     const graceMs = config.shutdown.graceSeconds * 1000;
+    // The drain: HTTP keeps listening, and answers every request (orders with 503 shutting-down) with Connection:
+    // close, until its clients have closed their connections or `drainSeconds` have passed. A request already on its
+    // way on a kept-alive connection is answered; closing that connection under it would reset it, and its client
+    // could not tell whether the order was taken.
+    const httpDrained = waitFor(
+      () => httpConnections.count === 0,
+      Math.min(config.shutdown.drainSeconds * 1000, graceMs),
+    );
     if (fixAcceptor !== null) {
       for (const s of fixAcceptor.allSessions()) if (s.isLoggedOn) s.logout("service stopping");
       await waitFor(() => fixAcceptor.allSessions().every((s) => !s.isLoggedOn), Math.min(graceMs, 2_000));
@@ -667,6 +678,8 @@ export async function startService(
       if (!cancelled)
         logger.warn({ working: executor.workingChildren }, "child orders still working at the grace limit");
     }
+    await httpDrained;
+    const httpClosed = app.close();
     // Requests in flight get their answers; then keep-alive connections left idle are closed (every grace period,
     // all of them).
     let httpDone = false;
@@ -674,7 +687,7 @@ export async function startService(
       httpDone = true;
     });
     const drained = await waitFor(() => {
-      app.server.closeIdleConnections();
+      httpConnections.closeIdle();
       return httpDone;
     }, graceMs);
     if (!drained) app.server.closeAllConnections();

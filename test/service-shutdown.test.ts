@@ -1,0 +1,94 @@
+/**
+ * `tributary serve` stopping under clients that hold keep-alive connections: a request that arrives on one while the
+ * service stops gets an answer (503 shutting-down, `Connection: close`), not a connection reset.
+ */
+import { rmSync } from "node:fs";
+import { connect, type Socket } from "node:net";
+import { afterAll, describe, expect, it } from "vitest";
+import { restingOrder, type ServiceProcess, serviceConfig, startServiceProcess, tempDir } from "./service-fixtures.js";
+
+const DESK = "desk-shutdown-token";
+
+const started: ServiceProcess[] = [];
+afterAll(async () => {
+  for (const s of started) {
+    await s.stop("SIGKILL");
+    rmSync(s.dir, { recursive: true, force: true });
+  }
+});
+
+/** A raw keep-alive HTTP/1.1 connection: what it received, and how it ended. */
+interface RawClient {
+  readonly socket: Socket;
+  received: string;
+  error: string | null;
+  readonly ended: Promise<void>;
+}
+
+async function rawClient(url: string): Promise<RawClient> {
+  const { hostname, port } = new URL(url);
+  const socket = connect(Number(port), hostname);
+  await new Promise<void>((resolve, reject) => socket.once("connect", resolve).once("error", reject));
+  socket.setEncoding("utf8");
+  const client: RawClient = {
+    socket,
+    received: "",
+    error: null,
+    ended: new Promise<void>((resolve) => socket.once("close", () => resolve())),
+  };
+  socket.on("data", (chunk: string) => {
+    client.received += chunk;
+  });
+  socket.on("error", (error: NodeJS.ErrnoException) => {
+    client.error = error.code ?? error.message;
+  });
+  return client;
+}
+
+const post = (clOrdId: string): string => {
+  const body = JSON.stringify(restingOrder(clOrdId, "D1"));
+  return [
+    "POST /orders HTTP/1.1",
+    "Host: tributary",
+    `Authorization: Bearer ${DESK}`,
+    "Content-Type: application/json",
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    "",
+    body,
+  ].join("\r\n");
+};
+
+describe("serve stopping with keep-alive clients", () => {
+  it("answers requests sent during the stop with 503 shutting-down and Connection: close, then exits 0", async () => {
+    const dir = tempDir();
+    const service = await startServiceProcess(dir, serviceConfig(dir, { sources: [{ id: "DESK", token: DESK }] }));
+    started.push(service);
+    // Each connection is used once, then left idle and kept alive: the connections a pooling client holds.
+    const clients = await Promise.all(Array.from({ length: 20 }, () => rawClient(service.url)));
+    for (const [i, c] of clients.entries()) c.socket.write(post(`before-${i}`));
+    const answered = (c: RawClient) => c.received.includes("\r\n\r\n{");
+    const deadline = Date.now() + 10_000;
+    while (!clients.every(answered) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(clients.map((c) => c.received.split("\r\n")[0])).toEqual(clients.map(() => "HTTP/1.1 201 Created"));
+    for (const c of clients) c.received = "";
+
+    // And one connection that stays silent: the drain does not wait for it beyond `shutdown.drainSeconds`, and it is
+    // closed cleanly.
+    const silent = await rawClient(service.url);
+    const stopAsked = Date.now();
+    service.child.kill("SIGTERM");
+    while (!service.logs.some((l) => l.msg === "stopping: intake closed")) await new Promise((r) => setTimeout(r, 5));
+    for (const [i, c] of clients.entries()) c.socket.write(post(`at-stop-${i}`));
+    expect(await service.exited).toBe(0);
+    await Promise.all([...clients, silent].map((c) => c.ended));
+    expect(Date.now() - stopAsked).toBeLessThan(5_000);
+    expect([silent.error, silent.received]).toEqual([null, ""]);
+
+    const outcomes = clients.map((c) => c.error ?? c.received.split("\r\n")[0]);
+    expect(outcomes).toEqual(clients.map(() => "HTTP/1.1 503 Service Unavailable"));
+    for (const c of clients) {
+      expect(c.received.toLowerCase()).toContain("connection: close");
+      expect(c.received).toContain('"error":"shutting-down"');
+    }
+  });
+});
