@@ -7,7 +7,7 @@
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { readFileSync, rmSync } from "node:fs";
+import { readFileSync, rmSync, statSync } from "node:fs";
 import { request } from "node:https";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -399,10 +399,23 @@ describe("tributary serve: live", () => {
       const refused = await fix.next((m) => m.msgType === "8" && m.get(11) === "fday-2", "fday-2's reject");
       expect([refused.get(150), refused.get(103)]).toEqual(["8", "2"]);
       stream.close();
+      expect(report).toMatchObject({ written: true });
       expect(await service.stop()).toBe(0);
     } finally {
       fix.close();
     }
+    // A resume after the close makes the same report: logged again, the file left as it was.
+    const eod = join(service.dir, "eod.json");
+    const before = [readFileSync(eod, "utf8"), statSync(eod).mtimeMs];
+    const resumed = await startServiceProcess(service.dir, join(service.dir, "serve.yaml"), ["--resume"]);
+    started.push(resumed);
+    const deadline = Date.now() + 15_000;
+    while (!resumed.logs.some((l) => l.msg === "session closed: end-of-day report") && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
+    const again = resumed.logs.find((l) => l.msg === "session closed: end-of-day report");
+    expect(again).toMatchObject({ sources: { DESK: { expired: 1 }, OMS1: { expired: 1 } }, written: false });
+    expect([readFileSync(eod, "utf8"), statSync(eod).mtimeMs]).toEqual(before);
+    expect(await resumed.stop()).toBe(0);
   });
 
   it("serves HTTPS and FIX over TLS with the configured certificates; a FIX password kept as its SHA-256", async () => {

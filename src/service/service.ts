@@ -644,14 +644,21 @@ export async function startService(
       sessionClose: new Date(day.endMicros / 1000).toISOString(),
       sources: endOfDayReport(engine),
     };
-    logger.info({ sources: report.sources }, "session closed: end-of-day report");
+    // A resume after the close makes the report again: the file is written only when it says something new, so a
+    // reader watching it sees one report per change, not one per restart.
+    let written = false;
     if (config.endOfDayReport !== null) {
+      const text = `${JSON.stringify(report, null, 2)}\n`;
       try {
-        writeFileSync(config.endOfDayReport, `${JSON.stringify(report, null, 2)}\n`);
+        if (!existsSync(config.endOfDayReport) || readFileSync(config.endOfDayReport, "utf8") !== text) {
+          writeFileSync(config.endOfDayReport, text);
+          written = true;
+        }
       } catch (error) {
         logger.error({ err: error, file: config.endOfDayReport }, "cannot write the end-of-day report");
       }
     }
+    logger.info({ sources: report.sources, file: config.endOfDayReport, written }, "session closed: end-of-day report");
   });
 
   let stopping: Promise<StopSummary> | null = null;
