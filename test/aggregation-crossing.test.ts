@@ -7,10 +7,15 @@ import { describe, expect, it } from "vitest";
 import { INTERNAL_VENUE } from "../src/model/client-events.js";
 import { orderFromRow, px, table, testEngine } from "./engine-fixtures.js";
 
+/** The orders of a table, each in an account of its own unless the table names one (see self-match prevention). */
 function book(orders: string, options: Parameters<typeof testEngine>[0] = {}) {
   const t = testEngine(options);
   for (const row of table(orders)) {
-    const result = t.submit({ ...orderFromRow(row), limitPrice: row.limit_price ?? null });
+    const result = t.submit({
+      account: `acct-${row.cl_ord_id}`,
+      ...orderFromRow(row),
+      limitPrice: row.limit_price ?? null,
+    });
     if (!result.ok) throw new Error(`${row.cl_ord_id}: ${result.message}`);
   }
   return t;
@@ -172,5 +177,93 @@ describe("internal crossing", () => {
     t.engine.revive({ scope: "account", id: "A1" });
     expect(t.ofType("internal-cross").map((c) => c.qty)).toEqual([60]);
     expect(state(t, ["A", "S"]).map((s) => s.cum)).toEqual([60, 60]);
+  });
+  describe("self-match prevention: no account on both sides of one cross", () => {
+    const crossed = (t: ReturnType<typeof testEngine>) =>
+      t.ofType("fill-allocated").map((a) => a.allocations.map((x) => `${x.clOrdId}:${x.qty}`).join(" "));
+
+    it.each([
+      {
+        name: "an account on both sides takes part on its larger side only",
+        orders: `
+          | cl_ord_id | side | quantity | account | allow_cross |
+          | XB        | buy  | 100      | X       | true        |
+          | XS        | sell | 60       | X       | true        |
+          | YS        | sell | 50       | Y       | true        |`,
+        // X's sell sits out: X's buy crosses with Y's sell only, and X's sell is left for the market.
+        allocations: ["XB:50", "YS:50"],
+        open: { XB: 50, XS: 60, YS: 0 },
+      },
+      {
+        name: "on a tie it takes part on its buy side",
+        orders: `
+          | cl_ord_id | side | quantity | account | allow_cross |
+          | XB        | buy  | 50       | X       | true        |
+          | XS        | sell | 50       | X       | true        |
+          | YS        | sell | 50       | Y       | true        |`,
+        allocations: ["XB:50", "YS:50"],
+        open: { XB: 0, XS: 50, YS: 0 },
+      },
+      {
+        name: "its smaller side sits out even when that leaves the larger side's orders alone",
+        orders: `
+          | cl_ord_id | side | quantity | account | allow_cross |
+          | XB        | buy  | 30       | X       | true        |
+          | YB        | buy  | 40       | Y       | true        |
+          | XS        | sell | 100      | X       | true        |`,
+        // X sells more than it buys: its buy sits out, and Y's buy crosses with X's sell.
+        allocations: ["XS:40", "YB:40"],
+        open: { XB: 30, YB: 0, XS: 60 },
+      },
+      {
+        name: "lots count at any price: a limit that cannot cross at the mid still decides the side",
+        orders: `
+          | cl_ord_id | side | quantity | limit_price | account | allow_cross |
+          | XB        | buy  | 100      | 149.00      | X       | true        |
+          | YB        | buy  | 50       |             | Y       | true        |
+          | XS        | sell | 50       |             | X       | true        |`,
+        // X's buy is larger, so its sell sits out, though X's buy could not cross at 150.00: no cross (without the
+        // rule, Y's buy would have crossed X's sell). Smaller than it could be, never a wash.
+        allocations: [],
+        open: { XB: 100, YB: 50, XS: 50 },
+      },
+      {
+        name: "an account alone on both sides does not cross at all",
+        orders: `
+          | cl_ord_id | side | quantity | account | allow_cross |
+          | XB        | buy  | 100      | X       | true        |
+          | XS        | sell | 100      | X       | true        |`,
+        allocations: [],
+        open: { XB: 100, XS: 100 },
+      },
+    ])("$name", ({ orders, allocations, open }) => {
+      const t = book(orders);
+      expect(crossed(t).sort()).toEqual([...allocations].sort());
+      const ids = Object.keys(open);
+      expect(Object.fromEntries(state(t, ids).map((s) => [s.id, s.leaves]))).toEqual(open);
+    });
+
+    it("crosses a blocked pair once another account joins, and not on quote changes before", () => {
+      const t = book(`
+        | cl_ord_id | side | quantity | account | allow_cross |
+        | XB        | buy  | 100      | X       | true        |
+        | XS        | sell | 100      | X       | true        |`);
+      t.quotes.set("ACME", "149.98", "150.02");
+      t.quotes.set("ACME", "149.99", "150.01");
+      expect(t.ofType("internal-cross")).toHaveLength(0);
+      t.submit({ clOrdId: "YS", account: "Y", side: "sell", quantity: "30", allowCross: true });
+      expect(crossed(t)).toEqual(["XB:30", "YS:30"]);
+    });
+
+    it("lets an account cross itself with selfMatch: allow", () => {
+      const t = book(
+        `
+        | cl_ord_id | side | quantity | account | allow_cross |
+        | XB        | buy  | 100      | X       | true        |
+        | XS        | sell | 100      | X       | true        |`,
+        { crossing: { selfMatch: "allow" } },
+      );
+      expect(crossed(t)).toEqual(["XB:100", "XS:100"]);
+    });
   });
 });

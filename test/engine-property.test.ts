@@ -4,7 +4,7 @@
  * trigger internal crosses), kill switches and the passage of time (start and end times). After every command:
  * - allocations of a fill sum exactly to it, and all fills are accounted for in the orders' cumQty;
  * - no order is filled beyond its quantity or outside the limit it had at the time;
- * - every internal cross is two equal fills at the NBBO mid, strictly inside the NBBO;
+ * - every internal cross is two equal fills at the NBBO mid, strictly inside the NBBO, with no account on both sides;
  * - cancels and replaces conserve quantity (cumQty unchanged; leaves = orderQty - cumQty while open);
  * - nothing accepted disappears: every order is filled, cancelled or expired, or still working in a live parent, and
  *   its last execution report says so; every refused submit is one OrderRejected event.
@@ -162,6 +162,13 @@ describe("engine invariants under random commands", () => {
               for (const f of fills) expect(f).toMatchObject({ qty: e.qty, price: e.price, venue: "INTERNAL" });
               expect(e.price * 2).toBe(e.bid + e.ask);
               expect(e.bid < e.price && e.price < e.ask).toBe(true);
+              // Self-match prevention: no account on both sides of the cross.
+              const accounts = (fillId: number) =>
+                t.events
+                  .filter((x) => x.type === "fill-allocated" && x.fillId === fillId)
+                  .flatMap((x) => (x.type === "fill-allocated" ? x.allocations.map((a) => a.account) : []));
+              const buyers = new Set(accounts(e.buyFillId));
+              expect(accounts(e.sellFillId).filter((a) => buyers.has(a))).toEqual([]);
             }
           };
           const checkState = (): void => {

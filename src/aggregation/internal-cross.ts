@@ -8,6 +8,9 @@
  * quantity is the smaller side, so every cross is balanced.
  * Savings: each side avoided crossing half the spread and paying a taker fee, so a cross of q shares saves
  * 2 * q * (half spread + taker fee per share), reported in the currency as an analytics float.
+ * Self-match prevention (the default): no account is on both sides of one cross, which would be a wash trade. An
+ * account with crossable orders on both sides takes part on its larger side only (its buy side on a tie) and sits the
+ * cross out on the other (`selfMatchSitOut`); its orders there keep working in the market.
  */
 import type { Instrument } from "../model/instrument.js";
 import type { ParentOrder } from "./parent-order.js";
@@ -27,9 +30,46 @@ export function crossPrice(quote: Quote): number | null {
   return sum / 2;
 }
 
-/** Lots the two parents can cross at `price`. */
-export function crossQuantity(buy: ParentOrder, sell: ParentOrder, price: number): number {
-  return Math.min(buy.crossableAt(price), sell.crossableAt(price));
+/** The accounts that sit a cross out on each side, and the lots they would have crossed there. */
+export interface SitOut {
+  readonly buy: ReadonlySet<string>;
+  readonly sell: ReadonlySet<string>;
+  readonly buyQty: number;
+  readonly sellQty: number;
+}
+
+export const NO_SIT_OUT: SitOut = { buy: new Set(), sell: new Set(), buyQty: 0, sellQty: 0 };
+
+/**
+ * Who sits out of a cross between the two parents so that no account is on both sides: each account with crossable
+ * lots in both takes part on the side where it has more (the buy side on a tie), counted at any price, and the lots
+ * it has on the other side are left out of that side's crossable lots. Counting at any price rather than at the cross
+ * price can leave out lots that could not cross there anyway: a cross may then be smaller than it could be, never
+ * larger. Reads the accounts of the parent with fewer, not the orders.
+ */
+export function selfMatchSitOut(buy: ParentOrder, sell: ParentOrder): SitOut {
+  const bought = buy.crossLotsByAccount;
+  const sold = sell.crossLotsByAccount;
+  let sitOut: { buy: Set<string>; sell: Set<string>; buyQty: number; sellQty: number } | null = null;
+  for (const account of (bought.size <= sold.size ? bought : sold).keys()) {
+    const buyLots = bought.get(account);
+    const sellLots = sold.get(account);
+    if (buyLots === undefined || sellLots === undefined) continue;
+    sitOut ??= { buy: new Set(), sell: new Set(), buyQty: 0, sellQty: 0 };
+    if (buyLots >= sellLots) {
+      sitOut.sell.add(account);
+      sitOut.sellQty += sellLots;
+    } else {
+      sitOut.buy.add(account);
+      sitOut.buyQty += buyLots;
+    }
+  }
+  return sitOut ?? NO_SIT_OUT;
+}
+
+/** Lots the two parents can cross at `price`, without the orders of the accounts sitting it out. */
+export function crossQuantity(buy: ParentOrder, sell: ParentOrder, price: number, sitOut: SitOut): number {
+  return Math.min(buy.crossableAt(price, sitOut.buyQty), sell.crossableAt(price, sitOut.sellQty));
 }
 
 /** What crossing `qty` lots at a quote saved both sides together, in the currency. */

@@ -27,6 +27,11 @@ import { aggressiveness, type ClientOrder, type Intent } from "../model/client-o
 import type { Side } from "../model/order-types.js";
 import { PriceLadder } from "./price-ladder.js";
 
+const NO_ACCOUNTS: ReadonlyMap<string, number> = new Map();
+
+/** Told when an account's crossable lots in a parent change (self-match.ts). */
+export type CrossLotsListener = (parent: ParentOrder, account: string, before: number, after: number) => void;
+
 export interface Reservation {
   readonly childId: string;
   readonly price: number | null;
@@ -42,6 +47,12 @@ export class ParentOrder {
   readonly allocatable = new PriceLadder();
   readonly workable = new PriceLadder();
   readonly crossable = new PriceLadder();
+  /**
+   * Crossable lots by account (any price), for self-match prevention (aggregation/internal-cross.ts); null when the
+   * engine does not prevent self-matches. Accounts with none are left out.
+   */
+  private crossAccounts: Map<string, number> | null = null;
+  private onCrossLots: CrossLotsListener | null = null;
   readonly reservations = new Map<string, Reservation>();
   reservedQty = 0;
   /** Reserved lots no order covers (deliberately over-sent child quantity); at most `reservedQty`. */
@@ -160,12 +171,35 @@ export class ParentOrder {
       // `crossQty` follows `workQty` (all of it when the order allows crossing, else none).
       if (order.allowCross) {
         this.crossable.move(order.workKey, order.workQty, workKey, workQty);
+        if (this.crossAccounts !== null && workQty !== order.workQty)
+          this.addCrossLots(order.account, workQty - order.workQty);
       }
     }
     order.allocQty = allocQty;
     order.allocKey = allocKey;
     order.workQty = workQty;
     order.workKey = workKey;
+  }
+
+  /** Keeps crossable lots by account from now on (before any order joins), telling `listener` of each change. */
+  trackCrossAccounts(listener: CrossLotsListener): void {
+    if (this.openOrders > 0) throw new InvariantError(`parent ${this.parentId}: accounts tracked after orders joined`);
+    this.crossAccounts = new Map();
+    this.onCrossLots = listener;
+  }
+
+  /** Crossable lots by account (any price); empty when not tracked. */
+  get crossLotsByAccount(): ReadonlyMap<string, number> {
+    return this.crossAccounts ?? NO_ACCOUNTS;
+  }
+
+  private addCrossLots(account: string, lots: number): void {
+    const map = this.crossAccounts as Map<string, number>;
+    const before = map.get(account) ?? 0;
+    const after = before + lots;
+    if (after === 0) map.delete(account);
+    else map.set(account, after);
+    this.onCrossLots?.(this, account, before, after);
   }
 
   /**
@@ -222,11 +256,14 @@ export class ParentOrder {
     return Math.max(0, this.coveredQty - this.workable.atOrAbove(this.reservedKey));
   }
 
-  /** Lots that may be crossed internally at `price` without uncovering any reservation. */
-  crossableAt(price: number): number {
+  /**
+   * Lots that may be crossed internally at `price` without uncovering any reservation, `excluded` of the crossable
+   * lots left out (those of accounts that sit the cross out).
+   */
+  crossableAt(price: number, excluded = 0): number {
     const key = aggressiveness(this.side, price);
-    const crossable = this.crossable.atOrAbove(key);
-    if (this.reservedQty === 0 || crossable === 0) return crossable;
+    const crossable = this.crossable.atOrAbove(key) - excluded;
+    if (this.reservedQty === 0 || crossable <= 0) return Math.max(0, crossable);
     // Worst case the cross is allocated entirely to orders that also cover the reservation.
     const slack = this.allocatable.atOrAbove(this.reservedKey) - this.coveredQty;
     return Math.max(0, Math.min(crossable, slack));
@@ -336,6 +373,17 @@ export class ParentOrder {
       throw new InvariantError(`parent ${this.parentId}: ${open} open orders, counted ${this.openOrders}`);
     if (alloc !== this.allocatable.total || work !== this.workable.total || cross !== this.crossable.total) {
       throw new InvariantError(`parent ${this.parentId}: ladders out of step with their orders`);
+    }
+    if (this.crossAccounts !== null) {
+      const byAccount = new Map<string, number>();
+      for (const order of this.slots) {
+        if (order !== null && order.crossQty > 0)
+          byAccount.set(order.account, (byAccount.get(order.account) ?? 0) + order.crossQty);
+      }
+      const same =
+        byAccount.size === this.crossAccounts.size &&
+        [...byAccount].every(([account, lots]) => this.crossAccounts?.get(account) === lots);
+      if (!same) throw new InvariantError(`parent ${this.parentId}: crossable lots by account out of step`);
     }
     if (this.overSentQty < 0 || this.overSentQty > this.reservedQty) {
       throw new InvariantError(

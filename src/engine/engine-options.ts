@@ -34,6 +34,11 @@ export interface EngineOptions {
         readonly takerFeeMicrosPerShare?: number | undefined;
         /** Also try to cross whenever the NBBO of an instrument changes (default true when quotes can notify). */
         readonly onQuoteChange?: boolean | undefined;
+        /**
+         * "prevent" (default): no account is on both sides of one cross (aggregation/internal-cross.ts); "allow":
+         * an account's buy and sell orders may cross each other.
+         */
+        readonly selfMatch?: "prevent" | "allow" | undefined;
       }
     | undefined;
   /**

@@ -25,9 +25,13 @@ import {
   crossPrice,
   crossQuantity,
   crossSaving,
+  NO_SIT_OUT,
+  type SitOut,
+  selfMatchSitOut,
 } from "../aggregation/internal-cross.js";
 import { OverFillBook, type OverFillPosition } from "../aggregation/over-fill-book.js";
 import { ParentOrder } from "../aggregation/parent-order.js";
+import { SelfMatchBook } from "../aggregation/self-match.js";
 import type { AllocationPolicy } from "../allocation/allocation-policy.js";
 import { createAllocationPolicy } from "../allocation/index.js";
 import { InvariantError, invariant } from "../core/errors.js";
@@ -158,6 +162,8 @@ export class Engine {
   /** Parents waiting for a crossing pass, and whether one is running (a cross must not start inside another). */
   private readonly crossQueue = new Set<ParentOrder>();
   private crossingNow = false;
+  /** Self-match prevention (aggregation/self-match.ts); null when crossing is off or self-matches are allowed. */
+  private readonly selfMatch: SelfMatchBook | null;
   private eligibleScratch: ClientOrder[] = [];
   /** The terms of the order being submitted (normalised in place: no object per order; read only within `submit`). */
   private readonly terms = newTermsDraft();
@@ -171,6 +177,8 @@ export class Engine {
     this.grain = options.windowGrainMicros ?? DEFAULT_WINDOW_GRAIN_MICROS;
     this.crossingEnabled = options.crossing?.enabled ?? true;
     this.takerFeeMicros = options.crossing?.takerFeeMicrosPerShare ?? 0;
+    this.selfMatch =
+      this.crossingEnabled && (options.crossing?.selfMatch ?? "prevent") === "prevent" ? new SelfMatchBook() : null;
     this.auditing = options.audit ?? false;
     this.release = options.release === undefined ? null : new OrderRelease(options.release);
     const held = (orderId: number) => this.held.get(orderId);
@@ -553,7 +561,7 @@ export class Engine {
     let fillId = 0;
     if (allocated > 0) {
       parent.release(childId, allocated);
-      fillId = this.fill(parent, allocated, price, venue, liquidity, feeMicros - overFee, childId, false);
+      fillId = this.fill(parent, allocated, price, venue, liquidity, feeMicros - overFee, childId, null);
     }
     if (over > 0) this.overFill(parent, childId, over, price, venue, liquidity, overFee);
     if (!parent.reservations.has(childId)) this.children.delete(childId);
@@ -636,7 +644,7 @@ export class Engine {
     }
     if (qty > free)
       throw new InvariantError(`fill of ${qty} at ${price} exceeds the ${free} lots parent ${parentId} can take`);
-    return this.fill(parent, qty, price, venue, liquidity, feeMicros, null, false);
+    return this.fill(parent, qty, price, venue, liquidity, feeMicros, null, null);
   }
 
   /** Tries internal crosses in `symbol` now (also done on arrival and, by default, on every NBBO change). */
@@ -1103,7 +1111,8 @@ export class Engine {
     liquidity: Liquidity | null,
     feeMicros: number,
     childId: string | null,
-    crossOnly: boolean,
+    /** For an internal cross, the accounts that sit it out on this parent's side; null for a market fill. */
+    crossSitOut: ReadonlySet<string> | null,
   ): number {
     invariant(Number.isSafeInteger(qty) && qty > 0, `fill quantity ${qty} is not a positive whole number of lots`);
     invariant(Number.isSafeInteger(price) && price > 0, `fill price ${price} is not a positive integer`);
@@ -1114,6 +1123,7 @@ export class Engine {
     const slots = parent.constituentSlots;
     const key = aggressiveness(parent.side, price);
     const prefixOnly = this.policy.prefixOnly;
+    const crossOnly = crossSitOut !== null;
     let caps = this.allocCaps;
     for (let i = parent.firstSlot; i < slots.length; i++) {
       const order = slots[i];
@@ -1121,7 +1131,7 @@ export class Engine {
       // An internal cross is the engine's own choice: an order takes no more of it than it may cross (its working
       // quantity, narrowed by a pending cancel or reduction), where a market fill may take all its leaves.
       const cap = crossOnly ? order.crossQty : order.allocQty;
-      if (crossOnly && (cap === 0 || order.workKey < key)) continue;
+      if (crossOnly && (cap === 0 || order.workKey < key || crossSitOut.has(order.account))) continue;
       if (eligible.length === caps.length) {
         caps = new Float64Array(caps.length * 2);
         caps.set(this.allocCaps);
@@ -1241,11 +1251,16 @@ export class Engine {
       if (other.crossable.total === 0) continue;
       const buy = parent.side === "buy" ? parent : other;
       const sell = parent.side === "buy" ? other : parent;
-      const qty = crossQuantity(buy, sell, price);
+      const sitOut = this.sitOut(buy, sell, price);
+      if (sitOut === null) continue;
+      const qty = crossQuantity(buy, sell, price, sitOut);
       if (qty === 0) continue;
       const crossId = this.nextCrossId++;
-      const buyFillId = this.fill(buy, qty, price, INTERNAL_VENUE, null, 0, null, true);
-      const sellFillId = this.fill(sell, qty, price, INTERNAL_VENUE, null, 0, null, true);
+      // The sit-out is live (self-match.ts): the buy side's fill may move an account to the other side of the pair, so
+      // the sell side's fill takes the sit-out the quantity was decided with.
+      const sellSitOut = sitOut.sell.size === 0 ? sitOut.sell : new Set(sitOut.sell);
+      const buyFillId = this.fill(buy, qty, price, INTERNAL_VENUE, null, 0, null, sitOut.buy);
+      const sellFillId = this.fill(sell, qty, price, INTERNAL_VENUE, null, 0, null, sellSitOut);
       const saving = crossSaving(instrument, qty, quote, this.takerFeeMicros);
       this.crossStats.record(instrument, qty, price, saving);
       this.emit({
@@ -1268,6 +1283,15 @@ export class Engine {
       if (parent.crossable.total === 0) break;
     }
     return crossed;
+  }
+
+  /** Who sits out of a cross between `buy` and `sell` at `price`, or null when the pair has nothing to cross. */
+  private sitOut(buy: ParentOrder, sell: ParentOrder, price: number): SitOut | null {
+    if (crossQuantity(buy, sell, price, NO_SIT_OUT) === 0) return null;
+    if (this.selfMatch === null) return NO_SIT_OUT;
+    const sitOut = this.selfMatch.sitOut(buy, sell);
+    if (sitOut === undefined) throw new InvariantError(`parents ${buy.parentId} and ${sell.parentId} are not paired`);
+    return sitOut;
   }
 
   // ---- internals: amendments ----------------------------------------------------------------------------------------
@@ -1562,7 +1586,7 @@ export class Engine {
 
   /** Audits (when asked) and retires a parent with no open order and no reservation. */
   private afterChange(parent: ParentOrder): void {
-    if (this.auditing) parent.audit();
+    if (this.auditing) this.audit(parent);
     if (parent.openOrders > 0 || parent.reservedQty > 0 || !this.parentsById.has(parent.parentId)) return;
     this.retireParent(parent);
     this.parentChanged(parent, "done");
@@ -1570,6 +1594,10 @@ export class Engine {
 
   /** A new parent joins the books: by key (aggregation), by id, by symbol and side (crossing). */
   private registerParent(parent: ParentOrder): void {
+    const selfMatch = this.selfMatch;
+    if (selfMatch !== null) {
+      parent.trackCrossAccounts((p, account, before, after) => selfMatch.accountChanged(p, account, before, after));
+    }
     this.parentsByKey.set(parent.key, parent);
     this.parentsById.set(parent.parentId, parent);
     let bySide = this.bySymbol.get(parent.symbol);
@@ -1578,13 +1606,38 @@ export class Engine {
       this.bySymbol.set(parent.symbol, bySide);
     }
     bySide[parent.side as Side].add(parent);
+    selfMatch?.addParent(parent, bySide[parent.side === "buy" ? "sell" : "buy"]);
+  }
+
+  /** The invariants of `parent`, and its self-match pairs against the rule computed afresh (audit mode). */
+  private audit(parent: ParentOrder): void {
+    parent.audit();
+    if (this.selfMatch === null || !this.parentsById.has(parent.parentId)) return;
+    const parents = this.bySymbol.get(parent.symbol) as SymbolParents;
+    for (const other of parent.side === "buy" ? parents.sell : parents.buy) {
+      const [buy, sell] = parent.side === "buy" ? [parent, other] : [other, parent];
+      const kept = this.selfMatch.sitOut(buy, sell);
+      const fresh = selfMatchSitOut(buy, sell);
+      const same = (a: ReadonlySet<string>, b: ReadonlySet<string>) =>
+        a.size === b.size && [...a].every((x) => b.has(x));
+      if (
+        kept === undefined ||
+        kept.buyQty !== fresh.buyQty ||
+        kept.sellQty !== fresh.sellQty ||
+        !same(kept.buy, fresh.buy) ||
+        !same(kept.sell, fresh.sell)
+      )
+        throw new InvariantError(`parents ${buy.parentId} and ${sell.parentId}: self-match sit-out out of step`);
+    }
   }
 
   /** A parent with no open order and no reservation leaves the books (its orders stay for queries). */
   private retireParent(parent: ParentOrder): void {
     this.parentsById.delete(parent.parentId);
     if (this.parentsByKey.get(parent.key) === parent) this.parentsByKey.delete(parent.key);
-    (this.bySymbol.get(parent.symbol) as SymbolParents)[parent.side as Side].delete(parent);
+    const parents = this.bySymbol.get(parent.symbol) as SymbolParents;
+    parents[parent.side as Side].delete(parent);
+    this.selfMatch?.removeParent(parent);
     this.pendingByParent.delete(parent);
     this.liveParents.delete(parent);
   }
