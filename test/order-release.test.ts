@@ -100,8 +100,13 @@ function clientFlow(day: Day, random: Random): void {
       const order = open[(k * 7) % Math.max(1, open.length)];
       if (order === undefined) return;
       const instrument = data.instruments.get(order.symbol) as Instrument;
-      if (k % 3 === 0) engine.cancel({ source: order.source, origClOrdId: order.clOrdId, clOrdId: `X${k}` });
-      else {
+      if (k % 3 === 0) {
+        // Every other cancel goes to an order replaced before when there is one, so that the run has orders cancelled
+        // both with and without a replace before.
+        const replaced = k % 6 === 0 ? open.find((o) => o.previousClOrdIds !== null) : undefined;
+        const target = replaced ?? order;
+        engine.cancel({ source: target.source, origClOrdId: target.clOrdId, clOrdId: `X${k}` });
+      } else {
         const qty = instrument.formatQuantity(
           order.cumQty + Math.max(1, Math.floor((order.orderQty - order.cumQty) / 2)),
         );
