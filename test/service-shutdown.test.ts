@@ -2,8 +2,11 @@
  * `tributary serve` stopping under clients that hold keep-alive connections: a request that arrives on one while the
  * service stops gets an answer (503 shutting-down, `Connection: close`), not a connection reset.
  */
-import { rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { readFileSync, rmSync } from "node:fs";
 import { connect, type Socket } from "node:net";
+import { join } from "node:path";
+import { connect as connectTls } from "node:tls";
 import { afterAll, describe, expect, it } from "vitest";
 import { restingOrder, type ServiceProcess, serviceConfig, startServiceProcess, tempDir } from "./service-fixtures.js";
 
@@ -25,10 +28,13 @@ interface RawClient {
   readonly ended: Promise<void>;
 }
 
-async function rawClient(url: string): Promise<RawClient> {
-  const { hostname, port } = new URL(url);
-  const socket = connect(Number(port), hostname);
-  await new Promise<void>((resolve, reject) => socket.once("connect", resolve).once("error", reject));
+/** A raw connection to the service; over TLS (an https URL) trusting `ca`. */
+async function rawClient(url: string, ca?: Buffer): Promise<RawClient> {
+  const { hostname, port, protocol } = new URL(url);
+  const socket =
+    protocol === "https:" ? connectTls({ port: Number(port), host: hostname, ca }) : connect(Number(port), hostname);
+  const ready = protocol === "https:" ? "secureConnect" : "connect";
+  await new Promise<void>((resolve, reject) => socket.once(ready, resolve).once("error", reject));
   socket.setEncoding("utf8");
   const client: RawClient = {
     socket,
@@ -90,5 +96,38 @@ describe("serve stopping with keep-alive clients", () => {
       expect(c.received.toLowerCase()).toContain("connection: close");
       expect(c.received).toContain('"error":"shutting-down"');
     }
+  });
+  it("over HTTPS too: the drain ends as soon as the clients have hung up", async () => {
+    const dir = tempDir();
+    const cert = join(dir, "server.crt");
+    const key = join(dir, "server.key");
+    execFileSync(
+      "openssl",
+      [
+        ...["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1"],
+        ...["-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert],
+      ],
+      { stdio: "ignore" },
+    );
+    const config = serviceConfig(dir, {
+      sources: [{ id: "DESK", token: DESK }],
+      http: { tls: { cert, key } },
+      shutdown: { drainSeconds: 10, graceSeconds: 20 },
+    });
+    const service = await startServiceProcess(dir, config);
+    started.push(service);
+    const ca = readFileSync(cert);
+    const clients = await Promise.all(Array.from({ length: 10 }, () => rawClient(service.url, ca)));
+    const stopAsked = Date.now();
+    service.child.kill("SIGTERM");
+    while (!service.logs.some((l) => l.msg === "stopping: intake closed")) await new Promise((r) => setTimeout(r, 5));
+    for (const [i, c] of clients.entries()) c.socket.write(post(`tls-${i}`));
+    expect(await service.exited).toBe(0);
+    await Promise.all(clients.map((c) => c.ended));
+    expect(clients.map((c) => c.error ?? c.received.split("\r\n")[0])).toEqual(
+      clients.map(() => "HTTP/1.1 503 Service Unavailable"),
+    );
+    // Well before drainSeconds: every client was answered with Connection: close and hung up.
+    expect(Date.now() - stopAsked).toBeLessThan(5_000);
   });
 });

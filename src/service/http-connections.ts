@@ -6,19 +6,23 @@
  */
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
+import { Server as TlsServer } from "node:tls";
 
 export class HttpConnections {
   /** Each open connection, with its requests in progress (more than one when a client pipelines). */
   private readonly open = new Map<Socket, number>();
 
   constructor(server: Server) {
-    server.on("connection", (socket: Socket) => {
+    // Over TLS a request's socket is the TLS socket, which 'secureConnection' gives (not the TCP one under it).
+    server.on(server instanceof TlsServer ? "secureConnection" : "connection", (socket: Socket) => {
       this.open.set(socket, 0);
       socket.once("close", () => this.open.delete(socket));
     });
     server.on("request", (request: IncomingMessage, response: ServerResponse) => {
       const socket = request.socket;
-      this.open.set(socket, (this.open.get(socket) ?? 0) + 1);
+      const busy = this.open.get(socket);
+      if (busy === undefined) return;
+      this.open.set(socket, busy + 1);
       response.once("close", () => {
         const busy = this.open.get(socket);
         if (busy !== undefined) this.open.set(socket, busy - 1);
