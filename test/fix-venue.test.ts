@@ -11,7 +11,6 @@
  * that does not exist, sent on a session of its own, is a barrier: when its CancelReject is back, everything sent
  * before it has been processed and every report it caused has been delivered.
  */
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
@@ -33,6 +32,7 @@ import { WallScheduler } from "../src/runtime/wall-scheduler.js";
 import { FixVenue } from "../src/venue/fix/fix-venue.js";
 import type { NewOrderRequest, OrderEntryListener, OrderEntrySession } from "../src/venue/venue.js";
 import { config, px, venueInput } from "./sim-fixtures.js";
+import { selfSignedCert } from "./tls-fixtures.js";
 import { auditReports, venueContract, type WallVenueUnderTest } from "./venue-contract.js";
 
 const IGNORE: OrderEntryListener = { onExecutionReport() {}, onCancelReject() {} };
@@ -383,16 +383,7 @@ describe("FixVenue over TLS with a Logon password", () => {
   });
 
   it("logs on to a venue that requires both and trades; a wrong password or an unchecked certificate never logs on", async () => {
-    const cert = join(dir, "venue.crt");
-    const key = join(dir, "venue.key");
-    execFileSync(
-      "openssl",
-      [
-        ...["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1"],
-        ...["-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert],
-      ],
-      { stdio: "ignore" },
-    );
+    const { cert, key } = selfSignedCert(dir, "venue");
     const data = referenceData();
     const tls = { cert: readFileSync(cert), key: readFileSync(key) };
     const sim = await startVenueSim({ data, seed: 1, minutes: 0, port: 0, tls, passwordSha256: sha256Hex("s3cret") });

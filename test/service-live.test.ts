@@ -5,7 +5,7 @@
  * found where they were and the session trades again); and HTTPS with a self-signed
  * certificate made by openssl at test time.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readFileSync, rmSync, statSync } from "node:fs";
 import { request } from "node:https";
@@ -27,6 +27,7 @@ import {
   startServiceProcess,
   tempDir,
 } from "./service-fixtures.js";
+import { selfSignedCert } from "./tls-fixtures.js";
 
 const DESK = "desk-live-token";
 const ADMIN = "admin-live-token";
@@ -420,16 +421,7 @@ describe("tributary serve: live", () => {
 
   it("serves HTTPS and FIX over TLS with the configured certificates; a FIX password kept as its SHA-256", async () => {
     const dir = tempDir();
-    const cert = join(dir, "server.crt");
-    const key = join(dir, "server.key");
-    execFileSync(
-      "openssl",
-      [
-        ...["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1"],
-        ...["-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert],
-      ],
-      { stdio: "ignore" },
-    );
+    const { cert, key } = selfSignedCert(dir, "server");
     const fixSession = {
       id: "OMS1",
       senderCompId: "TRIBUTARY",

@@ -2,13 +2,12 @@
  * `tributary serve` stopping under clients that hold keep-alive connections: a request that arrives on one while the
  * service stops gets an answer (503 shutting-down, `Connection: close`), not a connection reset.
  */
-import { execFileSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { connect, type Socket } from "node:net";
-import { join } from "node:path";
 import { connect as connectTls } from "node:tls";
 import { afterAll, describe, expect, it } from "vitest";
 import { restingOrder, type ServiceProcess, serviceConfig, startServiceProcess, tempDir } from "./service-fixtures.js";
+import { selfSignedCert } from "./tls-fixtures.js";
 
 const DESK = "desk-shutdown-token";
 
@@ -99,16 +98,7 @@ describe("serve stopping with keep-alive clients", () => {
   });
   it("over HTTPS too: the drain ends as soon as the clients have hung up", async () => {
     const dir = tempDir();
-    const cert = join(dir, "server.crt");
-    const key = join(dir, "server.key");
-    execFileSync(
-      "openssl",
-      [
-        ...["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1"],
-        ...["-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert],
-      ],
-      { stdio: "ignore" },
-    );
+    const { cert, key } = selfSignedCert(dir, "server");
     const config = serviceConfig(dir, {
       sources: [{ id: "DESK", token: DESK }],
       http: { tls: { cert, key } },
