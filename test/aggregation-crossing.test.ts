@@ -228,6 +228,18 @@ describe("internal crossing", () => {
         open: { XB: 100, YB: 50, XS: 50 },
       },
       {
+        name: "an account's orders that cannot cross at the mid take nothing from the others' cross",
+        orders: `
+          | cl_ord_id | side | quantity | limit_price | account | allow_cross |
+          | XB        | buy  | 1000     | 140.00      | X       | true        |
+          | XS        | sell | 1001     | 170.00      | X       | true        |
+          | YB        | buy  | 500      |             | Y       | true        |
+          | ZS        | sell | 500      |             | Z       | true        |`,
+        // X sits out of its buy side (1000 < 1001), but none of X's lots could cross at 150.00 anyway: Y and Z cross.
+        allocations: ["YB:500", "ZS:500"],
+        open: { XB: 1000, XS: 1001, YB: 0, ZS: 0 },
+      },
+      {
         name: "an account alone on both sides does not cross at all",
         orders: `
           | cl_ord_id | side | quantity | account | allow_cross |

@@ -30,7 +30,7 @@ export function crossPrice(quote: Quote): number | null {
   return sum / 2;
 }
 
-/** The accounts that sit a cross out on each side, and the lots they would have crossed there. */
+/** The accounts that sit a cross out on each side, and their crossable lots there at any price. */
 export interface SitOut {
   readonly buy: ReadonlySet<string>;
   readonly sell: ReadonlySet<string>;
@@ -42,10 +42,10 @@ export const NO_SIT_OUT: SitOut = { buy: new Set(), sell: new Set(), buyQty: 0, 
 
 /**
  * Who sits out of a cross between the two parents so that no account is on both sides: each account with crossable
- * lots in both takes part on the side where it has more (the buy side on a tie), counted at any price, and the lots
- * it has on the other side are left out of that side's crossable lots. Counting at any price rather than at the cross
- * price can leave out lots that could not cross there anyway: a cross may then be smaller than it could be, never
- * larger. Reads the accounts of the parent with fewer, not the orders.
+ * lots in both takes part on the side where it has more (the buy side on a tie), counted at any price; its orders on
+ * the other side are left out of the cross. Choosing the side by lots at any price rather than at the cross price can
+ * keep out an account that could have crossed: a cross may then be smaller than it could be, never a wash. Reads the
+ * accounts of the parent with fewer, not the orders.
  */
 export function selfMatchSitOut(buy: ParentOrder, sell: ParentOrder): SitOut {
   const bought = buy.crossLotsByAccount;
@@ -67,9 +67,15 @@ export function selfMatchSitOut(buy: ParentOrder, sell: ParentOrder): SitOut {
   return sitOut ?? NO_SIT_OUT;
 }
 
-/** Lots the two parents can cross at `price`, without the orders of the accounts sitting it out. */
-export function crossQuantity(buy: ParentOrder, sell: ParentOrder, price: number, sitOut: SitOut): number {
-  return Math.min(buy.crossableAt(price, sitOut.buyQty), sell.crossableAt(price, sitOut.sellQty));
+/** Lots the two parents can cross at `price`, the lots of the accounts sitting it out left out on each side. */
+export function crossQuantity(
+  buy: ParentOrder,
+  sell: ParentOrder,
+  price: number,
+  buyExcluded: number,
+  sellExcluded: number,
+): number {
+  return Math.min(buy.crossableAt(price, buyExcluded), sell.crossableAt(price, sellExcluded));
 }
 
 /** What crossing `qty` lots at a quote saved both sides together, in the currency. */

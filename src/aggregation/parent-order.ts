@@ -29,8 +29,25 @@ import { PriceLadder } from "./price-ladder.js";
 
 const NO_ACCOUNTS: ReadonlyMap<string, number> = new Map();
 
-/** Told when an account's crossable lots in a parent change (self-match.ts). */
-export type CrossLotsListener = (parent: ParentOrder, account: string, before: number, after: number) => void;
+/**
+ * Told when one order's crossable contribution in a parent changes (self-match.ts): its account's lots in the parent
+ * before and after, and the order's lots and limit key before and after.
+ */
+export type CrossLotsListener = (
+  parent: ParentOrder,
+  account: string,
+  before: number,
+  after: number,
+  move: CrossMove,
+) => void;
+
+/** One order's crossable lots at its limit key, before and after a change. */
+export interface CrossMove {
+  fromKey: number;
+  fromQty: number;
+  toKey: number;
+  toQty: number;
+}
 
 export interface Reservation {
   readonly childId: string;
@@ -171,8 +188,9 @@ export class ParentOrder {
       // `crossQty` follows `workQty` (all of it when the order allows crossing, else none).
       if (order.allowCross) {
         this.crossable.move(order.workKey, order.workQty, workKey, workQty);
-        if (this.crossAccounts !== null && workQty !== order.workQty)
-          this.addCrossLots(order.account, workQty - order.workQty);
+        // A change of limit alone is told too (the lots stay): who may cross at a price changed.
+        if (this.crossAccounts !== null)
+          this.addCrossLots(order.account, order.workKey, order.workQty, workKey, workQty);
       }
     }
     order.allocQty = allocQty;
@@ -193,13 +211,32 @@ export class ParentOrder {
     return this.crossAccounts ?? NO_ACCOUNTS;
   }
 
-  private addCrossLots(account: string, lots: number): void {
+  /** The crossable lots of `accounts`' orders by limit, as a ladder (reads every order). */
+  crossableLadderOf(accounts: ReadonlySet<string>): PriceLadder {
+    const ladder = new PriceLadder();
+    for (const order of this.slots) {
+      if (order !== null && order.crossQty > 0 && accounts.has(order.account))
+        ladder.add(order.workKey, order.crossQty);
+    }
+    return ladder;
+  }
+
+  /** The last change told (one object, reused: no allocation per change). */
+  private readonly crossMove: CrossMove = { fromKey: 0, fromQty: 0, toKey: 0, toQty: 0 };
+
+  private addCrossLots(account: string, fromKey: number, fromQty: number, toKey: number, toQty: number): void {
+    const lots = toQty - fromQty;
     const map = this.crossAccounts as Map<string, number>;
     const before = map.get(account) ?? 0;
     const after = before + lots;
     if (after === 0) map.delete(account);
-    else map.set(account, after);
-    this.onCrossLots?.(this, account, before, after);
+    else if (lots !== 0) map.set(account, after);
+    const move = this.crossMove;
+    move.fromKey = fromKey;
+    move.fromQty = fromQty;
+    move.toKey = toKey;
+    move.toQty = toQty;
+    this.onCrossLots?.(this, account, before, after, move);
   }
 
   /**

@@ -19,7 +19,7 @@ function pair() {
     const before = mine.get(account) ?? 0;
     if (after === 0) mine.delete(account);
     else mine.set(account, after);
-    book.accountChanged(p, account, before, after);
+    book.accountChanged(p, account, before, after, { fromKey: 0, fromQty: before, toKey: 0, toQty: after });
   };
   return { book, parent, set };
 }

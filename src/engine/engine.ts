@@ -26,7 +26,6 @@ import {
   crossQuantity,
   crossSaving,
   NO_SIT_OUT,
-  type SitOut,
   selfMatchSitOut,
 } from "../aggregation/internal-cross.js";
 import { OverFillBook, type OverFillPosition } from "../aggregation/over-fill-book.js";
@@ -118,6 +117,9 @@ interface SymbolParents {
 
 const NO_RELEASED: ReadonlyMap<string, ReleasedCounts> = new Map();
 const EMPTY_METADATA: Readonly<Record<string, string>> = Object.freeze({});
+
+/** No one sits out, and no lots are left out (self-matches allowed). */
+const NO_SIT_OUT_AT = { ...NO_SIT_OUT, buyAtPrice: 0, sellAtPrice: 0 };
 
 export class Engine {
   readonly instruments: ReadonlyMap<string, Instrument>;
@@ -1251,9 +1253,9 @@ export class Engine {
       if (other.crossable.total === 0) continue;
       const buy = parent.side === "buy" ? parent : other;
       const sell = parent.side === "buy" ? other : parent;
-      const sitOut = this.sitOut(buy, sell, price);
-      if (sitOut === null) continue;
-      const qty = crossQuantity(buy, sell, price, sitOut);
+      if (crossQuantity(buy, sell, price, 0, 0) === 0) continue;
+      const sitOut = this.sitOutAt(buy, sell, price);
+      const qty = crossQuantity(buy, sell, price, sitOut.buyAtPrice, sitOut.sellAtPrice);
       if (qty === 0) continue;
       const crossId = this.nextCrossId++;
       // The sit-out is live (self-match.ts): the buy side's fill may move an account to the other side of the pair, so
@@ -1285,11 +1287,10 @@ export class Engine {
     return crossed;
   }
 
-  /** Who sits out of a cross between `buy` and `sell` at `price`, or null when the pair has nothing to cross. */
-  private sitOut(buy: ParentOrder, sell: ParentOrder, price: number): SitOut | null {
-    if (crossQuantity(buy, sell, price, NO_SIT_OUT) === 0) return null;
-    if (this.selfMatch === null) return NO_SIT_OUT;
-    const sitOut = this.selfMatch.sitOut(buy, sell);
+  /** Who sits out of a cross between `buy` and `sell` at `price` (no one without self-match prevention). */
+  private sitOutAt(buy: ParentOrder, sell: ParentOrder, price: number) {
+    if (this.selfMatch === null) return NO_SIT_OUT_AT;
+    const sitOut = this.selfMatch.sitOutAt(buy, sell, price);
     if (sitOut === undefined) throw new InvariantError(`parents ${buy.parentId} and ${sell.parentId} are not paired`);
     return sitOut;
   }
@@ -1596,7 +1597,9 @@ export class Engine {
   private registerParent(parent: ParentOrder): void {
     const selfMatch = this.selfMatch;
     if (selfMatch !== null) {
-      parent.trackCrossAccounts((p, account, before, after) => selfMatch.accountChanged(p, account, before, after));
+      parent.trackCrossAccounts((p, account, before, after, move) =>
+        selfMatch.accountChanged(p, account, before, after, move),
+      );
     }
     this.parentsByKey.set(parent.key, parent);
     this.parentsById.set(parent.parentId, parent);
@@ -1625,7 +1628,8 @@ export class Engine {
         kept.buyQty !== fresh.buyQty ||
         kept.sellQty !== fresh.sellQty ||
         !same(kept.buy, fresh.buy) ||
-        !same(kept.sell, fresh.sell)
+        !same(kept.sell, fresh.sell) ||
+        !this.selfMatch.laddersInStep(buy, sell)
       )
         throw new InvariantError(`parents ${buy.parentId} and ${sell.parentId}: self-match sit-out out of step`);
     }
