@@ -120,4 +120,26 @@ describe("serve stopping with keep-alive clients", () => {
     // Well before drainSeconds: every client was answered with Connection: close and hung up.
     expect(Date.now() - stopAsked).toBeLessThan(5_000);
   });
+  it("over HTTPS a connection that never finishes its handshake does not hold the stop past the grace limit", async () => {
+    const dir = tempDir();
+    const { cert, key } = selfSignedCert(dir, "server");
+    const config = serviceConfig(dir, {
+      sources: [{ id: "DESK", token: DESK }],
+      http: { tls: { cert, key } },
+      shutdown: { drainSeconds: 0.2, graceSeconds: 1 },
+    });
+    const service = await startServiceProcess(dir, config);
+    started.push(service);
+    // A plain TCP connection to the HTTPS port that says nothing: the TLS handshake never starts.
+    const { hostname, port } = new URL(service.url);
+    const mute = connect(Number(port), hostname);
+    await new Promise<void>((resolve, reject) => mute.once("connect", resolve).once("error", reject));
+    mute.on("error", () => {});
+    const stopAsked = Date.now();
+    service.child.kill("SIGTERM");
+    expect(await service.exited).toBe(0);
+    // Without closing it, the stop waits for Node's TLS handshake timeout (120 s).
+    expect(Date.now() - stopAsked).toBeLessThan(10_000);
+    mute.destroy();
+  });
 });

@@ -697,7 +697,7 @@ export async function startService(
       httpConnections.closeIdle();
       return httpDone;
     }, graceMs);
-    if (!drained) app.server.closeAllConnections();
+    if (!drained) httpConnections.closeAll();
     await httpClosed;
     const childrenLeftWorking = executor.workingChildren;
     if (releaseTimer !== null) clearInterval(releaseTimer);
