@@ -63,6 +63,16 @@ const post = (clOrdId: string): string => {
   ].join("\r\n");
 };
 
+/** `serve` over HTTPS with a certificate of its own and these shutdown settings; `ca` trusts it. */
+async function startHttps(shutdown: Record<string, unknown>): Promise<{ service: ServiceProcess; ca: Buffer }> {
+  const dir = tempDir();
+  const { cert, key } = selfSignedCert(dir, "server");
+  const config = serviceConfig(dir, { sources: [{ id: "DESK", token: DESK }], http: { tls: { cert, key } }, shutdown });
+  const service = await startServiceProcess(dir, config);
+  started.push(service);
+  return { service, ca: readFileSync(cert) };
+}
+
 describe("serve stopping with keep-alive clients", () => {
   it("answers requests sent during the stop with 503 shutting-down and Connection: close, then exits 0", async () => {
     const dir = tempDir();
@@ -97,16 +107,7 @@ describe("serve stopping with keep-alive clients", () => {
     }
   });
   it("over HTTPS too: the drain ends as soon as the clients have hung up", async () => {
-    const dir = tempDir();
-    const { cert, key } = selfSignedCert(dir, "server");
-    const config = serviceConfig(dir, {
-      sources: [{ id: "DESK", token: DESK }],
-      http: { tls: { cert, key } },
-      shutdown: { drainSeconds: 10, graceSeconds: 20 },
-    });
-    const service = await startServiceProcess(dir, config);
-    started.push(service);
-    const ca = readFileSync(cert);
+    const { service, ca } = await startHttps({ drainSeconds: 10, graceSeconds: 20 });
     const clients = await Promise.all(Array.from({ length: 10 }, () => rawClient(service.url, ca)));
     const stopAsked = Date.now();
     service.child.kill("SIGTERM");
@@ -121,15 +122,7 @@ describe("serve stopping with keep-alive clients", () => {
     expect(Date.now() - stopAsked).toBeLessThan(5_000);
   });
   it("over HTTPS a connection that never finishes its handshake does not hold the stop past the grace limit", async () => {
-    const dir = tempDir();
-    const { cert, key } = selfSignedCert(dir, "server");
-    const config = serviceConfig(dir, {
-      sources: [{ id: "DESK", token: DESK }],
-      http: { tls: { cert, key } },
-      shutdown: { drainSeconds: 0.2, graceSeconds: 1 },
-    });
-    const service = await startServiceProcess(dir, config);
-    started.push(service);
+    const { service } = await startHttps({ drainSeconds: 0.2, graceSeconds: 1 });
     // A plain TCP connection to the HTTPS port that says nothing: the TLS handshake never starts.
     const { hostname, port } = new URL(service.url);
     const mute = connect(Number(port), hostname);
