@@ -30,15 +30,13 @@ export function crossPrice(quote: Quote): number | null {
   return sum / 2;
 }
 
-/** The accounts that sit a cross out on each side, and their crossable lots there at any price. */
+/** The accounts that sit a cross out on each side. */
 export interface SitOut {
   readonly buy: ReadonlySet<string>;
   readonly sell: ReadonlySet<string>;
-  readonly buyQty: number;
-  readonly sellQty: number;
 }
 
-export const NO_SIT_OUT: SitOut = { buy: new Set(), sell: new Set(), buyQty: 0, sellQty: 0 };
+export const NO_SIT_OUT: SitOut = { buy: new Set(), sell: new Set() };
 
 /**
  * Who sits out of a cross between the two parents so that no account is on both sides: each account with crossable
@@ -50,19 +48,13 @@ export const NO_SIT_OUT: SitOut = { buy: new Set(), sell: new Set(), buyQty: 0, 
 export function selfMatchSitOut(buy: ParentOrder, sell: ParentOrder): SitOut {
   const bought = buy.crossLotsByAccount;
   const sold = sell.crossLotsByAccount;
-  let sitOut: { buy: Set<string>; sell: Set<string>; buyQty: number; sellQty: number } | null = null;
+  let sitOut: { buy: Set<string>; sell: Set<string> } | null = null;
   for (const account of (bought.size <= sold.size ? bought : sold).keys()) {
     const buyLots = bought.get(account);
     const sellLots = sold.get(account);
     if (buyLots === undefined || sellLots === undefined) continue;
-    sitOut ??= { buy: new Set(), sell: new Set(), buyQty: 0, sellQty: 0 };
-    if (buyLots >= sellLots) {
-      sitOut.sell.add(account);
-      sitOut.sellQty += sellLots;
-    } else {
-      sitOut.buy.add(account);
-      sitOut.buyQty += buyLots;
-    }
+    sitOut ??= { buy: new Set(), sell: new Set() };
+    (buyLots >= sellLots ? sitOut.sell : sitOut.buy).add(account);
   }
   return sitOut ?? NO_SIT_OUT;
 }

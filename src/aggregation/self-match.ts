@@ -1,6 +1,6 @@
 /**
  * Self-match prevention's state (the rule is in internal-cross.ts, `selfMatchSitOut`): for every pair of opposing
- * parents in one instrument, the accounts that sit their crosses out and the lots they leave out on each side.
+ * parents in one instrument, the accounts that sit their crosses out and their lots by limit on each side.
  * A crossing pass runs on every arrival and quote change, and a book may hold many accounts (a robo-advisor's
  * rebalance: one per order), so the pairs are not recomputed per pass: each change of one account's crossable lots in
  * one parent updates that account's place in the parent's pairs, O(opposing parents).
@@ -16,8 +16,6 @@ const EMPTY_LADDER = new PriceLadder();
 class PairSitOut implements SitOut {
   readonly buy = new Set<string>();
   readonly sell = new Set<string>();
-  buyQty = 0;
-  sellQty = 0;
   /** The sitting-out lots that may cross at the price last asked, per side (`lotsAt`). */
   buyAtPrice = 0;
   sellAtPrice = 0;
@@ -60,8 +58,6 @@ class PairSitOut implements SitOut {
     const set = this[sitsOutOf];
     if (sign === 1) set.add(account);
     else set.delete(account);
-    if (sitsOutOf === "sell") this.sellQty += sign * sellLots;
-    else this.buyQty += sign * buyLots;
     return sitsOutOf;
   }
 

@@ -1625,8 +1625,6 @@ export class Engine {
         a.size === b.size && [...a].every((x) => b.has(x));
       if (
         kept === undefined ||
-        kept.buyQty !== fresh.buyQty ||
-        kept.sellQty !== fresh.sellQty ||
         !same(kept.buy, fresh.buy) ||
         !same(kept.sell, fresh.sell) ||
         !this.selfMatch.laddersInStep(buy, sell)
