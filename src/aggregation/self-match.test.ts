@@ -1,27 +1,58 @@
 import { describe, expect, it } from "vitest";
+import { ClientOrder } from "../model/client-order.js";
+import type { Side } from "../model/order-types.js";
 import { ParentOrder } from "./parent-order.js";
 import { SelfMatchBook } from "./self-match.js";
 
-/** Parents whose crossable lots by account are set directly through the book's listener, as the engine wires it. */
-function pair() {
-  const book = new SelfMatchBook();
-  const lots = new Map<ParentOrder, Map<string, number>>();
-  const parent = (id: number, side: "buy" | "sell", opposing: ParentOrder[]) => {
-    const p = new ParentOrder(id, `k${id}`, "ACME", side, "twap");
-    const mine = new Map<string, number>();
-    lots.set(p, mine);
-    Object.defineProperty(p, "crossLotsByAccount", { get: () => mine });
-    book.addParent(p, opposing);
+/** Parents in ACME wired to one book as the engine wires them, and crossable limit orders joining them. */
+function book() {
+  const selfMatch = new SelfMatchBook();
+  const bySide: Record<Side, ParentOrder[]> = { buy: [], sell: [] };
+  let nextOrder = 1;
+  const parent = (side: Side) => {
+    const p = new ParentOrder(bySide.buy.length + bySide.sell.length + 1, `k-${side}`, "ACME", side, "twap");
+    p.trackCrossAccounts((q, account, before, after, move) =>
+      selfMatch.accountChanged(q, account, before, after, move),
+    );
+    selfMatch.addParent(p, bySide[side === "buy" ? "sell" : "buy"]);
+    bySide[side].push(p);
     return p;
   };
-  const set = (p: ParentOrder, account: string, after: number) => {
-    const mine = lots.get(p) as Map<string, number>;
-    const before = mine.get(account) ?? 0;
-    if (after === 0) mine.delete(account);
-    else mine.set(account, after);
-    book.accountChanged(p, account, before, after, { fromKey: 0, fromQty: before, toKey: 0, toQty: after });
+  /** A started limit order of `account` for `qty` lots at `limit` that allows crossing, joined to `p`. */
+  const order = (p: ParentOrder, account: string, qty: number, limit: number) => {
+    const id = nextOrder++;
+    const o = ClientOrder.create(
+      id,
+      {
+        clOrdId: `O${id}`,
+        source: "OMS",
+        account,
+        symbol: "ACME",
+        side: p.side as Side,
+        ordType: "limit",
+        orderQty: qty,
+        limitPrice: limit,
+        urgency: null,
+        strategy: null,
+        startTime: null,
+        endTime: null,
+        maxParticipation: null,
+        allowCross: true,
+        tags: {},
+      },
+      0,
+      null,
+      {},
+    );
+    p.join(o);
+    return o;
   };
-  return { book, parent, set };
+  /** `o` filled by `qty` lots. */
+  const fill = (p: ParentOrder, o: ClientOrder, qty: number) => {
+    o.cumQty += qty;
+    p.refresh(o);
+  };
+  return { selfMatch, parent, order, fill };
 }
 
 const view = (s: ReturnType<SelfMatchBook["sitOut"]>) =>
@@ -29,34 +60,68 @@ const view = (s: ReturnType<SelfMatchBook["sitOut"]>) =>
 
 describe("SelfMatchBook", () => {
   it("follows each account's lots: the larger side takes part, the buy side on a tie", () => {
-    const { book, parent, set } = pair();
-    const buy = parent(1, "buy", []);
-    const sell = parent(2, "sell", [buy]);
-    set(buy, "X", 100);
-    expect(view(book.sitOut(buy, sell))).toEqual({ buy: [], sell: [] });
-    set(sell, "X", 60);
-    expect(view(book.sitOut(buy, sell))).toEqual({ buy: [], sell: ["X"] });
-    set(buy, "X", 40); // filled down below its sell: now its buy sits out
-    expect(view(book.sitOut(buy, sell))).toEqual({ buy: ["X"], sell: [] });
-    set(sell, "X", 40);
-    expect(view(book.sitOut(buy, sell))).toEqual({ buy: [], sell: ["X"] });
-    set(buy, "X", 0);
-    expect(view(book.sitOut(buy, sell))).toEqual({ buy: [], sell: [] });
+    const { selfMatch, parent, order, fill } = book();
+    const buy = parent("buy");
+    const sell = parent("sell");
+    const b = order(buy, "X", 100, 10_000);
+    expect(view(selfMatch.sitOut(buy, sell))).toEqual({ buy: [], sell: [] });
+    const s = order(sell, "X", 60, 9_000);
+    expect(view(selfMatch.sitOut(buy, sell))).toEqual({ buy: [], sell: ["X"] });
+    fill(buy, b, 60); // filled down below its sell: now its buy sits out
+    expect(view(selfMatch.sitOut(buy, sell))).toEqual({ buy: ["X"], sell: [] });
+    fill(sell, s, 20);
+    expect(view(selfMatch.sitOut(buy, sell))).toEqual({ buy: [], sell: ["X"] });
+    fill(buy, b, 40);
+    expect(view(selfMatch.sitOut(buy, sell))).toEqual({ buy: [], sell: [] });
   });
 
   it("keeps one pair per opposing parent and forgets a removed parent", () => {
-    const { book, parent, set } = pair();
-    const buy = parent(1, "buy", []);
-    const sellA = parent(2, "sell", [buy]);
-    const sellB = parent(3, "sell", [buy]);
-    set(sellA, "X", 10);
-    set(sellB, "Y", 10);
-    set(buy, "X", 30);
-    set(buy, "Y", 5);
-    expect(view(book.sitOut(buy, sellA))).toEqual({ buy: [], sell: ["X"] });
-    expect(view(book.sitOut(buy, sellB))).toEqual({ buy: ["Y"], sell: [] });
-    book.removeParent(sellA);
-    expect(book.sitOut(buy, sellA)).toBeUndefined();
-    expect(view(book.sitOut(buy, sellB))).toEqual({ buy: ["Y"], sell: [] });
+    const { selfMatch, parent, order } = book();
+    const buy = parent("buy");
+    const sellA = parent("sell");
+    const sellB = parent("sell");
+    order(sellA, "X", 10, 9_000);
+    order(sellB, "Y", 10, 9_000);
+    order(buy, "X", 30, 10_000);
+    order(buy, "Y", 5, 10_000);
+    expect(view(selfMatch.sitOut(buy, sellA))).toEqual({ buy: [], sell: ["X"] });
+    expect(view(selfMatch.sitOut(buy, sellB))).toEqual({ buy: ["Y"], sell: [] });
+    selfMatch.removeParent(sellA);
+    expect(selfMatch.sitOut(buy, sellA)).toBeUndefined();
+    expect(view(selfMatch.sitOut(buy, sellB))).toEqual({ buy: ["Y"], sell: [] });
+  });
+
+  it("keeps the sitting-out lots by limit as accounts change side, as the orders would give them", () => {
+    const { selfMatch, parent, order, fill } = book();
+    const buy = parent("buy");
+    const sell = parent("sell");
+    // X buys 70 at two limits and sells 50: its sell sits out. Y only buys.
+    const x1 = order(buy, "X", 40, 10_100);
+    const x2 = order(buy, "X", 30, 9_900);
+    order(buy, "Y", 25, 10_000);
+    const xs = order(sell, "X", 50, 9_950);
+    const at = (price: number) => {
+      const s = selfMatch.sitOutAt(buy, sell, price);
+      expect(selfMatch.laddersInStep(buy, sell)).toBe(true);
+      return [s?.buyAtPrice, s?.sellAtPrice];
+    };
+    // The sell at 99.50 may cross at 100.00 and below 99.50 not at all.
+    expect(at(10_000)).toEqual([0, 50]);
+    expect(at(9_940)).toEqual([0, 0]);
+    // X's buys fill down to 30 (all at 99.00), below its 50 to sell: the buy side sits out now, by limit.
+    fill(buy, x1, 40);
+    expect(view(selfMatch.sitOut(buy, sell))).toEqual({ buy: ["X"], sell: [] });
+    expect(at(10_000)).toEqual([0, 0]);
+    expect(at(9_900)).toEqual([30, 0]);
+    // A sitting-out order fills and its account stays on the same side: the pair's ladder follows the order.
+    fill(buy, x2, 5);
+    expect(at(9_900)).toEqual([25, 0]);
+    // Its sell fills by 30: 20 left against 25 to buy, so back to the sell side; then more of the buy fills.
+    fill(sell, xs, 30);
+    expect(view(selfMatch.sitOut(buy, sell))).toEqual({ buy: [], sell: ["X"] });
+    expect(at(10_000)).toEqual([0, 20]);
+    expect(at(9_900)).toEqual([0, 0]);
+    fill(buy, x2, 10); // 15 to buy against 20 to sell: the buy sits out again
+    expect(at(9_900)).toEqual([15, 0]);
   });
 });
