@@ -404,7 +404,8 @@ export class AlgoExecutor implements OrderEntryListener {
 
   private onEngineEvent(event: EngineEvent): void {
     if (event.type === "parent-created") {
-      this.track(this.engine.parent(event.parentId) as ParentOrder);
+      const parent = this.engine.parent(event.parentId);
+      if (parent !== undefined) this.track(parent);
       return;
     }
     if (event.type !== "parent-changed") return;

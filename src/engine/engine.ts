@@ -3,6 +3,9 @@
  * parent orders, internal crossing, and allocation of parent fills back to client orders with FIX execution reports.
  * Commands in (`submit`, `cancel`, `replace`, `kill`, and from the execution layer `reserve`, `childFill`,
  * `releaseChild`, `applyParentFill`), events out (see model/client-events.ts), all on one thread and one clock.
+ * Each command (and each timer the engine sets) is one step: its events reach the listeners once it is done, so a
+ * listener that acts on the engine (cancels an order on hearing of its fill) never lands inside a step; its command is
+ * the next step.
  *
  * Invariants, enforced here (InvariantError on a breach) and property-tested:
  * - the allocations of a fill sum exactly to it; no order is filled beyond its quantity or outside its limit;
@@ -134,8 +137,9 @@ export class Engine {
   private readonly takerFeeMicros: number;
   private readonly auditing: boolean;
   private readonly listeners: EngineListener[] = [];
-  /** Events emitted while another is being delivered, in sequence order (see `emit`). */
+  /** Events held for delivery: emitted in a kernel step or while another is being delivered, in seq order (`step`). */
   private readonly nested: EngineEvent[] = [];
+  /** A step is under way or events are being delivered: new events wait in `nested`. */
   private delivering = false;
   /** The orders held in memory by order id, in arrival order: every one, unless done ones are released. */
   private readonly held = new HeldOrders();
@@ -184,8 +188,8 @@ export class Engine {
     this.auditing = options.audit ?? false;
     this.release = options.release === undefined ? null : new OrderRelease(options.release);
     const held = (orderId: number) => this.held.get(orderId);
-    this.startTimers = new OrderTimers(this.scheduler, held, (orders) => this.startOrders(orders));
-    this.endTimers = new OrderTimers(this.scheduler, held, (orders) => this.endOrders(orders));
+    this.startTimers = new OrderTimers(this.scheduler, held, (orders) => this.step(() => this.startOrders(orders)));
+    this.endTimers = new OrderTimers(this.scheduler, held, (orders) => this.step(() => this.endOrders(orders)));
     for (const spec of options.sources) {
       this.sources.set(spec.id, { spec, metadata: spec.metadata ?? EMPTY_METADATA, ids: new ClOrdIdIndex() });
     }
@@ -305,6 +309,17 @@ export class Engine {
   // ---- intake ----------------------------------------------------------------------------------------------------
 
   submit(input: NewOrderInput): SubmitResult {
+    // `step` by hand: intake's hot path makes no closure per order.
+    if (this.delivering) return this.intake(input);
+    this.delivering = true;
+    try {
+      return this.intake(input);
+    } finally {
+      this.deliverHeld();
+    }
+  }
+
+  private intake(input: NewOrderInput): SubmitResult {
     const now = this.scheduler.now();
     const source = this.sources.get(input.source);
     if (source === undefined) {
@@ -395,100 +410,104 @@ export class Engine {
   }
 
   cancel(input: CancelOrderInput): AmendResult {
-    const found = this.amendTarget(input, "cancel", input.clOrdId);
-    if ("reason" in found) return found;
-    const { order, clOrdId } = found;
-    this.claim(order, clOrdId);
-    const parent = this.parentOf(order);
-    const pending: PendingAmendment = {
-      kind: "cancel",
-      clOrdId: clOrdId ?? order.clOrdId,
-      orderQty: 0,
-      limitPrice: order.limitPrice,
-    };
-    if (parent.coveredWith(order, 0, order.allocKey)) {
-      this.finishCancel(order, pending, "canceled", "requested", clOrdId === null ? null : order.clOrdId);
-      return { ok: true, orderId: order.orderId, pending: false };
-    }
-    this.makePending(order, pending);
-    return { ok: true, orderId: order.orderId, pending: true };
+    return this.step(() => {
+      const found = this.amendTarget(input, "cancel", input.clOrdId);
+      if ("reason" in found) return found;
+      const { order, clOrdId } = found;
+      this.claim(order, clOrdId);
+      const parent = this.parentOf(order);
+      const pending: PendingAmendment = {
+        kind: "cancel",
+        clOrdId: clOrdId ?? order.clOrdId,
+        orderQty: 0,
+        limitPrice: order.limitPrice,
+      };
+      if (parent.coveredWith(order, 0, order.allocKey)) {
+        this.finishCancel(order, pending, "canceled", "requested", clOrdId === null ? null : order.clOrdId);
+        return { ok: true, orderId: order.orderId, pending: false };
+      }
+      this.makePending(order, pending);
+      return { ok: true, orderId: order.orderId, pending: true };
+    });
   }
 
   replace(input: ReplaceOrderInput): AmendResult {
-    const found = this.amendTarget(input, "replace", input.clOrdId ?? null);
-    if ("reason" in found) return found;
-    const { order } = found;
-    const clOrdId = found.clOrdId as string;
-    const instrument = this.instruments.get(order.symbol) as Instrument;
-    const refuse = (refusal: Refusal<ClientCancelRejectReason>): AmendResult =>
-      this.cancelReject(input.source, clOrdId, input.origClOrdId, "replace", refusal);
-    if (input.quantity === undefined && input.limitPrice === undefined) {
-      return refuse({
-        reason: "nothing-to-replace",
-        field: null,
-        message: "a replace must change the quantity or the limit price",
-      });
-    }
-    let orderQty = order.orderQty;
-    if (input.quantity !== undefined) {
-      const lots = parseLots(instrument, input.quantity, "quantity");
-      if (typeof lots !== "number") return refuse(lots as Refusal<ClientCancelRejectReason>);
-      if (lots <= order.cumQty) {
+    return this.step(() => {
+      const found = this.amendTarget(input, "replace", input.clOrdId ?? null);
+      if ("reason" in found) return found;
+      const { order } = found;
+      const clOrdId = found.clOrdId as string;
+      const instrument = this.instruments.get(order.symbol) as Instrument;
+      const refuse = (refusal: Refusal<ClientCancelRejectReason>): AmendResult =>
+        this.cancelReject(input.source, clOrdId, input.origClOrdId, "replace", refusal);
+      if (input.quantity === undefined && input.limitPrice === undefined) {
         return refuse({
-          reason: "quantity-below-cum-qty",
-          field: "quantity",
-          message: `the new quantity must exceed the ${instrument.formatQuantity(order.cumQty)} shares already executed (cancel to stop)`,
-        });
-      }
-      orderQty = lots;
-    }
-    let limitPrice = order.limitPrice;
-    if (input.limitPrice !== undefined) {
-      if (order.ordType === "market") {
-        return refuse({
-          reason: "price-on-market-order",
-          field: "limit_price",
-          message: "a market order takes no limit price",
-        });
-      }
-      const price = parseLimit(instrument, input.limitPrice, "limit_price");
-      if (typeof price !== "number") return refuse(price as Refusal<ClientCancelRejectReason>);
-      limitPrice = price;
-    }
-    // A replace that only reduces risk (smaller, or less aggressive) is always allowed, even under a kill switch.
-    const riskier = orderQty > order.orderQty || aggressiveness(order.side, limitPrice) > order.allocKey;
-    if (riskier) {
-      if (this.killSwitch.isKilled(order.source, order.account)) {
-        return refuse({
-          reason: "kill-switch",
+          reason: "nothing-to-replace",
           field: null,
-          message: this.killSwitch.refusal(order.source, order.account),
+          message: "a replace must change the quantity or the limit price",
         });
       }
-      const reference = this.mid(order.symbol) ?? instrument.referencePriceUnits;
-      const risk = this.risk.check(
-        order.symbol,
-        order.source,
-        order.account,
-        orderQty,
-        limitPrice === order.limitPrice ? null : limitPrice,
-        limitPrice ?? order.riskPrice,
-        reference,
-        order.cumNotional,
-        orderQty - order.cumQty,
-        order.riskNotional,
-      );
-      if (risk !== null) return refuse(risk);
-    }
-    this.claim(order, clOrdId);
-    const parent = this.parentOf(order);
-    const pending: PendingAmendment = { kind: "replace", clOrdId, orderQty, limitPrice };
-    if (parent.coveredWith(order, orderQty - order.cumQty, aggressiveness(order.side, limitPrice))) {
-      this.finishReplace(order, pending);
-      return { ok: true, orderId: order.orderId, pending: false };
-    }
-    this.makePending(order, pending);
-    return { ok: true, orderId: order.orderId, pending: true };
+      let orderQty = order.orderQty;
+      if (input.quantity !== undefined) {
+        const lots = parseLots(instrument, input.quantity, "quantity");
+        if (typeof lots !== "number") return refuse(lots as Refusal<ClientCancelRejectReason>);
+        if (lots <= order.cumQty) {
+          return refuse({
+            reason: "quantity-below-cum-qty",
+            field: "quantity",
+            message: `the new quantity must exceed the ${instrument.formatQuantity(order.cumQty)} shares already executed (cancel to stop)`,
+          });
+        }
+        orderQty = lots;
+      }
+      let limitPrice = order.limitPrice;
+      if (input.limitPrice !== undefined) {
+        if (order.ordType === "market") {
+          return refuse({
+            reason: "price-on-market-order",
+            field: "limit_price",
+            message: "a market order takes no limit price",
+          });
+        }
+        const price = parseLimit(instrument, input.limitPrice, "limit_price");
+        if (typeof price !== "number") return refuse(price as Refusal<ClientCancelRejectReason>);
+        limitPrice = price;
+      }
+      // A replace that only reduces risk (smaller, or less aggressive) is always allowed, even under a kill switch.
+      const riskier = orderQty > order.orderQty || aggressiveness(order.side, limitPrice) > order.allocKey;
+      if (riskier) {
+        if (this.killSwitch.isKilled(order.source, order.account)) {
+          return refuse({
+            reason: "kill-switch",
+            field: null,
+            message: this.killSwitch.refusal(order.source, order.account),
+          });
+        }
+        const reference = this.mid(order.symbol) ?? instrument.referencePriceUnits;
+        const risk = this.risk.check(
+          order.symbol,
+          order.source,
+          order.account,
+          orderQty,
+          limitPrice === order.limitPrice ? null : limitPrice,
+          limitPrice ?? order.riskPrice,
+          reference,
+          order.cumNotional,
+          orderQty - order.cumQty,
+          order.riskNotional,
+        );
+        if (risk !== null) return refuse(risk);
+      }
+      this.claim(order, clOrdId);
+      const parent = this.parentOf(order);
+      const pending: PendingAmendment = { kind: "replace", clOrdId, orderQty, limitPrice };
+      if (parent.coveredWith(order, orderQty - order.cumQty, aggressiveness(order.side, limitPrice))) {
+        this.finishReplace(order, pending);
+        return { ok: true, orderId: order.orderId, pending: false };
+      }
+      this.makePending(order, pending);
+      return { ok: true, orderId: order.orderId, pending: true };
+    });
   }
 
   /**
@@ -496,16 +515,20 @@ export class Engine {
    * the parents report over-reserved quantity so the execution layer cancels the children working for them).
    */
   kill(scope: KillScope, reason = "operator"): void {
-    if (!this.killSwitch.set(scope, true, reason)) return;
-    this.emit({ type: "kill-switch", seq: 0, time: this.scheduler.now(), scope, active: true, reason });
-    this.resuspend();
+    this.step(() => {
+      if (!this.killSwitch.set(scope, true, reason)) return;
+      this.emit({ type: "kill-switch", seq: 0, time: this.scheduler.now(), scope, active: true, reason });
+      this.resuspend();
+    });
   }
 
   /** Deactivates a kill switch; orders no other active scope covers resume. */
   revive(scope: KillScope, reason = "operator"): void {
-    if (!this.killSwitch.set(scope, false)) return;
-    this.emit({ type: "kill-switch", seq: 0, time: this.scheduler.now(), scope, active: false, reason });
-    this.resuspend();
+    this.step(() => {
+      if (!this.killSwitch.set(scope, false)) return;
+      this.emit({ type: "kill-switch", seq: 0, time: this.scheduler.now(), scope, active: false, reason });
+      this.resuspend();
+    });
   }
 
   // ---- execution side: child reservations and fills --------------------------------------------------------------
@@ -516,16 +539,18 @@ export class Engine {
    * `parent.available(price)`, or another reservation is at another price).
    */
   reserve(parentId: number, childId: string, price: number | null, qty: number, overSend = 0): boolean {
-    const parent = this.parentsById.get(parentId);
-    if (parent === undefined || !Number.isSafeInteger(qty) || qty <= 0) return false;
-    if (!Number.isSafeInteger(overSend) || overSend < 0 || overSend > qty) return false;
-    if (parent.available(price) < qty - overSend) return false;
-    if (parent.reservedQty > 0 && aggressiveness(parent.side, price) !== parent.reservedKey) return false;
-    if (this.children.has(childId)) throw new InvariantError(`child ${childId} already exists`);
-    parent.reserve(childId, price, qty, overSend);
-    this.children.set(childId, parent);
-    this.parentChanged(parent, "reserved");
-    return true;
+    return this.step(() => {
+      const parent = this.parentsById.get(parentId);
+      if (parent === undefined || !Number.isSafeInteger(qty) || qty <= 0) return false;
+      if (!Number.isSafeInteger(overSend) || overSend < 0 || overSend > qty) return false;
+      if (parent.available(price) < qty - overSend) return false;
+      if (parent.reservedQty > 0 && aggressiveness(parent.side, price) !== parent.reservedKey) return false;
+      if (this.children.has(childId)) throw new InvariantError(`child ${childId} already exists`);
+      parent.reserve(childId, price, qty, overSend);
+      this.children.set(childId, parent);
+      this.parentChanged(parent, "reserved");
+      return true;
+    });
   }
 
   /**
@@ -541,33 +566,35 @@ export class Engine {
     liquidity: Liquidity | null,
     feeMicros: number,
   ): number {
-    const parent = this.children.get(childId);
-    if (parent === undefined) throw new InvariantError(`fill for unknown child ${childId}`);
-    const reservation = parent.reservations.get(childId);
-    if (reservation === undefined || reservation.qty < qty) {
-      throw new InvariantError(`child ${childId} filled ${qty} beyond its reservation of ${reservation?.qty ?? 0}`);
-    }
-    if (
-      reservation.price !== null &&
-      aggressiveness(parent.side, price) > aggressiveness(parent.side, reservation.price)
-    ) {
-      // A buy child at 100 cannot print at 101: the venue broke its limit.
-      throw new InvariantError(`child ${childId} at ${reservation.price} filled at ${price}`);
-    }
-    const allocated = Math.min(qty, parent.fillCapacity(price));
-    const over = qty - allocated;
-    if (over > parent.overSentQty) {
-      throw new InvariantError(`child ${childId} filled ${over} beyond parent ${parent.parentId}'s orders`);
-    }
-    const overFee = over === 0 ? 0 : Math.round((feeMicros * over) / qty);
-    let fillId = 0;
-    if (allocated > 0) {
-      parent.release(childId, allocated);
-      fillId = this.fill(parent, allocated, price, venue, liquidity, feeMicros - overFee, childId, null);
-    }
-    if (over > 0) this.overFill(parent, childId, over, price, venue, liquidity, overFee);
-    if (!parent.reservations.has(childId)) this.children.delete(childId);
-    return fillId;
+    return this.step(() => {
+      const parent = this.children.get(childId);
+      if (parent === undefined) throw new InvariantError(`fill for unknown child ${childId}`);
+      const reservation = parent.reservations.get(childId);
+      if (reservation === undefined || reservation.qty < qty) {
+        throw new InvariantError(`child ${childId} filled ${qty} beyond its reservation of ${reservation?.qty ?? 0}`);
+      }
+      if (
+        reservation.price !== null &&
+        aggressiveness(parent.side, price) > aggressiveness(parent.side, reservation.price)
+      ) {
+        // A buy child at 100 cannot print at 101: the venue broke its limit.
+        throw new InvariantError(`child ${childId} at ${reservation.price} filled at ${price}`);
+      }
+      const allocated = Math.min(qty, parent.fillCapacity(price));
+      const over = qty - allocated;
+      if (over > parent.overSentQty) {
+        throw new InvariantError(`child ${childId} filled ${over} beyond parent ${parent.parentId}'s orders`);
+      }
+      const overFee = over === 0 ? 0 : Math.round((feeMicros * over) / qty);
+      let fillId = 0;
+      if (allocated > 0) {
+        parent.release(childId, allocated);
+        fillId = this.fill(parent, allocated, price, venue, liquidity, feeMicros - overFee, childId, null);
+      }
+      if (over > 0) this.overFill(parent, childId, over, price, venue, liquidity, overFee);
+      if (!parent.reservations.has(childId)) this.children.delete(childId);
+      return fillId;
+    });
   }
 
   /** `qty` lots of a child's fill that no open order of its parent can take: the firm's over-fill position. */
@@ -604,24 +631,28 @@ export class Engine {
 
   /** A child order is done (cancelled, expired, rejected): its remaining reservation is given back. */
   releaseChild(childId: string): void {
-    const parent = this.children.get(childId);
-    if (parent === undefined) return;
-    parent.shrinkTo(childId, 0);
-    this.children.delete(childId);
-    this.parentChanged(parent, "released");
-    this.settlePending(parent);
-    this.afterChange(parent);
+    this.step(() => {
+      const parent = this.children.get(childId);
+      if (parent === undefined) return;
+      parent.shrinkTo(childId, 0);
+      this.children.delete(childId);
+      this.parentChanged(parent, "released");
+      this.settlePending(parent);
+      this.afterChange(parent);
+    });
   }
 
   /** A child order was reduced at its venue to `leavesQty` lots: the rest of its reservation is given back. */
   reduceChild(childId: string, leavesQty: number): void {
-    const parent = this.children.get(childId);
-    const reservation = parent?.reservations.get(childId);
-    if (parent === undefined || reservation === undefined || reservation.qty <= leavesQty) return;
-    parent.shrinkTo(childId, leavesQty);
-    this.parentChanged(parent, "released");
-    this.settlePending(parent);
-    this.afterChange(parent);
+    this.step(() => {
+      const parent = this.children.get(childId);
+      const reservation = parent?.reservations.get(childId);
+      if (parent === undefined || reservation === undefined || reservation.qty <= leavesQty) return;
+      parent.shrinkTo(childId, leavesQty);
+      this.parentChanged(parent, "released");
+      this.settlePending(parent);
+      this.afterChange(parent);
+    });
   }
 
   /**
@@ -637,26 +668,30 @@ export class Engine {
     liquidity: Liquidity | null = null,
     feeMicros = 0,
   ): number {
-    const parent = this.parentsById.get(parentId);
-    if (parent === undefined) throw new InvariantError(`fill for unknown parent ${parentId}`);
-    const free = parent.fillCapacity(price);
-    // Worst case the fill is allocated to the orders that cover the child reservations: they must stay covered.
-    if (parent.reservedQty > 0 && qty > parent.allocatable.atOrAbove(parent.reservedKey) - parent.coveredQty) {
-      throw new InvariantError(`direct fill of ${qty} in parent ${parentId} would uncover its child reservations`);
-    }
-    if (qty > free)
-      throw new InvariantError(`fill of ${qty} at ${price} exceeds the ${free} lots parent ${parentId} can take`);
-    return this.fill(parent, qty, price, venue, liquidity, feeMicros, null, null);
+    return this.step(() => {
+      const parent = this.parentsById.get(parentId);
+      if (parent === undefined) throw new InvariantError(`fill for unknown parent ${parentId}`);
+      const free = parent.fillCapacity(price);
+      // Worst case the fill is allocated to the orders that cover the child reservations: they must stay covered.
+      if (parent.reservedQty > 0 && qty > parent.allocatable.atOrAbove(parent.reservedKey) - parent.coveredQty) {
+        throw new InvariantError(`direct fill of ${qty} in parent ${parentId} would uncover its child reservations`);
+      }
+      if (qty > free)
+        throw new InvariantError(`fill of ${qty} at ${price} exceeds the ${free} lots parent ${parentId} can take`);
+      return this.fill(parent, qty, price, venue, liquidity, feeMicros, null, null);
+    });
   }
 
   /** Tries internal crosses in `symbol` now (also done on arrival and, by default, on every NBBO change). */
   crossSymbol(symbol: string): number {
-    const parents = this.bySymbol.get(symbol);
-    if (parents === undefined || !this.crossingEnabled) return 0;
-    const before = this.crossedLots;
-    for (const buy of parents.buy) if (buy.crossable.total > 0) this.crossQueue.add(buy);
-    this.drainCrosses();
-    return this.crossedLots - before;
+    return this.step(() => {
+      const parents = this.bySymbol.get(symbol);
+      if (parents === undefined || !this.crossingEnabled) return 0;
+      const before = this.crossedLots;
+      for (const buy of parents.buy) if (buy.crossable.total > 0) this.crossQueue.add(buy);
+      this.drainCrosses();
+      return this.crossedLots - before;
+    });
   }
 
   private crossedLots = 0;
@@ -1768,15 +1803,37 @@ export class Engine {
    * the engine: the executor cancelling children on "parent-changed", say) is queued and delivered after it, so every
    * listener sees every event, in sequence order.
    */
+  /**
+   * Runs one kernel step (a command, a fill, a timer) with its events held: listeners hear them once the step is done,
+   * in seq order, so none sees the engine half way through a step or acts on it there (a listener that cancels an
+   * order on hearing of a fill, or submits one, is then a step of its own, after this one). A step that starts while
+   * events are being delivered (a listener's command) holds its events for the delivery under way.
+   */
+  private step<T>(body: () => T): T {
+    if (this.delivering) return body();
+    this.delivering = true;
+    try {
+      return body();
+    } finally {
+      this.deliverHeld();
+    }
+  }
+
   private emit(event: EngineEvent): void {
     (event as { seq: number }).seq = ++this.seq;
+    if (this.listeners.length === 0) return;
     if (this.delivering) {
       this.nested.push(event);
       return;
     }
     this.delivering = true;
+    this.nested.push(event);
+    this.deliverHeld();
+  }
+
+  /** Delivers the held events, and those their listeners' commands emit, in order; then delivery is free again. */
+  private deliverHeld(): void {
     try {
-      this.deliver(event);
       for (let k = 0; k < this.nested.length; k++) this.deliver(this.nested[k] as EngineEvent);
     } finally {
       this.nested.length = 0;
