@@ -46,12 +46,12 @@ export const NO_SIT_OUT: SitOut = { buy: new Set(), sell: new Set() };
  * accounts of the parent with fewer, not the orders.
  */
 export function selfMatchSitOut(buy: ParentOrder, sell: ParentOrder): SitOut {
-  const bought = buy.crossableByAccount;
-  const sold = sell.crossableByAccount;
+  const bought = buy.crossLotsByAccount;
+  const sold = sell.crossLotsByAccount;
   let sitOut: { buy: Set<string>; sell: Set<string> } | null = null;
   for (const account of (bought.size <= sold.size ? bought : sold).keys()) {
-    const buyLots = bought.get(account)?.total;
-    const sellLots = sold.get(account)?.total;
+    const buyLots = bought.get(account);
+    const sellLots = sold.get(account);
     if (buyLots === undefined || sellLots === undefined) continue;
     sitOut ??= { buy: new Set(), sell: new Set() };
     (buyLots >= sellLots ? sitOut.sell : sitOut.buy).add(account);

@@ -27,11 +27,11 @@ import { aggressiveness, type ClientOrder, type Intent } from "../model/client-o
 import type { Side } from "../model/order-types.js";
 import { PriceLadder } from "./price-ladder.js";
 
-const NO_ACCOUNTS: ReadonlyMap<string, PriceLadder> = new Map();
+const NO_ACCOUNTS: ReadonlyMap<string, number> = new Map();
 
 /**
  * Told when one order's crossable contribution in a parent changes (self-match.ts): its account's lots in the parent
- * (any price) before and after, and the order's lots and limit key before and after.
+ * before and after, and the order's lots and limit key before and after.
  */
 export type CrossLotsListener = (
   parent: ParentOrder,
@@ -65,11 +65,10 @@ export class ParentOrder {
   readonly workable = new PriceLadder();
   readonly crossable = new PriceLadder();
   /**
-   * Crossable lots by account, each a ladder by limit (its total: the lots at any price), for self-match prevention
-   * (aggregation/internal-cross.ts, self-match.ts); null when the engine does not prevent self-matches. Accounts with
-   * none are left out.
+   * Crossable lots by account (any price), for self-match prevention (aggregation/internal-cross.ts); null when the
+   * engine does not prevent self-matches. Accounts with none are left out.
    */
-  private crossAccounts: Map<string, PriceLadder> | null = null;
+  private crossAccounts: Map<string, number> | null = null;
   private onCrossLots: CrossLotsListener | null = null;
   readonly reservations = new Map<string, Reservation>();
   reservedQty = 0;
@@ -207,8 +206,8 @@ export class ParentOrder {
     this.onCrossLots = listener;
   }
 
-  /** Crossable lots by account, by limit (a ladder's total: any price); empty when not tracked. */
-  get crossableByAccount(): ReadonlyMap<string, PriceLadder> {
+  /** Crossable lots by account (any price); empty when not tracked. */
+  get crossLotsByAccount(): ReadonlyMap<string, number> {
     return this.crossAccounts ?? NO_ACCOUNTS;
   }
 
@@ -226,16 +225,12 @@ export class ParentOrder {
   private readonly crossMove: CrossMove = { fromKey: 0, fromQty: 0, toKey: 0, toQty: 0 };
 
   private addCrossLots(account: string, fromKey: number, fromQty: number, toKey: number, toQty: number): void {
-    const map = this.crossAccounts as Map<string, PriceLadder>;
-    let ladder = map.get(account);
-    if (ladder === undefined) {
-      ladder = new PriceLadder();
-      map.set(account, ladder);
-    }
-    const before = ladder.total;
-    ladder.move(fromKey, fromQty, toKey, toQty);
-    const after = ladder.total;
+    const lots = toQty - fromQty;
+    const map = this.crossAccounts as Map<string, number>;
+    const before = map.get(account) ?? 0;
+    const after = before + lots;
     if (after === 0) map.delete(account);
+    else if (lots !== 0) map.set(account, after);
     const move = this.crossMove;
     move.fromKey = fromKey;
     move.fromQty = fromQty;
@@ -417,19 +412,14 @@ export class ParentOrder {
       throw new InvariantError(`parent ${this.parentId}: ladders out of step with their orders`);
     }
     if (this.crossAccounts !== null) {
-      const byAccount = new Map<string, PriceLadder>();
+      const byAccount = new Map<string, number>();
       for (const order of this.slots) {
-        if (order === null || order.crossQty === 0) continue;
-        let ladder = byAccount.get(order.account);
-        if (ladder === undefined) {
-          ladder = new PriceLadder();
-          byAccount.set(order.account, ladder);
-        }
-        ladder.add(order.workKey, order.crossQty);
+        if (order !== null && order.crossQty > 0)
+          byAccount.set(order.account, (byAccount.get(order.account) ?? 0) + order.crossQty);
       }
       const same =
         byAccount.size === this.crossAccounts.size &&
-        [...byAccount].every(([account, ladder]) => this.crossAccounts?.get(account)?.sameLevels(ladder) === true);
+        [...byAccount].every(([account, lots]) => this.crossAccounts?.get(account) === lots);
       if (!same) throw new InvariantError(`parent ${this.parentId}: crossable lots by account out of step`);
     }
     if (this.overSentQty < 0 || this.overSentQty > this.reservedQty) {

@@ -23,51 +23,25 @@ export class PriceLadder {
       else hi = mid;
     }
     this.total += qty;
-    const qtys = this.qtys;
-    const n = keys.length;
-    if (lo < n && keys[lo] === key) {
-      const next = (qtys[lo] as number) + qty;
+    if (lo < keys.length && keys[lo] === key) {
+      const next = (this.qtys[lo] as number) + qty;
       if (next < 0) throw new RangeError(`ladder level ${key} would go negative (${next})`);
-      if (next > 0) {
-        qtys[lo] = next;
-        return;
-      }
-      // The level goes: shift the rest down by hand (`splice` would allocate the removed elements' array).
-      for (let i = lo; i < n - 1; i++) {
-        keys[i] = keys[i + 1] as number;
-        qtys[i] = qtys[i + 1] as number;
-      }
-      keys.length = n - 1;
-      qtys.length = n - 1;
+      if (next === 0) {
+        keys.splice(lo, 1);
+        this.qtys.splice(lo, 1);
+      } else this.qtys[lo] = next;
       return;
     }
     if (qty < 0) throw new RangeError(`ladder level ${key} does not exist`);
-    keys.push(key);
-    qtys.push(qty);
-    for (let i = n; i > lo; i--) {
-      keys[i] = keys[i - 1] as number;
-      qtys[i] = qtys[i - 1] as number;
-    }
-    keys[lo] = key;
-    qtys[lo] = qty;
+    keys.splice(lo, 0, key);
+    this.qtys.splice(lo, 0, qty);
   }
 
   /** Moves a contribution of `fromQty` lots at `fromKey` to `toQty` lots at `toKey` (an order's terms changed). */
   move(fromKey: number, fromQty: number, toKey: number, toQty: number): void {
-    // One step at one key: a level that a partial fill leaves open is not taken out and put back.
-    if (fromKey === toKey) this.add(toKey, toQty - fromQty);
-    else {
-      // Not `add(fromKey, -fromQty)` for a zero: a negated zero is a heap number, one allocation per order that joins.
-      if (fromQty !== 0) this.add(fromKey, -fromQty);
-      this.add(toKey, toQty);
-    }
-  }
-
-  /** Adds (sign 1) or takes back (sign -1) every level of `other`. */
-  addLevels(other: PriceLadder, sign: 1 | -1): void {
-    const keys = other.keys;
-    const qtys = other.qtys;
-    for (let i = 0; i < keys.length; i++) this.add(keys[i] as number, sign * (qtys[i] as number));
+    // Not `add(fromKey, -fromQty)` for a zero: a negated zero is a heap number, one allocation per order that joins.
+    if (fromQty !== 0) this.add(fromKey, -fromQty);
+    this.add(toKey, toQty);
   }
 
   /** Whether both hold the same lots at the same keys. */

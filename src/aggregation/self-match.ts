@@ -3,8 +3,7 @@
  * parents in one instrument, the accounts that sit their crosses out and their lots by limit on each side.
  * A crossing pass runs on every arrival and quote change, and a book may hold many accounts (a robo-advisor's
  * rebalance: one per order), so the pairs are not recomputed per pass: each change of one account's crossable lots in
- * one parent updates that account's place in the parent's pairs, O(opposing parents), and moves its levels between
- * the pair's ladders when it changes side, O(its levels).
+ * one parent updates that account's place in the parent's pairs, O(opposing parents).
  */
 import { aggressiveness } from "../model/client-order.js";
 import type { Side } from "../model/order-types.js";
@@ -12,14 +11,7 @@ import type { SitOut } from "./internal-cross.js";
 import type { CrossMove, ParentOrder } from "./parent-order.js";
 import { PriceLadder } from "./price-ladder.js";
 
-const EMPTY = new PriceLadder();
-
-/** The side an account with these crossable lots on each side sits out of (null: it is not on both). */
-function sitsOutOf(buyLots: number, sellLots: number): Side | null {
-  if (buyLots === 0 || sellLots === 0) return null;
-  // The account takes part on its larger side (the buy side on a tie) and sits out on the other.
-  return buyLots >= sellLots ? "sell" : "buy";
-}
+const EMPTY_LADDER = new PriceLadder();
 
 class PairSitOut implements SitOut {
   readonly buy = new Set<string>();
@@ -27,60 +19,54 @@ class PairSitOut implements SitOut {
   /** The sitting-out lots that may cross at the price last asked, per side (`lotsAt`). */
   buyAtPrice = 0;
   sellAtPrice = 0;
-  /** The sitting-out accounts' crossable lots by limit, per side: the sum of their ladders in that side's parent. */
-  private buyLadder: PriceLadder | null = null;
-  private sellLadder: PriceLadder | null = null;
+  /** The sitting-out accounts' crossable lots by limit, per side; stale when one of their orders changed. */
+  private buyLadder = EMPTY_LADDER;
+  private sellLadder = EMPTY_LADDER;
+  stale = false;
 
-  /** Notes the lots the sitting-out accounts could cross at `price` on each side (`buyAtPrice`, `sellAtPrice`). */
-  lotsAt(price: number): void {
-    this.buyAtPrice = this.buyLadder === null ? 0 : this.buyLadder.atOrAbove(aggressiveness("buy", price));
-    this.sellAtPrice = this.sellLadder === null ? 0 : this.sellLadder.atOrAbove(aggressiveness("sell", price));
+  /**
+   * Notes the lots the sitting-out accounts could cross at `price` on each side (`buyAtPrice`, `sellAtPrice`). Their
+   * orders are read once per change of them, into a ladder by limit, not per price: crossing passes ask at every quote.
+   */
+  lotsAt(buy: ParentOrder, sell: ParentOrder, price: number): void {
+    if (this.stale) {
+      this.buyLadder = this.buy.size === 0 ? EMPTY_LADDER : buy.crossableLadderOf(this.buy);
+      this.sellLadder = this.sell.size === 0 ? EMPTY_LADDER : sell.crossableLadderOf(this.sell);
+      this.stale = false;
+    }
+    this.buyAtPrice = this.buyLadder.atOrAbove(aggressiveness("buy", price));
+    this.sellAtPrice = this.sellLadder.atOrAbove(aggressiveness("sell", price));
   }
 
-  /** Whether the ladders hold what the sitting-out accounts' orders hold now (audit). */
+  /** Whether the ladders, unless stale, hold what the orders hold now (audit). */
   laddersInStep(buy: ParentOrder, sell: ParentOrder): boolean {
-    const same = (kept: PriceLadder | null, fresh: PriceLadder) => (kept ?? EMPTY).sameLevels(fresh);
+    if (this.stale) return true;
+    const same = (a: PriceLadder, b: PriceLadder) => a.sameLevels(b);
     return (
       same(this.buyLadder, buy.crossableLadderOf(this.buy)) && same(this.sellLadder, sell.crossableLadderOf(this.sell))
     );
   }
 
   /**
-   * `account` went from sitting out of `was` to sitting out of `is` (null: neither) after `move` of one of its orders
-   * on the `moved` side; `here` and `there` are its ladders after the move in that side's parent and in the other
-   * (undefined: none).
+   * Adds (sign 1) or takes back (sign -1) an account with these lots on each side; returns the side it sits out of
+   * (null: it is not on both).
    */
-  change(
-    account: string,
-    was: Side | null,
-    is: Side | null,
-    moved: Side,
-    move: CrossMove,
-    here: PriceLadder | undefined,
-    there: PriceLadder | undefined,
-  ): void {
-    // A sitting-out account's ladder follows its order: the pair's side then holds its lots after the move.
-    if (was === moved) this.ladder(was).move(move.fromKey, move.fromQty, move.toKey, move.toQty);
-    if (was === is) return;
-    if (was !== null) {
-      this[was].delete(account);
-      const lots = was === moved ? here : there;
-      if (lots !== undefined) this.ladder(was).addLevels(lots, -1);
-    }
-    if (is !== null) {
-      this[is].add(account);
-      const lots = is === moved ? here : there;
-      if (lots !== undefined) this.ladder(is).addLevels(lots, 1);
-    }
+  apply(account: string, buyLots: number, sellLots: number, sign: 1 | -1): Side | null {
+    if (buyLots === 0 || sellLots === 0) return null;
+    // The account takes part on its larger side (the buy side on a tie) and sits out on the other.
+    const sitsOutOf: Side = buyLots >= sellLots ? "sell" : "buy";
+    const set = this[sitsOutOf];
+    if (sign === 1) set.add(account);
+    else set.delete(account);
+    return sitsOutOf;
   }
 
-  private ladder(side: Side): PriceLadder {
-    if (side === "buy") {
-      this.buyLadder ??= new PriceLadder();
-      return this.buyLadder;
-    }
-    this.sellLadder ??= new PriceLadder();
-    return this.sellLadder;
+  /** One order of an account sitting out on `side` changed: its ladder follows (unless it is to be rebuilt). */
+  follow(side: Side, move: CrossMove): void {
+    const ladder = side === "buy" ? this.buyLadder : this.sellLadder;
+    if (this.stale) return;
+    if (ladder === EMPTY_LADDER) this.stale = true;
+    else ladder.move(move.fromKey, move.fromQty, move.toKey, move.toQty);
   }
 }
 
@@ -107,23 +93,21 @@ export class SelfMatchBook {
   }
 
   /**
-   * `account`'s crossable lots in `parent` went from `before` to `after` (any price) by `move` of one of its orders (the
-   * opposing parents unchanged): its place in each of the parent's pairs, and the pair's lots by limit, follow. Where
-   * the account changes side, its levels move from one side's ladder to the other: O(its levels), not O(orders).
+   * `account`'s crossable lots in `parent` went from `before` to `after` by `move` of one of its orders (the opposing
+   * parents unchanged). Where the account keeps sitting out on the same side, the pair's ladder follows the order;
+   * where it changes side (or starts or stops sitting out), the pair's ladders are rebuilt when next asked.
    */
   accountChanged(parent: ParentOrder, account: string, before: number, after: number, move: CrossMove): void {
     const mine = this.pairs.get(parent);
     if (mine === undefined) return;
-    const moved = parent.side as Side;
-    const buy = moved === "buy";
+    const buy = parent.side === "buy";
     for (const [other, pair] of mine) {
-      const theirs = other.crossableByAccount.get(account);
+      const theirs = other.crossLotsByAccount.get(account);
       if (theirs === undefined) continue;
-      const t = theirs.total;
-      const was = sitsOutOf(buy ? before : t, buy ? t : before);
-      const is = sitsOutOf(buy ? after : t, buy ? t : after);
-      if (was === null && is === null) continue;
-      pair.change(account, was, is, moved, move, parent.crossableByAccount.get(account), theirs);
+      const was = pair.apply(account, buy ? before : theirs, buy ? theirs : before, -1);
+      const is = pair.apply(account, buy ? after : theirs, buy ? theirs : after, 1);
+      if (was !== is) pair.stale = true;
+      else if (is === parent.side) pair.follow(is, move);
     }
   }
 
@@ -144,7 +128,7 @@ export class SelfMatchBook {
     price: number,
   ): (SitOut & { readonly buyAtPrice: number; readonly sellAtPrice: number }) | undefined {
     const pair = this.pairs.get(buy)?.get(sell);
-    pair?.lotsAt(price);
+    pair?.lotsAt(buy, sell, price);
     return pair;
   }
 }
