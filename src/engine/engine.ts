@@ -309,13 +309,11 @@ export class Engine {
   // ---- intake ----------------------------------------------------------------------------------------------------
 
   submit(input: NewOrderInput): SubmitResult {
-    // `step` by hand: intake's hot path makes no closure per order.
-    if (this.delivering) return this.intake(input);
-    this.delivering = true;
+    const outer = this.beginStep();
     try {
       return this.intake(input);
     } finally {
-      this.deliverHeld();
+      if (outer) this.deliverHeld();
     }
   }
 
@@ -410,7 +408,8 @@ export class Engine {
   }
 
   cancel(input: CancelOrderInput): AmendResult {
-    return this.step(() => {
+    const outer = this.beginStep();
+    try {
       const found = this.amendTarget(input, "cancel", input.clOrdId);
       if ("reason" in found) return found;
       const { order, clOrdId } = found;
@@ -428,11 +427,14 @@ export class Engine {
       }
       this.makePending(order, pending);
       return { ok: true, orderId: order.orderId, pending: true };
-    });
+    } finally {
+      if (outer) this.deliverHeld();
+    }
   }
 
   replace(input: ReplaceOrderInput): AmendResult {
-    return this.step(() => {
+    const outer = this.beginStep();
+    try {
       const found = this.amendTarget(input, "replace", input.clOrdId ?? null);
       if ("reason" in found) return found;
       const { order } = found;
@@ -507,7 +509,9 @@ export class Engine {
       }
       this.makePending(order, pending);
       return { ok: true, orderId: order.orderId, pending: true };
-    });
+    } finally {
+      if (outer) this.deliverHeld();
+    }
   }
 
   /**
@@ -515,20 +519,26 @@ export class Engine {
    * the parents report over-reserved quantity so the execution layer cancels the children working for them).
    */
   kill(scope: KillScope, reason = "operator"): void {
-    this.step(() => {
+    const outer = this.beginStep();
+    try {
       if (!this.killSwitch.set(scope, true, reason)) return;
       this.emit({ type: "kill-switch", seq: 0, time: this.scheduler.now(), scope, active: true, reason });
       this.resuspend();
-    });
+    } finally {
+      if (outer) this.deliverHeld();
+    }
   }
 
   /** Deactivates a kill switch; orders no other active scope covers resume. */
   revive(scope: KillScope, reason = "operator"): void {
-    this.step(() => {
+    const outer = this.beginStep();
+    try {
       if (!this.killSwitch.set(scope, false)) return;
       this.emit({ type: "kill-switch", seq: 0, time: this.scheduler.now(), scope, active: false, reason });
       this.resuspend();
-    });
+    } finally {
+      if (outer) this.deliverHeld();
+    }
   }
 
   // ---- execution side: child reservations and fills --------------------------------------------------------------
@@ -539,7 +549,8 @@ export class Engine {
    * `parent.available(price)`, or another reservation is at another price).
    */
   reserve(parentId: number, childId: string, price: number | null, qty: number, overSend = 0): boolean {
-    return this.step(() => {
+    const outer = this.beginStep();
+    try {
       const parent = this.parentsById.get(parentId);
       if (parent === undefined || !Number.isSafeInteger(qty) || qty <= 0) return false;
       if (!Number.isSafeInteger(overSend) || overSend < 0 || overSend > qty) return false;
@@ -550,7 +561,9 @@ export class Engine {
       this.children.set(childId, parent);
       this.parentChanged(parent, "reserved");
       return true;
-    });
+    } finally {
+      if (outer) this.deliverHeld();
+    }
   }
 
   /**
@@ -566,7 +579,8 @@ export class Engine {
     liquidity: Liquidity | null,
     feeMicros: number,
   ): number {
-    return this.step(() => {
+    const outer = this.beginStep();
+    try {
       const parent = this.children.get(childId);
       if (parent === undefined) throw new InvariantError(`fill for unknown child ${childId}`);
       const reservation = parent.reservations.get(childId);
@@ -594,7 +608,9 @@ export class Engine {
       if (over > 0) this.overFill(parent, childId, over, price, venue, liquidity, overFee);
       if (!parent.reservations.has(childId)) this.children.delete(childId);
       return fillId;
-    });
+    } finally {
+      if (outer) this.deliverHeld();
+    }
   }
 
   /** `qty` lots of a child's fill that no open order of its parent can take: the firm's over-fill position. */
@@ -631,7 +647,8 @@ export class Engine {
 
   /** A child order is done (cancelled, expired, rejected): its remaining reservation is given back. */
   releaseChild(childId: string): void {
-    this.step(() => {
+    const outer = this.beginStep();
+    try {
       const parent = this.children.get(childId);
       if (parent === undefined) return;
       parent.shrinkTo(childId, 0);
@@ -639,12 +656,15 @@ export class Engine {
       this.parentChanged(parent, "released");
       this.settlePending(parent);
       this.afterChange(parent);
-    });
+    } finally {
+      if (outer) this.deliverHeld();
+    }
   }
 
   /** A child order was reduced at its venue to `leavesQty` lots: the rest of its reservation is given back. */
   reduceChild(childId: string, leavesQty: number): void {
-    this.step(() => {
+    const outer = this.beginStep();
+    try {
       const parent = this.children.get(childId);
       const reservation = parent?.reservations.get(childId);
       if (parent === undefined || reservation === undefined || reservation.qty <= leavesQty) return;
@@ -652,7 +672,9 @@ export class Engine {
       this.parentChanged(parent, "released");
       this.settlePending(parent);
       this.afterChange(parent);
-    });
+    } finally {
+      if (outer) this.deliverHeld();
+    }
   }
 
   /**
@@ -668,7 +690,8 @@ export class Engine {
     liquidity: Liquidity | null = null,
     feeMicros = 0,
   ): number {
-    return this.step(() => {
+    const outer = this.beginStep();
+    try {
       const parent = this.parentsById.get(parentId);
       if (parent === undefined) throw new InvariantError(`fill for unknown parent ${parentId}`);
       const free = parent.fillCapacity(price);
@@ -679,19 +702,24 @@ export class Engine {
       if (qty > free)
         throw new InvariantError(`fill of ${qty} at ${price} exceeds the ${free} lots parent ${parentId} can take`);
       return this.fill(parent, qty, price, venue, liquidity, feeMicros, null, null);
-    });
+    } finally {
+      if (outer) this.deliverHeld();
+    }
   }
 
   /** Tries internal crosses in `symbol` now (also done on arrival and, by default, on every NBBO change). */
   crossSymbol(symbol: string): number {
-    return this.step(() => {
+    const outer = this.beginStep();
+    try {
       const parents = this.bySymbol.get(symbol);
       if (parents === undefined || !this.crossingEnabled) return 0;
       const before = this.crossedLots;
       for (const buy of parents.buy) if (buy.crossable.total > 0) this.crossQueue.add(buy);
       this.drainCrosses();
       return this.crossedLots - before;
-    });
+    } finally {
+      if (outer) this.deliverHeld();
+    }
   }
 
   private crossedLots = 0;
@@ -1804,18 +1832,26 @@ export class Engine {
    * listener sees every event, in sequence order.
    */
   /**
-   * Runs one kernel step (a command, a fill, a timer) with its events held: listeners hear them once the step is done,
-   * in seq order, so none sees the engine half way through a step or acts on it there (a listener that cancels an
-   * order on hearing of a fill, or submits one, is then a step of its own, after this one). A step that starts while
-   * events are being delivered (a listener's command) holds its events for the delivery under way.
+   * Starts one kernel step (a command, a fill, a timer): its events are held until `deliverHeld`, which the step calls
+   * in its `finally` when this returns true, so listeners hear them once the step is done, in seq order, and none sees
+   * the engine half way through a step or acts on it there (a listener that cancels an order on hearing of a fill, or
+   * submits one, is then a step of its own, after this one). False when a step or a delivery is already under way (a
+   * listener's command): its events are held for that one. (Not a function taking the step as a closure: the commands
+   * are hot paths, a closure per call is an allocation.)
    */
-  private step<T>(body: () => T): T {
-    if (this.delivering) return body();
+  private beginStep(): boolean {
+    if (this.delivering) return false;
     this.delivering = true;
+    return true;
+  }
+
+  /** Runs a timer's work as one step. */
+  private step(work: () => void): void {
+    const outer = this.beginStep();
     try {
-      return body();
+      work();
     } finally {
-      this.deliverHeld();
+      if (outer) this.deliverHeld();
     }
   }
 
