@@ -89,4 +89,26 @@ describe("listeners that act on the engine", () => {
     const aNew = t.events.find((e) => e.type === "execution-report" && e.clOrdId === "A")?.seq as number;
     expect(aNew).toBeLessThan(accepted[1] as number);
   });
+
+  it("a listener that throws does not keep the others from hearing the rest of the step; its error comes after", () => {
+    const t = testEngine();
+    t.submit({ clOrdId: "A", quantity: "100" });
+    let failing = true;
+    t.engine.on((e) => {
+      if (failing && e.type === "parent-filled") throw new Error("listener failed");
+    });
+    const after: EngineEvent[] = [];
+    t.engine.on((e) => after.push(e));
+    const parentId = t.engine.order("OMS", "A")?.parentId as number;
+    expect(() => t.engine.applyParentFill(parentId, 60, px("150.01"), "LITA")).toThrow("listener failed");
+    // The fill was booked whole, and every listener after the failing one heard all of it, with no gap in seq.
+    expect(t.engine.order("OMS", "A")?.cumQty).toBe(60);
+    expect(after.map((e) => e.type)).toEqual(["parent-filled", "fill-allocated", "execution-report", "parent-changed"]);
+    expect(after.at(-1)?.seq).toBe(t.engine.lastSeq);
+    expect(after.map((e) => e.seq)).toEqual(after.map((_, i) => (after[0]?.seq ?? 0) + i));
+    // The engine goes on: the next command is delivered as usual.
+    failing = false;
+    expect(t.engine.cancel({ clOrdId: "A-cxl", origClOrdId: "A", source: "OMS" })).toMatchObject({ ok: true });
+    expect(after.find((e) => e.type === "execution-report" && e.execType === "canceled")).toMatchObject({ cumQty: 60 });
+  });
 });

@@ -1827,11 +1827,6 @@ export class Engine {
   }
 
   /**
-   * Delivers an event to every listener. An event emitted while another is being delivered (a listener acting on
-   * the engine: the executor cancelling children on "parent-changed", say) is queued and delivered after it, so every
-   * listener sees every event, in sequence order.
-   */
-  /**
    * Starts one kernel step (a command, a fill, a timer): its events are held until `deliverHeld`, which the step calls
    * in its `finally` when this returns true, so listeners hear them once the step is done, in seq order, and none sees
    * the engine half way through a step or acts on it there (a listener that cancels an order on hearing of a fill, or
@@ -1855,6 +1850,7 @@ export class Engine {
     }
   }
 
+  /** Delivers an event to every listener now, or once the step or the delivery under way is done. */
   private emit(event: EngineEvent): void {
     (event as { seq: number }).seq = ++this.seq;
     if (this.listeners.length === 0) return;
@@ -1867,18 +1863,30 @@ export class Engine {
     this.deliverHeld();
   }
 
-  /** Delivers the held events, and those their listeners' commands emit, in order; then delivery is free again. */
+  /**
+   * Delivers the held events, and those their listeners' commands emit, in order, to every listener; then delivery is
+   * free again. A listener that throws (or whose command throws) does not stop the others hearing every event of a
+   * step already done (a journal would otherwise miss them and refuse the gap): the first error is thrown once all
+   * have heard.
+   */
   private deliverHeld(): void {
+    let failure: { error: unknown } | null = null;
     try {
-      for (let k = 0; k < this.nested.length; k++) this.deliver(this.nested[k] as EngineEvent);
+      for (let k = 0; k < this.nested.length; k++) {
+        const event = this.nested[k] as EngineEvent;
+        const listeners = this.listeners;
+        for (let i = 0; i < listeners.length; i++) {
+          try {
+            (listeners[i] as EngineListener)(event);
+          } catch (error) {
+            failure ??= { error };
+          }
+        }
+      }
     } finally {
       this.nested.length = 0;
       this.delivering = false;
     }
-  }
-
-  private deliver(event: EngineEvent): void {
-    const listeners = this.listeners;
-    for (let i = 0; i < listeners.length; i++) (listeners[i] as EngineListener)(event);
+    if (failure !== null) throw failure.error;
   }
 }
