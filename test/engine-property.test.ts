@@ -11,7 +11,8 @@
  * - a child reserved partly beyond its parent's orders (over-sent, as an aggressive spray does) fills its orders first;
  *   what no order can take is an over-fill, never allocated, within what was over-sent, and the over-fill positions
  *   hold every over-fill event's lots.
- * The engine also runs with `audit: true`, which re-checks every parent's ladders and reservation cover.
+ * The engine also runs with `audit: true`, which re-checks every parent's ladders and reservation cover. In half the
+ * runs a listener acts on the engine as it hears events (cancels on fills, new orders on fills): the same invariants.
  * Recovery (Engine.restore, snapshot, restoreSnapshot): the harness records its child orders as the executor does;
  * a new engine rebuilt from the run's events (as a journal hands them back: JSON) has the state hash of the engine
  * that ran, at the middle of the run and at its end, and so does one rebuilt from a snapshot taken at the middle
@@ -126,11 +127,34 @@ describe("engine invariants under random commands", () => {
       fc.property(
         fc.array(command, { minLength: 10, maxLength: 60, size: "max" }),
         fc.constantFrom("pro-rata", "fifo") as fc.Arbitrary<"pro-rata" | "fifo">,
-        (commands, policy) => {
+        fc.boolean(),
+        (commands, policy, reactive) => {
           const t = testEngine({ allocation: { policy }, crossing: { takerFeeMicrosPerShare: 3000 } });
           const children = new Map<string, { parentId: number; price: number | null }>();
           let submits = 0;
           let refused = 0;
+          if (reactive) {
+            // A client that acts on what it hears, from inside the listener: it cancels some orders on their first
+            // partial fill, and an account that just got a fill sends an order of its own on some fills, crossing.
+            t.engine.on((e) => {
+              if (e.type === "execution-report" && e.execType === "trade" && e.ordStatus === "partially-filled") {
+                if (e.orderId % 3 === 0) t.engine.cancel({ source: e.source, origClOrdId: e.clOrdId });
+              } else if (e.type === "fill-allocated" && e.fillId % 4 === 0) {
+                submits++;
+                const r = t.engine.submit({
+                  clOrdId: `L${submits}`,
+                  source: "OMS",
+                  account: e.allocations[0]?.account ?? "A0",
+                  symbol: "ACME",
+                  side: e.fillId % 8 === 0 ? "buy" : "sell",
+                  quantity: String(1 + (e.qty % 30)),
+                  orderType: "market",
+                  allowCross: true,
+                });
+                if (!r.ok) refused++;
+              }
+            });
+          }
           let childN = 0;
           const reported = new Map<number, ClientExecutionReport>();
           let checked = 0;
