@@ -7,15 +7,15 @@ import { SelfMatchBook } from "./self-match.js";
 /** Parents in ACME wired to one book as the engine wires them, and crossable limit orders joining them. */
 function book() {
   const selfMatch = new SelfMatchBook();
-  const bySide: Record<Side, ParentOrder[]> = { buy: [], sell: [] };
+  const bySide: Record<Side, Set<ParentOrder>> = { buy: new Set(), sell: new Set() };
   let nextOrder = 1;
   const parent = (side: Side) => {
-    const p = new ParentOrder(bySide.buy.length + bySide.sell.length + 1, `k-${side}`, "ACME", side, "twap");
+    const p = new ParentOrder(bySide.buy.size + bySide.sell.size + 1, `k-${side}`, "ACME", side, "twap");
     p.trackCrossAccounts((q, account, before, after, move) =>
       selfMatch.accountChanged(q, account, before, after, move),
     );
     selfMatch.addParent(p, bySide[side === "buy" ? "sell" : "buy"]);
-    bySide[side].push(p);
+    bySide[side].add(p);
     return p;
   };
   /** A started limit order of `account` for `qty` lots at `limit` that allows crossing, joined to `p`. */
@@ -52,11 +52,16 @@ function book() {
     o.cumQty += qty;
     p.refresh(o);
   };
-  return { selfMatch, parent, order, fill };
+  /** `p` leaves the books, as the engine retires it. */
+  const retire = (p: ParentOrder) => {
+    bySide[p.side as Side].delete(p);
+    selfMatch.removeParent(p);
+  };
+  return { selfMatch, parent, order, fill, retire };
 }
 
-const view = (s: ReturnType<SelfMatchBook["sitOut"]>) =>
-  s === undefined ? undefined : { buy: [...s.buy], sell: [...s.sell] };
+/** Who sits out (a pair not kept: no one). */
+const view = (s: ReturnType<SelfMatchBook["sitOut"]>) => ({ buy: [...(s?.buy ?? [])], sell: [...(s?.sell ?? [])] });
 
 describe("SelfMatchBook", () => {
   it("follows each account's lots: the larger side takes part, the buy side on a tie", () => {
@@ -76,7 +81,7 @@ describe("SelfMatchBook", () => {
   });
 
   it("keeps one pair per opposing parent and forgets a removed parent", () => {
-    const { selfMatch, parent, order } = book();
+    const { selfMatch, parent, order, retire } = book();
     const buy = parent("buy");
     const sellA = parent("sell");
     const sellB = parent("sell");
@@ -86,9 +91,28 @@ describe("SelfMatchBook", () => {
     order(buy, "Y", 5, 10_000);
     expect(view(selfMatch.sitOut(buy, sellA))).toEqual({ buy: [], sell: ["X"] });
     expect(view(selfMatch.sitOut(buy, sellB))).toEqual({ buy: ["Y"], sell: [] });
-    selfMatch.removeParent(sellA);
+    retire(sellA);
     expect(selfMatch.sitOut(buy, sellA)).toBeUndefined();
     expect(view(selfMatch.sitOut(buy, sellB))).toEqual({ buy: ["Y"], sell: [] });
+  });
+
+  it("keeps a pair only while an account is on both of its sides, however many parents face each other", () => {
+    const { selfMatch, parent, order, fill } = book();
+    const buys = Array.from({ length: 50 }, () => parent("buy"));
+    const sells = Array.from({ length: 50 }, () => parent("sell"));
+    // 2,500 pairs of opposing parents, each account on one side only: nothing to keep.
+    for (const [i, p] of buys.entries()) order(p, `B${i}`, 10, 10_000);
+    for (const [i, p] of sells.entries()) order(p, `S${i}`, 10, 9_000);
+    expect(selfMatch.pairCount).toBe(0);
+    // One account that buys in one parent and sells in two: two pairs, until its buy is filled.
+    const b = order(buys[0] as ParentOrder, "X", 20, 10_000);
+    order(sells[0] as ParentOrder, "X", 10, 9_000);
+    order(sells[1] as ParentOrder, "X", 30, 9_000);
+    expect(selfMatch.pairCount).toBe(2);
+    expect(view(selfMatch.sitOut(buys[0] as ParentOrder, sells[0] as ParentOrder))).toEqual({ buy: [], sell: ["X"] });
+    expect(view(selfMatch.sitOut(buys[0] as ParentOrder, sells[1] as ParentOrder))).toEqual({ buy: ["X"], sell: [] });
+    fill(buys[0] as ParentOrder, b, 20);
+    expect(selfMatch.pairCount).toBe(0);
   });
 
   it("keeps the sitting-out lots by limit as accounts change side, as the orders would give them", () => {

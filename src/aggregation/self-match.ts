@@ -1,6 +1,7 @@
 /**
  * Self-match prevention's state (the rule is in internal-cross.ts, `selfMatchSitOut`): for every pair of opposing
- * parents in one instrument, the accounts that sit their crosses out and their lots by limit on each side.
+ * parents in one instrument with an account on both sides, the accounts that sit their crosses out and their lots by
+ * limit on each side.
  * A crossing pass runs on every arrival and quote change, and a book may hold many accounts (a robo-advisor's
  * rebalance: one per order), so the pairs are not recomputed per pass: each change of one account's crossable lots in
  * one parent updates that account's place in the parent's pairs, O(opposing parents).
@@ -12,6 +13,13 @@ import type { CrossMove, ParentOrder } from "./parent-order.js";
 import { PriceLadder } from "./price-ladder.js";
 
 const EMPTY_LADDER = new PriceLadder();
+
+/** The side an account with these crossable lots on each side sits out of (null: it is not on both). */
+function sitsOutOf(buyLots: number, sellLots: number): Side | null {
+  if (buyLots === 0 || sellLots === 0) return null;
+  // The account takes part on its larger side (the buy side on a tie) and sits out on the other.
+  return buyLots >= sellLots ? "sell" : "buy";
+}
 
 class PairSitOut implements SitOut {
   readonly buy = new Set<string>();
@@ -47,18 +55,15 @@ class PairSitOut implements SitOut {
     );
   }
 
-  /**
-   * Adds (sign 1) or takes back (sign -1) an account with these lots on each side; returns the side it sits out of
-   * (null: it is not on both).
-   */
-  apply(account: string, buyLots: number, sellLots: number, sign: 1 | -1): Side | null {
-    if (buyLots === 0 || sellLots === 0) return null;
-    // The account takes part on its larger side (the buy side on a tie) and sits out on the other.
-    const sitsOutOf: Side = buyLots >= sellLots ? "sell" : "buy";
-    const set = this[sitsOutOf];
-    if (sign === 1) set.add(account);
-    else set.delete(account);
-    return sitsOutOf;
+  /** `account` sat out of `was` and now sits out of `is` (null: neither side). */
+  moveAccount(account: string, was: Side | null, is: Side | null): void {
+    if (was !== null) this[was].delete(account);
+    if (is !== null) this[is].add(account);
+  }
+
+  /** No account sits out on either side: the pair holds nothing. */
+  get empty(): boolean {
+    return this.buy.size === 0 && this.sell.size === 0;
   }
 
   /** One order of an account sitting out on `side` changed: its ladder follows (unless it is to be rebuilt). */
@@ -71,18 +76,19 @@ class PairSitOut implements SitOut {
 }
 
 export class SelfMatchBook {
-  /** Each parent's pairs, by the opposing parent (both parents of a pair hold the same object). */
+  /**
+   * Each parent's pairs, by the opposing parent (both parents of a pair hold the same object): only pairs with an
+   * account on both sides. A book may hold thousands of parents a side in one instrument (one per intent and window),
+   * and a pair for every buy and sell parent would grow with their product.
+   */
   private readonly pairs = new Map<ParentOrder, Map<ParentOrder, PairSitOut>>();
+  /** Each parent's opposing parents in its instrument: the engine's live set of them. */
+  private readonly opposing = new Map<ParentOrder, ReadonlySet<ParentOrder>>();
 
-  /** A new parent, before any order joins it, with the opposing parents of its instrument. */
-  addParent(parent: ParentOrder, opposing: Iterable<ParentOrder>): void {
-    const mine = new Map<ParentOrder, PairSitOut>();
-    this.pairs.set(parent, mine);
-    for (const other of opposing) {
-      const pair = new PairSitOut();
-      mine.set(other, pair);
-      this.pairs.get(other)?.set(parent, pair);
-    }
+  /** A new parent, before any order joins it, with the live set of the opposing parents of its instrument. */
+  addParent(parent: ParentOrder, opposing: ReadonlySet<ParentOrder>): void {
+    this.pairs.set(parent, new Map());
+    this.opposing.set(parent, opposing);
   }
 
   removeParent(parent: ParentOrder): void {
@@ -90,28 +96,49 @@ export class SelfMatchBook {
     if (mine === undefined) return;
     for (const other of mine.keys()) this.pairs.get(other)?.delete(parent);
     this.pairs.delete(parent);
+    this.opposing.delete(parent);
   }
 
   /**
    * `account`'s crossable lots in `parent` went from `before` to `after` by `move` of one of its orders (the opposing
    * parents unchanged). Where the account keeps sitting out on the same side, the pair's ladder follows the order;
-   * where it changes side (or starts or stops sitting out), the pair's ladders are rebuilt when next asked.
+   * where it changes side (or starts or stops sitting out), the pair's ladders are rebuilt when next asked. A pair is
+   * made when an account first sits out of it, and dropped when none does any more.
    */
   accountChanged(parent: ParentOrder, account: string, before: number, after: number, move: CrossMove): void {
     const mine = this.pairs.get(parent);
-    if (mine === undefined) return;
+    const opposing = this.opposing.get(parent);
+    if (mine === undefined || opposing === undefined) return;
     const buy = parent.side === "buy";
-    for (const [other, pair] of mine) {
+    for (const other of opposing) {
       const theirs = other.crossLotsByAccount.get(account);
       if (theirs === undefined) continue;
-      const was = pair.apply(account, buy ? before : theirs, buy ? theirs : before, -1);
-      const is = pair.apply(account, buy ? after : theirs, buy ? theirs : after, 1);
-      if (was !== is) pair.stale = true;
+      const was = sitsOutOf(buy ? before : theirs, buy ? theirs : before);
+      const is = sitsOutOf(buy ? after : theirs, buy ? theirs : after);
+      if (was === null && is === null) continue;
+      let pair = mine.get(other);
+      if (pair === undefined) {
+        pair = new PairSitOut();
+        mine.set(other, pair);
+        this.pairs.get(other)?.set(parent, pair);
+      }
+      pair.moveAccount(account, was, is);
+      if (pair.empty) {
+        mine.delete(other);
+        this.pairs.get(other)?.delete(parent);
+      } else if (was !== is) pair.stale = true;
       else if (is === parent.side) pair.follow(is, move);
     }
   }
 
-  /** Who sits out of a cross between the two. */
+  /** Pairs kept (each counted once): those with an account sitting out. */
+  get pairCount(): number {
+    let n = 0;
+    for (const mine of this.pairs.values()) n += mine.size;
+    return n / 2;
+  }
+
+  /** Who sits out of a cross between the two (undefined: no one). */
   sitOut(buy: ParentOrder, sell: ParentOrder): SitOut | undefined {
     return this.pairs.get(buy)?.get(sell);
   }
@@ -121,7 +148,10 @@ export class SelfMatchBook {
     return this.pairs.get(buy)?.get(sell)?.laddersInStep(buy, sell) ?? true;
   }
 
-  /** Who sits out of a cross between the two at `price`, with the lots they would have crossed there on each side. */
+  /**
+   * Who sits out of a cross between the two at `price`, with the lots they would have crossed there on each side
+   * (undefined: no one).
+   */
   sitOutAt(
     buy: ParentOrder,
     sell: ParentOrder,

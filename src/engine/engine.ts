@@ -1353,9 +1353,7 @@ export class Engine {
   /** Who sits out of a cross between `buy` and `sell` at `price` (no one without self-match prevention). */
   private sitOutAt(buy: ParentOrder, sell: ParentOrder, price: number) {
     if (this.selfMatch === null) return NO_SIT_OUT_AT;
-    const sitOut = this.selfMatch.sitOutAt(buy, sell, price);
-    if (sitOut === undefined) throw new InvariantError(`parents ${buy.parentId} and ${sell.parentId} are not paired`);
-    return sitOut;
+    return this.selfMatch.sitOutAt(buy, sell, price) ?? NO_SIT_OUT_AT;
   }
 
   // ---- internals: amendments ----------------------------------------------------------------------------------------
@@ -1682,16 +1680,11 @@ export class Engine {
     const parents = this.bySymbol.get(parent.symbol) as SymbolParents;
     for (const other of parent.side === "buy" ? parents.sell : parents.buy) {
       const [buy, sell] = parent.side === "buy" ? [parent, other] : [other, parent];
-      const kept = this.selfMatch.sitOut(buy, sell);
+      const kept = this.selfMatch.sitOut(buy, sell) ?? NO_SIT_OUT;
       const fresh = selfMatchSitOut(buy, sell);
       const same = (a: ReadonlySet<string>, b: ReadonlySet<string>) =>
         a.size === b.size && [...a].every((x) => b.has(x));
-      if (
-        kept === undefined ||
-        !same(kept.buy, fresh.buy) ||
-        !same(kept.sell, fresh.sell) ||
-        !this.selfMatch.laddersInStep(buy, sell)
-      )
+      if (!same(kept.buy, fresh.buy) || !same(kept.sell, fresh.sell) || !this.selfMatch.laddersInStep(buy, sell))
         throw new InvariantError(`parents ${buy.parentId} and ${sell.parentId}: self-match sit-out out of step`);
     }
   }
