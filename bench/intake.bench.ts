@@ -14,6 +14,9 @@
  * - "decimal parse + dedupe": per order, `parseQuantity` + `parsePrice` on its instrument and a `Map.set` by ClOrdID
  *   (the least any intake that validates numbers and refuses duplicates must do);
  * - "split only": `line.split(",")` of every CSV line (the least a CSV reader does).
+ * Last, self-match prevention's memory with many parents facing each other: 1,000 buy and 1,000 sell parents in one
+ * instrument (one order each, each in a window of its own, limits that do not cross; 200 accounts trading both
+ * sides), crossing on, with prevention against the same with self-matches allowed (no self-match state).
  */
 
 import { loadavg } from "node:os";
@@ -21,7 +24,7 @@ import { type SubmitRowsSummary, submitRow } from "../src/engine/submit-rows.js"
 import { orderRows } from "../src/intake/order-row.js";
 import type { NewOrderInput } from "../src/model/client-commands.js";
 import type { Instrument } from "../src/model/instrument.js";
-import { benchEngine, generateOrders, INSTRUMENTS, toCsvLines } from "./engine-workload.js";
+import { BENCH_START, benchEngine, generateOrders, INSTRUMENTS, toCsvLines } from "./engine-workload.js";
 import { collectGarbage, mb, median, si } from "./harness.js";
 
 export interface IntakeBenchOptions {
@@ -129,5 +132,44 @@ export function runIntakeBench(options: IntakeBenchOptions, log: (line: string) 
   for (const _ of engine.parents()) parents++;
   log(
     `retained heap with ${si(orders.length)} working orders in ${parents} parents: ${mb(retained)} (${Math.round(retained / orders.length)} B/order)`,
+  );
+
+  const facing = (selfMatch: "prevent" | "allow"): { bytes: number; seconds: number } => {
+    collectGarbage();
+    const base = used();
+    const engine = benchEngine({ crossing: { enabled: true, selfMatch } });
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < 1000; i++) {
+      for (const side of ["buy", "sell"] as const) {
+        const r = engine.submit({
+          clOrdId: `${side}-${i}`,
+          source: "OMS",
+          account: `A${i % 200}`,
+          symbol: "ACME",
+          side,
+          quantity: "100",
+          orderType: "limit",
+          limitPrice: side === "buy" ? "140.00" : "160.00",
+          allowCross: true,
+          endTime: new Date((BENCH_START + (i + 1) * 300_000_000) / 1000).toISOString(),
+        });
+        if (!r.ok) throw new Error(`facing parents: ${r.message}`);
+      }
+    }
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    collectGarbage();
+    const bytes = used() - base;
+    // The engine is used after the measure, so the collection above cannot take it.
+    let facingParents = 0;
+    for (const _ of engine.parents()) facingParents++;
+    if (facingParents !== 2000) throw new Error(`facing parents: ${facingParents} parents`);
+    return { bytes, seconds };
+  };
+  const prevent = facing("prevent");
+  const allow = facing("allow");
+  log(
+    `1,000 buy and 1,000 sell parents facing each other, crossing on: with self-match prevention ${mb(prevent.bytes)} ` +
+      `in ${(prevent.seconds * 1000).toFixed(0)} ms, self-matches allowed ${mb(allow.bytes)} in ` +
+      `${(allow.seconds * 1000).toFixed(0)} ms (${(prevent.bytes / allow.bytes).toFixed(2)}x the memory)`,
   );
 }
