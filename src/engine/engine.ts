@@ -1306,11 +1306,13 @@ export class Engine {
     if (!this.crossingEnabled || this.quotes === undefined || parent.crossable.total === 0) return 0;
     const parents = this.bySymbol.get(parent.symbol);
     if (parents === undefined) return 0;
+    const opposite = parent.side === "buy" ? parents.sell : parents.buy;
+    // Nothing to cross with (a one-sided book, as most arrivals meet): no quote read, no copy of the set below.
+    if (opposite.size === 0) return 0;
     const quote = this.quotes.nbbo(parent.symbol);
     const price = crossPrice(quote);
     if (price === null) return 0;
     const instrument = this.instruments.get(parent.symbol) as Instrument;
-    const opposite = parent.side === "buy" ? parents.sell : parents.buy;
     let crossed = 0;
     for (const other of [...opposite]) {
       if (other.crossable.total === 0) continue;
