@@ -13,6 +13,7 @@
  * cross out on the other (`selfMatchSitOut`); its orders there keep working in the market.
  */
 import type { Instrument } from "../model/instrument.js";
+import type { Side } from "../model/order-types.js";
 import type { ParentOrder } from "./parent-order.js";
 
 /** A two-sided quote in price units (NaN for a missing side), as the consolidated quote gives it. */
@@ -38,6 +39,13 @@ export interface SitOut {
 
 export const NO_SIT_OUT: SitOut = { buy: new Set(), sell: new Set() };
 
+/** The side an account with these crossable lots on each side sits out of (null: it is not on both). */
+export function sitsOutOf(buyLots: number, sellLots: number): Side | null {
+  if (buyLots === 0 || sellLots === 0) return null;
+  // The account takes part on its larger side (the buy side on a tie) and sits out on the other.
+  return buyLots >= sellLots ? "sell" : "buy";
+}
+
 /**
  * Who sits out of a cross between the two parents so that no account is on both sides: each account with crossable
  * lots in both takes part on the side where it has more (the buy side on a tie), counted at any price; its orders on
@@ -50,11 +58,10 @@ export function selfMatchSitOut(buy: ParentOrder, sell: ParentOrder): SitOut {
   const sold = sell.crossLotsByAccount;
   let sitOut: { buy: Set<string>; sell: Set<string> } | null = null;
   for (const account of (bought.size <= sold.size ? bought : sold).keys()) {
-    const buyLots = bought.get(account);
-    const sellLots = sold.get(account);
-    if (buyLots === undefined || sellLots === undefined) continue;
+    const side = sitsOutOf(bought.get(account) ?? 0, sold.get(account) ?? 0);
+    if (side === null) continue;
     sitOut ??= { buy: new Set(), sell: new Set() };
-    (buyLots >= sellLots ? sitOut.sell : sitOut.buy).add(account);
+    sitOut[side].add(account);
   }
   return sitOut ?? NO_SIT_OUT;
 }

@@ -8,18 +8,11 @@
  */
 import { aggressiveness } from "../model/client-order.js";
 import type { Side } from "../model/order-types.js";
-import type { SitOut } from "./internal-cross.js";
+import { type SitOut, sitsOutOf } from "./internal-cross.js";
 import type { CrossMove, ParentOrder } from "./parent-order.js";
 import { PriceLadder } from "./price-ladder.js";
 
 const EMPTY_LADDER = new PriceLadder();
-
-/** The side an account with these crossable lots on each side sits out of (null: it is not on both). */
-function sitsOutOf(buyLots: number, sellLots: number): Side | null {
-  if (buyLots === 0 || sellLots === 0) return null;
-  // The account takes part on its larger side (the buy side on a tie) and sits out on the other.
-  return buyLots >= sellLots ? "sell" : "buy";
-}
 
 class PairSitOut implements SitOut {
   readonly buy = new Set<string>();
