@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import type { AlgoParameters } from "../src/algo/algo-parameters.js";
+import { TAKE_MISS_REST_MICROS } from "../src/engine/algo-executor.js";
 import type { ChildOrderChanged, EngineEvent, ParentFilled, RoutingDecision } from "../src/model/client-events.js";
 import type { RoutingLogic } from "../src/router/routing.js";
 import type { SimVenueBase } from "../src/venue/sim/sim-venue-base.js";
@@ -111,6 +112,38 @@ describe("smart order router in the executor", () => {
     expect(decision).toMatchObject({ logic: "sequential", tactic: "aggressive", qty: 300 });
     expect(decision.note).toMatch(/LITB > LITA/);
     expect(decision.venues.map((v) => v.venue)).toEqual(["LITA", "LITB", "DRKP"]);
+  });
+
+  it("a venue where a taking child found nothing gets no taking child for a while; the rest is taken elsewhere", () => {
+    // The equal split sends half of every taking child to each lit venue, whatever it shows. Once LITB's 200 at 150.01
+    // are gone it shows no ask, so each half sent there came back unfilled, and the parent, still behind, decided again
+    // on that report and sent the next half there within a millisecond, for as long as it stayed behind.
+    const { w, engine, events } = run(takeNow, "equal-split");
+    engine.submit(market("A", "A1", "1000"));
+    w.scheduler.runUntil(START + 1_000_000);
+    const filledChildren = new Set(of(events, "parent-filled").map((f) => f.childId));
+    const lastMiss = new Map<string, number>();
+    let misses = 0;
+    for (const e of of(events, "child-order")) {
+      if (e.tactic !== "aggressive") continue;
+      if ((e.action === "cancelled" || e.action === "expired") && !filledChildren.has(e.childId)) {
+        lastMiss.set(e.venue, e.time);
+        misses++;
+      } else if (e.action === "placed") {
+        const miss = lastMiss.get(e.venue);
+        if (miss !== undefined) expect(e.time - miss).toBeGreaterThanOrEqual(TAKE_MISS_REST_MICROS);
+      }
+    }
+    expect(misses).toBeGreaterThan(0);
+    // The child that followed a miss went whole to the other venue.
+    expect(of(events, "routing-decision").some((d) => d.note === "equal parts to LITA")).toBe(true);
+    // LITA's offers (150 at 150.01, 400 at 150.02) were taken whole, and LITB's 200 before its ask emptied.
+    const filled = (venue: string) =>
+      of(events, "parent-filled")
+        .filter((f) => f.venue === venue)
+        .reduce((a, f) => a + f.qty, 0);
+    expect(filled("LITA")).toBe(550);
+    expect(filled("LITB")).toBe(200);
   });
 
   it("spray: splits by displayed size, never more than the child, and fills racing the cancels stay within it", () => {

@@ -72,6 +72,15 @@ export const ACK_TIMEOUT_MICROS = 2_000_000;
 /** After a dark ping (an immediate-or-cancel midpoint child) finds nothing, the parent leaves that pool alone this long. */
 export const DARK_PING_REST_MICROS = 5_000_000;
 
+/**
+ * After a taking child finds nothing at a lit venue (it ended unfilled without our cancel: the venue no longer showed
+ * the price, or never did for a logic that sends there regardless), the parent's taking children leave that venue out
+ * this long. Without it a parent behind its schedule re-decides on each unfilled report and sends the same child
+ * again: an equal split sent an immediate-or-cancel order about every millisecond to a venue off the best price, 14,000
+ * children for one parent of 1,500,000 shares instead of 300 (BENCHMARKS.md §9). Resting children still go there.
+ */
+export const TAKE_MISS_REST_MICROS = 100_000;
+
 /** What an aggressive spray's slices leave resting at their limit is cancelled this long after they were sent (µs). */
 export const SPRAY_WINDOW_MICROS = 1_000_000;
 
@@ -168,8 +177,10 @@ interface Working {
   arrivalMid: number | null;
   /** The parent's routing logic (set with its algorithm). */
   logic: RoutingLogic;
-  /** Venues a sequential route moved away from, until when (µs). */
+  /** Venues a sequential route moved away from and dark pools a ping found empty, until when (µs). */
   readonly avoid: Map<number, number>;
+  /** Lit venues where a taking child found nothing, until when (µs): left out of taking children only. */
+  readonly missed: Map<number, number>;
   /** The parent's children are being cancelled to reserve at a new price: nothing new goes until they are gone. */
   repricing: boolean;
   /** Its algorithm's choice has been recorded (at its first plan). */
@@ -358,6 +369,15 @@ export class AlgoExecutor implements OrderEntryListener {
     if (working !== undefined && child.tactic === "midpoint" && child.timeInForce === "ioc" && child.filled === 0) {
       working.avoid.set(child.venue, now + DARK_PING_REST_MICROS);
     }
+    if (
+      working !== undefined &&
+      child.tactic === "aggressive" &&
+      child.filled === 0 &&
+      !child.cancelPending &&
+      (action === "expired" || action === "cancelled")
+    ) {
+      working.missed.set(child.venue, now + TAKE_MISS_REST_MICROS);
+    }
     // A sequential route moves what the venue left (or refused) to the next venue, at once.
     const left = child.orderQty - child.filled;
     if (working !== undefined && !child.cancelPending && left > 0 && child.fallback.length > 0) {
@@ -445,6 +465,7 @@ export class AlgoExecutor implements OrderEntryListener {
       arrivalMid: null,
       logic: "spray",
       avoid: new Map(),
+      missed: new Map(),
       repricing: false,
       announced: false,
     };
@@ -745,6 +766,9 @@ export class AlgoExecutor implements OrderEntryListener {
     const quote = this.market.nbbo(parent.symbol);
     const algo = working.algo as ParentAlgo;
     for (const [venue, until] of working.avoid) if (until <= now) working.avoid.delete(venue);
+    for (const [venue, until] of working.missed) if (until <= now) working.missed.delete(venue);
+    const exclude = new Set(working.avoid.keys());
+    if (tactic === "aggressive") for (const venue of working.missed.keys()) exclude.add(venue);
     const venues = this.board.states(working.instrument, parent.side, tactic, price, now);
     const request: RouteRequest = {
       side: parent.side,
@@ -757,7 +781,7 @@ export class AlgoExecutor implements OrderEntryListener {
       // A slice of less than a share is not worth a venue of its own (fractional lots): a child that small goes whole.
       minSliceLots: Math.max(algo.params.minChildLots, Math.ceil(1 / working.instrument.quantityToShares(1))),
       ...this.needs(working, now, quote),
-      exclude: new Set(working.avoid.keys()),
+      exclude,
       overSend: this.overSend,
     };
     const mid = quote.bid < quote.ask ? (quote.bid + quote.ask) / 2 : Number.NaN;
