@@ -67,7 +67,7 @@ export function runIntakeBench(options: IntakeBenchOptions, log: (line: string) 
   measure("engine.submit, no listener", () => {
     const engine = benchEngine();
     for (let i = 0; i < orders.length; i++) engine.submit(orders[i] as NewOrderInput);
-    accepted = engine.orders.length;
+    accepted = engine.ordersHeld;
   });
   if (accepted !== orders.length) throw new Error(`only ${accepted} of ${orders.length} orders were accepted`);
   let events = 0;
