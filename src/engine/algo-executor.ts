@@ -73,11 +73,13 @@ export const ACK_TIMEOUT_MICROS = 2_000_000;
 export const DARK_PING_REST_MICROS = 5_000_000;
 
 /**
- * After a taking child finds nothing at a lit venue (it ended unfilled without our cancel: the venue no longer showed
- * the price, or never did for a logic that sends there regardless), the parent's taking children leave that venue out
- * this long. Without it a parent behind its schedule re-decides on each unfilled report and sends the same child
- * again: an equal split sent an immediate-or-cancel order about every millisecond to a venue off the best price, 14,000
- * children for one parent of 1,500,000 shares instead of 300 (BENCHMARKS.md §9). Resting children still go there.
+ * After a taking child sent to a lit venue that did not show its price finds nothing there (it ended unfilled without
+ * our cancel), the parent's taking children leave that venue out this long. The equal split sends there regardless of
+ * what the venue shows; without the rest a parent behind its schedule re-decided on each unfilled report and sent the
+ * same half again, about every millisecond: 14,000 children for one parent of 1,500,000 shares instead of 300
+ * (BENCHMARKS.md §9). A child that missed a venue showing its price lost a race: the venue's next quote is news, and it
+ * stays in (resting it a while took that venue's fresh liquidity away from every taking logic, and doubled the
+ * children the demo sent). Resting children still go there.
  */
 export const TAKE_MISS_REST_MICROS = 100_000;
 
@@ -162,6 +164,8 @@ interface Child extends WorkingChild {
   readonly overSentQty: number;
   /** The aggressive spray it is a slice of, or null. */
   readonly spray: SprayGroup | null;
+  /** A taking child sent to a venue whose quote did not show its price (`TAKE_MISS_REST_MICROS`). */
+  readonly blind: boolean;
 }
 
 interface Working {
@@ -371,7 +375,7 @@ export class AlgoExecutor implements OrderEntryListener {
     }
     if (
       working !== undefined &&
-      child.tactic === "aggressive" &&
+      child.blind &&
       child.filled === 0 &&
       !child.cancelPending &&
       (action === "expired" || action === "cancelled")
@@ -531,6 +535,7 @@ export class AlgoExecutor implements OrderEntryListener {
         restUntil: Number.POSITIVE_INFINITY,
         overSentQty: 0,
         spray: null,
+        blind: false,
       };
       this.children.set(child.childId, child);
       for (const id of child.orderIds) this.byOrderId.set(id, child);
@@ -923,6 +928,7 @@ export class AlgoExecutor implements OrderEntryListener {
       restUntil,
       overSentQty,
       spray,
+      blind: slice.tactic === "aggressive" && !this.shows(venue, parent.symbol, parent.side, slice.price),
     };
     spray?.children.push(child);
     this.children.set(childId, child);
@@ -1043,6 +1049,13 @@ export class AlgoExecutor implements OrderEntryListener {
       const askQty = Math.max(0, q.askQty - own.lotsAtVenue(index, "sell", q.ask));
       this.router.observe(symbol, index, now, q.bid, bidQty, q.ask, askQty);
     }
+  }
+
+  /** Whether lit `venue`'s quote in `symbol` shows `price` or better on the far side of a `side` order. */
+  private shows(venue: Venue, symbol: string, side: Side, price: number): boolean {
+    if (venue.kind !== "lit") return false;
+    const q = this.market.instrument(symbol).venueQuote(venue.id);
+    return side === "buy" ? q.ask <= price && q.askQty > 0 : q.bid >= price && q.bidQty > 0;
   }
 
   /** The most aggressive price of our lit children on `side` in `symbol` (+/-Infinity when none). */
