@@ -183,7 +183,7 @@ interface Working {
   logic: RoutingLogic;
   /** Venues a sequential route moved away from and dark pools a ping found empty, until when (µs). */
   readonly avoid: Map<number, number>;
-  /** Lit venues where a taking child found nothing, until when (µs): left out of taking children only. */
+  /** Lit venues where a taking child sent blind found nothing, until when (µs): left out of taking children only. */
   readonly missed: Map<number, number>;
   /** The parent's children are being cancelled to reserve at a new price: nothing new goes until they are gone. */
   repricing: boolean;
