@@ -50,6 +50,7 @@ import { SESSION_MICROS } from "../model/market-parameters.js";
 import { isTerminal } from "../model/ord-status.js";
 import type { Side } from "../model/order-types.js";
 import { autoRoutingLogic, type RouteRequest, type RouteSlice, type RoutingLogic } from "../router/routing.js";
+import { showsPrice } from "../router/routing-logics.js";
 import { SmartOrderRouter } from "../router/smart-order-router.js";
 import { VenueHealth } from "../router/venue-health.js";
 import { type PriceLevel, VenueScorecard } from "../router/venue-scorecard.js";
@@ -928,7 +929,10 @@ export class AlgoExecutor implements OrderEntryListener {
       restUntil,
       overSentQty,
       spray,
-      blind: slice.tactic === "aggressive" && !this.shows(venue, parent.symbol, parent.side, slice.price),
+      blind:
+        slice.tactic === "aggressive" &&
+        (venue.kind !== "lit" ||
+          !showsPrice(this.market.instrument(parent.symbol).venueQuote(venue.id), parent.side, slice.price)),
     };
     spray?.children.push(child);
     this.children.set(childId, child);
@@ -1049,13 +1053,6 @@ export class AlgoExecutor implements OrderEntryListener {
       const askQty = Math.max(0, q.askQty - own.lotsAtVenue(index, "sell", q.ask));
       this.router.observe(symbol, index, now, q.bid, bidQty, q.ask, askQty);
     }
-  }
-
-  /** Whether lit `venue`'s quote in `symbol` shows `price` or better on the far side of a `side` order. */
-  private shows(venue: Venue, symbol: string, side: Side, price: number): boolean {
-    if (venue.kind !== "lit") return false;
-    const q = this.market.instrument(symbol).venueQuote(venue.id);
-    return side === "buy" ? q.ask <= price && q.askQty > 0 : q.bid >= price && q.bidQty > 0;
   }
 
   /** The most aggressive price of our lit children on `side` in `symbol` (+/-Infinity when none). */

@@ -9,18 +9,22 @@
  * request's quantity (an aggressive spray: at most `overSend` times it, each within what its venue shows); only
  * available venues not excluded are used.
  */
+import type { Side } from "../model/order-types.js";
 import type { RouteDecision, RouteRequest, RouteSlice, VenueState } from "./routing.js";
+
+/** Whether a venue's quote shows `price` or better on the far side of a taking `side` order (it can fill there). */
+export function showsPrice(
+  quote: { readonly bid: number; readonly ask: number; readonly bidQty: number; readonly askQty: number },
+  side: Side,
+  price: number,
+): boolean {
+  return side === "buy" ? quote.ask <= price && quote.askQty > 0 : quote.bid >= price && quote.bidQty > 0;
+}
 
 /** Lit venues that show `request.price` or better on the far side, ranked for taking (best first). */
 export function takingVenues(request: RouteRequest, venues: readonly VenueState[]): VenueState[] {
-  const buy = request.side === "buy";
   return venues
-    .filter(
-      (v) =>
-        usable(v, request) &&
-        v.kind === "lit" &&
-        (buy ? v.ask <= request.price && v.askQty > 0 : v.bid >= request.price && v.bidQty > 0),
-    )
+    .filter((v) => usable(v, request) && v.kind === "lit" && showsPrice(v, request.side, request.price))
     .sort((a, b) => a.takerFee - b.takerFee || shown(b, request) - shown(a, request) || a.index - b.index);
 }
 
