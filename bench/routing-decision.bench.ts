@@ -107,6 +107,7 @@ export function runRoutingDecisionBench(options: RoutingDecisionOptions, log: (l
   const total = options.warmup + options.decisions;
   const inputs = requests(total, random);
   const adverse = venues.map(() => 0);
+  const own = venues.map(() => 0);
   const router = new SmartOrderRouter({
     random: new Random(7),
     litVenues: venues.filter((v) => v.kind === "lit").map((v) => v.index),
@@ -138,7 +139,7 @@ export function runRoutingDecisionBench(options: RoutingDecisionOptions, log: (l
       for (let i = 0; i < total; i++) {
         const request = inputs[i] as RouteRequest;
         const t0 = process.hrtime.bigint();
-        const decision = router.route(logic, "ACME", request, venues, end, null, adverse);
+        const decision = router.route(logic, "ACME", request, venues, end, null, adverse, own);
         const t1 = process.hrtime.bigint();
         if (i >= options.warmup) {
           samples[i - options.warmup] = Number(t1 - t0) / 1_000;
@@ -169,7 +170,7 @@ export function runRoutingDecisionBench(options: RoutingDecisionOptions, log: (l
     const samples = new Float64Array(resting.length);
     resting.forEach((request, i) => {
       const t0 = process.hrtime.bigint();
-      router.route("optimal", "ACME", request, venues, end, null, adverse);
+      router.route("optimal", "ACME", request, venues, end, null, adverse, own);
       samples[i] = Number(process.hrtime.bigint() - t0) / 1_000;
     });
     samples.sort();

@@ -202,6 +202,34 @@ describe("smart order router in the executor", () => {
     expect(engine.parent(1)?.reservedQty ?? 0).toBe(0);
   });
 
+  it("optimal: our own lots resting at a venue count in its queue as the outflow the trades that take them bring", () => {
+    const { w, acme, engine, events, lpA } = run(
+      (p) => ({ ...restSlowly(p), endTime: START + 200_000_000, slices: 20 }),
+      "optimal",
+    );
+    engine.submit(market("A", "A1", "400"));
+    // Outflow windows are 10 s from the session's open. In the second, a seller takes 100 of LP-A's 500 lots at LITA's
+    // bid, ahead of ours, and LP-A cancels the other 400: an outflow of 500 for 100 traded. In the fourth, a seller
+    // takes 10 of ours there: 10 for 10.
+    const seller = new Participant(w.venue("LITA"), w.scheduler, "S");
+    w.scheduler.at(START + 12_000_000, () => seller.sell("s1", 100, px(acme, "149.99"), { timeInForce: "ioc" }));
+    w.scheduler.at(START + 13_000_000, () => lpA.cancel("c1", "b1"));
+    w.scheduler.at(START + 30_000_000, () => seller.sell("s2", 10, px(acme, "149.99"), { timeInForce: "ioc" }));
+    w.scheduler.runUntil(START + 50_000_000);
+    const passive = of(events, "routing-decision").filter((d) => d.logic === "optimal" && d.tactic === "passive");
+    // Before the first window closes there is nothing to solve on: those children are sprayed.
+    expect(passive[0]?.note).toMatch(/^no outflow history yet/);
+    const solved = passive.filter((d) => d.time >= START + 40_000_000);
+    expect(solved.length).toBeGreaterThan(0);
+    for (const d of solved) {
+      // Only our own lots are left at LITA's bid: what it shows. Each weighs the 510 / 110 lots of outflow per trade.
+      const shown = d.venues.find((v) => v.venue === "LITA")?.bidQty ?? 0;
+      expect(shown).toBeGreaterThan(0);
+      const q = Number(/L LITA \d+ \(Q ([\d.]+)\)/.exec(d.note)?.[1]);
+      expect(q).toBeCloseTo((shown * 510) / 110, 1); // the note gives it to one decimal
+    }
+  });
+
   it("liquidity-seeking: goes to the dark pool first, and finds the liquidity resting there", () => {
     const { w, acme, engine, events, placed } = run(restSlowly, "liquidity-seeking");
     const darkSeller = new Participant(w.venue("DRKP"), w.scheduler, "DS");

@@ -206,6 +206,8 @@ export class AlgoExecutor implements OrderEntryListener {
   private readonly sessions: OrderEntrySession[];
   private readonly board: VenueBoard;
   private readonly litIndexes: readonly number[];
+  /** Per instrument, the trade prints already fed to the router (the tape's length then). */
+  private readonly tapeRead = new Map<string, number>();
   private readonly router: SmartOrderRouter;
   readonly health = new VenueHealth();
   readonly scorecard: VenueScorecard;
@@ -791,6 +793,7 @@ export class AlgoExecutor implements OrderEntryListener {
       overSend: this.overSend,
     };
     const mid = quote.bid < quote.ask ? (quote.bid + quote.ask) / 2 : Number.NaN;
+    this.observeTrades(parent.symbol);
     const decision = this.router.route(
       working.logic,
       parent.symbol,
@@ -799,6 +802,7 @@ export class AlgoExecutor implements OrderEntryListener {
       now,
       parent.bestWorkablePrice(),
       this.board.adverse(parent.symbol, mid),
+      this.ownAt(parent.symbol, parent.side, price),
     );
     const sent: { childId: string; venue: string; tactic: ChildTactic; price: number; qty: number }[] = [];
     // An aggressive spray's slices may add up to more than the child: as many lots beyond it may be over-sent.
@@ -1039,13 +1043,35 @@ export class AlgoExecutor implements OrderEntryListener {
   }
 
   /**
+   * The trades printed in `symbol` since the last call, for the router's queue-outflow estimates. Called before the
+   * router sees a quote or routes, so the prints reach it in time order.
+   */
+  private observeTrades(symbol: string): void {
+    const tape = this.market.instrument(symbol).tape;
+    for (let i = this.tapeRead.get(symbol) ?? 0; i < tape.length; i++) {
+      const trade = tape.at(i);
+      const index = this.board.indexOf(trade.venueId);
+      if (index >= 0) this.router.observeTrade(symbol, index, trade.time, trade.price, trade.qty);
+    }
+    this.tapeRead.set(symbol, tape.length);
+  }
+
+  /** Our own lots resting at each venue (list position) at `price` on `side` in `symbol`. */
+  private ownAt(symbol: string, side: Side, price: number): number[] {
+    const own = this.ownChildren(symbol);
+    return this.venues.map((_, index) => own.lotsAtVenue(index, side, price));
+  }
+
+  /**
    * Every lit venue's touch in `symbol` for the router's queue-outflow estimates, less our own lots there (our fills,
    * re-pegs and cancels are not the queue moving ahead of a new child; up to message timing: a venue's quote can show
-   * our fill before its report arrives); the mid for the markouts.
+   * our fill before its report arrives), after the trades printed since the last call (ours included: they take the
+   * lots of ours a new child waits behind); the mid for the markouts.
    */
   private observe(symbol: string, quote: { bid: number; ask: number }, now: number): void {
     if (quote.bid < quote.ask) this.scorecard.onMid(symbol, (quote.bid + quote.ask) / 2, now);
     const view = this.market.instrument(symbol);
+    this.observeTrades(symbol);
     const own = this.ownChildren(symbol);
     for (const index of this.litIndexes) {
       const q = view.venueQuote((this.venues[index] as Venue).id);

@@ -134,6 +134,11 @@ export class VenueBoard {
     return min;
   }
 
+  /** The list position of the venue with id `id`, or -1. */
+  indexOf(id: string): number {
+    return this.facts.findIndex((f) => f.venue.id === id);
+  }
+
   /** The lit venues' list positions. */
   litVenues(): number[] {
     const lit: number[] = [];

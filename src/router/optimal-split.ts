@@ -20,7 +20,14 @@
  * - r_k = venue k's maker rebate (minus its fee) less the adverse selection its resting fills show beyond the lit
  *   venues' own (venue-board.ts: its passive markout less the pooled one; what is common to every venue, the drift and
  *   our own impact, would otherwise be charged to resting as if taking escaped it);
- * - Q_k = what venue k shows at the child's price on our side (0 when the child improves on it);
+ * - Q_k = the queue ahead of the child at venue k in outflow units: what the venue shows at the child's price on our
+ *   side (0 when the child improves on it), O_k of others' lots and A_k of our own. Others' lots leave by trades and
+ *   cancels alike, ours by trades alone (we do not cancel them to let the new child through), and the outflow goes on
+ *   at rho_k lots per traded lot (the venue's outflow per trade at its touch, measured from its prints:
+ *   queue-outflow.ts). So the child fills once the trades have taken our A_k lots, by then rho_k A_k of outflow, and
+ *   the others' O_k have left too, O_k + A_k: Q_k = max(O_k + A_k, rho_k A_k). Without it the solve sees a venue where
+ *   our earlier children wait as fast as one where others' lots do (the outflow samples count others' cancels) and
+ *   piles each new child behind our own at the venue with the larger outflow (BENCHMARKS.md §9);
  * - what lateness costs: of the lots short at T the parent takes pi = min(1, D / S)^2 (at h + f + theta, each losing
  *   its credit; the rest keep resting and fill later, capped-placement.ts), D = the lots the parent needs filled within
  *   its look-ahead not to fall below its floor (the request's `neededLots`): it takes only the part of a shortfall u
@@ -54,6 +61,10 @@ export interface OptimalSplitInputs {
   readonly limit: number | null;
   /** Adverse selection per lot filled passively at each lit venue, price units (0 when unknown). */
   readonly adverse: readonly number[];
+  /** Our own lots resting at each lit venue at the request's price on its side. */
+  readonly own: readonly number[];
+  /** Each lit venue's outflow per lot traded at its touch on the request's side (>= 1), or null when not measured. */
+  readonly outflowPerTrade: readonly (number | null)[];
 }
 
 export function optimalSplit(inputs: OptimalSplitInputs): RouteDecision {
@@ -96,7 +107,10 @@ export function optimalSplit(inputs: OptimalSplitInputs): RouteDecision {
     const rebate = -v.makerFee - (inputs.adverse[j] ?? 0);
     rebates[j] = rebate;
     if (rebate > bestRebate) bestRebate = rebate;
-    placed.push({ queueAhead: queueAhead(request, v), rebate });
+    placed.push({
+      queueAhead: queueAhead(request, v, inputs.own[j] ?? 0, inputs.outflowPerTrade[j] ?? null),
+      rebate,
+    });
   }
   // What a lot taken costs beyond the half spread, now or when the parent falls behind: the venue's fee and the lot's
   // impact on what the parent still has to buy (its catch-up cost). The paper's f is the fee alone: its S is the whole
@@ -154,16 +168,29 @@ export function optimalSplit(inputs: OptimalSplitInputs): RouteDecision {
     slices,
     fallback: [],
     note:
-      `M ${market}, ${lit.map((v, k) => `L ${v.id} ${limits[k]} (Q ${problem.venues[k]?.queueAhead})`).join(", ")}; ` +
+      `M ${market}, ${lit.map((v, k) => `L ${v.id} ${limits[k]} (Q ${round1(problem.venues[k]?.queueAhead ?? 0)})`).join(", ")}; ` +
       `pi ${taken.toFixed(2)}, f ${taking.toFixed(1)}; V ${solution.expectedCost.toFixed(4)} per S`,
   };
 }
 
-/** Lots ahead of a child joining venue `v` at the request's price: what it shows there, 0 when the child improves. */
-function queueAhead(request: RouteRequest, v: VenueState): number {
+/** To one decimal (a queue in outflow units, for the note). */
+function round1(x: number): number {
+  return Math.round(x * 10) / 10;
+}
+
+/**
+ * The queue ahead of a child joining venue `v` at the request's price, in outflow units: what the venue shows at the
+ * child's price, our own `own` lots there weighed `outflowPerTrade` each when that is more (see Q_k above); what it
+ * shows at its touch when the child is behind it; 0 when the child improves on it.
+ */
+export function queueAhead(request: RouteRequest, v: VenueState, own: number, outflowPerTrade: number | null): number {
   const buy = request.side === "buy";
   const near = buy ? v.bid : v.ask;
   if (!Number.isFinite(near)) return 0;
-  if (request.price === near) return buy ? v.bidQty : v.askQty;
-  return (buy ? request.price > near : request.price < near) ? 0 : buy ? v.bidQty : v.askQty;
+  const shown = buy ? v.bidQty : v.askQty;
+  if (request.price === near) {
+    const ours = Math.min(own, shown);
+    return outflowPerTrade === null ? shown : Math.max(shown, ours * outflowPerTrade);
+  }
+  return (buy ? request.price > near : request.price < near) ? 0 : shown;
 }

@@ -83,6 +83,36 @@ describe("what counts as outflow", () => {
   });
 });
 
+describe("outflow per traded lot", () => {
+  it("the held windows' outflow over their trades at the touch; null before any trade has counted", () => {
+    const q = estimator(1, 2);
+    q.onQuote(0, "buy", 500_000, 100, 1000); // window 0: partial
+    q.onQuote(0, "buy", 1_100_000, 100, 800); // window 1: -200 (cancels: no trade explains it)
+    expect(q.outflowPerTrade(0, "buy")).toBeNull(); // window 1 is still open
+    q.advanceTo(2 * SECOND);
+    expect(q.outflowPerTrade(0, "buy")).toBeNull(); // an outflow of 200 with nothing traded: not measured yet
+    q.onTrade(0, "buy", 2_100_000, 100, 100); // window 2: 100 traded
+    q.onQuote(0, "buy", 2_200_000, 100, 500); // -300: 100 explained by the trade, 200 cancelled
+    q.onTrade(0, "buy", 2_300_000, 99, 400); // not at the touch: neither outflow nor traded
+    q.advanceTo(3 * SECOND);
+    // Windows 1 and 2: outflow 200 + 300 over 100 traded.
+    expect(q.outflowPerTrade(0, "buy")).toBe(5);
+    expect(q.outflowPerTrade(0, "sell")).toBeNull();
+    q.onTrade(0, "buy", 3_100_000, 100, 300); // window 3: 300 traded, nothing else
+    q.onQuote(0, "buy", 3_200_000, 100, 200);
+    q.advanceTo(4 * SECOND);
+    // The ring keeps windows 2 and 3: (300 + 300) / (100 + 300).
+    expect(q.outflowPerTrade(0, "buy")).toBe(1.5);
+    // Quiet windows push them out: nothing traded in the windows held.
+    q.advanceTo(40 * SECOND);
+    expect(q.outflowPerTrade(0, "buy")).toBeNull();
+    q.onTrade(0, "buy", 40_100_000, 100, 50);
+    q.onQuote(0, "buy", 40_200_000, 100, 100); // -100: 50 traded, 50 cancelled
+    q.advanceTo(41 * SECOND);
+    expect(q.outflowPerTrade(0, "buy")).toBe(2);
+  });
+});
+
 describe("the window grid", () => {
   it("an event counts in the window of its time; quiet windows close with 0; the ring keeps the newest", () => {
     const q = estimator(1, 4);

@@ -110,6 +110,8 @@ export function exponentialOutflow(mean: number, samples = 0): OutflowDistributi
 /** One venue and side: the level being watched, the open window, and the ring of closed windows. */
 class QueueTrack {
   readonly ring: Float64Array;
+  /** The lots traded at the touch in each window of `ring` (the part of its outflow the trade prints explain). */
+  readonly tradedRing: Float64Array;
   count = 0;
   /** Window number of the newest closed window in the ring. */
   newest = 0;
@@ -121,6 +123,7 @@ class QueueTrack {
   traded = 0;
   openWindow = 0;
   openOutflow = 0;
+  openTraded = 0;
   openPartial = true;
   /** The level an order joining the touch at the open window's start rests at. */
   anchor = 0;
@@ -131,6 +134,7 @@ class QueueTrack {
 
   constructor(capacity: number) {
     this.ring = new Float64Array(capacity);
+    this.tradedRing = new Float64Array(capacity);
   }
 
   get oldest(): number {
@@ -145,10 +149,21 @@ class QueueTrack {
   /** Bumped whenever a window is recorded: joint samples built from this track are stale once it changes. */
   version = 0;
 
-  private record(window: number, outflow: number): void {
+  /** The sums of `ring` and `tradedRing` over the windows held. */
+  outflowHeld = 0;
+  tradedHeld = 0;
+
+  private record(window: number, outflow: number, traded: number): void {
     this.version++;
     const c = this.ring.length;
-    this.ring[((window % c) + c) % c] = outflow;
+    const slot = ((window % c) + c) % c;
+    // What the slot held leaves the sums (the oldest window once the ring is full; 0 in a slot never written).
+    this.outflowHeld -= this.ring[slot] as number;
+    this.tradedHeld -= this.tradedRing[slot] as number;
+    this.ring[slot] = outflow;
+    this.tradedRing[slot] = traded;
+    this.outflowHeld += outflow;
+    this.tradedHeld += traded;
     this.newest = window;
     if (this.count < c) this.count++;
   }
@@ -156,12 +171,13 @@ class QueueTrack {
   /** Close every window that ends at or before the one holding `window`'s start. */
   roll(window: number): void {
     if (window <= this.openWindow) return;
-    if (!this.openPartial) this.record(this.openWindow, this.openOutflow);
+    if (!this.openPartial) this.record(this.openWindow, this.openOutflow, this.openTraded);
     // Quiet windows in between: only the last `capacity` of them can stay in the ring.
     const first = Math.max(this.openWindow + 1, window - this.ring.length);
-    for (let w = first; w < window; w++) this.record(w, 0);
+    for (let w = first; w < window; w++) this.record(w, 0, 0);
     this.openWindow = window;
     this.openOutflow = 0;
+    this.openTraded = 0;
     this.openPartial = false;
     this.anchor = this.price;
     this.behind = false;
@@ -238,6 +254,7 @@ export class QueueOutflowEstimator {
     const track = this.advance(venue, side, time);
     if (!track.started || track.behind || price !== track.price) return;
     track.openOutflow += quantity;
+    track.openTraded += quantity;
     track.traded += quantity;
   }
 
@@ -261,6 +278,17 @@ export class QueueOutflowEstimator {
     const out = new Float64Array(track.count);
     for (let i = 0; i < track.count; i++) out[i] = track.at(track.oldest + i);
     return out;
+  }
+
+  /**
+   * The queue's outflow per lot traded at its touch over the held windows (>= 1: cancels and levels cleared by price
+   * moves come on top of the trades), or null before any trade has counted. What a lot resting ahead of a new order
+   * weighs in outflow when only a trade can take it (our own: we do not cancel it to let the new one through): while
+   * the trades take it, the outflow goes on at this many lots per traded lot (optimal-split.ts).
+   */
+  outflowPerTrade(venue: number, side: Side): number | null {
+    const track = this.track(venue, side);
+    return track.tradedHeld > 0 ? Math.max(1, track.outflowHeld / track.tradedHeld) : null;
   }
 
   /**

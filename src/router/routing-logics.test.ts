@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { optimalSplit } from "./optimal-split.js";
+import { optimalSplit, queueAhead } from "./optimal-split.js";
 import type { RouteRequest, VenueState } from "./routing.js";
 import {
   aggressiveSpray,
@@ -218,6 +218,8 @@ describe("optimal split (Cont & Kukanov) as a routing logic", () => {
       samples: busy,
       limit: null,
       adverse: [0, 0],
+      own: [0, 0],
+      outflowPerTrade: [null, null],
     });
     expect(rest.slices.every((s) => s.tactic === "passive")).toBe(true);
     expect(rest.slices.reduce((a, s) => a + s.qty, 0)).toBeLessThanOrEqual(400);
@@ -231,6 +233,8 @@ describe("optimal split (Cont & Kukanov) as a routing logic", () => {
       samples: dead,
       limit: null,
       adverse: [0, 0],
+      own: [0, 0],
+      outflowPerTrade: [null, null],
     });
     // Taken where the fee is lowest (LITB's rebate), as much as LITB shows.
     const taken = take.slices.filter((s) => s.tactic === "aggressive");
@@ -243,6 +247,8 @@ describe("optimal split (Cont & Kukanov) as a routing logic", () => {
       samples: dead,
       limit: 1_500_100,
       adverse: [0, 0],
+      own: [0, 0],
+      outflowPerTrade: [null, null],
     });
     expect(limited.slices.some((s) => s.tactic === "aggressive")).toBe(false);
   });
@@ -256,6 +262,8 @@ describe("optimal split (Cont & Kukanov) as a routing logic", () => {
       samples: samples(rows),
       limit: null,
       adverse: [0, 0],
+      own: [0, 0],
+      outflowPerTrade: [null, null],
     }).slices.map((s) => [s.venue, s.tactic, s.qty]);
 
   it("rests the whole child at the best rebate when that venue's queue works through by T", () => {
@@ -302,6 +310,8 @@ describe("optimal split (Cont & Kukanov) as a routing logic", () => {
         samples: samples(rows),
         limit: null,
         adverse: [0, 0],
+        own: [0, 0],
+        outflowPerTrade: [null, null],
       }).slices.map((s) => [s.venue, s.tactic, s.qty]);
     // The fee alone (f = 0: LITB's taker rebate counts as 0): -120 + 222.5 / 16 = -106.1 beats LITB's -90: LITA whole.
     expect(split(0)).toEqual([[0, "passive", 400]]);
@@ -311,6 +321,40 @@ describe("optimal split (Cont & Kukanov) as a routing logic", () => {
       [0, "passive", 100],
       [1, "passive", 300],
     ]);
+  });
+
+  it("our own lots waiting at a venue count as the trades it takes to fill them: a new child goes where others wait", () => {
+    // Both venues show 500 at the bid and turn over 2,000 lots a window; a parent ahead of its floor rests the whole
+    // child at LITA's rebate. If the 500 at LITA are our own, only trades take them: at 4.5 lots of outflow per traded
+    // lot, the outflow has to reach 2,250 before a new child there fills, more than a window's 2,000.
+    const rows = Array.from({ length: 50 }, () => [2_000, 2_000]);
+    const split = (own: number[], outflowPerTrade: (number | null)[]) =>
+      optimalSplit({
+        request: request({ tactic: "passive", price: 1_500_000, qty: 400, neededLots: 400 }),
+        venues: VENUES,
+        lit: [LITA, LITB],
+        samples: samples(rows),
+        limit: null,
+        adverse: [0, 0],
+        own,
+        outflowPerTrade,
+      }).slices.map((s) => [s.venue, s.tactic, s.qty]);
+    expect(split([0, 0], [4.5, 4.5])).toEqual([[0, "passive", 400]]);
+    expect(split([500, 0], [4.5, 4.5])).toEqual([[1, "passive", 400]]);
+    // Unmeasured (no trade seen yet), or no outflow beyond the trades: our lots count as the venue shows them.
+    expect(split([500, 0], [null, null])).toEqual([[0, "passive", 400]]);
+    expect(split([500, 0], [1, 1])).toEqual([[0, "passive", 400]]);
+  });
+
+  it("the queue ahead: what the venue shows, our own lots there weighed by the outflow per trade when that is more", () => {
+    const buy = request({ tactic: "passive", price: 1_500_000 }); // LITA's bid: 1,500,000 for 500
+    expect(queueAhead(buy, LITA, 0, 3)).toBe(500);
+    expect(queueAhead(buy, LITA, 100, 3)).toBe(500); // 400 others' and 100 ours: the others' outflow comes first
+    expect(queueAhead(buy, LITA, 300, 3)).toBe(900); // 300 of ours take 900 of outflow to trade away
+    expect(queueAhead(buy, LITA, 800, 3)).toBe(1_500); // no more of ours than the venue shows
+    expect(queueAhead(buy, LITA, 300, null)).toBe(500);
+    expect(queueAhead({ ...buy, price: 1_500_100 }, LITA, 300, 3)).toBe(0); // improves the bid: nothing ahead
+    expect(queueAhead({ ...buy, price: 1_499_900 }, LITA, 300, 3)).toBe(500); // behind the bid: all of it
   });
 
   it("places the whole child when no queue works through by T: at the best rebate, not nothing", () => {
@@ -325,6 +369,8 @@ describe("optimal split (Cont & Kukanov) as a routing logic", () => {
       samples: null,
       limit: null,
       adverse: [0, 0],
+      own: [0, 0],
+      outflowPerTrade: [null, null],
     });
     expect(d.logic).toBe("optimal");
     expect(d.note).toMatch(/no outflow history/);

@@ -2,7 +2,8 @@
  * The smart order router: for a child order the algorithm wants worked, the slices (venue, quantity, order) the
  * parent's routing logic chooses from the venues' live state (routing.ts, routing-logics.ts, optimal-split.ts). It
  * also keeps what the optimal split needs from market data: per instrument, each lit venue's queue outflow at its
- * touch over the horizon (queue-outflow.ts), fed by `observe` with every venue quote the engine sees.
+ * touch over the horizon (queue-outflow.ts), fed by `observe` with every venue quote the engine sees and by
+ * `observeTrade` with every trade the venues print.
  * Pure apart from its seeded random stream (the optimal split's sampling): the same inputs give the same slices.
  */
 import type { Random } from "../core/random.js";
@@ -52,9 +53,20 @@ export class SmartOrderRouter {
     if (Number.isFinite(ask)) estimator.onQuote(k, "sell", now, ask, askQty);
   }
 
+  /** A trade of `qty` lots printed by venue `venue` in `symbol` at `price`, seen at `now`. */
+  observeTrade(symbol: string, venue: number, now: number, price: number, qty: number): void {
+    const k = this.column.get(venue);
+    if (k === undefined) return;
+    const estimator = this.estimator(symbol);
+    // The queue it took from is the side whose touch is at its price (the estimator counts it only there).
+    estimator.onTrade(k, "buy", now, price, qty);
+    estimator.onTrade(k, "sell", now, price, qty);
+  }
+
   /**
    * The slices for `request` by `logic`. `venues` is every venue's state in list order; `limit` the parent's most
-   * aggressive workable limit (null: market); `adverse` the adverse selection per lot at each venue (by list position).
+   * aggressive workable limit (null: market); `adverse` the adverse selection per lot at each venue and `own` our own
+   * lots resting at each venue at the request's price on its side (both by list position).
    */
   route(
     logic: RoutingLogic,
@@ -64,6 +76,7 @@ export class SmartOrderRouter {
     now: number,
     limit: number | null,
     adverse: readonly number[],
+    own: readonly number[],
   ): RouteDecision {
     switch (logic) {
       case "sequential":
@@ -83,14 +96,13 @@ export class SmartOrderRouter {
           (v) => v.kind === "lit" && v.available && !request.exclude.has(v.index) && this.column.has(v.index),
         );
         let samples = null;
+        let outflowPerTrade: (number | null)[] = [];
         if (request.tactic === "passive" && lit.length > 0) {
           const estimator = this.estimator(symbol);
           estimator.advanceTo(now);
-          samples = estimator.jointSamples(
-            lit.map((v) => this.column.get(v.index) as number),
-            request.side,
-            this.options.random,
-          );
+          const columns = lit.map((v) => this.column.get(v.index) as number);
+          samples = estimator.jointSamples(columns, request.side, this.options.random);
+          outflowPerTrade = columns.map((k) => estimator.outflowPerTrade(k, request.side));
         }
         return optimalSplit({
           request,
@@ -99,6 +111,8 @@ export class SmartOrderRouter {
           samples,
           limit,
           adverse: lit.map((v) => adverse[v.index] ?? 0),
+          own: lit.map((v) => own[v.index] ?? 0),
+          outflowPerTrade,
         });
       }
     }
