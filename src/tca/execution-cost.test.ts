@@ -34,6 +34,18 @@ describe("implementation shortfall", () => {
     expect(slippageBps("buy", 49.95, 50)).toBeCloseTo(-10, 9);
   });
 
+  it("a complete order owes no opportunity cost, even when the book ends one-sided (no end price)", () => {
+    const s = implementationShortfall({
+      side: "buy",
+      orderShares: 100,
+      arrivalPrice: 50,
+      fills: [{ shares: 100, price: 50.05, fee: 0 }],
+      endPrice: Number.NaN,
+    });
+    expect(s.opportunityBps).toBe(0);
+    expect(s.bps).toBeCloseTo(10, 9);
+  });
+
   it("summarises with the sample standard deviation", () => {
     expect(summarise([1, 2, 3, 4])).toEqual({ n: 4, mean: 2.5, std: Math.sqrt(5 / 3) });
     expect(summarise([7])).toEqual({ n: 1, mean: 7, std: 0 });

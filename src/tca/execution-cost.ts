@@ -65,7 +65,9 @@ export function implementationShortfall(inputs: ShortfallInputs): Shortfall {
   const startPrice = inputs.startPrice ?? inputs.arrivalPrice;
   const delay = sign * executed * (startPrice - inputs.arrivalPrice);
   const trading = sign * (notional - executed * startPrice);
-  const opportunity = sign * (inputs.orderShares - executed) * (inputs.endPrice - inputs.arrivalPrice);
+  // Nothing left unexecuted costs nothing, whatever the end price (the book can end one-sided: no mid, NaN).
+  const unexecuted = inputs.orderShares - executed;
+  const opportunity = unexecuted === 0 ? 0 : sign * unexecuted * (inputs.endPrice - inputs.arrivalPrice);
   const bps = (x: number): number => (x / value) * 1e4;
   return {
     bps: bps(delay + trading + fees + opportunity),
