@@ -273,7 +273,9 @@ export function runCase(setup: EvaluationSetup, c: EvaluationCase, seed: number)
       : {}),
   });
   const view = day.sim.quotes.instrument(setup.symbol);
-  const mid = (): number => (view.nbbo.bid + view.nbbo.ask) / 2;
+  // The mid now, or where it last stood when a side of the book is empty (a large order can sweep one side away:
+  // its unexecuted rest is still valued, not NaN).
+  const mid = (): number => view.quotes.lastTwoSidedMidAt(day.scheduler.now());
   day.scheduler.at(arrival, () => {
     arrivalMid = mid();
   });

@@ -147,6 +147,26 @@ describe("MarketView", () => {
     expect(quotes.averageSpread(0, 40)).toBeCloseTo((2 * 30 + 4 * 10) / 40, 12);
   });
 
+  it("keeps the mid of the last two-sided quote once a side of the book empties", () => {
+    const clock = new VirtualScheduler(0);
+    const view = new MarketView(clock);
+    view.onMarketData(snapshot("A", [[100, 1]], [[102, 1]]));
+    clock.runUntil(10);
+    view.onMarketData(depth("A", "buy", 101, 1)); // mid 101.5
+    clock.runUntil(20);
+    view.onMarketData(depth("A", "sell", 102, 0)); // no ask: one-sided
+    clock.runUntil(30);
+    view.onMarketData(depth("A", "buy", 100, 0));
+    const quotes = view.instrument("ACME").quotes;
+    expect(quotes.midAt(25)).toBeNaN();
+    expect(quotes.lastTwoSidedMidAt(25)).toBe(101.5);
+    expect(quotes.lastTwoSidedMidAt(35)).toBe(101.5);
+    expect(quotes.lastTwoSidedMidAt(5)).toBe(101);
+    expect(quotes.lastTwoSidedMidAt(-1)).toBeNaN();
+    view.onMarketData(depth("A", "sell", 105, 1)); // two-sided again at 30
+    expect(quotes.lastTwoSidedMidAt(30)).toBe(103);
+  });
+
   it("measures realised volatility near the volatility of a known random walk", () => {
     const clock = new VirtualScheduler(0);
     const view = new MarketView(clock);

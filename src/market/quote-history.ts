@@ -38,6 +38,19 @@ export class QuoteHistory {
     return i < 0 ? Number.NaN : ((this.bids[i] as number) + (this.asks[i] as number)) / 2;
   }
 
+  /**
+   * The mid of the last two-sided quote at or before t (price units, float): where the mid stood when one side of the
+   * book has emptied since. NaN when there was none.
+   */
+  lastTwoSidedMidAt(t: number): number {
+    for (let i = this.indexAt(t); i >= 0; i--) {
+      const bid = this.bids[i] as number;
+      const ask = this.asks[i] as number;
+      if (Number.isFinite(bid) && Number.isFinite(ask)) return (bid + ask) / 2;
+    }
+    return Number.NaN;
+  }
+
   /** The quote in force at time t. */
   quoteAt(t: number): { bid: number; ask: number } {
     const i = this.indexAt(t);
